@@ -1,0 +1,87 @@
+import { humanCount, sqlIdent, verifyShards, workspaceStatus } from "@soro/core";
+import type { Command } from "commander";
+import { withCatalog } from "../context.js";
+import { bigintSafe, formatTable } from "../table.js";
+
+/** `soro init`, `soro status`, `soro sql`, `soro verify`: the workspace and its catalog. */
+export function registerWorkspaceCommands(program: Command): void {
+  program
+    .command("init")
+    .description("create a workspace folder with an empty catalog")
+    .action(async (_o, cmd: Command) => {
+      await withCatalog(cmd, async (c) => console.log(`workspace ready: ${c.ws.dir}`), { create: true });
+    });
+
+  program
+    .command("status")
+    .description("what the catalog holds: stages, shards, docs, chars, tokens, recent runs and their errors")
+    .option("--json", "print JSON instead of tables")
+    .option("--runs <n>", "how many recent runs to show", "10")
+    .action(async (o: { json?: boolean; runs: string }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const s = await workspaceStatus(c, Number(o.runs));
+        if (o.json) {
+          console.log(JSON.stringify(s, bigintSafe, 2));
+          return;
+        }
+        console.log(`workspace ${s.workspace} (catalog schema v${s.schemaVersion})\n`);
+        console.log(
+          formatTable(
+            s.stages.map((st) => ({
+              stage: st.stage,
+              shards: st.shards,
+              docs: st.docs,
+              chars: humanCount(st.chars),
+              MB: Number((st.bytes / 1e6).toFixed(2)),
+              tokens: st.tokens === null ? "" : humanCount(st.tokens),
+            })),
+          ),
+        );
+        if (s.pendingShards > 0) console.log(`\n${s.pendingShards} shards pending (an unfinished run: rerun it to finish)`);
+        console.log(`\nrecent runs:\n${formatTable(s.runs as unknown as Record<string, unknown>[], 80)}`);
+        if (s.quarantine.length > 0) {
+          console.log(`\nquarantined inputs (see \`soro sql "select * from quarantine"\`):\n${formatTable(s.quarantine)}`);
+        }
+      });
+    });
+
+  program
+    .command("sql")
+    .description("read-only SQL over the catalog; each stage's active shards are the view docs_<stage>")
+    .argument("<query>", "the SQL query")
+    .option("--json", "print JSON lines instead of a table")
+    .option("--max-width <n>", "cut cells to this many characters", "60")
+    .action(async (query: string, o: { json?: boolean; maxWidth: string }, cmd: Command) => {
+      await withCatalog(
+        cmd,
+        async (c) => {
+          const stages = await c.rows(`SELECT DISTINCT stage FROM shards WHERE status = 'active' ORDER BY stage`);
+          for (const { stage } of stages) {
+            const table = await c.stageTableSql(String(stage));
+            if (table) {
+              await c.conn.run(`CREATE TEMP VIEW ${sqlIdent(`docs_${String(stage).replace(/\W/g, "_")}`)} AS SELECT * FROM ${table}`);
+            }
+          }
+          const rows = await c.rows(query);
+          if (o.json) for (const r of rows) console.log(JSON.stringify(r, bigintSafe));
+          else console.log(formatTable(rows, Number(o.maxWidth)));
+        },
+        { readOnly: true },
+      );
+    });
+
+  program
+    .command("verify")
+    .description("check every registered shard: present, unchanged (sha256), readable Parquet, row count")
+    .action(async (_o, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const problems = await verifyShards(c);
+        if (problems.length === 0) {
+          console.log("all shards verified");
+          return;
+        }
+        console.log(formatTable(problems as unknown as Record<string, unknown>[], 100));
+        process.exitCode = 5;
+      });
+    });
+}

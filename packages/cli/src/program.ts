@@ -1,0 +1,17 @@
+import { Command } from "commander";
+import { registerIngestCommand } from "./commands/ingest.js";
+import { registerWorkspaceCommands } from "./commands/workspace.js";
+
+/** The `soro` program with every subcommand registered. */
+export function buildProgram(): Command {
+  const program = new Command("soro")
+    .description("soro-data: build, audit and hand over the Tajik corpus")
+    .option("-w, --workspace <dir>", "workspace folder (default $SORO_WORKSPACE or ./workspace)")
+    .option("--workers <n>", "worker threads for CPU-bound stages (default: one per core; 0 = in-process)")
+    .option("-q, --quiet", "no progress display")
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  registerWorkspaceCommands(program);
+  registerIngestCommand(program);
+  return program;
+}

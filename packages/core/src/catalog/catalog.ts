@@ -1,0 +1,331 @@
+import { mkdir, readdir, unlink } from "node:fs/promises";
+import path from "node:path";
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import { sqlString } from "../duck.js";
+import { CatalogVersionError, firstLine, SoroError } from "../errors.js";
+import { durableRename } from "../shards/files.js";
+import type { ShardFile } from "../shards/writer.js";
+import { resolveWorkspace, type Workspace } from "../workspace.js";
+import { CORE_MIGRATIONS } from "./migrations.js";
+
+/** A registered shard as the catalog records it. */
+export interface ShardRecord {
+  shard_id: string;
+  stage: string;
+  path: string;
+  source_key: string;
+  parents: string[];
+  config_hash: string;
+  run_id: number;
+  status: "pending" | "active" | "superseded";
+  rows: number;
+  bytes: number;
+  chars: number;
+  tokens: number | null;
+  sha256: string;
+}
+
+/** What a stage did to one input (a parent shard or a source file). */
+export interface InputStats {
+  docsIn: number;
+  charsIn: number;
+  docsOut: number;
+  charsOut: number;
+  quarantined: number;
+  /** Documents and characters removed, by rule name. */
+  removed: Record<string, { docs: number; chars: number }>;
+}
+
+/** One batch of shards to register atomically for one input of a stage run. */
+export interface ShardCommit {
+  runId: number;
+  stage: string;
+  configHash: string;
+  /** Identity of the input these shards came from, for resume (a parent shard id or a source file key). */
+  sourceKey: string;
+  parents: string[];
+  files: ShardFile[];
+  stats: InputStats;
+  /** `pending` until the whole run completes (then `activateRun`), or `active` for incremental sources. */
+  status: "pending" | "active";
+}
+
+/** An input a stage could not use, kept with its reason instead of being dropped. */
+export interface QuarantineEntry {
+  runId: number | null;
+  stage: string;
+  input: string;
+  reason: string;
+  excerpt?: string;
+}
+
+const CORE_KEY = "schema_version";
+
+/** The DuckDB catalog of one workspace: shards, runs, statistics, quarantine. One writer process at a time. */
+export class Catalog {
+  private constructor(
+    readonly ws: Workspace,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens (and with `create`, initialises) the catalog of a workspace, migrating it to the current schema. */
+  static async open(dir: string, options: { create?: boolean; readOnly?: boolean } = {}): Promise<Catalog> {
+    const ws = await resolveWorkspace(dir, options.create ?? false);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(ws.catalogPath, {
+        access_mode: options.readOnly ? "READ_ONLY" : "READ_WRITE",
+        autoinstall_known_extensions: "false",
+        temp_directory: ws.tmpDir,
+      });
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/lock/i.test(msg)) {
+        throw new SoroError(
+          `soro: catalog ${ws.catalogPath} is in use by another soro process`,
+          "wait for it to finish (see `soro status` once it has) or stop it; one writer at a time",
+          6,
+        );
+      }
+      throw new SoroError(
+        `soro: cannot open catalog ${ws.catalogPath} (${firstLine(msg)})`,
+        "check that the file is a soro catalog",
+        6,
+      );
+    }
+    const conn = await instance.connect();
+    const catalog = new Catalog(ws, instance, conn);
+    await catalog.migrate(CORE_KEY, CORE_MIGRATIONS, options.readOnly ?? false);
+    return catalog;
+  }
+
+  /** Closes the catalog. */
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  /** Applies a package's own migrations (tables it owns) under its own version key, e.g. `ext:crawl`. */
+  async ensureExtension(name: string, migrations: string[]): Promise<void> {
+    await this.migrate(`ext:${name}`, migrations, false);
+  }
+
+  private async migrate(key: string, migrations: string[], readOnly: boolean): Promise<void> {
+    if (!readOnly) await this.conn.run("CREATE TABLE IF NOT EXISTS soro_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+    const found = await this.version(key);
+    if (found > migrations.length) throw new CatalogVersionError(this.ws.catalogPath, found, migrations.length);
+    if (found === migrations.length) return;
+    if (readOnly) {
+      throw new SoroError(
+        `soro: catalog ${this.ws.catalogPath} needs migration ${found}→${migrations.length}`,
+        "run any writing soro command (e.g. `soro status`) once without --read-only",
+        4,
+      );
+    }
+    await this.transaction(async () => {
+      for (let v = found; v < migrations.length; v++) await this.conn.run(migrations[v]!);
+      await this.conn.run("INSERT OR REPLACE INTO soro_meta VALUES ($1, $2)", [key, String(migrations.length)]);
+    });
+  }
+
+  /** The schema version recorded under `key` (0 when none). */
+  async version(key = CORE_KEY): Promise<number> {
+    const exists = await this.rows("SELECT 1 FROM duckdb_tables() WHERE table_name = 'soro_meta'");
+    if (exists.length === 0) return 0;
+    const rows = await this.rows("SELECT value FROM soro_meta WHERE key = $1", [key]);
+    return rows.length ? Number(rows[0]!.value) : 0;
+  }
+
+  /** Runs `fn` inside one transaction, rolling back on any error. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run("BEGIN TRANSACTION");
+    try {
+      const out = await fn();
+      await this.conn.run("COMMIT");
+      return out;
+    } catch (err) {
+      await this.conn.run("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** A query's rows as plain JS objects (BIGINT counts as numbers). */
+  async rows(sql: string, params?: DuckDBValue[]): Promise<Record<string, unknown>[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((row) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(row)) out[k] = typeof v === "bigint" ? Number(v) : v;
+      return out;
+    });
+  }
+
+  /** Records the start of a stage run and returns its id. */
+  async beginRun(stage: string, configHash: string, config: unknown, workers: number): Promise<number> {
+    const rows = await this.rows(
+      `INSERT INTO stage_runs (run_id, stage, config_hash, config, status, workers, pid)
+       VALUES (nextval('run_seq'), $1, $2, $3, 'running', $4, $5) RETURNING run_id`,
+      [stage, configHash, JSON.stringify(config ?? null), workers, process.pid],
+    );
+    return Number(rows[0]!.run_id);
+  }
+
+  /** Records the end of a stage run. */
+  async finishRun(runId: number, status: "done" | "failed" | "interrupted", error?: string): Promise<void> {
+    await this.conn.run(
+      "UPDATE stage_runs SET status = $1, error = $2, finished_at = current_timestamp WHERE run_id = $3",
+      [status, error ?? null, runId],
+    );
+  }
+
+  /** Marks runs left 'running' by a process that died as interrupted (called before a new run starts). */
+  async markStaleRuns(stage: string): Promise<void> {
+    await this.conn.run(
+      `UPDATE stage_runs SET status = 'interrupted', error = 'process ended before the run finished',
+       finished_at = current_timestamp WHERE stage = $1 AND status = 'running'`,
+      [stage],
+    );
+  }
+
+  /**
+   * Moves finished shard files into the shards folder and registers them, their input's statistics and rule
+   * removals in one transaction: a crash before COMMIT leaves only unregistered files, which `removeOrphans` clears.
+   */
+  async commitShards(commit: ShardCommit): Promise<ShardRecord[]> {
+    const placed: Array<{ file: ShardFile; rel: string }> = [];
+    for (const file of commit.files) {
+      const rel = path.join("shards", file.name);
+      const abs = path.join(this.ws.dir, rel);
+      await mkdir(path.dirname(abs), { recursive: true });
+      await durableRename(file.tmpPath, abs);
+      placed.push({ file, rel });
+    }
+    const s = commit.stats;
+    await this.transaction(async () => {
+      // A retried input replaces what an earlier attempt of the same config registered.
+      for (const table of ["shards", "stage_io", "rule_stats"]) {
+        await this.conn.run(`DELETE FROM ${table} WHERE stage = $1 AND config_hash = $2 AND source_key = $3`, [
+          commit.stage,
+          commit.configHash,
+          commit.sourceKey,
+        ]);
+      }
+      for (const { file, rel } of placed) {
+        await this.conn.run(
+          `INSERT OR REPLACE INTO shards (shard_id, stage, path, source_key, parents, config_hash, run_id, status,
+             rows, bytes, chars, sha256, columns)
+           VALUES ($1, $2, $3, $4, from_json($5, '["VARCHAR"]'), $6, $7, $8, $9, $10, $11, $12, from_json($13, '["VARCHAR"]'))`,
+          [
+            file.name,
+            commit.stage,
+            rel,
+            commit.sourceKey,
+            JSON.stringify(commit.parents),
+            commit.configHash,
+            commit.runId,
+            commit.status,
+            file.rows,
+            file.bytes,
+            file.chars,
+            file.sha256,
+            JSON.stringify(file.columns),
+          ],
+        );
+      }
+      await this.conn.run(
+        `INSERT INTO stage_io VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [commit.runId, commit.stage, commit.configHash, commit.sourceKey, s.docsIn, s.charsIn, s.docsOut, s.charsOut, s.quarantined],
+      );
+      for (const [rule, r] of Object.entries(s.removed)) {
+        await this.conn.run(`INSERT INTO rule_stats VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)`, [
+          commit.runId,
+          commit.stage,
+          commit.configHash,
+          commit.sourceKey,
+          rule,
+          r.docs,
+          r.chars,
+        ]);
+      }
+    });
+    return (await this.rows(
+      `SELECT * FROM shards WHERE stage = $1 AND config_hash = $2 AND source_key = $3 ORDER BY shard_id`,
+      [commit.stage, commit.configHash, commit.sourceKey],
+    )) as unknown as ShardRecord[];
+  }
+
+  /** Makes a completed run's shards the stage's current output, superseding those of other configurations. */
+  async activateRun(stage: string, configHash: string): Promise<void> {
+    await this.transaction(async () => {
+      await this.conn.run(`UPDATE shards SET status = 'superseded' WHERE stage = $1 AND config_hash <> $2`, [
+        stage,
+        configHash,
+      ]);
+      await this.conn.run(`UPDATE shards SET status = 'active' WHERE stage = $1 AND config_hash = $2`, [stage, configHash]);
+    });
+  }
+
+  /** The current (active) shards of the given stages, in a stable order. */
+  async activeShards(stages: string[]): Promise<ShardRecord[]> {
+    if (stages.length === 0) return [];
+    return (await this.rows(
+      `SELECT * FROM shards WHERE status = 'active' AND list_contains(from_json($1, '["VARCHAR"]'), stage) ORDER BY stage, shard_id`,
+      [JSON.stringify(stages)],
+    )) as unknown as ShardRecord[];
+  }
+
+  /** Input keys already committed by a stage under a configuration: a rerun skips them. */
+  async committedSourceKeys(stage: string, configHash: string): Promise<Set<string>> {
+    const rows = await this.rows(`SELECT source_key FROM stage_io WHERE stage = $1 AND config_hash = $2`, [
+      stage,
+      configHash,
+    ]);
+    return new Set(rows.map((r) => String(r.source_key)));
+  }
+
+  /** Deletes files under a stage's shard folder that the catalog does not know (left by a crash before COMMIT). */
+  async removeOrphans(stage: string): Promise<string[]> {
+    const dir = path.join(this.ws.shardsDir, stage);
+    let names: string[];
+    try {
+      names = await readdir(dir, { recursive: true });
+    } catch {
+      return [];
+    }
+    const known = new Set(
+      (await this.rows(`SELECT path FROM shards WHERE stage = $1`, [stage])).map((r) => String(r.path)),
+    );
+    const removed: string[] = [];
+    for (const name of names) {
+      if (!name.endsWith(".parquet")) continue;
+      const rel = path.join("shards", stage, name);
+      if (!known.has(rel)) {
+        await unlink(path.join(this.ws.dir, rel));
+        removed.push(rel);
+      }
+    }
+    return removed;
+  }
+
+  /** Keeps a bad input with its reason. */
+  async quarantine(entries: QuarantineEntry[]): Promise<void> {
+    for (const e of entries) {
+      await this.conn.run(
+        `INSERT INTO quarantine (run_id, stage, input, reason, excerpt) VALUES ($1, $2, $3, $4, $5)`,
+        [e.runId, e.stage, e.input, e.reason, e.excerpt?.slice(0, 500) ?? null],
+      );
+    }
+  }
+
+  /** The absolute path of a shard record's file. */
+  shardPath(shard: Pick<ShardRecord, "path">): string {
+    return path.join(this.ws.dir, shard.path);
+  }
+
+  /** A SQL expression reading the active shards of a stage as one table, for selections and reports. */
+  async stageTableSql(stage: string): Promise<string | null> {
+    const shards = await this.activeShards([stage]);
+    if (shards.length === 0) return null;
+    return `read_parquet([${shards.map((s) => sqlString(this.shardPath(s))).join(", ")}], union_by_name = true)`;
+  }
+}

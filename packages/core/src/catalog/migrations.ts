@@ -1,0 +1,69 @@
+/** Ordered catalog schema migrations; the catalog's version is the number applied. Never edit a released step. */
+export const CORE_MIGRATIONS: string[] = [
+  // v1: shards, stage runs, per-shard stage input/output, per-rule removals, quarantine.
+  `
+  CREATE SEQUENCE run_seq START 1;
+  CREATE SEQUENCE quarantine_seq START 1;
+  CREATE TABLE stage_runs (
+    run_id BIGINT PRIMARY KEY,
+    stage VARCHAR NOT NULL,
+    config_hash VARCHAR NOT NULL,
+    config JSON,
+    started_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    finished_at TIMESTAMP,
+    status VARCHAR NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+    error VARCHAR,
+    workers INTEGER,
+    pid INTEGER
+  );
+  CREATE TABLE shards (
+    shard_id VARCHAR PRIMARY KEY,
+    stage VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    source_key VARCHAR NOT NULL,
+    parents VARCHAR[] NOT NULL,
+    config_hash VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    status VARCHAR NOT NULL CHECK (status IN ('pending', 'active', 'superseded')),
+    rows BIGINT NOT NULL,
+    bytes BIGINT NOT NULL,
+    chars BIGINT NOT NULL,
+    tokens BIGINT,
+    sha256 VARCHAR NOT NULL,
+    columns VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  );
+  CREATE TABLE stage_io (
+    run_id BIGINT NOT NULL,
+    stage VARCHAR NOT NULL,
+    config_hash VARCHAR NOT NULL,
+    source_key VARCHAR NOT NULL,
+    docs_in BIGINT NOT NULL,
+    chars_in BIGINT NOT NULL,
+    docs_out BIGINT NOT NULL,
+    chars_out BIGINT NOT NULL,
+    quarantined BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (stage, config_hash, source_key)
+  );
+  CREATE TABLE rule_stats (
+    run_id BIGINT NOT NULL,
+    stage VARCHAR NOT NULL,
+    config_hash VARCHAR NOT NULL,
+    source_key VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    docs_removed BIGINT NOT NULL,
+    chars_removed BIGINT NOT NULL,
+    tokens_removed BIGINT,
+    PRIMARY KEY (stage, config_hash, source_key, rule)
+  );
+  CREATE TABLE quarantine (
+    quarantine_id BIGINT PRIMARY KEY DEFAULT nextval('quarantine_seq'),
+    run_id BIGINT,
+    stage VARCHAR NOT NULL,
+    input VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    excerpt VARCHAR,
+    quarantined_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  );
+  `,
+];

@@ -1,0 +1,74 @@
+import type { DuckDBAppender } from "@duckdb/node-api";
+import { DOUBLE, LIST, UBIGINT, VARCHAR } from "@duckdb/node-api";
+
+/** Column types a stage may add to documents; each maps to one DuckDB/Parquet type. */
+export type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "INTEGER" | "BOOLEAN" | "VARCHAR[]" | "DOUBLE[]" | "UBIGINT[]";
+
+/** A named, typed document column. */
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** One line for `soro status --columns` and the data card. */
+  doc: string;
+}
+
+/** Appends one JS value of the column's type to a DuckDB appender; null and undefined become NULL. */
+export function appendColumnValue(appender: DuckDBAppender, type: ColumnType, value: unknown): void {
+  if (value === null || value === undefined) {
+    appender.appendNull();
+    return;
+  }
+  switch (type) {
+    case "VARCHAR":
+      appender.appendVarchar(String(value));
+      return;
+    case "DOUBLE":
+      appender.appendDouble(Number(value));
+      return;
+    case "BIGINT":
+      appender.appendBigInt(BigInt(value as number | bigint));
+      return;
+    case "INTEGER":
+      appender.appendInteger(Number(value));
+      return;
+    case "BOOLEAN":
+      appender.appendBoolean(Boolean(value));
+      return;
+    case "VARCHAR[]":
+      appender.appendList(value as string[], LIST(VARCHAR));
+      return;
+    case "DOUBLE[]":
+      appender.appendList(value as number[], LIST(DOUBLE));
+      return;
+    case "UBIGINT[]":
+      appender.appendList(
+        (value as Array<bigint | number>).map((v) => BigInt(v)),
+        LIST(UBIGINT),
+      );
+      return;
+  }
+}
+
+/** Converts a value read back from DuckDB into the plain JS form stages work with (bigint counts become numbers). */
+export function fromDuckValue(type: ColumnType | undefined, value: unknown): unknown {
+  if (typeof value === "bigint" && type !== "UBIGINT[]" && type !== "BIGINT") return Number(value);
+  if (type === "BIGINT" && typeof value === "bigint") {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  }
+  return value;
+}
+
+/** Merges column lists by name; later specs must agree with earlier ones on type. */
+export function mergeColumns(...lists: ColumnSpec[][]): ColumnSpec[] {
+  const byName = new Map<string, ColumnSpec>();
+  for (const list of lists) {
+    for (const col of list) {
+      const prev = byName.get(col.name);
+      if (prev && prev.type !== col.type) {
+        throw new Error(`column ${col.name} declared as ${prev.type} and as ${col.type}`);
+      }
+      if (!prev) byName.set(col.name, col);
+    }
+  }
+  return [...byName.values()];
+}

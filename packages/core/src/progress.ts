@@ -1,0 +1,91 @@
+import cliProgress from "cli-progress";
+
+/** Receives progress of a long job: a bar with rate and ETA on a TTY, periodic log lines otherwise. */
+export interface Progress {
+  /** Adds completed work (documents and characters). */
+  tick(docs: number, chars: number): void;
+  /** Ends the display with a summary line. */
+  stop(summary?: string): void;
+}
+
+/** Options for a progress display. */
+export interface ProgressOptions {
+  label: string;
+  totalDocs: number;
+  /** Where to draw (default stderr). */
+  stream?: NodeJS.WriteStream;
+  /** Seconds between log lines when not a TTY (default 5). */
+  logEvery?: number;
+  /** Force the plain-log form even on a TTY; `quiet` prints nothing but the summary. */
+  mode?: "auto" | "log" | "quiet";
+}
+
+/** Human form of a count: 12.3k, 4.56M. */
+export function humanCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n));
+}
+
+/** Human form of seconds: 42s, 3m05s, 2h01m. */
+export function humanDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/** Starts a progress display for `totalDocs` documents. */
+export function startProgress(options: ProgressOptions): Progress {
+  const stream = options.stream ?? process.stderr;
+  const started = Date.now();
+  let docs = 0;
+  let chars = 0;
+  const rate = () => docs / Math.max((Date.now() - started) / 1000, 1e-3);
+  const line = () => {
+    const pct = options.totalDocs ? ((100 * docs) / options.totalDocs).toFixed(1) : "?";
+    const eta = rate() > 0 ? (options.totalDocs - docs) / rate() : Number.POSITIVE_INFINITY;
+    return `${options.label}: ${humanCount(docs)}/${humanCount(options.totalDocs)} docs (${pct}%), ${humanCount(rate())} docs/s, ${humanCount(chars / Math.max((Date.now() - started) / 1000, 1e-3))} chars/s, ETA ${humanDuration(eta)}`;
+  };
+  const mode = options.mode ?? "auto";
+  if (mode === "auto" && stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${options.label} [{bar}] {percentage}% | {value}/{total} docs | {rate} docs/s | ETA {eta_formatted}`,
+        stream,
+        hideCursor: true,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(options.totalDocs, 0, { rate: "0" });
+    return {
+      tick(d, c) {
+        docs += d;
+        chars += c;
+        bar.update(docs, { rate: humanCount(rate()) });
+      },
+      stop(summary) {
+        bar.stop();
+        if (summary) stream.write(`${summary}\n`);
+      },
+    };
+  }
+  let lastLog = Date.now();
+  const every = (options.logEvery ?? 5) * 1000;
+  return {
+    tick(d, c) {
+      docs += d;
+      chars += c;
+      if (mode !== "quiet" && Date.now() - lastLog >= every) {
+        lastLog = Date.now();
+        stream.write(`${line()}\n`);
+      }
+    },
+    stop(summary) {
+      if (summary) stream.write(`${summary}\n`);
+    },
+  };
+}

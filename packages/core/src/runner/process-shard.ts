@@ -1,0 +1,151 @@
+import type { MessagePort } from "node:worker_threads";
+import type { InputStats, QuarantineEntry } from "../catalog/catalog.js";
+import { type ColumnSpec, type ColumnType, mergeColumns } from "../columns.js";
+import { configHash } from "../config.js";
+import type { Document } from "../document.js";
+import { openScratchDb, sqlString } from "../duck.js";
+import { firstLine, ShardCorruptError, type SoroError } from "../errors.js";
+import { readShard } from "../shards/reader.js";
+import { type ShardFile, ShardWriter } from "../shards/writer.js";
+import type { DocTransform, StageDefinition, StageRef } from "./stage.js";
+
+/** One unit of work: run a stage over one input shard into output parts in the temp folder. */
+export interface ShardTask {
+  stage: StageRef;
+  options: unknown;
+  inputPath: string;
+  inputShardId: string;
+  outputPrefix: string;
+  tmpDir: string;
+  runId: number;
+  /** Receives `{ docs, chars }` increments while the shard is processed. */
+  progress?: MessagePort;
+}
+
+/** What processing one input shard produced. */
+export interface ShardResult {
+  files: ShardFile[];
+  stats: InputStats;
+  quarantine: QuarantineEntry[];
+}
+
+const PROGRESS_EVERY = 2048;
+const transforms = new Map<string, Promise<{ def: StageDefinition; fn: DocTransform }>>();
+
+/** Loads a stage module and sets its transform up once per worker and option set. */
+export function loadStage(ref: StageRef, options: unknown): Promise<{ def: StageDefinition; fn: DocTransform }> {
+  const key = `${ref.module}#${ref.exportName}#${configHash(options)}`;
+  let entry = transforms.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const mod = (await import(ref.module)) as Record<string, StageDefinition>;
+      const def = mod[ref.exportName];
+      if (!def || typeof def.setup !== "function") throw new Error(`${ref.module} has no stage export ${ref.exportName}`);
+      return { def, fn: await def.setup(options) };
+    })();
+    transforms.set(key, entry);
+  }
+  return entry;
+}
+
+/** Maps a DuckDB type name to a document column type, or null when shards may not carry it. */
+function columnTypeOf(duckType: string): ColumnType | null {
+  const known: ColumnType[] = ["VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "BOOLEAN", "VARCHAR[]", "DOUBLE[]", "UBIGINT[]"];
+  return (known as string[]).includes(duckType) ? (duckType as ColumnType) : null;
+}
+
+/** The typed columns of a Parquet shard, read from its schema. */
+export async function shardColumns(file: string, tmpDir: string): Promise<ColumnSpec[]> {
+  const { instance, conn } = await openScratchDb(tmpDir);
+  try {
+    const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
+    return reader.getRowObjectsJS().map((r) => {
+      const type = columnTypeOf(String(r.column_type));
+      if (!type) throw new ShardCorruptError(file, `column ${r.column_name} has unsupported type ${r.column_type}`);
+      return { name: String(r.column_name), type, doc: "" };
+    });
+  } catch (err) {
+    if (err instanceof ShardCorruptError) throw err;
+    throw new ShardCorruptError(file, (err as Error).message, err);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Runs one stage over one input shard: every document is kept with added columns, dropped by a rule, or quarantined. */
+export async function processShard(task: ShardTask): Promise<ShardResult> {
+  const { def, fn } = await loadStage(task.stage, task.options);
+  const inputColumns = await shardColumns(task.inputPath, task.tmpDir);
+  // The stage's own columns win on a rerun over its own older output; every other stage's column passes unchanged.
+  const own = new Set(def.columns.map((c) => c.name));
+  const columns = mergeColumns(
+    inputColumns.filter((c) => !own.has(c.name)),
+    def.columns,
+  );
+  const writer = await ShardWriter.open({ tmpDir: task.tmpDir, prefix: task.outputPrefix, columns });
+  const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
+  const quarantine: QuarantineEntry[] = [];
+  let sinceReport = { docs: 0, chars: 0 };
+  try {
+    for await (const batch of readShard(task.inputPath, { types: inputColumns, tmpDir: task.tmpDir })) {
+      for (const row of batch) {
+        const doc = row as Document;
+        const chars = typeof doc.text === "string" ? doc.text.length : 0;
+        stats.docsIn++;
+        stats.charsIn += chars;
+        sinceReport.docs++;
+        sinceReport.chars += chars;
+        let verdict: Awaited<ReturnType<DocTransform>>;
+        try {
+          verdict = await fn(doc);
+        } catch (err) {
+          stats.quarantined++;
+          quarantine.push({
+            runId: task.runId,
+            stage: def.name,
+            input: `${task.inputShardId}#${String(doc.id)}`,
+            reason: firstLine((err as Error).message ?? String(err)),
+            excerpt: typeof doc.text === "string" ? doc.text.slice(0, 200) : undefined,
+          });
+          continue;
+        }
+        if (verdict.drop !== undefined) {
+          const r = (stats.removed[verdict.drop] ??= { docs: 0, chars: 0 });
+          r.docs++;
+          r.chars += chars;
+          continue;
+        }
+        const out: Record<string, unknown> = { ...doc };
+        for (const col of def.columns) out[col.name] = verdict.add[col.name] ?? null;
+        await writer.write(out);
+        stats.docsOut++;
+        stats.charsOut += typeof out.text === "string" ? out.text.length : 0;
+        if (sinceReport.docs >= PROGRESS_EVERY) {
+          task.progress?.postMessage(sinceReport);
+          sinceReport = { docs: 0, chars: 0 };
+        }
+      }
+    }
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  task.progress?.postMessage(sinceReport);
+  return { files: await writer.close(), stats, quarantine };
+}
+
+/** A failure described as plain data, so it crosses the worker boundary intact. */
+export interface TaskFailure {
+  error: { message: string; hint: string | null; exitCode: number };
+}
+
+/** processShard, with any failure returned as data instead of thrown. */
+export async function processShardSafely(task: ShardTask): Promise<ShardResult | TaskFailure> {
+  try {
+    return await processShard(task);
+  } catch (err) {
+    const e = err as Partial<SoroError> & Error;
+    return { error: { message: e.message ?? String(err), hint: e.hint ?? null, exitCode: e.exitCode ?? 1 } };
+  }
+}

@@ -1,0 +1,31 @@
+import type { ColumnSpec } from "../columns.js";
+import type { Document } from "../document.js";
+
+/** What a stage says about one document: columns to add, or the rule that removes it. */
+export type Verdict = { add: Record<string, unknown>; drop?: undefined } | { drop: string; add?: undefined };
+
+/** The per-worker function a stage applies to each document. */
+export type DocTransform = (doc: Document) => Verdict | Promise<Verdict>;
+
+/** A shard-to-shard stage: it reads the active shards of `inputs` and writes documents with its `columns` added. */
+export interface StageDefinition<Options = unknown> {
+  name: string;
+  /** Bump when the stage's output for the same input and options changes; it is part of the config hash. */
+  version: string;
+  description: string;
+  inputs: string[];
+  columns: ColumnSpec[];
+  /** Builds the transform once per worker (load lexicons, models, ...). */
+  setup(options: Options): DocTransform | Promise<DocTransform>;
+}
+
+/** Where a worker finds a stage: the module that exports it and the export's name. */
+export interface StageRef {
+  module: string;
+  exportName: string;
+}
+
+/** Declares a stage (identity function that fixes the type). */
+export function defineStage<Options>(def: StageDefinition<Options>): StageDefinition<Options> {
+  return def;
+}

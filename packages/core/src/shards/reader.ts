@@ -1,0 +1,68 @@
+import { access } from "node:fs/promises";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type ColumnSpec, fromDuckValue } from "../columns.js";
+import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
+import { firstLine, ShardCorruptError, SoroError } from "../errors.js";
+
+/** Options for reading a shard. */
+export interface ReadShardOptions {
+  /** Only these columns (default: all). */
+  columns?: string[];
+  /** Known column types, so counts come back as numbers and hashes as bigints. */
+  types?: ColumnSpec[];
+  /** Reuse a connection instead of opening a scratch database. */
+  conn?: DuckDBConnection;
+  /** Folder for DuckDB spill files when a scratch database is opened (default: OS temp). */
+  tmpDir?: string;
+}
+
+/** Streams a Parquet shard as batches of row objects (DuckDB vector-sized), never holding the file whole. */
+export async function* readShard(file: string, options: ReadShardOptions = {}): AsyncGenerator<Record<string, unknown>[]> {
+  try {
+    await access(file);
+  } catch {
+    throw new SoroError(`soro: shard ${file} is missing`, "rerun the stage that wrote it; `soro status` lists shards", 5);
+  }
+  const own = options.conn ? null : await openScratchDb(options.tmpDir ?? (process.env.TMPDIR || "/tmp"));
+  const conn = options.conn ?? own!.conn;
+  const types = new Map((options.types ?? []).map((c) => [c.name, c.type]));
+  const select = options.columns ? options.columns.map(sqlIdent).join(", ") : "*";
+  try {
+    let result: Awaited<ReturnType<DuckDBConnection["stream"]>>;
+    try {
+      result = await conn.stream(`SELECT ${select} FROM read_parquet(${sqlString(file)})`);
+    } catch (err) {
+      throw new ShardCorruptError(file, (err as Error).message, err);
+    }
+    const names = result.columnNames();
+    try {
+      for await (const rows of result.yieldRowsJs()) {
+        yield rows.map((row) => {
+          const obj: Record<string, unknown> = {};
+          for (let i = 0; i < names.length; i++) obj[names[i]!] = fromDuckValue(types.get(names[i]!), row[i]);
+          return obj;
+        });
+      }
+    } catch (err) {
+      if (err instanceof SoroError) throw err;
+      throw new ShardCorruptError(file, (err as Error).message, err);
+    }
+  } finally {
+    if (own) {
+      own.conn.closeSync();
+      own.instance.closeSync();
+    }
+  }
+}
+
+/** Checks that a file is readable Parquet by reading its footer; throws ShardCorruptError otherwise. */
+export async function checkShard(file: string, conn: DuckDBConnection): Promise<number> {
+  try {
+    const reader = await conn.runAndReadAll(
+      `SELECT sum(row_group_num_rows)::BIGINT AS n FROM (SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata(${sqlString(file)}))`,
+    );
+    return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
+  } catch (err) {
+    throw new ShardCorruptError(file, firstLine((err as Error).message), err);
+  }
+}

@@ -1,0 +1,113 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { appendColumnValue, type ColumnSpec } from "../columns.js";
+import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
+import { fileSha256, fileSize, fsyncPath } from "./files.js";
+
+/** A finished Parquet shard file waiting (in the temp folder) to be committed to the catalog. */
+export interface ShardFile {
+  /** Final file name, e.g. `normalize/raw-00001-00000.parquet` relative to the shards folder. */
+  name: string;
+  /** Where the complete, fsynced file sits until it is committed. */
+  tmpPath: string;
+  rows: number;
+  bytes: number;
+  chars: number;
+  sha256: string;
+  columns: string[];
+}
+
+/** Options for a shard writer. */
+export interface ShardWriterOptions {
+  /** Folder for complete-but-uncommitted files and DuckDB spill files. */
+  tmpDir: string;
+  /** Shard name prefix relative to the shards folder, e.g. `ingest/books`; parts get `-00000.parquet`. */
+  prefix: string;
+  columns: ColumnSpec[];
+  /** Start a new part after this many rows (default 200k). */
+  maxRows?: number;
+  /** Start a new part after this many text characters (default 256M, ~0.5 GB of Tajik UTF-8). */
+  maxChars?: number;
+  /** Parquet zstd level (default 3). */
+  zstdLevel?: number;
+}
+
+/**
+ * Streams documents into zstd Parquet parts through a private DuckDB appender. Rows live in DuckDB's buffer
+ * manager (bounded, spilling to tmpDir), not on the JS heap, and a part is rotated by row and character count.
+ */
+export class ShardWriter {
+  private appender: DuckDBAppender | null = null;
+  private part = 0;
+  private rows = 0;
+  private chars = 0;
+  private readonly done: ShardFile[] = [];
+
+  private constructor(
+    private readonly opts: Required<ShardWriterOptions>,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens a writer; call `write` per document and `close` to get the finished parts. */
+  static async open(options: ShardWriterOptions): Promise<ShardWriter> {
+    const opts: Required<ShardWriterOptions> = { maxRows: 200_000, maxChars: 256 * 2 ** 20, zstdLevel: 3, ...options };
+    await mkdir(opts.tmpDir, { recursive: true });
+    const { instance, conn } = await openScratchDb(opts.tmpDir);
+    const cols = opts.columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
+    await conn.run(`CREATE TABLE buf (${cols})`);
+    return new ShardWriter(opts, instance, conn);
+  }
+
+  /** Appends one document; keys not among the writer's columns are not stored. */
+  async write(doc: Record<string, unknown>): Promise<void> {
+    if (!this.appender) this.appender = await this.conn.createAppender("buf");
+    for (const col of this.opts.columns) appendColumnValue(this.appender, col.type, doc[col.name]);
+    this.appender.endRow();
+    this.rows++;
+    const text = doc.text;
+    if (typeof text === "string") this.chars += text.length;
+    if (this.rows >= this.opts.maxRows || this.chars >= this.opts.maxChars) await this.flushPart();
+  }
+
+  /** Finishes the last part and returns every part written, complete and fsynced, in order. */
+  async close(): Promise<ShardFile[]> {
+    if (this.rows > 0 || this.done.length === 0) await this.flushPart();
+    this.conn.closeSync();
+    this.instance.closeSync();
+    return this.done;
+  }
+
+  /** Drops everything written so far without producing files. */
+  abort(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async flushPart(): Promise<void> {
+    if (this.appender) {
+      this.appender.closeSync();
+      this.appender = null;
+    }
+    const name = `${this.opts.prefix}-${String(this.part).padStart(5, "0")}.parquet`;
+    const tmpPath = path.join(this.opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
+    await this.conn.run(
+      `COPY buf TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE 20000)`,
+    );
+    await fsyncPath(tmpPath);
+    this.done.push({
+      name,
+      tmpPath,
+      rows: this.rows,
+      bytes: await fileSize(tmpPath),
+      chars: this.chars,
+      sha256: await fileSha256(tmpPath),
+      columns: this.opts.columns.map((c) => c.name),
+    });
+    await this.conn.run("DELETE FROM buf");
+    this.part++;
+    this.rows = 0;
+    this.chars = 0;
+  }
+}

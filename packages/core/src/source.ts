@@ -1,0 +1,92 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import type { Catalog, InputStats, QuarantineEntry, ShardRecord } from "./catalog/catalog.js";
+import { type ColumnSpec, mergeColumns } from "./columns.js";
+import { configHash } from "./config.js";
+import { BASE_COLUMNS, type Document } from "./document.js";
+import { ShardWriter } from "./shards/writer.js";
+
+/** The fixed config hash of source stages: their shards accumulate, and re-adding a source key replaces its shards. */
+export const SOURCE_CONFIG = "source";
+
+/** What a source yields per input item: a document, or a bad input to quarantine with its reason. */
+export type SourceItem = { doc: Document } | { bad: { input: string; reason: string; excerpt?: string } };
+
+/**
+ * A run of a source stage (ingest, crawl, pdf): documents made from outside inputs are written to shards and
+ * committed per source key (a file, a crawl batch), so a rerun skips what is already in the catalog.
+ */
+export class SourceRun {
+  private constructor(
+    readonly catalog: Catalog,
+    readonly stage: string,
+    readonly runId: number,
+    private readonly columns: ColumnSpec[],
+    private readonly done: Set<string>,
+  ) {}
+
+  /** Starts a source run; `columns` are added to the base document columns. */
+  static async begin(catalog: Catalog, stage: string, config: unknown, columns: ColumnSpec[] = []): Promise<SourceRun> {
+    await catalog.markStaleRuns(stage);
+    await catalog.removeOrphans(stage);
+    const runId = await catalog.beginRun(stage, SOURCE_CONFIG, config, 1);
+    const done = await catalog.committedSourceKeys(stage, SOURCE_CONFIG);
+    return new SourceRun(catalog, stage, runId, mergeColumns(BASE_COLUMNS, columns), done);
+  }
+
+  /** Whether a source key is already committed (skip it unless replacing). */
+  has(sourceKey: string): boolean {
+    return this.done.has(sourceKey);
+  }
+
+  /** Writes one source's documents to shards named after `name` and commits them with their statistics. */
+  async add(sourceKey: string, name: string, items: AsyncIterable<SourceItem> | Iterable<SourceItem>): Promise<ShardRecord[]> {
+    // The key's hash keeps two inputs with the same name (a.txt in two folders) from sharing a file.
+    const safe = `${name.replace(/[^\p{L}\p{N}._-]+/gu, "_").slice(0, 80) || "source"}-${configHash(sourceKey).slice(0, 8)}`;
+    const writer = await ShardWriter.open({
+      tmpDir: path.join(this.catalog.ws.tmpDir, `run-${this.runId}`),
+      prefix: `${this.stage}/${safe}`,
+      columns: this.columns,
+    });
+    const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
+    const bad: QuarantineEntry[] = [];
+    try {
+      for await (const item of items) {
+        stats.docsIn++;
+        if ("bad" in item) {
+          stats.quarantined++;
+          bad.push({ runId: this.runId, stage: this.stage, ...item.bad });
+          continue;
+        }
+        const chars = item.doc.text.length;
+        stats.charsIn += chars;
+        stats.docsOut++;
+        stats.charsOut += chars;
+        await writer.write(item.doc);
+      }
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    const files = await writer.close();
+    const records = await this.catalog.commitShards({
+      runId: this.runId,
+      stage: this.stage,
+      configHash: SOURCE_CONFIG,
+      sourceKey,
+      parents: [],
+      files: stats.docsOut > 0 ? files : [],
+      stats,
+      status: "active",
+    });
+    await this.catalog.quarantine(bad);
+    this.done.add(sourceKey);
+    return records;
+  }
+
+  /** Records the end of the run. */
+  async finish(error?: Error): Promise<void> {
+    await this.catalog.finishRun(this.runId, error ? "failed" : "done", error?.message);
+    await rm(path.join(this.catalog.ws.tmpDir, `run-${this.runId}`), { recursive: true, force: true });
+  }
+}

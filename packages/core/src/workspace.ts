@@ -1,0 +1,37 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { WorkspaceMissingError } from "./errors.js";
+
+/** The folders and files of one corpus workspace. */
+export interface Workspace {
+  dir: string;
+  catalogPath: string;
+  shardsDir: string;
+  tmpDir: string;
+}
+
+/** The workspace layout under `dir` (nothing is checked or created). */
+export function workspacePaths(dir: string): Workspace {
+  const abs = path.resolve(dir);
+  return {
+    dir: abs,
+    catalogPath: path.join(abs, "catalog.duckdb"),
+    shardsDir: path.join(abs, "shards"),
+    tmpDir: path.join(abs, "tmp"),
+  };
+}
+
+/** Resolves a workspace; creates its folders when `create`, else fails with a clear error if it is missing. */
+export async function resolveWorkspace(dir: string, create = false): Promise<Workspace> {
+  const ws = workspacePaths(dir);
+  if (!create && !existsSync(ws.catalogPath)) throw new WorkspaceMissingError(ws.dir);
+  await mkdir(ws.shardsDir, { recursive: true });
+  await mkdir(ws.tmpDir, { recursive: true });
+  return ws;
+}
+
+/** The workspace folder named by `--workspace`, else $SORO_WORKSPACE, else ./workspace. */
+export function defaultWorkspaceDir(flag?: string): string {
+  return flag ?? process.env.SORO_WORKSPACE ?? "workspace";
+}

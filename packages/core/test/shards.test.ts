@@ -1,0 +1,57 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BASE_COLUMNS, readShard, ShardCorruptError, ShardWriter } from "../src/index.js";
+import { tajikDocs, tempDir } from "./helpers.js";
+
+const COLUMNS = [
+  ...BASE_COLUMNS,
+  { name: "score", type: "DOUBLE" as const, doc: "" },
+  { name: "n", type: "INTEGER" as const, doc: "" },
+  { name: "big", type: "BIGINT" as const, doc: "" },
+  { name: "flag", type: "BOOLEAN" as const, doc: "" },
+  { name: "tags", type: "VARCHAR[]" as const, doc: "" },
+  { name: "sig", type: "UBIGINT[]" as const, doc: "" },
+];
+
+async function readAll(file: string) {
+  const rows: Record<string, unknown>[] = [];
+  for await (const batch of readShard(file, { types: COLUMNS })) rows.push(...batch);
+  return rows;
+}
+
+describe("shards", () => {
+  it("round-trips documents and typed columns through zstd Parquet, rotating parts by rows", async () => {
+    const dir = await tempDir();
+    const docs = (await tajikDocs(250)).map((i) => ("doc" in i ? i.doc : null)!);
+    const writer = await ShardWriter.open({ tmpDir: dir, prefix: "test/x", columns: COLUMNS, maxRows: 100 });
+    for (const [i, d] of docs.entries()) {
+      await writer.write({ ...d, score: i / 2, n: i, big: 2 ** 40 + i, flag: i % 2 === 0, tags: ["a", "ҳ"], sig: [2n ** 63n + BigInt(i)] });
+    }
+    const files = await writer.close();
+    expect(files.map((f) => f.rows)).toEqual([100, 100, 50]);
+    expect(files.map((f) => f.name)).toEqual(["test/x-00000.parquet", "test/x-00001.parquet", "test/x-00002.parquet"]);
+    expect(files.reduce((n, f) => n + f.chars, 0)).toBe(docs.reduce((n, d) => n + d.text.length, 0));
+    const rows = (await Promise.all(files.map((f) => readAll(f.tmpPath)))).flat();
+    expect(rows.map((r) => r.id)).toEqual(docs.map((d) => d.id));
+    expect(rows[7]).toMatchObject({ text: docs[7]!.text, score: 3.5, n: 7, big: 2 ** 40 + 7, flag: false, tags: ["a", "ҳ"] });
+    expect(rows[7]!.sig).toEqual([2n ** 63n + 7n]);
+    expect(files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("names a truncated or non-Parquet file in its error", async () => {
+    const dir = await tempDir();
+    const writer = await ShardWriter.open({ tmpDir: dir, prefix: "t/y", columns: BASE_COLUMNS });
+    for (const item of await tajikDocs(50)) if ("doc" in item) await writer.write(item.doc);
+    const [file] = await writer.close();
+    const { readFile } = await import("node:fs/promises");
+    const bytes = await readFile(file!.tmpPath);
+    const truncated = path.join(dir, "truncated.parquet");
+    await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await expect(readAll(truncated)).rejects.toThrow(ShardCorruptError);
+    await expect(readAll(truncated)).rejects.toThrow(/truncated\.parquet is corrupt or truncated/);
+    const junk = path.join(dir, "junk.parquet");
+    await writeFile(junk, "this is not parquet");
+    await expect(readAll(junk)).rejects.toThrow(/junk\.parquet/);
+  });
+});

@@ -1,0 +1,83 @@
+import { libreofficeTajikStrings } from "./debian.js";
+import { type UdhrCode, udhrSections } from "./udhr.js";
+
+/** One record of the demo sample, as the ingest stage reads it from JSONL. */
+export interface SampleRecord {
+  text: string;
+  source: "web" | "edu" | "book" | "other";
+  url: string;
+  meta: Record<string, unknown>;
+}
+
+/** How Tajik letters look when typed on a Russian keyboard (TAJIK.md). */
+const RUSSIAN_KEYBOARD: Record<string, string> = { ҳ: "х", ҷ: "ч", қ: "к", ғ: "г", ӯ: "у", ӣ: "и", Ҳ: "Х", Ҷ: "Ч", Қ: "К", Ғ: "Г", Ӯ: "У", Ӣ: "И" };
+
+/** Legacy 8-bit font convention A: Tajik letters in cp1251 slots (TAJIK.md). */
+const LEGACY_A: Record<string, string> = { ҳ: "њ", ҷ: "љ", қ: "ќ", ғ: "ѓ", ӣ: "ї", ӯ: "ў", Ҳ: "Њ", Ҷ: "Љ", Қ: "Ќ", Ғ: "Ѓ", Ӣ: "Ї", Ӯ: "Ў" };
+
+const remap = (text: string, table: Record<string, string>) => text.replace(/./gu, (ch) => table[ch] ?? ch);
+
+/** Languages of the demo sample and what they stand for. */
+const LANGUAGES: Array<{ code: UdhrCode; note: string }> = [
+  { code: "tgk", note: "Tajik" },
+  { code: "rus", note: "Russian, common inside Tajik sites" },
+  { code: "uzn_cyrl", note: "Uzbek Cyrillic, shares ғ қ ҳ with Tajik" },
+  { code: "kaz", note: "Kazakh Cyrillic" },
+  { code: "pes_1", note: "Persian script, mappable to Tajik Cyrillic" },
+  { code: "pes_2", note: "Dari, Persian script" },
+];
+
+/**
+ * The demo's bundled sample: UDHR sections in Tajik and its neighbours, Tajik LibreOffice strings, Tajik sections
+ * re-typed on a Russian keyboard or in legacy font A, and republished copies, so every stage has work to do.
+ */
+export async function demoSample(): Promise<SampleRecord[]> {
+  const records: SampleRecord[] = [];
+  for (const { code, note } of LANGUAGES) {
+    const sections = await udhrSections(code);
+    sections.forEach((s, i) => {
+      records.push({
+        text: [s.heading, ...s.paragraphs].filter(Boolean).join("\n"),
+        source: "web",
+        url: `https://udhr.example/${code}/${i}`,
+        meta: { origin: "udhr", udhr: code, language_note: note },
+      });
+    });
+  }
+  const tajik = await udhrSections("tgk");
+  tajik.slice(1, 9).forEach((s, i) => {
+    const text = [s.heading, ...s.paragraphs].join("\n");
+    records.push({
+      text: remap(text, i % 2 === 0 ? RUSSIAN_KEYBOARD : LEGACY_A),
+      source: "web",
+      url: `https://mirror.example/tgk/${i}`,
+      meta: { origin: "udhr", udhr: "tgk", damage: i % 2 === 0 ? "russian-keyboard" : "legacy-font-a" },
+    });
+  });
+  tajik.slice(10, 14).forEach((s, i) => {
+    records.push({
+      text: [s.heading, ...s.paragraphs].join("\n"),
+      source: "web",
+      url: `https://news.example/republished/${i}`,
+      meta: { origin: "udhr", udhr: "tgk", note: "republished copy" },
+    });
+  });
+  const byModule = new Map<string, string[]>();
+  for (const s of libreofficeTajikStrings()) {
+    if (s.tg === s.en) continue;
+    const list = byModule.get(s.module) ?? [];
+    list.push(s.tg);
+    byModule.set(s.module, list);
+  }
+  for (const [module, strings] of byModule) {
+    for (let i = 0; i < strings.length; i += 60) {
+      records.push({
+        text: strings.slice(i, i + 60).join("\n"),
+        source: "other",
+        url: `https://l10n.example/libreoffice/tg/${module}/${i / 60}`,
+        meta: { origin: "libreoffice-l10n-tg", module },
+      });
+    }
+  }
+  return records;
+}

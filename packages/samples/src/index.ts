@@ -1,0 +1,3 @@
+export * from "./debian.js";
+export * from "./demo-sample.js";
+export * from "./udhr.js";
