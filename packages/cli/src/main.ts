@@ -16,7 +16,9 @@ export async function main(argv: string[]): Promise<number> {
       if (process.env.SORO_DEBUG) console.error(err.stack);
       return err.exitCode;
     }
-    console.error(`soro: unexpected error: ${firstLine((err as Error).message ?? String(err))} (set SORO_DEBUG=1 for the stack)`);
+    console.error(
+      `soro: unexpected error: ${firstLine((err as Error).message ?? String(err))} (set SORO_DEBUG=1 for the stack)`,
+    );
     if (process.env.SORO_DEBUG) console.error((err as Error).stack);
     return 1;
   }

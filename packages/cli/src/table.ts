@@ -16,9 +16,14 @@ export function formatTable(rows: Record<string, unknown>[], maxWidth = 60): str
   };
   const body = rows.map((r) => cols.map((c) => cell(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]!.length)));
-  const numeric = cols.map((_, i) => rows.every((r) => typeof r[cols[i]!] === "number" || r[cols[i]!] === null));
+  const numeric = cols.map((_, i) =>
+    rows.every((r) => typeof r[cols[i]!] === "number" || r[cols[i]!] === null),
+  );
   const line = (cells: string[]) =>
-    cells.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
+    cells
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(cols), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 

@@ -2,7 +2,15 @@ import type { DuckDBAppender } from "@duckdb/node-api";
 import { DOUBLE, LIST, UBIGINT, VARCHAR } from "@duckdb/node-api";
 
 /** Column types a stage may add to documents; each maps to one DuckDB/Parquet type. */
-export type ColumnType = "VARCHAR" | "DOUBLE" | "BIGINT" | "INTEGER" | "BOOLEAN" | "VARCHAR[]" | "DOUBLE[]" | "UBIGINT[]";
+export type ColumnType =
+  | "VARCHAR"
+  | "DOUBLE"
+  | "BIGINT"
+  | "INTEGER"
+  | "BOOLEAN"
+  | "VARCHAR[]"
+  | "DOUBLE[]"
+  | "UBIGINT[]";
 
 /** A named, typed document column. */
 export interface ColumnSpec {
@@ -53,7 +61,9 @@ export function appendColumnValue(appender: DuckDBAppender, type: ColumnType, va
 export function fromDuckValue(type: ColumnType | undefined, value: unknown): unknown {
   if (typeof value === "bigint" && type !== "UBIGINT[]" && type !== "BIGINT") return Number(value);
   if (type === "BIGINT" && typeof value === "bigint") {
-    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value;
   }
   return value;
 }

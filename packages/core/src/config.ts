@@ -8,7 +8,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === "bigint") return v.toString();
     if (v && typeof v === "object" && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
     return v;
   });
@@ -30,6 +32,9 @@ export async function loadConfigFile(file: string): Promise<unknown> {
   try {
     return file.endsWith(".json") ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
-    throw new UsageError(`soro: config file ${file} is not valid YAML/JSON (${firstLine((err as Error).message)})`, "fix the syntax");
+    throw new UsageError(
+      `soro: config file ${file} is not valid YAML/JSON (${firstLine((err as Error).message)})`,
+      "fix the syntax",
+    );
   }
 }

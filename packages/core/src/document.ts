@@ -13,7 +13,11 @@ export const BASE_COLUMNS: ColumnSpec[] = [
   { name: "url", type: "VARCHAR", doc: "URL it was fetched from, if any" },
   { name: "path", type: "VARCHAR", doc: "file (and member) it was read from, if any" },
   { name: "fetched_at", type: "VARCHAR", doc: "ISO 8601 time it was fetched or read" },
-  { name: "meta", type: "VARCHAR", doc: "JSON object of source metadata (title, subject, grade, licence, ...)" },
+  {
+    name: "meta",
+    type: "VARCHAR",
+    doc: "JSON object of source metadata (title, subject, grade, licence, ...)",
+  },
 ];
 
 /** The base document as validated at the boundary; stage-added columns ride along as extra keys. */

@@ -26,7 +26,12 @@ export class SourceRun {
   ) {}
 
   /** Starts a source run; `columns` are added to the base document columns. */
-  static async begin(catalog: Catalog, stage: string, config: unknown, columns: ColumnSpec[] = []): Promise<SourceRun> {
+  static async begin(
+    catalog: Catalog,
+    stage: string,
+    config: unknown,
+    columns: ColumnSpec[] = [],
+  ): Promise<SourceRun> {
     await catalog.markStaleRuns(stage);
     await catalog.removeOrphans(stage);
     const runId = await catalog.beginRun(stage, SOURCE_CONFIG, config, 1);
@@ -40,7 +45,11 @@ export class SourceRun {
   }
 
   /** Writes one source's documents to shards named after `name` and commits them with their statistics. */
-  async add(sourceKey: string, name: string, items: AsyncIterable<SourceItem> | Iterable<SourceItem>): Promise<ShardRecord[]> {
+  async add(
+    sourceKey: string,
+    name: string,
+    items: AsyncIterable<SourceItem> | Iterable<SourceItem>,
+  ): Promise<ShardRecord[]> {
     // The key's hash keeps two inputs with the same name (a.txt in two folders) from sharing a file.
     const safe = `${name.replace(/[^\p{L}\p{N}._-]+/gu, "_").slice(0, 80) || "source"}-${configHash(sourceKey).slice(0, 8)}`;
     const writer = await ShardWriter.open({

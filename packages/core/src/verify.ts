@@ -2,8 +2,8 @@ import { access } from "node:fs/promises";
 import type { Catalog } from "./catalog/catalog.js";
 import { openScratchDb } from "./duck.js";
 import { SoroError } from "./errors.js";
-import { checkShard } from "./shards/reader.js";
 import { fileSha256 } from "./shards/files.js";
+import { checkShard } from "./shards/reader.js";
 
 /** One problem found with a registered shard. */
 export interface ShardProblem {
@@ -14,7 +14,9 @@ export interface ShardProblem {
 
 /** Checks every registered (non-superseded) shard: file present, sha256 as registered, Parquet footer readable, row count. */
 export async function verifyShards(catalog: Catalog): Promise<ShardProblem[]> {
-  const shards = await catalog.rows(`SELECT shard_id, path, sha256, rows FROM shards WHERE status <> 'superseded' ORDER BY shard_id`);
+  const shards = await catalog.rows(
+    `SELECT shard_id, path, sha256, rows FROM shards WHERE status <> 'superseded' ORDER BY shard_id`,
+  );
   const { instance, conn } = await openScratchDb(catalog.ws.tmpDir);
   const problems: ShardProblem[] = [];
   try {
@@ -27,7 +29,8 @@ export async function verifyShards(catalog: Catalog): Promise<ShardProblem[]> {
         report("file missing");
         continue;
       }
-      if ((await fileSha256(file)) !== s.sha256) report("sha256 differs from the catalog (file changed after registration)");
+      if ((await fileSha256(file)) !== s.sha256)
+        report("sha256 differs from the catalog (file changed after registration)");
       try {
         const rows = await checkShard(file, conn);
         if (rows !== Number(s.rows)) report(`holds ${rows} rows, catalog says ${s.rows}`);

@@ -3,7 +3,13 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import { Catalog, CatalogVersionError, CORE_MIGRATIONS, WorkspaceMissingError, workspaceStatus } from "../src/index.js";
+import {
+  Catalog,
+  CatalogVersionError,
+  CORE_MIGRATIONS,
+  WorkspaceMissingError,
+  workspaceStatus,
+} from "../src/index.js";
 import { seedWorkspace, tempDir } from "./helpers.js";
 
 describe("catalog", () => {
@@ -35,7 +41,9 @@ describe("catalog", () => {
     const err = await Catalog.open(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogVersionError);
     expect((err as CatalogVersionError).oneLine()).toContain(path.join(dir, "catalog.duckdb"));
-    expect((err as CatalogVersionError).oneLine()).toMatch(/version 99, newer than this soro knows \(1\).*upgrade/);
+    expect((err as CatalogVersionError).oneLine()).toMatch(
+      /version 99, newer than this soro knows \(1\).*upgrade/,
+    );
   });
 
   it("registers source shards with statistics and deletes unregistered files as orphans", async () => {

@@ -8,9 +8,15 @@ import { seedWorkspace, tempDir } from "./helpers.js";
 const CHILD = new URL("./fixtures/run-length.ts", import.meta.url).pathname;
 
 /** Runs the length stage in a child process; `killWhen` decides when to SIGKILL it. */
-function runChild(dir: string, delayMs: number, killWhen?: () => boolean): Promise<{ code: number | null; killed: boolean }> {
+function runChild(
+  dir: string,
+  delayMs: number,
+  killWhen?: () => boolean,
+): Promise<{ code: number | null; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir, "2", String(delayMs)], { stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir, "2", String(delayMs)], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     let killed = false;
     const timer = killWhen
       ? setInterval(() => {
@@ -30,7 +36,11 @@ function runChild(dir: string, delayMs: number, killWhen?: () => boolean): Promi
 
 function parquetFiles(dir: string): string[] {
   const root = path.join(dir, "shards", "length");
-  return existsSync(root) ? readdirSync(root, { recursive: true }).map(String).filter((n) => n.endsWith(".parquet")) : [];
+  return existsSync(root)
+    ? readdirSync(root, { recursive: true })
+        .map(String)
+        .filter((n) => n.endsWith(".parquet"))
+    : [];
 }
 
 async function finalIds(dir: string): Promise<string[]> {
@@ -39,7 +49,8 @@ async function finalIds(dir: string): Promise<string[]> {
     expect(await verifyShards(catalog)).toEqual([]);
     const ids: string[] = [];
     for (const shard of await catalog.activeShards(["length"])) {
-      for await (const batch of readShard(catalog.shardPath(shard), { columns: ["id"] })) ids.push(...batch.map((r) => String(r.id)));
+      for await (const batch of readShard(catalog.shardPath(shard), { columns: ["id"] }))
+        ids.push(...batch.map((r) => String(r.id)));
     }
     return ids.sort();
   } finally {

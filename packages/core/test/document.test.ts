@@ -19,7 +19,12 @@ describe("document", () => {
   });
 
   it("keeps metadata as a JSON column", () => {
-    const d = makeDocument({ text: "Дарси риёзӣ", source: "edu", path: "/books/math.txt", meta: { subject: "math", grade: 5 } });
+    const d = makeDocument({
+      text: "Дарси риёзӣ",
+      source: "edu",
+      path: "/books/math.txt",
+      meta: { subject: "math", grade: 5 },
+    });
     expect(documentMeta(d)).toEqual({ subject: "math", grade: 5 });
   });
 });

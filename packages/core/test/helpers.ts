@@ -10,7 +10,10 @@ export function tempDir(prefix = "soro-test-"): Promise<string> {
 }
 
 /** The module URL and export of the test stage. */
-export const LENGTH_STAGE = { module: new URL("./fixtures/length-stage.ts", import.meta.url).href, exportName: "lengthStage" };
+export const LENGTH_STAGE = {
+  module: new URL("./fixtures/length-stage.ts", import.meta.url).href,
+  exportName: "lengthStage",
+};
 
 /** Real Tajik documents: UDHR paragraphs, repeated with a counter so there are `count` distinct ones. */
 export async function tajikDocs(count: number): Promise<SourceItem[]> {
@@ -30,7 +33,8 @@ export async function seedWorkspace(dir: string, shards: number, perShard: numbe
   try {
     const docs = await tajikDocs(shards * perShard);
     const run = await SourceRun.begin(catalog, "ingest", { test: true });
-    for (let s = 0; s < shards; s++) await run.add(`part-${s}`, `part-${s}`, docs.slice(s * perShard, (s + 1) * perShard));
+    for (let s = 0; s < shards; s++)
+      await run.add(`part-${s}`, `part-${s}`, docs.slice(s * perShard, (s + 1) * perShard));
     await run.finish();
   } finally {
     catalog.close();

@@ -26,15 +26,34 @@ describe("shards", () => {
     const docs = (await tajikDocs(250)).map((i) => ("doc" in i ? i.doc : null)!);
     const writer = await ShardWriter.open({ tmpDir: dir, prefix: "test/x", columns: COLUMNS, maxRows: 100 });
     for (const [i, d] of docs.entries()) {
-      await writer.write({ ...d, score: i / 2, n: i, big: 2 ** 40 + i, flag: i % 2 === 0, tags: ["a", "ҳ"], sig: [2n ** 63n + BigInt(i)] });
+      await writer.write({
+        ...d,
+        score: i / 2,
+        n: i,
+        big: 2 ** 40 + i,
+        flag: i % 2 === 0,
+        tags: ["a", "ҳ"],
+        sig: [2n ** 63n + BigInt(i)],
+      });
     }
     const files = await writer.close();
     expect(files.map((f) => f.rows)).toEqual([100, 100, 50]);
-    expect(files.map((f) => f.name)).toEqual(["test/x-00000.parquet", "test/x-00001.parquet", "test/x-00002.parquet"]);
+    expect(files.map((f) => f.name)).toEqual([
+      "test/x-00000.parquet",
+      "test/x-00001.parquet",
+      "test/x-00002.parquet",
+    ]);
     expect(files.reduce((n, f) => n + f.chars, 0)).toBe(docs.reduce((n, d) => n + d.text.length, 0));
     const rows = (await Promise.all(files.map((f) => readAll(f.tmpPath)))).flat();
     expect(rows.map((r) => r.id)).toEqual(docs.map((d) => d.id));
-    expect(rows[7]).toMatchObject({ text: docs[7]!.text, score: 3.5, n: 7, big: 2 ** 40 + 7, flag: false, tags: ["a", "ҳ"] });
+    expect(rows[7]).toMatchObject({
+      text: docs[7]!.text,
+      score: 3.5,
+      n: 7,
+      big: 2 ** 40 + 7,
+      flag: false,
+      tags: ["a", "ҳ"],
+    });
     expect(rows[7]!.sig).toEqual([2n ** 63n + 7n]);
     expect(files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -12,7 +12,11 @@ export interface IngestOptions {
   textField?: string;
   dryRun?: boolean;
   /** Called once per file with what happened to it. */
-  onFile?: (file: string, outcome: "ingested" | "unchanged" | "unsupported" | "would ingest", docs: number) => void;
+  onFile?: (
+    file: string,
+    outcome: "ingested" | "unchanged" | "unsupported" | "would ingest",
+    docs: number,
+  ) => void;
 }
 
 /** Totals of an ingest run. */
@@ -59,9 +63,16 @@ async function contentKey(file: string): Promise<string> {
 }
 
 /** Ingests files and folders into source shards of stage `ingest`, one commit per file. */
-export async function ingestPaths(catalog: Catalog, paths: string[], opts: IngestOptions): Promise<IngestSummary> {
+export async function ingestPaths(
+  catalog: Catalog,
+  paths: string[],
+  opts: IngestOptions,
+): Promise<IngestSummary> {
   const files = await listFiles(paths);
-  const run = await SourceRun.begin(catalog, "ingest", { source: opts.source, textField: opts.textField ?? "text" });
+  const run = await SourceRun.begin(catalog, "ingest", {
+    source: opts.source,
+    textField: opts.textField ?? "text",
+  });
   const summary: IngestSummary = { files: files.length, ingested: 0, unchanged: 0, unsupported: 0, docs: 0 };
   try {
     for (const file of files) {
@@ -69,7 +80,12 @@ export async function ingestPaths(catalog: Catalog, paths: string[], opts: Inges
       if (!reader) {
         summary.unsupported++;
         await catalog.quarantine([
-          { runId: run.runId, stage: "ingest", input: file, reason: `unsupported file type ${path.extname(file) || "(none)"}` },
+          {
+            runId: run.runId,
+            stage: "ingest",
+            input: file,
+            reason: `unsupported file type ${path.extname(file) || "(none)"}`,
+          },
         ]);
         opts.onFile?.(file, "unsupported", 0);
         continue;
@@ -84,7 +100,12 @@ export async function ingestPaths(catalog: Catalog, paths: string[], opts: Inges
         opts.onFile?.(file, "would ingest", 0);
         continue;
       }
-      const ctx: ReaderContext = { file, source: opts.source, meta: opts.meta ?? {}, textField: opts.textField ?? "text" };
+      const ctx: ReaderContext = {
+        file,
+        source: opts.source,
+        meta: opts.meta ?? {},
+        textField: opts.textField ?? "text",
+      };
       const records = await run.add(key, path.basename(file, path.extname(file)), reader(ctx));
       const docs = records.reduce((n, r) => n + Number(r.rows), 0);
       summary.ingested++;

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { makeDocument, type NewDocument, type SourceItem, SOURCES } from "@soro/core";
+import { makeDocument, type NewDocument, SOURCES, type SourceItem } from "@soro/core";
 
 /** What every reader needs to make documents from one file. */
 export interface ReaderContext {
@@ -15,7 +15,10 @@ export interface ReaderContext {
 
 /** Documents from a JSON Lines file, one per line; a bad line is quarantined with its line number. */
 export async function* readJsonl(ctx: ReaderContext): AsyncGenerator<SourceItem> {
-  const lines = createInterface({ input: createReadStream(ctx.file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(ctx.file, "utf8"),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let n = 0;
   for await (const line of lines) {
     n++;
@@ -25,15 +28,21 @@ export async function* readJsonl(ctx: ReaderContext): AsyncGenerator<SourceItem>
     try {
       rec = JSON.parse(line) as Record<string, unknown>;
     } catch (err) {
-      yield { bad: { input: where, reason: `not JSON: ${(err as Error).message}`, excerpt: line.slice(0, 200) } };
+      yield {
+        bad: { input: where, reason: `not JSON: ${(err as Error).message}`, excerpt: line.slice(0, 200) },
+      };
       continue;
     }
     const text = rec[ctx.textField];
     if (typeof text !== "string" || text.trim() === "") {
-      yield { bad: { input: where, reason: `no text in field "${ctx.textField}"`, excerpt: line.slice(0, 200) } };
+      yield {
+        bad: { input: where, reason: `no text in field "${ctx.textField}"`, excerpt: line.slice(0, 200) },
+      };
       continue;
     }
-    const source = SOURCES.includes(rec.source as NewDocument["source"]) ? (rec.source as NewDocument["source"]) : ctx.source;
+    const source = SOURCES.includes(rec.source as NewDocument["source"])
+      ? (rec.source as NewDocument["source"])
+      : ctx.source;
     const recMeta = rec.meta && typeof rec.meta === "object" ? (rec.meta as Record<string, unknown>) : {};
     yield {
       doc: makeDocument({

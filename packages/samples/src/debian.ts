@@ -21,7 +21,9 @@ export function tesseractTajikWords(): string[] {
 
 /** LibreOffice's Tajik UI strings with their English originals (~5.5k distinct pairs). */
 export function libreofficeTajikStrings(): UiString[] {
-  const lines = gunzipSync(readFileSync(dataUrl("libreoffice-tg.tsv.gz"))).toString("utf8").split("\n");
+  const lines = gunzipSync(readFileSync(dataUrl("libreoffice-tg.tsv.gz")))
+    .toString("utf8")
+    .split("\n");
   return lines
     .slice(1)
     .filter((l) => l.length > 0)

@@ -10,10 +10,36 @@ export interface SampleRecord {
 }
 
 /** How Tajik letters look when typed on a Russian keyboard (TAJIK.md). */
-const RUSSIAN_KEYBOARD: Record<string, string> = { ҳ: "х", ҷ: "ч", қ: "к", ғ: "г", ӯ: "у", ӣ: "и", Ҳ: "Х", Ҷ: "Ч", Қ: "К", Ғ: "Г", Ӯ: "У", Ӣ: "И" };
+const RUSSIAN_KEYBOARD: Record<string, string> = {
+  ҳ: "х",
+  ҷ: "ч",
+  қ: "к",
+  ғ: "г",
+  ӯ: "у",
+  ӣ: "и",
+  Ҳ: "Х",
+  Ҷ: "Ч",
+  Қ: "К",
+  Ғ: "Г",
+  Ӯ: "У",
+  Ӣ: "И",
+};
 
 /** Legacy 8-bit font convention A: Tajik letters in cp1251 slots (TAJIK.md). */
-const LEGACY_A: Record<string, string> = { ҳ: "њ", ҷ: "љ", қ: "ќ", ғ: "ѓ", ӣ: "ї", ӯ: "ў", Ҳ: "Њ", Ҷ: "Љ", Қ: "Ќ", Ғ: "Ѓ", Ӣ: "Ї", Ӯ: "Ў" };
+const LEGACY_A: Record<string, string> = {
+  ҳ: "њ",
+  ҷ: "љ",
+  қ: "ќ",
+  ғ: "ѓ",
+  ӣ: "ї",
+  ӯ: "ў",
+  Ҳ: "Њ",
+  Ҷ: "Љ",
+  Қ: "Ќ",
+  Ғ: "Ѓ",
+  Ӣ: "Ї",
+  Ӯ: "Ў",
+};
 
 const remap = (text: string, table: Record<string, string>) => text.replace(/./gu, (ch) => table[ch] ?? ch);
 

@@ -4,7 +4,17 @@ import path from "node:path";
 import * as cheerio from "cheerio";
 
 /** UDHR codes used across tests and the demo: Tajik and the languages it is confused with. */
-export const UDHR_CODES = ["tgk", "rus", "uzn_cyrl", "uzn_latn", "kir", "kaz", "tat", "pes_1", "pes_2"] as const;
+export const UDHR_CODES = [
+  "tgk",
+  "rus",
+  "uzn_cyrl",
+  "uzn_latn",
+  "kir",
+  "kaz",
+  "tat",
+  "pes_1",
+  "pes_2",
+] as const;
 
 /** A UDHR code this project reads. */
 export type UdhrCode = (typeof UDHR_CODES)[number];

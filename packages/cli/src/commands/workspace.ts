@@ -37,10 +37,13 @@ export function registerWorkspaceCommands(program: Command): void {
             })),
           ),
         );
-        if (s.pendingShards > 0) console.log(`\n${s.pendingShards} shards pending (an unfinished run: rerun it to finish)`);
+        if (s.pendingShards > 0)
+          console.log(`\n${s.pendingShards} shards pending (an unfinished run: rerun it to finish)`);
         console.log(`\nrecent runs:\n${formatTable(s.runs as unknown as Record<string, unknown>[], 80)}`);
         if (s.quarantine.length > 0) {
-          console.log(`\nquarantined inputs (see \`soro sql "select * from quarantine"\`):\n${formatTable(s.quarantine)}`);
+          console.log(
+            `\nquarantined inputs (see \`soro sql "select * from quarantine"\`):\n${formatTable(s.quarantine)}`,
+          );
         }
       });
     });
@@ -55,11 +58,15 @@ export function registerWorkspaceCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (c) => {
-          const stages = await c.rows(`SELECT DISTINCT stage FROM shards WHERE status = 'active' ORDER BY stage`);
+          const stages = await c.rows(
+            `SELECT DISTINCT stage FROM shards WHERE status = 'active' ORDER BY stage`,
+          );
           for (const { stage } of stages) {
             const table = await c.stageTableSql(String(stage));
             if (table) {
-              await c.conn.run(`CREATE TEMP VIEW ${sqlIdent(`docs_${String(stage).replace(/\W/g, "_")}`)} AS SELECT * FROM ${table}`);
+              await c.conn.run(
+                `CREATE TEMP VIEW ${sqlIdent(`docs_${String(stage).replace(/\W/g, "_")}`)} AS SELECT * FROM ${table}`,
+              );
             }
           }
           const rows = await c.rows(query);

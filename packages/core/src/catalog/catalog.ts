@@ -112,9 +112,11 @@ export class Catalog {
   }
 
   private async migrate(key: string, migrations: string[], readOnly: boolean): Promise<void> {
-    if (!readOnly) await this.conn.run("CREATE TABLE IF NOT EXISTS soro_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+    if (!readOnly)
+      await this.conn.run("CREATE TABLE IF NOT EXISTS soro_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
     const found = await this.version(key);
-    if (found > migrations.length) throw new CatalogVersionError(this.ws.catalogPath, found, migrations.length);
+    if (found > migrations.length)
+      throw new CatalogVersionError(this.ws.catalogPath, found, migrations.length);
     if (found === migrations.length) return;
     if (readOnly) {
       throw new SoroError(
@@ -125,7 +127,10 @@ export class Catalog {
     }
     await this.transaction(async () => {
       for (let v = found; v < migrations.length; v++) await this.conn.run(migrations[v]!);
-      await this.conn.run("INSERT OR REPLACE INTO soro_meta VALUES ($1, $2)", [key, String(migrations.length)]);
+      await this.conn.run("INSERT OR REPLACE INTO soro_meta VALUES ($1, $2)", [
+        key,
+        String(migrations.length),
+      ]);
     });
   }
 
@@ -204,11 +209,10 @@ export class Catalog {
     await this.transaction(async () => {
       // A retried input replaces what an earlier attempt of the same config registered.
       for (const table of ["shards", "stage_io", "rule_stats"]) {
-        await this.conn.run(`DELETE FROM ${table} WHERE stage = $1 AND config_hash = $2 AND source_key = $3`, [
-          commit.stage,
-          commit.configHash,
-          commit.sourceKey,
-        ]);
+        await this.conn.run(
+          `DELETE FROM ${table} WHERE stage = $1 AND config_hash = $2 AND source_key = $3`,
+          [commit.stage, commit.configHash, commit.sourceKey],
+        );
       }
       for (const { file, rel } of placed) {
         await this.conn.run(
@@ -232,10 +236,17 @@ export class Catalog {
           ],
         );
       }
-      await this.conn.run(
-        `INSERT INTO stage_io VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [commit.runId, commit.stage, commit.configHash, commit.sourceKey, s.docsIn, s.charsIn, s.docsOut, s.charsOut, s.quarantined],
-      );
+      await this.conn.run(`INSERT INTO stage_io VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        commit.runId,
+        commit.stage,
+        commit.configHash,
+        commit.sourceKey,
+        s.docsIn,
+        s.charsIn,
+        s.docsOut,
+        s.charsOut,
+        s.quarantined,
+      ]);
       for (const [rule, r] of Object.entries(s.removed)) {
         await this.conn.run(`INSERT INTO rule_stats VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)`, [
           commit.runId,
@@ -261,7 +272,10 @@ export class Catalog {
         stage,
         configHash,
       ]);
-      await this.conn.run(`UPDATE shards SET status = 'active' WHERE stage = $1 AND config_hash = $2`, [stage, configHash]);
+      await this.conn.run(`UPDATE shards SET status = 'active' WHERE stage = $1 AND config_hash = $2`, [
+        stage,
+        configHash,
+      ]);
     });
   }
 
@@ -305,6 +319,11 @@ export class Catalog {
       }
     }
     return removed;
+  }
+
+  /** Records a shard's exact token count (set by the trainer bridge's tokenizer). */
+  async setShardTokens(shardId: string, tokens: number): Promise<void> {
+    await this.conn.run(`UPDATE shards SET tokens = $1 WHERE shard_id = $2`, [tokens, shardId]);
   }
 
   /** Keeps a bad input with its reason. */

@@ -30,17 +30,28 @@ export interface ShardResult {
 }
 
 const PROGRESS_EVERY = 2048;
+
+/** Where a text-rewriting stage keeps the text as it first arrived. */
+export const TEXT_ORIGINAL: ColumnSpec = {
+  name: "text_original",
+  type: "VARCHAR",
+  doc: "the text before the first stage that rewrote it (normalize)",
+};
 const transforms = new Map<string, Promise<{ def: StageDefinition; fn: DocTransform }>>();
 
 /** Loads a stage module and sets its transform up once per worker and option set. */
-export function loadStage(ref: StageRef, options: unknown): Promise<{ def: StageDefinition; fn: DocTransform }> {
+export function loadStage(
+  ref: StageRef,
+  options: unknown,
+): Promise<{ def: StageDefinition; fn: DocTransform }> {
   const key = `${ref.module}#${ref.exportName}#${configHash(options)}`;
   let entry = transforms.get(key);
   if (!entry) {
     entry = (async () => {
       const mod = (await import(ref.module)) as Record<string, StageDefinition>;
       const def = mod[ref.exportName];
-      if (!def || typeof def.setup !== "function") throw new Error(`${ref.module} has no stage export ${ref.exportName}`);
+      if (!def || typeof def.setup !== "function")
+        throw new Error(`${ref.module} has no stage export ${ref.exportName}`);
       return { def, fn: await def.setup(options) };
     })();
     transforms.set(key, entry);
@@ -50,7 +61,16 @@ export function loadStage(ref: StageRef, options: unknown): Promise<{ def: Stage
 
 /** Maps a DuckDB type name to a document column type, or null when shards may not carry it. */
 function columnTypeOf(duckType: string): ColumnType | null {
-  const known: ColumnType[] = ["VARCHAR", "DOUBLE", "BIGINT", "INTEGER", "BOOLEAN", "VARCHAR[]", "DOUBLE[]", "UBIGINT[]"];
+  const known: ColumnType[] = [
+    "VARCHAR",
+    "DOUBLE",
+    "BIGINT",
+    "INTEGER",
+    "BOOLEAN",
+    "VARCHAR[]",
+    "DOUBLE[]",
+    "UBIGINT[]",
+  ];
   return (known as string[]).includes(duckType) ? (duckType as ColumnType) : null;
 }
 
@@ -61,7 +81,8 @@ export async function shardColumns(file: string, tmpDir: string): Promise<Column
     const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
     return reader.getRowObjectsJS().map((r) => {
       const type = columnTypeOf(String(r.column_type));
-      if (!type) throw new ShardCorruptError(file, `column ${r.column_name} has unsupported type ${r.column_type}`);
+      if (!type)
+        throw new ShardCorruptError(file, `column ${r.column_name} has unsupported type ${r.column_type}`);
       return { name: String(r.column_name), type, doc: "" };
     });
   } catch (err) {
@@ -79,9 +100,11 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
   const inputColumns = await shardColumns(task.inputPath, task.tmpDir);
   // The stage's own columns win on a rerun over its own older output; every other stage's column passes unchanged.
   const own = new Set(def.columns.map((c) => c.name));
+  const keepsOriginal = def.rewritesText === true && !inputColumns.some((c) => c.name === TEXT_ORIGINAL.name);
   const columns = mergeColumns(
     inputColumns.filter((c) => !own.has(c.name)),
     def.columns,
+    keepsOriginal ? [TEXT_ORIGINAL] : [],
   );
   const writer = await ShardWriter.open({ tmpDir: task.tmpDir, prefix: task.outputPrefix, columns });
   const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
@@ -111,13 +134,16 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
           continue;
         }
         if (verdict.drop !== undefined) {
-          const r = (stats.removed[verdict.drop] ??= { docs: 0, chars: 0 });
+          const r = stats.removed[verdict.drop] ?? { docs: 0, chars: 0 };
           r.docs++;
           r.chars += chars;
+          stats.removed[verdict.drop] = r;
           continue;
         }
         const out: Record<string, unknown> = { ...doc };
         for (const col of def.columns) out[col.name] = verdict.add[col.name] ?? null;
+        if (keepsOriginal) out[TEXT_ORIGINAL.name] = doc.text;
+        if (def.rewritesText && verdict.text !== undefined) out.text = verdict.text;
         await writer.write(out);
         stats.docsOut++;
         stats.charsOut += typeof out.text === "string" ? out.text.length : 0;

@@ -57,7 +57,11 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   const { catalog } = opts;
   const mod = (await import(opts.stage.module)) as Record<string, StageDefinition>;
   const def = mod[opts.stage.exportName];
-  if (!def) throw new UsageError(`soro: ${opts.stage.module} has no stage ${opts.stage.exportName}`, "check the stage name");
+  if (!def)
+    throw new UsageError(
+      `soro: ${opts.stage.module} has no stage ${opts.stage.exportName}`,
+      "check the stage name",
+    );
   const hash = stageConfigHash(def, opts.options);
   await catalog.markStaleRuns(def.name);
   await catalog.removeOrphans(def.name);
@@ -92,7 +96,11 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   });
   const pool =
     workers > 0
-      ? new Piscina({ filename: new URL("./worker-entry.mjs", import.meta.url).href, maxThreads: workers, minThreads: 1 })
+      ? new Piscina({
+          filename: new URL("./worker-entry.mjs", import.meta.url).href,
+          maxThreads: workers,
+          minThreads: 1,
+        })
       : null;
   const failures: string[] = [];
   let commits = Promise.resolve();
@@ -170,7 +178,11 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
     progress.stop();
     const msg = `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]})`;
     await catalog.finishRun(runId, "failed", msg);
-    throw new SoroError(msg, "fix or remove those inputs and rerun; committed shards are kept and skipped", 1);
+    throw new SoroError(
+      msg,
+      "fix or remove those inputs and rerun; committed shards are kept and skipped",
+      1,
+    );
   }
   await catalog.activateRun(def.name, hash);
   await catalog.finishRun(runId, "done");

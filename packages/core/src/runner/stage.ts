@@ -1,8 +1,13 @@
 import type { ColumnSpec } from "../columns.js";
 import type { Document } from "../document.js";
 
-/** What a stage says about one document: columns to add, or the rule that removes it. */
-export type Verdict = { add: Record<string, unknown>; drop?: undefined } | { drop: string; add?: undefined };
+/**
+ * What a stage says about one document: columns to add (and, for a stage with `rewritesText`, the new text),
+ * or the rule that removes it.
+ */
+export type Verdict =
+  | { add: Record<string, unknown>; text?: string; drop?: undefined }
+  | { drop: string; add?: undefined; text?: undefined };
 
 /** The per-worker function a stage applies to each document. */
 export type DocTransform = (doc: Document) => Verdict | Promise<Verdict>;
@@ -15,6 +20,11 @@ export interface StageDefinition<Options = unknown> {
   description: string;
   inputs: string[];
   columns: ColumnSpec[];
+  /**
+   * The stage may replace `text` (normalize does); the runner then keeps the text as it first arrived in
+   * `text_original`, so no stage loses another's output.
+   */
+  rewritesText?: boolean;
   /** Builds the transform once per worker (load lexicons, models, ...). */
   setup(options: Options): DocTransform | Promise<DocTransform>;
 }

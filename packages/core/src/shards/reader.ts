@@ -17,11 +17,18 @@ export interface ReadShardOptions {
 }
 
 /** Streams a Parquet shard as batches of row objects (DuckDB vector-sized), never holding the file whole. */
-export async function* readShard(file: string, options: ReadShardOptions = {}): AsyncGenerator<Record<string, unknown>[]> {
+export async function* readShard(
+  file: string,
+  options: ReadShardOptions = {},
+): AsyncGenerator<Record<string, unknown>[]> {
   try {
     await access(file);
   } catch {
-    throw new SoroError(`soro: shard ${file} is missing`, "rerun the stage that wrote it; `soro status` lists shards", 5);
+    throw new SoroError(
+      `soro: shard ${file} is missing`,
+      "rerun the stage that wrote it; `soro status` lists shards",
+      5,
+    );
   }
   const own = options.conn ? null : await openScratchDb(options.tmpDir ?? (process.env.TMPDIR || "/tmp"));
   const conn = options.conn ?? own!.conn;

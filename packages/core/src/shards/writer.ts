@@ -52,7 +52,12 @@ export class ShardWriter {
 
   /** Opens a writer; call `write` per document and `close` to get the finished parts. */
   static async open(options: ShardWriterOptions): Promise<ShardWriter> {
-    const opts: Required<ShardWriterOptions> = { maxRows: 200_000, maxChars: 256 * 2 ** 20, zstdLevel: 3, ...options };
+    const opts: Required<ShardWriterOptions> = {
+      maxRows: 200_000,
+      maxChars: 256 * 2 ** 20,
+      zstdLevel: 3,
+      ...options,
+    };
     await mkdir(opts.tmpDir, { recursive: true });
     const { instance, conn } = await openScratchDb(opts.tmpDir);
     const cols = opts.columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
@@ -110,4 +115,32 @@ export class ShardWriter {
     this.rows = 0;
     this.chars = 0;
   }
+}
+
+/** Writes the result of a SQL query (over read_parquet of shards) to one zstd Parquet file ready to commit. */
+export async function copyQueryToShard(
+  conn: DuckDBConnection,
+  query: string,
+  opts: { tmpDir: string; name: string; zstdLevel?: number },
+): Promise<ShardFile> {
+  await mkdir(opts.tmpDir, { recursive: true });
+  const tmpPath = path.join(opts.tmpDir, `${opts.name.replaceAll("/", "__")}.${process.pid}.tmp`);
+  await conn.run(
+    `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000)`,
+  );
+  await fsyncPath(tmpPath);
+  const stats = await conn.runAndReadAll(
+    `SELECT count(*)::BIGINT AS rows, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM read_parquet(${sqlString(tmpPath)})`,
+  );
+  const cols = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(tmpPath)})`);
+  const row = stats.getRowObjectsJS()[0]!;
+  return {
+    name: opts.name,
+    tmpPath,
+    rows: Number(row.rows),
+    chars: Number(row.chars),
+    bytes: await fileSize(tmpPath),
+    sha256: await fileSha256(tmpPath),
+    columns: cols.getRowObjectsJS().map((r) => String(r.column_name)),
+  };
 }
