@@ -102,7 +102,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
           minThreads: 1,
         })
       : null;
-  const failures: string[] = [];
+  const failures: Array<{ text: string; exitCode: number }> = [];
   let commits = Promise.resolve();
   const runOne = async (input: ShardRecord): Promise<void> => {
     const task: ShardTask = {
@@ -130,7 +130,8 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
       if (!("error" in result)) progress.tick(result.stats.docsIn, result.stats.charsIn);
     }
     if ("error" in result) {
-      failures.push(`${result.error.message}${result.error.hint ? `: ${result.error.hint}` : ""}`);
+      const { message, hint, exitCode } = result.error;
+      failures.push({ text: `${message}${hint ? `: ${hint}` : ""}`, exitCode });
       summary.failed++;
       commits = commits.then(() =>
         catalog.quarantine([{ runId, stage: def.name, input: input.shard_id, reason: result.error.message }]),

@@ -1,0 +1,31 @@
+// `pnpm bench`: runs every packages/*/bench/*.bench.ts in turn (each prints its own ratios against a peer tool).
+// `pnpm bench -- core` runs only the benches whose path contains "core"; other arguments pass through.
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const passthrough = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const benches = readdirSync(path.join(root, "packages"))
+  .flatMap((pkg) => {
+    const dir = path.join(root, "packages", pkg, "bench");
+    try {
+      return readdirSync(dir)
+        .filter((f) => f.endsWith(".bench.ts"))
+        .map((f) => path.join(dir, f));
+    } catch {
+      return [];
+    }
+  })
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
+let failed = 0;
+for (const file of benches) {
+  console.log(`\n=== ${path.relative(root, file)} ===`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", file, ...passthrough], {
+    stdio: "inherit",
+    cwd: root,
+  });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;

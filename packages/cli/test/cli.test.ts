@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { udhrParagraphs } from "@soro/samples";
+import { describe, expect, it } from "vitest";
+
+const BIN = new URL("../bin/soro.mjs", import.meta.url).pathname;
+
+/** Runs the real `soro` binary and returns its exit code and output. */
+function soro(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
+}
+
+async function workspaceWithDocs(): Promise<{ ws: string; dir: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "soro-cli-"));
+  const paragraphs = await udhrParagraphs("tgk");
+  const file = path.join(dir, "tgk.jsonl");
+  await writeFile(
+    file,
+    paragraphs.map((text, i) => JSON.stringify({ text, url: `https://udhr.example/${i}` })).join("\n"),
+  );
+  const ws = path.join(dir, "ws");
+  expect(soro("-w", ws, "ingest", file, "--source", "web").code).toBe(0);
+  return { ws, dir };
+}
+
+describe("soro CLI", () => {
+  it("ingests, shows status and answers read-only SQL over the shards", async () => {
+    const { ws } = await workspaceWithDocs();
+    const status = soro("-w", ws, "status", "--json");
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as { stages: Array<{ stage: string; docs: number }> };
+    expect(parsed.stages).toEqual([
+      expect.objectContaining({ stage: "ingest", docs: (await udhrParagraphs("tgk")).length }),
+    ]);
+    const sql = soro("-w", ws, "sql", "select count(*) as n from docs_ingest where text like '%ҳуқуқ%'");
+    expect(sql.code).toBe(0);
+    const expected = (await udhrParagraphs("tgk")).filter((t) => t.includes("ҳуқуқ")).length;
+    expect(
+      sql.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.trim()),
+    ).toEqual(["n", "--", String(expected)]);
+    expect(soro("-w", ws, "sql", "delete from shards").code).not.toBe(0);
+    expect(soro("-w", ws, "verify").stdout).toContain("all shards verified");
+  });
+
+  it("gives one-line errors with exit codes for a missing workspace, a newer catalog and a corrupt shard", async () => {
+    const missing = soro("-w", "/nonexistent/soro-ws", "status");
+    expect(missing.code).toBe(3);
+    expect(missing.stderr.split("\n")).toHaveLength(1);
+    expect(missing.stderr).toMatch(/no workspace at \/nonexistent\/soro-ws.*soro init/);
+
+    const { ws } = await workspaceWithDocs();
+    const [shard] = (await readdir(path.join(ws, "shards", "ingest"))).filter((f) => f.endsWith(".parquet"));
+    const shardPath = path.join(ws, "shards", "ingest", shard!);
+    await writeFile(shardPath, "PAR1 truncated");
+    const verify = soro("-w", ws, "verify");
+    expect(verify.code).toBe(5);
+    expect(verify.stdout).toContain(shard);
+    const sql = soro("-w", ws, "sql", "select count(*) from docs_ingest");
+    expect(sql.code).not.toBe(0);
+    expect(sql.stderr.split("\n")).toHaveLength(1);
+    expect(sql.stderr).toContain(shard);
+
+    const db = await DuckDBInstance.create(path.join(ws, "catalog.duckdb"));
+    const conn = await db.connect();
+    await conn.run(`UPDATE soro_meta SET value = '42' WHERE key = 'schema_version'`);
+    conn.closeSync();
+    db.closeSync();
+    const newer = soro("-w", ws, "status");
+    expect(newer.code).toBe(4);
+    expect(newer.stderr.split("\n")).toHaveLength(1);
+    expect(newer.stderr).toContain(path.join(ws, "catalog.duckdb"));
+    expect(newer.stderr).toMatch(/newer than this soro knows.*upgrade/);
+  });
+});
