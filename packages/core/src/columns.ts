@@ -1,5 +1,5 @@
 import type { DuckDBAppender } from "@duckdb/node-api";
-import { DOUBLE, LIST, UBIGINT, VARCHAR } from "@duckdb/node-api";
+import { DOUBLE, DuckDBListValue, LIST, UBIGINT, VARCHAR } from "@duckdb/node-api";
 
 /** Column types a stage may add to documents; each maps to one DuckDB/Parquet type. */
 export type ColumnType =
@@ -59,6 +59,7 @@ export function appendColumnValue(appender: DuckDBAppender, type: ColumnType, va
 
 /** Converts a value read back from DuckDB into the plain JS form stages work with (bigint counts become numbers). */
 export function fromDuckValue(type: ColumnType | undefined, value: unknown): unknown {
+  if (value instanceof DuckDBListValue) return value.items.map((v) => fromDuckValue(type, v));
   if (typeof value === "bigint" && type !== "UBIGINT[]" && type !== "BIGINT") return Number(value);
   if (type === "BIGINT" && typeof value === "bigint") {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
