@@ -1,0 +1,51 @@
+import type { Catalog } from "@soro/core";
+
+/** The 1.9B-token goal of continual pretraining (Gemma 3 tokens). */
+export const TOKEN_GOAL = 1_900_000_000;
+/** Gemma 3 characters per token on Tajik (TAJIK.md), for estimating shards not yet counted. */
+export const CHARS_PER_TOKEN = 2.3;
+
+/** Tables the trainer bridge owns: per-shard and per-document counts by tokenizer, exports, and the goal view. */
+const MIGRATIONS = [
+  `
+  CREATE TABLE trainer_bridge_shard_tokens (
+    shard_id VARCHAR NOT NULL,
+    tokenizer VARCHAR NOT NULL,
+    tokens BIGINT NOT NULL,
+    docs BIGINT NOT NULL,
+    counted_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (shard_id, tokenizer)
+  );
+  CREATE TABLE trainer_bridge_doc_tokens (
+    shard_id VARCHAR NOT NULL,
+    tokenizer VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL,
+    tokens INTEGER NOT NULL
+  );
+  CREATE TABLE trainer_bridge_exports (
+    export_id VARCHAR PRIMARY KEY,
+    format VARCHAR NOT NULL,
+    out_dir VARCHAR NOT NULL,
+    stage VARCHAR,
+    manifest_sha256 VARCHAR NOT NULL,
+    files BIGINT NOT NULL,
+    bytes BIGINT NOT NULL,
+    tokens BIGINT,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  );
+  CREATE VIEW trainer_bridge_goal AS
+    SELECT stage,
+           sum(tokens) FILTER (WHERE tokens IS NOT NULL) AS counted_tokens,
+           count(*) FILTER (WHERE tokens IS NULL) AS uncounted_shards,
+           coalesce(sum(chars) FILTER (WHERE tokens IS NULL), 0) AS uncounted_chars,
+           coalesce(sum(tokens), 0) + round(coalesce(sum(chars) FILTER (WHERE tokens IS NULL), 0) / ${CHARS_PER_TOKEN})::BIGINT AS estimated_tokens,
+           ${TOKEN_GOAL}::BIGINT AS goal_tokens,
+           greatest(0, ${TOKEN_GOAL} - coalesce(sum(tokens), 0) - round(coalesce(sum(chars) FILTER (WHERE tokens IS NULL), 0) / ${CHARS_PER_TOKEN}))::BIGINT AS remaining_tokens
+    FROM shards WHERE status = 'active' GROUP BY stage;
+  `,
+];
+
+/** Creates or migrates the trainer bridge's tables in a catalog. */
+export async function ensureBridgeTables(catalog: Catalog): Promise<void> {
+  await catalog.ensureExtension("trainer_bridge", MIGRATIONS);
+}

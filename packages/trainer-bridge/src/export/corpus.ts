@@ -1,0 +1,169 @@
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { type Catalog, type ShardRecord, UsageError } from "@soro/core";
+import { ensureBridgeTables } from "../catalog-ext.js";
+import { TokenPool } from "../pool.js";
+import { resolveStage } from "../stage.js";
+import { GEMMA_BOS, GEMMA_EOS, type TokenizerSpec, tokenizerFileHash } from "../tokenizer.js";
+import {
+  countedTokensPerSource,
+  type Manifest,
+  mixture,
+  pipelineHashes,
+  type ReplaySpec,
+  writeManifest,
+} from "./manifest.js";
+import { datasetCard, exportText } from "./text.js";
+import { exportMds, exportMegatron } from "./tokens.js";
+
+/** The corpus export formats. */
+export const CORPUS_FORMATS = ["parquet", "jsonl", "megatron", "mds"] as const;
+export type CorpusFormat = (typeof CORPUS_FORMATS)[number];
+
+/** Options of `soro bridge export` for pretraining data. */
+export interface CorpusExportOptions {
+  format: CorpusFormat;
+  out: string;
+  stage?: string;
+  tokenizer?: TokenizerSpec;
+  workers?: number;
+  /** BOS/EOS ids framing each document in token formats (null: none). */
+  bos?: number | null;
+  eos?: number | null;
+  /** MDS column: `text` (str) or `tokens` (ndarray:int32). */
+  mdsColumn?: "text" | "tokens";
+  validationShare?: number;
+  fileBytes?: number;
+  name?: string;
+  /** Mixture weights by source (default: natural token shares). */
+  weights?: Record<string, number>;
+  /** Planned training tokens (Tajik plus replay), for effective epochs. */
+  trainTokens?: number;
+  replay?: ReplaySpec;
+  onShard?: (shard: ShardRecord, docs: number) => void;
+}
+
+/** What an export wrote. */
+export interface ExportSummary {
+  out: string;
+  manifest: Manifest;
+  manifestSha256: string;
+}
+
+/** Refuses to write into a non-empty folder: an export is one immutable set of files with one manifest. */
+async function emptyOutDir(out: string): Promise<void> {
+  await mkdir(out, { recursive: true });
+  if ((await readdir(out)).length > 0) {
+    throw new UsageError(
+      `soro bridge: ${out} is not empty`,
+      "export into a new folder (exports are immutable)",
+    );
+  }
+}
+
+/** Exports a stage's documents in a trainer format and writes its manifest; records the export in the catalog. */
+export async function exportCorpus(catalog: Catalog, opts: CorpusExportOptions): Promise<ExportSummary> {
+  await ensureBridgeTables(catalog);
+  const { stage, shards } = await resolveStage(catalog, opts.stage);
+  await emptyOutDir(opts.out);
+  const spec = opts.tokenizer ?? {};
+  const bos = opts.bos === undefined ? GEMMA_BOS : opts.bos;
+  const eos = opts.eos === undefined ? GEMMA_EOS : opts.eos;
+  let docs = 0;
+  let tokensPerSource: Record<string, number> | null = null;
+  let extra: Record<string, unknown> = {};
+  const tokenFormat = opts.format === "megatron" || (opts.format === "mds" && opts.mdsColumn === "tokens");
+  if (opts.format === "parquet" || opts.format === "jsonl") {
+    const name = opts.name ?? "soro-tajik";
+    const result = await exportText(catalog, {
+      format: opts.format,
+      out: opts.out,
+      stage,
+      shards,
+      validationShare: opts.validationShare ?? 0.005,
+      fileBytes: opts.fileBytes ?? 256 * 2 ** 20,
+      name,
+    });
+    docs = Object.values(result.splits).reduce((n, s) => n + s.docs, 0);
+    tokensPerSource = await countedTokensPerSource(catalog, shards);
+    const tokens = tokensPerSource ? Object.values(tokensPerSource).reduce((a, b) => a + b, 0) : null;
+    await writeFile(
+      `${opts.out}/README.md`,
+      datasetCard({ format: opts.format, name, stage }, result, { docs, tokens }),
+    );
+    extra = { splits: result.splits };
+  } else {
+    const pool = new TokenPool(Math.min(opts.workers ?? availableParallelism(), shards.length));
+    try {
+      const common = { out: opts.out, shards, tokenizer: spec, bos, eos, pool, onShard: opts.onShard };
+      const r =
+        opts.format === "megatron"
+          ? await exportMegatron(catalog, common)
+          : await exportMds(catalog, { ...common, column: opts.mdsColumn ?? "tokens" });
+      docs = r.docs;
+      tokensPerSource =
+        opts.format === "mds" && opts.mdsColumn === "text"
+          ? await countedTokensPerSource(catalog, shards)
+          : r.tokensPerSource;
+      extra = r.extra;
+    } finally {
+      await pool.close();
+    }
+  }
+  const tokens = tokensPerSource ? Object.values(tokensPerSource).reduce((a, b) => a + b, 0) : null;
+  const mix = tokensPerSource
+    ? mixture(tokensPerSource, opts.weights, opts.trainTokens, opts.replay?.share ?? 0)
+    : null;
+  if (opts.format === "megatron" && mix) {
+    // Megatron's blend: `--data-path W1 PREFIX1 W2 PREFIX2 ...`, weights as the mixture says.
+    const prefixes = (extra.megatron as { prefixes: Record<string, string> }).prefixes;
+    (extra.megatron as Record<string, unknown>).data_path = Object.entries(prefixes)
+      .map(([src, p]) => `${mix.mixture[src]!.weight.toFixed(6)} ${p}`)
+      .join(" ");
+  }
+  const { manifest, sha256 } = await writeManifest(opts.out, {
+    format: opts.format === "mds" ? `mds-${opts.mdsColumn ?? "tokens"}` : opts.format,
+    stage,
+    docs,
+    tokens,
+    tokens_per_source: tokensPerSource ?? {},
+    mixture: mix?.mixture ?? {},
+    train_tokens: mix?.trainTokens ?? null,
+    replay: opts.replay ?? null,
+    tokenizer: {
+      name: spec.tokenizerJson ?? "gemma3",
+      sha256: tokenizerFileHash(spec),
+      bos: tokenFormat ? bos : null,
+      eos: tokenFormat ? eos : null,
+    },
+    chat_template: null,
+    pipeline: await pipelineHashes(catalog),
+    extra,
+  });
+  await recordExport(catalog, opts.out, manifest, sha256);
+  return { out: opts.out, manifest, manifestSha256: sha256 };
+}
+
+/** Registers an export in the catalog (its manifest hash identifies it). */
+export async function recordExport(
+  catalog: Catalog,
+  out: string,
+  manifest: Manifest,
+  sha256: string,
+): Promise<void> {
+  await ensureBridgeTables(catalog);
+  await catalog.conn.run(
+    `INSERT OR REPLACE INTO trainer_bridge_exports (export_id, format, out_dir, stage, manifest_sha256, files, bytes, tokens)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      sha256.slice(0, 16),
+      manifest.format,
+      out,
+      manifest.stage,
+      sha256,
+      manifest.files.length,
+      manifest.files.reduce((n, f) => n + f.bytes, 0),
+      manifest.tokens,
+    ],
+  );
+}

@@ -1,0 +1,37 @@
+import { type Catalog, type ShardRecord, UsageError } from "@soro/core";
+
+/** The stage whose shards are the finished corpus. */
+export const FINAL_STAGE = "dedup";
+
+/**
+ * The stage to read and its active shards: the requested stage, else `dedup`, else the stage whose active shards
+ * were created last (so the bridge works on a corpus that is not yet deduplicated).
+ */
+export async function resolveStage(
+  catalog: Catalog,
+  requested?: string,
+): Promise<{ stage: string; shards: ShardRecord[] }> {
+  if (requested) {
+    const shards = await catalog.activeShards([requested]);
+    if (shards.length === 0) {
+      throw new UsageError(
+        `soro bridge: stage ${requested} has no active shards in ${catalog.ws.dir}`,
+        "run that stage first, or pick another with --stage (see `soro status`)",
+      );
+    }
+    return { stage: requested, shards };
+  }
+  const finals = await catalog.activeShards([FINAL_STAGE]);
+  if (finals.length > 0) return { stage: FINAL_STAGE, shards: finals };
+  const latest = await catalog.rows(
+    `SELECT stage FROM shards WHERE status = 'active' GROUP BY stage ORDER BY max(created_at) DESC LIMIT 1`,
+  );
+  if (latest.length === 0) {
+    throw new UsageError(
+      `soro bridge: no active shards in ${catalog.ws.dir}`,
+      "ingest or crawl documents and run the pipeline first",
+    );
+  }
+  const stage = String(latest[0]!.stage);
+  return { stage, shards: await catalog.activeShards([stage]) };
+}
