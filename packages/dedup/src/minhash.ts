@@ -1,0 +1,140 @@
+import xxhash, { type XXHashAPI } from "xxhash-wasm";
+import { foldForKey } from "./fold.js";
+
+/** How signatures are made: word n-gram shingles and `bands × rows` hash functions. */
+export interface MinHashParams {
+  /** Words per shingle (default 5). */
+  ngram: number;
+  /** LSH bands (default 14). */
+  bands: number;
+  /** Hash functions per band (default 8). */
+  rows: number;
+  /** Seed of the hash family; signatures made with different seeds are not comparable. */
+  seed: number;
+}
+
+/** FineWeb's settings: 5-gram shingles, 14 bands of 8 rows (112 hash functions). */
+export const DEFAULT_MINHASH: MinHashParams = { ngram: 5, bands: 14, rows: 8, seed: 1 };
+
+let api: Promise<XXHashAPI> | null = null;
+
+/** The xxhash-wasm instance, loaded once per thread. */
+export function xxhashApi(): Promise<XXHashAPI> {
+  api ??= xxhash();
+  return api;
+}
+
+/** A 32-bit finaliser (MurmurHash3's): a bijection with full avalanche, so each seed gives a fresh permutation. */
+function fmix32(x: number): number {
+  let h = x;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Deterministic per-function seeds from one seed (splitmix-style), so every worker derives the same family. */
+function functionSeeds(seed: number, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  let s = fmix32(seed ^ 0x9e3779b9);
+  for (let i = 0; i < count; i++) {
+    s = (s + 0x9e3779b9) >>> 0;
+    out[i] = fmix32(s);
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+
+/** Makes MinHash signatures, exact keys and shingle sets from text; one per worker. */
+export class MinHasher {
+  private readonly seeds: Uint32Array;
+  readonly size: number;
+
+  private constructor(
+    readonly params: MinHashParams,
+    private readonly xx: XXHashAPI,
+  ) {
+    this.size = params.bands * params.rows;
+    this.seeds = functionSeeds(params.seed, this.size);
+  }
+
+  /** A hasher for the given parameters (xxhash-wasm is loaded on first use). */
+  static async create(params: Partial<MinHashParams> = {}): Promise<MinHasher> {
+    return new MinHasher({ ...DEFAULT_MINHASH, ...params }, await xxhashApi());
+  }
+
+  /** The exact-duplicate key of a text: xxhash64 of its folded form, 16 hex digits. */
+  exactKey(text: string): string {
+    return this.xx.h64ToString(foldForKey(text));
+  }
+
+  /** The distinct 32-bit hashes of a folded text's word n-grams (a text shorter than n words is one shingle). */
+  shingleHashes(folded: string): Uint32Array {
+    if (folded.length === 0) return new Uint32Array(0);
+    const bytes = encoder.encode(folded);
+    // Word starts and ends in bytes: the folded form separates words by exactly one space.
+    const starts: number[] = [0];
+    const ends: number[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0x20) {
+        ends.push(i);
+        starts.push(i + 1);
+      }
+    }
+    ends.push(bytes.length);
+    const n = Math.min(this.params.ngram, starts.length);
+    const seen = new Set<number>();
+    for (let w = 0; w + n <= starts.length; w++) {
+      seen.add(this.xx.h32Raw(bytes.subarray(starts[w]!, ends[w + n - 1]!), this.params.seed));
+    }
+    return Uint32Array.from(seen);
+  }
+
+  /** The MinHash signature of a text (null when it has no words): the minimum of each hash function. */
+  signature(text: string): Uint32Array | null {
+    return this.signatureOfShingles(this.shingleHashes(foldForKey(text)));
+  }
+
+  /** The signature of a set of shingle hashes. */
+  signatureOfShingles(shingles: Uint32Array): Uint32Array | null {
+    if (shingles.length === 0) return null;
+    const mins = new Uint32Array(this.size).fill(0xffffffff);
+    const seeds = this.seeds;
+    for (let s = 0; s < shingles.length; s++) {
+      const x = shingles[s]!;
+      for (let i = 0; i < mins.length; i++) {
+        const v = fmix32(x ^ seeds[i]!);
+        if (v < mins[i]!) mins[i] = v;
+      }
+    }
+    return mins;
+  }
+}
+
+/** The word n-gram shingles of a text's key form, as strings (for exact Jaccard). */
+export function shingleSet(text: string, ngram: number): Set<string> {
+  const words = foldForKey(text)
+    .split(" ")
+    .filter((w) => w.length > 0);
+  const n = Math.min(ngram, words.length);
+  const out = new Set<string>();
+  for (let w = 0; n > 0 && w + n <= words.length; w++) out.add(words.slice(w, w + n).join(" "));
+  return out;
+}
+
+/** Exact Jaccard similarity of two texts' shingle sets. */
+export function exactJaccard(a: string, b: string, ngram = DEFAULT_MINHASH.ngram): number {
+  const sa = shingleSet(a, ngram);
+  const sb = shingleSet(b, ngram);
+  if (sa.size === 0 && sb.size === 0) return 1;
+  let inter = 0;
+  for (const s of sa) if (sb.has(s)) inter++;
+  return inter / (sa.size + sb.size - inter);
+}
+
+/** Estimated Jaccard similarity: the share of hash functions on which two signatures agree. */
+export function estimatedJaccard(a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (BigInt(a[i]!) === BigInt(b[i]!)) same++;
+  return a.length === 0 ? 0 : same / a.length;
+}

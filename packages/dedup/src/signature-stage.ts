@@ -1,0 +1,73 @@
+import { type ColumnSpec, defineStage, type StageDefinition } from "@soro/core";
+import { lineHashes } from "./lines.js";
+import { DEFAULT_MINHASH, MinHasher, type MinHashParams, xxhashApi } from "./minhash.js";
+
+/** Options of the signature stage; `input` is part of them so that each input stage has its own configuration. */
+export interface SignatureOptions extends MinHashParams {
+  /** The stage whose active shards are signed (default `select`). */
+  input: string;
+  /** Lines whose key is shorter than this are never treated as repeated (default 4 characters). */
+  lineMinChars: number;
+}
+
+/** Default signature options. */
+export const DEFAULT_SIGNATURE: SignatureOptions = { ...DEFAULT_MINHASH, input: "select", lineMinChars: 4 };
+
+/** The columns the signature stage adds. */
+export const SIGNATURE_COLUMNS: ColumnSpec[] = [
+  {
+    name: "dedup_exact",
+    type: "VARCHAR",
+    doc: "xxhash64 of the folded text (case, punctuation, Tajik letters)",
+  },
+  {
+    name: "minhash",
+    type: "UBIGINT[]",
+    doc: "MinHash signature over word n-gram shingles of the folded text (bands × rows 32-bit minima)",
+  },
+  {
+    name: "line_hashes",
+    type: "UBIGINT[]",
+    doc: "xxhash64 of each folded line, 0 for lines too short to count",
+  },
+];
+
+/** The input stages a signature stage can read; each has its own export because a stage's inputs are fixed. */
+export const SIGNATURE_INPUTS = ["select", "quality", "normalize", "ingest", "crawl", "pdf"] as const;
+
+function signatureStage(input: string): StageDefinition<SignatureOptions> {
+  return defineStage<SignatureOptions>({
+    name: "minhash",
+    version: "1",
+    description: `exact key, MinHash signature and line hashes of each document of ${input}`,
+    inputs: [input],
+    columns: SIGNATURE_COLUMNS,
+    async setup(options) {
+      const opts = { ...DEFAULT_SIGNATURE, ...options };
+      const hasher = await MinHasher.create(opts);
+      const xx = await xxhashApi();
+      return (doc) => {
+        const sig = hasher.signature(doc.text);
+        return {
+          add: {
+            dedup_exact: hasher.exactKey(doc.text),
+            minhash: sig ? Array.from(sig) : null,
+            line_hashes: lineHashes(xx, doc.text, opts.lineMinChars),
+          },
+        };
+      };
+    },
+  });
+}
+
+export const minhashFromSelect = signatureStage("select");
+export const minhashFromQuality = signatureStage("quality");
+export const minhashFromNormalize = signatureStage("normalize");
+export const minhashFromIngest = signatureStage("ingest");
+export const minhashFromCrawl = signatureStage("crawl");
+export const minhashFromPdf = signatureStage("pdf");
+
+/** The export name of the signature stage for an input stage. */
+export function signatureExport(input: (typeof SIGNATURE_INPUTS)[number]): string {
+  return `minhashFrom${input[0]!.toUpperCase()}${input.slice(1)}`;
+}
