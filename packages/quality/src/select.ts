@@ -1,0 +1,243 @@
+import { unlink } from "node:fs/promises";
+import path from "node:path";
+import {
+  type Catalog,
+  copyQueryToShard,
+  type ShardFile,
+  type ShardRecord,
+  sqlString,
+  UsageError,
+} from "@soro/core";
+import { QUALITY_MIGRATIONS } from "./migrations.js";
+import { type RuleSet, ruleColumns, ruleSql, rulesHash } from "./rules.js";
+
+/** The stage selection writes kept documents to. */
+export const SELECT_STAGE = "select";
+/** The stage selection writes removed documents to, each with `removed_by`. */
+export const REMOVED_STAGE = "select_removed";
+/** Characters per Gemma 3 token on Tajik (TAJIK.md): token counts here are estimates until the bridge tokenizes. */
+export const CHARS_PER_TOKEN = 2.3;
+
+/** What one rule removed over the whole selection. */
+export interface RuleRemoval {
+  rule: string;
+  /** Documents, characters and estimated tokens failing this rule, whatever the other rules say. */
+  alone: { docs: number; chars: number; tokens: number };
+  /** Documents, characters and estimated tokens this rule removed after the rules before it. */
+  removed: { docs: number; chars: number; tokens: number };
+}
+
+/** What a selection run did. */
+export interface SelectSummary {
+  runId: number;
+  configHash: string;
+  inputs: number;
+  skipped: number;
+  docsIn: number;
+  charsIn: number;
+  docsKept: number;
+  charsKept: number;
+  rules: RuleRemoval[];
+  seconds: number;
+}
+
+/** Opens the quality package's own catalog tables. */
+export async function ensureQualityTables(catalog: Catalog): Promise<void> {
+  await catalog.ensureExtension("quality", QUALITY_MIGRATIONS);
+}
+
+/** The SQL deciding which rule removes a document (NULL when it passes all): the first rule it fails. */
+function removedBySql(rules: RuleSet): string {
+  const arms = rules.rules.map((r) => `WHEN NOT ${ruleSql(r)} THEN ${sqlString(r.name)}`);
+  return `CASE ${arms.join(" ")} ELSE NULL END`;
+}
+
+/** Fails with a clear message when an input shard lacks a column the rules read. */
+function checkColumns(rules: RuleSet, shard: ShardRecord & { columns?: string[] }): void {
+  const have = new Set(shard.columns ?? []);
+  for (const rule of rules.rules) {
+    const col = ruleColumns(rule).find((c) => !have.has(c));
+    if (col === undefined) continue;
+    throw new UsageError(
+      `soro quality select: rule ${rule.name} reads column ${col}, which shard ${shard.shard_id} does not have`,
+      col.startsWith("q_")
+        ? "rerun `soro quality signals` (this version writes every q_ column)"
+        : "run normalize before quality signals, or remove the rule from the rules file",
+    );
+  }
+}
+
+/** Commits a selected part, or deletes it when it holds no rows (an empty shard would only clutter the catalog). */
+async function nonEmpty(file: ShardFile): Promise<ShardFile[]> {
+  if (file.rows > 0) return [file];
+  await unlink(file.tmpPath);
+  return [];
+}
+
+/**
+ * Selects documents from the active `quality` shards by a rule set, in DuckDB, one input shard at a time: kept
+ * documents go to `select`, removed ones to `select_removed` with the rule that removed them, and per rule the
+ * removals alone and after the rules before it are recorded. The same rules resume; new rules supersede.
+ */
+export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<SelectSummary> {
+  const started = Date.now();
+  await ensureQualityTables(catalog);
+  const inputs = (await catalog.activeShards(["quality"])) as Array<ShardRecord & { columns?: string[] }>;
+  if (inputs.length === 0) {
+    throw new UsageError(
+      `soro quality select: no active quality shards in ${catalog.ws.dir}`,
+      "run `soro quality signals` first",
+    );
+  }
+  for (const shard of inputs) checkColumns(rules, shard);
+  const hash = rulesHash(rules);
+  for (const stage of [SELECT_STAGE, REMOVED_STAGE]) {
+    await catalog.markStaleRuns(stage);
+    await catalog.removeOrphans(stage);
+  }
+  const done = await catalog.committedSourceKeys(SELECT_STAGE, hash);
+  const pending = inputs.filter((s) => !done.has(s.shard_id));
+  const runId = await catalog.beginRun(SELECT_STAGE, hash, rules, 1);
+  await catalog.conn.run(
+    "INSERT OR REPLACE INTO quality_rule_sets (config_hash, name, version, rules) VALUES ($1, $2, $3, $4)",
+    [hash, rules.name, rules.version, JSON.stringify(rules)],
+  );
+  const tmpDir = path.join(catalog.ws.tmpDir, `run-${runId}`);
+  const passes = rules.rules.map(ruleSql);
+  const allPass = passes.join(" AND ");
+  const removedBy = removedBySql(rules);
+  try {
+    for (const input of pending) {
+      const src = `read_parquet(${sqlString(catalog.shardPath(input))})`;
+      const base = path.basename(input.shard_id, ".parquet");
+      const aloneCols = passes
+        .map(
+          (p, i) => `sum(CASE WHEN NOT ${p} THEN 1 ELSE 0 END)::BIGINT AS d${i},
+           sum(CASE WHEN NOT ${p} THEN q_chars ELSE 0 END)::BIGINT AS c${i}`,
+        )
+        .join(", ");
+      const [alone] = await catalog.rows(
+        `SELECT count(*)::BIGINT AS docs, coalesce(sum(q_chars), 0)::BIGINT AS chars, ${aloneCols} FROM ${src}`,
+      );
+      const firstFail = await catalog.rows(
+        `SELECT removed_by, count(*)::BIGINT AS docs, sum(q_chars)::BIGINT AS chars
+         FROM (SELECT ${removedBy} AS removed_by, q_chars FROM ${src}) WHERE removed_by IS NOT NULL GROUP BY 1`,
+      );
+      const removed = Object.fromEntries(
+        firstFail.map((r) => [String(r.removed_by), { docs: Number(r.docs), chars: Number(r.chars) }]),
+      );
+      const kept = await copyQueryToShard(catalog.conn, `SELECT * FROM ${src} WHERE ${allPass}`, {
+        tmpDir,
+        name: `${SELECT_STAGE}/${hash.slice(0, 8)}/${base}.parquet`,
+      });
+      const dropped = await copyQueryToShard(
+        catalog.conn,
+        `SELECT *, ${removedBy} AS removed_by FROM ${src} WHERE NOT (${allPass})`,
+        { tmpDir, name: `${REMOVED_STAGE}/${hash.slice(0, 8)}/${base}.parquet` },
+      );
+      const docsIn = Number(alone!.docs);
+      const charsIn = Number(alone!.chars);
+      await catalog.transaction(async () => {
+        await catalog.conn.run("DELETE FROM quality_rule_stats WHERE config_hash = $1 AND source_key = $2", [
+          hash,
+          input.shard_id,
+        ]);
+        for (const [i, rule] of rules.rules.entries()) {
+          await catalog.conn.run(
+            "INSERT INTO quality_rule_stats VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            [
+              runId,
+              hash,
+              input.shard_id,
+              rule.name,
+              i,
+              Number(alone![`d${i}`]),
+              Number(alone![`c${i}`]),
+              removed[rule.name]?.docs ?? 0,
+              removed[rule.name]?.chars ?? 0,
+            ],
+          );
+        }
+      });
+      // The removed documents are committed first: the `select` commit is what marks this input done.
+      await catalog.commitShards({
+        runId,
+        stage: REMOVED_STAGE,
+        configHash: hash,
+        sourceKey: input.shard_id,
+        parents: [input.shard_id],
+        files: await nonEmpty(dropped),
+        stats: {
+          docsIn: dropped.rows,
+          charsIn: dropped.chars,
+          docsOut: dropped.rows,
+          charsOut: dropped.chars,
+          quarantined: 0,
+          removed: {},
+        },
+        status: "pending",
+      });
+      await catalog.commitShards({
+        runId,
+        stage: SELECT_STAGE,
+        configHash: hash,
+        sourceKey: input.shard_id,
+        parents: [input.shard_id],
+        files: await nonEmpty(kept),
+        stats: { docsIn, charsIn, docsOut: kept.rows, charsOut: kept.chars, quarantined: 0, removed },
+        status: "pending",
+      });
+    }
+  } catch (err) {
+    await catalog.finishRun(runId, "failed", (err as Error).message);
+    throw err;
+  }
+  await catalog.activateRun(SELECT_STAGE, hash);
+  await catalog.activateRun(REMOVED_STAGE, hash);
+  await catalog.finishRun(runId, "done");
+  return {
+    ...(await selectTotals(catalog, rules, hash)),
+    runId,
+    configHash: hash,
+    inputs: inputs.length,
+    skipped: inputs.length - pending.length,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+const tokens = (chars: number): number => Math.round(chars / CHARS_PER_TOKEN);
+
+/** Totals of a selection (by rules hash) over every input it covered, from the catalog. */
+async function selectTotals(
+  catalog: Catalog,
+  rules: RuleSet,
+  hash: string,
+): Promise<Pick<SelectSummary, "docsIn" | "charsIn" | "docsKept" | "charsKept" | "rules">> {
+  const [io] = await catalog.rows(
+    `SELECT coalesce(sum(docs_in), 0) AS docs_in, coalesce(sum(chars_in), 0) AS chars_in,
+            coalesce(sum(docs_out), 0) AS docs_out, coalesce(sum(chars_out), 0) AS chars_out
+     FROM stage_io WHERE stage = $1 AND config_hash = $2`,
+    [SELECT_STAGE, hash],
+  );
+  const stats = await catalog.rows(
+    `SELECT rule, sum(docs_alone) AS da, sum(chars_alone) AS ca, sum(docs_removed) AS dr, sum(chars_removed) AS cr
+     FROM quality_rule_stats WHERE config_hash = $1 GROUP BY rule`,
+    [hash],
+  );
+  const byRule = new Map(stats.map((r) => [String(r.rule), r]));
+  return {
+    docsIn: Number(io!.docs_in),
+    charsIn: Number(io!.chars_in),
+    docsKept: Number(io!.docs_out),
+    charsKept: Number(io!.chars_out),
+    rules: rules.rules.map((r) => {
+      const s = byRule.get(r.name);
+      const n = (k: string) => Number(s?.[k] ?? 0);
+      return {
+        rule: r.name,
+        alone: { docs: n("da"), chars: n("ca"), tokens: tokens(n("ca")) },
+        removed: { docs: n("dr"), chars: n("cr"), tokens: tokens(n("cr")) },
+      };
+    }),
+  };
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import {
+  classifyLine,
+  cleanLines,
+  computeSignals,
+  DEFAULT_RULES_PATH,
+  isNavigationLine,
+  judge,
+  loadRules,
+  maskPii,
+  parseRules,
+  ruleSql,
+} from "../src/index.js";
+import { texts } from "./helpers.js";
+
+describe("line classification and cleaning", () => {
+  it("tells Tajik, Russian and menu lines apart on real text", async () => {
+    const { tg, ru, ui } = await texts();
+    expect(tg.filter((p) => classifyLine(p) === "tgk").length / tg.length).toBeGreaterThan(0.95);
+    expect(ru.filter((p) => classifyLine(p) === "rus").length / ru.length).toBeGreaterThan(0.95);
+    expect(isNavigationLine(ui.slice(0, 5).join(" | "))).toBe(true);
+    expect(isNavigationLine("Саҳифаи асосӣ")).toBe(true);
+    expect(tg.some((p) => isNavigationLine(p))).toBe(false);
+  });
+
+  it("drops Russian and menu lines from a Tajik document, and records what went", async () => {
+    const { tg, ru, ui } = await texts();
+    const text = [ui.slice(0, 5).join(" | "), tg[0], tg[1], ru[2], tg[3], "Home"].join("\n");
+    const { text: out, dropped } = cleanLines(text);
+    expect(out).toBe([tg[0], tg[1], tg[3]].join("\n"));
+    expect(dropped.map((d) => d.kind)).toEqual(["nav", "rus", "nav"]);
+    expect(dropped[1]!.text).toBe(ru[2]);
+  });
+
+  it("leaves a half-Russian document and a menu-only page whole for the document rules", async () => {
+    const { tg, ru, ui } = await texts();
+    const mixed = [tg[0], ru[0], tg[1], ru[1]].join("\n");
+    expect(cleanLines(mixed)).toEqual({ text: mixed, dropped: [] });
+    const menu = [ui.slice(0, 4).join(" | "), ui.slice(4, 8).join(" | ")].join("\n");
+    expect(cleanLines(menu).dropped).toEqual([]);
+  });
+});
+
+describe("PII masking", () => {
+  it("masks Tajik phone formats, emails, IPs and ID-like numbers with typed placeholders", () => {
+    const { text, counts } = maskPii(
+      "Тамос: +992 (37) 221-23-45, +992 93 123 45 67, 992931234567, (37) 221-23-45, 93-123-45-67, " +
+        "918 12 34 56; почта: info@khovar.tj; сервер 10.0.12.7; шиноснома A1234567, ИРМ 123456789, " +
+        "корт 4111 1111 1111 1111.",
+    );
+    expect(text).toBe(
+      "Тамос: <PHONE>, <PHONE>, <PHONE>, <PHONE>, <PHONE>, <PHONE>; почта: <EMAIL>; сервер <IP>; " +
+        "шиноснома <ID>, ИРМ <ID>, корт <ID>.",
+    );
+    expect(counts).toEqual({ email: 1, phone: 6, ip: 1, id: 3 });
+  });
+
+  it("keeps years, counts, dates and article numbers", async () => {
+    const { tg } = await texts();
+    const plain = `Соли 1948, 10 декабр; аҳолӣ 1 234 567 нафар; Моддаи 25. ${tg[4]}`;
+    expect(maskPii(plain)).toEqual({ text: plain, counts: { email: 0, phone: 0, ip: 0, id: 0 } });
+  });
+});
+
+describe("signals", () => {
+  it("measures real Tajik text as the FineWeb-2 definitions say", async () => {
+    const { tg } = await texts();
+    const s = computeSignals(tg.slice(0, 8).join("\n\n"));
+    expect(s.q_words).toBeGreaterThan(150);
+    expect(s.q_stopwords).toBeGreaterThan(10);
+    expect(s.q_alpha_word_share).toBeGreaterThan(0.95);
+    expect(s.q_mean_word_len).toBeGreaterThan(3);
+    expect(s.q_mean_word_len).toBeLessThan(11);
+    expect(s.q_dup_line_frac).toBe(0);
+    expect(s.q_tgk_line_share).toBe(1);
+    expect(s.q_tgk_letter_share).toBeGreaterThan(0.03);
+  });
+
+  it("measures repetition: a paragraph repeated three times", async () => {
+    const { tg } = await texts();
+    const s = computeSignals([tg[0], tg[0], tg[0]].join("\n"));
+    expect(s.q_dup_line_frac).toBeCloseTo(2 / 3);
+    expect(s.q_dup_line_char_frac).toBeCloseTo(2 / 3);
+    expect(s.q_dup5gram).toBeCloseTo(2 / 3, 1);
+    expect(s.q_dup10gram).toBeGreaterThan(0.6);
+  });
+
+  it("scores a table of numbers as boilerplate and is deterministic", () => {
+    const rows = Array.from({ length: 10 }, (_, k) => `Деҳаи ${k + 1} — ${1000 + k * 17} нафар`);
+    const s = computeSignals(rows.join("\n"));
+    expect(s.q_boilerplate).toBe(1);
+    expect(computeSignals(rows.join("\n"))).toEqual(s);
+    expect(computeSignals("").q_words).toBe(0);
+  });
+});
+
+describe("rules", () => {
+  it("loads the shipped defaults with FineWeb-2's tgk_Cyrl thresholds", async () => {
+    const rules = await loadRules();
+    expect(DEFAULT_RULES_PATH.endsWith("default.yaml")).toBe(true);
+    const repetition = rules.rules.find((r) => r.name === "repetition")!;
+    expect(repetition.all.find((c) => c.column === "q_dup_line_frac")?.max).toBe(0.291);
+    expect(repetition.all.find((c) => c.column === "q_dup10gram")?.max).toBe(0.103);
+    expect(rules.rules.every((r) => r.why.length > 40)).toBe(true);
+    expect(ruleSql(rules.rules.find((r) => r.name === "line_structure")!)).toContain(`CASE "source"`);
+  });
+
+  it("rejects an invalid rules file naming the place", () => {
+    expect(() =>
+      parseRules(
+        { version: 1, name: "x", rules: [{ name: "a", why: "b", all: [{ column: "q_words" }] }] },
+        "r.yaml",
+      ),
+    ).toThrow(/r.yaml .*rules.0.all.0/);
+    expect(() =>
+      parseRules(
+        { version: 1, name: "x", rules: [{ name: "a", why: "b", all: [{ column: "x; DROP", min: 1 }] }] },
+        "r.yaml",
+      ),
+    ).toThrow(/column name/);
+  });
+
+  it("applies per-source conditions and treats a missing value as failing", async () => {
+    const rules = await loadRules();
+    const row = { source: "pdf", q_line_punct_share: 0, q_newlines_per_word: 0.4, q_short_line_share: 0.9 };
+    const rule = (src: string) =>
+      judge(
+        { ...rules, rules: rules.rules.filter((r) => r.name === "line_structure") },
+        { ...row, source: src },
+      );
+    expect(rule("pdf").removedBy).toBeNull();
+    expect(rule("web").removedBy).toBe("line_structure");
+    expect(judge(rules, { source: "web" }).removedBy).toBe("language");
+  });
+});
