@@ -1,2 +1,10 @@
+export * from "./context.js";
+export * from "./encoding.js";
+export { readEpubBook } from "./formats/epub.js";
+export { extractHtml } from "./formats/html.js";
+export { odfText } from "./formats/office.js";
 export * from "./ingest.js";
-export * from "./readers.js";
+export { fileInput, type Input } from "./input.js";
+export { PDF_NOTE, READERS, readInput } from "./readers.js";
+export * from "./sidecar.js";
+export * from "./versions.js";

@@ -2,41 +2,69 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, type NewDocument, SourceRun, UsageError } from "@soro/core";
-import { type ReaderContext, readJsonl, readText } from "./readers.js";
+import {
+  type Catalog,
+  configHash,
+  type NewDocument,
+  type SourceItem,
+  SourceRun,
+  UsageError,
+} from "@soro/core";
+import { DEFAULT_LIMITS, type IngestLimits, isBlank, type ReadOptions } from "./context.js";
+import { fileInput } from "./input.js";
+import { PDF_NOTE, READERS, RECORD_FORMATS, readInput } from "./readers.js";
+import { isSidecar, SidecarResolver } from "./sidecar.js";
+import { FileVersions } from "./versions.js";
 
 /** Options of an ingest run. */
-export interface IngestOptions {
+export interface IngestOptions extends Partial<ReadOptions> {
   source: NewDocument["source"];
+  /** Metadata for every document, under the sidecars' (command line `--meta`). */
   meta?: Record<string, unknown>;
-  textField?: string;
   dryRun?: boolean;
+  limits?: Partial<IngestLimits>;
   /** Called once per file with what happened to it. */
-  onFile?: (
-    file: string,
-    outcome: "ingested" | "unchanged" | "unsupported" | "would ingest",
-    docs: number,
-  ) => void;
+  onFile?: (report: FileReport) => void;
+}
+
+/** What happened to one file. */
+export interface FileReport {
+  file: string;
+  outcome: "ingested" | "quarantined" | "unchanged" | "pdf" | "would ingest";
+  docs: number;
+  quarantined: number;
+  /** Version recorded (or that would be), and the version it replaces. */
+  version?: number;
+  replaces?: number;
+  /** Why it was skipped or quarantined, or why it would be ingested. */
+  note?: string;
 }
 
 /** Totals of an ingest run. */
 export interface IngestSummary {
   files: number;
   ingested: number;
+  /** Files that yielded no document at all, every problem quarantined. */
+  quarantined: number;
   unchanged: number;
-  unsupported: number;
+  /** PDFs left for `soro pdf ingest`. */
+  pdf: number;
+  /** Files read that replaced an earlier version. */
+  replaced: number;
   docs: number;
+  /** Quarantined entries (files, lines, records, members). */
+  problems: number;
 }
 
-const READERS: Record<string, (ctx: ReaderContext) => AsyncGenerator<import("@soro/core").SourceItem>> = {
-  ".jsonl": readJsonl,
-  ".ndjson": readJsonl,
-  ".txt": readText,
-};
+/** A file to ingest with the argument it was found under (sidecars are looked up from there down). */
+interface Found {
+  file: string;
+  root: string;
+}
 
-/** Every file under the given paths (folders recursively), sorted. */
-async function listFiles(paths: string[]): Promise<string[]> {
-  const out: string[] = [];
+/** Every file under the given paths (folders recursively, hidden files and sidecars left out), in a stable order. */
+async function listFiles(paths: string[]): Promise<Found[]> {
+  const out: Found[] = [];
   for (const p of paths) {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
@@ -44,77 +72,175 @@ async function listFiles(paths: string[]): Promise<string[]> {
     } catch {
       throw new UsageError(`soro ingest: ${p} does not exist`, "check the path");
     }
-    if (info.isDirectory()) {
-      const names = await readdir(p, { recursive: true });
-      for (const n of names.sort()) {
-        const full = path.join(p, n);
-        if ((await stat(full)).isFile()) out.push(full);
-      }
-    } else out.push(p);
+    if (!info.isDirectory()) {
+      out.push({ file: p, root: p });
+      continue;
+    }
+    for (const n of (await readdir(p, { recursive: true })).sort()) {
+      const full = path.join(p, n);
+      if (n.split(path.sep).some((part) => part.startsWith(".")) || isSidecar(full)) continue;
+      if ((await stat(full)).isFile()) out.push({ file: full, root: p });
+    }
   }
   return out;
 }
 
-/** A file's content hash: the ingest key, so an unchanged file is skipped and a changed one becomes a new version. */
-async function contentKey(file: string): Promise<string> {
+/** A file's sha256 and size. */
+async function fileHash(file: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return `${path.resolve(file)}@${hash.digest("hex").slice(0, 16)}`;
+  let bytes = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), bytes };
 }
 
-/** Ingests files and folders into source shards of stage `ingest`, one commit per file. */
+/**
+ * Ingests files and folders into source shards of stage `ingest`, one commit per file. A file's key is its
+ * content hash plus what shapes its documents (source, read options, metadata), so re-ingesting adds nothing, and
+ * a changed file (or sidecar) becomes a new version that supersedes the old one.
+ */
 export async function ingestPaths(
   catalog: Catalog,
   paths: string[],
   opts: IngestOptions,
 ): Promise<IngestSummary> {
-  const files = await listFiles(paths);
-  const run = await SourceRun.begin(catalog, "ingest", {
-    source: opts.source,
+  const read: ReadOptions = {
     textField: opts.textField ?? "text",
-  });
-  const summary: IngestSummary = { files: files.length, ingested: 0, unchanged: 0, unsupported: 0, docs: 0 };
+    splitBlocks: opts.splitBlocks ?? false,
+    epub: opts.epub ?? "book",
+  };
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const found = await listFiles(paths);
+  const sidecars = new SidecarResolver();
+  const plans: Array<Found & { ext: string; meta: Record<string, unknown> }> = [];
+  const missing: string[] = [];
+  for (const f of found) {
+    const { meta: side, from } = await sidecars.metaFor(f.file, f.root);
+    const meta = { ...opts.meta, ...side };
+    const ext = fileInput(f.file).ext;
+    // Record formats may carry subject and grade per record; their documents are checked one by one.
+    if (
+      opts.source === "edu" &&
+      ext !== ".pdf" &&
+      !RECORD_FORMATS.has(ext) &&
+      (isBlank(meta.subject) || isBlank(meta.grade))
+    )
+      missing.push(`${f.file} (sidecars read: ${from.length ? from.join(", ") : "none"})`);
+    plans.push({ ...f, ext, meta });
+  }
+  if (missing.length)
+    throw new UsageError(
+      `soro ingest: --source edu needs subject and grade, missing for ${missing.length} file(s): ${missing.slice(0, 5).join("; ")}${missing.length > 5 ? "; ..." : ""}`,
+      "add `subject:` and `grade:` to the folder's _meta.yaml or to FILE.meta.yaml beside the file, or pass --meta subject=... --meta grade=...",
+    );
+
+  const versions = await FileVersions.load(catalog);
+  const summary: IngestSummary = {
+    files: plans.length,
+    ingested: 0,
+    quarantined: 0,
+    unchanged: 0,
+    pdf: 0,
+    replaced: 0,
+    docs: 0,
+    problems: 0,
+  };
+  const run = opts.dryRun ? null : await SourceRun.begin(catalog, "ingest", { source: opts.source, ...read });
   try {
-    for (const file of files) {
-      const reader = READERS[path.extname(file).toLowerCase()];
-      if (!reader) {
-        summary.unsupported++;
-        await catalog.quarantine([
-          {
-            runId: run.runId,
-            stage: "ingest",
-            input: file,
-            reason: `unsupported file type ${path.extname(file) || "(none)"}`,
-          },
-        ]);
-        opts.onFile?.(file, "unsupported", 0);
+    for (const plan of plans) {
+      const report = (r: Omit<FileReport, "file">) => opts.onFile?.({ file: plan.file, ...r });
+      if (plan.ext === ".pdf") {
+        summary.pdf++;
+        report({ outcome: "pdf", docs: 0, quarantined: 0, note: PDF_NOTE });
         continue;
       }
-      const key = await contentKey(file);
-      if (run.has(key)) {
+      const abs = path.resolve(plan.file);
+      const { sha256, bytes } = await fileHash(plan.file);
+      const shape = configHash({ source: opts.source, read, meta: plan.meta, limits });
+      const key = `${abs}@${sha256.slice(0, 16)}#${shape.slice(0, 8)}`;
+      const prev = versions.of(abs);
+      if (prev?.source_key === key) {
         summary.unchanged++;
-        opts.onFile?.(file, "unchanged", 0);
+        report({
+          outcome: "unchanged",
+          docs: 0,
+          quarantined: 0,
+          version: prev.version,
+          note: "same content and options",
+        });
         continue;
       }
-      if (opts.dryRun) {
-        opts.onFile?.(file, "would ingest", 0);
+      if (!run) {
+        report({
+          outcome: "would ingest",
+          docs: 0,
+          quarantined: 0,
+          version: (prev?.version ?? 0) + 1,
+          replaces: prev?.version,
+          note: READERS[plan.ext]
+            ? prev
+              ? "changed"
+              : "new"
+            : `unsupported file type ${plan.ext || "(none)"}: would be quarantined`,
+        });
         continue;
       }
-      const ctx: ReaderContext = {
-        file,
-        source: opts.source,
-        meta: opts.meta ?? {},
-        textField: opts.textField ?? "text",
+      let docs = 0;
+      let problems = 0;
+      let lastReason = "";
+      const counted = async function* (items: AsyncIterable<SourceItem>): AsyncGenerator<SourceItem> {
+        for await (const item of items) {
+          if ("doc" in item) docs++;
+          else {
+            problems++;
+            lastReason = item.bad.reason;
+          }
+          yield item;
+        }
+        if (docs + problems === 0) {
+          problems++;
+          lastReason = "no text found";
+          yield { bad: { input: plan.file, reason: lastReason } };
+        }
       };
-      const records = await run.add(key, path.basename(file, path.extname(file)), reader(ctx));
-      const docs = records.reduce((n, r) => n + Number(r.rows), 0);
-      summary.ingested++;
+      const ctx = {
+        ...read,
+        input: fileInput(plan.file),
+        source: opts.source,
+        meta: plan.meta,
+        limits,
+        tmpDir: catalog.ws.tmpDir,
+      };
+      await run.add(key, path.basename(plan.file), counted(readInput(ctx)));
+      const v = await versions.record({
+        path: abs,
+        sourceKey: key,
+        sha256,
+        bytes,
+        format: plan.ext.slice(1) || "none",
+        docs,
+        quarantined: problems,
+        runId: run.runId,
+      });
       summary.docs += docs;
-      opts.onFile?.(file, "ingested", docs);
+      summary.problems += problems;
+      if (docs > 0 && v.replaces) summary.replaced++;
+      if (docs > 0) summary.ingested++;
+      else summary.quarantined++;
+      report({
+        outcome: docs > 0 ? "ingested" : "quarantined",
+        docs,
+        quarantined: problems,
+        version: v.version,
+        replaces: v.replaces?.version,
+        note: docs > 0 ? undefined : lastReason,
+      });
     }
-    await run.finish();
+    await run?.finish();
   } catch (err) {
-    await run.finish(err as Error);
+    await run?.finish(err as Error);
     throw err;
   }
   return summary;

@@ -1,68 +1,69 @@
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { makeDocument, type NewDocument, SOURCES, type SourceItem } from "@soro/core";
+import path from "node:path";
+import { firstLine, type SourceItem } from "@soro/core";
+import type { Reader, ReaderContext } from "./context.js";
+import { readEpub } from "./formats/epub.js";
+import { readHtml } from "./formats/html.js";
+import { readDocx, readOdt } from "./formats/office.js";
+import { readCsv, readJsonl, readParquet } from "./formats/records.js";
+import { readText } from "./formats/text.js";
+import { type Input, memberInput, readAll, zipMembers } from "./input.js";
+import { isSidecar } from "./sidecar.js";
 
-/** What every reader needs to make documents from one file. */
-export interface ReaderContext {
-  file: string;
-  source: NewDocument["source"];
-  /** Metadata merged into every document (sidecar, command line). */
-  meta: Record<string, unknown>;
-  /** JSONL: the field holding the text (default `text`). */
-  textField: string;
-}
+/** Readers by type extension (after compression suffixes are peeled off). */
+export const READERS: Record<string, Reader> = {
+  ".jsonl": readJsonl,
+  ".ndjson": readJsonl,
+  ".csv": readCsv,
+  ".tsv": readCsv,
+  ".tab": readCsv,
+  ".parquet": readParquet,
+  ".txt": readText,
+  ".text": readText,
+  ".md": readText,
+  ".html": readHtml,
+  ".htm": readHtml,
+  ".xhtml": readHtml,
+  ".docx": readDocx,
+  ".odt": readOdt,
+  ".epub": readEpub,
+  ".zip": readArchive,
+};
 
-/** Documents from a JSON Lines file, one per line; a bad line is quarantined with its line number. */
-export async function* readJsonl(ctx: ReaderContext): AsyncGenerator<SourceItem> {
-  const lines = createInterface({
-    input: createReadStream(ctx.file, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === "") continue;
-    const where = `${ctx.file}:${n}`;
-    let rec: Record<string, unknown>;
-    try {
-      rec = JSON.parse(line) as Record<string, unknown>;
-    } catch (err) {
-      yield {
-        bad: { input: where, reason: `not JSON: ${(err as Error).message}`, excerpt: line.slice(0, 200) },
-      };
-      continue;
-    }
-    const text = rec[ctx.textField];
-    if (typeof text !== "string" || text.trim() === "") {
-      yield {
-        bad: { input: where, reason: `no text in field "${ctx.textField}"`, excerpt: line.slice(0, 200) },
-      };
-      continue;
-    }
-    const source = SOURCES.includes(rec.source as NewDocument["source"])
-      ? (rec.source as NewDocument["source"])
-      : ctx.source;
-    const recMeta = rec.meta && typeof rec.meta === "object" ? (rec.meta as Record<string, unknown>) : {};
-    yield {
-      doc: makeDocument({
-        text,
-        source,
-        url: typeof rec.url === "string" ? rec.url : null,
-        path: typeof rec.url === "string" ? null : where,
-        fetched_at: typeof rec.fetched_at === "string" ? rec.fetched_at : undefined,
-        meta: { ...ctx.meta, ...recMeta },
-      }),
-    };
+/** Formats whose documents carry their own metadata per record, so `edu` metadata may come from the records. */
+export const RECORD_FORMATS = new Set([".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".parquet"]);
+
+/** The note for PDFs, which the pdf stage reads. */
+export const PDF_NOTE = "PDF: run `soro pdf ingest` on it (the pdf stage extracts and repairs PDF text)";
+
+/** Runs a reader, turning a failure into a quarantine entry for its input: what was read before it stays. */
+export async function* readSafely(reader: Reader, ctx: ReaderContext): AsyncGenerator<SourceItem> {
+  try {
+    yield* reader(ctx);
+  } catch (err) {
+    yield { bad: { input: ctx.input.name, reason: firstLine((err as Error).message || String(err), 300) } };
   }
 }
 
-/** One document from a UTF-8 text file (a leading BOM is dropped). */
-export async function* readText(ctx: ReaderContext): AsyncGenerator<SourceItem> {
-  const text = (await readFile(ctx.file, "utf8")).replace(/^\uFEFF/, "");
-  if (text.trim() === "") {
-    yield { bad: { input: ctx.file, reason: "empty text file" } };
+/** Reads one input with the reader for its type; an unknown type or a PDF is quarantined with its reason. */
+export async function* readInput(ctx: ReaderContext): AsyncGenerator<SourceItem> {
+  if (ctx.input.ext === ".pdf") {
+    yield { bad: { input: ctx.input.name, reason: PDF_NOTE } };
     return;
   }
-  yield { doc: makeDocument({ text, source: ctx.source, path: ctx.file, meta: ctx.meta }) };
+  const reader = READERS[ctx.input.ext];
+  if (!reader) {
+    yield { bad: { input: ctx.input.name, reason: `unsupported file type ${ctx.input.ext || "(none)"}` } };
+    return;
+  }
+  yield* readSafely(reader, ctx);
+}
+
+/** Documents from every member of a zip archive (read as streams, nested archives included), each by its type. */
+async function* readArchive(ctx: ReaderContext): AsyncGenerator<SourceItem> {
+  const source = ctx.input.file ?? (await readAll(ctx.input, ctx.limits.maxFileBytes));
+  for await (const member of zipMembers(source)) {
+    const base = path.posix.basename(member.name);
+    if (member.name.startsWith("__MACOSX/") || base.startsWith(".") || isSidecar(base)) continue;
+    yield* readInput({ ...ctx, input: memberInput(ctx.input.name, member) as Input });
+  }
 }

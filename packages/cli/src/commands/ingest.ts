@@ -1,61 +1,99 @@
 import { SOURCES, UsageError } from "@soro/core";
-import { ingestPaths } from "@soro/ingest";
+import { type FileReport, ingestPaths, loadSidecar } from "@soro/ingest";
 import type { Command } from "commander";
-import { withCatalog } from "../context.js";
+import { globals, withCatalog } from "../context.js";
 
-/** Parses repeated `--meta key=value` flags into an object (numbers stay numbers). */
-function parseMeta(pairs: string[]): Record<string, unknown> {
-  const meta: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
+/** Parses repeated `--meta` flags: `key=value` pairs (numbers stay numbers) or sidecar YAML/JSON files. */
+async function parseMeta(items: string[]): Promise<Record<string, unknown>> {
+  let meta: Record<string, unknown> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    if (eq < 0 && /\.(ya?ml|json)$/i.test(item)) {
+      meta = { ...meta, ...(await loadSidecar(item)) };
+      continue;
+    }
     if (eq <= 0)
-      throw new UsageError(`soro ingest: --meta ${pair} is not key=value`, "write e.g. --meta subject=math");
-    const value = pair.slice(eq + 1);
-    meta[pair.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+      throw new UsageError(
+        `soro ingest: --meta ${item} is neither key=value nor a .yaml/.json sidecar`,
+        "write e.g. --meta subject=math or --meta sidecar.yaml",
+      );
+    const value = item.slice(eq + 1);
+    meta[item.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   return meta;
 }
 
-/** `soro ingest`: existing text files into the catalog. */
+/** One line per file for the person watching. */
+function describe(r: FileReport): string {
+  const parts: string[] = [];
+  if (r.docs) parts.push(`${r.docs} docs`);
+  if (r.quarantined) parts.push(`${r.quarantined} quarantined`);
+  if (r.version) parts.push(`v${r.version}${r.replaces ? ` replaces v${r.replaces}` : ""}`);
+  if (r.note) parts.push(r.note);
+  return `${r.outcome.padEnd(12)} ${r.file}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}
+
+/** `soro ingest`: existing text and curriculum files into the catalog. */
 export function registerIngestCommand(program: Command): void {
   program
     .command("ingest")
-    .description("bring files or folders (JSONL, text) into the catalog as source documents")
-    .argument("<paths...>", "files or folders (recursively)")
-    .option("--source <kind>", `document source: ${SOURCES.join("|")}`, "other")
-    .option("--text-field <name>", "JSONL field holding the text", "text")
+    .description(
+      "bring files or folders (JSONL, CSV/TSV, Parquet, text, HTML, DOCX, ODT, EPUB; .gz/.zst/.zip) into the catalog",
+    )
+    .argument(
+      "<paths...>",
+      "files or folders (recursively); _meta.yaml and FILE.meta.yaml sidecars add metadata",
+    )
+    .option("--source <kind>", `document source: ${SOURCES.join("|")} (edu needs subject and grade)`, "other")
+    .option("--text-field <name>", "JSONL/CSV/TSV/Parquet field holding the text", "text")
     .option(
-      "--meta <key=value>",
-      "metadata for every document (repeatable)",
+      "--meta <key=value|file.yaml>",
+      "metadata for every document, under the sidecars' (repeatable)",
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
-    .option("--dry-run", "list what would be ingested and what would be skipped")
+    .option("--split-blocks", "plain text: one document per blank-line-separated block")
+    .option("--epub <mode>", "EPUB: book (one document) or chapter (one per chapter)", "book")
+    .option("--dry-run", "list what would be ingested and why anything would be skipped; write nothing")
     .action(
       async (
         paths: string[],
-        o: { source: string; textField: string; meta: string[]; dryRun?: boolean },
+        o: {
+          source: string;
+          textField: string;
+          meta: string[];
+          splitBlocks?: boolean;
+          epub: string;
+          dryRun?: boolean;
+        },
         cmd,
       ) => {
-        if (!(SOURCES as readonly string[]).includes(o.source)) {
+        if (!(SOURCES as readonly string[]).includes(o.source))
           throw new UsageError(
             `soro ingest: unknown --source ${o.source}`,
             `use one of ${SOURCES.join(", ")}`,
           );
-        }
+        if (o.epub !== "book" && o.epub !== "chapter")
+          throw new UsageError(`soro ingest: unknown --epub ${o.epub}`, "use book or chapter");
+        const meta = await parseMeta(o.meta);
+        const quiet = globals(cmd).quiet && !o.dryRun;
         await withCatalog(
           cmd,
           async (c) => {
             const s = await ingestPaths(c, paths, {
               source: o.source as (typeof SOURCES)[number],
               textField: o.textField,
-              meta: parseMeta(o.meta),
+              splitBlocks: o.splitBlocks ?? false,
+              epub: o.epub as "book" | "chapter",
+              meta,
               dryRun: o.dryRun,
-              onFile: (file, outcome, docs) =>
-                console.error(`${outcome.padEnd(12)} ${file}${docs ? ` (${docs} docs)` : ""}`),
+              onFile: quiet ? undefined : (r) => console.error(describe(r)),
             });
+            if (o.dryRun) return;
             console.log(
-              `ingest: ${s.files} files: ${s.ingested} ingested (${s.docs} docs), ${s.unchanged} unchanged, ${s.unsupported} unsupported`,
+              `ingest: ${s.files} files: ${s.ingested} ingested (${s.docs} docs, ${s.replaced} replacing an earlier version), ` +
+                `${s.unchanged} unchanged, ${s.quarantined} quarantined, ${s.pdf} PDFs left for \`soro pdf ingest\`; ` +
+                `${s.problems} quarantine entries (\`soro status\`)`,
             );
           },
           { create: true },

@@ -1,0 +1,203 @@
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { Decompress } from "fzstd";
+import yauzl from "yauzl";
+
+/** One thing to read: a file on disk, a decompressed stream, or a member of a zip archive. */
+export interface Input {
+  /** Shown in document paths and quarantine entries: the file, `file.gz`, or `archive.zip!member`. */
+  name: string;
+  /** Lower-case type extension once compression is peeled off (`.jsonl` for `a.jsonl.zst`). */
+  ext: string;
+  /** The (decompressed) bytes, as a fresh stream on each call. */
+  open(): Readable;
+  /** The file itself when its bytes are on disk uncompressed (DuckDB can then read it in place). */
+  file?: string;
+}
+
+/** Compression suffixes read as streams. */
+const COMPRESSED = [".gz", ".zst"];
+
+/** A name's type extension and its compression suffixes, innermost first (`a.jsonl.gz` → `.jsonl`, [`.gz`]). */
+export function peel(name: string): { ext: string; suffixes: string[] } {
+  const suffixes: string[] = [];
+  let base = name.toLowerCase();
+  while (COMPRESSED.includes(path.extname(base))) {
+    suffixes.unshift(path.extname(base));
+    base = base.slice(0, -path.extname(base).length);
+  }
+  return { ext: path.extname(base), suffixes };
+}
+
+/** An input for a file on disk, decompressing `.gz` and `.zst` on the fly. */
+export function fileInput(file: string): Input {
+  const { ext, suffixes } = peel(file);
+  return {
+    name: file,
+    ext,
+    file: suffixes.length === 0 ? file : undefined,
+    open: () => decompress(createReadStream(file), suffixes),
+  };
+}
+
+/** An input for a member of a zip archive (valid while the archive is being walked). */
+export function memberInput(archive: string, member: ZipMember): Input {
+  const { ext, suffixes } = peel(member.name);
+  return {
+    name: `${archive}!${member.name}`,
+    ext,
+    open: () =>
+      decompress(
+        Readable.from(
+          (async function* () {
+            yield* await member.stream();
+          })(),
+        ),
+        suffixes,
+      ),
+  };
+}
+
+/** Wraps a raw stream in the decompressors for its suffixes, outermost last (`a.gz.zst` is zstd, then gzip). */
+function decompress(raw: Readable, innerToOuter: string[]): Readable {
+  let stream = raw;
+  for (const suffix of [...innerToOuter].reverse()) {
+    if (suffix === ".gz") {
+      const gunzip = createGunzip();
+      stream.on("error", (err) => gunzip.destroy(err));
+      stream = stream.pipe(gunzip);
+    } else stream = Readable.from(zstdChunks(stream));
+  }
+  return stream;
+}
+
+/** Streams zstd decompression (fzstd) chunk by chunk; a truncated frame is an error, not silent loss. */
+async function* zstdChunks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const out: Uint8Array[] = [];
+  const zstd = new Decompress((chunk) => out.push(chunk));
+  let ended = false;
+  for await (const chunk of source) {
+    zstd.push(chunk);
+    while (out.length) yield Buffer.from(out.shift()!);
+  }
+  try {
+    zstd.push(new Uint8Array(0), true);
+    ended = true;
+  } finally {
+    while (out.length) yield Buffer.from(out.shift()!);
+  }
+  if (!ended) throw new Error("zstd stream ended early");
+}
+
+/** Reads a stream whole, refusing more than `maxBytes` (a stream of junk must not exhaust memory). */
+export async function readAll(input: Input, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  const stream = input.open();
+  for await (const chunk of stream) {
+    n += (chunk as Buffer).length;
+    if (n > maxBytes) {
+      stream.destroy();
+      throw new Error(`larger than the ${formatBytes(maxBytes)} limit for this file type`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Reads up to `n` bytes from the start of an input. */
+export async function readHead(input: Input, n: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let got = 0;
+  const stream = input.open();
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    got += (chunk as Buffer).length;
+    if (got >= n) break;
+  }
+  stream.destroy();
+  return Buffer.concat(chunks).subarray(0, n);
+}
+
+/** A byte count for people. */
+export function formatBytes(n: number): string {
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  return `${Math.round(n / 1024)} KiB`;
+}
+
+/** A member of a zip archive, readable while the archive is being walked. */
+export interface ZipMember {
+  name: string;
+  size: number;
+  read(): Promise<Buffer>;
+  stream(): Promise<Readable>;
+}
+
+/**
+ * Walks a zip archive (a file on disk, or bytes) member by member; each member is read through its own stream,
+ * so an archive larger than memory works. Folders are skipped.
+ */
+export async function* zipMembers(source: string | Buffer): AsyncGenerator<ZipMember> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    const done = (err: Error | null, z?: yauzl.ZipFile) => (err ? reject(err) : resolve(z!));
+    const opts = { lazyEntries: true, autoClose: false, strictFileNames: false };
+    if (typeof source === "string") yauzl.open(source, opts, done);
+    else yauzl.fromBuffer(source, opts, done);
+  });
+  try {
+    while (true) {
+      const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+        const onEntry = (e: yauzl.Entry) => {
+          zip.off("end", onEnd);
+          zip.off("error", onError);
+          resolve(e);
+        };
+        const onEnd = () => {
+          zip.off("entry", onEntry);
+          zip.off("error", onError);
+          resolve(null);
+        };
+        const onError = (err: Error) => {
+          zip.off("entry", onEntry);
+          zip.off("end", onEnd);
+          reject(err);
+        };
+        zip.once("entry", onEntry);
+        zip.once("end", onEnd);
+        zip.once("error", onError);
+        zip.readEntry();
+      });
+      if (!entry) return;
+      if (entry.fileName.endsWith("/")) continue;
+      const stream = () =>
+        new Promise<Readable>((resolve, reject) =>
+          zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s!))),
+        );
+      yield {
+        name: entry.fileName,
+        size: entry.uncompressedSize,
+        stream,
+        read: async () => {
+          const chunks: Buffer[] = [];
+          for await (const c of await stream()) chunks.push(c as Buffer);
+          return Buffer.concat(chunks);
+        },
+      };
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+/** Reads named members of a small zip container (DOCX, ODT, EPUB) into memory. */
+export async function zipFiles(
+  bytes: Buffer,
+  wanted: (name: string) => boolean,
+): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for await (const m of zipMembers(bytes)) if (wanted(m.name)) files.set(m.name, await m.read());
+  return files;
+}
