@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { SoroError } from "@soro/core";
+import type { Manifest, ManifestFile } from "./export/manifest.js";
+
+/** Options of a pull. */
+export interface PullOptions {
+  /** Base URL of a `soro bridge serve` server, e.g. http://127.0.0.1:8731 */
+  url: string;
+  token: string;
+  dir: string;
+  onFile?: (file: ManifestFile, outcome: "present" | "downloaded" | "resumed") => void;
+}
+
+/** What a pull did. */
+export interface PullSummary {
+  files: number;
+  present: number;
+  downloaded: number;
+  resumed: number;
+  bytes: number;
+}
+
+async function sizeOf(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file), hash);
+  return hash.digest("hex");
+}
+
+async function get(
+  opts: PullOptions,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(urlPath, opts.url), {
+      headers: { Authorization: `Bearer ${opts.token}`, ...headers },
+    });
+  } catch (err) {
+    throw new SoroError(
+      `soro bridge pull: cannot reach ${opts.url} (${(err as Error).message})`,
+      "check that `soro bridge serve` runs there",
+      7,
+    );
+  }
+  if (res.status === 401) {
+    throw new SoroError(
+      `soro bridge pull: ${opts.url} refused the token`,
+      "pass the token the server was started with",
+      7,
+    );
+  }
+  if (!res.ok) {
+    throw new SoroError(
+      `soro bridge pull: ${urlPath} answered ${res.status}`,
+      "check the server's export",
+      7,
+    );
+  }
+  return res;
+}
+
+/**
+ * Pulls an export to a folder: files already complete (sha256 verified) are kept, partial `.part` files resume with
+ * a Range request, every file's sha256 is checked against the manifest and the server's ETag, and a mismatch is
+ * refused (the bad file is removed). manifest.json is written last, so its presence means a complete pull.
+ */
+export async function pullExport(opts: PullOptions): Promise<PullSummary> {
+  const manifestText = await (await get(opts, "/manifest.json")).text();
+  const manifest = JSON.parse(manifestText) as Manifest;
+  await mkdir(opts.dir, { recursive: true });
+  const summary: PullSummary = {
+    files: manifest.files.length,
+    present: 0,
+    downloaded: 0,
+    resumed: 0,
+    bytes: 0,
+  };
+  for (const file of manifest.files) {
+    if (file.path.split("/").some((p) => p === ".." || p === "")) {
+      throw new SoroError(
+        `soro bridge pull: manifest lists an unsafe path ${file.path}`,
+        "pull only from trusted exports",
+        5,
+      );
+    }
+    const dest = path.join(opts.dir, ...file.path.split("/"));
+    const part = `${dest}.part`;
+    if ((await sizeOf(dest)) === file.bytes && (await sha256Of(dest)) === file.sha256) {
+      summary.present++;
+      opts.onFile?.(file, "present");
+      continue;
+    }
+    await mkdir(path.dirname(dest), { recursive: true });
+    let have = (await sizeOf(part)) ?? 0;
+    if (have > file.bytes) {
+      await rm(part);
+      have = 0;
+    }
+    if (have < file.bytes) {
+      const res = await get(
+        opts,
+        `/files/${file.path.split("/").map(encodeURIComponent).join("/")}`,
+        have > 0 ? { Range: `bytes=${have}-` } : {},
+      );
+      const etag = res.headers.get("etag");
+      if (etag && etag !== `"${file.sha256}"`) {
+        throw new SoroError(
+          `soro bridge pull: ${file.path} changed on the server (ETag ${etag})`,
+          "pull the export again from the start",
+          5,
+        );
+      }
+      // A server that ignores Range answers 200 with the whole file: start the part over.
+      const append = have > 0 && res.status === 206;
+      if (!append) have = 0;
+      await pipeline(
+        Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
+        createWriteStream(part, { flags: append ? "a" : "w" }),
+      );
+      summary.bytes += ((await sizeOf(part)) ?? 0) - have;
+    }
+    const got = await sha256Of(part);
+    if (got !== file.sha256) {
+      await rm(part, { force: true });
+      throw new SoroError(
+        `soro bridge pull: ${file.path} is corrupt: sha256 ${got}, manifest says ${file.sha256}`,
+        "the copy was removed; re-export on the server if this repeats, then pull again",
+        5,
+      );
+    }
+    await rename(part, dest);
+    if (have > 0) summary.resumed++;
+    else summary.downloaded++;
+    opts.onFile?.(file, have > 0 ? "resumed" : "downloaded");
+  }
+  await writeFile(path.join(opts.dir, "manifest.json"), manifestText);
+  return summary;
+}
