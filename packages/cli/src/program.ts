@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerDedupCommand } from "./commands/dedup.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
 
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   registerWorkspaceCommands(program);
   registerIngestCommand(program);
+  registerDedupCommand(program);
   return program;
 }

@@ -445,7 +445,8 @@ async function recordTables(catalog: Catalog, conn: DuckDBConnection, ctx: StepC
   await exec(
     conn,
     `COPY (SELECT cluster_id, id AS doc_id, rank::INTEGER AS rank, rule, jaccard_est::DOUBLE AS jaccard_est, source, url,
-       path, len AS length, quality, fetched_at, exact AS exact_key, file AS shard FROM members)
+       path, len AS length, quality, fetched_at, exact AS exact_key,
+       replace(file, ${sqlString(`${catalog.ws.dir}/`)}, '') AS shard FROM members)
      TO ${sqlString(membersFile)} (FORMAT parquet)`,
   );
   const hasBoiler =

@@ -1,4 +1,6 @@
 export * from "./cluster.js";
+export * from "./decontam.js";
+export * from "./explain.js";
 export * from "./fold.js";
 export * from "./lines.js";
 export * from "./migrations.js";

@@ -1,0 +1,134 @@
+import path from "node:path";
+import { type Catalog, sqlString, UsageError } from "@soro/core";
+import { DEDUP_MIGRATIONS } from "./migrations.js";
+import { exactJaccard } from "./minhash.js";
+import { DEFAULT_CLUSTER, type DedupOptions } from "./options.js";
+
+/** One member of a cluster as `soro dedup explain` shows it. */
+export interface ExplainedMember {
+  docId: string;
+  rank: number;
+  rule: string;
+  source: string | null;
+  url: string | null;
+  path: string | null;
+  length: number;
+  quality: number | null;
+  fetchedAt: string | null;
+  /** Estimated (signature) and exact (shingle set) Jaccard to the survivor. */
+  jaccardEstimated: number | null;
+  jaccardExact: number | null;
+}
+
+/** The cluster of one document in the active dedup output, and why its survivor won. */
+export interface Explanation {
+  docId: string;
+  configHash: string;
+  clusterId: string | null;
+  members: ExplainedMember[];
+  reason: string;
+}
+
+/** Why `a` (the survivor) ranks before `b` under the survivor policy: the first key on which they differ. */
+export function survivorReason(a: ExplainedMember, b: ExplainedMember, priority: string[]): string {
+  const pos = (s: string | null) => {
+    const i = priority.indexOf(s ?? "");
+    return i < 0 ? Number.POSITIVE_INFINITY : i;
+  };
+  if (pos(a.source) !== pos(b.source))
+    return `source ${a.source} ranks before ${b.source} (priority ${priority.join(" > ")})`;
+  if ((a.quality ?? null) !== (b.quality ?? null))
+    return `higher quality score (${a.quality ?? "none"} vs ${b.quality ?? "none"})`;
+  if (a.length !== b.length) return `longer text (${a.length} vs ${b.length} characters)`;
+  if (a.fetchedAt !== b.fetchedAt) return `fetched earlier (${a.fetchedAt} vs ${b.fetchedAt})`;
+  return "tie on every policy key: the smaller document id wins";
+}
+
+/** The active dedup configuration and its options, or a usage error when dedup has not run. */
+async function activeDedup(catalog: Catalog): Promise<{ hash: string; options: DedupOptions | null }> {
+  const rows = await catalog.rows(
+    `SELECT s.config_hash, any_value(r.config) AS config FROM shards s LEFT JOIN stage_runs r
+       ON r.stage = 'dedup' AND r.config_hash = s.config_hash AND r.status = 'done'
+     WHERE s.stage = 'dedup' AND s.status = 'active' GROUP BY s.config_hash`,
+  );
+  if (rows.length === 0)
+    throw new UsageError(`soro dedup: no dedup output in ${catalog.ws.dir}`, "run `soro dedup run` first");
+  const config = rows[0]!.config;
+  return {
+    hash: String(rows[0]!.config_hash),
+    options: config ? (JSON.parse(String(config)) as DedupOptions) : null,
+  };
+}
+
+/**
+ * Explains a document's dedup decision: its cluster's members (URL, length, source), their estimated and exact
+ * Jaccard to the survivor (texts read back from the signature shards), and why the survivor won.
+ */
+export async function explainDocument(catalog: Catalog, docId: string): Promise<Explanation> {
+  await catalog.ensureExtension("dedup", DEDUP_MIGRATIONS);
+  const { hash, options } = await activeDedup(catalog);
+  const priority = options?.cluster.priority ?? DEFAULT_CLUSTER.priority;
+  const found = await catalog.rows(
+    "SELECT cluster_id FROM dedup_members WHERE config_hash = $1 AND doc_id = $2 LIMIT 1",
+    [hash, docId],
+  );
+  if (found.length === 0) {
+    return {
+      docId,
+      configHash: hash,
+      clusterId: null,
+      members: [],
+      reason: "no duplicate found: the document is alone in its cluster (or not in the dedup input)",
+    };
+  }
+  const clusterId = String(found[0]!.cluster_id);
+  const rows = await catalog.rows(
+    `SELECT * FROM dedup_members WHERE config_hash = $1 AND cluster_id = $2 ORDER BY rank`,
+    [hash, clusterId],
+  );
+  const texts = await memberTexts(
+    catalog,
+    rows.map((r) => String(r.doc_id)),
+    rows.map((r) => String(r.shard)),
+  );
+  const ngram = options?.signature.ngram ?? 5;
+  const survivorText = texts.get(String(rows[0]!.doc_id));
+  const members: ExplainedMember[] = rows.map((r) => {
+    const text = texts.get(String(r.doc_id));
+    return {
+      docId: String(r.doc_id),
+      rank: Number(r.rank),
+      rule: String(r.rule),
+      source: (r.source as string | null) ?? null,
+      url: (r.url as string | null) ?? null,
+      path: (r.path as string | null) ?? null,
+      length: Number(r.length),
+      quality: r.quality === null || r.quality === undefined ? null : Number(r.quality),
+      fetchedAt: (r.fetched_at as string | null) ?? null,
+      jaccardEstimated: r.jaccard_est === null ? null : Number(r.jaccard_est),
+      jaccardExact:
+        text !== undefined && survivorText !== undefined ? exactJaccard(text, survivorText, ngram) : null,
+    };
+  });
+  const reason =
+    members.length > 1
+      ? `${members[0]!.docId} survives: ${survivorReason(members[0]!, members[1]!, priority)}`
+      : "single member";
+  return { docId, configHash: hash, clusterId, members, reason };
+}
+
+/** The texts of some documents, read from the signature shards the dedup step recorded for them. */
+async function memberTexts(catalog: Catalog, ids: string[], shards: string[]): Promise<Map<string, string>> {
+  const files = [...new Set(shards)].map((s) => sqlString(path.resolve(catalog.ws.dir, s)));
+  const texts = new Map<string, string>();
+  try {
+    const rows = await catalog.rows(
+      `SELECT id, any_value(text) AS text FROM read_parquet([${files.join(", ")}])
+       WHERE id IN (${ids.map(sqlString).join(", ")}) GROUP BY id`,
+    );
+    for (const r of rows) texts.set(String(r.id), String(r.text));
+  } catch {
+    // Shards superseded and removed since: the exact Jaccard is then shown as unknown.
+  }
+  return texts;
+}
