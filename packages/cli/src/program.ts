@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { registerDedupCommand } from "./commands/dedup.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerQualityCommands } from "./commands/quality.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
 
 /** The `soro` program with every subcommand registered. */
@@ -14,6 +14,6 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   registerWorkspaceCommands(program);
   registerIngestCommand(program);
-  registerDedupCommand(program);
+  registerQualityCommands(program);
   return program;
 }

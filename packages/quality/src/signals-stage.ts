@@ -49,6 +49,19 @@ function droppedColumns(dropped: DroppedLine[]): Record<string, unknown> {
   };
 }
 
+/** Cleans, masks and measures one text: the new text and every column the stage adds. */
+export function analyzeText(
+  text: string,
+  opts: QualitySignalsOptions = DEFAULT_SIGNALS_OPTIONS,
+): { text: string; add: Record<string, unknown> } {
+  const cleaned = opts.lineClean ? cleanLines(text, opts.lineClean) : { text, dropped: [] };
+  const masked = opts.pii ? maskPii(cleaned.text) : null;
+  const out = masked ? masked.text : cleaned.text;
+  const add: Record<string, unknown> = { ...computeSignals(out), ...droppedColumns(cleaned.dropped) };
+  for (const k of PII_KINDS) add[`q_pii_${k}`] = masked?.counts[k] ?? 0;
+  return { text: out, add };
+}
+
 /**
  * The quality signals stage: line cleaning, PII masking, then every quality statistic as a column. It never
  * removes a document; selection (`select`) decides from these columns.
@@ -63,13 +76,7 @@ export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   setup(options) {
     const opts = options ?? DEFAULT_SIGNALS_OPTIONS;
     return (doc) => {
-      let text = doc.text;
-      const cleaned = opts.lineClean ? cleanLines(text, opts.lineClean) : { text, dropped: [] };
-      text = cleaned.text;
-      const masked = opts.pii ? maskPii(text) : null;
-      if (masked) text = masked.text;
-      const add: Record<string, unknown> = { ...computeSignals(text), ...droppedColumns(cleaned.dropped) };
-      for (const k of PII_KINDS) add[`q_pii_${k}`] = masked?.counts[k] ?? 0;
+      const { text, add } = analyzeText(doc.text, opts);
       return text === doc.text ? { add } : { add, text };
     };
   },
