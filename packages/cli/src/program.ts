@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerCrawlCommands } from "./commands/crawl.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerQualityCommands } from "./commands/quality.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   registerWorkspaceCommands(program);
   registerIngestCommand(program);
+  registerCrawlCommands(program);
   registerQualityCommands(program);
   return program;
 }

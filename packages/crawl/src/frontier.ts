@@ -1,0 +1,275 @@
+import type { Catalog } from "@soro/core";
+import { sqlString } from "@soro/core";
+
+/** The crawl's catalog tables (prefix `crawl_`), applied in order by `ensureExtension("crawl", ...)`. */
+export const CRAWL_MIGRATIONS = [
+  `CREATE SEQUENCE crawl_seq;
+   CREATE TABLE crawl_frontier (
+     url VARCHAR PRIMARY KEY,
+     seq BIGINT NOT NULL,
+     host VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL,            -- page | sitemap
+     depth INTEGER NOT NULL,
+     hops INTEGER NOT NULL,            -- redirects that led here
+     parent VARCHAR,
+     status VARCHAR NOT NULL,          -- queued | done | failed | skipped
+     reason VARCHAR,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at BIGINT NOT NULL DEFAULT 0 -- epoch ms before which a retry must not start
+   );
+   CREATE TABLE crawl_fetches (
+     url VARCHAR NOT NULL,
+     host VARCHAR NOT NULL,
+     kind VARCHAR NOT NULL,            -- page | sitemap | robots
+     depth INTEGER,
+     fetched_at VARCHAR NOT NULL,
+     status INTEGER,                   -- HTTP status, NULL when no response
+     content_type VARCHAR,
+     bytes BIGINT,
+     truncated VARCHAR,
+     elapsed_ms INTEGER,
+     outcome VARCHAR NOT NULL,         -- what the crawler did with it
+     error VARCHAR,
+     warc_file VARCHAR,
+     warc_offset BIGINT,
+     warc_length BIGINT,
+     batch INTEGER                     -- document batch (source key crawl-batch-N) when it gave a document
+   );
+   CREATE TABLE crawl_files (
+     url VARCHAR PRIMARY KEY,
+     path VARCHAR NOT NULL,            -- relative to the workspace
+     content_type VARCHAR,
+     bytes BIGINT,
+     sha256 VARCHAR,
+     truncated VARCHAR,
+     fetched_at VARCHAR
+   );
+   CREATE TABLE crawl_state (key VARCHAR PRIMARY KEY, value VARCHAR);`,
+];
+
+/** One frontier row as the scheduler holds it. */
+export interface FrontierItem {
+  url: string;
+  seq: number;
+  host: string;
+  kind: "page" | "sitemap";
+  depth: number;
+  hops: number;
+  attempts: number;
+  nextAt: number;
+}
+
+/** A URL to add: new URLs are queued, known ones ignored (the seen-URL dedup). */
+export interface NewUrl {
+  url: string;
+  host: string;
+  kind: "page" | "sitemap";
+  depth: number;
+  hops: number;
+  parent: string | null;
+}
+
+/** A frontier row's new state after an attempt. */
+export interface UrlUpdate {
+  url: string;
+  status: "queued" | "done" | "failed" | "skipped";
+  reason: string | null;
+  attempts: number;
+  nextAt: number;
+}
+
+/** A fetch log row. */
+export interface FetchLogRow {
+  url: string;
+  host: string;
+  kind: "page" | "sitemap" | "robots";
+  depth: number | null;
+  fetchedAt: string;
+  status: number | null;
+  contentType: string | null;
+  bytes: number | null;
+  truncated: string | null;
+  elapsedMs: number;
+  outcome: string;
+  error: string | null;
+  warc: { file: string; offset: number; length: number } | null;
+  batch: number | null;
+}
+
+/** A document file kept for another stage (PDF and office formats). */
+export interface FileRow {
+  url: string;
+  path: string;
+  contentType: string | null;
+  bytes: number;
+  sha256: string;
+  truncated: string | null;
+  fetchedAt: string;
+}
+
+const v = (x: string | number | null | undefined): string =>
+  x === null || x === undefined ? "NULL" : typeof x === "number" ? String(x) : sqlString(x);
+
+/** The crawl's persistent state in the catalog: frontier, fetch log, kept files and settings. */
+export class Frontier {
+  private constructor(readonly catalog: Catalog) {}
+
+  /** Opens (creating if needed) the crawl tables of a catalog. */
+  static async open(catalog: Catalog): Promise<Frontier> {
+    await catalog.ensureExtension("crawl", CRAWL_MIGRATIONS);
+    return new Frontier(catalog);
+  }
+
+  /** A saved setting (JSON), e.g. the config a crawl was started with. */
+  async getState<T>(key: string): Promise<T | null> {
+    const rows = await this.catalog.rows("SELECT value FROM crawl_state WHERE key = $1", [key]);
+    return rows.length ? (JSON.parse(String(rows[0]!.value)) as T) : null;
+  }
+
+  /** Saves a setting. */
+  async setState(key: string, value: unknown): Promise<void> {
+    await this.catalog.conn.run("INSERT OR REPLACE INTO crawl_state VALUES ($1, $2)", [
+      key,
+      JSON.stringify(value),
+    ]);
+  }
+
+  /** Queued URLs after `afterSeq`, oldest first (breadth-first, since links get higher sequence numbers). */
+  async queued(afterSeq: number, limit: number): Promise<FrontierItem[]> {
+    const rows = await this.catalog.rows(
+      `SELECT url, seq, host, kind, depth, hops, attempts, next_at FROM crawl_frontier
+       WHERE status = 'queued' AND seq > $1 ORDER BY seq LIMIT ${limit}`,
+      [afterSeq],
+    );
+    return rows.map((r) => ({
+      url: String(r.url),
+      seq: Number(r.seq),
+      host: String(r.host),
+      kind: r.kind as FrontierItem["kind"],
+      depth: Number(r.depth),
+      hops: Number(r.hops),
+      attempts: Number(r.attempts),
+      nextAt: Number(r.next_at),
+    }));
+  }
+
+  /** Records attempts, fetch log rows, kept files and discovered URLs in one transaction. */
+  async commit(
+    updates: UrlUpdate[],
+    log: FetchLogRow[],
+    files: FileRow[],
+    discovered: NewUrl[],
+  ): Promise<void> {
+    const conn = this.catalog.conn;
+    await this.catalog.transaction(async () => {
+      for (let i = 0; i < discovered.length; i += 500) {
+        const values = discovered
+          .slice(i, i + 500)
+          .map(
+            (u) =>
+              `(${v(u.url)}, nextval('crawl_seq'), ${v(u.host)}, ${v(u.kind)}, ${u.depth}, ${u.hops}, ${v(u.parent)}, 'queued')`,
+          );
+        await conn.run(
+          `INSERT INTO crawl_frontier (url, seq, host, kind, depth, hops, parent, status) VALUES ${values.join(",")}
+           ON CONFLICT DO NOTHING`,
+        );
+      }
+      for (const u of updates) {
+        await conn.run(
+          "UPDATE crawl_frontier SET status = $2, reason = $3, attempts = $4, next_at = $5 WHERE url = $1",
+          [u.url, u.status, u.reason, u.attempts, u.nextAt],
+        );
+      }
+      if (log.length > 0) {
+        const values = log.map(
+          (l) =>
+            `(${[
+              v(l.url),
+              v(l.host),
+              v(l.kind),
+              v(l.depth),
+              v(l.fetchedAt),
+              v(l.status),
+              v(l.contentType),
+              v(l.bytes),
+              v(l.truncated),
+              v(l.elapsedMs),
+              v(l.outcome),
+              v(l.error),
+              v(l.warc?.file),
+              v(l.warc?.offset),
+              v(l.warc?.length),
+              v(l.batch),
+            ].join(", ")})`,
+        );
+        await conn.run(`INSERT INTO crawl_fetches VALUES ${values.join(",")}`);
+      }
+      for (const f of files) {
+        await conn.run("INSERT OR REPLACE INTO crawl_files VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+          f.url,
+          f.path,
+          f.contentType,
+          f.bytes,
+          f.sha256,
+          f.truncated,
+          f.fetchedAt,
+        ]);
+      }
+    });
+  }
+
+  /** Pages fetched so far, in all and per host (for --max-pages and the per-host cap after a resume). */
+  async fetchedCounts(): Promise<{ total: number; perHost: Map<string, number> }> {
+    const rows = await this.catalog.rows(
+      "SELECT host, count(*) AS n FROM crawl_fetches WHERE kind <> 'robots' AND status IS NOT NULL GROUP BY host",
+    );
+    const perHost = new Map(rows.map((r) => [String(r.host), Number(r.n)]));
+    let total = 0;
+    for (const n of perHost.values()) total += n;
+    return { total, perHost };
+  }
+
+  /** The end of the last recorded record of each WARC file (anything after it was never committed). */
+  async warcEnds(): Promise<Map<string, number>> {
+    const rows = await this.catalog.rows(
+      "SELECT warc_file, max(warc_offset + warc_length) AS e FROM crawl_fetches WHERE warc_file IS NOT NULL GROUP BY warc_file",
+    );
+    return new Map(rows.map((r) => [String(r.warc_file), Number(r.e)]));
+  }
+
+  /** Document batches recorded in the fetch log, with the highest batch number. */
+  async batches(): Promise<number[]> {
+    const rows = await this.catalog.rows(
+      "SELECT DISTINCT batch FROM crawl_fetches WHERE batch IS NOT NULL ORDER BY batch",
+    );
+    return rows.map((r) => Number(r.batch));
+  }
+
+  /** The fetch log rows of one document batch (to rebuild its documents from the WARCs). */
+  async batchRows(batch: number): Promise<
+    Array<{
+      url: string;
+      depth: number;
+      fetchedAt: string;
+      warc: { file: string; offset: number; length: number };
+    }>
+  > {
+    const rows = await this.catalog.rows(
+      `SELECT url, depth, fetched_at, warc_file, warc_offset, warc_length FROM crawl_fetches
+       WHERE batch = $1 ORDER BY fetched_at, url`,
+      [batch],
+    );
+    return rows.map((r) => ({
+      url: String(r.url),
+      depth: Number(r.depth),
+      fetchedAt: String(r.fetched_at),
+      warc: { file: String(r.warc_file), offset: Number(r.warc_offset), length: Number(r.warc_length) },
+    }));
+  }
+
+  /** Frontier size by status. */
+  async summary(): Promise<Record<string, number>> {
+    const rows = await this.catalog.rows("SELECT status, count(*) AS n FROM crawl_frontier GROUP BY status");
+    return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+  }
+}

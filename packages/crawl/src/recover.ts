@@ -1,0 +1,111 @@
+import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { type Catalog, type SourceItem, SourceRun, UsageError } from "@soro/core";
+import type { CrawlConfig } from "./config.js";
+import { header } from "./fetcher.js";
+import { Frontier } from "./frontier.js";
+import { batchKey, canonicalElsewhere, crawlDirs } from "./layout.js";
+import { readPage } from "./page.js";
+import { scopeChecker, urlNormalizer } from "./url.js";
+import { readWarcRecord, trimWarc } from "./warc.js";
+
+/** Documents of one batch, re-read from the WARC records its fetch log rows point to. */
+async function* batchDocuments(
+  catalog: Catalog,
+  frontier: Frontier,
+  cfg: CrawlConfig,
+  batch: number,
+): AsyncGenerator<SourceItem> {
+  const dir = crawlDirs(catalog).warc;
+  const normalize = urlNormalizer(cfg.trackingParams);
+  const inScope = scopeChecker(
+    cfg.scope,
+    cfg.seeds.map((s) => normalize(s)).filter((s): s is string => s !== null),
+  );
+  for (const row of await frontier.batchRows(batch)) {
+    try {
+      const stored = await readWarcRecord(dir, row.warc);
+      const read = readPage({
+        url: row.url,
+        status: stored.status,
+        contentType: header(stored, "content-type"),
+        body: stored.body,
+        truncated: stored.truncated,
+        fetchedAt: row.fetchedAt,
+        depth: row.depth,
+      });
+      if (canonicalElsewhere(read.extracted.canonical, row.url, normalize, inScope)) continue;
+      if (read.doc) yield { doc: read.doc };
+    } catch (err) {
+      yield {
+        bad: {
+          input: `${row.url} (${row.warc.file}@${row.warc.offset})`,
+          reason: `unreadable WARC record: ${(err as Error).message}`,
+        },
+      };
+    }
+  }
+}
+
+/**
+ * Repairs what a killed crawl left: WARC bytes after the last committed record are cut off (unrecorded fetches
+ * are refetched), and batches whose fetch rows were committed but whose documents were not are rebuilt.
+ * Returns the number of batches rebuilt.
+ */
+export async function recover(
+  catalog: Catalog,
+  frontier: Frontier,
+  run: SourceRun,
+  cfg: CrawlConfig,
+): Promise<number> {
+  const dir = crawlDirs(catalog).warc;
+  if (existsSync(dir)) {
+    const ends = await frontier.warcEnds();
+    for (const file of await readdir(dir))
+      if (file.endsWith(".warc.gz")) await trimWarc(dir, file, ends.get(file) ?? 0);
+  }
+  let rebuilt = 0;
+  for (const b of await frontier.batches()) {
+    if (run.has(batchKey(b))) continue;
+    await run.add(batchKey(b), batchKey(b), batchDocuments(catalog, frontier, cfg, b));
+    rebuilt++;
+  }
+  return rebuilt;
+}
+
+/** The config a workspace's crawl was last run with (for `--resume` and re-extraction). */
+export async function savedCrawlConfig(catalog: Catalog): Promise<CrawlConfig | null> {
+  const frontier = await Frontier.open(catalog);
+  return frontier.getState<CrawlConfig>("config");
+}
+
+/**
+ * Re-extracts every stored page from the WARCs with the current extractor, replacing each batch's documents
+ * (nothing is refetched). Returns batches and documents written.
+ */
+export async function reextract(catalog: Catalog): Promise<{ batches: number; documents: number }> {
+  const frontier = await Frontier.open(catalog);
+  const cfg = await frontier.getState<CrawlConfig>("config");
+  if (!cfg)
+    throw new UsageError(
+      `soro crawl extract: no crawl in ${catalog.ws.dir}`,
+      "run `soro crawl --seeds FILE` first",
+    );
+  const run = await SourceRun.begin(catalog, "crawl", cfg);
+  let documents = 0;
+  let batches = 0;
+  let failure: Error | undefined;
+  try {
+    for (const b of await frontier.batches()) {
+      const records = await run.add(batchKey(b), batchKey(b), batchDocuments(catalog, frontier, cfg, b));
+      for (const r of records) documents += Number(r.rows);
+      batches++;
+    }
+  } catch (err) {
+    failure = err as Error;
+  } finally {
+    await run.finish(failure);
+  }
+  if (failure) throw failure;
+  return { batches, documents };
+}

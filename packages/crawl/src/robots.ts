@@ -1,0 +1,50 @@
+import { createRequire } from "node:module";
+
+/** The part of robots-parser's answer used here. */
+interface ParsedRobots {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
+}
+
+// robots-parser is CommonJS exporting a bare function, which its typings mis-declare as a default export.
+const robotsParser = createRequire(import.meta.url)("robots-parser") as (
+  url: string,
+  body: string,
+) => ParsedRobots;
+
+/** The crawler token matched against robots.txt groups. */
+export const ROBOTS_AGENT = "soro-data-crawler";
+
+/** What robots.txt says about one host, as far as the crawler cares. */
+export interface RobotsRules {
+  isAllowed(url: string): boolean;
+  /** Crawl-delay in milliseconds, if the file gives one for us or for `*`. */
+  crawlDelayMs: number | null;
+  sitemaps: string[];
+}
+
+/** Rules when robots.txt is missing (4xx): everything allowed, per RFC 9309. */
+export const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelayMs: null, sitemaps: [] };
+
+/** Parses a robots.txt body fetched from `robotsUrl`. */
+export function parseRobots(robotsUrl: string, body: string): RobotsRules {
+  const r = robotsParser(robotsUrl, body);
+  const delay = r.getCrawlDelay(ROBOTS_AGENT);
+  return {
+    // robots-parser answers undefined for URLs of another origin; those are judged by their own host's file.
+    isAllowed: (url) => r.isAllowed(url, ROBOTS_AGENT) !== false,
+    crawlDelayMs: delay === undefined ? null : Math.min(delay, 120) * 1000,
+    sitemaps: r.getSitemaps(),
+  };
+}
+
+/**
+ * How a robots.txt response status is treated (RFC 9309): 2xx parse it, 4xx allow everything,
+ * 429/5xx and network failures mean "unreachable": wait and ask again, and disallow if it stays so.
+ */
+export function robotsVerdict(status: number | null): "parse" | "allow-all" | "unreachable" {
+  if (status === null || status === 429 || status >= 500) return "unreachable";
+  if (status >= 200 && status < 300) return "parse";
+  return "allow-all";
+}
