@@ -1,0 +1,249 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadConfigFile, runStage, type StageRef, UsageError } from "@soro/core";
+import {
+  type Backend,
+  collect,
+  K8sBackend,
+  ProcessBackend,
+  runTask,
+  SlurmBackend,
+  submitStage,
+  taskIndexFromEnv,
+  taskStatus,
+} from "@soro/scale";
+import type { Command } from "commander";
+import { globals, withCatalog, workerCount } from "../context.js";
+import { formatTable } from "../table.js";
+
+/** Stages the CLI knows by name: package and export (more join as their packages land). */
+const KNOWN_STAGES: Record<string, { pkg: string; exportName: string }> = {
+  normalize: { pkg: "@soro/normalize", exportName: "normalizeStage" },
+};
+
+/** Finds a stage's module: `--module file.ts#export`, or a known stage by name. */
+function resolveStage(name: string, moduleSpec?: string): StageRef {
+  if (moduleSpec) {
+    const [file, exportName] = moduleSpec.split("#");
+    const url = /^[a-z]+:/.test(file!) ? file! : pathToFileURL(path.resolve(file!)).href;
+    return { module: url, exportName: exportName || `${name}Stage` };
+  }
+  const known = KNOWN_STAGES[name];
+  if (!known)
+    throw new UsageError(
+      `soro run: unknown stage ${name}`,
+      `use one of ${Object.keys(KNOWN_STAGES).join(", ")}, or pass --module <file.ts>#<export>`,
+    );
+  try {
+    return { module: import.meta.resolve(known.pkg), exportName: known.exportName };
+  } catch {
+    throw new UsageError(
+      `soro run: stage ${name} needs ${known.pkg}, which is not installed`,
+      "run pnpm install",
+    );
+  }
+}
+
+/** Stage options from inline JSON or a YAML/JSON file. */
+async function parseOptions(value?: string): Promise<unknown> {
+  if (value === undefined) return null;
+  if (existsSync(value)) return loadConfigFile(value);
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new UsageError(
+      `soro run: --options ${value} is neither a file nor JSON`,
+      `write e.g. --options '{"minChars": 20}'`,
+    );
+  }
+}
+
+/** The command a task runs: this same soro entry point under the same Node flags, with `run-task`. */
+function taskCommand(): string[] {
+  return [process.execPath, ...process.execArgv, path.resolve(process.argv[1]!), "run-task"];
+}
+
+interface RunFlags {
+  backend: string;
+  tasks: string;
+  storage?: string;
+  options?: string;
+  module?: string;
+  wait?: boolean;
+  cpusPerTask: string;
+  sbatchArg: string[];
+  image?: string;
+  namespace?: string;
+  envSecret?: string;
+  apply?: boolean;
+}
+
+/** The backend named by --backend. */
+function makeBackend(o: RunFlags): Backend {
+  if (o.backend === "slurm")
+    return new SlurmBackend({ cpusPerTask: Number(o.cpusPerTask), sbatchArgs: o.sbatchArg });
+  if (o.backend === "process") return new ProcessBackend();
+  if (o.backend === "k8s") {
+    if (!o.image)
+      throw new UsageError("soro run: --backend k8s needs --image", "name an image holding this repository");
+    return new K8sBackend({ image: o.image, namespace: o.namespace, envSecret: o.envSecret, apply: o.apply });
+  }
+  throw new UsageError(`soro run: unknown --backend ${o.backend}`, "use local, process, slurm or k8s");
+}
+
+/** `soro run`, `soro run-task`, `soro collect`, `soro tasks`: stages as shard-parallel cluster tasks. */
+export function registerScaleCommands(program: Command): void {
+  program
+    .command("run")
+    .description("run a stage here, or as N shard-parallel tasks on Slurm, Kubernetes or local processes")
+    .argument("<stage>", `stage name (${Object.keys(KNOWN_STAGES).join(", ")}) or any with --module`)
+    .option("--backend <name>", "local (worker threads) | process | slurm | k8s", "local")
+    .option("--tasks <n>", "cluster tasks to split the pending input shards into", "1")
+    .option(
+      "--storage <uri>",
+      "shared folder or s3://bucket/prefix for plans and shards (default $SORO_STORAGE or <workspace>/storage)",
+    )
+    .option("--options <json|file>", "stage options as JSON or a YAML/JSON file")
+    .option("--module <file#export>", "stage module and export (for stages the CLI does not know by name)")
+    .option("--wait", "wait for the tasks, then register their results")
+    .option("--cpus-per-task <n>", "slurm: CPUs per array task", "1")
+    .option(
+      "--sbatch-arg <arg>",
+      "slurm: extra sbatch argument (repeatable)",
+      (v: string, a: string[]) => [...a, v],
+      [],
+    )
+    .option("--image <image>", "k8s: container image with this repository at the same path")
+    .option("--namespace <ns>", "k8s: namespace")
+    .option("--env-secret <name>", "k8s: Secret with the AWS credentials, passed as environment")
+    .option("--apply", "k8s: kubectl apply the manifest (default: only write it)")
+    .action(async (name: string, o: RunFlags, cmd: Command) => {
+      const stage = resolveStage(name, o.module);
+      const options = await parseOptions(o.options);
+      await withCatalog(cmd, async (catalog) => {
+        if (o.backend === "local") {
+          await runStage({
+            catalog,
+            stage,
+            options,
+            workers: workerCount(cmd),
+            progress: globals(cmd).quiet ? "quiet" : undefined,
+          });
+          return;
+        }
+        const backend = makeBackend(o);
+        const tasks = Number.parseInt(o.tasks, 10);
+        if (!(tasks >= 1))
+          throw new UsageError(
+            `soro run: --tasks ${o.tasks} is not a positive number`,
+            "write e.g. --tasks 4",
+          );
+        const storage = o.storage ?? process.env.SORO_STORAGE ?? path.join(catalog.ws.dir, "storage");
+        const s = await submitStage({
+          catalog,
+          stage,
+          options,
+          storage,
+          backend,
+          tasks,
+          taskCommand: taskCommand(),
+        });
+        for (const c of s.collected)
+          if (c.registered) console.error(`collected ${c.registered} earlier results of ${c.stage}`);
+        if (!s.plan) {
+          console.log(
+            `run: ${s.stage}: nothing to submit (${s.alreadyDone} inputs done, ${s.inFlight} in flight)`,
+          );
+        } else {
+          console.log(
+            `run: ${s.stage}: ${s.submitted} input shards in ${s.plan.tasks} ${backend.name} tasks (job ${s.plan.job_id}); ${s.alreadyDone} done before, ${s.inFlight} in flight`,
+          );
+          if (backend instanceof K8sBackend && !o.apply)
+            console.log(`manifest: ${backend.manifestPath} (kubectl apply -f it, then soro collect)`);
+          if (o.wait) await backend.wait(s.plan.job_id!, s.plan.tasks);
+        }
+        if (o.wait) printCollect(await collect(catalog, { stage: s.stage }));
+      });
+    });
+
+  program
+    .command("run-task")
+    .description(
+      "run one task of a plan (what each Slurm array task or Kubernetes pod calls); never opens the catalog",
+    )
+    .requiredOption("--plan <uri>", "plan file (shared folder path or s3://)")
+    .option("--index <n>", "task index (default $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)")
+    .action(async (o: { plan: string; index?: string }, cmd: Command) => {
+      const index = o.index !== undefined ? Number.parseInt(o.index, 10) : taskIndexFromEnv();
+      if (index === undefined || Number.isNaN(index))
+        throw new UsageError(
+          "soro run-task: no task index",
+          "pass --index or run it as a Slurm array task or Indexed Job pod",
+        );
+      const quiet = globals(cmd).quiet;
+      const s = await runTask({
+        plan: o.plan,
+        index,
+        onInput: (key, outcome, docs) =>
+          quiet || console.error(`${outcome.padEnd(12)} ${key}${docs ? ` (${docs} docs)` : ""}`),
+      });
+      console.log(
+        `run-task ${index}: ${s.processed} inputs processed, ${s.skipped} already done; ${s.docsIn} docs in, ${s.docsOut} out`,
+      );
+    });
+
+  program
+    .command("collect")
+    .description(
+      "register finished cluster task results in the catalog (exactly once) and activate complete runs",
+    )
+    .argument("[stage]", "only this stage")
+    .action(async (stage: string | undefined, _o: unknown, cmd: Command) => {
+      await withCatalog(cmd, async (catalog) => printCollect(await collect(catalog, { stage })));
+    });
+
+  program
+    .command("tasks")
+    .description("cluster tasks of open runs: done, pending, running, failed")
+    .argument("[stage]", "only this stage")
+    .action(async (stage: string | undefined, _o: unknown, cmd: Command) => {
+      await withCatalog(
+        cmd,
+        async (catalog) => {
+          const plans = await taskStatus(
+            catalog,
+            { slurm: new SlurmBackend(), k8s: new K8sBackend({ image: "" }) },
+            stage,
+          );
+          if (plans.length === 0) console.log("no open cluster runs");
+          for (const p of plans) {
+            const c = p.counts;
+            console.log(
+              `${p.planId} (${p.backend} job ${p.jobId}): ${c.done} done, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.waiting} waiting`,
+            );
+            console.log(
+              formatTable(
+                p.tasks.map((t) => ({
+                  task: t.index,
+                  state: t.state,
+                  inputs: t.inputs,
+                  finished: t.finished,
+                })),
+              ),
+            );
+          }
+        },
+        { readOnly: false },
+      );
+    });
+}
+
+/** Prints what collect registered. */
+function printCollect(summaries: Awaited<ReturnType<typeof collect>>): void {
+  if (summaries.length === 0) console.log("collect: no open cluster runs");
+  for (const c of summaries)
+    console.log(
+      `collect: ${c.stage}: ${c.registered} registered, ${c.duplicates} already registered, ${c.missing} missing${c.activated ? "; run activated" : ""}`,
+    );
+}

@@ -1,0 +1,120 @@
+import type { InputStats, QuarantineEntry, StageRef } from "@soro/core";
+import type { Storage } from "./storage/storage.js";
+
+/** One input shard of a plan, as a task finds it in storage. */
+export interface PlanInput {
+  /** The catalog's shard id: the source key the output is registered under. */
+  sourceKey: string;
+  /** Storage key of the shard's bytes (content-addressed by sha256). */
+  key: string;
+  sha256: string;
+  rows: number;
+  /** Output name prefix, the same the local runner would use, so both runs name their shards alike. */
+  outputPrefix: string;
+}
+
+/** What the coordinator hands the tasks: the stage, its options and which inputs each task index processes. */
+export interface TaskPlan {
+  format: 1;
+  planId: string;
+  /** Storage root URI; every key below is relative to it. */
+  storage: string;
+  stage: string;
+  configHash: string;
+  runId: number;
+  stageRef: StageRef;
+  options: unknown;
+  inputs: PlanInput[];
+  /** For each task index, the positions in `inputs` it processes. */
+  tasks: number[][];
+  createdAt: string;
+}
+
+/** One output file of a task, uploaded to storage. */
+export interface ResultFile {
+  name: string;
+  key: string;
+  rows: number;
+  bytes: number;
+  chars: number;
+  sha256: string;
+  columns: string[];
+}
+
+/** The manifest a task writes, last and atomically, once an input's outputs are all in storage. */
+export interface TaskResult {
+  format: 1;
+  planId: string;
+  sourceKey: string;
+  taskIndex: number;
+  /** Distinguishes retries and racing copies of the same task; their outputs never overwrite each other. */
+  attempt: string;
+  host: string;
+  files: ResultFile[];
+  stats: InputStats;
+  quarantine: QuarantineEntry[];
+  seconds: number;
+  finishedAt: string;
+}
+
+/** Storage key of an input shard's bytes. */
+export function inputKey(sha256: string): string {
+  return `inputs/${sha256}.parquet`;
+}
+
+/** Storage folder of one stage configuration: its plans, outputs and results. */
+export function stageFolder(stage: string, configHash: string): string {
+  return `stages/${stage}/${configHash}`;
+}
+
+/** Storage key of a plan. */
+export function planKey(stage: string, configHash: string, planId: string): string {
+  return `${stageFolder(stage, configHash)}/plans/${planId}.json`;
+}
+
+/** Storage folder of the result manifests of one stage configuration. */
+export function resultsFolder(stage: string, configHash: string): string {
+  return `${stageFolder(stage, configHash)}/results/`;
+}
+
+/** Storage key of the result manifest for one input: one per input, whichever plan or attempt produced it. */
+export function resultKey(stage: string, configHash: string, sourceKey: string): string {
+  return `${resultsFolder(stage, configHash)}${encodeURIComponent(sourceKey)}.json`;
+}
+
+/** Storage key of an output file written by one attempt. */
+export function outputKey(stage: string, configHash: string, attempt: string, name: string): string {
+  return `${stageFolder(stage, configHash)}/out/${attempt}/${name}`;
+}
+
+/** The input source keys that already have a result manifest in storage. */
+export async function finishedSourceKeys(
+  storage: Storage,
+  stage: string,
+  configHash: string,
+): Promise<Set<string>> {
+  const prefix = resultsFolder(stage, configHash);
+  const keys = await storage.list(prefix);
+  return new Set(
+    keys
+      .filter((k) => k.endsWith(".json"))
+      .map((k) => decodeURIComponent(k.slice(prefix.length, -".json".length))),
+  );
+}
+
+/**
+ * Splits inputs into at most `n` tasks of about equal rows (largest first onto the lightest task), so one big
+ * shard does not leave the other tasks idle. Deterministic: the same inputs give the same split.
+ */
+export function splitIntoTasks(inputs: Array<{ rows: number }>, n: number): number[][] {
+  const count = Math.max(1, Math.min(n, inputs.length));
+  const tasks = Array.from({ length: count }, () => ({ rows: 0, items: [] as number[] }));
+  const order = inputs.map((_, i) => i).sort((a, b) => inputs[b]!.rows - inputs[a]!.rows || a - b);
+  for (const i of order) {
+    let lightest = tasks[0]!;
+    for (const t of tasks) if (t.rows < lightest.rows) lightest = t;
+    lightest.items.push(i);
+    lightest.rows += inputs[i]!.rows;
+  }
+  return tasks.map((t) => t.items.sort((a, b) => a - b));
+}
