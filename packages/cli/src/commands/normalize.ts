@@ -1,0 +1,92 @@
+import { runStage, SoroError } from "@soro/core";
+import {
+  buildCatalogLexicon,
+  defaultLexicon,
+  langidFilter,
+  loadLexicon,
+  type NormalizeStageOptions,
+  normalizeFilter,
+} from "@soro/normalize";
+import type { Command } from "commander";
+import { globals, withCatalog, workerCount } from "../context.js";
+
+interface NormalizeFlags {
+  filter?: boolean;
+  explain?: boolean;
+  scriptMapping: boolean;
+  restore: boolean;
+  lexicon?: string;
+}
+
+/** `soro normalize` (stage or line filter), `soro normalize lexicon build` and `soro langid`. */
+export function registerNormalizeCommands(program: Command): void {
+  const normalize = program
+    .command("normalize")
+    .description(
+      "repair Unicode, legacy Tajik encodings and OCR damage, map Persian-script and Latin Tajik to Cyrillic, restore Tajik letters, identify languages",
+    )
+    .option("--filter", "read lines on stdin and write one normalized line per line to stdout")
+    .option("--explain", "with --filter: print each change with its rule to stderr")
+    .option("--no-script-mapping", "leave Persian-script and Latin lines as they are")
+    .option("--no-restore", "do not restore Tajik letters in words typed without them")
+    .option("--lexicon <file>", "lexicon file from `soro normalize lexicon build` (default: the shipped one)")
+    .action(async (o: NormalizeFlags, cmd: Command) => {
+      if (o.filter) {
+        const lexicon = o.lexicon ? loadLexicon(o.lexicon) : defaultLexicon();
+        await normalizeFilter(process.stdin, process.stdout, { ...o, lexicon });
+        return;
+      }
+      if (o.explain)
+        throw new SoroError("soro normalize: --explain works with --filter only", "add --filter", 2);
+      const options: NormalizeStageOptions = { scriptMapping: o.scriptMapping, restore: o.restore };
+      if (o.lexicon) options.lexicon = o.lexicon;
+      await withCatalog(cmd, async (catalog) => {
+        await runStage({
+          catalog,
+          stage: { module: import.meta.resolve("@soro/normalize/stage"), exportName: "normalizeStage" },
+          options,
+          workers: workerCount(cmd),
+          progress: globals(cmd).quiet ? "quiet" : "auto",
+        });
+      });
+    });
+
+  normalize
+    .command("lexicon")
+    .description("Tajik lexicons for restoration and script mapping")
+    .command("build")
+    .description(
+      "count the words of the workspace's Tajik Cyrillic documents (after `soro normalize`) into a lexicon",
+    )
+    .requiredOption("--out <file>", "lexicon file to write (.tsv.gz), for `soro normalize --lexicon`")
+    .option("--min-score <p>", "least lang_score of a document to count", "0.9")
+    .option("--min-count <n>", "least count of a word to keep", "2")
+    .option("--no-merge", "leave out the shipped default lexicon")
+    .action(async (o: { out: string; minScore: string; minCount: string; merge: boolean }, cmd: Command) => {
+      await withCatalog(
+        cmd,
+        async (catalog) => {
+          const { lexicon, docs } = await buildCatalogLexicon(catalog, {
+            minScore: Number(o.minScore),
+            minCount: Number(o.minCount),
+            base: o.merge ? defaultLexicon() : undefined,
+          });
+          lexicon.save(
+            o.out,
+            `Tajik lexicon built by soro normalize lexicon build from ${docs} documents of ${catalog.ws.dir}`,
+          );
+          console.log(`lexicon: ${lexicon.counts.size} forms from ${docs} Tajik documents -> ${o.out}`);
+        },
+        { readOnly: true },
+      );
+    });
+
+  program
+    .command("langid")
+    .description(
+      "language of each line on stdin: `<iso639-3>\\t<score>` (tgk rus uzb kaz kir tat fas eng und)",
+    )
+    .action(async () => {
+      await langidFilter(process.stdin, process.stdout);
+    });
+}

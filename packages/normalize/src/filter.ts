@@ -1,0 +1,52 @@
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { analyseText } from "./analyse.js";
+import { identifyLanguage, macroLanguage } from "./langid.js";
+import { defaultLexicon, type Lexicon } from "./lexicon.js";
+
+/** Options of the line filters. */
+export interface FilterOptions {
+  lexicon?: Lexicon;
+  /** Write each change with its rule to `explainTo` (normalize only). */
+  explain?: boolean;
+  explainTo?: Writable;
+  scriptMapping?: boolean;
+  restore?: boolean;
+}
+
+/** Writes a line, waiting when the stream is full (so a large input does not pile up in memory). */
+async function writeLine(out: Writable, line: string): Promise<void> {
+  if (!out.write(`${line}\n`)) await new Promise((resolve) => out.once("drain", resolve));
+}
+
+/** `soro normalize --filter`: one normalized line out per line in; returns the number of lines. */
+export async function normalizeFilter(
+  input: Readable,
+  output: Writable,
+  options: FilterOptions = {},
+): Promise<number> {
+  const lexicon = options.lexicon ?? defaultLexicon();
+  let n = 0;
+  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    n++;
+    const a = analyseText(line, { ...options, lexicon });
+    if (options.explain && a.changes) {
+      const to = options.explainTo ?? process.stderr;
+      for (const c of a.changes)
+        to.write(`${n}\t${c.rule}\t${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}\n`);
+    }
+    await writeLine(output, a.text.replace(/\n/g, " "));
+  }
+  return n;
+}
+
+/** `soro langid`: `<iso639-3>\t<score>` per line in (macrolanguage codes: uzb, fas); returns the number of lines. */
+export async function langidFilter(input: Readable, output: Writable): Promise<number> {
+  let n = 0;
+  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    n++;
+    const r = identifyLanguage(line);
+    await writeLine(output, `${macroLanguage(r.lang)}\t${r.score.toFixed(3)}`);
+  }
+  return n;
+}

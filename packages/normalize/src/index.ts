@@ -1,0 +1,18 @@
+export { type Analysis, analyseText } from "./analyse.js";
+export { buildCatalogLexicon } from "./catalog-lexicon.js";
+export type { Change } from "./changes.js";
+export { type FilterOptions, langidFilter, normalizeFilter } from "./filter.js";
+export {
+  identifyLanguage,
+  identifyLines,
+  LANGS,
+  type Lang,
+  type LangResult,
+  macroLanguage,
+} from "./langid.js";
+export { foldTajik, TAJIK_ALPHABET, TAJIK_SPECIAL } from "./letters.js";
+export { countWords, defaultLexicon, Lexicon, loadLexicon } from "./lexicon.js";
+export { buildLexicon } from "./lexicon-build.js";
+export { type NormalizeOptions, type NormalizeResult, normalizeText } from "./normalize.js";
+export { type Script, type ScriptShares, scriptShares } from "./script.js";
+export { type NormalizeStageOptions, normalizeStage } from "./stage.js";

@@ -1,0 +1,61 @@
+import type { ChangeLog } from "./changes.js";
+import { foldTajik, matchCase } from "./letters.js";
+import type { Lexicon } from "./lexicon.js";
+import { keysRegex, readCharMap } from "./tables.js";
+
+/** Which Latin orthography a text uses. */
+export type LatinVariant = "official" | "chat";
+
+let tables: Record<LatinVariant, { map: Map<string, string>; re: RegExp }> | undefined;
+
+function load() {
+  const one = (name: string) => {
+    const map = readCharMap(name);
+    return { map, re: keysRegex(map, "g") };
+  };
+  return { official: one("latin-official.tsv"), chat: one("latin-chat.tsv") };
+}
+
+const LATIN_WORD = /[A-Za-zƣīūşçƶʙƢĪŪŞÇƵ][A-Za-zƣīūşçƶʙƢĪŪŞÇƵ'ʼ‘ʻ]*/g;
+
+/** Official 1928–40 letters (ƣ ī ū ş ç ƶ ʙ) against chat digraphs (sh ch zh kh gh): the text's Latin variant. */
+export function latinVariant(text: string): LatinVariant {
+  const official = text.match(/[ƣīūşçƶʙƢĪŪŞÇƵ]/g)?.length ?? 0;
+  const chat = text.match(/sh|ch|zh|kh|gh/gi)?.length ?? 0;
+  return official > chat ? "official" : "chat";
+}
+
+/** One Latin word in Cyrillic letter by letter (lower case). */
+function transliterate(lower: string, variant: LatinVariant): string {
+  tables ??= load();
+  const t = tables[variant];
+  const initialE = lower.startsWith("e");
+  const out = lower.replace(t.re, (m) => t.map.get(m) ?? m);
+  return initialE ? `э${out.slice(1)}` : out;
+}
+
+/**
+ * Latin Tajik to Cyrillic, one line at a time. Each word is transliterated by the text's variant, then replaced by
+ * the lexicon's standard form with the same folded spelling when there is one (chat Latin leaves х/ҳ, и/ӣ, у/ӯ
+ * open). A line changes only when the lexicon knows at least half of its words, so English or Uzbek stays.
+ */
+export function latinToCyrillic(
+  line: string,
+  variant: LatinVariant,
+  lexicon: Lexicon,
+  log: ChangeLog,
+): string {
+  const words = line.match(LATIN_WORD);
+  if (!words) return line;
+  const converted = new Map<string, string>();
+  let known = 0;
+  for (const w of words) {
+    const lower = w.toLowerCase();
+    const cyr = transliterate(lower, variant);
+    const e = lexicon.has(cyr) ? { word: cyr } : lexicon.bestByFold(foldTajik(cyr).replace(/й$/, "и"));
+    if (e) known++;
+    converted.set(w, matchCase(w, e?.word ?? cyr));
+  }
+  if (known < words.length / 2) return line;
+  return line.replace(LATIN_WORD, (w) => log.record("latin_tajik", w, converted.get(w) ?? w));
+}

@@ -1,0 +1,169 @@
+import type { ChangeLog } from "./changes.js";
+import type { Lexicon } from "./lexicon.js";
+import { keysRegex, readCharMap, readTable } from "./tables.js";
+
+/** The legacy encodings and mojibake this step can undo. */
+export type LegacyEncoding =
+  | "legacy_a"
+  | "legacy_b"
+  | "ascii_font"
+  | "koi8t"
+  | "koi8t_latin1"
+  | "mojibake_cp1251"
+  | "mojibake_latin1";
+
+interface Tables {
+  maps: Record<"legacy_a" | "legacy_b" | "ascii_font", { map: Map<string, string>; re: RegExp }>;
+  cp1251: Map<string, number>;
+  cp1252: Map<string, number>;
+  koi8t: string[];
+}
+
+let tables: Tables | undefined;
+
+/** Character -> byte for a single-byte code page that Node's TextDecoder knows. */
+function reverseCodePage(label: string): Map<string, number> {
+  const chars = new TextDecoder(label).decode(Uint8Array.from({ length: 256 }, (_, i) => i));
+  const rev = new Map<string, number>();
+  [...chars].forEach((c, i) => {
+    if (c !== "\uFFFD" && !rev.has(c)) rev.set(c, i);
+  });
+  // Bytes a code page leaves undefined decode as C1 controls: map them back to themselves.
+  for (let i = 0x80; i < 0xa0; i++) if (!rev.has(String.fromCharCode(i))) rev.set(String.fromCharCode(i), i);
+  return rev;
+}
+
+function loadTables(): Tables {
+  const withRe = (name: string) => {
+    const map = readCharMap(name);
+    return { map, re: keysRegex(map) };
+  };
+  const koi8t = Array.from({ length: 256 }, (_, i) => (i < 0x80 ? String.fromCharCode(i) : "\uFFFD"));
+  for (const [hex = "", c = ""] of readTable("koi8-t.tsv")) koi8t[Number.parseInt(hex, 16)] = c;
+  return {
+    maps: {
+      legacy_a: withRe("legacy-a.tsv"),
+      legacy_b: withRe("legacy-b.tsv"),
+      ascii_font: withRe("ascii-font.tsv"),
+    },
+    cp1251: reverseCodePage("windows-1251"),
+    cp1252: reverseCodePage("windows-1252"),
+    koi8t,
+  };
+}
+
+/** The bytes a text was decoded from under a code page, or undefined when a character does not fit it. */
+function toBytes(text: string, page: Map<string, number>): Uint8Array | undefined {
+  const out = new Uint8Array(text.length);
+  let n = 0;
+  for (const c of text) {
+    const b = c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : page.get(c);
+    if (b === undefined) return undefined;
+    out[n++] = b;
+  }
+  return out.subarray(0, n);
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+/** UTF-8 decoding that gives up when more than a few sequences are broken. */
+function decodeUtf8(bytes: Uint8Array | undefined): string | undefined {
+  if (!bytes) return undefined;
+  const s = utf8.decode(bytes);
+  let bad = 0;
+  for (let i = s.indexOf("\uFFFD"); i >= 0; i = s.indexOf("\uFFFD", i + 1)) bad++;
+  return bad > s.length * 0.005 ? undefined : s;
+}
+
+function decodeKoi8t(bytes: Uint8Array | undefined, koi8t: string[]): string | undefined {
+  if (!bytes) return undefined;
+  let s = "";
+  for (const b of bytes) s += koi8t[b];
+  return s;
+}
+
+// Cheap triggers: only a text showing the marks of an encoding pays for decoding and scoring a candidate.
+const LEGACY_LETTERS = /[ЃЅІЇЉЊЌЎѓѕіїљњќў]/;
+const ASCII_FONT = /[\u0400-\u04FF][¼Åú¶âôîë]|[¼Åú¶âôîë][\u0400-\u04FF]/;
+const UTF8_AS_CP1251 =
+  /[РСТУ][\u0080-\u00BF\u0402-\u040F\u0452-\u045F\u0490\u0491\u2013-\u2026\u2030\u2039\u203A\u20AC\u2116\u2122]/g;
+const UTF8_AS_LATIN1 =
+  /[ÐÑÒÓ][\u0080-\u00BF\u2013-\u2026\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2030\u2039\u203A\u20AC\u2122]/g;
+const KOI8_CASE = /(?:^|[^\p{L}])[а-я][А-Я]{2,}/gu;
+const LATIN1_HIGH = /[\u00C0-\u00FF]/g;
+
+const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
+
+/** A candidate reading: the repaired text, plus the words to judge it by before and after (all of it if omitted). */
+interface Candidate {
+  encoding: LegacyEncoding;
+  text: string;
+  before?: string;
+  after?: string;
+}
+
+/** Candidate readings of a text under the encodings whose marks it shows. */
+function candidates(text: string, t: Tables): Candidate[] {
+  const out: Candidate[] = [];
+  const mapped = (encoding: "legacy_a" | "legacy_b" | "ascii_font") => {
+    const { map, re } = t.maps[encoding];
+    const fix = (s: string) => s.replace(re, (c) => map.get(c) ?? c);
+    // Judge a character mapping by the words it touches, so a partly damaged page is still recognised.
+    const touched: string[] = [];
+    for (const m of text.matchAll(/[^\s.,;:!?()«»"]+/g)) {
+      re.lastIndex = 0;
+      if (re.test(m[0])) touched.push(m[0]);
+      if (touched.length >= 300) break;
+    }
+    re.lastIndex = 0;
+    const before = touched.join(" ");
+    out.push({ encoding, text: fix(text), before, after: fix(before) });
+  };
+  const decoded = (encoding: LegacyEncoding, repaired: string | undefined) => {
+    if (repaired !== undefined) out.push({ encoding, text: repaired });
+  };
+  if (LEGACY_LETTERS.test(text)) {
+    mapped("legacy_a");
+    mapped("legacy_b");
+  }
+  if (ASCII_FONT.test(text)) mapped("ascii_font");
+  if (count(text, UTF8_AS_CP1251) >= 3) decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));
+  if (count(text, UTF8_AS_LATIN1) >= 3) decoded("mojibake_latin1", decodeUtf8(toBytes(text, t.cp1252)));
+  if (count(text, KOI8_CASE) >= 3) decoded("koi8t", decodeKoi8t(toBytes(text, t.cp1251), t.koi8t));
+  if (count(text, LATIN1_HIGH) >= 8) decoded("koi8t_latin1", decodeKoi8t(toBytes(text, t.cp1252), t.koi8t));
+  return out;
+}
+
+/**
+ * Detects a legacy font encoding, KOI8-T or UTF-8 mojibake per document and undoes it. Each encoding whose marks the
+ * text shows gives a candidate reading; the one whose words the Tajik lexicon knows best wins, if it beats the
+ * text as it is by a clear margin (so Ukrainian і or Uzbek ў alone change nothing).
+ */
+export function repairLegacy(
+  text: string,
+  lexicon: Lexicon,
+  log: ChangeLog,
+): { text: string; encoding: LegacyEncoding | undefined } {
+  tables ??= loadTables();
+  const cands = candidates(text, tables);
+  if (cands.length === 0) return { text, encoding: undefined };
+  let best: Candidate | undefined;
+  let bestGain = 0.15;
+  for (const c of cands) {
+    const after = lexicon.hitRate(c.after ?? c.text);
+    const gain = after - lexicon.hitRate(c.before ?? text);
+    if (after >= 0.3 && gain > bestGain) {
+      best = c;
+      bestGain = gain;
+    }
+  }
+  if (!best) return { text, encoding: undefined };
+  const { encoding } = best;
+  if (encoding === "legacy_a" || encoding === "legacy_b" || encoding === "ascii_font") {
+    const { map, re } = tables.maps[encoding];
+    text.replace(re, (c) => log.record(encoding, c, map.get(c) ?? c));
+  } else {
+    log.recordBulk(encoding, count(best.text, /[^\t\n -~]/g), text.slice(0, 40), best.text.slice(0, 40));
+  }
+  return { text: best.text, encoding };
+}

@@ -1,0 +1,59 @@
+import type { ChangeLog } from "./changes.js";
+import type { Lexicon } from "./lexicon.js";
+import { keysRegex, readCharMap } from "./tables.js";
+
+let tables: { look: Map<string, string>; lookRe: RegExp; homo: Map<string, string> } | undefined;
+
+function load() {
+  const look = readCharMap("lookalikes.tsv");
+  return { look, lookRe: keysRegex(look), homo: readCharMap("homoglyphs.tsv") };
+}
+
+// Kazakh, Kyrgyz, Tatar and Uzbek letters: their look-alikes of Tajik letters are their own letters, not damage.
+const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
+const TAJIK_ONLY = /[ӣӯҷӢӮҶ]/;
+const MIXED_WORD =
+  /[\p{L}\p{M}]*(?:\p{Script=Cyrillic}[\p{L}\p{M}]*\p{Script=Latin}|\p{Script=Latin}[\p{L}\p{M}]*\p{Script=Cyrillic})[\p{L}\p{M}]*/gu;
+const HAS_MIXED = /\p{Script=Cyrillic}\p{Script=Latin}|\p{Script=Latin}\p{Script=Cyrillic}/u;
+const UKRAINIAN_I = /[\p{L}]*[іІ][\p{L}]*/gu;
+
+/**
+ * Replaces characters of other alphabets drawn like Tajik letters (һ ҹ ў ҟ ӄ ӻ ī ū), Latin letters inside Cyrillic
+ * words, and Ukrainian і where the lexicon knows the word with ҳ, ӣ or и instead. Look-alikes change only in Tajik
+ * context (Tajik-only letters, or no Kazakh/Kyrgyz/Tatar letters and the lexicon knows the repaired words), since
+ * һ ў і are real letters of the neighbouring languages.
+ */
+export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog): string {
+  tables ??= load();
+  const t = tables;
+  let out = text;
+  t.lookRe.lastIndex = 0;
+  if (t.lookRe.test(out) && !OTHER_TURKIC.test(out)) {
+    const tajik =
+      TAJIK_ONLY.test(out) || lexicon.hitRate(out.replace(t.lookRe, (c) => t.look.get(c) ?? c)) >= 0.5;
+    if (tajik) out = out.replace(t.lookRe, (c) => log.record("lookalike", c, t.look.get(c) ?? c));
+  }
+  if (HAS_MIXED.test(out)) {
+    out = out.replace(MIXED_WORD, (w) => {
+      const fixed = [...w].map((c) => t.homo.get(c) ?? c).join("");
+      // A word with Latin letters that have no Cyrillic twin is left alone (e.g. a brand name).
+      return /\p{Script=Latin}/u.test(fixed) ? w : log.record("homoglyph", w, fixed);
+    });
+  }
+  if (/[іІ]/.test(out) && !OTHER_TURKIC.test(out)) {
+    out = out.replace(UKRAINIAN_I, (w) => {
+      let best = w;
+      let bestCount = lexicon.count(w.toLowerCase());
+      for (const r of ["ҳ", "ӣ", "и"]) {
+        const cand = w.replace(/і/g, r).replace(/І/g, r.toUpperCase());
+        const c = lexicon.count(cand.toLowerCase());
+        if (c > bestCount) {
+          best = cand;
+          bestCount = c;
+        }
+      }
+      return log.record("lookalike", w, best);
+    });
+  }
+  return out;
+}

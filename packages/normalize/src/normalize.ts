@@ -1,0 +1,101 @@
+import { type Change, ChangeLog } from "./changes.js";
+import { latinToCyrillic, latinVariant } from "./latin.js";
+import { repairLegacy } from "./legacy.js";
+import { defaultLexicon, type Lexicon } from "./lexicon.js";
+import { repairLookalikes } from "./lookalike.js";
+import { repairOcr } from "./ocr.js";
+import { persianToCyrillic } from "./persian.js";
+import { normalizePunctuation } from "./punct.js";
+import { restoreTajikLetters } from "./restore.js";
+import { type ScriptShares, scriptShares } from "./script.js";
+import { cleanUnicode } from "./unicode.js";
+
+/** What `normalizeText` runs. Every step is on by default. */
+export interface NormalizeOptions {
+  /** Tajik lexicon (default: the one shipped with the package). */
+  lexicon?: Lexicon;
+  /** Persian-script and Latin Tajik to Cyrillic. */
+  scriptMapping?: boolean;
+  /** Restore Tajik letters in words typed without them. */
+  restore?: boolean;
+  /** Keep every change with its rule (for `--explain`). */
+  explain?: boolean;
+}
+
+/** A normalized text and what was done to it. */
+export interface NormalizeResult {
+  text: string;
+  /** The main repair applied (legacy encoding, script mapping, keyboard restoration, ...), or "none". */
+  encoding: string;
+  /** Characters changed by repairs (Unicode and whitespace cleanup not counted). */
+  repairs: number;
+  /** Characters changed per rule, cleanup included. */
+  steps: Record<string, number>;
+  /** Letter shares by script of the original text. */
+  original: ScriptShares;
+  /** Every change with its rule, when `explain` was asked. */
+  changes?: Change[];
+}
+
+/** Rules that are repairs (counted in `repairs`), most telling first: the first that fired names the encoding. */
+const REPAIR_RULES = [
+  "legacy_a",
+  "legacy_b",
+  "koi8t",
+  "koi8t_latin1",
+  "mojibake_cp1251",
+  "mojibake_latin1",
+  "ascii_font",
+  "persian_script",
+  "latin_tajik",
+  "russian_keyboard",
+  "ocr",
+  "lookalike",
+  "homoglyph",
+];
+
+const OTHER_SCRIPT = /[\u0600-\u06FFA-Za-z]/;
+
+/** Persian-script and Latin lines to Cyrillic; Cyrillic lines stay. */
+function mapScripts(text: string, lexicon: Lexicon, log: ChangeLog): string {
+  if (!OTHER_SCRIPT.test(text)) return text;
+  const variant = latinVariant(text);
+  return text
+    .split("\n")
+    .map((line) => {
+      const s = scriptShares(line);
+      if (s.letters < 2) return line;
+      if (s.arab >= 0.5) return persianToCyrillic(line, lexicon, log);
+      if (s.latn >= 0.5) return latinToCyrillic(line, variant, lexicon, log);
+      return line;
+    })
+    .join("\n");
+}
+
+/**
+ * Turns a text into standard Tajik Cyrillic: Unicode cleanup, legacy-encoding and mojibake repair, OCR artefacts,
+ * look-alike letters, Persian-script and Latin Tajik to Cyrillic, Tajik letters restored where typed without,
+ * whitespace and punctuation; records what each rule changed.
+ */
+export function normalizeText(input: string, options: NormalizeOptions = {}): NormalizeResult {
+  const lexicon = options.lexicon ?? defaultLexicon();
+  const log = new ChangeLog(options.explain);
+  const original = scriptShares(input);
+  let text = cleanUnicode(input, log);
+  text = repairLegacy(text, lexicon, log).text;
+  text = repairOcr(text, lexicon, log);
+  text = repairLookalikes(text, lexicon, log);
+  if (options.scriptMapping !== false) text = mapScripts(text, lexicon, log);
+  if (options.restore !== false) text = restoreTajikLetters(text, lexicon, log);
+  text = normalizePunctuation(text, log);
+  let repairs = 0;
+  for (const rule of REPAIR_RULES) repairs += log.chars.get(rule) ?? 0;
+  return {
+    text,
+    encoding: REPAIR_RULES.find((r) => log.chars.has(r)) ?? "none",
+    repairs,
+    steps: Object.fromEntries(log.chars),
+    original,
+    changes: log.changes,
+  };
+}

@@ -1,0 +1,30 @@
+import type { ChangeLog } from "./changes.js";
+
+const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+const DASH_BETWEEN_WORDS = / (?:-{1,2}|–|—) /g;
+const STRAIGHT_QUOTES = /(^|[\s([])"([^"\n]*\S)"/g;
+const CURLY_QUOTES = /[“„]([^“”„\n]*)[”“]/g;
+const COMMA_BEFORE_LETTER = /([\p{L}»)])([,;])(?=\p{L})/gu;
+
+/**
+ * Whitespace and punctuation as Tajik typesetting has them: one space between words, no trailing spaces, at most
+ * one blank line, « » quotes, a spaced em dash between words, and a space after a comma or semicolon that touches
+ * the next word (after OCR repair has taken the commas that stood for letters).
+ */
+export function normalizePunctuation(text: string, log: ChangeLog): string {
+  let out = text.replace(SPACES, (m) => log.record("space", m, " "));
+  out = out.replace(/[ \t]{2,}/g, (m) => log.record("space", m, " "));
+  out = out.replace(/[ \t]+$/gm, (m) => log.record("space", m, ""));
+  out = out.replace(/\n{3,}/g, (m) => log.record("space", m, "\n\n"));
+  out = out.replace(DASH_BETWEEN_WORDS, (m) => log.record("dash", m, " — "));
+  out = out.replace(
+    STRAIGHT_QUOTES,
+    (_m, pre: string, inner: string) => `${pre}${log.record("quotes", `"${inner}"`, `«${inner}»`)}`,
+  );
+  out = out.replace(CURLY_QUOTES, (m, inner: string) => log.record("quotes", m, `«${inner}»`));
+  out = out.replace(
+    COMMA_BEFORE_LETTER,
+    (_m, a: string, p: string) => `${a}${log.record("comma_space", p, `${p} `)}`,
+  );
+  return out;
+}

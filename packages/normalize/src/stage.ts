@@ -1,0 +1,89 @@
+import { defineStage } from "@soro/core";
+import { analyseText } from "./analyse.js";
+import { defaultLexicon, loadLexicon } from "./lexicon.js";
+
+/** Options of the normalize stage (part of its config hash). */
+export interface NormalizeStageOptions {
+  /** Persian-script and Latin Tajik to Cyrillic (default true). */
+  scriptMapping?: boolean;
+  /** Restore Tajik letters typed without them (default true). */
+  restore?: boolean;
+  /** Lexicon file (`soro normalize lexicon build`); default: the one shipped with the package. */
+  lexicon?: string;
+}
+
+/** Unicode and encoding repair, script mapping and language ID per document; the repaired text replaces `text`. */
+export const normalizeStage = defineStage<NormalizeStageOptions>({
+  name: "normalize",
+  version: "1",
+  description:
+    "Unicode and legacy-encoding repair, Persian/Latin to Cyrillic, Tajik letters restored, language ID",
+  inputs: ["ingest", "crawl", "pdf"],
+  rewritesText: true,
+  columns: [
+    {
+      name: "lang",
+      type: "VARCHAR",
+      doc: "document language after repair (tgk rus uzn kaz kir tat pes prs eng und)",
+    },
+    {
+      name: "lang_score",
+      type: "DOUBLE",
+      doc: "probability 0..1 that the document is Tajik (franc + letter evidence)",
+    },
+    {
+      name: "script",
+      type: "VARCHAR",
+      doc: "dominant script of the original text: cyrl, arab, latn or mixed",
+    },
+    { name: "cyrl_share", type: "DOUBLE", doc: "share of the original text's letters that are Cyrillic" },
+    {
+      name: "arab_share",
+      type: "DOUBLE",
+      doc: "share of the original text's letters that are Arabic-script",
+    },
+    { name: "latn_share", type: "DOUBLE", doc: "share of the original text's letters that are Latin" },
+    { name: "tgk_line_share", type: "DOUBLE", doc: "share of lines with letters identified as Tajik" },
+    { name: "rus_line_share", type: "DOUBLE", doc: "share of lines with letters identified as Russian" },
+    {
+      name: "line_langs",
+      type: "VARCHAR[]",
+      doc: "language of each line of the normalized text (und: no letters)",
+    },
+    {
+      name: "encoding",
+      type: "VARCHAR",
+      doc: "main repair applied: none, legacy_a, legacy_b, koi8t, persian_script, ...",
+    },
+    {
+      name: "repairs",
+      type: "INTEGER",
+      doc: "characters changed by repair (cleanup of spaces and Unicode not counted)",
+    },
+    { name: "normalize_steps", type: "VARCHAR", doc: "JSON object: characters changed per normalize rule" },
+  ],
+  setup(options) {
+    const lexicon = options?.lexicon ? loadLexicon(options.lexicon) : defaultLexicon();
+    const opts = { lexicon, scriptMapping: options?.scriptMapping, restore: options?.restore };
+    return (doc) => {
+      const a = analyseText(doc.text, opts);
+      return {
+        text: a.text,
+        add: {
+          lang: a.lang,
+          lang_score: a.langScore,
+          script: a.original.script,
+          cyrl_share: a.original.cyrl,
+          arab_share: a.original.arab,
+          latn_share: a.original.latn,
+          tgk_line_share: a.tgkLineShare,
+          rus_line_share: a.rusLineShare,
+          line_langs: a.lineLangs,
+          encoding: a.encoding,
+          repairs: a.repairs,
+          normalize_steps: JSON.stringify(a.steps),
+        },
+      };
+    };
+  },
+});
