@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerCrawlCommands } from "./commands/crawl.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerPdfCommands } from "./commands/pdf.js";
 import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerScaleCommands } from "./commands/scale.js";
 import { registerQualityCommands } from "./commands/quality.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   registerWorkspaceCommands(program);
   registerIngestCommand(program);
+  registerPdfCommands(program);
   registerNormalizeCommands(program);
   registerScaleCommands(program);
   registerCrawlCommands(program);

@@ -1,0 +1,148 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import {
+  type Catalog,
+  makeDocument,
+  type SourceItem,
+  SourceRun,
+  startProgress,
+  UsageError,
+} from "@soro/core";
+import type { PdfText } from "./extract.js";
+import { checkOcrTools } from "./ocr.js";
+import { extractMany, type PoolOptions } from "./pool.js";
+
+/** Options of a PDF ingest run. */
+export interface PdfIngestOptions extends PoolOptions {
+  /** Progress display mode (see startProgress). */
+  progress?: "auto" | "log" | "quiet";
+  /** Called once per file with what happened to it. */
+  onFile?: (file: string, outcome: "ingested" | "unchanged" | "quarantined", detail?: string) => void;
+}
+
+/** Totals of a PDF ingest run. */
+export interface PdfIngestSummary {
+  files: number;
+  ingested: number;
+  unchanged: number;
+  quarantined: number;
+  pages: number;
+  chars: number;
+}
+
+/** Every .pdf file under the given paths (folders recursively), sorted. */
+export async function listPdfs(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (!info) throw new UsageError(`soro pdf ingest: ${p} does not exist`, "check the path");
+    if (!info.isDirectory()) {
+      out.push(p);
+      continue;
+    }
+    for (const name of (await readdir(p, { recursive: true })).sort()) {
+      const full = path.join(p, name);
+      if (/\.pdf$/i.test(name) && (await stat(full)).isFile()) out.push(full);
+    }
+  }
+  return out;
+}
+
+/** The source key of a file: its path and content hash, so an unchanged file is skipped and a changed one redone. */
+async function sourceKey(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return `${path.resolve(file)}@${hash.digest("hex").slice(0, 16)}`;
+}
+
+/** The document metadata of an extracted PDF. */
+export function pdfMeta(r: PdfText): Record<string, unknown> {
+  return {
+    pages: r.pages,
+    title: r.title ?? null,
+    author: r.author ?? null,
+    producer: r.producer ?? null,
+    page_chars: r.pageChars,
+    legacy_mapping: r.legacy?.mapping ?? null,
+    legacy_pages: r.legacy?.pages ?? [],
+    ocr_pages: r.ocrPages,
+    empty_pages: r.emptyPages,
+  };
+}
+
+/** The source item of one file's outcome: a document, or a quarantine entry with its reason. */
+function item(file: string, r: PdfText, ocr: boolean): SourceItem {
+  if (!r.text.trim()) {
+    const hint = ocr ? "OCR found no text either" : "it may be scanned: rerun with --ocr";
+    return { bad: { input: file, reason: `no text: ${r.pages} page(s) without a text layer (${hint})` } };
+  }
+  return { doc: makeDocument({ text: r.text, source: "pdf", path: path.resolve(file), meta: pdfMeta(r) }) };
+}
+
+/**
+ * Ingests PDF files and folders into source shards of stage `pdf`, one commit per file (keyed by path and
+ * content hash, so a rerun skips done files). Bad files are quarantined with their reason; the batch goes on.
+ */
+export async function ingestPdfs(
+  catalog: Catalog,
+  paths: string[],
+  opts: PdfIngestOptions = {},
+): Promise<PdfIngestSummary> {
+  if (opts.ocr) checkOcrTools();
+  const files = await listPdfs(paths);
+  const { progress: mode, onFile, ...pool } = opts;
+  const run = await SourceRun.begin(catalog, "pdf", { ocr: !!opts.ocr, maxPages: opts.maxPages ?? 2000 });
+  const summary: PdfIngestSummary = {
+    files: files.length,
+    ingested: 0,
+    unchanged: 0,
+    quarantined: 0,
+    pages: 0,
+    chars: 0,
+  };
+  const keys = new Map<string, string>();
+  const todo: string[] = [];
+  for (const file of files) {
+    const key = await sourceKey(file);
+    if (run.has(key)) {
+      summary.unchanged++;
+      onFile?.(file, "unchanged");
+    } else {
+      keys.set(file, key);
+      todo.push(file);
+    }
+  }
+  const bar = startProgress({ label: "pdf", totalDocs: todo.length, mode: mode ?? "auto" });
+  try {
+    await extractMany(todo, pool, async (outcome) => {
+      const { file } = outcome;
+      const it: SourceItem =
+        "bad" in outcome
+          ? { bad: { input: file, reason: outcome.bad.reason, excerpt: outcome.bad.detail?.slice(0, 200) } }
+          : item(file, outcome.result, !!opts.ocr);
+      await run.add(keys.get(file) ?? file, path.basename(file, path.extname(file)), [it]);
+      if ("bad" in it) {
+        summary.quarantined++;
+        onFile?.(file, "quarantined", it.bad.reason);
+        bar.tick(1, 0);
+      } else {
+        summary.ingested++;
+        summary.pages += "result" in outcome ? outcome.result.pages : 0;
+        summary.chars += it.doc.text.length;
+        onFile?.(file, "ingested");
+        bar.tick(1, it.doc.text.length);
+      }
+    });
+    bar.stop(
+      `pdf: ${summary.ingested} ingested, ${summary.quarantined} quarantined, ${summary.unchanged} unchanged`,
+    );
+    await run.finish();
+  } catch (err) {
+    bar.stop();
+    await run.finish(err as Error);
+    throw err;
+  }
+  return summary;
+}
