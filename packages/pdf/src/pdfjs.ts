@@ -21,7 +21,8 @@ export interface OpenPdf {
  */
 export async function openPdf(data: Uint8Array, password?: string): Promise<OpenPdf> {
   const task = getDocument({
-    data,
+    // pdfjs refuses Node Buffers (and takes ownership of what it gets): hand it a plain copy.
+    data: Buffer.isBuffer(data) ? new Uint8Array(data) : data,
     password,
     disableFontFace: true,
     useSystemFonts: false,

@@ -1,0 +1,56 @@
+import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Catalog } from "@soro/core";
+import { describe, expect, it } from "vitest";
+import { ingestPdfs } from "../src/index.js";
+import { nestingBombPdf, notAPdf } from "./bad-pdfs.js";
+import { fixture } from "./cer.js";
+
+describe("pdf ingest into the catalog", () => {
+  it("writes one document per good PDF, quarantines bad ones and skips done files on rerun", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "soro-pdf-ingest-"));
+    const input = path.join(dir, "in");
+    await mkdir(path.join(input, "sub"), { recursive: true });
+    for (const f of ["one-column", "legacy-tj", "encrypted", "truncated"])
+      await copyFile(fixture(`${f}.pdf`), path.join(input, `${f}.pdf`));
+    await copyFile(fixture("two-column.pdf"), path.join(input, "sub", "two-column.pdf"));
+    await writeFile(path.join(input, "bomb.pdf"), nestingBombPdf());
+    await writeFile(path.join(input, "fake.pdf"), notAPdf());
+    await writeFile(path.join(input, "notes.txt"), "not a pdf, not listed");
+
+    const c = await Catalog.open(path.join(dir, "ws"), { create: true });
+    try {
+      const first = await ingestPdfs(c, [input], { workers: 2, progress: "quiet" });
+      expect(first).toMatchObject({ files: 7, ingested: 3, quarantined: 4, unchanged: 0, pages: 8 });
+      const table = await c.stageTableSql("pdf");
+      const docs = await c.rows(`SELECT text, source, path, meta FROM ${table} ORDER BY path`);
+      expect(docs.map((d) => path.basename(String(d.path)))).toEqual([
+        "legacy-tj.pdf",
+        "one-column.pdf",
+        "two-column.pdf",
+      ]);
+      expect(docs.every((d) => d.source === "pdf")).toBe(true);
+      const meta = docs.map((d) => JSON.parse(String(d.meta)) as Record<string, unknown>);
+      expect(meta[0]).toMatchObject({ pages: 1, legacy_mapping: "tj-cp1251", legacy_pages: [1] });
+      expect(meta[1]).toMatchObject({
+        pages: 3,
+        title: "Эъломияи умумии ҳуқуқи башар",
+        author: "Созмони Милали Муттаҳид",
+      });
+      expect((meta[1]?.page_chars as number[]).length).toBe(3);
+      const bad = await c.rows("SELECT input, reason FROM quarantine WHERE stage = 'pdf' ORDER BY input");
+      expect(bad.map((b) => [path.basename(String(b.input)), String(b.reason).split(":")[0]])).toEqual([
+        ["bomb.pdf", "malformed"],
+        ["encrypted.pdf", "encrypted"],
+        ["fake.pdf", "malformed"],
+        ["truncated.pdf", "truncated"],
+      ]);
+
+      const again = await ingestPdfs(c, [input], { workers: 0, progress: "quiet" });
+      expect(again).toMatchObject({ ingested: 0, quarantined: 0, unchanged: 7 });
+    } finally {
+      c.close();
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { udhrParagraphs } from "@soro/samples";
+import { describe, expect, it } from "vitest";
+import { detectLegacy, joinWrapped, type Paragraph, removeRunning, repairLegacy } from "../src/index.js";
+
+const para = (text: string, top: number): Paragraph => ({
+  text,
+  top,
+  bottom: top - 10,
+  lines: 1,
+  open: false,
+});
+
+describe("de-hyphenation", () => {
+  it("joins a word broken at a line end and keeps real hyphens", () => {
+    expect(joinWrapped("ҳуқуқ ва озо-", "диҳо")).toBe("ҳуқуқ ва озодиҳо");
+    expect(joinWrapped("бе\u00AD", "Ҳад")).toBe("беҲад");
+    expect(joinWrapped("Осиё-", "Уқёнус")).toBe("Осиё-Уқёнус");
+    expect(joinWrapped("дар", "Душанбе")).toBe("дар Душанбе");
+  });
+});
+
+describe("running headers and footers", () => {
+  it("drops lines repeated at page edges and page numbers, keeps numbered headings", () => {
+    const pages = [1, 2, 3].map((n) => [
+      para("Маҷаллаи илмӣ", 800),
+      para(`Моддаи ${n * 4}.`, 780),
+      para("Матни асосӣ", 500),
+      para(`Саҳифаи ${n + 10}`, 40),
+      para(String(n + 10), 20),
+    ]);
+    const kept = removeRunning(pages).map((p) => p.map((x) => x.text));
+    expect(kept).toEqual([1, 2, 3].map((n) => [`Моддаи ${n * 4}.`, "Матни асосӣ"]));
+  });
+});
+
+describe("legacy-font detection", async () => {
+  const tajik = (await udhrParagraphs("tgk")).slice(0, 5).join("\n");
+  const legacyA = tajik.replace(
+    /[ҳҷқғӣӯ]/g,
+    (c) => ({ ҳ: "њ", ҷ: "љ", қ: "ќ", ғ: "ѓ", ӣ: "ї", ӯ: "ў" })[c] ?? c,
+  );
+
+  it("finds the cp1251 Tj layout and repairs it exactly", () => {
+    const v = detectLegacy(legacyA);
+    expect(v?.mapping).toBe("tj-cp1251");
+    expect(repairLegacy(legacyA, "tj-cp1251")).toBe(tajik);
+  });
+
+  it("leaves real Tajik, Russian and Ukrainian alone", async () => {
+    expect(detectLegacy(tajik)).toBeUndefined();
+    expect(detectLegacy((await udhrParagraphs("rus")).join("\n"))).toBeUndefined();
+    const ukrainian =
+      "Усі люди народжуються вільними і рівними у своїй гідності та правах. Вони наділені розумом і совістю і повинні діяти у відношенні один до одного в дусі братерства. Кожна людина повинна мати всі права і всі свободи, проголошені цією Декларацією, незалежно від раси, кольору шкіри, статі, мови, релігії, політичних або інших переконань, національного чи соціального походження, майнового, станового або іншого становища. Її права є.";
+    expect(detectLegacy(ukrainian)).toBeUndefined();
+  });
+
+  it("takes a Tj font name as evidence on a page with few odd letters", () => {
+    const sparse = `${tajik.replace(/[ҳҷқғӣӯ]/g, "")} њ њ њ`;
+    expect(detectLegacy(sparse)).toBeUndefined();
+    expect(detectLegacy(sparse, ["TimesNewRomanTj"])?.mapping).toBe("tj-cp1251");
+  });
+});
