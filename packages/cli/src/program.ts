@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerBridgeCommands } from "./commands/bridge.js";
 import { registerCrawlCommands } from "./commands/crawl.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerPdfCommands } from "./commands/pdf.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   registerWorkspaceCommands(program);
+  registerBridgeCommands(program);
   registerIngestCommand(program);
   registerPdfCommands(program);
   registerNormalizeCommands(program);

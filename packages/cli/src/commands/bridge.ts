@@ -1,0 +1,249 @@
+import { readFileSync } from "node:fs";
+import { humanCount, UsageError } from "@soro/core";
+import {
+  CORPUS_FORMATS,
+  type CorpusFormat,
+  countStageTokens,
+  exportCorpus,
+  exportSft,
+  goalStatus,
+  loadTokenizer,
+  pullExport,
+  serveExport,
+} from "@soro/trainer-bridge";
+import type { Command } from "commander";
+import { globals, withCatalog, workerCount } from "../context.js";
+
+/** Parses repeated `--weight source=w` flags. */
+function parseWeights(pairs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of pairs) {
+    const [k, v] = p.split("=");
+    if (!k || v === undefined || !(Number(v) >= 0)) {
+      throw new UsageError(`soro bridge: --weight ${p} is not source=weight`, "write e.g. --weight web=0.6");
+    }
+    out[k] = Number(v);
+  }
+  return out;
+}
+
+/** An optional id flag: a number, or `none` for no token. */
+function idFlag(value: string | undefined, name: string): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === "none") return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`soro bridge: ${name} ${value} is not a token id`, "pass an id or `none`");
+  return n;
+}
+
+function token(o: { token?: string }): string {
+  const t = o.token ?? process.env.SORO_BRIDGE_TOKEN;
+  if (!t) throw new UsageError("soro bridge: no token", "pass --token or set SORO_BRIDGE_TOKEN");
+  return t;
+}
+
+/** `soro tokens` and `soro bridge count|goal|export|serve|pull`: Gemma 3 tokens and the hand-off to trainers. */
+export function registerBridgeCommands(program: Command): void {
+  program
+    .command("tokens")
+    .description("count the Gemma 3 tokens of stdin (no BOS/EOS)")
+    .option("--tokenizer <tokenizer.json>", "another model's tokenizer.json")
+    .option("--lines", "one count per input line instead of one total")
+    .action((o: { tokenizer?: string; lines?: boolean }) => {
+      const text = readFileSync(0, "utf8");
+      const tok = loadTokenizer({ tokenizerJson: o.tokenizer });
+      if (!o.lines) {
+        console.log(tok.count(text));
+        return;
+      }
+      const lines = text.split("\n");
+      if (lines.at(-1) === "") lines.pop();
+      for (const line of lines) console.log(tok.count(line));
+    });
+
+  const bridge = program
+    .command("bridge")
+    .description("token counts, trainer exports, serving and pulling exports");
+
+  bridge
+    .command("count")
+    .description("exact token counts of every shard and document of the final stage, in worker threads")
+    .option("--stage <stage>", "stage to count (default: dedup, else the latest stage with shards)")
+    .option(
+      "--tokenizer <tokenizer.json>",
+      "another model's tokenizer.json (Gemma 3 counts also fill the catalog)",
+    )
+    .option("--force", "recount shards already counted")
+    .action(async (o: { stage?: string; tokenizer?: string; force?: boolean }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const s = await countStageTokens(c, {
+          stage: o.stage,
+          tokenizer: { tokenizerJson: o.tokenizer },
+          workers: workerCount(cmd),
+          force: o.force,
+          onShard: (shard, n) => {
+            if (!globals(cmd).quiet) console.error(`${shard.shard_id}: ${n} tokens`);
+          },
+        });
+        console.log(
+          `count ${s.stage}: ${s.counted} shards counted (${s.docs} docs, ${humanCount(s.tokens)} tokens), ${s.skipped} already counted`,
+        );
+        if (!o.tokenizer) printGoal(await goalStatus(c, s.stage));
+      });
+    });
+
+  bridge
+    .command("goal")
+    .description(
+      "how far the corpus is from 1.9B Gemma 3 tokens (exact where counted, 2.3 chars/token elsewhere)",
+    )
+    .option("--stage <stage>", "stage (default: dedup, else the latest stage with shards)")
+    .option("--json", "print JSON")
+    .action(async (o: { stage?: string; json?: boolean }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const g = await goalStatus(c, o.stage);
+        if (o.json) console.log(JSON.stringify(g));
+        else printGoal(g);
+      });
+    });
+
+  bridge
+    .command("export")
+    .description(`write a trainer-ready export with manifest.json: ${CORPUS_FORMATS.join("|")}|sft`)
+    .requiredOption("--format <format>", `${CORPUS_FORMATS.join(", ")} or sft`)
+    .requiredOption("--out <dir>", "new, empty output folder")
+    .option("--stage <stage>", "stage to export (default: dedup, else the latest stage with shards)")
+    .option("--tokenizer <tokenizer.json>", "another model's tokenizer.json for token formats")
+    .option("--bos-id <id|none>", "id opening each document in token formats (default 2)")
+    .option("--eos-id <id|none>", "id closing each document in token formats (default 1)")
+    .option("--mds-column <text|tokens>", "MDS column: text (str) or tokens (ndarray:int32)", "tokens")
+    .option("--validation-share <x>", "share of documents in the validation split (parquet/jsonl)", "0.005")
+    .option(
+      "--weight <source=w>",
+      "mixture weight of a source (repeatable)",
+      (v: string, a: string[]) => [...a, v],
+      [],
+    )
+    .option("--train-tokens <n>", "planned training tokens (for effective epochs)")
+    .option("--replay-share <x>", "share of training tokens that are English replay", "0")
+    .option("--replay-source <text>", "where the English replay comes from (dataset and subset)")
+    .option("--input <file>", "sft: reviewed samples as OpenAI messages JSONL")
+    .option("--calibration-samples <n>", "sft: chat samples held out for GPTQ/AWQ", "512")
+    .option("--imatrix-tokens <n>", "sft: size of llama.cpp's imatrix text", "600000")
+    .option("--english <file>", "sft: English text for the imatrix slice")
+    .option(
+      "--benchmark <file>",
+      "sft: multiple-choice JSONL (question, choices, answer) for an lm-eval task",
+    )
+    .option("--task <name>", "sft: lm-eval task name", "soro_tg_mc")
+    .action(async (o: Record<string, string | string[] | undefined>, cmd: Command) => {
+      const format = String(o.format);
+      await withCatalog(cmd, async (c) => {
+        if (format === "sft") {
+          if (!o.input)
+            throw new UsageError("soro bridge export: --format sft needs --input", "pass the SFT JSONL");
+          const s = await exportSft(c, {
+            out: String(o.out),
+            input: String(o.input),
+            stage: o.stage as string | undefined,
+            calibrationSamples: Number(o.calibrationSamples),
+            imatrixTokens: Number(o.imatrixTokens),
+            englishFile: o.english as string | undefined,
+            benchmark: o.benchmark as string | undefined,
+            task: String(o.task),
+          });
+          console.log(`export sft: ${s.manifest.docs} samples, ${s.manifest.files.length} files in ${s.out}`);
+          return;
+        }
+        if (!(CORPUS_FORMATS as readonly string[]).includes(format)) {
+          throw new UsageError(
+            `soro bridge export: unknown --format ${format}`,
+            `use ${CORPUS_FORMATS.join(", ")} or sft`,
+          );
+        }
+        const share = Number(o.replayShare);
+        if (!(share >= 0 && share < 1))
+          throw new UsageError(`soro bridge export: --replay-share ${share}`, "use 0 <= x < 1");
+        if (share > 0 && !o.replaySource) {
+          throw new UsageError(
+            "soro bridge export: --replay-share needs --replay-source",
+            "say which English data is replayed",
+          );
+        }
+        const s = await exportCorpus(c, {
+          format: format as CorpusFormat,
+          out: String(o.out),
+          stage: o.stage as string | undefined,
+          tokenizer: { tokenizerJson: o.tokenizer as string | undefined },
+          workers: workerCount(cmd),
+          bos: idFlag(o.bosId as string | undefined, "--bos-id"),
+          eos: idFlag(o.eosId as string | undefined, "--eos-id"),
+          mdsColumn: o.mdsColumn === "text" ? "text" : "tokens",
+          validationShare: Number(o.validationShare),
+          weights: parseWeights(o.weight as string[]),
+          trainTokens: o.trainTokens ? Number(o.trainTokens) : undefined,
+          replay: share > 0 ? { share, source: String(o.replaySource) } : undefined,
+          onShard: (shard, docs) => {
+            if (!globals(cmd).quiet) console.error(`${shard.shard_id}: ${docs} docs`);
+          },
+        });
+        const m = s.manifest;
+        console.log(
+          `export ${m.format}: ${m.docs} docs, ${m.tokens === null ? "tokens not counted (run soro bridge count)" : `${humanCount(m.tokens)} tokens`}, ${m.files.length} files in ${s.out} (manifest sha256 ${s.manifestSha256.slice(0, 16)})`,
+        );
+      });
+    });
+
+  bridge
+    .command("serve")
+    .description(
+      "serve an export over HTTP: /manifest.json and /files/<path>, bearer token, Range, ETag = sha256",
+    )
+    .argument("<dir>", "export folder")
+    .option("--token <token>", "required bearer token (default $SORO_BRIDGE_TOKEN)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port", "8731")
+    .action(async (dir: string, o: { token?: string; host: string; port: string }, cmd: Command) => {
+      const server = await serveExport({
+        dir,
+        token: token(o),
+        host: o.host,
+        port: Number(o.port),
+        onRequest: (r) => {
+          if (!globals(cmd).quiet)
+            console.error(`${r.status} ${r.method} ${r.path}${r.range ? ` ${r.range}` : ""}`);
+        },
+      });
+      const addr = server.address() as { address: string; port: number };
+      console.log(`serving ${dir} on http://${addr.address}:${addr.port} (Ctrl-C to stop)`);
+    });
+
+  bridge
+    .command("pull")
+    .description(
+      "pull an export to a folder: resumes partial files, verifies every sha256, refuses corrupt files",
+    )
+    .argument("<url>", "server URL, e.g. http://10.0.0.5:8731")
+    .argument("<dir>", "destination folder")
+    .option("--token <token>", "bearer token (default $SORO_BRIDGE_TOKEN)")
+    .action(async (url: string, dir: string, o: { token?: string }, cmd: Command) => {
+      const s = await pullExport({
+        url,
+        dir,
+        token: token(o),
+        onFile: (f, outcome) => {
+          if (!globals(cmd).quiet) console.error(`${outcome.padEnd(10)} ${f.path}`);
+        },
+      });
+      console.log(
+        `pull: ${s.files} files verified (${s.downloaded} downloaded, ${s.resumed} resumed, ${s.present} present; ${humanCount(s.bytes)} bytes)`,
+      );
+    });
+}
+
+function printGoal(g: Awaited<ReturnType<typeof goalStatus>>): void {
+  console.log(
+    `goal ${g.stage}: ${humanCount(g.estimatedTokens)} of ${humanCount(g.goalTokens)} Gemma 3 tokens (${(g.share * 100).toFixed(3)}%), ${humanCount(g.remainingTokens)} to go${g.uncountedShards ? `; ${g.uncountedShards} shards estimated at 2.3 chars/token` : ""}`,
+  );
+}
