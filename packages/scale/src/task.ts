@@ -131,3 +131,6 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskSummary> {
   }
   return summary;
 }
+
+/** The file of the lean task entry point (`task-main.ts`), for the command a job runs. */
+export const TASK_ENTRY = new URL("./task-main.ts", import.meta.url).pathname;

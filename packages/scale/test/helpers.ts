@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, makeDocument, SourceRun } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
+import S3rver from "s3rver";
+import { TASK_ENTRY } from "../src/index.js";
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = "soro-scale-"): Promise<string> {
@@ -18,14 +20,8 @@ export const LENGTH_STAGE = {
 /** The repository root (tasks run from here, as on a cluster node with the same checkout). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
-/** The command a task runs: the soro CLI's `run-task` under tsx. */
-export const TASK_COMMAND = [
-  process.execPath,
-  "--import",
-  "tsx",
-  path.join(REPO_ROOT, "packages/cli/src/main.ts"),
-  "run-task",
-];
+/** The command a task runs: the lean run-task entry under tsx, as `soro run` submits it. */
+export const TASK_COMMAND = [process.execPath, "--import", "tsx", TASK_ENTRY];
 
 /** Creates a workspace with `shards` ingest shards of real Tajik UDHR paragraphs (`perShard` documents each). */
 export async function seedWorkspace(dir: string, shards: number, perShard: number): Promise<void> {
@@ -47,6 +43,51 @@ export async function seedWorkspace(dir: string, shards: number, perShard: numbe
       await run.add(`part-${s}`, `part-${s}`, docs);
     }
     await run.finish();
+  } finally {
+    catalog.close();
+  }
+}
+
+/** A real S3-compatible server (s3rver) on 127.0.0.1 with one bucket; the AWS environment points at it. */
+export async function startS3(bucket = "soro"): Promise<{ uri: string; close: () => Promise<void> }> {
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: await tempDir("soro-s3rver-"),
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
+  const { port } = await server.run();
+  // Credentials come from the environment, as in production; child processes and Slurm tasks inherit them.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_REGION: "us-east-1",
+  });
+  return { uri: `s3://${bucket}/corpus`, close: () => server.close() };
+}
+
+/** A stage's active output as sorted rows, to compare two runs. */
+export async function stageRows(dir: string, stage: string): Promise<Record<string, unknown>[]> {
+  const catalog = await Catalog.open(dir, { readOnly: true });
+  try {
+    const table = await catalog.stageTableSql(stage);
+    if (!table) return [];
+    return await catalog.rows(`SELECT id, text, n_chars, n_words FROM ${table} ORDER BY id`);
+  } finally {
+    catalog.close();
+  }
+}
+
+/** The active shards of a stage: name, rows and sha256, to compare two runs file by file. */
+export async function stageShards(dir: string, stage: string): Promise<Record<string, unknown>[]> {
+  const catalog = await Catalog.open(dir, { readOnly: true });
+  try {
+    return await catalog.rows(
+      `SELECT shard_id, source_key, rows FROM shards WHERE stage = $1 AND status = 'active' ORDER BY shard_id`,
+      [stage],
+    );
   } finally {
     catalog.close();
   }

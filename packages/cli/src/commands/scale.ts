@@ -10,6 +10,7 @@ import {
   runTask,
   SlurmBackend,
   submitStage,
+  TASK_ENTRY,
   taskIndexFromEnv,
   taskStatus,
 } from "@soro/scale";
@@ -59,9 +60,9 @@ async function parseOptions(value?: string): Promise<unknown> {
   }
 }
 
-/** The command a task runs: this same soro entry point under the same Node flags, with `run-task`. */
+/** The command a task runs: the lean `run-task` entry of @soro/scale under this process's Node flags (tsx). */
 function taskCommand(): string[] {
-  return [process.execPath, ...process.execArgv, path.resolve(process.argv[1]!), "run-task"];
+  return [process.execPath, ...process.execArgv, TASK_ENTRY];
 }
 
 interface RunFlags {
