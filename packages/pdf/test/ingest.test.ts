@@ -38,7 +38,7 @@ describe("pdf ingest into the catalog", () => {
         title: "Эъломияи умумии ҳуқуқи башар",
         author: "Созмони Милали Муттаҳид",
       });
-      expect((meta[1]?.page_chars as number[]).length).toBe(3);
+      expect(meta[1]?.page_chars).toHaveLength(3);
       const bad = await c.rows("SELECT input, reason FROM quarantine WHERE stage = 'pdf' ORDER BY input");
       expect(bad.map((b) => [path.basename(String(b.input)), String(b.reason).split(":")[0]])).toEqual([
         ["bomb.pdf", "malformed"],
