@@ -107,8 +107,8 @@ export async function loadBenchmarks(dir: string, ngram: number, minWords: numbe
         counts.tooShort++;
         continue;
       }
-      let table = index.byLength.get(n);
-      if (!table) index.byLength.set(n, (table = new Map()));
+      const table = index.byLength.get(n) ?? new Map<bigint, string[]>();
+      index.byLength.set(n, table);
       for (let w = 0; w + n <= words.length; w++) {
         const h = ngramHash(xx, words, w, n);
         const list = table.get(h);

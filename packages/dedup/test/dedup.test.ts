@@ -1,20 +1,62 @@
-import { Catalog, readShard } from "@soro/core";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { Catalog } from "@soro/core";
 import { describe, expect, it } from "vitest";
-import { exactJaccard, resolveOptions, runDedup } from "../src/index.js";
+import { exactJaccard, explainDocument, resolveOptions, runDedup } from "../src/index.js";
 import { plantedCorpus, seedSelect, tempDir } from "./corpus.js";
-
-async function stageRows(
-  catalog: Catalog,
-  stage: string,
-  columns?: string[],
-): Promise<Record<string, unknown>[]> {
-  const rows: Record<string, unknown>[] = [];
-  for (const shard of await catalog.activeShards([stage]))
-    for await (const batch of readShard(catalog.shardPath(shard), { columns })) rows.push(...batch);
-  return rows;
-}
+import { dedupOutcome, stageRows } from "./helpers.js";
 
 const NO_LINES = { lines: { enabled: false } };
+/** Options of the invariance and crash runs: low line thresholds so that repeated lines are exercised too. */
+const OPTIONS = { cluster: { lines: { minDocs: 3, minHostDocs: 2 } } };
+
+function survivorIdOf(members: Record<string, unknown>[], m: Record<string, unknown>): unknown {
+  return members.find((x) => x.cluster_id === m.cluster_id && x.rank === 1)?.doc_id;
+}
+
+async function dedupIn(dir: string, workers: number): Promise<unknown> {
+  const catalog = await Catalog.open(dir);
+  try {
+    await runDedup(catalog, resolveOptions(OPTIONS), {
+      workers,
+      progress: "quiet",
+    });
+    return await dedupOutcome(catalog);
+  } finally {
+    catalog.close();
+  }
+}
+
+function runChild(dir: string, killWhen?: () => boolean): Promise<{ code: number | null; killed: boolean }> {
+  const script = new URL("./fixtures/run-dedup.ts", import.meta.url).pathname;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, dir, JSON.stringify(OPTIONS)], {
+      stdio: "inherit",
+    });
+    let killed = false;
+    const timer = killWhen
+      ? setInterval(() => {
+          if (!killed && killWhen()) {
+            killed = true;
+            child.kill("SIGKILL");
+          }
+        }, 10)
+      : null;
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, killed });
+    });
+  });
+}
+
+function signatureFiles(dir: string): number {
+  const root = path.join(dir, "shards", "minhash");
+  return existsSync(root)
+    ? readdirSync(root, { recursive: true }).filter((n) => String(n).endsWith(".parquet")).length
+    : 0;
+}
 
 describe("dedup end to end", () => {
   it("finds planted near-duplicates with recall and precision ≥ 0.95 against exact Jaccard", async () => {
@@ -64,8 +106,61 @@ describe("dedup end to end", () => {
       expect(found / truePairs).toBeGreaterThanOrEqual(0.95);
       expect(correct / pairs.length).toBeGreaterThanOrEqual(0.95);
       expect(out.length).toBe(docs.length - dupes.length);
+      // Survivor policy: a cluster holding an edu document keeps it.
+      const eduIds = new Set(docs.filter((d) => d.source === "edu").map((d) => d.id));
+      const eduClusters = members.filter((m) => eduIds.has(String(m.doc_id)));
+      expect(eduClusters.length).toBeGreaterThan(3);
+      for (const m of eduClusters) expect(m.rank).toBe(1);
+      // Every document carries its cluster; stored text is the input text, Tajik letters intact.
+      const texts = await stageRows(catalog, "dedup", ["id", "text"]);
+      for (const r of texts) expect(r.text).toBe(byId.get(String(r.id)));
+      expect(texts.some((r) => String(r.text).includes("ӣ"))).toBe(true);
+      const big = out.find((r) => Number(r.dup_cluster_size) > 1)!;
+      expect(clusterOf.get(String(big.id))).toBe(big.dup_cluster);
+      // explain: members with exact Jaccard and the reason the survivor won.
+      const dupe = members.find((m) => m.rank === 2 && eduIds.has(String(survivorIdOf(members, m))))!;
+      const e = await explainDocument(catalog, String(dupe.doc_id));
+      expect(e.members[0]!.source).toBe("edu");
+      expect(e.reason).toMatch(/source edu ranks before web/);
+      expect(e.members[1]!.jaccardExact).toBeGreaterThan(0.7);
     } finally {
       catalog.close();
     }
+  });
+
+  // Shards are cheap to add but each costs the runner ~1 s on a loaded 2-core machine: 20 keep the test short.
+  it("gives identical clusters with 1 shard and 1 worker as with 20 shards and 2 workers", {
+    timeout: 240_000,
+  }, async () => {
+    const docs = await plantedCorpus();
+    const one = await tempDir();
+    const many = await tempDir();
+    await seedSelect(one, docs, 1);
+    await seedSelect(many, docs, 20);
+    const a = await dedupIn(one, 1);
+    expect(await dedupIn(many, 2)).toEqual(a);
+  });
+
+  it("resumes after a crash in the signature stage with the result of an uninterrupted run", {
+    timeout: 240_000,
+  }, async () => {
+    const docs = await plantedCorpus();
+    const clean = await tempDir();
+    const crashed = await tempDir();
+    await seedSelect(clean, docs, 1);
+    await seedSelect(crashed, docs, 12);
+    const expected = await dedupIn(clean, 0);
+    const first = await runChild(crashed, () => signatureFiles(crashed) >= 3);
+    expect(first.killed).toBe(true);
+    expect((await runChild(crashed)).code).toBe(0);
+    const outcome = async (dir: string) => {
+      const c = await Catalog.open(dir);
+      try {
+        return await dedupOutcome(c);
+      } finally {
+        c.close();
+      }
+    };
+    expect(await outcome(crashed)).toEqual(expected);
   });
 });
