@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Catalog, makeDocument } from "@soro/core";
+import { udhrParagraphs } from "@soro/samples";
+import { describe, expect, it } from "vitest";
+import { resolveOptions, runDecontam, runDedup } from "../src/index.js";
+import { seedSelect, tempDir } from "./corpus.js";
+import { stageRows } from "./helpers.js";
+
+const FOOTER = "Инчунин хонед: ахбори охирини Тоҷикистон";
+const MENU = "Асосӣ | Ахбор | Фарҳанг | Тамос";
+
+/** Real Tajik paragraphs as web documents: all share a footer, those of one host share a menu line too. */
+async function pagesWithBoilerplate(): Promise<ReturnType<typeof makeDocument>[]> {
+  const paragraphs = (await udhrParagraphs("tgk")).filter((p) => p.split(" ").length > 12);
+  return paragraphs.slice(0, 14).map((p, i) => {
+    const host = i < 4 ? "khovar.example" : `site${i}.example`;
+    const lines = i < 4 ? [MENU, p, FOOTER] : [p, FOOTER];
+    return makeDocument({ text: lines.join("\n"), source: "web", url: `https://${host}/news/${i}` });
+  });
+}
+
+describe("repeated lines", () => {
+  it("removes lines repeated across the corpus or on one host from survivors and counts the characters", async () => {
+    const docs = await pagesWithBoilerplate();
+    const dir = await tempDir();
+    await seedSelect(dir, docs, 2);
+    const catalog = await Catalog.open(dir);
+    try {
+      const { clusters } = await runDedup(
+        catalog,
+        resolveOptions({ cluster: { lines: { minDocs: 10, minHostDocs: 3 } } }),
+        { workers: 0, progress: "quiet" },
+      );
+      expect(clusters.repeatedLines).toBe(2);
+      const out = await stageRows(catalog, "dedup", ["id", "text", "text_original"]);
+      expect(out.length).toBe(docs.length);
+      for (const r of out) {
+        expect(String(r.text)).not.toContain("Инчунин хонед");
+        expect(String(r.text)).not.toContain("Фарҳанг");
+        expect(String(r.text_original)).toContain(FOOTER);
+        expect(String(r.text).length).toBeGreaterThan(40);
+      }
+      const removed = clusters.removed.repeated_lines!;
+      expect(removed.docs).toBe(0);
+      expect(removed.chars).toBe(
+        docs.reduce((n, d) => n + d.text.length, 0) - out.reduce((n, r) => n + String(r.text).length, 0),
+      );
+      const lines = await catalog.rows("SELECT example, docs FROM dedup_lines ORDER BY docs DESC");
+      expect(lines.map((l) => l.example)).toEqual([FOOTER, MENU]);
+    } finally {
+      catalog.close();
+    }
+  });
+});
+
+describe("benchmark decontamination", () => {
+  it("removes documents sharing a 13-gram with a benchmark item and reports per benchmark", async () => {
+    const paragraphs = (await udhrParagraphs("tgk")).filter((p) => p.split(" ").length > 20);
+    const question = paragraphs[3]!;
+    const benchDir = await tempDir();
+    await mkdir(benchDir, { recursive: true });
+    await writeFile(
+      path.join(benchDir, "tg-mmlu.jsonl"),
+      `${JSON.stringify({ id: "q1", question, choices: ["ҳа", "не"], answer: "ҳа" })}\n${JSON.stringify({ id: "q2", question: "Кӯтоҳ аст", choices: ["а"] })}\n`,
+    );
+    await writeFile(path.join(benchDir, "other.jsonl"), `${JSON.stringify({ question: paragraphs[9] })}\n`);
+    const words = question.split(" ");
+    const docs = [
+      // The item quoted inside a longer page, typed without Tajik letters: still found (keys are folded).
+      makeDocument({
+        text: `${paragraphs[0]}\n${question.replaceAll("ҳ", "х")}\n${paragraphs[1]}`,
+        source: "web",
+        url: "https://a.example/1",
+      }),
+      // Only ten words of it: below the 13-gram, kept.
+      makeDocument({
+        text: `${paragraphs[2]} ${words.slice(0, 10).join(" ")}`,
+        source: "web",
+        url: "https://a.example/2",
+      }),
+      makeDocument({ text: paragraphs[5]!, source: "web", url: "https://a.example/3" }),
+    ];
+    const dir = await tempDir();
+    await seedSelect(dir, docs, 1);
+    const catalog = await Catalog.open(dir);
+    try {
+      await runDedup(catalog, resolveOptions({ cluster: { lines: { enabled: false } } }), {
+        workers: 0,
+        progress: "quiet",
+      });
+      const report = await runDecontam(catalog, { benchmarks: benchDir }, { workers: 0, progress: "quiet" });
+      expect(report.summary.docsOut).toBe(2);
+      expect(report.benchmarks).toEqual([
+        { name: "other", items: 1, tooShort: 0, docs: 0, chars: 0 },
+        { name: "tg-mmlu", items: 2, tooShort: 1, docs: 1, chars: docs[0]!.text.length },
+      ]);
+      const flagged = await runDecontam(
+        catalog,
+        { benchmarks: benchDir, mode: "flag" },
+        { workers: 0, progress: "quiet" },
+      );
+      expect(flagged.summary.docsOut).toBe(3);
+      const rows = await stageRows(catalog, "decontam", ["id", "decontam_hits"]);
+      expect(rows.find((r) => r.id === docs[0]!.id)!.decontam_hits).toEqual(["tg-mmlu:q1"]);
+    } finally {
+      catalog.close();
+    }
+  });
+});
