@@ -47,8 +47,9 @@ export interface IngestSummary {
   /** Files that yielded no document at all, every problem quarantined. */
   quarantined: number;
   unchanged: number;
-  /** PDFs left for `soro pdf ingest`. */
+  /** PDFs left for the pdf stage (`soro pdf ingest`, or `ingestPdfs` of @soro/pdf with `pdfFiles`). */
   pdf: number;
+  pdfFiles: string[];
   /** Files read that replaced an earlier version. */
   replaced: number;
   docs: number;
@@ -143,6 +144,7 @@ export async function ingestPaths(
     quarantined: 0,
     unchanged: 0,
     pdf: 0,
+    pdfFiles: [],
     replaced: 0,
     docs: 0,
     problems: 0,
@@ -153,6 +155,7 @@ export async function ingestPaths(
       const report = (r: Omit<FileReport, "file">) => opts.onFile?.({ file: plan.file, ...r });
       if (plan.ext === ".pdf") {
         summary.pdf++;
+        summary.pdfFiles.push(plan.file);
         report({ outcome: "pdf", docs: 0, quarantined: 0, note: PDF_NOTE });
         continue;
       }

@@ -32,8 +32,8 @@ export const READERS: Record<string, Reader> = {
 /** Formats whose documents carry their own metadata per record, so `edu` metadata may come from the records. */
 export const RECORD_FORMATS = new Set([".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".parquet"]);
 
-/** The note for PDFs, which the pdf stage reads. */
-export const PDF_NOTE = "PDF: run `soro pdf ingest` on it (the pdf stage extracts and repairs PDF text)";
+/** The note for PDFs: the pdf stage reads them (inside an archive, they are quarantined with this note). */
+export const PDF_NOTE = "PDF: the pdf stage reads it (`soro pdf ingest`; `soro ingest` hands PDFs over)";
 
 /** Runs a reader, turning a failure into a quarantine entry for its input: what was read before it stays. */
 export async function* readSafely(reader: Reader, ctx: ReaderContext): AsyncGenerator<SourceItem> {

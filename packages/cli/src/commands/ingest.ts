@@ -1,7 +1,8 @@
 import { SOURCES, UsageError } from "@soro/core";
 import { type FileReport, ingestPaths, loadSidecar } from "@soro/ingest";
+import { ingestPdfs } from "@soro/pdf";
 import type { Command } from "commander";
-import { globals, withCatalog } from "../context.js";
+import { globals, withCatalog, workerCount } from "../context.js";
 
 /** Parses repeated `--meta` flags: `key=value` pairs (numbers stay numbers) or sidecar YAML/JSON files. */
 async function parseMeta(items: string[]): Promise<Record<string, unknown>> {
@@ -54,6 +55,7 @@ export function registerIngestCommand(program: Command): void {
     )
     .option("--split-blocks", "plain text: one document per blank-line-separated block")
     .option("--epub <mode>", "EPUB: book (one document) or chapter (one per chapter)", "book")
+    .option("--no-pdf", "leave PDFs alone instead of handing them to the pdf stage")
     .option("--dry-run", "list what would be ingested and why anything would be skipped; write nothing")
     .action(
       async (
@@ -64,6 +66,7 @@ export function registerIngestCommand(program: Command): void {
           meta: string[];
           splitBlocks?: boolean;
           epub: string;
+          pdf: boolean;
           dryRun?: boolean;
         },
         cmd,
@@ -92,8 +95,24 @@ export function registerIngestCommand(program: Command): void {
             if (o.dryRun) return;
             console.log(
               `ingest: ${s.files} files: ${s.ingested} ingested (${s.docs} docs, ${s.replaced} replacing an earlier version), ` +
-                `${s.unchanged} unchanged, ${s.quarantined} quarantined, ${s.pdf} PDFs left for \`soro pdf ingest\`; ` +
-                `${s.problems} quarantine entries (\`soro status\`)`,
+                `${s.unchanged} unchanged, ${s.quarantined} quarantined; ${s.problems} quarantine entries (\`soro status\`)`,
+            );
+            if (s.pdfFiles.length === 0) return;
+            if (!o.pdf) {
+              console.log(`ingest: ${s.pdf} PDFs left alone (--no-pdf); run \`soro pdf ingest\` on them`);
+              return;
+            }
+            // PDFs go to the pdf stage (its own shards, source "pdf"); sidecar metadata does not reach them.
+            const p = await ingestPdfs(c, s.pdfFiles, {
+              workers: workerCount(cmd),
+              progress: quiet ? "quiet" : "auto",
+              onFile: quiet
+                ? undefined
+                : (file, outcome, detail) =>
+                    console.error(`pdf ${outcome.padEnd(8)} ${file}${detail ? ` (${detail})` : ""}`),
+            });
+            console.log(
+              `ingest: ${p.files} PDFs handed to the pdf stage: ${p.ingested} ingested, ${p.unchanged} unchanged, ${p.quarantined} quarantined`,
             );
           },
           { create: true },
