@@ -2,11 +2,31 @@
 export type LineKind = "tgk" | "rus" | "eng" | "nav" | "other";
 
 /** Letters only Tajik Cyrillic writes (Uzbek shares ғ қ ҳ, but a Russian line has none of them). */
-const TAJIK_LETTERS = /[ӣӯҷҳқғӢӮҶҲҚҒ]/gu;
+const TAJIK_LETTERS = new Set([..."ӣӯҷҳқғӢӮҶҲҚҒ"].map((c) => c.charCodeAt(0)));
 /** Letters Russian writes often and native Tajik words do not. */
-const RUSSIAN_LETTERS = /[щыьцЩЫЬЦ]/gu;
-const CYRILLIC = /\p{Script=Cyrillic}/gu;
-const LATIN = /\p{Script=Latin}/gu;
+const RUSSIAN_LETTERS = new Set([..."щыьцЩЫЬЦ"].map((c) => c.charCodeAt(0)));
+
+/** Letter counts of a text in one pass: Cyrillic, Latin, Tajik-only and Russian-typical letters. */
+export function letterCounts(text: string): { cyr: number; lat: number; tgk: number; rus: number } {
+  let cyr = 0;
+  let lat = 0;
+  let tgk = 0;
+  let rus = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 0x400 && c <= 0x52f) {
+      cyr++;
+      if (TAJIK_LETTERS.has(c)) tgk++;
+      else if (RUSSIAN_LETTERS.has(c)) rus++;
+    } else if (
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
+    )
+      lat++;
+  }
+  return { cyr, lat, tgk, rus };
+}
 
 /** Frequent Tajik function words: evidence for Tajik lines typed without Tajik letters. */
 const TAJIK_WORDS = new Set(
@@ -65,13 +85,6 @@ const NAV_WORDS = new Set([
 ]);
 const END_PUNCT = /[.!?…:;"'»”)]$/u;
 
-function count(text: string, re: RegExp): number {
-  let n = 0;
-  re.lastIndex = 0;
-  while (re.exec(text)) n++;
-  return n;
-}
-
 /** Whether a trimmed line is site navigation: a known menu word, or several short items between menu separators. */
 export function isNavigationLine(line: string): boolean {
   const lower = line.toLowerCase().replace(/[«»"“”]/g, "");
@@ -85,8 +98,7 @@ export function isNavigationLine(line: string): boolean {
 /** Classifies one trimmed, non-empty line as Tajik, Russian, English, navigation or other (digits, symbols). */
 export function classifyLine(line: string): LineKind {
   if (isNavigationLine(line)) return "nav";
-  const cyr = count(line, CYRILLIC);
-  const lat = count(line, LATIN);
+  const { cyr, lat, tgk: tgkLetters, rus: rusLetters } = letterCounts(line);
   if (cyr + lat < 3) return "other";
   const words = line.toLowerCase().match(/[\p{L}]+/gu) ?? [];
   if (lat > cyr) {
@@ -94,8 +106,8 @@ export function classifyLine(line: string): LineKind {
     // Latin-script Tajik exists (TAJIK.md); only call a Latin line English when English function words say so.
     return english > 0 || words.length < 3 ? "eng" : "other";
   }
-  const tgk = 2 * count(line, TAJIK_LETTERS) + 3 * words.filter((w) => TAJIK_WORDS.has(w)).length;
-  const rus = count(line, RUSSIAN_LETTERS) + 3 * words.filter((w) => RUSSIAN_WORDS.has(w)).length;
+  const tgk = 2 * tgkLetters + 3 * words.filter((w) => TAJIK_WORDS.has(w)).length;
+  const rus = rusLetters + 3 * words.filter((w) => RUSSIAN_WORDS.has(w)).length;
   if (rus >= 2 && rus > tgk) return "rus";
   if (tgk > 0) return "tgk";
   // Cyrillic with no evidence either way: Tajik typed on a Russian keyboard looks like this, so lean Tajik.

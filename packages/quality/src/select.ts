@@ -110,21 +110,23 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
     for (const input of pending) {
       const src = `read_parquet(${sqlString(catalog.shardPath(input))})`;
       const base = path.basename(input.shard_id, ".parquet");
+      // One scan for the statistics: grouped by the removing rule, with every rule's own failures summed.
       const aloneCols = passes
         .map(
-          (p, i) => `sum(CASE WHEN NOT ${p} THEN 1 ELSE 0 END)::BIGINT AS d${i},
-           sum(CASE WHEN NOT ${p} THEN q_chars ELSE 0 END)::BIGINT AS c${i}`,
+          (_, i) => `sum(CASE WHEN p${i} THEN 0 ELSE 1 END)::BIGINT AS d${i},
+           sum(CASE WHEN p${i} THEN 0 ELSE q_chars END)::BIGINT AS c${i}`,
         )
         .join(", ");
-      const [alone] = await catalog.rows(
-        `SELECT count(*)::BIGINT AS docs, coalesce(sum(q_chars), 0)::BIGINT AS chars, ${aloneCols} FROM ${src}`,
+      const groups = await catalog.rows(
+        `SELECT removed_by, count(*)::BIGINT AS docs, coalesce(sum(q_chars), 0)::BIGINT AS chars, ${aloneCols}
+         FROM (SELECT ${removedBy} AS removed_by, q_chars, ${passes.map((p, i) => `${p} AS p${i}`).join(", ")} FROM ${src})
+         GROUP BY removed_by`,
       );
-      const firstFail = await catalog.rows(
-        `SELECT removed_by, count(*)::BIGINT AS docs, sum(q_chars)::BIGINT AS chars
-         FROM (SELECT ${removedBy} AS removed_by, q_chars FROM ${src}) WHERE removed_by IS NOT NULL GROUP BY 1`,
-      );
+      const sum = (k: string) => groups.reduce((n, g) => n + Number(g[k]), 0);
       const removed = Object.fromEntries(
-        firstFail.map((r) => [String(r.removed_by), { docs: Number(r.docs), chars: Number(r.chars) }]),
+        groups
+          .filter((g) => g.removed_by !== null)
+          .map((g) => [String(g.removed_by), { docs: Number(g.docs), chars: Number(g.chars) }]),
       );
       const kept = await copyQueryToShard(catalog.conn, `SELECT * FROM ${src} WHERE ${allPass}`, {
         tmpDir,
@@ -135,8 +137,8 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
         `SELECT *, ${removedBy} AS removed_by FROM ${src} WHERE NOT (${allPass})`,
         { tmpDir, name: `${REMOVED_STAGE}/${hash.slice(0, 8)}/${base}.parquet` },
       );
-      const docsIn = Number(alone!.docs);
-      const charsIn = Number(alone!.chars);
+      const docsIn = sum("docs");
+      const charsIn = sum("chars");
       await catalog.transaction(async () => {
         await catalog.conn.run("DELETE FROM quality_rule_stats WHERE config_hash = $1 AND source_key = $2", [
           hash,
@@ -151,8 +153,8 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
               input.shard_id,
               rule.name,
               i,
-              Number(alone![`d${i}`]),
-              Number(alone![`c${i}`]),
+              sum(`d${i}`),
+              sum(`c${i}`),
               removed[rule.name]?.docs ?? 0,
               removed[rule.name]?.chars ?? 0,
             ],

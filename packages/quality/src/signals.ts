@@ -1,5 +1,5 @@
 import type { ColumnSpec } from "@soro/core";
-import { classifyLine } from "./lines.js";
+import { classifyLine, letterCounts } from "./lines.js";
 
 /** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
 export const TAJIK_STOPWORDS = new Set(["дар", "ва", "аз", "ба", "ки", "аст", "соли", "бо", "деҳа", "дорад"]);
@@ -74,7 +74,7 @@ export const SIGNAL_COLUMNS: ColumnSpec[] = [
   d("q_short_line_share", "share of lines of 30 characters or fewer"),
   d("q_dup_char_ratio", "characters in repeated lines over all non-newline characters (FineWeb)"),
   d("q_symbol_share", "share of characters that are symbols (Unicode S*, #)"),
-  d("q_digit_share", "share of characters that are digits"),
+  d("q_digit_share", "share of characters that are ASCII digits (normalize folds other digits)"),
   d("q_url_share", "share of characters inside URLs"),
   d("q_tgk_letter_share", "share of Cyrillic letters that only Tajik writes (ӣ ӯ ҷ ҳ қ ғ)"),
   d("q_tgk_line_share", "share of line characters in lines classified Tajik"),
@@ -90,9 +90,6 @@ const ELLIPSIS = /(?:\.\.\.|…)$/u;
 const LINE_END_PUNCT = /[.!?…"'»”]$/u;
 const URL = /(?:https?:\/\/|www\.)[^\s<>"«»]+/giu;
 const SYMBOL = /[\p{S}#]/gu;
-const DIGIT = /\p{Nd}/gu;
-const CYRILLIC = /\p{Script=Cyrillic}/gu;
-const TAJIK_ONLY = /[ӣӯҷҳқғӢӮҶҲҚҒ]/gu;
 const EDGE_PUNCT = /^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu;
 const HAS_LETTER = /\p{L}/u;
 const HAS_ALNUM = /[\p{L}\p{N}]/u;
@@ -259,8 +256,14 @@ export function computeSignals(text: string): Signals {
     // A template row: its number-bearing shape occurs at least three times in the document.
     if (numberRows[k] || (shape && (shapes.get(shape) ?? 0) >= 3)) boilerplate++;
   }
-  const cyrillic = text.match(CYRILLIC)?.length ?? 0;
-  const nonNewline = chars - (text.match(/\n/g)?.length ?? 0);
+  const letters = letterCounts(text);
+  let digits = 0;
+  let newlines = 0;
+  for (let k = 0; k < chars; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10) newlines++;
+    else if (c >= 48 && c <= 57) digits++;
+  }
 
   const signals: Signals = {
     q_chars: chars,
@@ -285,13 +288,13 @@ export function computeSignals(text: string): Signals {
     q_dup9gram: 0,
     q_dup10gram: 0,
     q_line_punct_share: ratio(punct, lines.length),
-    q_newlines_per_word: ratio(text.match(/\n/g)?.length ?? 0, rawWords.length),
+    q_newlines_per_word: ratio(newlines, rawWords.length),
     q_short_line_share: ratio(short, lines.length),
-    q_dup_char_ratio: ratio(lineDups.chars, nonNewline),
+    q_dup_char_ratio: ratio(lineDups.chars, chars - newlines),
     q_symbol_share: ratio(text.match(SYMBOL)?.length ?? 0, chars),
-    q_digit_share: ratio(text.match(DIGIT)?.length ?? 0, chars),
+    q_digit_share: ratio(digits, chars),
     q_url_share: ratio(matchLength(text, URL), chars),
-    q_tgk_letter_share: ratio(text.match(TAJIK_ONLY)?.length ?? 0, cyrillic),
+    q_tgk_letter_share: ratio(letters.tgk, letters.cyr),
     q_tgk_line_share: ratio(langChars.tgk, lineDups.total),
     q_rus_line_share: ratio(langChars.rus, lineDups.total),
     q_eng_line_share: ratio(langChars.eng, lineDups.total),
