@@ -59,7 +59,9 @@ async function finalIds(dir: string): Promise<string[]> {
 }
 
 describe("crash and resume", () => {
-  it("a stage killed mid-run and rerun yields exactly the documents of an uninterrupted run", async () => {
+  it("a stage killed mid-run and rerun yields exactly the documents of an uninterrupted run", {
+    timeout: 240_000,
+  }, async () => {
     const clean = await tempDir();
     const crashed = await tempDir();
     await seedWorkspace(clean, 10, 60);

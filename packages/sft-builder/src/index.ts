@@ -1,0 +1,1 @@
+export * from "./samples/schema.js";
