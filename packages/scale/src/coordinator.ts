@@ -14,7 +14,7 @@ import {
 import type { Backend } from "./backends/backend.js";
 import {
   finishedSourceKeys,
-  inputKey,
+  objectKey,
   type PlanInput,
   planKey,
   resultKey,
@@ -22,6 +22,7 @@ import {
   type TaskPlan,
   type TaskResult,
 } from "./plan.js";
+import { type PublishedStage, publishedKey } from "./publish.js";
 import { joinUri, openStorage, type Storage } from "./storage/storage.js";
 
 /** The scale package's own catalog table: one row per submitted plan (written by the coordinator only). */
@@ -154,8 +155,35 @@ async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<Coll
       await catalog.conn.run(`UPDATE scale_plans SET status = 'collected' WHERE plan_id = $1`, [p.plan_id]);
     }
     summary.activated = true;
+    await publishFromResults(storage, stage, hash, [...active]);
   }
   return summary;
+}
+
+/**
+ * Publishes an activated stage straight from its task results (their files are already in storage), so a later
+ * `pullStage` or a distributed engine finds it without a second upload. Skipped when some input was run locally.
+ */
+async function publishFromResults(
+  storage: Storage,
+  stage: string,
+  hash: string,
+  inputs: string[],
+): Promise<void> {
+  const shards: PublishedStage["shards"] = [];
+  for (const sourceKey of inputs.sort()) {
+    const result = await storage.getJson<TaskResult>(resultKey(stage, hash, sourceKey));
+    if (!result) return;
+    for (const f of result.files)
+      shards.push({ name: f.name, key: f.key, sha256: f.sha256, rows: f.rows, bytes: f.bytes });
+  }
+  await storage.putJson(publishedKey(stage), {
+    format: 1,
+    stage,
+    configHash: hash,
+    shards,
+    publishedAt: new Date().toISOString(),
+  } satisfies PublishedStage);
 }
 
 /** Downloads and verifies one result's files, then commits them and the input's quarantine. */
@@ -335,7 +363,7 @@ async function stageInput(
   hash: string,
   shard: ShardRecord,
 ): Promise<PlanInput> {
-  const key = inputKey(shard.sha256);
+  const key = objectKey(shard.sha256);
   if (!(await storage.exists(key))) await storage.putFile(key, catalog.shardPath(shard));
   return {
     sourceKey: shard.shard_id,

@@ -4,6 +4,7 @@ export * from "./backends/process.js";
 export * from "./backends/slurm.js";
 export * from "./coordinator.js";
 export * from "./plan.js";
+export * from "./publish.js";
 export * from "./status.js";
 export * from "./storage/local.js";
 export * from "./storage/s3.js";

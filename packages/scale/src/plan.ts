@@ -57,9 +57,9 @@ export interface TaskResult {
   finishedAt: string;
 }
 
-/** Storage key of an input shard's bytes. */
-export function inputKey(sha256: string): string {
-  return `inputs/${sha256}.parquet`;
+/** Storage key of a shard's bytes, by content: an input uploaded once serves every plan and every published stage. */
+export function objectKey(sha256: string): string {
+  return `objects/${sha256}.parquet`;
 }
 
 /** Storage folder of one stage configuration: its plans, outputs and results. */

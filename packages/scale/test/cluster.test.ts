@@ -1,13 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { Catalog, runStage } from "@soro/core";
+import { Catalog, openScratchDb, runStage } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   collect,
   finishedSourceKeys,
   openStorage,
   ProcessBackend,
+  parquetTableSql,
+  pullStage,
+  pushStage,
   resultKey,
   runTask,
   SlurmBackend,
@@ -45,6 +48,22 @@ if (slurmProblem) console.warn(`Slurm tests skipped: ${slurmProblem}`);
 
 let s3: Awaited<ReturnType<typeof startS3>>;
 let reference: Record<string, unknown>[];
+let referenceDir: string;
+
+/** The exact-hash grouping of the dedup step: the same SQL on any engine that reads Parquet. */
+const exactHashSql = (table: string) =>
+  `SELECT md5(text) AS h, count(*) AS n, min(id) AS keep, sum(n_words) AS words FROM ${table} GROUP BY h ORDER BY h`;
+
+/** Runs a query on a private DuckDB. */
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const { instance, conn } = await openScratchDb(await tempDir());
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson();
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
 
 /** A seeded workspace and an open catalog on it. */
 async function workspace(): Promise<{ dir: string; catalog: Catalog }> {
@@ -56,6 +75,7 @@ async function workspace(): Promise<{ dir: string; catalog: Catalog }> {
 beforeAll(async () => {
   s3 = await startS3();
   const { dir, catalog } = await workspace();
+  referenceDir = dir;
   try {
     await runStage({ catalog, stage: LENGTH_STAGE, options: OPTIONS, workers: 0, progress: "quiet" });
   } finally {
@@ -67,10 +87,10 @@ afterAll(() => s3?.close());
 
 describe("cluster runs over s3 storage", () => {
   it("local processes: same output as the local run; a retried task and a second collect change nothing", async () => {
+    const storage = `${s3.uri}/processes`;
     const { dir, catalog } = await workspace();
     try {
       const backend = new ProcessBackend();
-      const storage = `${s3.uri}/processes`;
       const s = await submitStage({
         catalog,
         stage: LENGTH_STAGE,
@@ -114,6 +134,28 @@ describe("cluster runs over s3 storage", () => {
       catalog.close();
     }
     expect(await stageRows(dir, "length")).toEqual(reference);
+    // The global SQL step on one DuckDB node over the shards pulled from s3 (no httpfs) equals it on local shards.
+    const pulled = await pullStage(openStorage(storage), "length", await tempDir());
+    expect(pulled).toHaveLength(SHARDS);
+    const local = await Catalog.open(referenceDir, { readOnly: true });
+    const localTable = (await local.stageTableSql("length"))!;
+    local.close();
+    expect(await query(exactHashSql(parquetTableSql(pulled)))).toEqual(await query(exactHashSql(localTable)));
+  });
+
+  it("publishes a locally run stage to s3 and pulls it back intact", async () => {
+    const catalog = await Catalog.open(referenceDir);
+    const storage = openStorage(`${s3.uri}/published`);
+    try {
+      const published = await pushStage(catalog, storage, "length");
+      expect(published.shards.map((s) => s.rows).reduce((a, b) => a + b)).toBe(reference.length);
+      const files = await pullStage(storage, "length", await tempDir());
+      expect(await query(exactHashSql(parquetTableSql(files)))).toEqual(
+        await query(exactHashSql((await catalog.stageTableSql("length"))!)),
+      );
+    } finally {
+      catalog.close();
+    }
   });
 
   it("two copies of a task racing on the same input are registered once (shared-folder storage)", async () => {

@@ -6,7 +6,11 @@ import {
   type Backend,
   collect,
   K8sBackend,
+  openStorage,
   ProcessBackend,
+  parquetTableSql,
+  pullStage,
+  pushStage,
   runTask,
   SlurmBackend,
   submitStage,
@@ -202,6 +206,34 @@ export function registerScaleCommands(program: Command): void {
     .argument("[stage]", "only this stage")
     .action(async (stage: string | undefined, _o: unknown, cmd: Command) => {
       await withCatalog(cmd, async (catalog) => printCollect(await collect(catalog, { stage })));
+    });
+
+  program
+    .command("push")
+    .description(
+      "publish a stage's active shards to storage (s3:// or a shared folder) with a manifest naming them",
+    )
+    .argument("<stage>", "stage whose active shards to publish")
+    .requiredOption("--storage <uri>", "shared folder or s3://bucket/prefix")
+    .action(async (stage: string, o: { storage: string }, cmd: Command) => {
+      await withCatalog(cmd, async (catalog) => {
+        const p = await pushStage(catalog, openStorage(o.storage), stage);
+        console.log(`push: ${stage}: ${p.shards.length} shards published to ${o.storage}`);
+      });
+    });
+
+  program
+    .command("pull")
+    .description(
+      "download a published stage's shards (sha256-checked) for SQL on this node; prints the read_parquet table",
+    )
+    .argument("<stage>", "published stage")
+    .requiredOption("--storage <uri>", "shared folder or s3://bucket/prefix")
+    .requiredOption("--to <dir>", "local folder for the shards")
+    .action(async (stage: string, o: { storage: string; to: string }) => {
+      const files = await pullStage(openStorage(o.storage), stage, path.resolve(o.to));
+      console.error(`pull: ${stage}: ${files.length} shards in ${o.to}`);
+      console.log(parquetTableSql(files));
     });
 
   program
