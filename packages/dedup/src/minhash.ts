@@ -43,11 +43,10 @@ function functionSeeds(seed: number, count: number): Uint32Array {
   return out;
 }
 
-const encoder = new TextEncoder();
-
 /** Makes MinHash signatures, exact keys and shingle sets from text; one per worker. */
 export class MinHasher {
   private readonly seeds: Uint32Array;
+  private readonly mults: Uint32Array;
   readonly size: number;
 
   private constructor(
@@ -56,6 +55,8 @@ export class MinHasher {
   ) {
     this.size = params.bands * params.rows;
     this.seeds = functionSeeds(params.seed, this.size);
+    // Odd multipliers make each function a permutation of the 32-bit hashes.
+    this.mults = functionSeeds(params.seed + 1, this.size).map((m) => m | 1);
   }
 
   /** A hasher for the given parameters (xxhash-wasm is loaded on first use). */
@@ -68,24 +69,28 @@ export class MinHasher {
     return this.xx.h64ToString(foldForKey(text));
   }
 
-  /** The distinct 32-bit hashes of a folded text's word n-grams (a text shorter than n words is one shingle). */
+  /**
+   * The distinct 32-bit hashes of a folded text's word n-grams (a text shorter than n words is one shingle). Each
+   * word is hashed once (FNV-1a over its UTF-16 units, then fmix32) and n-grams combine word hashes by position:
+   * a call into wasm per shingle cost more than the hashing itself.
+   */
   shingleHashes(folded: string): Uint32Array {
     if (folded.length === 0) return new Uint32Array(0);
-    const bytes = encoder.encode(folded);
-    // Word starts and ends in bytes: the folded form separates words by exactly one space.
-    const starts: number[] = [0];
-    const ends: number[] = [];
-    for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i] === 0x20) {
-        ends.push(i);
-        starts.push(i + 1);
-      }
+    const words: number[] = [];
+    let h = 0x811c9dc5 ^ this.params.seed;
+    for (let i = 0; i <= folded.length; i++) {
+      const c = i < folded.length ? folded.charCodeAt(i) : 0x20;
+      if (c === 0x20) {
+        words.push(fmix32(h));
+        h = 0x811c9dc5 ^ this.params.seed;
+      } else h = Math.imul(h ^ c, 0x01000193);
     }
-    ends.push(bytes.length);
-    const n = Math.min(this.params.ngram, starts.length);
+    const n = Math.min(this.params.ngram, words.length);
     const seen = new Set<number>();
-    for (let w = 0; w + n <= starts.length; w++) {
-      seen.add(this.xx.h32Raw(bytes.subarray(starts[w]!, ends[w + n - 1]!), this.params.seed));
+    for (let w = 0; w + n <= words.length; w++) {
+      let x = n;
+      for (let k = 0; k < n; k++) x = Math.imul(x ^ words[w + k]!, 0x9e3779b1) + k;
+      seen.add(fmix32(x));
     }
     return Uint32Array.from(seen);
   }
@@ -100,10 +105,12 @@ export class MinHasher {
     if (shingles.length === 0) return null;
     const mins = new Uint32Array(this.size).fill(0xffffffff);
     const seeds = this.seeds;
+    const mults = this.mults;
     for (let s = 0; s < shingles.length; s++) {
       const x = shingles[s]!;
       for (let i = 0; i < mins.length; i++) {
-        const v = fmix32(x ^ seeds[i]!);
+        // Shingle hashes are already avalanched, so xor-multiply (a bijection per function) is enough mixing.
+        const v = Math.imul(x ^ seeds[i]!, mults[i]!) >>> 0;
         if (v < mins[i]!) mins[i] = v;
       }
     }
