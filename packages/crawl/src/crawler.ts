@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, type Document, SourceRun } from "@soro/core";
 import type { CrawlConfig } from "./config.js";
@@ -21,12 +22,12 @@ import {
 } from "./frontier.js";
 import { batchKey, canonicalElsewhere, crawlDirs } from "./layout.js";
 import { isHtml, type PageInput, readPage } from "./page.js";
-import { recover } from "./recover.js";
+import { rebuildBatches } from "./recover.js";
 import { ALLOW_ALL, parseRobots, type RobotsRules, robotsVerdict } from "./robots.js";
 import type { Resolver } from "./safety.js";
 import { parseSitemap } from "./sitemap.js";
 import { hostKey, scopeChecker, urlNormalizer } from "./url.js";
-import { WarcWriter } from "./warc.js";
+import { type StoredResponse, trimWarc, type WarcLocation, WarcWriter, warcTail } from "./warc.js";
 
 /** What a crawl run did. */
 export interface CrawlSummary {
@@ -38,6 +39,8 @@ export interface CrawlSummary {
   queued: number;
   /** Documents rebuilt from WARCs for batches a killed run recorded but never committed. */
   recovered: number;
+  /** Responses a killed run had stored but not committed, taken over instead of fetched again. */
+  adopted: number;
   elapsedMs: number;
 }
 
@@ -118,13 +121,14 @@ export async function runCrawl(
     failed: 0,
     queued: 0,
     recovered: 0,
+    adopted: 0,
     elapsedMs: 0,
   };
   const fetcher = new Fetcher(cfg.fetch, hooks.resolver);
   const warc = new WarcWriter(dirs.warc, cfg.warcFileBytes);
   let failure: Error | undefined;
   try {
-    summary.recovered = await recover(catalog, frontier, run, cfg);
+    summary.recovered = await rebuildBatches(catalog, frontier, run, cfg);
     await frontier.commit(
       [],
       [],
@@ -173,9 +177,7 @@ export async function runCrawl(
 
     // Outcomes wait here until the next commit; documents join a batch only once their fetch rows are committed.
     let pending: Outcome[] = [];
-    let lastFlush = Date.now();
     const flush = async () => {
-      lastFlush = Date.now();
       if (pending.length === 0) return;
       const out = pending;
       pending = [];
@@ -218,6 +220,36 @@ export async function runCrawl(
       return { url, host: hostKey(url), kind, depth, hops, parent: from.url };
     };
 
+    /**
+     * Takes over the complete records a killed run wrote after its last commit, so a fetch that finished before
+     * the kill is not made again; only requests still in flight at the kill are repeated. Then trims the rest.
+     */
+    const adoptWarcTails = async () => {
+      if (!existsSync(dirs.warc)) return;
+      const ends = await frontier.warcEnds();
+      for (const file of await readdir(dirs.warc)) {
+        if (!file.endsWith(".warc.gz")) continue;
+        let end = ends.get(file) ?? 0;
+        for await (const { stored, loc } of warcTail(dirs.warc, file, end)) {
+          const item = await frontier.queuedItem(stored.url);
+          const at = new Date(stored.date);
+          if (item) {
+            const h = hostFor(item.url);
+            h.fetched++;
+            fetchedTotal++;
+            pending.push(await handle(h, item, asResult(stored), at, loc));
+          } else {
+            // robots.txt (and anything else outside the frontier): logged so every WARC record stays accounted for.
+            pending.push({ ...emptyOutcome(), log: recoveredLog(stored, loc, at) });
+          }
+          end = loc.offset + loc.length;
+          summary.adopted++;
+        }
+        await flush();
+        await trimWarc(dirs.warc, file, end);
+      }
+    };
+
     const task = async (h: Host, item: FrontierItem): Promise<Outcome> => {
       const res = await fetcher.fetch(item.url);
       const fetchedAt = new Date();
@@ -229,6 +261,7 @@ export async function runCrawl(
       item: FrontierItem,
       res: FetchResult | FetchFailure,
       at: Date,
+      stored?: WarcLocation,
     ): Promise<Outcome> => {
       const log: FetchLogRow = {
         url: item.url,
@@ -287,7 +320,7 @@ export async function runCrawl(
         bytes: res.body.length,
         truncated: res.truncated,
       });
-      log.warc = await warc.writeResponse(res, at);
+      log.warc = stored ?? (await warc.writeResponse(res, at));
       const done = (outcome: string): Outcome => {
         log.outcome = outcome;
         o.update = { url: item.url, status: "done", reason: outcome, attempts, nextAt: 0 };
@@ -465,6 +498,7 @@ export async function runCrawl(
         });
       running.add(tracked);
     };
+    await adoptWarcTails();
     let limitReached = false;
     while (!failure) {
       if (hooks.signal?.aborted) break;
@@ -537,13 +571,15 @@ export async function runCrawl(
           );
         }
       }
-      if (pending.length >= 64 || Date.now() - lastFlush > 250) await flush();
+      // Group commit: whatever finished while the last commit ran goes in the next one, so at a low rate every
+      // fetch is committed at once (a kill refetches only what was in flight) and at a high rate commits batch up.
+      await flush();
       if (active === 0 && (limitReached || (inMemory === 0 && !dbMore))) {
         await flush();
         if (limitReached || !dbMore) break;
         continue;
       }
-      const wait = Math.max(0, Math.min(wake, lastFlush + 250) - Date.now());
+      const wait = Math.max(0, wake - Date.now());
       await Promise.race([sleep(wait), new Promise<void>((r) => (wakeUp = r))]);
       wakeUp = null;
     }
@@ -562,6 +598,45 @@ export async function runCrawl(
   if (failure) throw failure;
   summary.elapsedMs = Date.now() - started;
   return summary;
+}
+
+/** An outcome with nothing in it yet. */
+function emptyOutcome(): Outcome {
+  return { update: null, log: null, discovered: [], doc: null, file: null, page: false, retry: null };
+}
+
+/** A stored response in the fetcher's shape (its body is already decoded, so no Content-Encoding applies). */
+function asResult(s: StoredResponse): FetchResult {
+  return {
+    url: s.url,
+    status: s.status,
+    statusText: "",
+    headers: s.headers,
+    body: s.body,
+    truncated: s.truncated as FetchResult["truncated"],
+    contentEncoding: null,
+    elapsedMs: 0,
+  };
+}
+
+/** The fetch log row of a taken-over record with no frontier row (robots.txt). */
+function recoveredLog(s: StoredResponse, loc: WarcLocation, at: Date): FetchLogRow {
+  return {
+    url: s.url,
+    host: hostKey(s.url),
+    kind: s.url.endsWith("/robots.txt") ? "robots" : "page",
+    depth: null,
+    fetchedAt: at.toISOString(),
+    status: s.status,
+    contentType: header(s, "content-type"),
+    bytes: s.body.length,
+    truncated: s.truncated,
+    elapsedMs: 0,
+    outcome: "recovered",
+    error: null,
+    warc: loc,
+    batch: null,
+  };
 }
 
 /** The page reader's input from a fresh response. */

@@ -107,6 +107,20 @@ export interface FileRow {
   fetchedAt: string;
 }
 
+/** A frontier row as a scheduler item. */
+function toItem(r: Record<string, unknown>): FrontierItem {
+  return {
+    url: String(r.url),
+    seq: Number(r.seq),
+    host: String(r.host),
+    kind: r.kind as FrontierItem["kind"],
+    depth: Number(r.depth),
+    hops: Number(r.hops),
+    attempts: Number(r.attempts),
+    nextAt: Number(r.next_at),
+  };
+}
+
 const v = (x: string | number | null | undefined): string =>
   x === null || x === undefined ? "NULL" : typeof x === "number" ? String(x) : sqlString(x);
 
@@ -141,16 +155,16 @@ export class Frontier {
        WHERE status = 'queued' AND seq > $1 ORDER BY seq LIMIT ${limit}`,
       [afterSeq],
     );
-    return rows.map((r) => ({
-      url: String(r.url),
-      seq: Number(r.seq),
-      host: String(r.host),
-      kind: r.kind as FrontierItem["kind"],
-      depth: Number(r.depth),
-      hops: Number(r.hops),
-      attempts: Number(r.attempts),
-      nextAt: Number(r.next_at),
-    }));
+    return rows.map(toItem);
+  }
+
+  /** The queued frontier row of a URL, if it is queued. */
+  async queuedItem(url: string): Promise<FrontierItem | null> {
+    const rows = await this.catalog.rows(
+      "SELECT url, seq, host, kind, depth, hops, attempts, next_at FROM crawl_frontier WHERE url = $1 AND status = 'queued'",
+      [url],
+    );
+    return rows.length ? toItem(rows[0]!) : null;
   }
 
   /** Records attempts, fetch log rows, kept files and discovered URLs in one transaction. */

@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
 import { type Catalog, type SourceItem, SourceRun, UsageError } from "@soro/core";
 import type { CrawlConfig } from "./config.js";
 import { header } from "./fetcher.js";
@@ -7,7 +5,7 @@ import { Frontier } from "./frontier.js";
 import { batchKey, canonicalElsewhere, crawlDirs } from "./layout.js";
 import { readPage } from "./page.js";
 import { scopeChecker, urlNormalizer } from "./url.js";
-import { readWarcRecord, trimWarc } from "./warc.js";
+import { readWarcRecord } from "./warc.js";
 
 /** Documents of one batch, re-read from the WARC records its fetch log rows point to. */
 async function* batchDocuments(
@@ -48,22 +46,15 @@ async function* batchDocuments(
 }
 
 /**
- * Repairs what a killed crawl left: WARC bytes after the last committed record are cut off (unrecorded fetches
- * are refetched), and batches whose fetch rows were committed but whose documents were not are rebuilt.
+ * Rebuilds the documents of batches whose fetch rows a killed crawl committed but whose shards it did not.
  * Returns the number of batches rebuilt.
  */
-export async function recover(
+export async function rebuildBatches(
   catalog: Catalog,
   frontier: Frontier,
   run: SourceRun,
   cfg: CrawlConfig,
 ): Promise<number> {
-  const dir = crawlDirs(catalog).warc;
-  if (existsSync(dir)) {
-    const ends = await frontier.warcEnds();
-    for (const file of await readdir(dir))
-      if (file.endsWith(".warc.gz")) await trimWarc(dir, file, ends.get(file) ?? 0);
-  }
   let rebuilt = 0;
   for (const b of await frontier.batches()) {
     if (run.has(batchKey(b))) continue;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readFile, stat, truncate, unlink } from "node:fs/promises";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { WARCParser, WARCRecord } from "warcio";
 import { WARCSerializer } from "warcio/node";
 import { type FetchResult, header } from "./fetcher.js";
@@ -157,9 +158,31 @@ export async function* readWarcFile(file: string): AsyncGenerator<StoredResponse
 }
 
 /**
- * Cuts a WARC file back to the end of its last record the catalog knows of: records written after the last
- * catalog commit (a killed crawl) are half-written or unrecorded, and their URLs will be fetched again anyway.
+ * The complete records of a WARC file from byte `from` on: what a killed crawl wrote after its last catalog commit.
+ * Stops at the first record cut short by the kill (its gzip member does not inflate).
  */
+export async function* warcTail(
+  dir: string,
+  file: string,
+  from: number,
+): AsyncGenerator<{ stored: StoredResponse; loc: WarcLocation }> {
+  const buf = (await readFile(path.join(dir, file))).subarray(from);
+  const parser = new WARCParser([buf]);
+  try {
+    for await (const record of parser) {
+      const stored = record.warcType === "response" ? await toStored(record) : null;
+      const start = parser.offset;
+      const end = start + parser.recordLength;
+      if (end > buf.length) return;
+      gunzipSync(buf.subarray(start, end));
+      if (stored) yield { stored, loc: { file, offset: from + start, length: end - start } };
+    }
+  } catch {
+    // A half-written last record: everything before it was yielded; the caller trims the rest.
+  }
+}
+
+/** Cuts a WARC file back to the end of its last recorded record (dropping a half-written one); 0 deletes it. */
 export async function trimWarc(dir: string, file: string, committedEnd: number): Promise<void> {
   const p = path.join(dir, file);
   const size = await stat(p).then(
