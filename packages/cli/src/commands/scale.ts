@@ -24,7 +24,7 @@ import { formatTable } from "../table.js";
 
 /** Stages the CLI knows by name: package and export (more join as their packages land). */
 const KNOWN_STAGES: Record<string, { pkg: string; exportName: string }> = {
-  normalize: { pkg: "@soro/normalize", exportName: "normalizeStage" },
+  normalize: { pkg: "@soro/normalize/stage", exportName: "normalizeStage" },
 };
 
 /** Finds a stage's module: `--module file.ts#export`, or a known stage by name. */
@@ -241,34 +241,30 @@ export function registerScaleCommands(program: Command): void {
     .description("cluster tasks of open runs: done, pending, running, failed")
     .argument("[stage]", "only this stage")
     .action(async (stage: string | undefined, _o: unknown, cmd: Command) => {
-      await withCatalog(
-        cmd,
-        async (catalog) => {
-          const plans = await taskStatus(
-            catalog,
-            { slurm: new SlurmBackend(), k8s: new K8sBackend({ image: "" }) },
-            stage,
+      await withCatalog(cmd, async (catalog) => {
+        const plans = await taskStatus(
+          catalog,
+          { slurm: new SlurmBackend(), k8s: new K8sBackend({ image: "" }) },
+          stage,
+        );
+        if (plans.length === 0) console.log("no open cluster runs");
+        for (const p of plans) {
+          const c = p.counts;
+          console.log(
+            `${p.planId} (${p.backend} job ${p.jobId}): ${c.done} done, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.waiting} waiting`,
           );
-          if (plans.length === 0) console.log("no open cluster runs");
-          for (const p of plans) {
-            const c = p.counts;
-            console.log(
-              `${p.planId} (${p.backend} job ${p.jobId}): ${c.done} done, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.waiting} waiting`,
-            );
-            console.log(
-              formatTable(
-                p.tasks.map((t) => ({
-                  task: t.index,
-                  state: t.state,
-                  inputs: t.inputs,
-                  finished: t.finished,
-                })),
-              ),
-            );
-          }
-        },
-        { readOnly: false },
-      );
+          console.log(
+            formatTable(
+              p.tasks.map((t) => ({
+                task: t.index,
+                state: t.state,
+                inputs: t.inputs,
+                finished: t.finished,
+              })),
+            ),
+          );
+        }
+      });
     });
 }
 
