@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerBridgeCommands } from "./commands/bridge.js";
 import { registerCrawlCommands } from "./commands/crawl.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerPdfCommands } from "./commands/pdf.js";
 import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerScaleCommands } from "./commands/scale.js";
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerWorkspaceCommands(program);
   registerBridgeCommands(program);
   registerIngestCommand(program);
+  registerNormalizeCommands(program);
   registerPdfCommands(program);
   registerNormalizeCommands(program);
   registerScaleCommands(program);

@@ -3,7 +3,7 @@ import { TAJIK_ALPHABET } from "./letters.js";
 import { Lexicon } from "./lexicon.js";
 
 /**
- * Builds a lexicon from the Tajik Cyrillic documents of a catalog (active normalize output with lang = 'tgk', written
+ * Builds a lexicon from the Tajik lines of the Tajik Cyrillic documents of a catalog (active normalize output with lang = 'tgk', written
  * in Cyrillic originally, so no guess of the mapping feeds back into the lexicon); words are counted by DuckDB.
  */
 export async function buildCatalogLexicon(
@@ -19,9 +19,12 @@ export async function buildCatalogLexicon(
     );
   const where = `lang = 'tgk' AND script = 'cyrl' AND lang_score >= ${Number(options.minScore ?? 0.9)}`;
   const docs = await catalog.rows(`SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${where}`);
+  // Lines and their labels unnest side by side, so the Russian lines of a Tajik page stay out.
   const rows = await catalog.rows(
     `SELECT w, count(*)::INTEGER AS c FROM (
-       SELECT unnest(regexp_extract_all(lower(text), '[${TAJIK_ALPHABET}]+')) AS w FROM ${table} WHERE ${where}
+       SELECT unnest(regexp_extract_all(lower(line), '[${TAJIK_ALPHABET}]+')) AS w FROM (
+         SELECT unnest(string_split(text, chr(10))) AS line, unnest(line_langs) AS l FROM ${table} WHERE ${where}
+       ) WHERE l = 'tgk'
      ) GROUP BY w HAVING count(*) >= ${Number(options.minCount ?? 2)}`,
   );
   const counts = new Map(options.base?.counts);

@@ -41,6 +41,23 @@ const TAJIK_WORDS = new Set([
   "ҳар",
   "як",
 ]);
+const UZBEK_WORDS = new Set([
+  "билан",
+  "учун",
+  "бу",
+  "ҳамда",
+  "эса",
+  "ёки",
+  "барча",
+  "ўз",
+  "унинг",
+  "бошқа",
+  "керак",
+  "мумкин",
+  "эмас",
+]);
+// Uzbek genitive and plural endings.
+const UZBEK_ENDING = /(?:нинг|лар|ларни|ларга|ларнинг)$/;
 const RUSSIAN_WORDS = new Set([
   "в",
   "и",
@@ -110,13 +127,12 @@ function evidence(text: string): Evidence {
       e.latn++;
     } else if (c >= 0x400 && c <= 0x52f) {
       e.cyrl++;
-      const l = c | 0x20; // lower-case for the basic block; the extended letters are tested in both cases
       if (c === 0x4e3 || c === 0x4e2 || c === 0x4ef || c === 0x4ee || c === 0x4b7 || c === 0x4b6)
         e.tajikOnly++;
       else if (c === 0x4b3 || c === 0x4b2 || c === 0x49b || c === 0x49a || c === 0x493 || c === 0x492)
         e.tajikShared++;
       else if (c === 0x45e || c === 0x40e) e.uzbek++;
-      else if (l === 0x44b || l === 0x449 || c === 0x42b || c === 0x429) e.russian++;
+      else if (c === 0x44b || c === 0x449 || c === 0x42b || c === 0x429) e.russian++;
       else if (
         c === 0x4d9 ||
         c === 0x4d8 ||
@@ -143,15 +159,17 @@ function evidence(text: string): Evidence {
   return e;
 }
 
-/** Function-word counts: Tajik and Russian. */
-function functionWords(text: string): { tajik: number; russian: number } {
+/** Function-word counts: Tajik, Russian and Uzbek (words and endings). */
+function functionWords(text: string): { tajik: number; russian: number; uzbek: number } {
   let tajik = 0;
   let russian = 0;
+  let uzbek = 0;
   for (const m of text.toLowerCase().matchAll(/[\u0400-\u04FF]+/g)) {
     if (TAJIK_WORDS.has(m[0])) tajik++;
     else if (RUSSIAN_WORDS.has(m[0])) russian++;
+    else if (UZBEK_WORDS.has(m[0]) || UZBEK_ENDING.test(m[0])) uzbek++;
   }
-  return { tajik, russian };
+  return { tajik, russian, uzbek };
 }
 
 /** franc's ranking turned into probabilities (its scores are 1 for the best and relative below that). */
@@ -222,6 +240,7 @@ export function identifyLanguage(text: string): LangResult {
   const fw = functionWords(text);
   scale("tgk", 1 + fw.tajik);
   scale("rus", 1 + fw.russian);
+  scale("uzn", 1 + fw.uzbek);
   let sum = 0;
   for (const v of p.values()) sum += v;
   for (const [k, v] of p) p.set(k, v / sum);

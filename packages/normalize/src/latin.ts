@@ -16,6 +16,56 @@ function load() {
   return { official: one("latin-official.tsv"), chat: one("latin-chat.tsv") };
 }
 
+/** Frequent English words: a line with one of them is English (or code), not Latin Tajik. */
+const ENGLISH = new Set([
+  "the",
+  "of",
+  "and",
+  "is",
+  "for",
+  "with",
+  "this",
+  "that",
+  "are",
+  "by",
+  "from",
+  "or",
+  "not",
+  "it",
+  "which",
+]);
+/** Uzbek endings (genitive, plural, -lik nouns): when many words have them the line is Uzbek, not Tajik. */
+const UZBEK_ENDING = /(?:ning|lar|lari|larni|larga|larining|lik|likni|ligi)$/;
+/** Frequent Tajik words in Latin spelling (both orthographies): a line needs one to be taken as Tajik. */
+const TAJIK = new Set([
+  "va",
+  "dar",
+  "az",
+  "ba",
+  "ki",
+  "bo",
+  "ast",
+  "in",
+  "on",
+  "ham",
+  "baroi",
+  "ʙa",
+  "ʙo",
+  "ʙaroi",
+  "hamai",
+  "meshavad",
+  "meşavad",
+  "kard",
+  "shud",
+  "şud",
+  "bud",
+  "ʙud",
+  "yak",
+  "jak",
+]);
+/** Fewer words than this are too little to tell Latin Tajik from a name or a code. */
+const MIN_WORDS = 3;
+
 const LATIN_WORD = /[A-Za-zƣīūşçƶʙƢĪŪŞÇƵ][A-Za-zƣīūşçƶʙƢĪŪŞÇƵ'ʼ‘ʻ]*/g;
 
 /** Official 1928–40 letters (ƣ ī ū ş ç ƶ ʙ) against chat digraphs (sh ch zh kh gh): the text's Latin variant. */
@@ -37,7 +87,8 @@ function transliterate(lower: string, variant: LatinVariant): string {
 /**
  * Latin Tajik to Cyrillic, one line at a time. Each word is transliterated by the text's variant, then replaced by
  * the lexicon's standard form with the same folded spelling when there is one (chat Latin leaves х/ҳ, и/ӣ, у/ӯ
- * open). A line changes only when the lexicon knows at least half of its words, so English or Uzbek stays.
+ * open). A line changes only when it has a few words, a frequent Tajik word, no frequent English word, few Uzbek
+ * endings, and the lexicon knows most of its words (three letters or more), so English, Uzbek, names and codes stay.
  */
 export function latinToCyrillic(
   line: string,
@@ -46,16 +97,24 @@ export function latinToCyrillic(
   log: ChangeLog,
 ): string {
   const words = line.match(LATIN_WORD);
-  if (!words) return line;
+  if (!words || words.length < MIN_WORDS) return line;
   const converted = new Map<string, string>();
   let known = 0;
+  let english = 0;
+  let tajik = 0;
+  let uzbek = 0;
   for (const w of words) {
     const lower = w.toLowerCase();
+    if (ENGLISH.has(lower)) english++;
+    if (TAJIK.has(lower)) tajik++;
+    if (UZBEK_ENDING.test(lower)) uzbek++;
+    // Acronyms and codes (DOS, OLE) stay as written.
+    if (w.length > 1 && w === w.toUpperCase()) continue;
     const cyr = transliterate(lower, variant);
     const e = lexicon.has(cyr) ? { word: cyr } : lexicon.bestByFold(foldTajik(cyr).replace(/й$/, "и"));
-    if (e) known++;
+    if (e && cyr.length >= 3) known++;
     converted.set(w, matchCase(w, e?.word ?? cyr));
   }
-  if (known < words.length / 2) return line;
+  if (known < words.length * 0.6 || english > 0 || tajik === 0 || uzbek > words.length * 0.1) return line;
   return line.replace(LATIN_WORD, (w) => log.record("latin_tajik", w, converted.get(w) ?? w));
 }

@@ -11,13 +11,45 @@ export interface LexiconBuildStats {
   keyboardDropped: number;
 }
 
+/** Weight of one occurrence in running text against one listed form of a paradigm. */
+const TEXT_WEIGHT = 5;
+
+/** Common Tajik endings (case, plural, possessive, verb person), for counting a form's listed paradigm. */
+const SUFFIXES = [
+  "",
+  "и",
+  "ӣ",
+  "ро",
+  "ҳо",
+  "ҳои",
+  "ҳоро",
+  "он",
+  "ам",
+  "ат",
+  "аш",
+  "амон",
+  "атон",
+  "ашон",
+  "е",
+  "ед",
+  "ем",
+  "анд",
+  "ан",
+  "а",
+  "аи",
+  "ем",
+  "ист",
+  "ӣ",
+  "ҳояш",
+];
+
 const hasTajikLetter = (w: string) => [...w].some((c) => TAJIK_SPECIAL.includes(c));
 
 /**
- * Builds a lexicon from running texts (real frequencies) and a noisy word list (each clean form counted once):
- * legacy-encoded forms are repaired (A and B disagree on њ љ ї, so ѕ і point to B, ќ ѓ to A, else the reading
- * already listed wins), and a form without Tajik letters whose folded key also belongs to a form with them is
- * dropped unless the texts attest it, since it is most likely that form typed on a Russian keyboard.
+ * Builds a lexicon from running texts (real frequencies) and a noisy word list (a form counts as many times as
+ * listed forms extend it): legacy-encoded forms are repaired (A and B disagree on њ љ ї, so ѕ і point to B, ќ ѓ to
+ * A, else the reading already listed wins), and a form without Tajik letters is dropped when a form with them that
+ * folds to the same spelling has a much larger paradigm and the texts do not attest it (чамъбасти for ҷамъбасти).
  */
 export function buildLexicon(
   texts: Iterable<string>,
@@ -36,7 +68,8 @@ export function buildLexicon(
     const w = raw.toLowerCase();
     // A form without a vowel is an OCR fragment or an abbreviation, not a word to restore or map to.
     if (!/[аеёиӣоуӯэюя]/.test(w)) continue;
-    if (isTajikSpelling(w)) listed.add(w);
+    // A final й after a consonant is ӣ typed on a Russian keyboard (шаклй): list the standard form.
+    if (isTajikSpelling(w)) listed.add(w.replace(/([^аеёиӣоуӯэюя])й$/, "$1ӣ"));
     else if (/[ќѓњљїўѕі]/.test(w)) legacy.push(w);
   }
   let legacyRepaired = 0;
@@ -49,17 +82,30 @@ export function buildLexicon(
       legacyRepaired++;
     }
   }
-  const foldedTajik = new Set<string>();
-  for (const w of listed) if (hasTajikLetter(w)) foldedTajik.add(foldTajik(w));
-  for (const w of textCounts.keys()) if (hasTajikLetter(w)) foldedTajik.add(foldTajik(w));
+  // Without a corpus, how many inflected forms of a form are listed (гуфт: гуфтан, гуфтанд, гуфтам...) stands in
+  // for its frequency; a real stem has many, a mistyped one few.
+  const family = (w: string) => {
+    let n = 0;
+    for (const suffix of SUFFIXES) if (listed.has(w + suffix)) n++;
+    return n;
+  };
+  const bestTajik = new Map<string, number>();
+  for (const w of [...listed, ...textCounts.keys()]) {
+    if (!hasTajikLetter(w)) continue;
+    const k = foldTajik(w);
+    bestTajik.set(k, Math.max(bestTajik.get(k) ?? 0, family(w)));
+  }
   let keyboardDropped = 0;
-  const counts = new Map(textCounts);
+  const counts = new Map<string, number>();
+  for (const [w, c] of textCounts) counts.set(w, TEXT_WEIGHT * c);
   for (const w of listed) {
-    if (!hasTajikLetter(w) && foldedTajik.has(w) && !textCounts.has(w)) {
+    const f = family(w);
+    const rival = hasTajikLetter(w) ? 0 : (bestTajik.get(w) ?? 0);
+    if (rival > 2 * f && !textCounts.has(w)) {
       keyboardDropped++;
       continue;
     }
-    counts.set(w, (counts.get(w) ?? 0) + 1);
+    counts.set(w, (counts.get(w) ?? 0) + f);
   }
   return {
     lexicon: new Lexicon(counts),

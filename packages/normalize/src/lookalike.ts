@@ -36,8 +36,10 @@ export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog)
   if (HAS_MIXED.test(out)) {
     out = out.replace(MIXED_WORD, (w) => {
       const fixed = [...w].map((c) => t.homo.get(c) ?? c).join("");
-      // A word with Latin letters that have no Cyrillic twin is left alone (e.g. a brand name).
-      return /\p{Script=Latin}/u.test(fixed) ? w : log.record("homoglyph", w, fixed);
+      // A word with Latin letters that have no Cyrillic twin is left alone (a brand name), and so is a Cyrillic word
+      // with one Latin capital tacked on (ПозитсияиY: a coordinate name).
+      if (/\p{Script=Latin}/u.test(fixed) || /^\p{Script=Cyrillic}{3,}[A-Z]$/u.test(w)) return w;
+      return log.record("homoglyph", w, fixed);
     });
   }
   if (/[іІ]/.test(out) && !OTHER_TURKIC.test(out)) {

@@ -8,7 +8,7 @@ import { persianToCyrillic } from "./persian.js";
 import { normalizePunctuation } from "./punct.js";
 import { restoreTajikLetters } from "./restore.js";
 import { type ScriptShares, scriptShares } from "./script.js";
-import { cleanUnicode } from "./unicode.js";
+import { cleanUnicode, removeC1Controls } from "./unicode.js";
 
 /** What `normalizeText` runs. Every step is on by default. */
 export interface NormalizeOptions {
@@ -83,6 +83,7 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
   const original = scriptShares(input);
   let text = cleanUnicode(input, log);
   text = repairLegacy(text, lexicon, log).text;
+  text = removeC1Controls(text, log);
   text = repairOcr(text, lexicon, log);
   text = repairLookalikes(text, lexicon, log);
   if (options.scriptMapping !== false) text = mapScripts(text, lexicon, log);

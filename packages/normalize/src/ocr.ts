@@ -2,9 +2,11 @@ import type { ChangeLog } from "./changes.js";
 import type { Lexicon } from "./lexicon.js";
 
 // OCR artefacts seen in the Tesseract tgk word list: Бих,ишт, Алок;амандии, Бор[о, БОНКХ^О, Дара^аи.
-const ARTEFACT = /[хкчХКЧ][,;](?=\p{L})|[хчХЧ]\^|\^|\[/gu;
-const TOKEN = /[\p{L}[^][\p{L},;[^]*[\p{L}[^]/gu;
-const HAS_ARTEFACT = /[[^]|[хкчХКЧ][,;]\p{L}/u;
+const ARTEFACT = /[хкчХКЧ][,;](?=[\u0400-\u04FF])|[хчХЧ]\^|\^|\[/g;
+const TOKEN = /[\u0400-\u04FF[^][\u0400-\u04FF,;[^]*[\u0400-\u04FF[^]/g;
+const HAS_ARTEFACT = /[\u0400-\u04FF][[^,;][\u0400-\u04FF]/;
+// Between two capitals a comma with no space after it is not punctuation (АЛАЙХ,И).
+const CAPS_ARTEFACT = /^[ХКЧ][,;]$/;
 
 /** Readings of one artefact: the Tajik letter(s) it may stand for; an empty string keeps it as punctuation. */
 function readings(a: string): string[] {
@@ -18,21 +20,26 @@ function readings(a: string): string[] {
   return [letter(tajik), ""];
 }
 
-/** Score of a reading: total frequency when every word in it is known, else -1. */
+/** Weight of a reading that keeps a comma as punctuation: a known joined word is the likelier reading. */
+const SPLIT_WEIGHT = 0.1;
+
+/** Score of a reading: the frequency of its rarest word when every word is known, else -1. */
 function knownScore(reading: string, lexicon: Lexicon): number {
-  let total = 0;
-  for (const w of reading.split(/[,;]/)) {
+  const words = reading.split(/[,;]/);
+  let min = Number.POSITIVE_INFINITY;
+  for (const w of words) {
     const c = lexicon.count(w.toLowerCase());
     if (c === 0) return -1;
-    total += c;
+    min = Math.min(min, c);
   }
-  return total;
+  return words.length > 1 ? min * SPLIT_WEIGHT : min;
 }
 
 /**
  * Repairs OCR artefacts inside words (`х,` `х;` `к,` `ч,` `х^` `^` `[` for ҳ қ ҷ). Every combination of readings is
  * tried and the one the lexicon knows wins; a comma or semicolon is kept when no reading is known (it may be
- * punctuation), while `[` and `^` never belong inside a word and take their most common reading.
+ * punctuation, except between two capitals), while `[` and `^` never belong inside a Cyrillic word and take their
+ * most common reading.
  */
 export function repairOcr(text: string, lexicon: Lexicon, log: ChangeLog): string {
   if (!HAS_ARTEFACT.test(text)) return text;
@@ -57,10 +64,11 @@ export function repairOcr(text: string, lexicon: Lexicon, log: ChangeLog): strin
     build(0, parts[0] ?? "");
     if (best === undefined) {
       // Unknown word: only the marks that never belong inside a word are repaired.
-      best = arts.reduce(
-        (acc, a, i) => acc + (/[,;]/.test(a) ? a : (options[i]?.[0] ?? a)) + (parts[i + 1] ?? ""),
-        parts[0] ?? "",
-      );
+      best = arts.reduce((acc, a, i) => {
+        const next = parts[i + 1] ?? "";
+        const keep = /[,;]/.test(a) && !(CAPS_ARTEFACT.test(a) && /^[А-ЯЁӢӮҲҚҒҶ]/.test(next));
+        return acc + (keep ? a : (options[i]?.[0] ?? a)) + next;
+      }, parts[0] ?? "");
     }
     return log.record("ocr", token, best);
   });

@@ -85,6 +85,9 @@ function unmatchedPersian(p: string): number {
 }
 
 const EDGE_VOWEL = 0.8;
+const FINAL_I = 0.3;
+/** How much frequency counts against alignment cost when ranking lexicon words. */
+const FREQ_WEIGHT = 0.1;
 
 /** Alignment cost between a Persian spelling and a Cyrillic word (0: the usual spelling of that word). */
 function alignCost(persian: string, cyr: string, t: Tables): number {
@@ -101,9 +104,12 @@ function alignCost(persian: string, cyr: string, t: Tables): number {
     cur[0] = (prev[0] ?? 0) + unwritten;
     for (let j = 1; j <= P.length; j++) {
       const p = P[j - 1] ?? "";
-      // Alif carries и у е only at the start of a word (ایران, او); inside it is а, о, ё or я.
-      const alifOk = p !== "ا" || i === 1 || "аоёя".includes(C[i - 1] ?? "");
-      const match = alifOk && info?.persian.includes(p) ? 0 : 1.5;
+      // Alif carries а и у е only at the start of a word (اگر, ایران, او); inside it is о, ё or я.
+      const alifOk = p !== "ا" || i === 1 || "оёя".includes(C[i - 1] ?? "");
+      // A final ی is mostly a long ī (-ӣ); a final и is mostly the ezafe, which Persian does not write.
+      const last = i === C.length && j === P.length;
+      const finalI = last && p === "ی" && "ией".includes(C[i - 1] ?? "") ? FINAL_I : 0;
+      const match = alifOk && info?.persian.includes(p) ? finalI : 1.5;
       cur[j] = Math.min(
         (prev[j - 1] ?? 0) + match,
         (prev[j] ?? 0) + unwritten,
@@ -120,9 +126,9 @@ function lookup(persian: string, lexicon: Lexicon, t: Tables): string | undefine
   const list = skeletonIndex(lexicon, t).get(persianSkeleton(persian, t));
   if (!list) return undefined;
   let best: string | undefined;
-  let bestCost = 0.6 + persian.length * 0.15;
+  let bestCost = 0.5 + persian.length * 0.1;
   for (const { word, count } of list) {
-    const cost = alignCost(persian, word, t) - 0.05 * Math.log1p(count);
+    const cost = alignCost(persian, word, t) - FREQ_WEIGHT * Math.log1p(count);
     if (cost < bestCost) {
       bestCost = cost;
       best = word;
@@ -165,7 +171,8 @@ function convertPart(word: string, lexicon: Lexicon, t: Tables): string {
   return fallback(word, t);
 }
 
-const PERSIAN_WORD = /[\u0600-\u06FF\u200C]+/g;
+// Arabic-script letters, diacritics and ZWNJ (not the Arabic comma, semicolon and question mark).
+const PERSIAN_WORD = /[\u0621-\u065F\u0670-\u06D3\u06FA-\u06FF\u200C]+/g;
 
 /**
  * Persian script to Tajik Cyrillic for one line. A word is looked up in the Tajik lexicon by its consonant skeleton,

@@ -53,13 +53,13 @@ const RUSSIAN_MARKERS = new Set([
 const SPECIAL_RE = new RegExp(`[${TAJIK_SPECIAL}${TAJIK_SPECIAL.toUpperCase()}]`);
 const CYRILLIC_WORD = /^[\u0400-\u04FF]+$/;
 
-/** How strongly the restored form must outnumber a known plain form before it replaces it. */
+/** How strongly a known plain form must outnumber the restored one to stay in a line typed without Tajik letters. */
 const RARER = 3;
 
 /**
  * Restores the Tajik letters in words typed without them (хамаи -> ҳамаи). Lexicon-driven: a word changes only
- * when a standard form with the same folded spelling is known and the word as written is not, or is much rarer;
- * in a line that already uses Tajik letters only unknown words change. Lines that read as Russian are skipped.
+ * when a standard form with the same folded spelling is known and the word as written is not, or is not much more
+ * frequent; in a line that already uses Tajik letters only unknown words change. Lines that read as Russian are skipped.
  */
 export function restoreTajikLetters(text: string, lexicon: Lexicon, log: ChangeLog): string {
   const lines = text.split("\n");
@@ -82,9 +82,15 @@ export function restoreTajikLetters(text: string, lexicon: Lexicon, log: ChangeL
       const lower = w.toLowerCase();
       const key = lower.endsWith("й") ? `${lower.slice(0, -1)}и` : lower;
       const e = lexicon.bestByFold(key) ?? (key === lower ? undefined : lexicon.bestByFold(lower));
-      if (!e || e.word === lower) return w;
+      if (!e || !SPECIAL_RE.test(e.word)) return w;
       const plain = lexicon.count(lower);
-      if (plain > 0 && (typedWith || e.count < RARER * plain)) return w;
+      if (plain > 0) {
+        // A final -и against -ӣ is ezafe against adjective, both common: the plain form stays unless much rarer.
+        const finalOnly = e.word.slice(0, -1) === lower.slice(0, -1);
+        // A writer who typed no Tajik letter in the line could not: otherwise the Tajik form wins unless the plain
+        // one is much more frequent. Where the line has Tajik letters, a known plain word was meant as written.
+        if (typedWith || (finalOnly ? e.count < RARER * plain : plain > RARER * e.count)) return w;
+      }
       return log.record("russian_keyboard", w, matchCase(w, e.word));
     });
     if (fixed !== line) {

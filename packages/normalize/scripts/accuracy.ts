@@ -1,0 +1,70 @@
+/**
+ * Accuracy of the repairs on real text (prints a table for the report; the tests assert floors).
+ * Run from the repository root: node --import tsx packages/normalize/scripts/accuracy.ts
+ */
+import { libreofficeTajikStrings, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
+import { franc } from "franc";
+import { identifyLanguage } from "../src/langid.js";
+import { defaultLexicon, type Lexicon } from "../src/lexicon.js";
+import { buildLexicon } from "../src/lexicon-build.js";
+import { normalizeText } from "../src/normalize.js";
+import {
+  charAccuracy,
+  toChatLatin,
+  toKoi8tAsCp1251,
+  toLegacyA,
+  toLegacyB,
+  toMojibake,
+  toRussianKeyboard,
+  wordAccuracy,
+} from "../test/corrupt.js";
+
+const udhr = await udhrParagraphs("tgk");
+const lo = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) => /\p{L}{3}/u.test(s));
+const clean = (s: string, lexicon: Lexicon) => normalizeText(s, { lexicon, restore: false }).text;
+const heldOut = buildLexicon(udhr, tesseractTajikWords()).lexicon;
+
+function measure(name: string, texts: string[], corrupt: (s: string) => string, lexicon: Lexicon) {
+  let chars = 0;
+  let words = 0;
+  for (const t of texts) {
+    const expected = clean(t, lexicon);
+    const got = normalizeText(corrupt(t), { lexicon }).text;
+    chars += charAccuracy(got, expected);
+    words += wordAccuracy(got, expected);
+  }
+  const n = texts.length;
+  console.log(
+    `${name.padEnd(44)} n=${String(n).padStart(5)}  char ${(chars / n).toFixed(4)}  word ${(words / n).toFixed(4)}`,
+  );
+}
+
+const def = defaultLexicon();
+for (const [label, texts] of [
+  ["UDHR tgk paragraphs", udhr],
+  ["LibreOffice strings", lo],
+] as const) {
+  measure(`${label}: legacy A`, texts, toLegacyA, def);
+  measure(`${label}: legacy B`, texts, toLegacyB, def);
+  measure(`${label}: KOI8-T read as cp1251`, texts, toKoi8tAsCp1251, def);
+  measure(`${label}: UTF-8 read as cp1251`, texts, toMojibake, def);
+  measure(`${label}: Russian keyboard (default lexicon)`, texts, toRussianKeyboard, def);
+  measure(`${label}: Russian keyboard (held-out lexicon)`, texts, toRussianKeyboard, heldOut);
+  measure(`${label}: chat Latin`, texts, toChatLatin, def);
+  measure(`${label}: untouched (false repairs)`, texts, (s) => s, def);
+}
+
+// Language ID on LibreOffice strings (franc is trained on UDHR, so not measured there).
+const only = ["tgk", "rus", "uzn", "kaz", "kir", "tat", "pes", "prs", "eng"];
+for (const [lo2, hi] of [
+  [20, 40],
+  [40, 1000],
+]) {
+  const lines = lo.filter((s) => s.length >= lo2 && s.length < hi);
+  const folded = lines.map(toRussianKeyboard);
+  const rate = (xs: string[], f: (s: string) => string) =>
+    xs.filter((s) => f(s) === "tgk").length / xs.length;
+  console.log(
+    `langid ${lo2}-${hi} chars (n=${lines.length}): ours ${rate(lines, (s) => identifyLanguage(s).lang).toFixed(3)}  franc ${rate(lines, (s) => franc(s, { only, minLength: 3 })).toFixed(3)} | typed without Tajik letters: ours ${rate(folded, (s) => identifyLanguage(normalizeText(s).text).lang).toFixed(3)}  franc ${rate(folded, (s) => franc(s, { only, minLength: 3 })).toFixed(3)}`,
+  );
+}

