@@ -4,7 +4,6 @@ import { registerCrawlCommands } from "./commands/crawl.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerPdfCommands } from "./commands/pdf.js";
-import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerScaleCommands } from "./commands/scale.js";
 import { registerQualityCommands } from "./commands/quality.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
@@ -23,7 +22,6 @@ export function buildProgram(): Command {
   registerIngestCommand(program);
   registerNormalizeCommands(program);
   registerPdfCommands(program);
-  registerNormalizeCommands(program);
   registerScaleCommands(program);
   registerCrawlCommands(program);
   registerQualityCommands(program);
