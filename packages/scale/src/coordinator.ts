@@ -19,6 +19,7 @@ import {
   planKey,
   resultKey,
   splitIntoTasks,
+  stageFolder,
   type TaskPlan,
   type TaskResult,
 } from "./plan.js";
@@ -84,6 +85,8 @@ export interface CollectSummary {
   /** Active inputs still without a registered result. */
   missing: number;
   activated: boolean;
+  /** Output files of killed or losing task copies deleted from storage after activation. */
+  removedOutputs: number;
 }
 
 /**
@@ -124,6 +127,7 @@ async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<Coll
     duplicates: 0,
     missing: 0,
     activated: false,
+    removedOutputs: 0,
   };
   const tmp = path.join(catalog.ws.tmpDir, `collect-${stage}-${hash.slice(0, 8)}`);
   try {
@@ -155,25 +159,47 @@ async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<Coll
       await catalog.conn.run(`UPDATE scale_plans SET status = 'collected' WHERE plan_id = $1`, [p.plan_id]);
     }
     summary.activated = true;
-    await publishFromResults(storage, stage, hash, [...active]);
+    const referenced = await publishFromResults(storage, stage, hash, [...active]);
+    summary.removedOutputs = await removeUnreferencedOutputs(storage, stage, hash, referenced);
   }
   return summary;
 }
 
 /**
+ * Deletes output files no result names: the partial uploads of killed tasks and the losing copy of a race. Only
+ * after activation, when every input has its result; a copy still running later leaves its files behind.
+ */
+async function removeUnreferencedOutputs(
+  storage: Storage,
+  stage: string,
+  hash: string,
+  referenced: Set<string> | null,
+): Promise<number> {
+  if (!referenced) return 0;
+  let removed = 0;
+  for (const key of await storage.list(`${stageFolder(stage, hash)}/out/`)) {
+    if (referenced.has(key)) continue;
+    await storage.remove(key);
+    removed++;
+  }
+  return removed;
+}
+
+/**
  * Publishes an activated stage straight from its task results (their files are already in storage), so a later
- * `pullStage` or a distributed engine finds it without a second upload. Skipped when some input was run locally.
+ * `pullStage` or a distributed engine finds it without a second upload. Skipped when some input was run locally. Returns the
+ * storage keys it names, or null when it skipped.
  */
 async function publishFromResults(
   storage: Storage,
   stage: string,
   hash: string,
   inputs: string[],
-): Promise<void> {
+): Promise<Set<string> | null> {
   const shards: PublishedStage["shards"] = [];
   for (const sourceKey of inputs.sort()) {
     const result = await storage.getJson<TaskResult>(resultKey(stage, hash, sourceKey));
-    if (!result) return;
+    if (!result) return null;
     for (const f of result.files)
       shards.push({ name: f.name, key: f.key, sha256: f.sha256, rows: f.rows, bytes: f.bytes });
   }
@@ -184,6 +210,7 @@ async function publishFromResults(
     shards,
     publishedAt: new Date().toISOString(),
   } satisfies PublishedStage);
+  return new Set(shards.map((s) => s.key));
 }
 
 /** Downloads and verifies one result's files, then commits them and the input's quarantine. */

@@ -54,3 +54,19 @@ export async function taskStatus(
   }
   return out;
 }
+
+/** One line for a plan: its tasks done, running, pending, failed (and waiting, if any). */
+export function planStatusLine(p: PlanStatus): string {
+  const c = p.counts;
+  const parts = [`${c.done} done`, `${c.running} running`, `${c.pending} pending`, `${c.failed} failed`];
+  if (c.waiting) parts.push(`${c.waiting} waiting`);
+  return `${p.planId} (${p.backend} job ${p.jobId}): ${parts.join(", ")}`;
+}
+
+/** One line per open plan, for `soro status`. */
+export async function taskStatusLines(
+  catalog: Catalog,
+  backends: Record<string, Backend | undefined>,
+): Promise<string[]> {
+  return (await taskStatus(catalog, backends)).map(planStatusLine);
+}

@@ -18,6 +18,7 @@ import {
   submitStage,
   type TaskPlan,
   taskStatus,
+  taskStatusLines,
 } from "../src/index.js";
 import {
   LENGTH_STAGE,
@@ -187,7 +188,9 @@ describe("cluster runs over s3 storage", () => {
       const racing = await Promise.all([0, 0].map((index) => runTask({ plan: planUri, index })));
       expect(racing.map((r) => r.processed)).toEqual([1, 1]);
       const [c] = await collect(catalog);
-      expect(c).toMatchObject({ registered: SHARDS, duplicates: 0, activated: true });
+      // The first run's output for the lost input and the losing racer's copy are deleted; one file per input stays.
+      expect(c).toMatchObject({ registered: SHARDS, duplicates: 0, activated: true, removedOutputs: 2 });
+      expect(await openStorage(storage).list(`stages/length/${s.configHash}/out/`)).toHaveLength(SHARDS);
       const rows = await catalog.rows(
         `SELECT count(*) AS n FROM shards WHERE stage = 'length' AND source_key = $1`,
         [lost],
@@ -232,6 +235,9 @@ describe.skipIf(slurmProblem !== null)("one-node Slurm", () => {
 
       const [status] = await taskStatus(catalog, { slurm: backend });
       expect(status!.counts).toMatchObject({ done: 2, failed: 1 });
+      expect(await taskStatusLines(catalog, { slurm: backend })).toEqual([
+        `${first.plan!.plan_id} (slurm job ${jobId}): 2 done, 0 running, 0 pending, 1 failed`,
+      ]);
       const [partial] = await collect(catalog);
       expect(partial).toMatchObject({ registered: 2, missing: 1, activated: false });
 

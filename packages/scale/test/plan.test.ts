@@ -45,6 +45,9 @@ function storageContract(name: string, open: () => Promise<Storage>): void {
       expect(await storage.exists("inputs/none.bin")).toBe(false);
       expect(await storage.list("stages/x/")).toEqual(["stages/x/results/a.json"]);
       expect(await storage.list("nothing/")).toEqual([]);
+      await storage.remove("stages/x/results/a.json");
+      await storage.remove("stages/x/results/a.json");
+      expect(await storage.list("stages/x/")).toEqual([]);
     });
   });
 }

@@ -9,6 +9,7 @@ import {
   openStorage,
   ProcessBackend,
   parquetTableSql,
+  planStatusLine,
   pullStage,
   pushStage,
   runTask,
@@ -249,10 +250,7 @@ export function registerScaleCommands(program: Command): void {
         );
         if (plans.length === 0) console.log("no open cluster runs");
         for (const p of plans) {
-          const c = p.counts;
-          console.log(
-            `${p.planId} (${p.backend} job ${p.jobId}): ${c.done} done, ${c.running} running, ${c.pending} pending, ${c.failed} failed, ${c.waiting} waiting`,
-          );
+          console.log(planStatusLine(p));
           console.log(
             formatTable(
               p.tasks.map((t) => ({

@@ -61,12 +61,16 @@ export class SlurmBackend implements Backend {
   async states(jobId: string, tasks: number): Promise<Map<number, SchedulerState>> {
     const out = new Map<number, SchedulerState>();
     let stdout = "";
+    let known: SchedulerState = "gone";
     try {
       ({ stdout } = await run("squeue", ["-h", "-r", "-j", jobId, "-o", "%K %T"]));
-    } catch {
-      // squeue fails for a job the controller has already forgotten: all of its tasks are gone.
+    } catch (err) {
+      // squeue fails for a job the controller has already forgotten (its tasks are gone); without squeue, or with
+      // the controller down, nothing can be said.
+      const e = err as NodeJS.ErrnoException & { stderr?: string };
+      if (e.code === "ENOENT" || !/invalid job id/i.test(e.stderr ?? "")) known = "unknown";
     }
-    for (let i = 0; i < tasks; i++) out.set(i, "gone");
+    for (let i = 0; i < tasks; i++) out.set(i, known);
     for (const line of stdout.split("\n")) {
       const [index, state] = line.trim().split(/\s+/);
       if (index !== undefined && state !== undefined && /^\d+$/.test(index))

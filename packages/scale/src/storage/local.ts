@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fsyncPath } from "@soro/core";
 import type { Storage } from "./storage.js";
@@ -73,5 +73,9 @@ export class LocalStorage implements Storage {
       if ((await stat(this.abs(key))).isFile()) keys.push(key);
     }
     return keys;
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.abs(key), { force: true });
   }
 }

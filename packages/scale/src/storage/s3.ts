@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NoSuchKey,
@@ -123,5 +124,9 @@ export class S3Storage implements Storage {
     for await (const page of pages)
       for (const obj of page.Contents ?? []) if (obj.Key) keys.push(obj.Key.slice(this.prefix.length));
     return keys;
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
   }
 }

@@ -21,6 +21,8 @@ export interface Storage {
   exists(key: string): Promise<boolean>;
   /** Every key under a prefix (ending in `/`), in no particular order. */
   list(prefix: string): Promise<string[]>;
+  /** Deletes a key (no error when it is already gone). */
+  remove(key: string): Promise<void>;
 }
 
 /** Opens a storage root from a URI: `s3://bucket[/prefix]`, or a local (shared) folder path. */
