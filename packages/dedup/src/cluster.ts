@@ -51,8 +51,13 @@ export function clusterConfigHash(options: DedupOptions, inputs: ShardRecord[]):
   });
 }
 
+// SORO_DEDUP_TRACE=1 prints each SQL step's time to stderr, to see where a large run spends it.
+const TRACE = process.env.SORO_DEDUP_TRACE === "1";
+
 async function exec(conn: DuckDBConnection, sql: string): Promise<void> {
+  const t = Date.now();
   await conn.run(sql);
+  if (TRACE) console.error(`dedup: ${Date.now() - t} ms ${sql.trim().split("\n")[0]!.slice(0, 90)}`);
 }
 
 async function scalar(conn: DuckDBConnection, sql: string): Promise<number> {
@@ -292,6 +297,7 @@ async function scoreExactly(conn: DuckDBConnection, ngram: number): Promise<void
 
 /** Joins the edges into connected components with union-find over dense numbers; writes `comp(idx, root)`. */
 async function unionClusters(conn: DuckDBConnection, total: number): Promise<void> {
+  const t = Date.now();
   const uf = new UnionFind(total);
   const touched = new Set<number>();
   const result = await conn.stream("SELECT a, b FROM edges");
@@ -312,6 +318,7 @@ async function unionClusters(conn: DuckDBConnection, total: number): Promise<voi
     appender.endRow();
   }
   appender.closeSync();
+  if (TRACE) console.error(`dedup: ${Date.now() - t} ms union-find over ${touched.size} documents`);
 }
 
 /**

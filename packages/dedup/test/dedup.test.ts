@@ -163,4 +163,22 @@ describe("dedup end to end", () => {
     };
     expect(await outcome(crashed)).toEqual(expected);
   });
+
+  it("verifies candidates by exact Jaccard when asked: every kept pair is at or above the threshold", async () => {
+    const docs = await plantedCorpus();
+    const dir = await tempDir();
+    await seedSelect(dir, docs, 1);
+    const catalog = await Catalog.open(dir);
+    try {
+      const options = resolveOptions({ cluster: { ...NO_LINES, exactJaccard: true } });
+      const { clusters } = await runDedup(catalog, options, { workers: 0, progress: "quiet" });
+      const pairs = await catalog.rows("SELECT jaccard_exact FROM dedup_pairs WHERE config_hash = $1", [
+        clusters.configHash,
+      ]);
+      expect(pairs.length).toBeGreaterThan(20);
+      for (const p of pairs) expect(Number(p.jaccard_exact)).toBeGreaterThanOrEqual(0.75);
+    } finally {
+      catalog.close();
+    }
+  });
 });
