@@ -16,7 +16,7 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Seconds between log lines when not a TTY (default 5). */
   logEvery?: number;
-  /** Force the plain-log form even on a TTY; `quiet` prints nothing but the summary. */
+  /** Force the plain-log form even on a TTY; `quiet` prints nothing at all. */
   mode?: "auto" | "log" | "quiet";
 }
 
@@ -85,7 +85,7 @@ export function startProgress(options: ProgressOptions): Progress {
       }
     },
     stop(summary) {
-      if (summary) stream.write(`${summary}\n`);
+      if (summary && mode !== "quiet") stream.write(`${summary}\n`);
     },
   };
 }

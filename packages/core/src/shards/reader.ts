@@ -45,7 +45,11 @@ export async function* readShard(
     const colTypes = names.map((n) => types.get(n));
     try {
       // Column-wise raw values are ~25% faster than row-wise JS conversion; only lists need unwrapping.
-      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      for (
+        let chunk = await result.fetchChunk();
+        chunk && chunk.rowCount > 0;
+        chunk = await result.fetchChunk()
+      ) {
         const cols = chunk.getColumns();
         const rows: Record<string, unknown>[] = new Array(chunk.rowCount);
         for (let r = 0; r < chunk.rowCount; r++) {
