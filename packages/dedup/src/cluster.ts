@@ -28,6 +28,7 @@ export interface ClusterSummary {
   clusters: number;
   /** Documents removed (and characters removed) per rule: exact_duplicate, near_duplicate, repeated_lines. */
   removed: Record<string, { docs: number; chars: number }>;
+  /** Candidate pairs from the LSH buckets (0 when a finished configuration was reused instead of recomputed). */
   candidatePairs: number;
   verifiedPairs: number;
   repeatedLines: number;
@@ -84,6 +85,8 @@ export async function clusterDuplicates(catalog: Catalog, options: DedupOptions)
   await catalog.markStaleRuns("dedup");
   await catalog.removeOrphans("dedup");
   const done = await catalog.committedSourceKeys("dedup", hash);
+  if (inputs.every((s) => done.has(s.shard_id)))
+    return recordedSummary(catalog, hash, inputs.length, started);
   const runId = await catalog.beginRun("dedup", hash, options, 1);
   const tmpDir = path.join(catalog.ws.tmpDir, `run-${runId}`);
   await mkdir(tmpDir, { recursive: true });
@@ -106,6 +109,36 @@ export async function clusterDuplicates(catalog: Catalog, options: DedupOptions)
     instance.closeSync();
     await rm(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** The summary of a configuration already computed in full: nothing is recomputed, the outputs are made active. */
+async function recordedSummary(
+  catalog: Catalog,
+  hash: string,
+  inputs: number,
+  started: number,
+): Promise<ClusterSummary> {
+  await catalog.activateRun("dedup", hash);
+  const one = async (sql: string) => Number((await catalog.rows(sql, [hash]))[0]?.n ?? 0);
+  const removed: ClusterSummary["removed"] = {};
+  const rules = await catalog.rows(
+    `SELECT rule, sum(docs_removed) AS docs, sum(chars_removed) AS chars FROM rule_stats
+     WHERE stage = 'dedup' AND config_hash = $1 GROUP BY rule`,
+    [hash],
+  );
+  for (const r of rules) removed[String(r.rule)] = { docs: Number(r.docs), chars: Number(r.chars) };
+  return {
+    configHash: hash,
+    docsIn: await one("SELECT sum(docs_in) AS n FROM stage_io WHERE stage = 'dedup' AND config_hash = $1"),
+    docsOut: await one("SELECT sum(docs_out) AS n FROM stage_io WHERE stage = 'dedup' AND config_hash = $1"),
+    clusters: await one("SELECT count(*) AS n FROM dedup_clusters WHERE config_hash = $1"),
+    removed,
+    candidatePairs: 0,
+    verifiedPairs: await one("SELECT count(*) AS n FROM dedup_pairs WHERE config_hash = $1"),
+    repeatedLines: await one("SELECT count(*) AS n FROM dedup_lines WHERE config_hash = $1"),
+    skipped: inputs,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 interface StepContext {
@@ -253,6 +286,8 @@ async function computeAndWrite(
     skipped: 0,
     seconds: 0,
   };
+  // Tables first: once every output is committed, a rerun of this configuration can trust them and skip all work.
+  await recordTables(catalog, conn, ctx);
   const hasOriginal = cols.has("text_original");
   for (const [i, input] of ctx.inputs.entries()) {
     if (ctx.done.has(input.shard_id)) {
@@ -268,7 +303,6 @@ async function computeAndWrite(
       summary.removed[rule] = acc;
     }
   }
-  await recordTables(catalog, conn, ctx);
   return summary;
 }
 

@@ -106,6 +106,17 @@ describe("dedup end to end", () => {
       expect(found / truePairs).toBeGreaterThanOrEqual(0.95);
       expect(correct / pairs.length).toBeGreaterThanOrEqual(0.95);
       expect(out.length).toBe(docs.length - dupes.length);
+      // The same configuration again reuses the finished output.
+      const again = await runDedup(catalog, resolveOptions({ cluster: NO_LINES }), {
+        workers: 2,
+        progress: "quiet",
+      });
+      expect(again.clusters).toMatchObject({
+        skipped: 3,
+        docsOut: clusters.docsOut,
+        clusters: clusters.clusters,
+      });
+      expect(again.signatures).toMatchObject({ skipped: 3, processed: 0 });
       // Survivor policy: a cluster holding an edu document keeps it.
       const eduIds = new Set(docs.filter((d) => d.source === "edu").map((d) => d.id));
       const eduClusters = members.filter((m) => eduIds.has(String(m.doc_id)));
