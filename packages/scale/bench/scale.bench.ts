@@ -1,7 +1,8 @@
 // Scale-out bench: the same stage (the core's length test stage with a fixed CPU cost per document) run in-process
 // and as 1 and 2 cluster tasks, end to end (plan + upload, tasks, collect). Prints the scaling ratio T1/T2 and the
 // overhead per task (wall time a task adds beyond its processing: process start, imports, transfers, collect).
-// Usage: pnpm bench -- scale [--shards=4] [--docs=1500] [--delay-ms=1] [--backend=process|slurm]
+// Usage: pnpm bench -- scale [--shards=4] [--docs=1500] [--delay-ms=1] [--backend=process|slurm] [--repeat=1]
+import { availableParallelism, loadavg } from "node:os";
 import { Catalog, runStage } from "@soro/core";
 import {
   type Backend,
@@ -22,6 +23,8 @@ const SHARDS = Number(arg("shards", "4"));
 const DOCS = Number(arg("docs", "1500"));
 const OPTIONS = { minChars: 40, delayMs: Number(arg("delay-ms", "1")) };
 const BACKEND = arg("backend", "process");
+// Best of N runs: the machine is shared, so the fastest run is the one least disturbed by other work.
+const REPEAT = Number(arg("repeat", "1"));
 
 const secs = (t: number) => (performance.now() - t) / 1000;
 
@@ -72,11 +75,21 @@ await runStage({ catalog, stage: LENGTH_STAGE, options: OPTIONS, workers: 0, pro
 const inProcess = secs(t);
 catalog.close();
 
-const one = await clusterRun(1);
-const two = await clusterRun(2);
+/** The fastest of REPEAT end-to-end runs. */
+async function best(tasks: number) {
+  let fastest = await clusterRun(tasks);
+  for (let i = 1; i < REPEAT; i++) {
+    const r = await clusterRun(tasks);
+    if (r.total < fastest.total) fastest = r;
+  }
+  return fastest;
+}
+
+const one = await best(1);
+const two = await best(2);
 const fmt = (n: number) => n.toFixed(2).padStart(7);
 console.log(
-  `length stage, ${SHARDS} shards x ${DOCS} docs, ${OPTIONS.delayMs} ms CPU per doc, backend ${BACKEND}, ${SHARDS * DOCS} docs`,
+  `length stage, ${SHARDS} shards x ${DOCS} docs, ${OPTIONS.delayMs} ms CPU per doc, backend ${BACKEND}, best of ${REPEAT}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
 );
 console.log(`in-process (runStage, 1 thread): ${fmt(inProcess)} s`);
 console.log("tasks    total   submit  tasks-wall collect  in-task processing");

@@ -251,5 +251,5 @@ describe.skipIf(slurmProblem !== null)("one-node Slurm", () => {
       catalog.close();
     }
     expect(await stageRows(dir, "length")).toEqual(reference);
-  });
+  }, 180_000);
 });
