@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
-import { plantedCorpus, tempDir } from "./corpus.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { plantedCorpus, removeTempDirs, tempDir } from "./corpus.js";
 
 const run = promisify(execFile);
 const MAIN = new URL("../../cli/src/main.ts", import.meta.url).pathname;
@@ -18,6 +18,8 @@ async function soro(ws: string, ...args: string[]): Promise<string> {
   );
   return stdout;
 }
+
+afterAll(removeTempDirs);
 
 describe("soro dedup", () => {
   it("runs on ingested JSONL and explains a removed document", { timeout: 180_000 }, async () => {

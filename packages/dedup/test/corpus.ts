@@ -1,13 +1,22 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, type Document, makeDocument, SourceRun } from "@soro/core";
 import { type UdhrCode, udhrSections } from "@soro/samples";
 import { exactJaccard } from "../src/index.js";
 
-/** A fresh temporary folder. */
-export function tempDir(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), "soro-dedup-"));
+const made: string[] = [];
+
+/** A fresh temporary folder, removed by `removeTempDirs`. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "soro-dedup-"));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the temporary folders made so far (call in afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
 /** A small deterministic PRNG (mulberry32), so planted corpora are the same on every run. */

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Catalog } from "@soro/core";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { exactJaccard, explainDocument, resolveOptions, runDedup } from "../src/index.js";
-import { plantedCorpus, seedSelect, tempDir } from "./corpus.js";
+import { plantedCorpus, removeTempDirs, seedSelect, tempDir } from "./corpus.js";
 import { dedupOutcome, stageRows } from "./helpers.js";
 
 const NO_LINES = { lines: { enabled: false } };
@@ -57,6 +57,8 @@ function signatureFiles(dir: string): number {
     ? readdirSync(root, { recursive: true }).filter((n) => String(n).endsWith(".parquet")).length
     : 0;
 }
+
+afterAll(removeTempDirs);
 
 describe("dedup end to end", () => {
   it("finds planted near-duplicates with recall and precision ≥ 0.95 against exact Jaccard", async () => {

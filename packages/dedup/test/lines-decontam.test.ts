@@ -2,9 +2,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Catalog, makeDocument } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { resolveOptions, runDecontam, runDedup } from "../src/index.js";
-import { seedSelect, tempDir } from "./corpus.js";
+import { removeTempDirs, seedSelect, tempDir } from "./corpus.js";
 import { stageRows } from "./helpers.js";
 
 const FOOTER = "Инчунин хонед: ахбори охирини Тоҷикистон";
@@ -19,6 +19,8 @@ async function pagesWithBoilerplate(): Promise<ReturnType<typeof makeDocument>[]
     return makeDocument({ text: lines.join("\n"), source: "web", url: `https://${host}/news/${i}` });
   });
 }
+
+afterAll(removeTempDirs);
 
 describe("repeated lines", () => {
   it("removes lines repeated across the corpus or on one host from survivors and counts the characters", async () => {
