@@ -1,1 +1,2 @@
 export * from "./samples/schema.js";
+export * from "./review/index.js";

@@ -1,0 +1,127 @@
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { Catalog, defaultWorkspaceDir, UsageError } from "@soro/core";
+import {
+  addUser,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportAccepted,
+  listUsers,
+  type Role,
+  startReviewServer,
+} from "@soro/sft-builder";
+import type { Command } from "commander";
+import { globals, withCatalog } from "../context.js";
+import { formatTable } from "../table.js";
+
+function int(name: string, value: string, min: number): number {
+  const n = Number.parseInt(value, 10);
+  if (!(n >= min))
+    throw new UsageError(
+      `soro sft: ${name} ${value} is not a number ≥ ${min}`,
+      `give e.g. ${name} ${min + 1}`,
+    );
+  return n;
+}
+
+/** A password from a file, piped stdin (first line), or typed at a terminal without echo. */
+async function readPassword(file?: string): Promise<string> {
+  if (file) return (await readFile(file, "utf8")).split("\n")[0]!;
+  if (!process.stdin.isTTY) {
+    let text = "";
+    for await (const chunk of process.stdin) text += chunk;
+    return text.split("\n")[0]!;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  process.stderr.write("password: ");
+  // Echo nothing while the password is typed.
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  const answer = await new Promise<string>((resolve) => rl.question("", resolve));
+  rl.close();
+  process.stderr.write("\n");
+  return answer;
+}
+
+/** The review subcommands of `soro sft`: review (the web app), users add|list, export. */
+export function registerSftReviewCommands(sft: Command): void {
+  sft
+    .command("review")
+    .description("serve the review web app over the catalog (holds the catalog until stopped with Ctrl+C)")
+    .option("--port <n>", "port to listen on", "8080")
+    .option("--host <addr>", "address to listen on (keep 127.0.0.1 behind an HTTPS proxy)", "127.0.0.1")
+    .option("--overlap <k>", "reviews each sample needs before it is decided", "2")
+    .option("--secure-cookie", "mark the session cookie Secure (when served over HTTPS)")
+    .action(
+      async (o: { port: string; host: string; overlap: string; secureCookie?: boolean }, cmd: Command) => {
+        const catalog = await Catalog.open(defaultWorkspaceDir(globals(cmd).workspace));
+        try {
+          const srv = await startReviewServer({
+            catalog,
+            port: int("--port", o.port, 0),
+            host: o.host,
+            overlap: int("--overlap", o.overlap, 1),
+            secureCookie: o.secureCookie,
+          });
+          console.log(`soro sft review: ${srv.url} (each sample needs ${o.overlap} reviews); Ctrl+C stops`);
+          await new Promise<void>((resolve) => {
+            process.once("SIGINT", resolve);
+            process.once("SIGTERM", resolve);
+          });
+          await srv.close();
+        } finally {
+          catalog.close();
+        }
+      },
+    );
+
+  const users = sft.command("users").description("review app accounts");
+  users
+    .command("add")
+    .description("create an account; the password comes from --password-file, piped stdin, or a prompt")
+    .argument("<username>", "sign-in name")
+    .option("--role <role>", "annotator or lead", "annotator")
+    .option("--name <display>", "name shown in the app")
+    .option("--password-file <file>", "read the password from the first line of this file")
+    .option("--replace", "reset an existing account's password, name and role")
+    .action(
+      async (
+        username: string,
+        o: { role: string; name?: string; passwordFile?: string; replace?: boolean },
+        cmd: Command,
+      ) => {
+        const password = await readPassword(o.passwordFile);
+        await withCatalog(cmd, async (c) => {
+          const u = await addUser(c, {
+            username,
+            password,
+            role: o.role as Role,
+            displayName: o.name,
+            replace: o.replace,
+          });
+          console.log(`soro sft users: ${u.username} (${u.role}) ready`);
+        });
+      },
+    );
+  users
+    .command("list")
+    .description("accounts and their roles")
+    .action(async (_o, cmd: Command) => {
+      await withCatalog(cmd, async (c) =>
+        console.log(formatTable((await listUsers(c)) as unknown as Record<string, unknown>[])),
+      );
+    });
+
+  sft
+    .command("export")
+    .description(
+      "write accepted samples (edited text where edited) as JSONL and Parquet, with Gemma 3 renderings",
+    )
+    .requiredOption("--out <dir>", "output folder")
+    .option("--format <f>", EXPORT_FORMATS.join("|"), "messages")
+    .action(async (o: { out: string; format: string }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const r = await exportAccepted(c, { format: o.format as ExportFormat, out: o.out });
+        console.log(`soro sft export: ${r.examples} accepted examples -> ${r.files.join(", ")}`);
+      });
+    });
+}

@@ -1,0 +1,100 @@
+import type { Catalog } from "@soro/core";
+
+/** An expected refusal (not found, forbidden, invalid input) that an operation throws before it writes anything. */
+export class ReviewError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 429,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One catalog operation: it runs alone on the connection; it may throw a ReviewError only before its first write. */
+export type Op<T> = (catalog: Catalog) => Promise<T>;
+
+interface Pending {
+  op: Op<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Runs catalog operations one at a time on the catalog's single connection (DuckDB allows one writer, and
+ * interleaved statements of concurrent requests would share a transaction), committing whatever queued up while the
+ * previous batch ran as one transaction: one commit serves many requests, so latency stays flat under load.
+ */
+export class SerialCatalog {
+  private queue: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    readonly catalog: Catalog,
+    private readonly maxBatch = 128,
+  ) {}
+
+  /** Queues an operation and resolves with its result once its transaction has committed. */
+  run<T>(op: Op<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Resolves once everything queued so far has run. */
+  async idle(): Promise<void> {
+    await this.run(async () => undefined);
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          this.settle(batch, await this.runBatch(batch));
+        } catch {
+          // Something failed after writing: the batch rolled back; retry each alone so only the culprit fails.
+          for (const item of batch) {
+            try {
+              this.settle([item], await this.runBatch([item]));
+            } catch (err) {
+              item.reject(err);
+            }
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<Array<{ ok: boolean; value: unknown }>> {
+    const conn = this.catalog.conn;
+    await conn.run("BEGIN TRANSACTION");
+    const out: Array<{ ok: boolean; value: unknown }> = [];
+    try {
+      for (const item of batch) {
+        try {
+          out.push({ ok: true, value: await item.op(this.catalog) });
+        } catch (err) {
+          if (!(err instanceof ReviewError)) throw err;
+          out.push({ ok: false, value: err });
+        }
+      }
+      await conn.run("COMMIT");
+      return out;
+    } catch (err) {
+      await conn.run("ROLLBACK").catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private settle(batch: Pending[], results: Array<{ ok: boolean; value: unknown }>): void {
+    batch.forEach((item, i) => {
+      const r = results[i]!;
+      if (r.ok) item.resolve(r.value);
+      else item.reject(r.value);
+    });
+  }
+}

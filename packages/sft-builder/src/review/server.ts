@@ -1,0 +1,293 @@
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Catalog } from "@soro/core";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
+import { GUIDELINES, REJECT_REASONS } from "./guidelines.js";
+import { verifyPassword } from "./passwords.js";
+import { LoginLimiter } from "./ratelimit.js";
+import { ensureReviewTables } from "./schema.js";
+import { ReviewError, SerialCatalog } from "./serial.js";
+import { createSession, deleteSession, findSession, hashToken, type Session } from "./sessions.js";
+import {
+  adjudicate,
+  agreement,
+  auditLog,
+  facets,
+  listQueue,
+  nextSample,
+  progress,
+  type ReviewFilters,
+  type ReviewInput,
+  sampleView,
+  submitReview,
+} from "./store.js";
+import type { Role } from "./users.js";
+
+/** How the review server runs. */
+export interface ReviewServerOptions {
+  catalog: Catalog;
+  /** Reviews each sample needs before it is decided (default 2). */
+  overlap?: number;
+  /** Failed sign-ins allowed per address and user name in 15 minutes (default 5). */
+  maxLoginFailures?: number;
+  /** Marks the session cookie Secure (set behind HTTPS). */
+  secureCookie?: boolean;
+}
+
+const COOKIE = "soro_review";
+const ASSETS: Record<string, { file: string; type: string }> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/assets/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
+  "/assets/app.css": { file: "app.css", type: "text/css; charset=utf-8" },
+};
+
+type Env = { Variables: { session: Session } };
+
+function filtersOf(q: Record<string, string | undefined>): ReviewFilters {
+  return {
+    task: q.task || undefined,
+    subject: q.subject || undefined,
+    grade: q.grade ? Number(q.grade) : undefined,
+    status: (q.status || undefined) as ReviewFilters["status"],
+    annotator: q.annotator || undefined,
+    q: q.q || undefined,
+  };
+}
+
+async function jsonBody<T>(c: Context): Promise<T> {
+  try {
+    return (await c.req.json()) as T;
+  } catch {
+    throw new ReviewError(400, "the request body must be JSON");
+  }
+}
+
+function requireRole(c: Context<Env>, role: Role): Session {
+  const s = c.get("session");
+  if (role === "lead" && s.role !== "lead") throw new ReviewError(403, "for leads only");
+  return s;
+}
+
+/**
+ * The review app: static UI, sign-in, and the JSON API. Every `/api` route except sign-in needs a session cookie;
+ * every state-changing request also needs the session's CSRF token in `X-CSRF-Token`.
+ */
+export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; serial: SerialCatalog } {
+  const overlap = Math.max(1, opts.overlap ?? 2);
+  const serial = new SerialCatalog(opts.catalog);
+  const limiter = new LoginLimiter(opts.maxLoginFailures ?? 5);
+  // One address may mistype for several people (a shared school computer), but not guess across many accounts.
+  const ipLimiter = new LoginLimiter(10 * (opts.maxLoginFailures ?? 5));
+  const sessions = new Map<string, Session>();
+  const assets = Object.fromEntries(
+    Object.entries(ASSETS).map(([route, a]) => [
+      route,
+      { body: readFileSync(new URL(`./ui/${a.file}`, import.meta.url), "utf8"), type: a.type },
+    ]),
+  );
+  const app = new Hono<Env>();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: "no-referrer",
+    }),
+  );
+  app.use(bodyLimit({ maxSize: 1 << 20, onError: (c) => c.json({ error: "request too large" }, 413) }));
+  app.onError((err, c) => {
+    if (err instanceof ReviewError) return c.json({ error: err.message }, err.status);
+    console.error(`soro sft review: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`);
+    return c.json({ error: "internal error" }, 500);
+  });
+
+  for (const [route, a] of Object.entries(assets)) {
+    app.get(route, (c) => c.body(a.body, 200, { "content-type": a.type, "cache-control": "no-cache" }));
+  }
+
+  app.post("/api/login", async (c) => {
+    // Cross-site sign-in (login CSRF) is refused: browsers send Origin on every POST.
+    const origin = c.req.header("origin");
+    if (origin && origin !== new URL(c.req.url).origin)
+      throw new ReviewError(403, "cross-site request refused");
+    const body = await jsonBody<{ username?: unknown; password?: unknown }>(c);
+    const username = typeof body.username === "string" ? body.username.trim() : "";
+    const password = typeof body.password === "string" ? body.password : "";
+    const ip = getConnInfo(c).remote.address ?? "?";
+    const keys = [`user:${username.toLowerCase()}`, `ip:${ip}`];
+    const wait = Math.max(limiter.retryAfter(keys[0]!), ipLimiter.retryAfter(keys[1]!));
+    if (wait > 0) {
+      c.header("retry-after", String(wait));
+      return c.json({ error: "too many failed sign-ins; wait and try again", retryAfter: wait }, 429);
+    }
+    const rows = await serial.run((cat) =>
+      cat.rows(
+        "SELECT username, display_name, role, password_hash FROM sft_review_users WHERE username = $1",
+        [username],
+      ),
+    );
+    const row = rows[0];
+    // A missing account still costs one scrypt, so timing does not reveal which names exist.
+    const ok = await verifyPassword(password, String(row?.password_hash ?? "scrypt$32768$8$1$AAAA$AAAA"));
+    if (!row || !ok) {
+      limiter.fail(keys[0]!);
+      ipLimiter.fail(keys[1]!);
+      return c.json({ error: "wrong user name or password" }, 401);
+    }
+    limiter.clear(keys[0]!);
+    const user = {
+      username: String(row.username),
+      display_name: String(row.display_name),
+      role: row.role as Role,
+    };
+    const { token, session } = await serial.run((cat) => createSession(cat, user));
+    sessions.set(session.tokenHash, session);
+    setCookie(c, COOKIE, token, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/",
+      secure: opts.secureCookie ?? false,
+      maxAge: Math.floor((session.expiresAt - Date.now()) / 1000),
+    });
+    return c.json({ user, csrf: session.csrf });
+  });
+
+  // Authentication for everything else under /api, CSRF token for every state-changing method.
+  app.use("/api/*", async (c, next) => {
+    const token = getCookie(c, COOKIE);
+    if (!token) return c.json({ error: "sign in first" }, 401);
+    const hash = hashToken(token);
+    let session = sessions.get(hash) ?? (await serial.run((cat) => findSession(cat, hash)));
+    if (session && session.expiresAt <= Date.now()) session = null;
+    if (!session) {
+      sessions.delete(hash);
+      return c.json({ error: "session ended; sign in again" }, 401);
+    }
+    sessions.set(hash, session);
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.header("x-csrf-token") !== session.csrf)
+      return c.json({ error: "missing or wrong CSRF token; reload the page" }, 403);
+    c.set("session", session);
+    await next();
+  });
+
+  app.post("/api/logout", async (c) => {
+    const s = c.get("session");
+    sessions.delete(s.tokenHash);
+    await serial.run((cat) => deleteSession(cat, s.tokenHash));
+    deleteCookie(c, COOKIE, { path: "/" });
+    return c.json({ ok: true });
+  });
+
+  app.get("/api/me", (c) => {
+    const s = c.get("session");
+    return c.json({
+      user: { username: s.username, display_name: s.display_name, role: s.role },
+      csrf: s.csrf,
+      overlap,
+      reasons: REJECT_REASONS,
+      guidelines: GUIDELINES,
+    });
+  });
+
+  app.get("/api/facets", async (c) => c.json(await serial.run((cat) => facets(cat))));
+
+  app.get("/api/queue", async (c) => {
+    const s = c.get("session");
+    return c.json(await serial.run((cat) => listQueue(cat, s, filtersOf(c.req.query()))));
+  });
+
+  app.post("/api/next", async (c) => {
+    const s = c.get("session");
+    const body = await jsonBody<Record<string, string | undefined>>(c);
+    return c.json({ view: await serial.run((cat) => nextSample(cat, s, filtersOf(body), overlap)) });
+  });
+
+  app.get("/api/samples/:id", async (c) => {
+    const s = c.get("session");
+    return c.json(await serial.run((cat) => sampleView(cat, s, c.req.param("id"))));
+  });
+
+  app.post("/api/samples/:id/review", async (c) => {
+    const s = c.get("session");
+    const input = await jsonBody<ReviewInput>(c);
+    const result = await serial.run((cat) => submitReview(cat, s, c.req.param("id"), input, overlap));
+    return c.json(result, result.saved ? 200 : 409);
+  });
+
+  app.post("/api/samples/:id/adjudicate", async (c) => {
+    const s = requireRole(c, "lead");
+    const input = await jsonBody<ReviewInput>(c);
+    const result = await serial.run((cat) => adjudicate(cat, s, c.req.param("id"), input));
+    return c.json(result, result.saved ? 200 : 409);
+  });
+
+  app.get("/api/samples/:id/audit", async (c) => {
+    requireRole(c, "lead");
+    return c.json(await serial.run((cat) => auditLog(cat, c.req.param("id"))));
+  });
+
+  app.get("/api/progress", async (c) => {
+    const s = c.get("session");
+    return c.json(await serial.run((cat) => progress(cat, s)));
+  });
+
+  app.get("/api/agreement", async (c) => {
+    requireRole(c, "lead");
+    // NaN (undefined agreement) travels as null in JSON.
+    return c.json(await serial.run((cat) => agreement(cat)));
+  });
+
+  app.get("/api/disagreements", async (c) => {
+    const s = requireRole(c, "lead");
+    const f = { ...filtersOf(c.req.query()), status: "needs_adjudication" as const };
+    return c.json(await serial.run((cat) => listQueue(cat, s, f)));
+  });
+
+  app.all("/api/*", (c) => c.json({ error: "no such endpoint" }, 404));
+  return { app, serial };
+}
+
+/** A running review server. */
+export interface RunningReviewServer {
+  url: string;
+  port: number;
+  serial: SerialCatalog;
+  close(): Promise<void>;
+}
+
+/** Starts the review server on 127.0.0.1 (or `host`) over an open catalog, which it uses until closed. */
+export async function startReviewServer(
+  opts: ReviewServerOptions & { port?: number; host?: string },
+): Promise<RunningReviewServer> {
+  await ensureReviewTables(opts.catalog);
+  const { app, serial } = createReviewApp(opts);
+  const host = opts.host ?? "127.0.0.1";
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 0 }, () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+        port,
+        serial,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }).then(() => serial.idle()),
+      });
+    });
+  });
+}

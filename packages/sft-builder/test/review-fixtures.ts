@@ -1,0 +1,123 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Catalog } from "@soro/core";
+import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
+import { addSamples, addUser, type ChatMessage, type SftSample, sampleId } from "../src/index.js";
+
+/** Passwords of the test accounts. */
+export const PASSWORDS = { dilnoza: "сарвар-парол-1", rustam: "rustam-parol-2", parvina: "parvina-parol-3" };
+
+/** Marks the planted samples whose text is markup that must never run. */
+export const SCRIPT_PROBE = "<script>window.__soroPwned = 'script'</script>";
+export const IMG_PROBE = `<img src="x" onerror="window.__soroPwned = 'img'">`;
+
+function sample(task: string, subject: string | null, grade: number | null, messages: ChatMessage[]) {
+  return {
+    sample_id: sampleId(task, messages),
+    task,
+    subject,
+    grade,
+    source_doc_id: null,
+    source_excerpt: null,
+    messages,
+    engine: "test",
+    template_version: "1",
+    status: "queued" as const,
+  } satisfies Omit<SftSample, "version">;
+}
+
+/** Real Tajik samples: UDHR paragraphs to explain, LibreOffice strings to translate, and two holding markup. */
+export async function tajikSamples(count = 12): Promise<Array<Omit<SftSample, "version">>> {
+  const paras = (await udhrParagraphs("tgk")).filter((p) => p.length > 80);
+  const ui = libreofficeTajikStrings().filter((s) => s.tg.length > 20 && s.en.length > 10);
+  const out: Array<Omit<SftSample, "version">> = [];
+  for (let i = 0; i < count; i++) {
+    const p = paras[i % paras.length]!;
+    out.push(
+      sample("explain", i % 2 ? "huquq" : "tarikh", 5 + (i % 5), [
+        {
+          role: "user",
+          content: `Ин матнро барои хонандаи синфи ${5 + (i % 5)} шарҳ диҳед:\n${p.slice(0, 300)}`,
+        },
+        { role: "assistant", content: `Маънои асосии матн ин аст: ${p}` },
+      ]),
+    );
+    const s = ui[(i * 37) % ui.length]!;
+    out.push(
+      sample("translate", "zabon", 7, [
+        { role: "user", content: `Ин ибораро ба забони англисӣ тарҷума кунед: «${s.tg}»` },
+        { role: "assistant", content: s.en },
+      ]),
+    );
+  }
+  out.push(
+    sample("explain", "informatika", 9, [
+      { role: "user", content: `Ин сатр дар саҳифаи веб чӣ кор мекунад? ${SCRIPT_PROBE}` },
+      { role: "assistant", content: `Сатри ${SCRIPT_PROBE} скрипт аст; браузер онро иҷро мекунад.` },
+    ]),
+    sample("explain", "informatika", 9, [
+      { role: "user", content: `Тасвир бо хато: ${IMG_PROBE}` },
+      { role: "assistant", content: `Аломати ${IMG_PROBE} ҳангоми хато кодро иҷро мекунад.` },
+    ]),
+  );
+  return out;
+}
+
+/** A fresh workspace with Tajik samples queued for review and three accounts (one lead). */
+export async function reviewWorkspace(
+  count = 12,
+): Promise<{ catalog: Catalog; dir: string; samples: number }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "soro-review-"));
+  const catalog = await Catalog.open(dir, { create: true });
+  const samples = await addSamples(catalog, await tajikSamples(count));
+  await addUser(catalog, {
+    username: "dilnoza",
+    password: PASSWORDS.dilnoza,
+    role: "lead",
+    displayName: "Дилноза",
+  });
+  await addUser(catalog, {
+    username: "rustam",
+    password: PASSWORDS.rustam,
+    role: "annotator",
+    displayName: "Рустам",
+  });
+  await addUser(catalog, {
+    username: "parvina",
+    password: PASSWORDS.parvina,
+    role: "annotator",
+    displayName: "Парвина",
+  });
+  return { catalog, dir, samples };
+}
+
+/** A signed-in HTTP client of the review API (cookie and CSRF token kept). */
+export class Client {
+  cookie = "";
+  csrf = "";
+  constructor(readonly base: string) {}
+
+  async login(username: string, password: string): Promise<Response> {
+    const res = await fetch(`${this.base}/api/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.ok) {
+      this.cookie = (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+      this.csrf = ((await res.clone().json()) as { csrf: string }).csrf;
+    }
+    return res;
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response fields freely
+  async call<T = any>(method: string, url: string, body?: unknown): Promise<{ status: number; data: T }> {
+    const res = await fetch(`${this.base}${url}`, {
+      method,
+      headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, data: (await res.json()) as T };
+  }
+}
