@@ -5,6 +5,7 @@ import { registerIngestCommand } from "./commands/ingest.js";
 import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerPdfCommands } from "./commands/pdf.js";
 import { registerScaleCommands } from "./commands/scale.js";
+import { registerSftCommands } from "./commands/sft.js";
 import { registerQualityCommands } from "./commands/quality.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
 
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerScaleCommands(program);
   registerCrawlCommands(program);
   registerQualityCommands(program);
+  registerSftCommands(program);
   return program;
 }

@@ -1,0 +1,171 @@
+import { UsageError } from "@soro/core";
+import {
+  checkStats,
+  EXTRACTIVE_TASKS,
+  type GenerateSummary,
+  generateSamples,
+  listSamples,
+  type ModelEngineOptions,
+  parseTasks,
+  type SampleStatus,
+  TASKS,
+} from "@soro/sft-builder";
+import type { Command } from "commander";
+import { globals, withCatalog } from "../context.js";
+import { formatTable } from "../table.js";
+import { registerSftReviewCommands } from "./sft-review.js";
+
+/** A positive integer option, or a usage error naming it. */
+function positive(name: string, value: string): number {
+  const n = Number.parseInt(value, 10);
+  if (!(n > 0))
+    throw new UsageError(`soro sft: ${name} ${value} is not a positive number`, `give e.g. ${name} 100`);
+  return n;
+}
+
+/** A price option `PROMPT,COMPLETION` (per million tokens). */
+function price(value: string | undefined): ModelEngineOptions["price"] {
+  if (!value) return undefined;
+  const [p, c] = value.split(",").map(Number);
+  if (!Number.isFinite(p) || !Number.isFinite(c))
+    throw new UsageError(
+      `soro sft: --price ${value}`,
+      "write prompt,completion prices per million tokens, e.g. --price 0.15,0.6",
+    );
+  return { prompt: p!, completion: c! };
+}
+
+/** One line of totals for the person watching. */
+function line(s: GenerateSummary): string {
+  const tasks = Object.entries(s.byTask)
+    .map(([t, n]) => `${t} ${n.queued}/${n.queued + n.autoRejected}`)
+    .join(", ");
+  const failed = Object.entries(s.failedChecks)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(", ");
+  const ledger = s.ledger
+    ? `; requests ${s.ledger.requests}, cached ${s.ledger.cached}, retries ${s.ledger.retries}, tokens ${s.ledger.promptTokens}+${s.ledger.completionTokens}, cost ${s.ledger.cost.toFixed(4)}`
+    : "";
+  return (
+    `sft generate (run ${s.runId}, from ${s.stage}: ${s.docs} docs, ${s.chunks} chunks): ${s.candidates} candidates, ` +
+    `${s.queued} queued, ${s.autoRejected} auto-rejected, ${s.existing} already made` +
+    `${tasks ? ` [${tasks}]` : ""}${failed ? ` failed checks: ${failed}` : ""}` +
+    `${s.failedPrompts ? `; ${s.failedPrompts} prompts failed (rerun to retry)` : ""}${ledger}`
+  );
+}
+
+/** The synthesis subcommands of `soro sft`: generate, checks, list. */
+export function registerSftSynthCommands(sft: Command): void {
+  sft
+    .command("generate")
+    .description(
+      "make teacher-style Tajik samples from the edu documents of a stage, check them, queue them for review",
+    )
+    .option(
+      "--from <stage>",
+      "stage whose active shards seed it (default: latest of dedup, select, normalize, ingest)",
+    )
+    .option("--subject <name>", "only documents of this subject")
+    .option("--tasks <list>", `comma-separated: ${TASKS.join(",")} or all`, EXTRACTIVE_TASKS.join(","))
+    .option("--target <n>", "samples wanted in the review queue", "100")
+    .option(
+      "--engine <kind>",
+      "extractive (offline) or openai (any OpenAI-compatible endpoint)",
+      "extractive",
+    )
+    .option("--endpoint <url>", "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1")
+    .option("--model <name>", "model name at the endpoint")
+    .option("--concurrency <n>", "requests in flight", "8")
+    .option("--price <prompt,completion>", "price per million prompt and completion tokens, for the ledger")
+    .option("--temperature <t>", "sampling temperature")
+    .option("--judge-model <name>", "also score each sample with this model at the same endpoint (LLM judge)")
+    .option("--judge-min <score>", "lowest passing judge score, 1..5", "3")
+    .option("--benchmarks <dir>", "folder of benchmark JSONL files: samples overlapping them are rejected")
+    .option("--templates <file>", "task template set (default templates/teacher-v1.yaml)")
+    .action(async (o: Record<string, string | undefined>, cmd: Command) => {
+      const target = positive("--target", o.target!);
+      let engine: "extractive" | ModelEngineOptions = "extractive";
+      const endpoint = () => {
+        if (!o.endpoint || !o.model)
+          throw new UsageError(
+            "soro sft generate: a model engine needs --endpoint and --model",
+            "e.g. --endpoint http://127.0.0.1:8000/v1 --model qwen",
+          );
+        return {
+          baseUrl: o.endpoint,
+          model: o.model,
+          apiKey: process.env.SORO_SFT_API_KEY,
+          concurrency: positive("--concurrency", o.concurrency!),
+          price: price(o.price),
+          temperature: o.temperature === undefined ? undefined : Number(o.temperature),
+        };
+      };
+      if (o.engine === "openai") engine = endpoint();
+      else if (o.engine !== "extractive")
+        throw new UsageError(`soro sft generate: unknown --engine ${o.engine}`, "use extractive or openai");
+      const judge = o.judgeModel
+        ? { ...endpoint(), model: o.judgeModel, minScore: Number(o.judgeMin) }
+        : undefined;
+      await withCatalog(cmd, async (c) => {
+        const s = await generateSamples(c, {
+          from: o.from,
+          subject: o.subject,
+          tasks: parseTasks(o.tasks!),
+          target,
+          engine,
+          judge,
+          benchmarks: o.benchmarks,
+          templates: o.templates,
+          onBatch: globals(cmd).quiet
+            ? undefined
+            : (x) => console.error(`… ${x.queued} queued, ${x.autoRejected} auto-rejected`),
+        });
+        console.log(line(s));
+      });
+    });
+  sft
+    .command("checks")
+    .description("how many samples passed and failed each automatic check")
+    .action(async (_o, cmd: Command) => {
+      await withCatalog(cmd, async (c) => console.log(formatTable(await checkStats(c))));
+    });
+  sft
+    .command("list")
+    .description("samples with their task, status and first question")
+    .option(
+      "--status <status>",
+      "only this status (candidate, auto_rejected, queued, accepted, rejected, needs_adjudication)",
+    )
+    .option("--limit <n>", "at most this many", "20")
+    .option("--json", "one JSON sample a line (all fields)")
+    .action(async (o: { status?: string; limit: string; json?: boolean }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const rows = (await listSamples(c, o.status as SampleStatus | undefined)).slice(
+          0,
+          positive("--limit", o.limit),
+        );
+        if (o.json) for (const r of rows) console.log(JSON.stringify(r));
+        else
+          console.log(
+            formatTable(
+              rows.map((r) => ({
+                sample_id: r.sample_id,
+                task: r.task,
+                status: r.status,
+                grade: r.grade,
+                question: r.messages.find((m) => m.role === "user")?.content ?? "",
+              })),
+            ),
+          );
+      });
+    });
+}
+
+/** `soro sft`: the SFT command group (synthesis here; review and export add their own subcommands). */
+export function registerSftCommands(program: Command): void {
+  const sft = program
+    .command("sft")
+    .description("teacher-style Tajik SFT samples: generate, check, review, export");
+  registerSftSynthCommands(sft);
+  registerSftReviewCommands(sft);
+}
