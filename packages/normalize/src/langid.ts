@@ -164,7 +164,11 @@ function functionWords(text: string): { tajik: number; russian: number; uzbek: n
   let tajik = 0;
   let russian = 0;
   let uzbek = 0;
-  for (const m of text.toLowerCase().matchAll(/[\u0400-\u04FF]+/g)) {
+  // franc reads the first 2048 characters; the words counted beside it need no more than twice that.
+  for (const m of text
+    .slice(0, 4096)
+    .toLowerCase()
+    .matchAll(/[\u0400-\u04FF]+/g)) {
     if (TAJIK_WORDS.has(m[0])) tajik++;
     else if (RUSSIAN_WORDS.has(m[0])) russian++;
     else if (UZBEK_WORDS.has(m[0]) || UZBEK_ENDING.test(m[0])) uzbek++;
@@ -199,6 +203,34 @@ function best(p: Map<string, number>): [Lang, number] {
   return [lang, score];
 }
 
+/** Share of ӣ ӯ ҷ among Cyrillic letters above which a text with few other-language letters is Tajik (about 2-3%
+ * in running Tajik, so a page with some Russian lines still passes). */
+const TAJIK_ONLY_DENSITY = 0.01;
+
+/**
+ * The decision letters (and, for lines, function words) alone can make: Tajik-only letters (ӣ ӯ ҷ) with next to no
+ * Uzbek, Kazakh, Kyrgyz or Tatar ones; or Russian-only letters (ы щ) with no Tajik, Uzbek or Turkic ones; or, for a
+ * line, ҳ қ ғ or Tajik function words with no letter or word of another language. Anything else goes to franc.
+ */
+function byLetters(e: Evidence, line?: string): LangResult | undefined {
+  const other = e.uzbek + e.turkic;
+  const density = e.tajikOnly / Math.max(1, e.cyrl);
+  if (e.tajikOnly > 0 && other * 10 <= e.tajikOnly && (e.russian === 0 || density >= TAJIK_ONLY_DENSITY)) {
+    const tgk = Math.min(0.99, 0.8 + 10 * density);
+    return { lang: "tgk", score: tgk, tgk, by: "letters" };
+  }
+  if (e.russian > 0 && e.tajikOnly + e.tajikShared + other === 0 && e.russian * 100 >= e.cyrl) {
+    return { lang: "rus", score: 0.99, tgk: 0.01, by: "letters" };
+  }
+  if (line !== undefined && other + e.russian === 0 && e.cyrl > e.letters / 2) {
+    const fw = functionWords(line);
+    if (fw.russian + fw.uzbek === 0 && (e.tajikShared > 0 || fw.tajik > 0)) {
+      return { lang: "tgk", score: 0.9, tgk: 0.9, by: "letters" };
+    }
+  }
+  return undefined;
+}
+
 /**
  * Identifies the language of a text (run it after repair, so damaged Tajik is still Tajik): letters alone decide
  * when they are decisive (ӣ ӯ ҷ and nothing of Uzbek, Kazakh, Kyrgyz, Tatar or Russian), else franc restricted to
@@ -215,11 +247,8 @@ export function identifyLanguage(text: string): LangResult {
     const [lang, score] = best(francProbabilities(text, LATIN_LANGS));
     return { lang, score, tgk: 0, by: "franc" };
   }
-  const tajikDensity = (e.tajikOnly + e.tajikShared) / Math.max(1, e.cyrl);
-  if (e.tajikOnly > 0 && e.uzbek + e.turkic + e.russian === 0) {
-    const tgk = Math.min(0.99, 0.8 + 5 * tajikDensity);
-    return { lang: "tgk", score: tgk, tgk, by: "letters" };
-  }
+  const decided = byLetters(e);
+  if (decided) return decided;
   const p = francProbabilities(text, CYRILLIC_LANGS);
   const scale = (lang: string, f: number) => p.set(lang, (p.get(lang) ?? 0) * f);
   if (e.tajikOnly > 0) scale("tgk", 4);
@@ -261,7 +290,7 @@ export function identifyLines(text: string, docLang: Lang): Lang[] {
       if (e.russian > 0 && e.tajikOnly + e.tajikShared === 0) return "rus";
       return docLang;
     }
-    return identifyLanguage(line).lang;
+    return (byLetters(e, line) ?? identifyLanguage(line)).lang;
   });
 }
 

@@ -87,11 +87,20 @@ const LEGACY_LETTERS = /[ЃЅІЇЉЊЌЎѓѕіїљњќў]/;
 const ASCII_FONT = /[\u0400-\u04FF][¼Åú¶âôîë]|[¼Åú¶âôîë][\u0400-\u04FF]/;
 const UTF8_AS_CP1251 =
   /[РСТУ][\u0080-\u00BF\u0402-\u040F\u0452-\u045F\u0490\u0491\u2013-\u2026\u2030\u2039\u203A\u20AC\u2116\u2122]/g;
+const UTF8_AS_CP1251_ONE = new RegExp(UTF8_AS_CP1251.source);
 const UTF8_AS_LATIN1 =
   /[ÐÑÒÓ][\u0080-\u00BF\u2013-\u2026\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2030\u2039\u203A\u20AC\u2122]/g;
-// KOI8 puts lower-case letters where cp1251 has capitals: such text reads as capitals with lower-case initials.
-const CYR_UPPER = /[А-Я]/g;
-const CYR_LOWER = /[а-я]/g;
+/** Basic Cyrillic capitals and small letters, counted in one pass without allocating. */
+function letterCase(text: string): { upper: number; lower: number } {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x410 && c <= 0x42f) upper++;
+    else if (c >= 0x430 && c <= 0x44f) lower++;
+  }
+  return { upper, lower };
+}
 const LATIN1_HIGH = /[\u00C0-\u00FF]/g;
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
@@ -129,12 +138,15 @@ function candidates(text: string, t: Tables): Candidate[] {
     mapped("legacy_b");
   }
   if (ASCII_FONT.test(text)) mapped("ascii_font");
-  if (count(text, UTF8_AS_CP1251) >= 2) decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));
-  if (count(text, UTF8_AS_LATIN1) >= 2) decoded("mojibake_latin1", decodeUtf8(toBytes(text, t.cp1252)));
-  const upper = count(text, CYR_UPPER);
-  if (upper >= 3 && upper > 1.5 * count(text, CYR_LOWER))
-    decoded("koi8t", decodeKoi8t(toBytes(text, t.cp1251), t.koi8t));
-  if (count(text, LATIN1_HIGH) >= 8) decoded("koi8t_latin1", decodeKoi8t(toBytes(text, t.cp1252), t.koi8t));
+  if (UTF8_AS_CP1251_ONE.test(text) && count(text, UTF8_AS_CP1251) >= 2)
+    decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));
+  if (/[ÐÑÒÓ]/.test(text) && count(text, UTF8_AS_LATIN1) >= 2)
+    decoded("mojibake_latin1", decodeUtf8(toBytes(text, t.cp1252)));
+  // KOI8 puts small letters where cp1251 has capitals: such text reads as capitals with small initials.
+  const { upper, lower } = letterCase(text);
+  if (upper >= 3 && upper > 1.5 * lower) decoded("koi8t", decodeKoi8t(toBytes(text, t.cp1251), t.koi8t));
+  if (/[\u00C0-\u00FF]/.test(text) && count(text, LATIN1_HIGH) >= 8)
+    decoded("koi8t_latin1", decodeKoi8t(toBytes(text, t.cp1252), t.koi8t));
   return out;
 }
 

@@ -1,21 +1,25 @@
 import type { ChangeLog } from "./changes.js";
 import type { Lexicon } from "./lexicon.js";
-import { keysRegex, readCharMap } from "./tables.js";
+import { escapeRegex, readCharMap } from "./tables.js";
 
 let tables: { look: Map<string, string>; lookRe: RegExp; homo: Map<string, string> } | undefined;
 
 function load() {
   const look = readCharMap("lookalikes.tsv");
-  return { look, lookRe: keysRegex(look), homo: readCharMap("homoglyphs.tsv") };
+  // All keys are single characters: a character class is much faster than an alternation.
+  const lookRe = new RegExp(`[${[...look.keys()].map(escapeRegex).join("")}]`, "g");
+  return { look, lookRe, homo: readCharMap("homoglyphs.tsv") };
 }
 
 // Kazakh, Kyrgyz, Tatar and Uzbek letters: their look-alikes of Tajik letters are their own letters, not damage.
 const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
 const TAJIK_ONLY = /[ӣӯҷӢӮҶ]/;
-const MIXED_WORD =
-  /[\p{L}\p{M}]*(?:\p{Script=Cyrillic}[\p{L}\p{M}]*\p{Script=Latin}|\p{Script=Latin}[\p{L}\p{M}]*\p{Script=Cyrillic})[\p{L}\p{M}]*/gu;
-const HAS_MIXED = /\p{Script=Cyrillic}\p{Script=Latin}|\p{Script=Latin}\p{Script=Cyrillic}/u;
-const UKRAINIAN_I = /[\p{L}]*[іІ][\p{L}]*/gu;
+const LETTERS = /[A-Za-z\u00C0-\u024F\u0400-\u04FF]+/g;
+const LATIN = /[A-Za-z\u00C0-\u024F]/;
+const CYRILLIC = /[\u0400-\u04FF]/;
+// A cheap pre-test (no Unicode property classes: it runs on every document) for a Cyrillic letter touching a Latin one.
+const HAS_MIXED = /[\u0400-\u04FF][A-Za-z]|[A-Za-z][\u0400-\u04FF]/;
+const UKRAINIAN_I = /[\u0400-\u04FF]*[іІ][\u0400-\u04FF]*/g;
 
 /**
  * Replaces characters of other alphabets drawn like Tajik letters (һ ҹ ў ҟ ӄ ӻ ī ū), Latin letters inside Cyrillic
@@ -34,11 +38,12 @@ export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog)
     if (tajik) out = out.replace(t.lookRe, (c) => log.record("lookalike", c, t.look.get(c) ?? c));
   }
   if (HAS_MIXED.test(out)) {
-    out = out.replace(MIXED_WORD, (w) => {
+    out = out.replace(LETTERS, (w) => {
+      if (!LATIN.test(w) || !CYRILLIC.test(w)) return w;
       const fixed = [...w].map((c) => t.homo.get(c) ?? c).join("");
       // A word with Latin letters that have no Cyrillic twin is left alone (a brand name), and so is a Cyrillic word
       // with one Latin capital tacked on (ПозитсияиY: a coordinate name).
-      if (/\p{Script=Latin}/u.test(fixed) || /^\p{Script=Cyrillic}{3,}[A-Z]$/u.test(w)) return w;
+      if (LATIN.test(fixed) || /^[\u0400-\u04FF]{3,}[A-Z]$/.test(w)) return w;
       return log.record("homoglyph", w, fixed);
     });
   }

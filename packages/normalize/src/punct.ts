@@ -4,7 +4,8 @@ const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
 const DASH_BETWEEN_WORDS = / (?:-{1,2}|–|—) /g;
 const STRAIGHT_QUOTES = /(^|[\s([])"([^"\n]*\S)"/g;
 const CURLY_QUOTES = /[“„]([^“”„\n]*)[”“]/g;
-const COMMA_BEFORE_LETTER = /([\p{L}»)])([,;])(?=\p{L})/gu;
+const COMMA_BEFORE_LETTER =
+  /([A-Za-z\u00C0-\u024F\u0400-\u04FF»)])([,;])(?=[A-Za-z\u00C0-\u024F\u0400-\u04FF])/g;
 
 /**
  * Whitespace and punctuation as Tajik typesetting has them: one space between words, no trailing spaces, at most

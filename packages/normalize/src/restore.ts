@@ -1,5 +1,5 @@
 import type { ChangeLog } from "./changes.js";
-import { matchCase, TAJIK_SPECIAL, WORD_RE } from "./letters.js";
+import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { Lexicon } from "./lexicon.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic text is Tajik. */
@@ -51,7 +51,17 @@ const RUSSIAN_MARKERS = new Set([
   "так",
 ]);
 const SPECIAL_RE = new RegExp(`[${TAJIK_SPECIAL}${TAJIK_SPECIAL.toUpperCase()}]`);
-const CYRILLIC_WORD = /^[\u0400-\u04FF]+$/;
+const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
+
+/** Tajik letters in a line, counted without allocating. */
+function countSpecial(line: string): number {
+  let n = 0;
+  for (let i = 0; i < line.length; i++) if (SPECIAL_CODES.has(line.charCodeAt(i))) n++;
+  return n;
+}
+const CYRILLIC_WORDS = /[\u0400-\u04FF]+/g;
+/** Share of Tajik letters among the letters of a line typed with them (about 5% in running Tajik). */
+const TYPED_WITH = 0.02;
 
 /** How strongly a known plain form must outnumber the restored one to stay in a line typed without Tajik letters. */
 const RARER = 3;
@@ -66,7 +76,10 @@ export function restoreTajikLetters(text: string, lexicon: Lexicon, log: ChangeL
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    const words = line.match(WORD_RE);
+    const special = countSpecial(line);
+    // A line written with its Tajik letters needs nothing (the common case, skipped first for speed).
+    if (special >= TYPED_WITH * line.length) continue;
+    const words = line.match(CYRILLIC_WORDS);
     if (!words) continue;
     let tajik = 0;
     let russian = 0;
@@ -76,10 +89,12 @@ export function restoreTajikLetters(text: string, lexicon: Lexicon, log: ChangeL
       else if (RUSSIAN_MARKERS.has(l)) russian++;
     }
     if (russian > tajik || /[ыщЫЩ]/.test(line)) continue;
-    const typedWith = SPECIAL_RE.test(line);
-    const fixed = line.replace(WORD_RE, (w) => {
-      if (!CYRILLIC_WORD.test(w) || SPECIAL_RE.test(w)) return w;
+    const typedWith = special > 0;
+    const fixed = line.replace(CYRILLIC_WORDS, (w) => {
       const lower = w.toLowerCase();
+      // Fast exit for the common case: a line typed with Tajik letters and a word the lexicon knows as written.
+      if (typedWith && lexicon.has(lower)) return w;
+      if (SPECIAL_RE.test(w)) return w;
       const key = lower.endsWith("й") ? `${lower.slice(0, -1)}и` : lower;
       const e = lexicon.bestByFold(key) ?? (key === lower ? undefined : lexicon.bestByFold(lower));
       if (!e || !SPECIAL_RE.test(e.word)) return w;

