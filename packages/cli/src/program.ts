@@ -7,6 +7,7 @@ import { registerPdfCommands } from "./commands/pdf.js";
 import { registerScaleCommands } from "./commands/scale.js";
 import { registerSftCommands } from "./commands/sft.js";
 import { registerQualityCommands } from "./commands/quality.js";
+import { registerReportCommand } from "./commands/report.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
 
 /** The `soro` program with every subcommand registered. */
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerScaleCommands(program);
   registerCrawlCommands(program);
   registerQualityCommands(program);
+  registerReportCommand(program);
   registerSftCommands(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { humanCount, sqlIdent, verifyShards, workspaceStatus } from "@soro/core";
+import { statusSummary } from "@soro/report";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
 import { bigintSafe, formatTable } from "../table.js";
@@ -17,8 +18,10 @@ export function registerWorkspaceCommands(program: Command): void {
     .description("what the catalog holds: stages, shards, docs, chars, tokens, recent runs and their errors")
     .option("--json", "print JSON instead of tables")
     .option("--runs <n>", "how many recent runs to show", "10")
-    .action(async (o: { json?: boolean; runs: string }, cmd: Command) => {
+    .option("--summary", "the corpus report's key figures: raw to final, largest removals, sources")
+    .action(async (o: { json?: boolean; runs: string; summary?: boolean }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
+        if (o.summary) return console.log(await statusSummary(c));
         const s = await workspaceStatus(c, Number(o.runs));
         if (o.json) {
           console.log(JSON.stringify(s, bigintSafe, 2));
