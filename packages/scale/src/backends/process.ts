@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { type Backend, type SchedulerState, type SubmitRequest, waitUntilGone } from "./backend.js";
@@ -18,14 +18,16 @@ export class ProcessBackend implements Backend {
     const jobId = `${process.pid}.${++this.seq}`;
     const [cmd, ...args] = req.taskCommand;
     const children = Array.from({ length: req.tasks }, (_, i) => {
-      const log = createWriteStream(path.join(req.logDir, `${req.name}-${jobId}_${i}.log`));
-      const child = spawn(cmd!, [...args, "--plan", req.planUri, "--index", String(i)], {
-        cwd: req.cwd,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout.pipe(log);
-      child.stderr.pipe(log);
-      return child;
+      // The task writes its log file itself, so it outlives a coordinator that submits without waiting.
+      const log = openSync(path.join(req.logDir, `${req.name}-${jobId}_${i}.log`), "a");
+      try {
+        return spawn(cmd!, [...args, "--plan", req.planUri, "--index", String(i)], {
+          cwd: req.cwd,
+          stdio: ["ignore", log, log],
+        });
+      } finally {
+        closeSync(log);
+      }
     });
     this.jobs.set(jobId, children);
     return jobId;
