@@ -6,6 +6,7 @@ import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerPdfCommands } from "./commands/pdf.js";
 import { registerScaleCommands } from "./commands/scale.js";
 import { registerSftCommands } from "./commands/sft.js";
+import { registerTrainCommands } from "./commands/train.js";
 import { registerQualityCommands } from "./commands/quality.js";
 import { registerReportCommand } from "./commands/report.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
@@ -29,5 +30,6 @@ export function buildProgram(): Command {
   registerQualityCommands(program);
   registerReportCommand(program);
   registerSftCommands(program);
+  registerTrainCommands(program);
   return program;
 }

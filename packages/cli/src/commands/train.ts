@@ -1,0 +1,275 @@
+import { loadConfigFile, UsageError } from "@soro/core";
+import {
+  cancelJob,
+  formatPlan,
+  getJob,
+  type JobKind,
+  type JobRecord,
+  type JobSpecInput,
+  jobEvents,
+  jobLogs,
+  K8sJobs,
+  kubeConfigFor,
+  listJobs,
+  planJob,
+  refreshJob,
+  submitJob,
+  tail,
+  waitForJobs,
+} from "@soro/trainer-bridge";
+import type { Command } from "commander";
+import { globals, withCatalog } from "../context.js";
+
+interface SpecFlags {
+  export?: string;
+  config?: string;
+  backend?: string;
+  model?: string;
+  modelPath?: string;
+  tiny?: boolean;
+  out?: string;
+  dataCheck?: boolean;
+  maxSteps?: string;
+  seqLen?: string;
+  batch?: string;
+  microBatch?: string;
+  lr?: string;
+  lora?: boolean;
+  full?: boolean;
+  packing?: boolean;
+  epochs?: string;
+  tokens?: string;
+  replayShare?: string;
+  replaySource?: string;
+  nodes?: string;
+  gpus?: string;
+  cpus?: string;
+  time?: string;
+  partition?: string;
+  python?: string;
+  sbatchArg?: string[];
+  k8sFlavour?: string;
+  image?: string;
+  namespace?: string;
+  pvc?: string;
+  task?: string[];
+  jobsDir?: string;
+}
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n))
+    throw new UsageError(`soro train: ${flag} ${v} is not a number`, `pass a number to ${flag}`);
+  return n;
+}
+
+/** The job spec from a config file (YAML/JSON, same fields as JobSpecInput) overlaid with flags. */
+async function specFrom(kind: string, o: SpecFlags): Promise<JobSpecInput> {
+  const file = (o.config ? await loadConfigFile(o.config) : {}) as Partial<JobSpecInput>;
+  const defined = <T extends object>(x: T) =>
+    Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const lora = o.lora ? { r: 16, alpha: 32, dropout: 0.05 } : o.full ? null : undefined;
+  return {
+    ...file,
+    ...defined({
+      kind: kind as JobKind,
+      exportDir: o.export ?? file.exportDir,
+      backend: o.backend as JobSpecInput["backend"],
+      model: o.model as JobSpecInput["model"],
+      modelPath: o.modelPath,
+      tiny: o.tiny,
+      outDir: o.out,
+      dataCheck: o.dataCheck,
+      maxSteps: num(o.maxSteps, "--max-steps"),
+      python: o.python,
+      sbatchArgs: o.sbatchArg?.length ? o.sbatchArg : undefined,
+      evalTasks: o.task?.length ? o.task : undefined,
+    }),
+    kind: kind as JobKind,
+    exportDir: (o.export ?? file.exportDir) as string,
+    train: {
+      ...file.train,
+      ...defined({
+        seqLen: num(o.seqLen, "--seq-len"),
+        globalBatch: num(o.batch, "--batch"),
+        microBatch: num(o.microBatch, "--micro-batch"),
+        learningRate: num(o.lr, "--lr"),
+        lora,
+        packing: o.packing,
+        epochs: num(o.epochs, "--epochs"),
+        tokens: num(o.tokens, "--tokens"),
+        replayShare: num(o.replayShare, "--replay-share"),
+        replaySource: o.replaySource,
+      }),
+    },
+    resources: {
+      ...file.resources,
+      ...defined({
+        nodes: num(o.nodes, "--nodes"),
+        gpusPerNode: num(o.gpus, "--gpus"),
+        cpusPerTask: num(o.cpus, "--cpus"),
+        time: o.time,
+        partition: o.partition,
+      }),
+    },
+    k8s: {
+      ...file.k8s,
+      ...defined({
+        flavour: o.k8sFlavour as "indexed-job" | "trainjob" | undefined,
+        image: o.image,
+        namespace: o.namespace,
+        pvc: o.pvc,
+      }),
+    },
+  };
+}
+
+function specOptions(cmd: Command): Command {
+  return cmd
+    .argument("<kind>", "cpt | sft | quantize-fp8 | quantize-int4 | gguf | eval")
+    .option("--export <dir>", "export folder the job reads (manifest.json at its root)")
+    .option("--config <file>", "job config (YAML/JSON with the JobSpecInput fields); flags override it")
+    .option("--backend <name>", "local | slurm | k8s (default local)")
+    .option("--model <size>", "Gemma 3 size: 1b | 4b | 12b (default 1b)")
+    .option("--model-path <path>", "checkpoint to start from, quantize, convert or evaluate")
+    .option("--tiny", "random-init tiny Gemma 3 (smoke runs)")
+    .option("--out <dir>", "output folder (default <job folder>/output)")
+    .option(
+      "--data-check",
+      "CPU only: open the export, count documents and tokens, compare with the manifest",
+    )
+    .option("--max-steps <n>", "stop after n optimizer steps")
+    .option("--seq-len <n>", "sequence length")
+    .option("--batch <n>", "global batch in sequences")
+    .option("--micro-batch <n>", "sequences per GPU per pass")
+    .option("--lr <x>", "peak learning rate")
+    .option("--lora", "LoRA (r=16, alpha=32) instead of full weights")
+    .option("--full", "full weights instead of LoRA")
+    .option("--no-packing", "one document per sequence")
+    .option("--epochs <n>", "passes over the data")
+    .option("--tokens <n>", "training tokens (default: the manifest's train_tokens)")
+    .option("--replay-share <x>", "English replay share of training sequences (cpt)")
+    .option("--replay-source <path>", "English replay data (Megatron prefix)")
+    .option("--nodes <n>", "nodes")
+    .option("--gpus <n>", "GPUs per node")
+    .option("--cpus <n>", "CPUs per task")
+    .option("--time <limit>", "wall-clock limit (Slurm form, e.g. 2-00:00:00)")
+    .option("--partition <name>", "Slurm partition")
+    .option("--python <path>", "Python interpreter of the payload (default python3)")
+    .option("--sbatch-arg <arg...>", "extra sbatch arguments")
+    .option("--k8s-flavour <name>", "indexed-job | trainjob")
+    .option("--image <image>", "container image (k8s)")
+    .option("--namespace <ns>", "Kubernetes namespace")
+    .option("--pvc <claim>", "PersistentVolumeClaim with the workspace (k8s)")
+    .option("--task <name...>", "lm-eval tasks (default: all in the export's eval/)")
+    .option("--jobs-dir <dir>", "where job folders go (default <workspace>/jobs; shared with the nodes)")
+    .option("--server <url>", "Kubernetes API server address (default: kubeconfig's current context)");
+}
+
+function k8sFor(o: { server?: string; dryRun?: boolean }): K8sJobs {
+  return new K8sJobs({ kubeConfig: o.server ? kubeConfigFor(o.server) : undefined, dryRun: o.dryRun });
+}
+
+function line(j: JobRecord): string {
+  return `${j.jobId}\t${j.kind}\t${j.backend}\t${j.schedulerId ?? "-"}\t${j.state}${j.exitCode === null ? "" : ` (exit ${j.exitCode})`}\t${j.updatedAt}`;
+}
+
+/** `soro train plan|submit|status|logs|cancel`: GPU jobs over the exports, on local, Slurm or Kubernetes. */
+export function registerTrainCommands(program: Command): void {
+  const train = program
+    .command("train")
+    .description("plan, submit and follow GPU jobs (cpt, sft, quantization, gguf, eval)");
+
+  specOptions(train.command("plan").description("print what a job would do; changes nothing")).action(
+    async (kind: string, o: SpecFlags & { server?: string }, cmd: Command) => {
+      await withCatalog(
+        cmd,
+        async (c) => {
+          const plan = await planJob(c, await specFrom(kind, o), { k8s: k8sFor(o), jobsDir: o.jobsDir });
+          process.stdout.write(formatPlan(plan));
+        },
+        { readOnly: true },
+      );
+    },
+  );
+
+  specOptions(train.command("submit").description("plan, write the job folder, submit and record the job"))
+    .option("--dry-run", "k8s: server-side dry run (nothing is created or recorded)")
+    .option("--wait", "follow the job until it finishes")
+    .action(
+      async (
+        kind: string,
+        o: SpecFlags & { server?: string; dryRun?: boolean; wait?: boolean },
+        cmd: Command,
+      ) => {
+        await withCatalog(cmd, async (c) => {
+          const k8s = k8sFor(o);
+          const plan = await planJob(c, await specFrom(kind, o), { k8s, jobsDir: o.jobsDir });
+          const job = await submitJob(c, plan, { k8s }, { dryRun: o.dryRun });
+          if (!job) {
+            console.log(`dry run: the API server accepted ${plan.jobId}`);
+            console.log(JSON.stringify(k8s.lastResponse, null, 2));
+            return;
+          }
+          console.log(line(job));
+          if (o.wait) {
+            const [done] = await waitForJobs(c, [job.jobId], { backends: { k8s } });
+            console.log(line(done!));
+            if (done!.state !== "completed") {
+              if (done!.detail) console.error(done!.detail);
+              process.exitCode = 1;
+            }
+          }
+        });
+      },
+    );
+
+  train
+    .command("status [job]")
+    .description("jobs and their states, asked from their schedulers (one job: its events too)")
+    .option("--server <url>", "Kubernetes API server address")
+    .action(async (id: string | undefined, o: { server?: string }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const k8s = k8sFor(o);
+        const jobs = id ? [await getJob(c, id)] : await listJobs(c);
+        for (const j of jobs) {
+          const now = await refreshJob(c, j, { k8s });
+          console.log(line(now));
+          if (id) {
+            for (const e of await jobEvents(c, now.jobId))
+              console.log(`  ${e.at} ${e.state} ${e.detail ?? ""}`);
+            if (now.state === "failed" && now.detail) console.log(now.detail);
+          }
+        }
+        if (!jobs.length && !globals(cmd).quiet)
+          console.error("no jobs yet: `soro train submit KIND --export DIR`");
+      });
+    });
+
+  train
+    .command("logs <job>")
+    .description("the job's log")
+    .option("-n, --lines <n>", "only the last n lines")
+    .option("--server <url>", "Kubernetes API server address")
+    .action(async (id: string, o: { lines?: string; server?: string }, cmd: Command) => {
+      await withCatalog(
+        cmd,
+        async (c) => {
+          const text = await jobLogs(await getJob(c, id), { k8s: k8sFor(o) });
+          process.stdout.write(o.lines ? `${tail(text, Number(o.lines))}\n` : text);
+        },
+        { readOnly: true },
+      );
+    });
+
+  train
+    .command("cancel <job>")
+    .description("cancel a job that has not finished")
+    .option("--server <url>", "Kubernetes API server address")
+    .action(async (id: string, o: { server?: string }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        console.log(line(await cancelJob(c, await getJob(c, id), { k8s: k8sFor(o) })));
+      });
+    });
+}
