@@ -55,7 +55,7 @@ export function barSpec(opts: {
     mark: { type: "bar", tooltip: true, ...(series ? {} : { color: opts.color ?? COLORS.kept }) },
     encoding: {
       y: { field: "key", type: "nominal", sort: null, title: null, axis: { labelLimit: 220 } },
-      x: { field: "value", type: "quantitative", title: opts.xTitle, axis: { format: "~s" } },
+      x: { field: "value", type: "quantitative", title: opts.xTitle, axis: { format: "~s", tickMinStep: 1 } },
       ...(series
         ? {
             ...(opts.stack ? {} : { yOffset: { field: "series", sort: series } }),
@@ -172,7 +172,7 @@ export function columnSpec(opts: {
     mark: { type: "bar", color: COLORS.kept, tooltip: true },
     encoding: {
       x: { field: "key", type: "ordinal", sort: null, title: opts.xTitle, axis: { labelAngle: 0 } },
-      y: { field: "value", type: "quantitative", title: opts.yTitle, axis: { format: "~s" } },
+      y: { field: "value", type: "quantitative", title: opts.yTitle, axis: { format: "~s", tickMinStep: 1 } },
     },
   } as TopLevelSpec;
 }

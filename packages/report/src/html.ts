@@ -261,7 +261,7 @@ async function crawlSection(f: CorpusFigures): Promise<string> {
   const g = (rows: Array<{ key: string; fetches: number }>) =>
     rows.map((r) => ({ key: r.key, value: r.fetches }));
   const errors = c.errors.map((e) => [esc(e.key), fig(`crawl-error:${e.key}`, e.fetches)]);
-  return `<p>${fig("crawl-fetches", c.fetches)} fetches from ${fig("crawl-hosts", c.hosts)} hosts, ${fig("crawl-bytes", c.bytes, `${(c.bytes / 1e6).toFixed(1)} MB`)}.</p>
+  return `<p>${fig("crawl-fetches", c.fetches)} fetches from ${fig("crawl-hosts", c.hosts)} hosts, ${fig("crawl-bytes", c.bytes, `${humanCount(c.bytes)}B`)}.</p>
   <div class="grid2">
     ${await plot("crawl-status", barSpec({ title: "HTTP status", rows: g(c.statuses), xTitle: "fetches" }))}
     ${await plot("crawl-outcome", barSpec({ title: "What the crawler did", rows: g(c.outcomes), xTitle: "fetches" }))}
