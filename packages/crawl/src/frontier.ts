@@ -176,22 +176,42 @@ export class Frontier {
   ): Promise<void> {
     const conn = this.catalog.conn;
     await this.catalog.transaction(async () => {
-      for (let i = 0; i < discovered.length; i += 500) {
-        const values = discovered
-          .slice(i, i + 500)
-          .map(
-            (u) =>
-              `(${v(u.url)}, nextval('crawl_seq'), ${v(u.host)}, ${v(u.kind)}, ${u.depth}, ${u.hops}, ${v(u.parent)}, 'queued')`,
-          );
+      if (discovered.length > 0) {
+        // Bulk-load through an appender into a scratch table, then one set-based insert: parsing thousands of
+        // VALUES tuples per commit cost more than the crawl's fetches.
         await conn.run(
-          `INSERT INTO crawl_frontier (url, seq, host, kind, depth, hops, parent, status) VALUES ${values.join(",")}
-           ON CONFLICT DO NOTHING`,
+          "CREATE TEMP TABLE IF NOT EXISTS crawl_new (ord INTEGER, url VARCHAR, host VARCHAR, kind VARCHAR, depth INTEGER, hops INTEGER, parent VARCHAR)",
+        );
+        await conn.run("DELETE FROM crawl_new");
+        const app = await conn.createAppender("crawl_new", "main", "temp");
+        discovered.forEach((u, i) => {
+          app.appendInteger(i);
+          app.appendVarchar(u.url);
+          app.appendVarchar(u.host);
+          app.appendVarchar(u.kind);
+          app.appendInteger(u.depth);
+          app.appendInteger(u.hops);
+          if (u.parent === null) app.appendNull();
+          else app.appendVarchar(u.parent);
+          app.endRow();
+        });
+        app.closeSync();
+        await conn.run(
+          `INSERT INTO crawl_frontier (url, seq, host, kind, depth, hops, parent, status)
+           SELECT url, nextval('crawl_seq'), host, kind, depth, hops, parent, 'queued' FROM (
+             SELECT * FROM crawl_new WHERE url NOT IN (SELECT url FROM crawl_frontier)
+             QUALIFY row_number() OVER (PARTITION BY url ORDER BY ord) = 1 ORDER BY ord)`,
         );
       }
-      for (const u of updates) {
+      // One UPDATE per commit: per-row statements would cost more than the fetches they record.
+      for (let i = 0; i < updates.length; i += 1000) {
+        const values = updates
+          .slice(i, i + 1000)
+          .map((u) => `(${v(u.url)}, ${v(u.status)}, ${v(u.reason)}, ${u.attempts}, ${u.nextAt})`);
         await conn.run(
-          "UPDATE crawl_frontier SET status = $2, reason = $3, attempts = $4, next_at = $5 WHERE url = $1",
-          [u.url, u.status, u.reason, u.attempts, u.nextAt],
+          `UPDATE crawl_frontier SET status = u.status, reason = u.reason, attempts = u.attempts, next_at = u.next_at
+           FROM (VALUES ${values.join(",")}) AS u(url, status, reason, attempts, next_at)
+           WHERE crawl_frontier.url = u.url`,
         );
       }
       if (log.length > 0) {

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, stat, truncate, unlink } from "node:fs/promises";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { WARCParser, WARCRecord } from "warcio";
 import { WARCSerializer } from "warcio/node";
 import { type FetchResult, header } from "./fetcher.js";
@@ -64,7 +64,17 @@ export class WarcWriter {
       },
       [new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.length)],
     );
-    const bytes = await WARCSerializer.serialize(record, { gzip: true });
+    // Digests and gzip done here in one call each: warcio's per-record WASM hashers and streaming compression
+    // cost more than the rest of the crawl's per-page work.
+    const http = Buffer.from(`${record.httpHeaders!.toString()}\r\n`);
+    const sha = (...parts: Buffer[]) => {
+      const h = createHash("sha256");
+      for (const p of parts) h.update(p);
+      return `sha256:${h.digest("hex")}`;
+    };
+    record.warcHeaders.headers.set("WARC-Payload-Digest", sha(res.body));
+    record.warcHeaders.headers.set("WARC-Block-Digest", sha(http, res.body));
+    const bytes = gzipSync(await WARCSerializer.serialize(record, { gzip: false }));
     return this.serial(() => this.append(bytes));
   }
 
