@@ -102,7 +102,7 @@ function f1(got: string, gold: string): number {
 const ours = (html: string) => extractHtml(html).lines.join("\n");
 const readability = (html: string) => {
   const { document } = parseHTML(html);
-  return new Readability(document as unknown as Document).parse()?.textContent ?? "";
+  return new Readability(document as never).parse()?.textContent ?? "";
 };
 
 /** Pages/s over `rounds` passes and the mean F1. */
