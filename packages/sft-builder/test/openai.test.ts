@@ -7,8 +7,15 @@ import { Catalog } from "@soro/core";
 import { ingestPaths } from "@soro/ingest";
 import { udhrParagraphs } from "@soro/samples";
 import { afterEach, describe, expect, it } from "vitest";
-import { generateSamples, listSamples, OpenAIEngine, PromptCache, parseDialogue } from "../src/index.js";
-import { startProtocolServer } from "./protocol-server.js";
+import {
+  generateSamples,
+  listSamples,
+  OpenAIEngine,
+  PromptCache,
+  parseDialogue,
+  sampleChecks,
+} from "../src/index.js";
+import { startProtocolServer, teacherReply } from "./protocol-server.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/edu", import.meta.url));
 const tmp = (p: string) => mkdtemp(path.join(tmpdir(), p));
@@ -108,6 +115,34 @@ describe("the OpenAI-compatible engine against a local protocol server", () => {
     const rerun = await generateSamples(catalog, { tasks: ["explain", "ru_to_tg"], target: 1000, engine });
     expect(server.seen.length - sent).toBe(s.failedPrompts);
     expect(rerun.ledger).toMatchObject({ requests: s.failedPrompts });
+  });
+
+  it("asks an LLM judge about samples that passed every other check and stores its score", async () => {
+    const catalog = await eduCatalog();
+    closers.push(() => catalog.close());
+    let judged = 0;
+    const server = await startProtocolServer(
+      () => ({ kind: "ok" }),
+      (messages) =>
+        messages[0]!.content.includes("муҳаррири")
+          ? `Ҷавоб ба савол мувофиқ аст.\nБаҳо: ${judged++ % 2 ? 2 : 4}`
+          : teacherReply(messages),
+    );
+    closers.push(server.close);
+    const engine = { baseUrl: server.url, model: "teacher", concurrency: 4, backoffMs: 5 };
+    const s = await generateSamples(catalog, {
+      tasks: ["explain"],
+      target: 6,
+      engine,
+      judge: { ...engine, model: "judge", minScore: 3 },
+    });
+    expect(s.queued).toBe(6);
+    expect(s.failedChecks.judge).toBeGreaterThan(0);
+    const [q] = await listSamples(catalog, "queued");
+    expect((await sampleChecks(catalog, q!.sample_id)).find((v) => v.check === "judge")).toMatchObject({
+      passed: true,
+      score: 4,
+    });
   });
 
   it("resumes a run killed mid-way without sending any answered prompt again", async () => {
