@@ -199,8 +199,8 @@ export class Frontier {
         await conn.run(
           `INSERT INTO crawl_frontier (url, seq, host, kind, depth, hops, parent, status)
            SELECT url, nextval('crawl_seq'), host, kind, depth, hops, parent, 'queued' FROM (
-             SELECT * FROM crawl_new WHERE url NOT IN (SELECT url FROM crawl_frontier)
-             QUALIFY row_number() OVER (PARTITION BY url ORDER BY ord) = 1 ORDER BY ord)`,
+             SELECT * FROM crawl_new QUALIFY row_number() OVER (PARTITION BY url ORDER BY ord) = 1 ORDER BY ord)
+           ON CONFLICT DO NOTHING`,
         );
       }
       // One UPDATE per commit: per-row statements would cost more than the fetches they record.
