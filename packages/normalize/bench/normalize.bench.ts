@@ -1,8 +1,10 @@
 /**
  * `pnpm bench -- normalize`: throughput of the whole per-document normalize work (repair, script mapping,
  * restoration, document and line language ID) in MB/s on one core, and of line language ID beside franc alone on
- * the same lines, ratio in the same run. The "typical web text" is real Tajik (UDHR and LibreOffice strings) in
- * ~3 KB documents with one line in ten typed without Tajik letters and one document in ten with a Russian line.
+ * the same lines, ratio in the same run. The "typical web text" is real Tajik prose (the UDHR paragraphs) in ~3 KB
+ * documents with one paragraph in ten typed without Tajik letters and one document in ten with a Russian paragraph;
+ * the language ID lines are LibreOffice's Tajik UI strings, UDHR paragraphs (Tajik and Russian) and the Tajik ones
+ * typed without Tajik letters.
  */
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc";
@@ -21,7 +23,7 @@ const docs: string[] = [];
 let cur: string[] = [];
 let size = 0;
 for (let i = 0; docs.length < 600; i++) {
-  const line = lines[i % lines.length] ?? "";
+  const line = tgk[i % tgk.length] ?? "";
   cur.push(i % 10 === 3 ? toRussianKeyboard(line) : line);
   size += line.length;
   if (size > 1500) {

@@ -3,6 +3,7 @@ import type { Readable, Writable } from "node:stream";
 import { analyseText } from "./analyse.js";
 import { identifyLanguage, macroLanguage } from "./langid.js";
 import { defaultLexicon, type Lexicon } from "./lexicon.js";
+import { normalizeText } from "./normalize.js";
 
 /** Options of the line filters. */
 export interface FilterOptions {
@@ -40,12 +41,20 @@ export async function normalizeFilter(
   return n;
 }
 
-/** `soro langid`: `<iso639-3>\t<score>` per line in (macrolanguage codes: uzb, fas); returns the number of lines. */
-export async function langidFilter(input: Readable, output: Writable): Promise<number> {
+/**
+ * `soro langid`: `<iso639-3>\t<score>` per line in (macrolanguage codes: uzb, fas), identified after repair (script
+ * mapping left out, so Persian stays Persian); returns the number of lines.
+ */
+export async function langidFilter(
+  input: Readable,
+  output: Writable,
+  options: FilterOptions = {},
+): Promise<number> {
+  const lexicon = options.lexicon ?? defaultLexicon();
   let n = 0;
   for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     n++;
-    const r = identifyLanguage(line);
+    const r = identifyLanguage(normalizeText(line, { lexicon, scriptMapping: false }).text);
     await writeLine(output, `${macroLanguage(r.lang)}\t${r.score.toFixed(3)}`);
   }
   return n;

@@ -102,6 +102,7 @@ interface Evidence {
   uzbek: number; // ў
   turkic: number; // ә ө ү ң ұ җ һ і (Kazakh, Kyrgyz, Tatar)
   russian: number; // ы щ
+  soft: number; // ь (Russian; Tajik only in older Russian loanwords)
 }
 
 function evidence(text: string): Evidence {
@@ -115,6 +116,7 @@ function evidence(text: string): Evidence {
     uzbek: 0,
     turkic: 0,
     russian: 0,
+    soft: 0,
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i) | 0;
@@ -133,6 +135,7 @@ function evidence(text: string): Evidence {
         e.tajikShared++;
       else if (c === 0x45e || c === 0x40e) e.uzbek++;
       else if (c === 0x44b || c === 0x449 || c === 0x42b || c === 0x429) e.russian++;
+      else if (c === 0x44c || c === 0x42c) e.soft++;
       else if (
         c === 0x4d9 ||
         c === 0x4d8 ||
@@ -210,9 +213,10 @@ const TAJIK_ONLY_DENSITY = 0.01;
 /**
  * The decision letters (and, for lines, function words) alone can make: Tajik-only letters (ӣ ӯ ҷ) with next to no
  * Uzbek, Kazakh, Kyrgyz or Tatar ones; or Russian-only letters (ы щ) with no Tajik, Uzbek or Turkic ones; or, for a
- * line, ҳ қ ғ or Tajik function words with no letter or word of another language. Anything else goes to franc.
+ * line, ҳ қ ғ or Tajik function words (or a Tajik document around it) with no letter or word of another language.
+ * Anything else goes to franc.
  */
-function byLetters(e: Evidence, line?: string): LangResult | undefined {
+function byLetters(e: Evidence, line?: string, docLang?: Lang): LangResult | undefined {
   const other = e.uzbek + e.turkic;
   const density = e.tajikOnly / Math.max(1, e.cyrl);
   if (e.tajikOnly > 0 && other * 10 <= e.tajikOnly && (e.russian === 0 || density >= TAJIK_ONLY_DENSITY)) {
@@ -224,7 +228,8 @@ function byLetters(e: Evidence, line?: string): LangResult | undefined {
   }
   if (line !== undefined && other + e.russian === 0 && e.cyrl > e.letters / 2) {
     const fw = functionWords(line);
-    if (fw.russian + fw.uzbek === 0 && (e.tajikShared > 0 || fw.tajik > 0)) {
+    const tajikish = e.tajikShared > 0 || fw.tajik > 0 || (docLang === "tgk" && e.soft === 0);
+    if (fw.russian + fw.uzbek === 0 && tajikish) {
       return { lang: "tgk", score: 0.9, tgk: 0.9, by: "letters" };
     }
   }
@@ -290,7 +295,7 @@ export function identifyLines(text: string, docLang: Lang): Lang[] {
       if (e.russian > 0 && e.tajikOnly + e.tajikShared === 0) return "rus";
       return docLang;
     }
-    return (byLetters(e, line) ?? identifyLanguage(line)).lang;
+    return (byLetters(e, line, docLang) ?? identifyLanguage(line)).lang;
   });
 }
 

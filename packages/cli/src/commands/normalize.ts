@@ -1,3 +1,4 @@
+import path from "node:path";
 import { runStage, SoroError } from "@soro/core";
 import {
   buildCatalogLexicon,
@@ -31,6 +32,8 @@ export function registerNormalizeCommands(program: Command): void {
     .option("--no-restore", "do not restore Tajik letters in words typed without them")
     .option("--lexicon <file>", "lexicon file from `soro normalize lexicon build` (default: the shipped one)")
     .action(async (o: NormalizeFlags, cmd: Command) => {
+      // The stage's workers and the config hash need the lexicon's absolute path.
+      if (o.lexicon) o.lexicon = path.resolve(o.lexicon);
       if (o.filter) {
         const lexicon = o.lexicon ? loadLexicon(o.lexicon) : defaultLexicon();
         await normalizeFilter(process.stdin, process.stdout, { ...o, lexicon });
