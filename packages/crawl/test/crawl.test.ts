@@ -84,8 +84,17 @@ describe("a crawl of the local Tajik test site", () => {
     expect(t[1]! - t[0]!).toBeGreaterThanOrEqual(950);
   });
 
-  it("follows a redirect loop only until it meets a URL already seen", () => {
+  it("follows a redirect loop only until it meets a URL already seen, and a chain only for 5 hops", async () => {
     expect([site.hits.get("/loop/a"), site.hits.get("/loop/b"), site.hits.get("/old")]).toEqual([1, 1, 1]);
+    for (let i = 0; i <= 5; i++) expect(site.hits.get(`/chain/${i}`), `hop ${i}`).toBe(1);
+    expect(site.hits.has("/chain/6")).toBe(false);
+    expect((await fetchRow("/chain/5")).outcome).toBe("too-many-redirects");
+  });
+
+  it("decodes brotli and deflate bodies", async () => {
+    const docs = await crawlDocs(c);
+    expect(docs.find((d) => d.url.endsWith("/brotli"))!.text).toContain(site.sections[6]!.paragraphs[0]!);
+    expect(docs.find((d) => d.url.endsWith("/deflate"))!.text).toContain(site.sections[7]!.paragraphs[0]!);
   });
 
   it("keeps PDFs for the pdf stage instead of parsing them", async () => {

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { libreofficeTajikStrings, type UdhrSection, udhrSections } from "@soro/samples";
 
 /** A local Tajik test site on 127.0.0.1 with the traps a real crawl meets. */
@@ -107,7 +107,7 @@ export async function startTestSite(opts: SiteOptions = {}): Promise<TestSite> {
       <p>${esc(sections[0]!.paragraphs[0]!)}</p>
       <p><a href="/old">old</a> <a href="/loop/a">loop</a> <a href="/redir/metadata">m</a> <a href="/redir/private">p</a>
       <a href="/redir/dns">d</a> <a href="/cp1251">cp</a> <a href="/koi8">koi</a> <a href="/slow">slow</a> <a href="/bomb">bomb</a>
-      <a href="/busy">busy</a> <a href="/doc.pdf">pdf</a> <a href="/dup">dup</a> <a href="/nofollow" rel="nofollow">nf</a>
+      <a href="/busy">busy</a> <a href="/brotli">br</a> <a href="/deflate">df</a> <a href="/chain/0">chain</a> <a href="/doc.pdf">pdf</a> <a href="/dup">dup</a> <a href="/nofollow" rel="nofollow">nf</a>
       <a href="/article/1?utm_medium=x#top">again</a></p>`,
   });
   const server = http.createServer((req, res) => {
@@ -205,6 +205,18 @@ export async function startTestSite(opts: SiteOptions = {}): Promise<TestSite> {
       res.on("close", () => clearInterval(t));
       return;
     }
+    if (path === "/brotli")
+      return send(
+        200,
+        brotliCompressSync(page({ title: "br", body: articleBody(sections[6]!, 7, n), menu })),
+        { "content-encoding": "br" },
+      );
+    if (path === "/deflate")
+      return send(200, deflateSync(page({ title: "deflate", body: articleBody(sections[7]!, 8, n), menu })), {
+        "content-encoding": "deflate",
+      });
+    const chain = /^\/chain\/(\d+)$/.exec(path);
+    if (chain) return send(302, "", { location: `/chain/${Number(chain[1]) + 1}` });
     if (path === "/bomb")
       return send(200, gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20)), { "content-encoding": "gzip" });
     if (path === "/busy") {
