@@ -1,18 +1,44 @@
 #!/usr/bin/env zx
-// The demo pipeline: every stage that exists, on the bundled sample of real offline text, into out/demo/.
+// The demo pipeline: every stage on the bundled sample of real offline text, into out/demo/.
 import { $, fs, path } from "zx";
 
 $.verbose = true;
 const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, "out", "demo");
 const ws = path.join(out, "workspace");
-const soro = (args) => $({ cwd: root })`node --import tsx packages/cli/src/main.ts -w ${ws} ${args}`;
+const node = (args) => $({ cwd: root })`node --import tsx ${args}`;
+const soro = (args) => node(["packages/cli/src/main.ts", "-w", ws, ...args]);
 
 await fs.remove(out);
-await $({ cwd: root })`node --import tsx pipelines/build-sample.ts ${path.join(out, "sample")}`;
+// Sources: the web-like sample (UDHR in Tajik and neighbour languages, LibreOffice strings, damaged copies),
+// curriculum text with subject and grade, real PDFs (two-column, legacy font, encrypted, truncated), a local crawl.
+await node(["pipelines/build-sample.ts", path.join(out, "sample")]);
 await soro(["ingest", path.join(out, "sample"), "--source", "web"]);
+await soro(["ingest", "packages/sft-builder/fixtures/edu", "--source", "edu"]);
+await soro(["pdf", "ingest", "packages/pdf/fixtures"]);
+await node(["packages/crawl/scripts/demo-crawl.ts", ws]);
+
+// Repair and language ID, quality signals and selection, dedup.
+await soro(["normalize"]);
+await soro(["quality", "signals"]);
+await soro(["quality", "select"]);
+await soro(["dedup", "run"]);
+
+// Hand-over: exact Gemma 3 token counts, trainer exports, a job plan.
+await soro(["bridge", "count"]);
+await soro(["bridge", "goal"]);
+await soro(["bridge", "export", "--format", "parquet", "--out", path.join(out, "export", "hf")]);
+await soro(["bridge", "export", "--format", "megatron", "--out", path.join(out, "export", "megatron")]);
+
+// The report, the dataset card and the summary.
+await soro(["report", "--out", path.join(out, "report.html")]);
+await soro(["report", "--card", "--card-out", path.join(out, "README.md")]);
 await soro(["status"]);
-console.log(`\ndemo done. workspace: ${ws}`);
-console.log(
-  `final shards: ${path.join(ws, "shards")}  (try: pnpm soro -w ${ws} sql "select stage, count(*) from shards group by all")`,
-);
+await soro(["status", "--summary"]);
+console.log(`\ndemo done.
+  workspace:     ${ws}
+  final shards:  ${path.join(ws, "shards", "dedup")}
+  exports:       ${path.join(out, "export")}
+  report:        ${path.join(out, "report.html")}
+  dataset card:  ${path.join(out, "README.md")}
+  try:           pnpm -s soro -w ${ws} sql "select stage, count(*) as shards, sum(rows) as docs from shards where status = 'active' group by all"`);

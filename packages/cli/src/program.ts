@@ -1,14 +1,15 @@
 import { Command } from "commander";
 import { registerBridgeCommands } from "./commands/bridge.js";
 import { registerCrawlCommands } from "./commands/crawl.js";
+import { registerDedupCommand } from "./commands/dedup.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerNormalizeCommands } from "./commands/normalize.js";
 import { registerPdfCommands } from "./commands/pdf.js";
+import { registerQualityCommands } from "./commands/quality.js";
+import { registerReportCommand } from "./commands/report.js";
 import { registerScaleCommands } from "./commands/scale.js";
 import { registerSftCommands } from "./commands/sft.js";
 import { registerTrainCommands } from "./commands/train.js";
-import { registerQualityCommands } from "./commands/quality.js";
-import { registerReportCommand } from "./commands/report.js";
 import { registerWorkspaceCommands } from "./commands/workspace.js";
 
 /** The `soro` program with every subcommand registered. */
@@ -23,13 +24,14 @@ export function buildProgram(): Command {
   registerWorkspaceCommands(program);
   registerBridgeCommands(program);
   registerIngestCommand(program);
-  registerNormalizeCommands(program);
   registerPdfCommands(program);
+  registerNormalizeCommands(program);
   registerScaleCommands(program);
-  registerCrawlCommands(program);
   registerQualityCommands(program);
   registerReportCommand(program);
-  registerSftCommands(program);
+  registerCrawlCommands(program);
+  registerDedupCommand(program);
   registerTrainCommands(program);
+  registerSftCommands(program);
   return program;
 }
