@@ -17,7 +17,7 @@ let texts: string[];
 let tok: Tokenizer;
 const py = (script: string, arg: string) =>
   JSON.parse(
-    execFileSync("python3", [path.join(import.meta.dirname, "py", script), arg], {
+    execFileSync("/usr/bin/python3", [path.join(import.meta.dirname, "py", script), arg], {
       maxBuffer: 1 << 28,
     }).toString(),
   );
