@@ -54,6 +54,9 @@ export interface CrawlHooks {
   signal?: AbortSignal;
 }
 
+/** How long robots.txt rules are trusted before they are fetched again (RFC 9309 suggests at most a day). */
+const ROBOTS_TTL_MS = 24 * 3600_000;
+
 /** Politeness state of one host. */
 interface Host {
   key: string;
@@ -63,6 +66,8 @@ interface Host {
   nextAt: number;
   robots: RobotsRules | "loading" | null;
   robotsAttempts: number;
+  /** When the robots rules were read: a crawl that runs for days reads them again after ROBOTS_TTL_MS. */
+  robotsAt: number;
   delayMs: number;
   fetched: number;
 }
@@ -154,6 +159,7 @@ export async function runCrawl(
           nextAt: 0,
           robots: cfg.robots ? null : ALLOW_ALL,
           robotsAttempts: 0,
+          robotsAt: 0,
           delayMs: cfg.minDelayMs,
           fetched: counts.perHost.get(key) ?? 0,
         };
@@ -466,6 +472,7 @@ export async function runCrawl(
               ? { isAllowed: () => false, crawlDelayMs: null, sitemaps: [] }
               : ALLOW_ALL;
         h.robots = rules;
+        h.robotsAt = Date.now();
         h.delayMs = Math.max(cfg.minDelayMs, rules.crawlDelayMs ?? 0);
         log.outcome =
           verdict === "parse" ? "robots" : verdict === "blocked" ? "blocked" : "robots-missing-allow";
@@ -523,6 +530,8 @@ export async function runCrawl(
             wake = Math.min(wake, h.nextAt);
             break;
           }
+          if (cfg.robots && h.robots !== "loading" && h.robots !== null && now - h.robotsAt > ROBOTS_TTL_MS)
+            h.robots = null;
           if (h.robots === null) {
             h.robots = "loading";
             launch(h, robotsTask(h));

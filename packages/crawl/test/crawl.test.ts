@@ -170,3 +170,30 @@ describe("safety and politeness", () => {
     }
   });
 });
+
+describe("stopping", () => {
+  it("stops on abort after in-flight fetches, commits them, and a later run finishes the crawl", async () => {
+    const site = await startTestSite({ articles: 10 });
+    const c = await tempCatalog();
+    try {
+      const stop = new AbortController();
+      let seen = 0;
+      const cfg = testConfig(site.url, { scope: { mode: "hosts", deny: ["/(slow|bomb|busy)"] } });
+      const first = await runCrawl(c, cfg, {
+        signal: stop.signal,
+        onFetch: () => {
+          if (++seen === 6) stop.abort();
+        },
+      });
+      expect(first.queued).toBeGreaterThan(0);
+      const second = await runCrawl(c, cfg);
+      expect(second.queued).toBe(0);
+      for (const [p, n] of site.hits) if (p !== "/robots.txt") expect(n, p).toBe(1);
+      for (let i = 1; i <= 10; i++) expect(site.hits.get(`/article/${i}`)).toBe(1);
+      expect((await crawlDocs(c)).filter((d) => d.url.includes("/article/"))).toHaveLength(10);
+    } finally {
+      c.close();
+      await site.close();
+    }
+  });
+});
