@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, type Document, SourceRun } from "@soro/core";
+import { type Catalog, type Document, SourceRun, UsageError } from "@soro/core";
 import type { CrawlConfig } from "./config.js";
 import {
   Fetcher,
@@ -103,8 +103,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Runs (or resumes) the crawl of a workspace: seeds are added to the persistent frontier, and the crawl goes on
  * until the frontier is exhausted, a limit is reached or `signal` aborts. Safe to SIGKILL at any moment: the next
- * run trims unrecorded WARC bytes, rebuilds uncommitted document batches from the WARCs and refetches only URLs
- * that were in flight.
+ * run rebuilds uncommitted document batches from the WARCs, takes over responses stored but not yet committed,
+ * trims a half-written record, and repeats only the requests that were in flight.
  */
 export async function runCrawl(
   catalog: Catalog,
@@ -116,7 +116,12 @@ export async function runCrawl(
   await frontier.setState("config", cfg);
   const dirs = crawlDirs(catalog);
   const normalize = urlNormalizer(cfg.trackingParams);
-  const seeds = cfg.seeds.map((s) => normalize(s)).filter((s): s is string => s !== null);
+  const seeds = cfg.seeds.map((s) => {
+    const url = normalize(s);
+    if (!url)
+      throw new UsageError(`soro crawl: seed ${s} is not an http(s) URL`, "fix the seeds file or config");
+    return url;
+  });
   const inScope = scopeChecker(cfg.scope, seeds);
   const run = await SourceRun.begin(catalog, "crawl", cfg);
   const summary: CrawlSummary = {
