@@ -12,10 +12,15 @@ export interface Analysis extends NormalizeResult {
   rusLineShare: number;
 }
 
-/** Normalizes a text and identifies its language at document and line level, after repair. */
+/**
+ * Normalizes a text and identifies its language at document and line level, after repair. A document written
+ * mostly in Arabic script keeps the language of its original (pes or prs: whether Persian in Tajik letters counts as
+ * Tajik is a selection decision), while `langScore` still says how Tajik its Cyrillic form reads.
+ */
 export function analyseText(text: string, options: NormalizeOptions = {}): Analysis {
   const n = normalizeText(text, options);
   const doc = identifyLanguage(n.text);
+  const lang = n.original.arab >= 0.5 ? identifyLanguage(text).lang : doc.lang;
   const lineLangs = identifyLines(n.text, doc.lang);
   let labelled = 0;
   let tgk = 0;
@@ -28,7 +33,7 @@ export function analyseText(text: string, options: NormalizeOptions = {}): Analy
   }
   return {
     ...n,
-    lang: doc.lang,
+    lang,
     langScore: doc.tgk,
     lineLangs,
     tgkLineShare: labelled === 0 ? 0 : tgk / labelled,

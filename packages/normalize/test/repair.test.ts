@@ -95,6 +95,15 @@ describe("the corruption catalogue of the Tesseract word list", () => {
   });
 });
 
+describe("ASCII-slot fonts", () => {
+  it("reads TransCyrillicSans slots (ú = ҷ, ¼ = қ, ô = Ҳ) in Cyrillic words, and leaves French alone", () => {
+    const r = normalizeText("ôукумати Тоúикистон ¼арор ¼абул кард");
+    expect(r.text).toBe("Ҳукумати Тоҷикистон қарор қабул кард");
+    expect(r.encoding).toBe("ascii_font");
+    expect(normalizeText("Café résumé").text).toBe("Café résumé");
+  });
+});
+
 describe("look-alikes and Unicode", () => {
   it("composes и/у + combining macron and maps look-alike letters", () => {
     expect(normalizeText("Тоҷикистони\u0304 ту\u0304").text).toBe("Тоҷикистонӣ тӯ");
