@@ -125,7 +125,7 @@ function el(tag, attrs, ...children) {
     else if (k === "value") node.value = v;
     else node.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Number.POSITIVE_INFINITY)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
   }
@@ -271,7 +271,7 @@ function startEdit() {
   state.mode = "edit";
   state.drafts = state.view.sample.messages.map((m) => m.content);
   render();
-  document.querySelector(".turn.assistant textarea, .turn textarea")?.focus();
+  (document.querySelector(".turn.assistant textarea") || document.querySelector(".turn textarea"))?.focus();
 }
 
 function rebaseOnConflict() {
@@ -871,7 +871,7 @@ function render() {
       sampleView(),
       state.showGuide ? guideView() : null,
     );
-  root.replaceChildren(topBar(), body, state.showKeys ? keysOverlay() : null);
+  root.replaceChildren(...[topBar(), body, state.showKeys ? keysOverlay() : null].filter(Boolean));
   if (focusedId) document.getElementById(focusedId)?.focus();
 }
 
@@ -898,48 +898,51 @@ document.addEventListener("keydown", async (e) => {
     return;
   }
   if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-  const k = e.key.toLowerCase();
-  if (state.mode === "reject" && /^[1-9]$/.test(k)) {
-    const reason = state.reasons[Number(k) - 1];
-    if (reason) await submit("reject", reason.code);
-    return;
-  }
-  if (state.tab === "review" || state.tab === "disputes") {
-    if (k === "a" && state.mode === "view") return void (await submit("accept"));
-    if (k === "r" && state.view && state.mode === "view") {
-      state.mode = "reject";
-      return render();
-    }
-    if (k === "e" && state.mode === "view") return startEdit();
-    if (/^[1-5]$/.test(k) && state.view) {
-      state.rating = Number(k);
-      return render();
-    }
-    if (k === "c") {
-      e.preventDefault();
-      return document.getElementById("comment")?.focus();
-    }
-    if ((k === "n" || k === "j") && state.tab === "review") return loadNext();
-    if (k === "k") return goBack();
-    if (k === "d") {
-      state.showDiff = !state.showDiff;
-      return render();
-    }
-    if (k === "h") return showAudit();
-  }
-  if (k === "g") {
-    state.showGuide = !state.showGuide;
-    return render();
-  }
-  if (e.key === "/") {
-    e.preventDefault();
-    if (state.tab === "agreement") await switchTab("queue");
-    return document.getElementById("search")?.focus();
-  }
-  if (e.key === "?") {
-    state.showKeys = !state.showKeys;
-    render();
-  }
+  // Physical keys (e.code), so shortcuts work the same with a Tajik or Russian layout active.
+  const action = shortcut(e.code, e.shiftKey);
+  if (!action) return;
+  e.preventDefault();
+  await action();
 });
+
+/** The action a key press stands for in the current state, if any. */
+function shortcut(code, shift) {
+  const digit = /^Digit([1-9])$/.exec(code)?.[1];
+  if (state.mode === "reject" && digit) {
+    const reason = state.reasons[Number(digit) - 1];
+    return reason ? () => submit("reject", reason.code) : null;
+  }
+  if (code === "Slash" && shift) return () => toggleKeys(!state.showKeys);
+  if (code === "Slash")
+    return async () => {
+      if (state.tab === "agreement") await switchTab("queue");
+      document.getElementById("search")?.focus();
+    };
+  if (code === "KeyG")
+    return () => {
+      state.showGuide = !state.showGuide;
+      render();
+    };
+  if (state.tab !== "review" && state.tab !== "disputes") return null;
+  const viewing = state.view && state.mode === "view";
+  if (code === "KeyA" && viewing) return () => submit("accept");
+  if (code === "KeyR" && viewing) return () => setMode("reject");
+  if (code === "KeyE" && viewing) return startEdit;
+  if (digit && Number(digit) <= 5 && state.view)
+    return () => {
+      state.rating = Number(digit);
+      render();
+    };
+  if (code === "KeyC") return () => document.getElementById("comment")?.focus();
+  if ((code === "KeyN" || code === "KeyJ") && state.tab === "review") return loadNext;
+  if (code === "KeyK") return goBack;
+  if (code === "KeyD")
+    return () => {
+      state.showDiff = !state.showDiff;
+      render();
+    };
+  if (code === "KeyH") return showAudit;
+  return null;
+}
 
 boot();

@@ -1,0 +1,101 @@
+// Load run of the review server on loopback: 50 annotator sessions submit 5,000 reviews concurrently.
+// Run: cd /work/main && node --import tsx packages/sft-builder/bench/review.bench.ts [sessions] [reviews]
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Catalog } from "@soro/core";
+import { udhrParagraphs } from "@soro/samples";
+import { addSamples, addUser, sampleId, startReviewServer } from "../src/index.js";
+import { Client } from "../test/review-fixtures.js";
+
+const SESSIONS = Number(process.argv[2] ?? 50);
+const REVIEWS = Number(process.argv[3] ?? 5000);
+const OVERLAP = 2;
+
+const dir = await mkdtemp(path.join(tmpdir(), "soro-review-bench-"));
+const catalog = await Catalog.open(dir, { create: true });
+const paras = await udhrParagraphs("tgk");
+const samples = Array.from({ length: REVIEWS / OVERLAP }, (_, i) => {
+  const messages = [
+    { role: "user" as const, content: `Саволи ${i + 1}: ин матнро шарҳ диҳед.\n${paras[i % paras.length]}` },
+    { role: "assistant" as const, content: `Ҷавоб ${i + 1}: ${paras[(i + 1) % paras.length]}` },
+  ];
+  return {
+    sample_id: sampleId("explain", messages),
+    task: "explain",
+    subject: i % 2 ? "huquq" : "tarikh",
+    grade: 5 + (i % 5),
+    source_doc_id: null,
+    source_excerpt: null,
+    messages,
+    engine: "bench",
+    template_version: "1",
+    status: "queued" as const,
+  };
+});
+await addSamples(catalog, samples);
+const server = await startReviewServer({ catalog, overlap: OVERLAP, maxLoginFailures: 1000 });
+const clients = await Promise.all(
+  Array.from({ length: SESSIONS }, async (_, i) => {
+    const name = `annotator${i}`;
+    await addUserSerial(name);
+    const c = new Client(server.url);
+    if ((await c.login(name, "bench-password")).status !== 200) throw new Error(`login ${name}`);
+    return c;
+  }),
+);
+
+async function addUserSerial(name: string) {
+  await server.serial.run((c) =>
+    addUser(c, { username: name, password: "bench-password", role: "annotator" }),
+  );
+}
+
+const latencies: number[] = [];
+let submitted = 0;
+let failed = 0;
+const started = performance.now();
+await Promise.all(
+  clients.map(async (c, i) => {
+    while (submitted < REVIEWS) {
+      const next = await c.call("POST", "/api/next", {});
+      const view = next.data.view;
+      if (!view) break;
+      if (submitted >= REVIEWS) break;
+      submitted++;
+      const t0 = performance.now();
+      const res = await c.call("POST", `/api/samples/${view.sample.sample_id}/review`, {
+        version: view.sample.version,
+        decision: (i + submitted) % 7 ? "accept" : "reject",
+        reason: (i + submitted) % 7 ? null : "language_error",
+        rating: 1 + ((i + submitted) % 5),
+      });
+      latencies.push(performance.now() - t0);
+      if (res.status !== 200) failed++;
+    }
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+await server.close();
+const stored = Number((await catalog.rows("SELECT count(*) AS n FROM sft_review_reviews"))[0]!.n);
+catalog.close();
+latencies.sort((a, b) => a - b);
+const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+console.log(
+  JSON.stringify(
+    {
+      sessions: SESSIONS,
+      reviews: latencies.length,
+      refused: failed,
+      stored,
+      exact: stored === latencies.length - failed,
+      seconds: Number(seconds.toFixed(2)),
+      reviewsPerSecond: Math.round(latencies.length / seconds),
+      p50ms: Number(q(0.5).toFixed(1)),
+      p95ms: Number(q(0.95).toFixed(1)),
+      p99ms: Number(q(0.99).toFixed(1)),
+    },
+    null,
+    1,
+  ),
+);
