@@ -35,7 +35,9 @@ for (let start = 0, s = 0; start < total; start += perShard, s++) {
         ELSE hash(base * 112 + p) END % 4294967296) AS minhash,
       [hash(base, 'line') , hash(i % 7, 'footer')]::UBIGINT[] AS line_hashes
     FROM d`;
-  const file = await copyQueryToShard(conn, sql, {
+  // Band keys as the signature stage makes them (one 64-bit key per band of 8 values).
+  const withBands = `SELECT *, list_transform(range(14), lambda b: hash(list_slice(minhash, b * 8 + 1, b * 8 + 8))) AS minhash_bands FROM (${sql})`;
+  const file = await copyQueryToShard(conn, withBands, {
     tmpDir: catalog.ws.tmpDir,
     name: `minhash/bench/part-${s}.parquet`,
   });

@@ -200,13 +200,11 @@ async function computeAndWrite(
      WHERE g.n > 1 AND d.idx <> g.rep`,
   );
 
-  // LSH: one bucket key per band; documents sharing any bucket are candidates.
-  const R = sig.rows;
+  // LSH: one bucket key per band (made by the signature stage); documents sharing any bucket are candidates.
   await exec(
     conn,
-    `CREATE TABLE bands AS SELECT s.idx, r.b, hash(list_slice(s.minhash, r.b * ${R} + 1, r.b * ${R} + ${R})) AS bucket
-     FROM src s JOIN exact_groups g ON g.rep = s.idx CROSS JOIN range(${sig.bands}) r(b)
-     WHERE s.minhash IS NOT NULL`,
+    `CREATE TABLE bands AS SELECT s.idx, unnest(range(${sig.bands})) AS b, unnest(s.minhash_bands) AS bucket
+     FROM src s JOIN exact_groups g ON g.rep = s.idx WHERE s.minhash_bands IS NOT NULL`,
   );
   await exec(
     conn,

@@ -118,6 +118,18 @@ export class MinHasher {
   }
 }
 
+/**
+ * The LSH band keys of a signature: xxhash64 of each band's `rows` values (as little-endian bytes), so that the
+ * global step groups 64-bit keys instead of slicing and hashing lists in SQL.
+ */
+export function bandKeys(xx: XXHashAPI, signature: Uint32Array, bands: number, rows: number): bigint[] {
+  const bytes = new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
+  const keys: bigint[] = [];
+  for (let b = 0; b < bands; b++)
+    keys.push(xx.h64Raw(bytes.subarray(b * rows * 4, (b + 1) * rows * 4), BigInt(b)));
+  return keys;
+}
+
 /** The word n-gram shingles of a text's key form, as strings (for exact Jaccard). */
 export function shingleSet(text: string, ngram: number): Set<string> {
   const words = foldForKey(text)

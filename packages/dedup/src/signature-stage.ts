@@ -1,6 +1,6 @@
 import { type ColumnSpec, defineStage, type StageDefinition } from "@soro/core";
 import { lineHashes } from "./lines.js";
-import { DEFAULT_MINHASH, MinHasher, type MinHashParams, xxhashApi } from "./minhash.js";
+import { bandKeys, DEFAULT_MINHASH, MinHasher, type MinHashParams, xxhashApi } from "./minhash.js";
 
 /** Options of the signature stage; `input` is part of them so that each input stage has its own configuration. */
 export interface SignatureOptions extends MinHashParams {
@@ -26,6 +26,11 @@ export const SIGNATURE_COLUMNS: ColumnSpec[] = [
     doc: "MinHash signature over word n-gram shingles of the folded text (bands × rows 32-bit minima)",
   },
   {
+    name: "minhash_bands",
+    type: "UBIGINT[]",
+    doc: "LSH band keys: xxhash64 of each band of the MinHash signature",
+  },
+  {
     name: "line_hashes",
     type: "UBIGINT[]",
     doc: "xxhash64 of each folded line, 0 for lines too short to count",
@@ -38,7 +43,7 @@ export const SIGNATURE_INPUTS = ["select", "quality", "normalize", "ingest", "cr
 function signatureStage(input: string): StageDefinition<SignatureOptions> {
   return defineStage<SignatureOptions>({
     name: "minhash",
-    version: "1",
+    version: "2",
     description: `exact key, MinHash signature and line hashes of each document of ${input}`,
     inputs: [input],
     columns: SIGNATURE_COLUMNS,
@@ -52,6 +57,7 @@ function signatureStage(input: string): StageDefinition<SignatureOptions> {
           add: {
             dedup_exact: hasher.exactKey(doc.text),
             minhash: sig ? Array.from(sig) : null,
+            minhash_bands: sig ? bandKeys(xx, sig, opts.bands, opts.rows) : null,
             line_hashes: lineHashes(xx, doc.text, opts.lineMinChars),
           },
         };
