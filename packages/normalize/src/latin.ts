@@ -115,6 +115,8 @@ export function latinToCyrillic(
     if (e && cyr.length >= 3) known++;
     converted.set(w, matchCase(w, e?.word ?? cyr));
   }
-  if (known < words.length * 0.6 || english > 0 || tajik === 0 || uzbek > words.length * 0.1) return line;
+  // One Tajik function word among three words may be chance (Add On num); among four or more it counts.
+  const tajikEnough = tajik >= 2 || (tajik === 1 && words.length > MIN_WORDS);
+  if (known < words.length * 0.6 || english > 0 || !tajikEnough || uzbek > words.length * 0.1) return line;
   return line.replace(LATIN_WORD, (w) => log.record("latin_tajik", w, converted.get(w) ?? w));
 }

@@ -83,7 +83,10 @@ function decodeKoi8t(bytes: Uint8Array | undefined, koi8t: string[]): string | u
 }
 
 // Cheap triggers: only a text showing the marks of an encoding pays for decoding and scoring a candidate.
-const LEGACY_LETTERS = /[ЃЅІЇЉЊЌЎѓѕіїљњќў]/;
+const LEGACY_A_MARK = /[њќѓљЊЌЃЉ]/;
+const LEGACY_B_MARK = /[ѕЅ]/;
+const SHARED_MARK = /[іїўњљІЇЎЊЉ]/;
+const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
 const ASCII_FONT = /[\u0400-\u04FF][¼Åú¶âôîë]|[¼Åú¶âôîë][\u0400-\u04FF]/;
 const UTF8_AS_CP1251 =
   /[РСТУ][\u0080-\u00BF\u0402-\u040F\u0452-\u045F\u0490\u0491\u2013-\u2026\u2030\u2039\u203A\u20AC\u2116\u2122]/g;
@@ -133,10 +136,12 @@ function candidates(text: string, t: Tables): Candidate[] {
   const decoded = (encoding: LegacyEncoding, repaired: string | undefined) => {
     if (repaired !== undefined) out.push({ encoding, text: repaired });
   };
-  if (LEGACY_LETTERS.test(text)) {
-    mapped("legacy_a");
-    mapped("legacy_b");
-  }
+  // Uzbek writes ў beside standard ҳ қ ғ, Kazakh і beside ә ө ү ң: there the shared letters are no legacy mark, and
+  // a convention needs a letter of its own (A: њ ќ ѓ љ; B: ѕ, or і beside њ љ ї) to be considered.
+  const neighbour = /[ҳқғҲҚҒ]/.test(text) || OTHER_TURKIC.test(text);
+  const shared = !neighbour && SHARED_MARK.test(text);
+  if (LEGACY_A_MARK.test(text) || shared) mapped("legacy_a");
+  if (LEGACY_B_MARK.test(text) || (/[іІ]/.test(text) && /[њљїЊЉЇ]/.test(text)) || shared) mapped("legacy_b");
   if (ASCII_FONT.test(text)) mapped("ascii_font");
   if (UTF8_AS_CP1251_ONE.test(text) && count(text, UTF8_AS_CP1251) >= 2)
     decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));

@@ -13,7 +13,23 @@ function load() {
 
 // Kazakh, Kyrgyz, Tatar and Uzbek letters: their look-alikes of Tajik letters are their own letters, not damage.
 const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
-const TAJIK_ONLY = /[ӣӯҷӢӮҶ]/;
+// ӣ ҷ only: ӯ is what ў maps to, and Uzbek writes ў.
+const TAJIK_ONLY = /[ӣҷӢҶ]/;
+const WORD_WITH_LOOKALIKE = /[\u0400-\u04FFīūĪŪ]*[һҺҹҸўЎҟҞӄӃӻӺīĪūŪ][\u0400-\u04FFīūĪŪ]*/g;
+
+/** Whether mapping the look-alikes turns the words that have them into words the lexicon knows (Uzbek бўлган does not). */
+function repairsKnownWords(text: string, look: Map<string, string>, lexicon: Lexicon): boolean {
+  let before = 0;
+  let after = 0;
+  let seen = 0;
+  for (const m of text.matchAll(WORD_WITH_LOOKALIKE)) {
+    const w = m[0].toLowerCase();
+    if (lexicon.has(w)) before++;
+    if (lexicon.has([...w].map((c) => look.get(c) ?? c).join(""))) after++;
+    if (++seen >= 200) break;
+  }
+  return seen > 0 && after >= 0.5 * seen && after - before >= 0.3 * seen;
+}
 const LETTERS = /[A-Za-z\u00C0-\u024F\u0400-\u04FF]+/g;
 const LATIN = /[A-Za-z\u00C0-\u024F]/;
 const CYRILLIC = /[\u0400-\u04FF]/;
@@ -24,7 +40,7 @@ const UKRAINIAN_I = /[\u0400-\u04FF]*[іІ][\u0400-\u04FF]*/g;
 /**
  * Replaces characters of other alphabets drawn like Tajik letters (һ ҹ ў ҟ ӄ ӻ ī ū), Latin letters inside Cyrillic
  * words, and Ukrainian і where the lexicon knows the word with ҳ, ӣ or и instead. Look-alikes change only in Tajik
- * context (Tajik-only letters, or no Kazakh/Kyrgyz/Tatar letters and the lexicon knows the repaired words), since
+ * context (ӣ or ҷ present, or no Kazakh/Kyrgyz/Tatar letters and the lexicon knows the repaired words), since
  * һ ў і are real letters of the neighbouring languages.
  */
 export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog): string {
@@ -33,8 +49,7 @@ export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog)
   let out = text;
   t.lookRe.lastIndex = 0;
   if (t.lookRe.test(out) && !OTHER_TURKIC.test(out)) {
-    const tajik =
-      TAJIK_ONLY.test(out) || lexicon.hitRate(out.replace(t.lookRe, (c) => t.look.get(c) ?? c)) >= 0.5;
+    const tajik = TAJIK_ONLY.test(out) || repairsKnownWords(out, t.look, lexicon);
     if (tajik) out = out.replace(t.lookRe, (c) => log.record("lookalike", c, t.look.get(c) ?? c));
   }
   if (HAS_MIXED.test(out)) {
@@ -43,7 +58,9 @@ export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog)
       const fixed = [...w].map((c) => t.homo.get(c) ?? c).join("");
       // A word with Latin letters that have no Cyrillic twin is left alone (a brand name), and so is a Cyrillic word
       // with one Latin capital tacked on (ПозитсияиY: a coordinate name).
-      if (LATIN.test(fixed) || /^[\u0400-\u04FF]{3,}[A-Z]$/.test(w)) return w;
+      // A Latin acronym with a Tajik ending (HTTPро, OKро) is a name, not a misspelt word.
+      if (LATIN.test(fixed) || /^[\u0400-\u04FF]{3,}[A-Z]$/.test(w) || /^[A-Z]{2,}[\u0400-\u04FF]+$/.test(w))
+        return w;
       return log.record("homoglyph", w, fixed);
     });
   }

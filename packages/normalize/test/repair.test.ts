@@ -111,15 +111,18 @@ describe("look-alikes and Unicode", () => {
   });
 
   it("replaces Latin letters inside Cyrillic words only", () => {
-    const r = normalizeText("Бонк ва coҳибкорон, Microsoft Word");
-    expect(r.text).toBe("Бонк ва соҳибкорон, Microsoft Word");
+    const r = normalizeText("Бонк ва coҳибкорон, Microsoft Word, HTTPро");
+    expect(r.text).toBe("Бонк ва соҳибкорон, Microsoft Word, HTTPро");
     expect(r.steps.homoglyph).toBe(2);
   });
 
   it("keeps Kazakh and Uzbek letters in Kazakh and Uzbek text", async () => {
     for (const code of ["kaz", "uzn_cyrl", "kir", "tat"] as const) {
-      const [p = ""] = await udhrParagraphs(code);
-      expect(normalizeText(p).text).toBe(reference(p));
+      for (const p of (await udhrParagraphs(code)).slice(0, 12)) {
+        const r = normalizeText(p);
+        expect(r.steps.lookalike).toBeUndefined();
+        expect(r.encoding).toBe("none");
+      }
     }
   });
 
