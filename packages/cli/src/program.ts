@@ -1,19 +1,60 @@
 import { Command } from "commander";
-import { registerBridgeCommands } from "./commands/bridge.js";
-import { registerCrawlCommands } from "./commands/crawl.js";
-import { registerDedupCommand } from "./commands/dedup.js";
-import { registerIngestCommand } from "./commands/ingest.js";
-import { registerNormalizeCommands } from "./commands/normalize.js";
-import { registerPdfCommands } from "./commands/pdf.js";
-import { registerQualityCommands } from "./commands/quality.js";
-import { registerReportCommand } from "./commands/report.js";
-import { registerScaleCommands } from "./commands/scale.js";
-import { registerSftCommands } from "./commands/sft.js";
-import { registerTrainCommands } from "./commands/train.js";
-import { registerWorkspaceCommands } from "./commands/workspace.js";
 
-/** The `soro` program with every subcommand registered. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command module with the top-level commands it defines. A module is imported only when one of its commands
+ * runs (or for the full help), because some stages pull in heavy libraries (pdfjs, the Kubernetes client).
+ */
+const MODULES: Array<{ commands: string[]; load: () => Promise<Register> }> = [
+  {
+    commands: ["init", "status", "sql", "verify"],
+    load: async () => (await import("./commands/workspace.js")).registerWorkspaceCommands,
+  },
+  { commands: ["ingest"], load: async () => (await import("./commands/ingest.js")).registerIngestCommand },
+  {
+    commands: ["crawl", "extract"],
+    load: async () => (await import("./commands/crawl.js")).registerCrawlCommands,
+  },
+  { commands: ["pdf"], load: async () => (await import("./commands/pdf.js")).registerPdfCommands },
+  {
+    commands: ["normalize", "langid"],
+    load: async () => (await import("./commands/normalize.js")).registerNormalizeCommands,
+  },
+  {
+    commands: ["quality"],
+    load: async () => (await import("./commands/quality.js")).registerQualityCommands,
+  },
+  { commands: ["dedup"], load: async () => (await import("./commands/dedup.js")).registerDedupCommand },
+  {
+    commands: ["tokens", "bridge"],
+    load: async () => (await import("./commands/bridge.js")).registerBridgeCommands,
+  },
+  { commands: ["train"], load: async () => (await import("./commands/train.js")).registerTrainCommands },
+  { commands: ["sft"], load: async () => (await import("./commands/sft.js")).registerSftCommands },
+  { commands: ["report"], load: async () => (await import("./commands/report.js")).registerReportCommand },
+  {
+    commands: ["run", "run-task", "collect", "push", "pull", "tasks"],
+    load: async () => (await import("./commands/scale.js")).registerScaleCommands,
+  },
+];
+
+/** Root options that take a value, so the command name can be found after them. */
+const VALUE_OPTIONS = new Set(["-w", "--workspace", "--workers"]);
+
+/** The first word of argv that is not a root option or its value: the command to run, if any. */
+export function commandName(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
+/** The `soro` program with the commands `argv` needs registered (all of them when it names none or an unknown one). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command("soro")
     .description("soro-data: build, audit and hand over the Tajik corpus")
     .option("-w, --workspace <dir>", "workspace folder (default $SORO_WORKSPACE or ./workspace)")
@@ -21,17 +62,8 @@ export function buildProgram(): Command {
     .option("-q, --quiet", "no progress display")
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
-  registerWorkspaceCommands(program);
-  registerBridgeCommands(program);
-  registerIngestCommand(program);
-  registerPdfCommands(program);
-  registerNormalizeCommands(program);
-  registerScaleCommands(program);
-  registerQualityCommands(program);
-  registerReportCommand(program);
-  registerCrawlCommands(program);
-  registerDedupCommand(program);
-  registerTrainCommands(program);
-  registerSftCommands(program);
+  const name = commandName(argv);
+  const wanted = MODULES.filter((m) => name !== undefined && name !== "help" && m.commands.includes(name));
+  for (const m of wanted.length > 0 ? wanted : MODULES) (await m.load())(program);
   return program;
 }

