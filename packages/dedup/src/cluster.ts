@@ -178,6 +178,13 @@ async function computeAndWrite(
       .getRowObjectsJS()
       .map((r) => String(r.column_name)),
   );
+  for (const col of ["dedup_exact", "minhash", "minhash_bands", "line_hashes"]) {
+    if (!cols.has(col))
+      throw new UsageError(
+        `soro dedup: the minhash shards of ${catalog.ws.dir} have no column ${col} (written by an older soro)`,
+        "rerun `soro dedup signatures` (or `soro dedup run`)",
+      );
+  }
   const quality = cols.has(opt.qualityColumn)
     ? `TRY_CAST(${sqlIdent(opt.qualityColumn)} AS DOUBLE)`
     : "NULL::DOUBLE";

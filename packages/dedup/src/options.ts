@@ -34,7 +34,7 @@ export const DEFAULT_CLUSTER: ClusterOptions = {
   priority: ["edu", "book", "pdf", "web", "other"],
   qualityColumn: "quality_score",
   maxBucketPairs: 32,
-  lines: { enabled: true, minDocs: 10, minHostDocs: 3 },
+  lines: { enabled: true, minDocs: 10, minHostDocs: 5 },
   memoryLimit: "2GB",
   threads: 2,
 };

@@ -89,7 +89,7 @@ function clusterFlags(cmd: Command): Command {
     .option("--quality-column <name>", "score column preferred next (default quality_score, if present)")
     .option("--no-lines", "do not remove repeated lines")
     .option("--line-min-docs <n>", "a line in this many surviving documents is repeated (default 10)")
-    .option("--line-min-host-docs <n>", "or in this many documents of one host (default 3)")
+    .option("--line-min-host-docs <n>", "or in this many documents of one host (default 5)")
     .option("--memory <limit>", "DuckDB memory limit of the global step (default 2GB; spills beyond)");
 }
 
