@@ -1,6 +1,6 @@
 /**
  * Quality benchmarks: signals throughput on real Tajik text (MB/s on one core) and selection time over 1M
- * documents' signals. Run: node --import tsx packages/quality/bench/quality.ts [--docs 1000000]
+ * documents' signals. Run: node --import tsx packages/quality/bench/quality.bench.ts [--docs 1000000]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

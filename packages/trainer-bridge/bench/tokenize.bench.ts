@@ -1,4 +1,4 @@
-// Tokenizer throughput on real Tajik text: `npx tsx packages/trainer-bridge/bench/tokenize.ts [MB]`.
+// Tokenizer throughput on real Tajik text: `npx tsx packages/trainer-bridge/bench/tokenize.bench.ts [MB]`.
 // Reports wall and CPU MB/s and tokens/s in this thread; the machine is shared, so CPU rates are the stable ones.
 import { tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { loadTokenizer } from "../src/tokenizer.js";

@@ -1,6 +1,6 @@
 /**
  * Pages per second and character agreement of soro's extraction beside Poppler's pdftotext on the fixtures.
- *   node --import tsx packages/pdf/bench/bench.ts [rounds]   (needs poppler-utils)
+ *   node --import tsx packages/pdf/bench/pdf.bench.ts [rounds]   (needs poppler-utils)
  */
 import { execFileSync } from "node:child_process";
 import { extractPdf } from "../src/index.js";

@@ -1,4 +1,4 @@
-// Megatron writer throughput without tokenization: `npx tsx packages/trainer-bridge/bench/megatron-write.ts [Mtokens]`.
+// Megatron writer throughput without tokenization: `npx tsx packages/trainer-bridge/bench/megatron-write.bench.ts [Mtokens]`.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
