@@ -183,11 +183,15 @@ describe("the Tajik seed list and crawl config", () => {
     const { readFileSync } = await import("node:fs");
     const { loadConfigFile } = await import("@soro/core");
     const { resolveCrawlConfig } = await import("../src/index.js");
-    const seeds = parseSeeds(readFileSync(new URL("../../../pipelines/seeds/tajik-seeds.txt", import.meta.url), "utf8"));
+    const seeds = parseSeeds(
+      readFileSync(new URL("../../../pipelines/seeds/tajik-seeds.txt", import.meta.url), "utf8"),
+    );
     expect(seeds.length).toBeGreaterThanOrEqual(15);
     for (const s of seeds) expect(urlNormalizer()(s), s).toMatch(/^https?:\/\/[^/]+\.(tj|org|info)\//);
     const cfg = resolveCrawlConfig(
-      (await loadConfigFile(new URL("../../../pipelines/seeds/tajik-crawl.yaml", import.meta.url).pathname)) as object,
+      (await loadConfigFile(
+        new URL("../../../pipelines/seeds/tajik-crawl.yaml", import.meta.url).pathname,
+      )) as object,
     );
     expect(cfg).toMatchObject({ maxDepth: 6, minDelayMs: 3000, fetch: { perHostConnections: 1 } });
     expect(() => resolveCrawlConfig({ maxDepht: 3 } as object)).toThrow(/unknown config key/);

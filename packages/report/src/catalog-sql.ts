@@ -1,17 +1,7 @@
-import type { Catalog } from "@soro/core";
+import { type Catalog, PIPELINE_ORDER as CORE_PIPELINE_ORDER } from "@soro/core";
 
 /** Stages in pipeline order; a stage not listed here comes after them, in the order it first appeared. */
-export const PIPELINE_ORDER = [
-  "crawl",
-  "pdf",
-  "ingest",
-  "normalize",
-  "quality",
-  "select",
-  "minhash",
-  "dedup",
-  "decontam",
-];
+export const PIPELINE_ORDER: readonly string[] = CORE_PIPELINE_ORDER;
 /** Stages that bring documents in (their shards have no parent shards). */
 export const SOURCE_STAGES = ["crawl", "pdf", "ingest"];
 /** Side outputs that hold removed documents, not the corpus. */

@@ -1,10 +1,8 @@
-import { type Catalog, type ShardRecord, UsageError } from "@soro/core";
-
-/** The stage whose shards are the finished corpus. */
-export const FINAL_STAGE = "dedup";
+import { type Catalog, FINAL_STAGES, firstActiveStage, type ShardRecord, UsageError } from "@soro/core";
 
 /**
- * The stage to read and its active shards: the requested stage, else `dedup`, else the stage whose active shards
+ * The stage to read and its active shards: the requested stage, else the finished corpus (`decontam`, else
+ * `dedup`), else the stage whose active shards
  * were created last (so the bridge works on a corpus that is not yet deduplicated).
  */
 export async function resolveStage(
@@ -21,8 +19,8 @@ export async function resolveStage(
     }
     return { stage: requested, shards };
   }
-  const finals = await catalog.activeShards([FINAL_STAGE]);
-  if (finals.length > 0) return { stage: FINAL_STAGE, shards: finals };
+  const final = await firstActiveStage(catalog, FINAL_STAGES);
+  if (final) return { stage: final, shards: await catalog.activeShards([final]) };
   const latest = await catalog.rows(
     `SELECT stage FROM shards WHERE status = 'active' GROUP BY stage ORDER BY max(created_at) DESC LIMIT 1`,
   );

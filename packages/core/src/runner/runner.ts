@@ -99,7 +99,10 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
       ? new Piscina({
           filename: new URL("./worker-entry.mjs", import.meta.url).href,
           maxThreads: workers,
-          minThreads: 1,
+          minThreads: workers,
+          // Workers stay between shards: the next task is queued only after the previous commit, and a fresh
+          // worker pays ~1 s to load tsx and the stage.
+          idleTimeout: 60_000,
         })
       : null;
   const failures: Array<{ text: string; exitCode: number }> = [];

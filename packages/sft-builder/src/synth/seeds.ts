@@ -1,8 +1,8 @@
-import { type Catalog, documentMeta, UsageError } from "@soro/core";
+import { type Catalog, documentMeta, firstActiveStage, UsageError } from "@soro/core";
 import { isHeading } from "./text.js";
 
 /** Stages a selection can name, latest first: the default is the first that has active shards. */
-export const SEED_STAGES = ["dedup", "select", "normalize", "ingest"];
+export const SEED_STAGES = ["decontam", "dedup", "select", "normalize", "ingest"];
 
 /** A piece of one educational document that seeds examples, with where it came from. */
 export interface SeedChunk {
@@ -74,7 +74,8 @@ export async function seedStage(catalog: Catalog, from?: string): Promise<string
       );
     return from;
   }
-  for (const stage of SEED_STAGES) if ((await catalog.activeShards([stage])).length > 0) return stage;
+  const stage = await firstActiveStage(catalog, SEED_STAGES);
+  if (stage) return stage;
   throw new UsageError(
     "soro sft: the catalog has no documents to seed from",
     "ingest curriculum files first: soro ingest DIR --source edu (with subject and grade in _meta.yaml)",

@@ -1,6 +1,6 @@
 // MinHash signature throughput beside the raw xxhash rate over the same bytes (the floor a MinHash cannot beat),
 // on real Tajik text (UDHR paragraphs assembled into ~3 KB documents). One thread.
-// Run: node --import tsx packages/dedup/bench/signatures.ts [MB]
+// Run: node --import tsx packages/dedup/bench/signatures.bench.ts [MB]
 import { udhrParagraphs } from "@soro/samples";
 import { foldForKey, MinHasher, xxhashApi } from "../src/index.js";
 

@@ -2,7 +2,7 @@
 // to end by the global step (each hash value is hash() of its own integer: hash(a, b) of DuckDB shares low bits
 // across b, which would make unrelated documents collide on every value); prints time, peak RSS and a projection. Per 10 documents: 7 unique, 1 exact copy and
 // 1 near copy (~10% of hash values changed, Jaccard ≈ 0.9) of the first, so 2 in 10 must go.
-// Run: node --import tsx packages/dedup/bench/scale.ts [docs=1000000] [memory=2GB]
+// Run: node --import tsx packages/dedup/bench/scale.bench.ts [docs=1000000] [memory=2GB]
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { Catalog, configHash, copyQueryToShard, openScratchDb } from "@soro/core";
