@@ -20,15 +20,37 @@ await node(["packages/crawl/scripts/demo-crawl.ts", ws]);
 
 // Repair and language ID, quality signals and selection, dedup.
 await soro(["normalize"]);
+await soro([
+  "sql",
+  "select lang, script, encoding, count(*) as docs, round(avg(lang_score), 3) as p_tgk, sum(repairs) as repairs from docs_normalize group by all order by docs desc",
+]);
 await soro(["quality", "signals"]);
 await soro(["quality", "select"]);
 await soro(["dedup", "run"]);
+await soro(["dedup", "decontam", "--benchmarks", "packages/dedup/fixtures/benchmarks"]);
 
 // Hand-over: exact Gemma 3 token counts, trainer exports, a job plan.
 await soro(["bridge", "count"]);
 await soro(["bridge", "goal"]);
 await soro(["bridge", "export", "--format", "parquet", "--out", path.join(out, "export", "hf")]);
 await soro(["bridge", "export", "--format", "megatron", "--out", path.join(out, "export", "megatron")]);
+
+await soro([
+  "train",
+  "plan",
+  "cpt",
+  "--export",
+  path.join(out, "export", "megatron"),
+  "--model",
+  "1b",
+  "--backend",
+  "slurm",
+]);
+
+// Teacher-style SFT candidates from the curriculum documents, checked automatically (offline extractive engine).
+// Seeds come from the deduplicated corpus: the demo benchmark is made from the same UDHR text, so decontam removes it.
+await soro(["sft", "generate", "--from", "dedup", "--target", "50"]);
+await soro(["sft", "checks"]);
 
 // The report, the dataset card and the summary.
 await soro(["report", "--out", path.join(out, "report.html")]);
@@ -37,7 +59,7 @@ await soro(["status"]);
 await soro(["status", "--summary"]);
 console.log(`\ndemo done.
   workspace:     ${ws}
-  final shards:  ${path.join(ws, "shards", "dedup")}
+  final shards:  ${path.join(ws, "shards", "decontam")}
   exports:       ${path.join(out, "export")}
   report:        ${path.join(out, "report.html")}
   dataset card:  ${path.join(out, "README.md")}
