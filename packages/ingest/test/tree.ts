@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { openScratchDb, sqlString } from "@soro/core";
+import { toLegacyA } from "@soro/normalize";
 import { libreofficeTajikStrings, udhrParagraphs, udhrSections } from "@soro/samples";
 import { strToU8, zipSync } from "fflate";
 import iconv from "iconv-lite";
@@ -16,23 +17,7 @@ export function tempDir(prefix = "soro-ingest-"): Promise<string> {
 }
 
 /** Tajik written in the legacy "Tj" font layout A (Tajik letters in windows-1251 slots), as old documents are. */
-export function legacyFontA(text: string): string {
-  const map: Record<string, string> = {
-    ҳ: "њ",
-    ҷ: "љ",
-    қ: "ќ",
-    ғ: "ѓ",
-    ӣ: "ї",
-    ӯ: "ў",
-    Ҳ: "Њ",
-    Ҷ: "Љ",
-    Қ: "Ќ",
-    Ғ: "Ѓ",
-    Ӣ: "Ї",
-    Ӯ: "Ў",
-  };
-  return text.replace(/[ҳҷқғӣӯҲҶҚҒӢӮ]/g, (c) => map[c]!);
-}
+export const legacyFontA = toLegacyA;
 
 /** An EPUB 3 of UDHR sections, one chapter (XHTML file) per section, assembled here with fflate. */
 export async function makeEpub(chapters: number): Promise<Uint8Array> {

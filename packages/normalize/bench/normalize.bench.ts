@@ -9,10 +9,10 @@
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc";
 import { analyseText } from "../src/analyse.js";
+import { toRussianKeyboard } from "../src/damage.js";
 import { identifyLanguage } from "../src/langid.js";
 import { defaultLexicon } from "../src/lexicon.js";
 import { normalizeText } from "../src/normalize.js";
-import { toRussianKeyboard } from "../test/corrupt.js";
 
 const tgk = await udhrParagraphs("tgk");
 const rus = await udhrParagraphs("rus");

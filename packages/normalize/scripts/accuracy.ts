@@ -4,10 +4,6 @@
  */
 import { libreofficeTajikStrings, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc";
-import { identifyLanguage } from "../src/langid.js";
-import { defaultLexicon, type Lexicon } from "../src/lexicon.js";
-import { buildLexicon } from "../src/lexicon-build.js";
-import { normalizeText } from "../src/normalize.js";
 import {
   charAccuracy,
   toChatLatin,
@@ -17,7 +13,11 @@ import {
   toMojibake,
   toRussianKeyboard,
   wordAccuracy,
-} from "../test/corrupt.js";
+} from "../src/damage.js";
+import { identifyLanguage } from "../src/langid.js";
+import { defaultLexicon, type Lexicon } from "../src/lexicon.js";
+import { buildLexicon } from "../src/lexicon-build.js";
+import { normalizeText } from "../src/normalize.js";
 
 const udhr = await udhrParagraphs("tgk");
 const lo = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) => /\p{L}{3}/u.test(s));

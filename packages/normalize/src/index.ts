@@ -1,6 +1,16 @@
 export { type Analysis, analyseText } from "./analyse.js";
 export { buildCatalogLexicon } from "./catalog-lexicon.js";
 export type { Change } from "./changes.js";
+export {
+  charAccuracy,
+  toChatLatin,
+  toKoi8tAsCp1251,
+  toLegacyA,
+  toLegacyB,
+  toMojibake,
+  toRussianKeyboard,
+  wordAccuracy,
+} from "./damage.js";
 export { type FilterOptions, langidFilter, normalizeFilter } from "./filter.js";
 export {
   identifyLanguage,

@@ -2,9 +2,9 @@ import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc";
 import { describe, expect, it } from "vitest";
 import { analyseText } from "../src/analyse.js";
+import { toLegacyA, toRussianKeyboard } from "../src/damage.js";
 import { identifyLanguage, identifyLines, macroLanguage } from "../src/langid.js";
 import { normalizeText } from "../src/normalize.js";
-import { toLegacyA, toRussianKeyboard } from "./corrupt.js";
 
 // franc is trained on UDHR, so accuracy is measured on LibreOffice's Tajik strings, never on UDHR.
 const ui = [...new Set(libreofficeTajikStrings().map((s) => s.tg))];

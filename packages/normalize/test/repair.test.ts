@@ -1,6 +1,5 @@
 import { libreofficeTajikStrings, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { normalizeText } from "../src/normalize.js";
 import {
   charAccuracy,
   toKoi8tAsCp1251,
@@ -9,7 +8,8 @@ import {
   toMojibake,
   toRussianKeyboard,
   wordAccuracy,
-} from "./corrupt.js";
+} from "../src/damage.js";
+import { normalizeText } from "../src/normalize.js";
 
 const udhr = await udhrParagraphs("tgk");
 const ui = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) => /\p{L}{3}/u.test(s));

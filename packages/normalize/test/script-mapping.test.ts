@@ -1,8 +1,8 @@
 import { udhrParagraphs, udhrSections } from "@soro/samples";
 import { describe, expect, it } from "vitest";
+import { toChatLatin, wordAccuracy } from "../src/damage.js";
 import { normalizeText } from "../src/normalize.js";
 import { scriptShares } from "../src/script.js";
-import { toChatLatin, wordAccuracy } from "./corrupt.js";
 
 describe("Persian script to Cyrillic", () => {
   it("transliterates a UDHR article as Tajik writes it", async () => {

@@ -6,8 +6,8 @@ import { Catalog, makeDocument, runStage, SourceRun } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCatalogLexicon } from "../src/catalog-lexicon.js";
+import { toLegacyA } from "../src/damage.js";
 import { langidFilter, normalizeFilter } from "../src/filter.js";
-import { toLegacyA } from "./corrupt.js";
 
 const stage = { module: new URL("../src/stage.ts", import.meta.url).href, exportName: "normalizeStage" };
 let dir: string;

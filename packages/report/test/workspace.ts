@@ -5,6 +5,7 @@ import { Catalog, runStage } from "@soro/core";
 import { CRAWL_MIGRATIONS } from "@soro/crawl";
 import { resolveOptions, runDedup } from "@soro/dedup";
 import { ingestPaths } from "@soro/ingest";
+import { toLegacyA, toRussianKeyboard } from "@soro/normalize";
 import { loadRules, runQualitySignals, runSelect } from "@soro/quality";
 import { demoSample, udhrSections } from "@soro/samples";
 import { addSamples } from "@soro/sft-builder";
@@ -21,7 +22,7 @@ export function tempDir(): Promise<string> {
 export async function buildWorkspace(dir: string): Promise<void> {
   const input = path.join(dir, "input");
   await mkdir(path.join(input, "edu"), { recursive: true });
-  const records = await demoSample();
+  const records = await demoSample({ russianKeyboard: toRussianKeyboard, legacyFontA: toLegacyA });
   await writeFile(path.join(input, "web.jsonl"), `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
   const tgk = await udhrSections("tgk");
   const lessons = tgk.slice(0, 12).map((s, i) => ({

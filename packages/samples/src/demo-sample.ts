@@ -9,39 +9,11 @@ export interface SampleRecord {
   meta: Record<string, unknown>;
 }
 
-/** How Tajik letters look when typed on a Russian keyboard (TAJIK.md). */
-const RUSSIAN_KEYBOARD: Record<string, string> = {
-  ҳ: "х",
-  ҷ: "ч",
-  қ: "к",
-  ғ: "г",
-  ӯ: "у",
-  ӣ: "и",
-  Ҳ: "Х",
-  Ҷ: "Ч",
-  Қ: "К",
-  Ғ: "Г",
-  Ӯ: "У",
-  Ӣ: "И",
-};
-
-/** Legacy 8-bit font convention A: Tajik letters in cp1251 slots (TAJIK.md). */
-const LEGACY_A: Record<string, string> = {
-  ҳ: "њ",
-  ҷ: "љ",
-  қ: "ќ",
-  ғ: "ѓ",
-  ӣ: "ї",
-  ӯ: "ў",
-  Ҳ: "Њ",
-  Ҷ: "Љ",
-  Қ: "Ќ",
-  Ғ: "Ѓ",
-  Ӣ: "Ї",
-  Ӯ: "Ў",
-};
-
-const remap = (text: string, table: Record<string, string>) => text.replace(/./gu, (ch) => table[ch] ?? ch);
+/** How the demo damages real Tajik text: as typed on a Russian keyboard, and as a legacy font A shows it. */
+export interface SampleDamage {
+  russianKeyboard: (text: string) => string;
+  legacyFontA: (text: string) => string;
+}
 
 /** Languages of the demo sample and what they stand for. */
 const LANGUAGES: Array<{ code: UdhrCode; note: string }> = [
@@ -57,7 +29,7 @@ const LANGUAGES: Array<{ code: UdhrCode; note: string }> = [
  * The demo's bundled sample: UDHR sections in Tajik and its neighbours, Tajik LibreOffice strings, Tajik sections
  * re-typed on a Russian keyboard or in legacy font A, and republished copies, so every stage has work to do.
  */
-export async function demoSample(): Promise<SampleRecord[]> {
+export async function demoSample(damage: SampleDamage): Promise<SampleRecord[]> {
   const records: SampleRecord[] = [];
   for (const { code, note } of LANGUAGES) {
     const sections = await udhrSections(code);
@@ -74,7 +46,7 @@ export async function demoSample(): Promise<SampleRecord[]> {
   tajik.slice(1, 9).forEach((s, i) => {
     const text = [s.heading, ...s.paragraphs].join("\n");
     records.push({
-      text: remap(text, i % 2 === 0 ? RUSSIAN_KEYBOARD : LEGACY_A),
+      text: i % 2 === 0 ? damage.russianKeyboard(text) : damage.legacyFontA(text),
       source: "web",
       url: `https://mirror.example/tgk/${i}`,
       meta: { origin: "udhr", udhr: "tgk", damage: i % 2 === 0 ? "russian-keyboard" : "legacy-font-a" },

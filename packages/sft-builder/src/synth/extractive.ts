@@ -1,3 +1,4 @@
+import { foldTajik } from "@soro/normalize";
 import type { ChatMessage } from "../samples/schema.js";
 import type { Candidate } from "./candidate.js";
 import type { SeedChunk } from "./seeds.js";
@@ -14,21 +15,7 @@ const FUNCTION_WORDS = new Set(
   ),
 );
 
-/** How Tajik letters come out on a Russian keyboard: the commonest mistake in Tajik school writing (TAJIK.md). */
-const RUSSIAN_KEYBOARD: Record<string, string> = {
-  ҳ: "х",
-  ҷ: "ч",
-  қ: "к",
-  ғ: "г",
-  ӯ: "у",
-  ӣ: "и",
-  Ҳ: "Х",
-  Ҷ: "Ч",
-  Қ: "К",
-  Ғ: "Г",
-  Ӯ: "У",
-  Ӣ: "И",
-};
+/** A Tajik-only letter: sentences rich in them make good "typed on a Russian keyboard" exercises. */
 const TAJIK_LETTER = /[ҳҷқғӯӣҲҶҚҒӮӢ]/gu;
 
 /** A question with its answer sentence, mined from one sentence. */
@@ -131,7 +118,7 @@ function central(list: string[]): string[] {
 function misspell(s: string): { text: string; fixes: Array<[string, string]> } {
   const fixes: Array<[string, string]> = [];
   const text = s.replace(/\p{L}+/gu, (w) => {
-    const bad = w.replace(TAJIK_LETTER, (c) => RUSSIAN_KEYBOARD[c] ?? c);
+    const bad = foldTajik(w);
     if (bad !== w && !fixes.some(([b]) => b === bad)) fixes.push([bad, w]);
     return bad;
   });

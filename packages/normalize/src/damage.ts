@@ -1,6 +1,6 @@
-/** Ways real Tajik text gets damaged, applied to real text so repairs can be measured against the original. */
-import { foldTajik } from "../src/letters.js";
-import { readCharMap, readTable } from "../src/tables.js";
+/** Ways real Tajik text gets damaged, applied to real text so repairs can be measured against the original (tests, benches, the demo). */
+import { foldTajik } from "./letters.js";
+import { readCharMap, readTable } from "./tables.js";
 
 const invert = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [v, k]));
 const legacyA = invert(readCharMap("legacy-a.tsv"));
