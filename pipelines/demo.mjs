@@ -17,6 +17,7 @@ await soro(["ingest", path.join(out, "sample"), "--source", "web"]);
 await soro(["ingest", "packages/sft-builder/fixtures/edu", "--source", "edu"]);
 await soro(["pdf", "ingest", "packages/pdf/fixtures"]);
 await node(["packages/crawl/scripts/demo-crawl.ts", ws]);
+await soro(["pdf", "ingest", "--from-crawl"]); // the crawl's one "PDF" is a fake: quarantined with its reason
 
 // Repair and language ID, quality signals and selection, dedup.
 await soro(["normalize"]);

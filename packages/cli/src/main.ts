@@ -5,8 +5,8 @@ import { buildProgram } from "./program.js";
 
 /** Runs the CLI and maps errors to one line on stderr and an exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = (await buildProgram(argv)).exitOverride();
   try {
+    const program = (await buildProgram(argv)).exitOverride();
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {

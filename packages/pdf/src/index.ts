@@ -1,5 +1,12 @@
 export { type ExtractOptions, extractPdf, extractPdfData, PdfInputError, type PdfText } from "./extract.js";
-export { ingestPdfs, listPdfs, type PdfIngestOptions, type PdfIngestSummary, pdfMeta } from "./ingest.js";
+export {
+  crawledPdfs,
+  ingestPdfs,
+  listPdfs,
+  type PdfIngestOptions,
+  type PdfIngestSummary,
+  pdfMeta,
+} from "./ingest.js";
 export { type Fragment, joinWrapped, layoutPage, type Paragraph } from "./layout.js";
 export {
   detectLegacy,

@@ -20,6 +20,8 @@ export interface PdfIngestOptions extends PoolOptions {
   progress?: "auto" | "log" | "quiet";
   /** Called once per file with what happened to it. */
   onFile?: (file: string, outcome: "ingested" | "unchanged" | "quarantined", detail?: string) => void;
+  /** The URL each file was fetched from (PDFs kept by the crawler), recorded on its document. */
+  urls?: ReadonlyMap<string, string>;
 }
 
 /** Totals of a PDF ingest run. */
@@ -73,12 +75,20 @@ export function pdfMeta(r: PdfText): Record<string, unknown> {
 }
 
 /** The source item of one file's outcome: a document, or a quarantine entry with its reason. */
-function item(file: string, r: PdfText, ocr: boolean): SourceItem {
+function item(file: string, r: PdfText, ocr: boolean, url?: string): SourceItem {
   if (!r.text.trim()) {
     const hint = ocr ? "OCR found no text either" : "it may be scanned: rerun with --ocr";
     return { bad: { input: file, reason: `no text: ${r.pages} page(s) without a text layer (${hint})` } };
   }
-  return { doc: makeDocument({ text: r.text, source: "pdf", path: path.resolve(file), meta: pdfMeta(r) }) };
+  return {
+    doc: makeDocument({
+      text: r.text,
+      source: "pdf",
+      url: url ?? null,
+      path: path.resolve(file),
+      meta: pdfMeta(r),
+    }),
+  };
 }
 
 /**
@@ -92,7 +102,7 @@ export async function ingestPdfs(
 ): Promise<PdfIngestSummary> {
   if (opts.ocr) checkOcrTools();
   const files = await listPdfs(paths);
-  const { progress: mode, onFile, ...pool } = opts;
+  const { progress: mode, onFile, urls, ...pool } = opts;
   const run = await SourceRun.begin(catalog, "pdf", { ocr: !!opts.ocr, maxPages: opts.maxPages ?? 2000 });
   const summary: PdfIngestSummary = {
     files: files.length,
@@ -121,7 +131,7 @@ export async function ingestPdfs(
       const it: SourceItem =
         "bad" in outcome
           ? { bad: { input: file, reason: outcome.bad.reason, excerpt: outcome.bad.detail?.slice(0, 200) } }
-          : item(file, outcome.result, !!opts.ocr);
+          : item(file, outcome.result, !!opts.ocr, urls?.get(file));
       await run.add(keys.get(file) ?? file, path.basename(file, path.extname(file)), [it]);
       if ("bad" in it) {
         summary.quarantined++;
@@ -145,4 +155,15 @@ export async function ingestPdfs(
     throw err;
   }
   return summary;
+}
+
+/** The PDFs the crawler kept (table crawl_files, when the workspace has crawled), as absolute paths with their URLs. */
+export async function crawledPdfs(catalog: Catalog): Promise<Map<string, string>> {
+  const table = await catalog.rows(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'crawl_files'`);
+  if (table.length === 0) return new Map();
+  const rows = await catalog.rows(
+    `SELECT url, path FROM crawl_files
+     WHERE content_type ILIKE '%pdf%' OR lower(path) LIKE '%.pdf' ORDER BY url`,
+  );
+  return new Map(rows.map((r) => [path.join(catalog.ws.dir, String(r.path)), String(r.url)]));
 }

@@ -2,8 +2,9 @@ import { copyFile, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog } from "@soro/core";
+import { CRAWL_MIGRATIONS } from "@soro/crawl";
 import { describe, expect, it } from "vitest";
-import { ingestPdfs } from "../src/index.js";
+import { crawledPdfs, ingestPdfs } from "../src/index.js";
 import { nestingBombPdf, notAPdf } from "./bad-pdfs.js";
 import { fixture } from "./cer.js";
 
@@ -49,6 +50,34 @@ describe("pdf ingest into the catalog", () => {
 
       const again = await ingestPdfs(c, [input], { workers: 0, progress: "quiet" });
       expect(again).toMatchObject({ ingested: 0, quarantined: 0, unchanged: 7 });
+    } finally {
+      c.close();
+    }
+  });
+
+  it("ingests the PDFs a crawl kept, with the URL each came from", async () => {
+    const ws = path.join(await mkdtemp(path.join(tmpdir(), "soro-pdf-crawl-")), "ws");
+    const c = await Catalog.open(ws, { create: true });
+    try {
+      await c.ensureExtension("crawl", CRAWL_MIGRATIONS);
+      await mkdir(path.join(ws, "crawl", "files"), { recursive: true });
+      await copyFile(fixture("one-column.pdf"), path.join(ws, "crawl", "files", "a1.pdf"));
+      await c.conn.run(
+        `INSERT INTO crawl_files VALUES ('https://maktab.example/kitob.pdf', 'crawl/files/a1.pdf', 'application/pdf', 1, 'x', NULL, '2026-11-23T00:00:00Z'),
+                                        ('https://maktab.example/page', 'crawl/files/b2.html', 'text/html', 1, 'y', NULL, '2026-11-23T00:00:00Z')`,
+      );
+      const urls = await crawledPdfs(c);
+      expect([...urls.values()]).toEqual(["https://maktab.example/kitob.pdf"]);
+      const s = await ingestPdfs(c, [...urls.keys()], { urls, workers: 1, progress: "quiet" });
+      expect(s).toMatchObject({ files: 1, ingested: 1 });
+      const docs = await c.rows(`SELECT url, source, path FROM ${await c.stageTableSql("pdf")}`);
+      expect(docs).toEqual([
+        {
+          url: "https://maktab.example/kitob.pdf",
+          source: "pdf",
+          path: path.join(ws, "crawl", "files", "a1.pdf"),
+        },
+      ]);
     } finally {
       c.close();
     }

@@ -1,5 +1,5 @@
 import { SoroError, UsageError } from "@soro/core";
-import { checkOcrTools, extractPdf, ingestPdfs, PdfInputError } from "@soro/pdf";
+import { checkOcrTools, crawledPdfs, extractPdf, ingestPdfs, PdfInputError } from "@soro/pdf";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -69,29 +69,37 @@ export function registerPdfCommands(program: Command): void {
     pdf
       .command("ingest")
       .description("bring PDF files or folders (recursively) into the catalog as documents of source pdf")
-      .argument("<paths...>", "PDF files or folders")
+      .argument("[paths...]", "PDF files or folders")
+      .option("--from-crawl", "also the PDFs the crawler kept (with the URLs they came from)")
       .option("--file-timeout <s>", "cut off a whole file after this many seconds", "600"),
-  ).action(async (paths: string[], o: PdfFlags & { fileTimeout: string }, cmd: Command) => {
-    await withCatalog(
-      cmd,
-      async (c) => {
-        const s = await ingestPdfs(c, paths, {
-          ocr: o.ocr,
-          maxPages: positive(o.maxPages, "--max-pages"),
-          pageTimeoutMs: positive(o.pageTimeout, "--page-timeout") * 1000,
-          fileTimeoutMs: positive(o.fileTimeout, "--file-timeout") * 1000,
-          workers: workerCount(cmd),
-          progress: globals(cmd).quiet ? "quiet" : "auto",
-          onFile: (file, outcome, detail) => {
-            if (outcome !== "ingested")
-              console.error(`${outcome.padEnd(12)} ${file}${detail ? `: ${detail}` : ""}`);
-          },
-        });
-        console.log(
-          `pdf ingest: ${s.files} files: ${s.ingested} ingested (${s.pages} pages, ${s.chars} chars), ${s.unchanged} unchanged, ${s.quarantined} quarantined`,
-        );
-      },
-      { create: true },
-    );
-  });
+  ).action(
+    async (paths: string[], o: PdfFlags & { fileTimeout: string; fromCrawl?: boolean }, cmd: Command) => {
+      if (paths.length === 0 && !o.fromCrawl) {
+        throw new UsageError("soro pdf ingest: no PDFs named", "give files or folders, or --from-crawl");
+      }
+      await withCatalog(
+        cmd,
+        async (c) => {
+          const urls = o.fromCrawl ? await crawledPdfs(c) : new Map<string, string>();
+          const s = await ingestPdfs(c, [...paths, ...urls.keys()], {
+            urls,
+            ocr: o.ocr,
+            maxPages: positive(o.maxPages, "--max-pages"),
+            pageTimeoutMs: positive(o.pageTimeout, "--page-timeout") * 1000,
+            fileTimeoutMs: positive(o.fileTimeout, "--file-timeout") * 1000,
+            workers: workerCount(cmd),
+            progress: globals(cmd).quiet ? "quiet" : "auto",
+            onFile: (file, outcome, detail) => {
+              if (outcome !== "ingested")
+                console.error(`${outcome.padEnd(12)} ${file}${detail ? `: ${detail}` : ""}`);
+            },
+          });
+          console.log(
+            `pdf ingest: ${s.files} files: ${s.ingested} ingested (${s.pages} pages, ${s.chars} chars), ${s.unchanged} unchanged, ${s.quarantined} quarantined`,
+          );
+        },
+        { create: true },
+      );
+    },
+  );
 }
