@@ -19,6 +19,7 @@ export * from "./jobs/plan.js";
 export * from "./jobs/run.js";
 export * from "./jobs/spec.js";
 export * from "./jobs/store.js";
+export * from "./object-store.js";
 export * from "./pool.js";
 export * from "./pull.js";
 export * from "./serve.js";

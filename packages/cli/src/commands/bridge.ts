@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import path from "node:path";
 import { humanCount, UsageError } from "@soro/core";
 import {
   CORPUS_FORMATS,
@@ -7,8 +9,11 @@ import {
   exportCorpus,
   exportSft,
   goalStatus,
+  isStorageUri,
   loadTokenizer,
   pullExport,
+  pullExportFromStorage,
+  pushExport,
   serveExport,
 } from "@soro/trainer-bridge";
 import type { Command } from "commander";
@@ -112,7 +117,10 @@ export function registerBridgeCommands(program: Command): void {
     .command("export")
     .description(`write a trainer-ready export with manifest.json: ${CORPUS_FORMATS.join("|")}|sft`)
     .requiredOption("--format <format>", `${CORPUS_FORMATS.join(", ")} or sft`)
-    .requiredOption("--out <dir>", "new, empty output folder")
+    .requiredOption(
+      "--out <dir>",
+      "new, empty output folder, or s3://bucket/prefix (credentials from the AWS environment)",
+    )
     .option("--stage <stage>", "stage to export (default: dedup, else the latest stage with shards)")
     .option("--tokenizer <tokenizer.json>", "another model's tokenizer.json for token formats")
     .option("--bos-id <id|none>", "id opening each document in token formats (default 2)")
@@ -171,9 +179,12 @@ export function registerBridgeCommands(program: Command): void {
             "say which English data is replayed",
           );
         }
+        // An s3:// target is written locally first, then uploaded with the manifest last.
+        const target = String(o.out);
+        const out = isStorageUri(target) ? await mkdtemp(path.join(c.ws.tmpDir, "export-")) : target;
         const s = await exportCorpus(c, {
           format: format as CorpusFormat,
-          out: String(o.out),
+          out,
           stage: o.stage as string | undefined,
           tokenizer: { tokenizerJson: o.tokenizer as string | undefined },
           workers: workerCount(cmd),
@@ -189,8 +200,12 @@ export function registerBridgeCommands(program: Command): void {
           },
         });
         const m = s.manifest;
+        if (out !== target) {
+          await pushExport(out, target);
+          await rm(out, { recursive: true, force: true });
+        }
         console.log(
-          `export ${m.format}: ${m.docs} docs, ${m.tokens === null ? "tokens not counted (run soro bridge count)" : `${humanCount(m.tokens)} tokens`}, ${m.files.length} files in ${s.out} (manifest sha256 ${s.manifestSha256.slice(0, 16)})`,
+          `export ${m.format}: ${m.docs} docs, ${m.tokens === null ? "tokens not counted (run soro bridge count)" : `${humanCount(m.tokens)} tokens`}, ${m.files.length} files in ${target} (manifest sha256 ${s.manifestSha256.slice(0, 16)})`,
         );
       });
     });
@@ -224,18 +239,22 @@ export function registerBridgeCommands(program: Command): void {
     .description(
       "pull an export to a folder: resumes partial files, verifies every sha256, refuses corrupt files",
     )
-    .argument("<url>", "server URL, e.g. http://10.0.0.5:8731")
+    .argument("<url>", "server URL, e.g. http://10.0.0.5:8731, or s3://bucket/prefix")
     .argument("<dir>", "destination folder")
     .option("--token <token>", "bearer token (default $SORO_BRIDGE_TOKEN)")
     .action(async (url: string, dir: string, o: { token?: string }, cmd: Command) => {
-      const s = await pullExport({
-        url,
-        dir,
-        token: token(o),
-        onFile: (f, outcome) => {
-          if (!globals(cmd).quiet) console.error(`${outcome.padEnd(10)} ${f.path}`);
-        },
-      });
+      const s = isStorageUri(url)
+        ? await pullExportFromStorage(url, dir, (f, outcome) => {
+            if (!globals(cmd).quiet) console.error(`${outcome.padEnd(10)} ${f.path}`);
+          })
+        : await pullExport({
+            url,
+            dir,
+            token: token(o),
+            onFile: (f, outcome) => {
+              if (!globals(cmd).quiet) console.error(`${outcome.padEnd(10)} ${f.path}`);
+            },
+          });
       console.log(
         `pull: ${s.files} files verified (${s.downloaded} downloaded, ${s.resumed} resumed, ${s.present} present; ${humanCount(s.bytes)} bytes)`,
       );
