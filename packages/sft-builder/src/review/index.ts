@@ -8,5 +8,6 @@ export * from "./schema.js";
 export * from "./serial.js";
 export * from "./server.js";
 export * from "./sessions.js";
+export * from "./state.js";
 export * from "./store.js";
 export * from "./users.js";

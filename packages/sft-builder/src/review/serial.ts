@@ -13,6 +13,12 @@ export class ReviewError extends Error {
 /** One catalog operation: it runs alone on the connection; it may throw a ReviewError only before its first write. */
 export type Op<T> = (catalog: Catalog) => Promise<T>;
 
+/** Writes made in memory, to be written in the next transaction before its queued operations run. */
+export interface WriteBehind {
+  /** The writes made so far and how to settle them, or null when there are none. */
+  take(): { write: Op<void>; done: () => void; failed: (err: unknown) => void } | null;
+}
+
 interface Pending {
   op: Op<unknown>;
   resolve: (v: unknown) => void;
@@ -27,6 +33,8 @@ interface Pending {
 export class SerialCatalog {
   private queue: Pending[] = [];
   private draining = false;
+  /** Memory state whose changes ride in each transaction (see ReviewState). */
+  writeBehind: WriteBehind | null = null;
 
   constructor(
     readonly catalog: Catalog,
@@ -41,6 +49,11 @@ export class SerialCatalog {
     });
   }
 
+  /** Starts a transaction soon if none is running, so writes made in memory get committed. */
+  kick(): void {
+    if (!this.draining) void this.drain();
+  }
+
   /** Resolves once everything queued so far has run. */
   async idle(): Promise<void> {
     await this.run(async () => undefined);
@@ -49,11 +62,23 @@ export class SerialCatalog {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length) {
+      for (;;) {
+        const writes = this.writeBehind?.take() ?? null;
+        if (!writes && !this.queue.length) break;
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          this.settle(batch, await this.runBatch(batch));
+          const results = await this.runBatch(batch, writes?.write);
+          writes?.done();
+          this.settle(batch, results);
         } catch {
+          if (writes) {
+            try {
+              await this.runBatch([], writes.write);
+              writes.done();
+            } catch (err) {
+              writes.failed(err);
+            }
+          }
           // Something failed after writing: the batch rolled back; retry each alone so only the culprit fails.
           for (const item of batch) {
             try {
@@ -69,11 +94,16 @@ export class SerialCatalog {
     }
   }
 
-  private async runBatch(batch: Pending[]): Promise<Array<{ ok: boolean; value: unknown }>> {
+  private async runBatch(
+    batch: Pending[],
+    writes?: Op<void>,
+  ): Promise<Array<{ ok: boolean; value: unknown }>> {
     const conn = this.catalog.conn;
     await conn.run("BEGIN TRANSACTION");
     const out: Array<{ ok: boolean; value: unknown }> = [];
     try {
+      // Earlier in-memory changes come first, so the queued operations read a catalog that holds them.
+      if (writes) await writes(this.catalog);
       for (const item of batch) {
         try {
           out.push({ ok: true, value: await item.op(this.catalog) });

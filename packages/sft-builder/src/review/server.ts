@@ -13,18 +13,15 @@ import { LoginLimiter } from "./ratelimit.js";
 import { ensureReviewTables } from "./schema.js";
 import { ReviewError, SerialCatalog } from "./serial.js";
 import { createSession, deleteSession, findSession, hashToken, type Session } from "./sessions.js";
+import { ReviewState } from "./state.js";
 import {
-  adjudicate,
   agreement,
   auditLog,
   facets,
   listQueue,
-  nextSample,
   progress,
   type ReviewFilters,
   type ReviewInput,
-  sampleView,
-  submitReview,
 } from "./store.js";
 import type { Role } from "./users.js";
 
@@ -80,6 +77,7 @@ function requireRole(c: Context<Env>, role: Role): Session {
 export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; serial: SerialCatalog } {
   const overlap = Math.max(1, opts.overlap ?? 2);
   const serial = new SerialCatalog(opts.catalog);
+  const state = new ReviewState(serial, overlap);
   const limiter = new LoginLimiter(opts.maxLoginFailures ?? 5);
   // One address may mistype for several people (a shared school computer), but not guess across many accounts.
   const ipLimiter = new LoginLimiter(10 * (opts.maxLoginFailures ?? 5));
@@ -212,25 +210,25 @@ export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; se
   app.post("/api/next", async (c) => {
     const s = c.get("session");
     const body = await jsonBody<Record<string, string | undefined>>(c);
-    return c.json({ view: await serial.run((cat) => nextSample(cat, s, filtersOf(body), overlap)) });
+    return c.json({ view: await state.nextSample(s, filtersOf(body)) });
   });
 
   app.get("/api/samples/:id", async (c) => {
     const s = c.get("session");
-    return c.json(await serial.run((cat) => sampleView(cat, s, c.req.param("id"))));
+    return c.json(await state.sampleView(s, c.req.param("id")));
   });
 
   app.post("/api/samples/:id/review", async (c) => {
     const s = c.get("session");
     const input = await jsonBody<ReviewInput>(c);
-    const result = await serial.run((cat) => submitReview(cat, s, c.req.param("id"), input, overlap));
+    const result = await state.submitReview(s, c.req.param("id"), input);
     return c.json(result, result.saved ? 200 : 409);
   });
 
   app.post("/api/samples/:id/adjudicate", async (c) => {
     const s = requireRole(c, "lead");
     const input = await jsonBody<ReviewInput>(c);
-    const result = await serial.run((cat) => adjudicate(cat, s, c.req.param("id"), input));
+    const result = await state.adjudicate(s, c.req.param("id"), input);
     return c.json(result, result.saved ? 200 : 409);
   });
 

@@ -1,7 +1,7 @@
 import type { Catalog } from "@soro/core";
 import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
 import { agreementByTask, type RatedReview, type TaskAgreement } from "./agreement.js";
-import { type DiffPart, diffMessages } from "./diff.js";
+import type { DiffPart } from "./diff.js";
 import { REJECT_REASONS } from "./guidelines.js";
 import { ReviewError } from "./serial.js";
 import type { ReviewUser } from "./users.js";
@@ -58,9 +58,18 @@ export type SaveResult =
 
 type Param = string | number | boolean | null;
 
-// An assignment nobody acted on for this long frees its slot for another reviewer.
-const ASSIGNMENT_TTL = "INTERVAL 30 MINUTE";
 const REASONS = new Set(REJECT_REASONS.map((r) => r.code));
+
+/** Whether a sample passes the filters (all but `annotator`); `raw` is its messages as stored JSON text. */
+export function matches(s: SftSample, raw: string, filters: ReviewFilters): boolean {
+  if (filters.task && s.task !== filters.task) return false;
+  if (filters.subject && s.subject !== filters.subject) return false;
+  if (filters.grade !== undefined && Number.isFinite(filters.grade) && s.grade !== filters.grade)
+    return false;
+  if (filters.status && s.status !== filters.status) return false;
+  const q = filters.q?.trim().toLowerCase();
+  return !q || raw.toLowerCase().includes(q);
+}
 
 function where(filters: ReviewFilters, params: Param[], alias = "s"): string {
   const parts: string[] = [];
@@ -81,90 +90,8 @@ function where(filters: ReviewFilters, params: Param[], alias = "s"): string {
   return parts.length ? parts.join(" AND ") : "true";
 }
 
-async function loadSample(c: Catalog, id: string): Promise<SftSample | null> {
-  const rows = await c.rows(
-    "SELECT * EXCLUDE (created_at, updated_at) FROM sft_samples WHERE sample_id = $1",
-    [id],
-  );
-  const r = rows[0];
-  return r ? ({ ...r, messages: JSON.parse(String(r.messages)) } as unknown as SftSample) : null;
-}
-
-async function audit(c: Catalog, sampleId: string | null, user: string, action: string, detail: unknown) {
-  await c.conn.run(
-    "INSERT INTO sft_review_audit (sample_id, username, action, detail) VALUES ($1, $2, $3, $4)",
-    [sampleId, user, action, JSON.stringify(detail ?? null)],
-  );
-}
-
-async function reviewsOf(c: Catalog, id: string): Promise<StoredReview[]> {
-  return (await c.rows(
-    `SELECT username, decision, reason, rating, comment, edited, sample_version FROM sft_review_reviews
-     WHERE sample_id = $1 ORDER BY created_at, username`,
-    [id],
-  )) as unknown as StoredReview[];
-}
-
-/** The review screen's view of one sample for a user; 404 when it does not exist. */
-export async function sampleView(c: Catalog, user: ReviewUser, id: string): Promise<SampleView> {
-  const sample = await loadSample(c, id);
-  if (!sample) throw new ReviewError(404, `no sample ${id}`);
-  const orig = await c.rows("SELECT messages FROM sft_review_originals WHERE sample_id = $1", [id]);
-  const original = orig[0] ? (JSON.parse(String(orig[0].messages)) as ChatMessage[]) : null;
-  const reviews = await reviewsOf(c, id);
-  return {
-    sample,
-    original,
-    diff: original ? diffMessages(original, sample.messages) : null,
-    mine: reviews.find((r) => r.username === user.username) ?? null,
-    reviews: user.role === "lead" ? reviews : null,
-    reviewCount: reviews.length,
-  };
-}
-
-/**
- * The next sample for a user: an open assignment of theirs, else a queued sample that still needs reviewers (those
- * others already started first, so overlap completes), which is then assigned to them. Null when none is left.
- */
-export async function nextSample(
-  c: Catalog,
-  user: ReviewUser,
-  filters: ReviewFilters,
-  overlap: number,
-): Promise<SampleView | null> {
-  const f = { ...filters, status: "queued" as const, annotator: undefined };
-  const params: Param[] = [user.username];
-  const open = await c.rows(
-    `SELECT s.sample_id FROM sft_samples s JOIN sft_review_assignments a ON a.sample_id = s.sample_id
-     WHERE a.username = $1 AND NOT a.done AND ${where(f, params)} ORDER BY a.assigned_at, s.sample_id LIMIT 1`,
-    params,
-  );
-  let id = open[0]?.sample_id as string | undefined;
-  if (!id) {
-    const p2: Param[] = [user.username, overlap];
-    const free = await c.rows(
-      `WITH load AS (
-         SELECT sample_id, count(*) FILTER (WHERE done OR assigned_at > now() - ${ASSIGNMENT_TTL}) AS n,
-                bool_or(username = $1) AS mine
-         FROM sft_review_assignments GROUP BY sample_id)
-       SELECT s.sample_id FROM sft_samples s LEFT JOIN load l ON l.sample_id = s.sample_id
-       WHERE coalesce(l.n, 0) < $2 AND NOT coalesce(l.mine, false) AND ${where(f, p2)}
-       ORDER BY coalesce(l.n, 0) DESC, s.created_at, s.sample_id LIMIT 1`,
-      p2,
-    );
-    id = free[0]?.sample_id as string | undefined;
-    if (!id) return null;
-    await c.conn.run(
-      `INSERT INTO sft_review_assignments (sample_id, username) VALUES ($1, $2)
-       ON CONFLICT DO UPDATE SET assigned_at = now()`,
-      [id, user.username],
-    );
-    await audit(c, id, user.username, "assign", null);
-  }
-  return sampleView(c, user, id);
-}
-
-function validate(input: ReviewInput, current: ChatMessage[]): void {
+/** Refuses a malformed review before anything is written. */
+export function validate(input: ReviewInput, current: ChatMessage[]): void {
   if (input.decision !== "accept" && input.decision !== "reject")
     throw new ReviewError(400, "decision must be accept or reject");
   if (!Number.isInteger(input.version)) throw new ReviewError(400, "version is required");
@@ -193,138 +120,11 @@ function validate(input: ReviewInput, current: ChatMessage[]): void {
   }
 }
 
-async function applyEdit(
-  c: Catalog,
-  user: string,
-  sample: SftSample,
-  messages: ChatMessage[],
-): Promise<void> {
-  await c.conn.run(
-    `INSERT INTO sft_review_originals (sample_id, messages, first_edited_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-    [sample.sample_id, JSON.stringify(sample.messages), user],
-  );
-  await c.conn.run(
-    `UPDATE sft_samples SET messages = $1, version = version + 1, updated_at = now() WHERE sample_id = $2`,
-    [JSON.stringify(messages), sample.sample_id],
-  );
-  await audit(c, sample.sample_id, user, "edit", { before: sample.messages, after: messages });
-}
-
-async function setStatus(
-  c: Catalog,
-  user: string,
-  id: string,
-  status: SampleStatus,
-  why: string,
-): Promise<void> {
-  await c.conn.run(
-    `UPDATE sft_samples SET status = $1, version = version + 1, updated_at = now() WHERE sample_id = $2`,
-    [status, id],
-  );
-  await audit(c, id, user, "status", { status, why });
-}
-
-function changed(a: ChatMessage[], b: ChatMessage[] | undefined): b is ChatMessage[] {
+/** Whether an edit changes the text of any turn. */
+export function changed(a: ChatMessage[], b: ChatMessage[] | undefined): b is ChatMessage[] {
   return (
     b !== undefined && JSON.stringify(a.map((m) => m.content)) !== JSON.stringify(b.map((m) => m.content))
   );
-}
-
-/**
- * Saves a review. The version the reviewer saw must still be current (else nothing changes but the audit log,
- * which keeps the refused attempt, and the caller gets the current sample back). Once `overlap` reviews are in, the
- * sample is accepted or rejected when they all agree, or goes to the leads for adjudication.
- */
-export async function submitReview(
-  c: Catalog,
-  user: ReviewUser,
-  id: string,
-  input: ReviewInput,
-  overlap: number,
-): Promise<SaveResult> {
-  const sample = await loadSample(c, id);
-  if (!sample) throw new ReviewError(404, `no sample ${id}`);
-  validate(input, sample.messages);
-  if (sample.status !== "queued")
-    throw new ReviewError(409, `sample is ${sample.status}, no longer in review`);
-  if (input.version !== sample.version) {
-    await audit(c, id, user.username, "conflict", { seen_version: input.version, attempt: input });
-    return { saved: false, conflict: true, view: await sampleView(c, user, id) };
-  }
-  const slots = await c.rows(
-    `SELECT count(*) FILTER (WHERE username <> $2 AND (done OR assigned_at > now() - ${ASSIGNMENT_TTL})) AS others,
-            count(*) FILTER (WHERE username = $2) AS mine
-     FROM sft_review_assignments WHERE sample_id = $1`,
-    [id, user.username],
-  );
-  if (!Number(slots[0]!.mine) && Number(slots[0]!.others) >= overlap)
-    throw new ReviewError(409, "this sample already has enough reviewers");
-
-  const edited = changed(sample.messages, input.messages);
-  if (edited) await applyEdit(c, user.username, sample, input.messages!);
-  const review = [
-    id,
-    user.username,
-    input.decision,
-    input.decision === "reject" ? input.reason! : null,
-    input.rating ?? null,
-    input.comment?.trim() || null,
-    edited,
-    sample.version + (edited ? 1 : 0),
-  ];
-  await c.conn.run(
-    `INSERT INTO sft_review_reviews (sample_id, username, decision, reason, rating, comment, edited, sample_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT DO UPDATE SET decision = excluded.decision, reason = excluded.reason, rating = excluded.rating,
-       comment = excluded.comment, edited = sft_review_reviews.edited OR excluded.edited,
-       sample_version = excluded.sample_version, updated_at = now()`,
-    review as Param[],
-  );
-  await c.conn.run(
-    `INSERT INTO sft_review_assignments (sample_id, username, done) VALUES ($1, $2, true)
-     ON CONFLICT DO UPDATE SET done = true`,
-    [id, user.username],
-  );
-  await audit(c, id, user.username, "review", {
-    decision: input.decision,
-    reason: input.reason ?? null,
-    rating: input.rating ?? null,
-    comment: input.comment ?? null,
-    edited,
-  });
-  const decisions = (await reviewsOf(c, id)).map((r) => r.decision);
-  if (decisions.length >= overlap) {
-    const all = new Set(decisions);
-    const status: SampleStatus =
-      all.size > 1 ? "needs_adjudication" : decisions[0] === "accept" ? "accepted" : "rejected";
-    await setStatus(c, user.username, id, status, `${decisions.length} reviews`);
-  }
-  return { saved: true, view: await sampleView(c, user, id) };
-}
-
-/** A lead's final word on a sample (typically one reviewers disagreed on), with an optional last edit. */
-export async function adjudicate(
-  c: Catalog,
-  lead: ReviewUser,
-  id: string,
-  input: ReviewInput,
-): Promise<SaveResult> {
-  if (lead.role !== "lead") throw new ReviewError(403, "only leads adjudicate");
-  const sample = await loadSample(c, id);
-  if (!sample) throw new ReviewError(404, `no sample ${id}`);
-  validate(input, sample.messages);
-  if (input.version !== sample.version) {
-    await audit(c, id, lead.username, "conflict", { seen_version: input.version, attempt: input });
-    return { saved: false, conflict: true, view: await sampleView(c, lead, id) };
-  }
-  if (changed(sample.messages, input.messages)) await applyEdit(c, lead.username, sample, input.messages!);
-  await audit(c, id, lead.username, "adjudicate", {
-    decision: input.decision,
-    reason: input.reason ?? null,
-    comment: input.comment ?? null,
-  });
-  await setStatus(c, lead.username, id, input.decision === "accept" ? "accepted" : "rejected", "adjudicated");
-  return { saved: true, view: await sampleView(c, lead, id) };
 }
 
 /** One row of the queue list. */

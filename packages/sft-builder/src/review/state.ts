@@ -1,0 +1,435 @@
+import type { Catalog } from "@soro/core";
+import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
+import { diffMessages } from "./diff.js";
+import { ReviewError, type SerialCatalog } from "./serial.js";
+import {
+  changed,
+  matches,
+  type ReviewFilters,
+  type ReviewInput,
+  type SampleView,
+  type SaveResult,
+  type StoredReview,
+  validate,
+} from "./store.js";
+import type { ReviewUser } from "./users.js";
+
+// An assignment nobody acted on for this long frees its slot for another reviewer.
+const ASSIGNMENT_TTL_MS = 30 * 60_000;
+
+interface Cached {
+  sample: SftSample;
+  /** The messages as stored JSON text, searched by the `q` filter. */
+  raw: string;
+}
+
+interface Assignment {
+  at: number;
+  done: boolean;
+}
+
+type Row = Array<string | number | boolean | null>;
+
+/** Catalog writes made in memory and not yet committed, kept in the order they happened. */
+class Writes {
+  audit: Row[] = [];
+  assigned = new Map<string, Row>();
+  done = new Map<string, Row>();
+  reviews = new Map<string, Row>();
+  originals = new Map<string, Row>();
+  samples = new Set<string>();
+  committed: Promise<void>;
+  resolve!: () => void;
+  reject!: (err: unknown) => void;
+
+  constructor() {
+    this.committed = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Nobody may be waiting on a batch (assignments alone); its failure is handled where it is written.
+    this.committed.catch(() => undefined);
+  }
+
+  get empty(): boolean {
+    return (
+      !this.audit.length &&
+      !this.assigned.size &&
+      !this.done.size &&
+      !this.reviews.size &&
+      !this.originals.size &&
+      !this.samples.size
+    );
+  }
+}
+
+/** Multi-row VALUES placeholders for `rows` rows of `width` columns, each cast to its column type. */
+function values(rows: Row[], types: string[]): { sql: string; params: Row } {
+  const params: Row = [];
+  const sql = rows
+    .map((r) => {
+      const cells = r.map((v, i) => {
+        params.push(v);
+        return `$${params.length}::${types[i]}`;
+      });
+      return `(${cells.join(", ")})`;
+    })
+    .join(", ");
+  return { sql, params };
+}
+
+async function insertMany(c: Catalog, rows: Row[], types: string[], sql: (values: string) => string) {
+  // Chunks keep each statement's parameter count modest.
+  for (let i = 0; i < rows.length; i += 200) {
+    const v = values(rows.slice(i, i + 200), types);
+    await c.conn.run(sql(v.sql), v.params);
+  }
+}
+
+/**
+ * The review state the server answers from: samples under review, assignments, reviews and first originals, held
+ * in memory while the server is the catalog's only writer. Every change is applied here at once and written to the
+ * catalog in the next transaction of the SerialCatalog, many requests per commit (a review costs microseconds here
+ * instead of a dozen statements); a review is answered only once its transaction has committed, so nothing
+ * acknowledged is lost. A failed write drops the memory state, which is read again from the catalog.
+ */
+export class ReviewState {
+  private samples = new Map<string, Cached>();
+  /** Samples in queue order (created_at, sample_id). */
+  private order: Cached[] = [];
+  private bySample = new Map<string, Map<string, Assignment>>();
+  private byUser = new Map<string, Map<string, Assignment>>();
+  private reviews = new Map<string, StoredReview[]>();
+  private originals = new Map<string, ChatMessage[]>();
+  private loaded: Promise<void> | null = null;
+  private writes = new Writes();
+
+  constructor(
+    private readonly serial: SerialCatalog,
+    private readonly overlap: number,
+  ) {
+    serial.writeBehind = this;
+  }
+
+  /** Takes the writes made so far, for the SerialCatalog's next transaction (null when there are none). */
+  take(): { write: (c: Catalog) => Promise<void>; done: () => void; failed: (err: unknown) => void } | null {
+    if (this.writes.empty) return null;
+    const w = this.writes;
+    this.writes = new Writes();
+    return {
+      write: (c) => this.write(c, w),
+      done: () => w.resolve(),
+      failed: (err) => {
+        // Memory is ahead of the catalog now, and so are writes made since: refuse them and read the catalog again.
+        w.reject(err);
+        this.writes.reject(err);
+        this.writes = new Writes();
+        this.loaded = null;
+      },
+    };
+  }
+
+  /** The review screen's view of one sample for a user; 404 when it does not exist. */
+  async sampleView(user: ReviewUser, id: string): Promise<SampleView> {
+    await this.ready();
+    return this.view(user, id);
+  }
+
+  /**
+   * The next sample for a user: an open assignment of theirs, else a queued sample that still needs reviewers
+   * (those others already started first, so overlap completes), which is then assigned to them. Null when none is
+   * left. The assignment is not waited for: losing one in a crash only frees the sample for someone else.
+   */
+  async nextSample(user: ReviewUser, filters: ReviewFilters): Promise<SampleView | null> {
+    await this.ready();
+    const f = { ...filters, status: "queued" as const, annotator: undefined };
+    let best: { id: string; at: number } | null = null;
+    for (const [id, a] of this.byUser.get(user.username) ?? []) {
+      if (a.done) continue;
+      const s = this.samples.get(id);
+      if (!s || !matches(s.sample, s.raw, f)) continue;
+      if (!best || a.at < best.at || (a.at === best.at && id < best.id)) best = { id, at: a.at };
+    }
+    if (best) return this.view(user, best.id);
+    const now = Date.now();
+    let pick: { id: string; n: number } | null = null;
+    for (const s of this.order) {
+      if (!matches(s.sample, s.raw, f)) continue;
+      const slots = this.bySample.get(s.sample.sample_id);
+      if (slots?.has(user.username)) continue;
+      let n = 0;
+      for (const a of slots?.values() ?? []) if (a.done || a.at > now - ASSIGNMENT_TTL_MS) n++;
+      if (n >= this.overlap || (pick && n <= pick.n)) continue;
+      pick = { id: s.sample.sample_id, n };
+      if (n === this.overlap - 1) break;
+    }
+    if (!pick) return null;
+    this.assign(pick.id, user.username, now);
+    this.audit(pick.id, user.username, "assign", null);
+    void this.committed();
+    return this.view(user, pick.id);
+  }
+
+  /**
+   * Saves a review. The version the reviewer saw must still be current (else nothing changes but the audit log,
+   * which keeps the refused attempt, and the caller gets the current sample back). Once `overlap` reviews are in,
+   * the sample is accepted or rejected when they all agree, or goes to the leads for adjudication.
+   */
+  async submitReview(user: ReviewUser, id: string, input: ReviewInput): Promise<SaveResult> {
+    await this.ready();
+    const cached = this.cached(id);
+    const sample = cached.sample;
+    validate(input, sample.messages);
+    if (sample.status !== "queued")
+      throw new ReviewError(409, `sample is ${sample.status}, no longer in review`);
+    if (input.version !== sample.version) return this.conflict(user, id, input);
+    const now = Date.now();
+    const slots = this.bySample.get(id);
+    let others = 0;
+    for (const [name, a] of slots ?? [])
+      if (name !== user.username && (a.done || a.at > now - ASSIGNMENT_TTL_MS)) others++;
+    if (!slots?.has(user.username) && others >= this.overlap)
+      throw new ReviewError(409, "this sample already has enough reviewers");
+
+    const edited = changed(sample.messages, input.messages);
+    if (edited) this.edit(user.username, cached, input.messages!);
+    const list = this.reviews.get(id) ?? [];
+    this.reviews.set(id, list);
+    const i = list.findIndex((r) => r.username === user.username);
+    const review: StoredReview = {
+      username: user.username,
+      decision: input.decision,
+      reason: input.decision === "reject" ? input.reason! : null,
+      rating: input.rating ?? null,
+      comment: input.comment?.trim() || null,
+      edited: edited || (i >= 0 && list[i]!.edited),
+      sample_version: cached.sample.version,
+    };
+    if (i >= 0) list[i] = review;
+    else list.push(review);
+    this.writes.reviews.set(`${id}\n${user.username}`, [
+      id,
+      review.username,
+      review.decision,
+      review.reason,
+      review.rating,
+      review.comment,
+      review.edited,
+      review.sample_version,
+    ]);
+    const mine = this.slot(id, user.username, now);
+    mine.done = true;
+    this.writes.done.set(`${id}\n${user.username}`, [id, user.username]);
+    this.audit(id, user.username, "review", {
+      decision: input.decision,
+      reason: input.reason ?? null,
+      rating: input.rating ?? null,
+      comment: input.comment ?? null,
+      edited,
+    });
+    if (list.length >= this.overlap) {
+      const all = new Set(list.map((r) => r.decision));
+      const status: SampleStatus =
+        all.size > 1 ? "needs_adjudication" : list[0]!.decision === "accept" ? "accepted" : "rejected";
+      this.setStatus(user.username, cached, status, `${list.length} reviews`);
+    }
+    const view = this.view(user, id);
+    await this.committed();
+    return { saved: true, view };
+  }
+
+  /** A lead's final word on a sample (typically one reviewers disagreed on), with an optional last edit. */
+  async adjudicate(lead: ReviewUser, id: string, input: ReviewInput): Promise<SaveResult> {
+    if (lead.role !== "lead") throw new ReviewError(403, "only leads adjudicate");
+    await this.ready();
+    const cached = this.cached(id);
+    validate(input, cached.sample.messages);
+    if (input.version !== cached.sample.version) return this.conflict(lead, id, input);
+    if (changed(cached.sample.messages, input.messages)) this.edit(lead.username, cached, input.messages!);
+    this.audit(id, lead.username, "adjudicate", {
+      decision: input.decision,
+      reason: input.reason ?? null,
+      comment: input.comment ?? null,
+    });
+    this.setStatus(
+      lead.username,
+      cached,
+      input.decision === "accept" ? "accepted" : "rejected",
+      "adjudicated",
+    );
+    const view = this.view(lead, id);
+    await this.committed();
+    return { saved: true, view };
+  }
+
+  private async conflict(user: ReviewUser, id: string, input: ReviewInput): Promise<SaveResult> {
+    this.audit(id, user.username, "conflict", { seen_version: input.version, attempt: input });
+    const view = this.view(user, id);
+    await this.committed();
+    return { saved: false, conflict: true, view };
+  }
+
+  // The writes made so far, committed in the SerialCatalog's next transaction.
+  private committed(): Promise<void> {
+    const done = this.writes.committed;
+    this.serial.kick();
+    return done;
+  }
+
+  private cached(id: string): Cached {
+    const cached = this.samples.get(id);
+    if (!cached) throw new ReviewError(404, `no sample ${id}`);
+    return cached;
+  }
+
+  // A snapshot: later changes replace these objects and arrays rather than change them.
+  private view(user: ReviewUser, id: string): SampleView {
+    const { sample } = this.cached(id);
+    const original = this.originals.get(id) ?? null;
+    const reviews = [...(this.reviews.get(id) ?? [])];
+    return {
+      sample: { ...sample },
+      original,
+      diff: original ? diffMessages(original, sample.messages) : null,
+      mine: reviews.find((r) => r.username === user.username) ?? null,
+      reviews: user.role === "lead" ? reviews : null,
+      reviewCount: reviews.length,
+    };
+  }
+
+  private slot(id: string, username: string, at: number): Assignment {
+    let a = this.bySample.get(id)?.get(username);
+    if (!a) {
+      a = { at, done: false };
+      for (const [map, k1, k2] of [
+        [this.bySample, id, username],
+        [this.byUser, username, id],
+      ] as const) {
+        const inner = map.get(k1) ?? new Map<string, Assignment>();
+        inner.set(k2, a);
+        map.set(k1, inner);
+      }
+    }
+    return a;
+  }
+
+  private assign(id: string, username: string, at: number): void {
+    this.slot(id, username, at).at = at;
+    this.writes.assigned.set(`${id}\n${username}`, [id, username]);
+  }
+
+  private edit(username: string, cached: Cached, messages: ChatMessage[]): void {
+    const s = cached.sample;
+    if (!this.originals.has(s.sample_id)) {
+      this.originals.set(s.sample_id, s.messages);
+      this.writes.originals.set(s.sample_id, [s.sample_id, cached.raw, username]);
+    }
+    this.audit(s.sample_id, username, "edit", { before: s.messages, after: messages });
+    cached.sample = { ...s, messages, version: s.version + 1 };
+    cached.raw = JSON.stringify(messages);
+    this.writes.samples.add(s.sample_id);
+  }
+
+  private setStatus(username: string, cached: Cached, status: SampleStatus, why: string): void {
+    cached.sample = { ...cached.sample, status, version: cached.sample.version + 1 };
+    this.writes.samples.add(cached.sample.sample_id);
+    this.audit(cached.sample.sample_id, username, "status", { status, why });
+  }
+
+  private audit(id: string | null, username: string, action: string, detail: unknown): void {
+    this.writes.audit.push([id, username, action, JSON.stringify(detail ?? null)]);
+  }
+
+  private ready(): Promise<void> {
+    this.loaded ??= this.serial.run((c) => this.load(c));
+    return this.loaded;
+  }
+
+  private async load(c: Catalog): Promise<void> {
+    this.samples.clear();
+    this.bySample.clear();
+    this.byUser.clear();
+    this.reviews.clear();
+    this.originals.clear();
+    const samples = await c.rows(
+      "SELECT * EXCLUDE (created_at, updated_at) FROM sft_samples ORDER BY created_at, sample_id",
+    );
+    this.order = samples.map((r) => {
+      const raw = String(r.messages);
+      const cached = { sample: { ...r, messages: JSON.parse(raw) } as unknown as SftSample, raw };
+      this.samples.set(cached.sample.sample_id, cached);
+      return cached;
+    });
+    const now = Date.now();
+    // Ages come from the catalog's own clock, which stamped assigned_at.
+    for (const r of await c.rows(
+      `SELECT sample_id, username, done, date_diff('millisecond', assigned_at, now()::TIMESTAMP) AS age
+       FROM sft_review_assignments`,
+    ))
+      this.slot(String(r.sample_id), String(r.username), now - Number(r.age)).done = Boolean(r.done);
+    for (const r of await c.rows(
+      `SELECT sample_id, username, decision, reason, rating, comment, edited, sample_version
+       FROM sft_review_reviews ORDER BY created_at, username`,
+    )) {
+      const { sample_id, ...review } = r;
+      const list = this.reviews.get(String(sample_id)) ?? [];
+      list.push(review as unknown as StoredReview);
+      this.reviews.set(String(sample_id), list);
+    }
+    for (const r of await c.rows("SELECT sample_id, messages FROM sft_review_originals"))
+      this.originals.set(String(r.sample_id), JSON.parse(String(r.messages)));
+  }
+
+  private async write(c: Catalog, w: Writes): Promise<void> {
+    await insertMany(
+      c,
+      [...w.originals.values()],
+      ["VARCHAR", "JSON", "VARCHAR"],
+      (v) =>
+        `INSERT INTO sft_review_originals (sample_id, messages, first_edited_by) VALUES ${v} ON CONFLICT DO NOTHING`,
+    );
+    const samples = [...w.samples].map((id) => {
+      const { sample, raw } = this.samples.get(id)!;
+      return [id, sample.status, sample.version, raw];
+    });
+    await insertMany(
+      c,
+      samples,
+      ["VARCHAR", "VARCHAR", "INTEGER", "JSON"],
+      (v) =>
+        `UPDATE sft_samples SET status = v.status, version = v.version, messages = v.messages, updated_at = now()
+         FROM (VALUES ${v}) AS v(id, status, version, messages) WHERE sft_samples.sample_id = v.id`,
+    );
+    await insertMany(
+      c,
+      [...w.reviews.values()],
+      ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "BOOLEAN", "INTEGER"],
+      (v) =>
+        `INSERT INTO sft_review_reviews (sample_id, username, decision, reason, rating, comment, edited, sample_version)
+         VALUES ${v}
+         ON CONFLICT DO UPDATE SET decision = excluded.decision, reason = excluded.reason, rating = excluded.rating,
+           comment = excluded.comment, edited = sft_review_reviews.edited OR excluded.edited,
+           sample_version = excluded.sample_version, updated_at = now()`,
+    );
+    await insertMany(
+      c,
+      [...w.assigned.values()],
+      ["VARCHAR", "VARCHAR"],
+      (v) =>
+        `INSERT INTO sft_review_assignments (sample_id, username) VALUES ${v} ON CONFLICT DO UPDATE SET assigned_at = now()`,
+    );
+    await insertMany(
+      c,
+      [...w.done.values()].map((r) => [...r, true]),
+      ["VARCHAR", "VARCHAR", "BOOLEAN"],
+      (v) =>
+        `INSERT INTO sft_review_assignments (sample_id, username, done) VALUES ${v} ON CONFLICT DO UPDATE SET done = true`,
+    );
+    await insertMany(
+      c,
+      w.audit,
+      ["VARCHAR", "VARCHAR", "VARCHAR", "JSON"],
+      (v) => `INSERT INTO sft_review_audit (sample_id, username, action, detail) VALUES ${v}`,
+    );
+  }
+}
