@@ -1,4 +1,4 @@
-import type { Catalog } from "@soro/core";
+import { type Catalog, sqlString } from "@soro/core";
 import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
 import { diffMessages } from "./diff.js";
 import { ReviewError, type SerialCatalog } from "./serial.js";
@@ -63,27 +63,22 @@ class Writes {
   }
 }
 
-/** Multi-row VALUES placeholders for `rows` rows of `width` columns, each cast to its column type. */
-function values(rows: Row[], types: string[]): { sql: string; params: Row } {
-  const params: Row = [];
-  const sql = rows
-    .map((r) => {
-      const cells = r.map((v, i) => {
-        params.push(v);
-        return `$${params.length}::${types[i]}`;
-      });
-      return `(${cells.join(", ")})`;
-    })
-    .join(", ");
-  return { sql, params };
+/** A SQL literal of a value, cast to its column type (values are inlined so a whole flush is one call). */
+function literal(v: string | number | boolean | null, type: string): string {
+  if (v === null) return `NULL::${type}`;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
+    return `${v}::${type}`;
+  }
+  if (typeof v === "boolean") return String(v);
+  // A NUL would end the statement text early; inputs are validated, so this is a bug if it happens.
+  if (v.includes("\0")) throw new Error("a NUL character cannot be written inline");
+  return `${sqlString(v)}::${type}`;
 }
 
-async function insertMany(c: Catalog, rows: Row[], types: string[], sql: (values: string) => string) {
-  // Chunks keep each statement's parameter count modest.
-  for (let i = 0; i < rows.length; i += 200) {
-    const v = values(rows.slice(i, i + 200), types);
-    await c.conn.run(sql(v.sql), v.params);
-  }
+/** Rows as a multi-row VALUES list of literals. */
+function values(rows: Row[], types: string[]): string {
+  return rows.map((r) => `(${r.map((v, i) => literal(v, types[i]!)).join(", ")})`).join(", ");
 }
 
 /**
@@ -381,8 +376,11 @@ export class ReviewState {
   }
 
   private async write(c: Catalog, w: Writes): Promise<void> {
-    await insertMany(
-      c,
+    const statements: string[] = [];
+    const add = (rows: Row[], types: string[], sql: (values: string) => string) => {
+      if (rows.length) statements.push(sql(values(rows, types)));
+    };
+    add(
       [...w.originals.values()],
       ["VARCHAR", "JSON", "VARCHAR"],
       (v) =>
@@ -392,16 +390,14 @@ export class ReviewState {
       const { sample, raw } = this.samples.get(id)!;
       return [id, sample.status, sample.version, raw];
     });
-    await insertMany(
-      c,
+    add(
       samples,
       ["VARCHAR", "VARCHAR", "INTEGER", "JSON"],
       (v) =>
         `UPDATE sft_samples SET status = v.status, version = v.version, messages = v.messages, updated_at = now()
          FROM (VALUES ${v}) AS v(id, status, version, messages) WHERE sft_samples.sample_id = v.id`,
     );
-    await insertMany(
-      c,
+    add(
       [...w.reviews.values()],
       ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "BOOLEAN", "INTEGER"],
       (v) =>
@@ -411,25 +407,24 @@ export class ReviewState {
            comment = excluded.comment, edited = sft_review_reviews.edited OR excluded.edited,
            sample_version = excluded.sample_version, updated_at = now()`,
     );
-    await insertMany(
-      c,
+    add(
       [...w.assigned.values()],
       ["VARCHAR", "VARCHAR"],
       (v) =>
         `INSERT INTO sft_review_assignments (sample_id, username) VALUES ${v} ON CONFLICT DO UPDATE SET assigned_at = now()`,
     );
-    await insertMany(
-      c,
+    add(
       [...w.done.values()].map((r) => [...r, true]),
       ["VARCHAR", "VARCHAR", "BOOLEAN"],
       (v) =>
         `INSERT INTO sft_review_assignments (sample_id, username, done) VALUES ${v} ON CONFLICT DO UPDATE SET done = true`,
     );
-    await insertMany(
-      c,
+    add(
       w.audit,
       ["VARCHAR", "VARCHAR", "VARCHAR", "JSON"],
       (v) => `INSERT INTO sft_review_audit (sample_id, username, action, detail) VALUES ${v}`,
     );
+    // One call for the whole flush: each round trip to DuckDB waits for a busy event loop.
+    if (statements.length) await c.conn.run(statements.join(";\n"));
   }
 }

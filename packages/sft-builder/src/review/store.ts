@@ -101,7 +101,10 @@ export function validate(input: ReviewInput, current: ChatMessage[]): void {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
       throw new ReviewError(400, "rating must be 1 to 5");
   }
-  if (input.comment && (typeof input.comment !== "string" || input.comment.length > 4000))
+  if (
+    input.comment &&
+    (typeof input.comment !== "string" || input.comment.length > 4000 || input.comment.includes("\0"))
+  )
     throw new ReviewError(400, "comment must be text of at most 4000 characters");
   if (input.messages !== undefined) {
     if (input.decision === "reject") throw new ReviewError(400, "an edited sample is accepted, not rejected");
