@@ -33,11 +33,12 @@ type Row = Array<string | number | boolean | null>;
 /** Catalog writes made in memory and not yet committed, kept in the order they happened. */
 class Writes {
   audit: Row[] = [];
-  assigned = new Map<string, Row>();
-  done = new Map<string, Row>();
-  reviews = new Map<string, Row>();
+  /** Assignments changed, by sample and user; `fresh` ones are not in the catalog yet. */
+  assignments = new Map<string, { row: Row; fresh: boolean; refresh: boolean }>();
+  reviews = new Map<string, { row: Row; fresh: boolean }>();
   originals = new Map<string, Row>();
-  samples = new Set<string>();
+  /** Samples changed (id, status, version, messages), and whether their messages did. */
+  samples = new Map<string, { row: Row; edited: boolean }>();
   committed: Promise<void>;
   resolve!: () => void;
   reject!: (err: unknown) => void;
@@ -54,8 +55,7 @@ class Writes {
   get empty(): boolean {
     return (
       !this.audit.length &&
-      !this.assigned.size &&
-      !this.done.size &&
+      !this.assignments.size &&
       !this.reviews.size &&
       !this.originals.size &&
       !this.samples.size
@@ -63,22 +63,22 @@ class Writes {
   }
 }
 
-/** A SQL literal of a value, cast to its column type (values are inlined so a whole flush is one call). */
-function literal(v: string | number | boolean | null, type: string): string {
-  if (v === null) return `NULL::${type}`;
+/** A SQL literal of a value (values are inlined so a whole flush is one call; the columns' types convert them). */
+function literal(v: string | number | boolean | null): string {
+  if (v === null) return "NULL";
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
-    return `${v}::${type}`;
+    return String(v);
   }
   if (typeof v === "boolean") return String(v);
   // A NUL would end the statement text early; inputs are validated, so this is a bug if it happens.
   if (v.includes("\0")) throw new Error("a NUL character cannot be written inline");
-  return `${sqlString(v)}::${type}`;
+  return sqlString(v);
 }
 
 /** Rows as a multi-row VALUES list of literals. */
-function values(rows: Row[], types: string[]): string {
-  return rows.map((r) => `(${r.map((v, i) => literal(v, types[i]!)).join(", ")})`).join(", ");
+function values(rows: Row[]): string {
+  return rows.map((r) => `(${r.map(literal).join(", ")})`).join(", ");
 }
 
 /**
@@ -159,7 +159,7 @@ export class ReviewState {
       if (n === this.overlap - 1) break;
     }
     if (!pick) return null;
-    this.assign(pick.id, user.username, now);
+    this.touch(pick.id, user.username, now, { refresh: true, done: false });
     this.audit(pick.id, user.username, "assign", null);
     void this.committed();
     return this.view(user, pick.id);
@@ -202,7 +202,8 @@ export class ReviewState {
     };
     if (i >= 0) list[i] = review;
     else list.push(review);
-    this.writes.reviews.set(`${id}\n${user.username}`, [
+    const key = `${id}\n${user.username}`;
+    const row = [
       id,
       review.username,
       review.decision,
@@ -211,10 +212,9 @@ export class ReviewState {
       review.comment,
       review.edited,
       review.sample_version,
-    ]);
-    const mine = this.slot(id, user.username, now);
-    mine.done = true;
-    this.writes.done.set(`${id}\n${user.username}`, [id, user.username]);
+    ];
+    this.writes.reviews.set(key, { row, fresh: this.writes.reviews.get(key)?.fresh ?? i < 0 });
+    this.touch(id, user.username, now, { refresh: false, done: true });
     this.audit(id, user.username, "review", {
       decision: input.decision,
       reason: input.reason ?? null,
@@ -292,25 +292,44 @@ export class ReviewState {
     };
   }
 
-  private slot(id: string, username: string, at: number): Assignment {
+  // The user's assignment to a sample, created when missing.
+  private slot(id: string, username: string, at: number): { a: Assignment; fresh: boolean } {
     let a = this.bySample.get(id)?.get(username);
-    if (!a) {
-      a = { at, done: false };
-      for (const [map, k1, k2] of [
-        [this.bySample, id, username],
-        [this.byUser, username, id],
-      ] as const) {
-        const inner = map.get(k1) ?? new Map<string, Assignment>();
-        inner.set(k2, a);
-        map.set(k1, inner);
-      }
+    if (a) return { a, fresh: false };
+    a = { at, done: false };
+    for (const [map, k1, k2] of [
+      [this.bySample, id, username],
+      [this.byUser, username, id],
+    ] as const) {
+      const inner = map.get(k1) ?? new Map<string, Assignment>();
+      inner.set(k2, a);
+      map.set(k1, inner);
     }
-    return a;
+    return { a, fresh: true };
   }
 
-  private assign(id: string, username: string, at: number): void {
-    this.slot(id, username, at).at = at;
-    this.writes.assigned.set(`${id}\n${username}`, [id, username]);
+  // Assigns (refresh: the clock restarts) or marks done, and notes the assignment for the next write.
+  private touch(id: string, username: string, at: number, change: { refresh: boolean; done: boolean }) {
+    const { a, fresh } = this.slot(id, username, at);
+    if (change.refresh) a.at = at;
+    if (change.done) a.done = true;
+    const key = `${id}\n${username}`;
+    const w = this.writes.assignments.get(key);
+    this.writes.assignments.set(key, {
+      row: [id, username, a.done],
+      fresh: w?.fresh ?? fresh,
+      refresh: (w?.refresh ?? false) || change.refresh,
+    });
+  }
+
+  // Notes a sample's current state for the next write.
+  private noteSample(cached: Cached, edited: boolean): void {
+    const s = cached.sample;
+    const w = this.writes.samples.get(s.sample_id);
+    this.writes.samples.set(s.sample_id, {
+      row: [s.sample_id, s.status, s.version, cached.raw],
+      edited: edited || (w?.edited ?? false),
+    });
   }
 
   private edit(username: string, cached: Cached, messages: ChatMessage[]): void {
@@ -322,12 +341,12 @@ export class ReviewState {
     this.audit(s.sample_id, username, "edit", { before: s.messages, after: messages });
     cached.sample = { ...s, messages, version: s.version + 1 };
     cached.raw = JSON.stringify(messages);
-    this.writes.samples.add(s.sample_id);
+    this.noteSample(cached, true);
   }
 
   private setStatus(username: string, cached: Cached, status: SampleStatus, why: string): void {
     cached.sample = { ...cached.sample, status, version: cached.sample.version + 1 };
-    this.writes.samples.add(cached.sample.sample_id);
+    this.noteSample(cached, false);
     this.audit(cached.sample.sample_id, username, "status", { status, why });
   }
 
@@ -361,7 +380,7 @@ export class ReviewState {
       `SELECT sample_id, username, done, date_diff('millisecond', assigned_at, now()::TIMESTAMP) AS age
        FROM sft_review_assignments`,
     ))
-      this.slot(String(r.sample_id), String(r.username), now - Number(r.age)).done = Boolean(r.done);
+      this.slot(String(r.sample_id), String(r.username), now - Number(r.age)).a.done = Boolean(r.done);
     for (const r of await c.rows(
       `SELECT sample_id, username, decision, reason, rating, comment, edited, sample_version
        FROM sft_review_reviews ORDER BY created_at, username`,
@@ -377,53 +396,55 @@ export class ReviewState {
 
   private async write(c: Catalog, w: Writes): Promise<void> {
     const statements: string[] = [];
-    const add = (rows: Row[], types: string[], sql: (values: string) => string) => {
-      if (rows.length) statements.push(sql(values(rows, types)));
+    const add = (rows: Row[], sql: (values: string) => string) => {
+      if (rows.length) statements.push(sql(values(rows)));
     };
     add(
       [...w.originals.values()],
-      ["VARCHAR", "JSON", "VARCHAR"],
-      (v) =>
-        `INSERT INTO sft_review_originals (sample_id, messages, first_edited_by) VALUES ${v} ON CONFLICT DO NOTHING`,
+      (v) => `INSERT INTO sft_review_originals (sample_id, messages, first_edited_by) VALUES ${v}`,
     );
-    const samples = [...w.samples].map((id) => {
-      const { sample, raw } = this.samples.get(id)!;
-      return [id, sample.status, sample.version, raw];
-    });
+    // Status changes leave the messages alone; plain inserts for rows the catalog cannot hold yet are cheaper.
+    const samples = [...w.samples.values()];
     add(
-      samples,
-      ["VARCHAR", "VARCHAR", "INTEGER", "JSON"],
+      samples.filter((x) => !x.edited).map((x) => x.row.slice(0, 3)),
+      (v) =>
+        `UPDATE sft_samples SET status = v.status, version = v.version, updated_at = now()
+         FROM (VALUES ${v}) AS v(id, status, version) WHERE sft_samples.sample_id = v.id`,
+    );
+    add(
+      samples.filter((x) => x.edited).map((x) => x.row),
       (v) =>
         `UPDATE sft_samples SET status = v.status, version = v.version, messages = v.messages, updated_at = now()
          FROM (VALUES ${v}) AS v(id, status, version, messages) WHERE sft_samples.sample_id = v.id`,
     );
+    const reviewColumns = "(sample_id, username, decision, reason, rating, comment, edited, sample_version)";
+    const reviews = [...w.reviews.values()];
     add(
-      [...w.reviews.values()],
-      ["VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "BOOLEAN", "INTEGER"],
+      reviews.filter((r) => r.fresh).map((r) => r.row),
+      (v) => `INSERT INTO sft_review_reviews ${reviewColumns} VALUES ${v}`,
+    );
+    add(
+      reviews.filter((r) => !r.fresh).map((r) => r.row),
       (v) =>
-        `INSERT INTO sft_review_reviews (sample_id, username, decision, reason, rating, comment, edited, sample_version)
-         VALUES ${v}
+        `INSERT INTO sft_review_reviews ${reviewColumns} VALUES ${v}
          ON CONFLICT DO UPDATE SET decision = excluded.decision, reason = excluded.reason, rating = excluded.rating,
-           comment = excluded.comment, edited = sft_review_reviews.edited OR excluded.edited,
-           sample_version = excluded.sample_version, updated_at = now()`,
+           comment = excluded.comment, edited = excluded.edited, sample_version = excluded.sample_version,
+           updated_at = now()`,
+    );
+    const assignments = [...w.assignments.values()];
+    add(
+      assignments.filter((a) => a.fresh).map((a) => a.row),
+      (v) => `INSERT INTO sft_review_assignments (sample_id, username, done) VALUES ${v}`,
     );
     add(
-      [...w.assigned.values()],
-      ["VARCHAR", "VARCHAR"],
+      assignments.filter((a) => !a.fresh).map((a) => [...a.row, a.refresh]),
       (v) =>
-        `INSERT INTO sft_review_assignments (sample_id, username) VALUES ${v} ON CONFLICT DO UPDATE SET assigned_at = now()`,
+        `UPDATE sft_review_assignments SET done = v.done,
+           assigned_at = CASE WHEN v.refresh THEN now()::TIMESTAMP ELSE sft_review_assignments.assigned_at END
+         FROM (VALUES ${v}) AS v(id, username, done, refresh)
+         WHERE sft_review_assignments.sample_id = v.id AND sft_review_assignments.username = v.username`,
     );
-    add(
-      [...w.done.values()].map((r) => [...r, true]),
-      ["VARCHAR", "VARCHAR", "BOOLEAN"],
-      (v) =>
-        `INSERT INTO sft_review_assignments (sample_id, username, done) VALUES ${v} ON CONFLICT DO UPDATE SET done = true`,
-    );
-    add(
-      w.audit,
-      ["VARCHAR", "VARCHAR", "VARCHAR", "JSON"],
-      (v) => `INSERT INTO sft_review_audit (sample_id, username, action, detail) VALUES ${v}`,
-    );
+    add(w.audit, (v) => `INSERT INTO sft_review_audit (sample_id, username, action, detail) VALUES ${v}`);
     // One call for the whole flush: each round trip to DuckDB waits for a busy event loop.
     if (statements.length) await c.conn.run(statements.join(";\n"));
   }
