@@ -1,4 +1,5 @@
 // Load run of the review server on loopback: 50 annotator sessions submit 5,000 reviews concurrently.
+// The sessions run in a worker thread (review-sessions.ts), apart from the server's event loop.
 // Run: cd /work/main && node --import tsx packages/sft-builder/bench/review.bench.ts [sessions] [reviews]
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,7 +7,7 @@ import path from "node:path";
 import { Catalog } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { addSamples, addUser, sampleId, startReviewServer } from "../src/index.js";
-import { Client } from "../test/review-fixtures.js";
+import { runSessionsInWorker } from "./review-sessions.js";
 
 const SESSIONS = Number(process.argv[2] ?? 50);
 const REVIEWS = Number(process.argv[3] ?? 5000);
@@ -35,47 +36,19 @@ const samples = Array.from({ length: REVIEWS / OVERLAP }, (_, i) => {
 });
 await addSamples(catalog, samples);
 const server = await startReviewServer({ catalog, overlap: OVERLAP, maxLoginFailures: 1000 });
-const clients = await Promise.all(
-  Array.from({ length: SESSIONS }, async (_, i) => {
-    const name = `annotator${i}`;
-    await addUserSerial(name);
-    const c = new Client(server.url);
-    if ((await c.login(name, "bench-password")).status !== 200) throw new Error(`login ${name}`);
-    return c;
-  }),
-);
-
-async function addUserSerial(name: string) {
+const names = Array.from({ length: SESSIONS }, (_, i) => `annotator${i}`);
+for (const name of names)
   await server.serial.run((c) =>
     addUser(c, { username: name, password: "bench-password", role: "annotator" }),
   );
-}
 
-const latencies: number[] = [];
-let submitted = 0;
-let failed = 0;
-const started = performance.now();
-await Promise.all(
-  clients.map(async (c, i) => {
-    while (submitted < REVIEWS) {
-      const next = await c.call("POST", "/api/next", {});
-      const view = next.data.view;
-      if (!view) break;
-      if (submitted >= REVIEWS) break;
-      submitted++;
-      const t0 = performance.now();
-      const res = await c.call("POST", `/api/samples/${view.sample.sample_id}/review`, {
-        version: view.sample.version,
-        decision: (i + submitted) % 7 ? "accept" : "reject",
-        reason: (i + submitted) % 7 ? null : "language_error",
-        rating: 1 + ((i + submitted) % 5),
-      });
-      latencies.push(performance.now() - t0);
-      if (res.status !== 200) failed++;
-    }
-  }),
-);
-const seconds = (performance.now() - started) / 1000;
+// The sessions sign in and review from a worker thread: their HTTP client is not the server's load.
+const { latencies, failed, seconds } = await runSessionsInWorker({
+  url: server.url,
+  names,
+  password: "bench-password",
+  reviews: REVIEWS,
+});
 await server.close();
 const stored = Number((await catalog.rows("SELECT count(*) AS n FROM sft_review_reviews"))[0]!.n);
 catalog.close();

@@ -92,6 +92,8 @@ export class ReviewState {
   private samples = new Map<string, Cached>();
   /** Samples in queue order (created_at, sample_id). */
   private order: Cached[] = [];
+  /** Samples before this index in `order` are decided; the server never puts one back in the queue. */
+  private head = 0;
   private bySample = new Map<string, Map<string, Assignment>>();
   private byUser = new Map<string, Map<string, Assignment>>();
   private reviews = new Map<string, StoredReview[]>();
@@ -148,7 +150,9 @@ export class ReviewState {
     if (best) return this.view(user, best.id);
     const now = Date.now();
     let pick: { id: string; n: number } | null = null;
-    for (const s of this.order) {
+    while (this.head < this.order.length && this.order[this.head]!.sample.status !== "queued") this.head++;
+    for (let i = this.head; i < this.order.length; i++) {
+      const s = this.order[i]!;
       if (!matches(s.sample, s.raw, f)) continue;
       const slots = this.bySample.get(s.sample.sample_id);
       if (slots?.has(user.username)) continue;
@@ -368,6 +372,7 @@ export class ReviewState {
     const samples = await c.rows(
       "SELECT * EXCLUDE (created_at, updated_at) FROM sft_samples ORDER BY created_at, sample_id",
     );
+    this.head = 0;
     this.order = samples.map((r) => {
       const raw = String(r.messages);
       const cached = { sample: { ...r, messages: JSON.parse(raw) } as unknown as SftSample, raw };
