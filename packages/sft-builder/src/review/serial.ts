@@ -28,7 +28,8 @@ interface Pending {
 /**
  * Runs catalog operations one at a time on the catalog's single connection (DuckDB allows one writer, and
  * interleaved statements of concurrent requests would share a transaction), committing whatever queued up while the
- * previous batch ran as one transaction: one commit serves many requests, so latency stays flat under load.
+ * previous batch ran as one transaction: one commit serves many requests, so latency stays flat under load. Each
+ * transaction first writes what the `writeBehind` state changed in memory since the last one.
  */
 export class SerialCatalog {
   private queue: Pending[] = [];

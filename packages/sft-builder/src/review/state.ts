@@ -374,7 +374,12 @@ export class ReviewState {
   }
 
   private ready(): Promise<void> {
-    this.loaded ??= this.serial.run((c) => this.load(c));
+    this.loaded ??= this.serial
+      .run((c) => this.load(c))
+      .catch((err) => {
+        this.loaded = null; // the next request tries again
+        throw err;
+      });
     return this.loaded;
   }
 
