@@ -25,19 +25,23 @@ export interface TokenExportResult {
   extra: Record<string, unknown>;
 }
 
-/** The Megatron prefix of one source, relative to the export folder. */
-export function megatronPrefix(source: string): string {
-  return `megatron/tg_${source.replace(/\W+/g, "_")}_text_document`;
+/** One tokenized document: its id, source and token ids framed by BOS/EOS. */
+interface EncodedDoc {
+  id: string;
+  source: string;
+  tokens: Int32Array;
 }
 
 /**
- * Tokenizes the shards in worker threads and writes one Megatron IndexedDataset per source (so the trainer's
- * `--data-path` can weigh sources), documents in shard order, each framed by BOS/EOS.
+ * Tokenizes the shards in worker threads and hands each document to `write` in shard order, counting documents,
+ * text tokens per source (without BOS/EOS) and all tokens written into `result`.
  */
-export async function exportMegatron(catalog: Catalog, opts: TokenExportOptions): Promise<TokenExportResult> {
-  await mkdir(path.join(opts.out, "megatron"), { recursive: true });
-  const writers = new Map<string, MegatronWriter>();
-  const result: TokenExportResult = { docs: 0, tokensPerSource: {}, written: 0, extra: {} };
+async function forEachEncodedDoc(
+  catalog: Catalog,
+  opts: TokenExportOptions,
+  result: TokenExportResult,
+  write: (doc: EncodedDoc) => Promise<void>,
+): Promise<void> {
   const framing = (opts.bos === null ? 0 : 1) + (opts.eos === null ? 0 : 1);
   await orderedMap(
     opts.shards,
@@ -54,12 +58,7 @@ export async function exportMegatron(catalog: Catalog, opts: TokenExportOptions)
       for (let i = 0; i < enc.lengths.length; i++) {
         const n = enc.lengths[i]!;
         const source = enc.sources[i]!;
-        let w = writers.get(source);
-        if (!w) {
-          w = new MegatronWriter(path.join(opts.out, megatronPrefix(source)));
-          writers.set(source, w);
-        }
-        await w.add(enc.tokens.subarray(at, at + n));
+        await write({ id: enc.docIds[i]!, source, tokens: enc.tokens.subarray(at, at + n) });
         at += n;
         result.tokensPerSource[source] = (result.tokensPerSource[source] ?? 0) + n - framing;
       }
@@ -68,6 +67,29 @@ export async function exportMegatron(catalog: Catalog, opts: TokenExportOptions)
       opts.onShard?.(shard, enc.lengths.length);
     },
   );
+}
+
+/** The Megatron prefix of one source, relative to the export folder. */
+export function megatronPrefix(source: string): string {
+  return `megatron/tg_${source.replace(/\W+/g, "_")}_text_document`;
+}
+
+/**
+ * Tokenizes the shards in worker threads and writes one Megatron IndexedDataset per source (so the trainer's
+ * `--data-path` can weigh sources), documents in shard order, each framed by BOS/EOS.
+ */
+export async function exportMegatron(catalog: Catalog, opts: TokenExportOptions): Promise<TokenExportResult> {
+  await mkdir(path.join(opts.out, "megatron"), { recursive: true });
+  const writers = new Map<string, MegatronWriter>();
+  const result: TokenExportResult = { docs: 0, tokensPerSource: {}, written: 0, extra: {} };
+  await forEachEncodedDoc(catalog, opts, result, async (doc) => {
+    let w = writers.get(doc.source);
+    if (!w) {
+      w = new MegatronWriter(path.join(opts.out, megatronPrefix(doc.source)));
+      writers.set(doc.source, w);
+    }
+    await w.add(doc.tokens);
+  });
   const prefixes: Record<string, string> = {};
   for (const [source, w] of [...writers.entries()].sort()) {
     await w.finish();
@@ -88,36 +110,8 @@ export async function exportMds(
   columns[opts.column] = opts.column === "text" ? "str" : "ndarray:int32";
   const writer = new MdsWriter(dir, columns, opts.sizeLimit);
   const result: TokenExportResult = { docs: 0, tokensPerSource: {}, written: 0, extra: {} };
-  const framing = (opts.bos === null ? 0 : 1) + (opts.eos === null ? 0 : 1);
   if (opts.column === "tokens") {
-    await orderedMap(
-      opts.shards,
-      opts.pool.width,
-      (shard) =>
-        opts.pool.encode({
-          file: catalog.shardPath(shard),
-          tokenizer: opts.tokenizer,
-          bos: opts.bos,
-          eos: opts.eos,
-        }),
-      async (enc, shard) => {
-        let at = 0;
-        for (let i = 0; i < enc.lengths.length; i++) {
-          const n = enc.lengths[i]!;
-          await writer.write({
-            id: enc.docIds[i]!,
-            source: enc.sources[i]!,
-            tokens: enc.tokens.subarray(at, at + n),
-          });
-          at += n;
-          result.tokensPerSource[enc.sources[i]!] =
-            (result.tokensPerSource[enc.sources[i]!] ?? 0) + n - framing;
-        }
-        result.docs += enc.lengths.length;
-        result.written += enc.tokens.length;
-        opts.onShard?.(shard, enc.lengths.length);
-      },
-    );
+    await forEachEncodedDoc(catalog, opts, result, (doc) => writer.write({ ...doc }));
   } else {
     for (const shard of opts.shards) {
       let docs = 0;
