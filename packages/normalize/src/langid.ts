@@ -1,4 +1,5 @@
 import { francAll } from "franc";
+import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 
 /** Language codes this project tells apart (ISO 639-3), and `und` for too little text. */
 export const LANGS = ["tgk", "rus", "uzn", "kaz", "kir", "tat", "pes", "prs", "eng"] as const;
@@ -58,38 +59,8 @@ const UZBEK_WORDS = new Set([
 ]);
 // Uzbek genitive and plural endings.
 const UZBEK_ENDING = /(?:нинг|лар|ларни|ларга|ларнинг)$/;
-const RUSSIAN_WORDS = new Set([
-  "в",
-  "и",
-  "что",
-  "это",
-  "не",
-  "для",
-  "как",
-  "он",
-  "она",
-  "они",
-  "по",
-  "от",
-  "из",
-  "при",
-  "или",
-  "был",
-  "была",
-  "было",
-  "с",
-  "к",
-  "у",
-  "же",
-  "так",
-  "но",
-  "все",
-  "его",
-  "их",
-  "мы",
-  "вы",
-  "я",
-]);
+// Language ID also counts a few pronouns and conjunctions that letter restoration does not need.
+const RUSSIAN_WORDS = new Set([...RUSSIAN_FUNCTION_WORDS, "но", "все", "его", "их", "мы", "вы", "я"]);
 
 /** Letter evidence of a text, counted in one pass. */
 interface Evidence {

@@ -1,6 +1,7 @@
 import type { ChangeLog } from "./changes.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { Lexicon } from "./lexicon.js";
+import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic text is Tajik. */
 const TAJIK_MARKERS = new Set([
@@ -25,31 +26,7 @@ const TAJIK_MARKERS = new Set([
   "низ",
 ]);
 /** Russian function words that Tajik lacks: a line with them and no Tajik marker is left as it is. */
-const RUSSIAN_MARKERS = new Set([
-  "в",
-  "и",
-  "что",
-  "это",
-  "не",
-  "для",
-  "как",
-  "он",
-  "она",
-  "они",
-  "по",
-  "от",
-  "из",
-  "при",
-  "или",
-  "был",
-  "была",
-  "было",
-  "с",
-  "к",
-  "у",
-  "же",
-  "так",
-]);
+const RUSSIAN_MARKERS = new Set(RUSSIAN_FUNCTION_WORDS);
 const SPECIAL_RE = new RegExp(`[${TAJIK_SPECIAL}${TAJIK_SPECIAL.toUpperCase()}]`);
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
 
