@@ -20,6 +20,20 @@ async function writeLine(out: Writable, line: string): Promise<void> {
   if (!out.write(`${line}\n`)) await new Promise((resolve) => out.once("drain", resolve));
 }
 
+/** Maps each input line (numbered from 1) to one output line; returns the number of lines. */
+async function mapLines(
+  input: Readable,
+  output: Writable,
+  fn: (line: string, n: number) => string,
+): Promise<number> {
+  let n = 0;
+  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    n++;
+    await writeLine(output, fn(line, n));
+  }
+  return n;
+}
+
 /** `soro normalize --filter`: one normalized line out per line in; returns the number of lines. */
 export async function normalizeFilter(
   input: Readable,
@@ -27,18 +41,15 @@ export async function normalizeFilter(
   options: FilterOptions = {},
 ): Promise<number> {
   const lexicon = options.lexicon ?? defaultLexicon();
-  let n = 0;
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    n++;
+  return mapLines(input, output, (line, n) => {
     const a = analyseText(line, { ...options, lexicon });
     if (options.explain && a.changes) {
       const to = options.explainTo ?? process.stderr;
       for (const c of a.changes)
         to.write(`${n}\t${c.rule}\t${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}\n`);
     }
-    await writeLine(output, a.text.replace(/\n/g, " "));
-  }
-  return n;
+    return a.text.replace(/\n/g, " ");
+  });
 }
 
 /**
@@ -51,11 +62,8 @@ export async function langidFilter(
   options: FilterOptions = {},
 ): Promise<number> {
   const lexicon = options.lexicon ?? defaultLexicon();
-  let n = 0;
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    n++;
+  return mapLines(input, output, (line) => {
     const r = identifyLanguage(normalizeText(line, { lexicon, scriptMapping: false }).text);
-    await writeLine(output, `${macroLanguage(r.lang)}\t${r.score.toFixed(3)}`);
-  }
-  return n;
+    return `${macroLanguage(r.lang)}\t${r.score.toFixed(3)}`;
+  });
 }
