@@ -59,6 +59,26 @@ describe("review API over a real catalog", () => {
     expect((await c.call("GET", "/api/disagreements")).status).toBe(403);
   });
 
+  it("refuses a body over 1 MiB, and one without a declared length, before reading it", async () => {
+    const c = await signedIn("rustam");
+    const headers = { "content-type": "application/json", cookie: c.cookie, "x-csrf-token": c.csrf };
+    const big = await fetch(`${server.url}/api/next`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ q: "ҳ".repeat(600_000) }),
+    });
+    expect([big.status, ((await big.json()) as { error: string }).error]).toEqual([413, "request too large"]);
+    // A streamed body goes out chunked, with no Content-Length.
+    const chunked = await fetch(`${server.url}/api/next`, {
+      method: "POST",
+      headers,
+      body: new Blob(["{}"]).stream(),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+    expect((await c.call("POST", "/api/next", {})).status).toBe(200);
+  });
+
   it("assigns each sample to two reviewers, decides on agreement and sends disagreement to a lead", async () => {
     const rustam = await signedIn("rustam");
     const dilnoza = await signedIn("dilnoza");

@@ -4,7 +4,6 @@ import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Catalog } from "@soro/core";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { GUIDELINES, REJECT_REASONS } from "./guidelines.js";
@@ -39,6 +38,7 @@ export interface ReviewServerOptions {
 }
 
 const COOKIE = "soro_review";
+const MAX_BODY = 1 << 20;
 const ASSETS: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/assets/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
@@ -107,7 +107,17 @@ export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; se
       referrerPolicy: "no-referrer",
     }),
   );
-  app.use(bodyLimit({ maxSize: 1 << 20, onError: (c) => c.json({ error: "request too large" }, 413) }));
+  // Bodies are small JSON with a declared length. Checking the header leaves the body to the handler that reads it
+  // whole; hono's bodyLimit touches the body stream, so the adapter builds a full web Request for every request
+  // (14% of the event loop's time in the load bench).
+  app.use(async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    if (c.req.header("transfer-encoding"))
+      return c.json({ error: "send the request body with a Content-Length" }, 411);
+    if (Number(c.req.header("content-length") ?? 0) > MAX_BODY)
+      return c.json({ error: "request too large" }, 413);
+    return next();
+  });
   app.onError((err, c) => {
     if (err instanceof ReviewError) return c.json({ error: err.message }, err.status);
     console.error(`soro sft review: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`);
