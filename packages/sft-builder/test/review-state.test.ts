@@ -42,7 +42,11 @@ describe("review state held in memory", () => {
 
       const count = async (sql: string) => Number((await catalog.rows(sql))[0]!.n);
       expect(await count("SELECT count(*) AS n FROM sft_review_reviews")).toBe(samples + 1);
-      expect(await count("SELECT count(*) AS n FROM sft_review_assignments WHERE done")).toBe(samples + 1);
+      expect(
+        await count(
+          "SELECT count(*) AS n FROM sft_review_assignments JOIN sft_review_reviews USING (sample_id, username)",
+        ),
+      ).toBe(samples + 1);
       expect(await count("SELECT count(*) AS n FROM sft_review_originals")).toBe(1);
       const row = (
         await catalog.rows("SELECT status, version, messages FROM sft_samples WHERE sample_id = $1", [

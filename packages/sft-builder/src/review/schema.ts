@@ -57,6 +57,13 @@ export const REVIEW_MIGRATIONS: string[] = [
     happened_at TIMESTAMP NOT NULL DEFAULT current_timestamp
   );
   `,
+  // The server numbers audit rows itself and writes them with other rows in one statement text; whether an
+  // assignment is done is whether its review exists, so a review no longer updates its assignment.
+  `
+  ALTER TABLE sft_review_audit ALTER COLUMN audit_id DROP DEFAULT;
+  DROP SEQUENCE sft_review_audit_seq;
+  ALTER TABLE sft_review_assignments DROP COLUMN done;
+  `,
 ];
 
 /** Creates or migrates the sample tables and the review app's own tables. */

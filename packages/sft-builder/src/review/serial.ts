@@ -16,7 +16,7 @@ export type Op<T> = (catalog: Catalog) => Promise<T>;
 /** Writes made in memory, to be written in the next transaction before its queued operations run. */
 export interface WriteBehind {
   /** The writes made so far and how to settle them, or null when there are none. */
-  take(): { write: Op<void>; done: () => void; failed: (err: unknown) => void } | null;
+  take(): { sql: string; done: () => void; failed: (err: unknown) => void } | null;
 }
 
 interface Pending {
@@ -68,13 +68,13 @@ export class SerialCatalog {
         if (!writes && !this.queue.length) break;
         const batch = this.queue.splice(0, this.maxBatch);
         try {
-          const results = await this.runBatch(batch, writes?.write);
+          const results = await this.runBatch(batch, writes?.sql);
           writes?.done();
           this.settle(batch, results);
         } catch {
           if (writes) {
             try {
-              await this.runBatch([], writes.write);
+              await this.runBatch([], writes.sql);
               writes.done();
             } catch (err) {
               writes.failed(err);
@@ -95,16 +95,17 @@ export class SerialCatalog {
     }
   }
 
-  private async runBatch(
-    batch: Pending[],
-    writes?: Op<void>,
-  ): Promise<Array<{ ok: boolean; value: unknown }>> {
+  private async runBatch(batch: Pending[], writes?: string): Promise<Array<{ ok: boolean; value: unknown }>> {
     const conn = this.catalog.conn;
-    await conn.run("BEGIN TRANSACTION");
     const out: Array<{ ok: boolean; value: unknown }> = [];
     try {
+      // Each call to DuckDB waits for a busy event loop to see its answer, so a flush alone is one call.
+      if (writes && !batch.length) {
+        await conn.run(`BEGIN TRANSACTION;\n${writes};\nCOMMIT`);
+        return out;
+      }
       // Earlier in-memory changes come first, so the queued operations read a catalog that holds them.
-      if (writes) await writes(this.catalog);
+      await conn.run(writes ? `BEGIN TRANSACTION;\n${writes}` : "BEGIN TRANSACTION");
       for (const item of batch) {
         try {
           out.push({ ok: true, value: await item.op(this.catalog) });

@@ -19,6 +19,8 @@ const ASSIGNMENT_TTL_MS = 30 * 60_000;
 
 interface Cached {
   sample: SftSample;
+  /** Position in queue order. */
+  index: number;
   /** The messages as stored JSON text, searched by the `q` filter. */
   raw: string;
 }
@@ -33,8 +35,8 @@ type Row = Array<string | number | boolean | null>;
 /** Catalog writes made in memory and not yet committed, kept in the order they happened. */
 class Writes {
   audit: Row[] = [];
-  /** Assignments changed, by sample and user; `fresh` ones are not in the catalog yet. */
-  assignments = new Map<string, { row: Row; fresh: boolean; refresh: boolean }>();
+  /** Assignments made (`fresh`: not in the catalog yet) or whose clock restarted, by sample and user. */
+  assignments = new Map<string, { row: Row; fresh: boolean }>();
   reviews = new Map<string, { row: Row; fresh: boolean }>();
   originals = new Map<string, Row>();
   /** Samples changed (id, status, version, messages), and whether their messages did. */
@@ -102,11 +104,16 @@ export class ReviewState {
   /** Samples before this index in `order` are decided; the server never puts one back in the queue. */
   private head = 0;
   private bySample = new Map<string, Map<string, Assignment>>();
-  private byUser = new Map<string, Map<string, Assignment>>();
+  /** Each user's assignments not yet reviewed. */
+  private openByUser = new Map<string, Map<string, Assignment>>();
+  /** Queued samples someone was assigned: the candidates for completing overlap, few compared to the queue. */
+  private started = new Set<Cached>();
   private reviews = new Map<string, StoredReview[]>();
   private originals = new Map<string, ChatMessage[]>();
   private loaded: Promise<void> | null = null;
   private writes = new Writes();
+  /** The next audit row's id: the server is the audit log's only writer. */
+  private nextAuditId = 1;
 
   constructor(
     private readonly serial: SerialCatalog,
@@ -117,12 +124,12 @@ export class ReviewState {
   }
 
   /** Takes the writes made so far, for the SerialCatalog's next transaction (null when there are none). */
-  take(): { write: (c: Catalog) => Promise<void>; done: () => void; failed: (err: unknown) => void } | null {
+  take(): { sql: string; done: () => void; failed: (err: unknown) => void } | null {
     if (this.writes.empty) return null;
     const w = this.writes;
     this.writes = new Writes();
     return {
-      write: (c) => this.write(c, w),
+      sql: this.sql(w),
       done: () => w.resolve(),
       failed: (err) => {
         // Memory is ahead of the catalog now, and so are writes made since: refuse them and read the catalog again.
@@ -150,32 +157,40 @@ export class ReviewState {
     await this.ready();
     const f = { ...filters, status: "queued" as const, annotator: undefined };
     let best: { id: string; at: number } | null = null;
-    for (const [id, a] of this.byUser.get(user.username) ?? []) {
-      if (a.done) continue;
+    for (const [id, a] of this.openByUser.get(user.username) ?? []) {
       const s = this.samples.get(id);
       if (!s || !matches(s.sample, s.raw, f)) continue;
       if (!best || a.at < best.at || (a.at === best.at && id < best.id)) best = { id, at: a.at };
     }
     if (best) return this.view(user, best.id);
     const now = Date.now();
-    let pick: { id: string; n: number } | null = null;
-    while (this.head < this.order.length && this.order[this.head]!.sample.status !== "queued") this.head++;
-    for (let i = this.head; i < this.order.length; i++) {
-      const s = this.order[i]!;
+    // The started sample with the most live reviewers, earliest first; else the earliest one nobody started.
+    let pick: { s: Cached; n: number } | null = null;
+    for (const s of this.started) {
       if (!matches(s.sample, s.raw, f)) continue;
-      const slots = this.bySample.get(s.sample.sample_id);
-      if (slots?.has(user.username)) continue;
+      const slots = this.bySample.get(s.sample.sample_id)!;
+      if (slots.has(user.username)) continue;
       let n = 0;
-      for (const a of slots?.values() ?? []) if (a.done || a.at > now - ASSIGNMENT_TTL_MS) n++;
-      if (n >= this.overlap || (pick && n <= pick.n)) continue;
-      pick = { id: s.sample.sample_id, n };
-      if (n === this.overlap - 1) break;
+      for (const a of slots.values()) if (a.done || a.at > now - ASSIGNMENT_TTL_MS) n++;
+      if (n >= this.overlap) continue;
+      if (!pick || n > pick.n || (n === pick.n && s.index < pick.s.index)) pick = { s, n };
+    }
+    if (!pick?.n) {
+      while (this.head < this.order.length && this.order[this.head]!.sample.status !== "queued") this.head++;
+      const end = pick?.s.index ?? this.order.length;
+      for (let i = this.head; i < end; i++) {
+        const s = this.order[i]!;
+        if (this.started.has(s) || !matches(s.sample, s.raw, f)) continue;
+        pick = { s, n: 0 };
+        break;
+      }
     }
     if (!pick) return null;
-    this.touch(pick.id, user.username, now, { refresh: true, done: false });
-    this.audit(pick.id, user.username, "assign", null);
+    const id = pick.s.sample.sample_id;
+    this.touch(id, user.username, now, { refresh: true, done: false });
+    this.audit(id, user.username, "assign", null);
     void this.committed();
-    return this.view(user, pick.id);
+    return this.view(user, id);
   }
 
   /**
@@ -316,14 +331,14 @@ export class ReviewState {
     let a = this.bySample.get(id)?.get(username);
     if (a) return { a, fresh: false };
     a = { at, done: false };
-    for (const [map, k1, k2] of [
-      [this.bySample, id, username],
-      [this.byUser, username, id],
-    ] as const) {
-      const inner = map.get(k1) ?? new Map<string, Assignment>();
-      inner.set(k2, a);
-      map.set(k1, inner);
-    }
+    const slots = this.bySample.get(id) ?? new Map<string, Assignment>();
+    slots.set(username, a);
+    this.bySample.set(id, slots);
+    const open = this.openByUser.get(username) ?? new Map<string, Assignment>();
+    open.set(id, a);
+    this.openByUser.set(username, open);
+    const cached = this.samples.get(id);
+    if (cached?.sample.status === "queued") this.started.add(cached);
     return { a, fresh: true };
   }
 
@@ -331,14 +346,19 @@ export class ReviewState {
   private touch(id: string, username: string, at: number, change: { refresh: boolean; done: boolean }) {
     const { a, fresh } = this.slot(id, username, at);
     if (change.refresh) a.at = at;
-    if (change.done) a.done = true;
+    if (change.done) this.markDone(id, username, a);
+    // The catalog keeps when an assignment was made; whether it is done is whether its review exists.
+    if (!fresh && !change.refresh) return;
     const key = `${id}\n${username}`;
-    const w = this.writes.assignments.get(key);
     this.writes.assignments.set(key, {
-      row: [id, username, a.done],
-      fresh: w?.fresh ?? fresh,
-      refresh: (w?.refresh ?? false) || change.refresh,
+      row: [id, username],
+      fresh: this.writes.assignments.get(key)?.fresh ?? fresh,
     });
+  }
+
+  private markDone(id: string, username: string, a: Assignment): void {
+    a.done = true;
+    this.openByUser.get(username)?.delete(id);
   }
 
   // Notes a sample's current state for the next write.
@@ -365,12 +385,13 @@ export class ReviewState {
 
   private setStatus(username: string, cached: Cached, status: SampleStatus, why: string): void {
     cached.sample = { ...cached.sample, status, version: cached.sample.version + 1 };
+    if (status !== "queued") this.started.delete(cached);
     this.noteSample(cached, false);
     this.audit(cached.sample.sample_id, username, "status", { status, why });
   }
 
   private audit(id: string | null, username: string, action: string, detail: unknown): void {
-    this.writes.audit.push([id, username, action, JSON.stringify(detail ?? null)]);
+    this.writes.audit.push([this.nextAuditId++, id, username, action, JSON.stringify(detail ?? null)]);
   }
 
   private ready(): Promise<void> {
@@ -386,26 +407,30 @@ export class ReviewState {
   private async load(c: Catalog): Promise<void> {
     this.samples.clear();
     this.bySample.clear();
-    this.byUser.clear();
+    this.openByUser.clear();
+    this.started.clear();
     this.reviews.clear();
     this.originals.clear();
     const samples = await c.rows(
       "SELECT * EXCLUDE (created_at, updated_at) FROM sft_samples ORDER BY created_at, sample_id",
     );
     this.head = 0;
-    this.order = samples.map((r) => {
+    this.order = samples.map((r, index) => {
       const raw = String(r.messages);
-      const cached = { sample: { ...r, messages: JSON.parse(raw) } as unknown as SftSample, raw };
+      const cached = { sample: { ...r, messages: JSON.parse(raw) } as unknown as SftSample, index, raw };
       this.samples.set(cached.sample.sample_id, cached);
       return cached;
     });
     const now = Date.now();
     // Ages come from the catalog's own clock, which stamped assigned_at.
     for (const r of await c.rows(
-      `SELECT sample_id, username, done, date_diff('millisecond', assigned_at, now()::TIMESTAMP) AS age
-       FROM sft_review_assignments`,
-    ))
-      this.slot(String(r.sample_id), String(r.username), now - Number(r.age)).a.done = Boolean(r.done);
+      `SELECT sample_id, username, r.sample_id IS NOT NULL AS done,
+         date_diff('millisecond', assigned_at, now()::TIMESTAMP) AS age
+       FROM sft_review_assignments a LEFT JOIN sft_review_reviews r USING (sample_id, username)`,
+    )) {
+      const { a } = this.slot(String(r.sample_id), String(r.username), now - Number(r.age));
+      if (r.done) this.markDone(String(r.sample_id), String(r.username), a);
+    }
     for (const r of await c.rows(
       `SELECT sample_id, username, decision, reason, rating, comment, edited, sample_version
        FROM sft_review_reviews ORDER BY created_at, username`,
@@ -417,9 +442,12 @@ export class ReviewState {
     }
     for (const r of await c.rows("SELECT sample_id, messages FROM sft_review_originals"))
       this.originals.set(String(r.sample_id), JSON.parse(String(r.messages)));
+    const [last] = await c.rows("SELECT coalesce(max(audit_id), 0) AS n FROM sft_review_audit");
+    this.nextAuditId = Number(last!.n) + 1;
   }
 
-  private async write(c: Catalog, w: Writes): Promise<void> {
+  // The SQL text of a flush: a few multi-row statements, whatever the number of reviews.
+  private sql(w: Writes): string {
     const statements: string[] = [];
     const add = (rows: Row[], sql: (values: string) => string) => {
       if (rows.length) statements.push(sql(values(rows)));
@@ -428,7 +456,7 @@ export class ReviewState {
       [...w.originals.values()],
       (v) => `INSERT INTO sft_review_originals (sample_id, messages, first_edited_by) VALUES ${v}`,
     );
-    // Status changes leave the messages alone; plain inserts for rows the catalog cannot hold yet are cheaper.
+    // Status changes leave the messages alone, and rewriting a JSON column costs more.
     const samples = [...w.samples.values()];
     add(
       samples.filter((x) => !x.edited).map((x) => x.row.slice(0, 3)),
@@ -459,18 +487,18 @@ export class ReviewState {
     const assignments = [...w.assignments.values()];
     add(
       assignments.filter((a) => a.fresh).map((a) => a.row),
-      (v) => `INSERT INTO sft_review_assignments (sample_id, username, done) VALUES ${v}`,
+      (v) => `INSERT INTO sft_review_assignments (sample_id, username) VALUES ${v}`,
     );
     add(
-      assignments.filter((a) => !a.fresh).map((a) => [...a.row, a.refresh]),
+      assignments.filter((a) => !a.fresh).map((a) => a.row),
       (v) =>
-        `UPDATE sft_review_assignments SET done = v.done,
-           assigned_at = CASE WHEN v.refresh THEN now()::TIMESTAMP ELSE sft_review_assignments.assigned_at END
-         FROM (VALUES ${v}) AS v(id, username, done, refresh)
+        `UPDATE sft_review_assignments SET assigned_at = now()::TIMESTAMP FROM (VALUES ${v}) AS v(id, username)
          WHERE sft_review_assignments.sample_id = v.id AND sft_review_assignments.username = v.username`,
     );
-    add(w.audit, (v) => `INSERT INTO sft_review_audit (sample_id, username, action, detail) VALUES ${v}`);
-    // One call for the whole flush: each round trip to DuckDB waits for a busy event loop.
-    if (statements.length) await c.conn.run(statements.join(";\n"));
+    add(
+      w.audit,
+      (v) => `INSERT INTO sft_review_audit (audit_id, sample_id, username, action, detail) VALUES ${v}`,
+    );
+    return statements.join(";\n");
   }
 }

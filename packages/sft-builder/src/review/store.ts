@@ -193,7 +193,8 @@ export async function progress(c: Catalog, user: ReviewUser) {
        count(r.sample_id) FILTER (WHERE r.decision = 'accept') AS accepted,
        count(r.sample_id) FILTER (WHERE r.decision = 'reject') AS rejected,
        count(r.sample_id) FILTER (WHERE r.edited) AS edited,
-       (SELECT count(*) FROM sft_review_assignments a WHERE a.username = u.username AND NOT a.done) AS open
+       (SELECT count(*) FROM sft_review_assignments a WHERE a.username = u.username AND NOT EXISTS
+         (SELECT 1 FROM sft_review_reviews d WHERE d.sample_id = a.sample_id AND d.username = a.username)) AS open
      FROM sft_review_users u LEFT JOIN sft_review_reviews r ON r.username = u.username
      ${params.length ? "WHERE u.username = $1" : ""}
      GROUP BY u.username, u.display_name, u.role ORDER BY u.username`,
