@@ -1,17 +1,16 @@
 // Load run of the review server on loopback: 50 annotator sessions submit 5,000 reviews concurrently.
 // The sessions run in a worker thread (review-sessions.ts), apart from the server's event loop.
-// Run: cd /work/main && node --import tsx packages/sft-builder/bench/review.bench.ts [sessions] [reviews] [commit|apply]
+// Run: cd /work/main && node --import tsx packages/sft-builder/bench/review.bench.ts [sessions] [reviews]
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
-import { type AckMode, addSamples, addUser, sampleId, startReviewServer } from "../src/index.js";
+import { addSamples, addUser, sampleId, startReviewServer } from "../src/index.js";
 import { runSessionsInWorker } from "./review-sessions.js";
 
 const SESSIONS = Number(process.argv[2] ?? 50);
 const REVIEWS = Number(process.argv[3] ?? 5000);
-const ACK = (process.argv[4] ?? "commit") as AckMode;
 const OVERLAP = 2;
 
 const dir = await mkdtemp(path.join(tmpdir(), "soro-review-bench-"));
@@ -36,7 +35,7 @@ const samples = Array.from({ length: REVIEWS / OVERLAP }, (_, i) => {
   };
 });
 await addSamples(catalog, samples);
-const server = await startReviewServer({ catalog, overlap: OVERLAP, maxLoginFailures: 1000, ack: ACK });
+const server = await startReviewServer({ catalog, overlap: OVERLAP, maxLoginFailures: 1000 });
 const names = Array.from({ length: SESSIONS }, (_, i) => `annotator${i}`);
 for (const name of names)
   await server.serial.run((c) =>
@@ -59,7 +58,6 @@ console.log(
   JSON.stringify(
     {
       sessions: SESSIONS,
-      ack: ACK,
       reviews: latencies.length,
       refused: failed,
       stored,

@@ -51,18 +51,8 @@ export function registerSftReviewCommands(sft: Command): void {
     .option("--host <addr>", "address to listen on (keep 127.0.0.1 behind an HTTPS proxy)", "127.0.0.1")
     .option("--overlap <k>", "reviews each sample needs before it is decided", "2")
     .option("--secure-cookie", "mark the session cookie Secure (when served over HTTPS)")
-    .option(
-      "--ack <when>",
-      "answer a save once committed (commit) or once held in memory (apply: faster under load; a crash loses the last few ms)",
-      "commit",
-    )
     .action(
-      async (
-        o: { port: string; host: string; overlap: string; secureCookie?: boolean; ack: string },
-        cmd: Command,
-      ) => {
-        if (o.ack !== "commit" && o.ack !== "apply")
-          throw new UsageError(`--ack ${o.ack}: unknown`, "use --ack commit or --ack apply");
+      async (o: { port: string; host: string; overlap: string; secureCookie?: boolean }, cmd: Command) => {
         const catalog = await Catalog.open(defaultWorkspaceDir(globals(cmd).workspace));
         try {
           const srv = await startReviewServer({
@@ -71,7 +61,6 @@ export function registerSftReviewCommands(sft: Command): void {
             host: o.host,
             overlap: int("--overlap", o.overlap, 1),
             secureCookie: o.secureCookie,
-            ack: o.ack,
           });
           console.log(`soro sft review: ${srv.url} (each sample needs ${o.overlap} reviews); Ctrl+C stops`);
           await new Promise<void>((resolve) => {

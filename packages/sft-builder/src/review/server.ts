@@ -12,7 +12,7 @@ import { LoginLimiter } from "./ratelimit.js";
 import { ensureReviewTables } from "./schema.js";
 import { ReviewError, SerialCatalog } from "./serial.js";
 import { createSession, deleteSession, findSession, hashToken, type Session } from "./sessions.js";
-import { type AckMode, ReviewState } from "./state.js";
+import { ReviewState } from "./state.js";
 import {
   agreement,
   auditLog,
@@ -33,8 +33,6 @@ export interface ReviewServerOptions {
   maxLoginFailures?: number;
   /** Marks the session cookie Secure (set behind HTTPS). */
   secureCookie?: boolean;
-  /** When saves are answered (default `commit`: once in the catalog). */
-  ack?: AckMode;
 }
 
 const COOKIE = "soro_review";
@@ -79,7 +77,7 @@ function requireRole(c: Context<Env>, role: Role): Session {
 export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; serial: SerialCatalog } {
   const overlap = Math.max(1, opts.overlap ?? 2);
   const serial = new SerialCatalog(opts.catalog);
-  const state = new ReviewState(serial, overlap, opts.ack);
+  const state = new ReviewState(serial, overlap);
   const limiter = new LoginLimiter(opts.maxLoginFailures ?? 5);
   // One address may mistype for several people (a shared school computer), but not guess across many accounts.
   const ipLimiter = new LoginLimiter(10 * (opts.maxLoginFailures ?? 5));

@@ -84,18 +84,11 @@ function values(rows: Row[]): string {
 }
 
 /**
- * When a save is answered: `commit` once its transaction has committed (nothing answered is ever lost); `apply` as
- * soon as memory holds it, the catalog following within one flush (a few ms) and on close, so only a crash of the
- * process loses the last flush. Under a closed-loop load on two cores `apply` halves the latency.
- */
-export type AckMode = "commit" | "apply";
-
-/**
  * The review state the server answers from: samples under review, assignments, reviews and first originals, held
  * in memory while the server is the catalog's only writer. Every change is applied here at once and written to the
  * catalog in the next transaction of the SerialCatalog, many requests per commit (a review costs microseconds here
- * instead of a dozen statements); a review is answered once its transaction has committed, or earlier as AckMode
- * says. A failed write drops the memory state, which is read again from the catalog.
+ * instead of a dozen statements); a save is answered once its transaction has committed, so nothing answered is
+ * ever lost. A failed write drops the memory state, which is read again from the catalog.
  */
 export class ReviewState {
   private samples = new Map<string, Cached>();
@@ -118,7 +111,6 @@ export class ReviewState {
   constructor(
     private readonly serial: SerialCatalog,
     private readonly overlap: number,
-    private readonly ack: AckMode = "commit",
   ) {
     serial.writeBehind = this;
   }
@@ -292,10 +284,9 @@ export class ReviewState {
     return { saved: false, conflict: true, view };
   }
 
-  // A save is answered once committed, or at once when acknowledging applied changes (see AckMode).
+  // A save is answered once committed.
   private async saved(): Promise<void> {
-    const committed = this.committed();
-    if (this.ack === "commit") await committed;
+    await this.committed();
   }
 
   // The writes made so far, committed in the SerialCatalog's next transaction.
