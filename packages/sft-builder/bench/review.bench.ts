@@ -1,6 +1,6 @@
 // Load run of the review server on loopback: 50 annotator sessions submit 5,000 reviews concurrently.
 // The sessions run in a worker thread (review-sessions.ts), apart from the server's event loop.
-// Run: cd /work/main && node --import tsx packages/sft-builder/bench/review.bench.ts [sessions] [reviews]
+// Run: pnpm bench -- review.bench [--sessions=50] [--reviews=5000]
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,8 +9,10 @@ import { udhrParagraphs } from "@soro/samples";
 import { addSamples, addUser, sampleId, startReviewServer } from "../src/index.js";
 import { runSessionsInWorker } from "./review-sessions.js";
 
-const SESSIONS = Number(process.argv[2] ?? 50);
-const REVIEWS = Number(process.argv[3] ?? 5000);
+const option = (name: string, dflt: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
+const SESSIONS = option("sessions", 50);
+const REVIEWS = option("reviews", 5000);
 const OVERLAP = 2;
 
 const dir = await mkdtemp(path.join(tmpdir(), "soro-review-bench-"));
@@ -71,4 +73,7 @@ console.log(
     null,
     1,
   ),
+);
+console.log(
+  `goal: p95 < 50 ms and every answered review stored: ${q(0.95) < 50 && stored === latencies.length - failed ? "met" : "NOT met"}`,
 );
