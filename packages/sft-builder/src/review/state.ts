@@ -434,7 +434,8 @@ export class ReviewState {
     for (const r of await c.rows("SELECT sample_id, messages FROM sft_review_originals"))
       this.originals.set(String(r.sample_id), JSON.parse(String(r.messages)));
     const [last] = await c.rows("SELECT coalesce(max(audit_id), 0) AS n FROM sft_review_audit");
-    this.nextAuditId = Number(last!.n) + 1;
+    // A request already past ready() may have numbered rows after a failed write; ids only need to be unique.
+    this.nextAuditId = Math.max(this.nextAuditId, Number(last!.n) + 1);
   }
 
   // The SQL text of a flush: a few multi-row statements, whatever the number of reviews.
