@@ -1,37 +1,15 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Catalog, readShard, verifyShards } from "../src/index.js";
+import { type KillableExit, runKillable } from "../src/testing.js";
 import { seedWorkspace, tempDir } from "./helpers.js";
 
 const CHILD = new URL("./fixtures/run-length.ts", import.meta.url).pathname;
 
 /** Runs the length stage in a child process; `killWhen` decides when to SIGKILL it. */
-function runChild(
-  dir: string,
-  delayMs: number,
-  killWhen?: () => boolean,
-): Promise<{ code: number | null; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir, "2", String(delayMs)], {
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    let killed = false;
-    const timer = killWhen
-      ? setInterval(() => {
-          if (!killed && killWhen()) {
-            killed = true;
-            child.kill("SIGKILL");
-          }
-        }, 20)
-      : null;
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, killed });
-    });
-  });
+function runChild(dir: string, delayMs: number, killWhen?: () => boolean): Promise<KillableExit> {
+  return runKillable(CHILD, [dir, "2", String(delayMs)], { killWhen, pollMs: 20 });
 }
 
 function parquetFiles(dir: string): string[] {

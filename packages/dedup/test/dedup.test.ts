@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Catalog } from "@soro/core";
+import { type KillableExit, runKillable } from "@soro/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { exactJaccard, explainDocument, resolveOptions, runDedup } from "../src/index.js";
 import { plantedCorpus, removeTempDirs, seedSelect, tempDir } from "./corpus.js";
@@ -28,27 +28,10 @@ async function dedupIn(dir: string, workers: number): Promise<unknown> {
   }
 }
 
-function runChild(dir: string, killWhen?: () => boolean): Promise<{ code: number | null; killed: boolean }> {
+/** Runs dedup in a child process; `killWhen` decides when to SIGKILL it. */
+function runChild(dir: string, killWhen?: () => boolean): Promise<KillableExit> {
   const script = new URL("./fixtures/run-dedup.ts", import.meta.url).pathname;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, dir, JSON.stringify(OPTIONS)], {
-      stdio: "inherit",
-    });
-    let killed = false;
-    const timer = killWhen
-      ? setInterval(() => {
-          if (!killed && killWhen()) {
-            killed = true;
-            child.kill("SIGKILL");
-          }
-        }, 10)
-      : null;
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, killed });
-    });
-  });
+  return runKillable(script, [dir, JSON.stringify(OPTIONS)], { killWhen });
 }
 
 function signatureFiles(dir: string): number {
