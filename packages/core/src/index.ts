@@ -5,6 +5,7 @@ export * from "./config.js";
 export * from "./document.js";
 export * from "./duck.js";
 export * from "./errors.js";
+export * from "./html.js";
 export * from "./pipeline.js";
 export * from "./progress.js";
 export * from "./runner/process-shard.js";

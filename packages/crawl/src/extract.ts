@@ -1,3 +1,4 @@
+import { HTML_PARAGRAPH_TAGS } from "@soro/core";
 import { load } from "cheerio/slim";
 
 /** What the extractor gets from one HTML page. */
@@ -61,38 +62,8 @@ const BOILERPLATE_ROLES = new Set([
   "dialog",
 ]);
 
-/** Elements that end a line of text. */
-const BLOCK_TAGS = new Set([
-  "address",
-  "article",
-  "blockquote",
-  "br",
-  "dd",
-  "div",
-  "dl",
-  "dt",
-  "figcaption",
-  "figure",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "header",
-  "hr",
-  "li",
-  "main",
-  "ol",
-  "p",
-  "pre",
-  "section",
-  "table",
-  "td",
-  "th",
-  "tr",
-  "ul",
-]);
+/** Elements that end a line of text: paragraph-level ones, plus list items, table cells and rows, and `<br>`. */
+const BLOCK_TAGS = new Set([...HTML_PARAGRAPH_TAGS, "header", "li", "dt", "dd", "tr", "td", "th", "br"]);
 
 const HEADING = /^h[1-6]$/;
 

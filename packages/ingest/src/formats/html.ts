@@ -1,4 +1,4 @@
-import type { SourceItem } from "@soro/core";
+import { HTML_PARAGRAPH_TAGS, type SourceItem } from "@soro/core";
 import * as cheerio from "cheerio";
 import iconv from "iconv-lite";
 import { docItem, type ReaderContext, tidy } from "../context.js";
@@ -27,30 +27,7 @@ const SKIP = new Set([
   "title",
 ]);
 /** Elements that end a paragraph (blank line) or a line. */
-const PARAGRAPH = new Set([
-  "p",
-  "div",
-  "section",
-  "article",
-  "main",
-  "blockquote",
-  "pre",
-  "table",
-  "ul",
-  "ol",
-  "dl",
-  "figure",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "hr",
-  "body",
-  "address",
-  "figcaption",
-]);
+const PARAGRAPH = new Set([...HTML_PARAGRAPH_TAGS, "body"]);
 const LINE = new Set(["li", "tr", "dt", "dd", "br", "caption"]);
 
 /** Paragraph text of an element's subtree: block elements become line breaks, inline runs join with spaces. */
