@@ -1,35 +1,13 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
-import { SoroError } from "@soro/core";
+import { fileSha256, SoroError } from "@soro/core";
 import { openStorage } from "@soro/scale";
 import type { Manifest, ManifestFile } from "./export/manifest.js";
-import type { PullSummary } from "./pull.js";
+import { emptyPullSummary, type PullSummary, safeParts } from "./pull-common.js";
 
 /** Whether an export target is object storage or a shared folder reached through storage, not an HTTP server. */
 export function isStorageUri(target: string): boolean {
   return target.startsWith("s3://");
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
-}
-
-/** Refuses manifest paths that would leave the destination folder. */
-function safeParts(file: ManifestFile): string[] {
-  const parts = file.path.split("/");
-  if (parts.some((p) => p === ".." || p === "")) {
-    throw new SoroError(
-      `soro bridge: manifest lists an unsafe path ${file.path}`,
-      "use only trusted exports",
-      5,
-    );
-  }
-  return parts;
 }
 
 /**
@@ -75,23 +53,17 @@ export async function pullExportFromStorage(
   const manifestPart = path.join(dir, "manifest.json.part");
   await storage.getFile("manifest.json", manifestPart);
   const manifest = JSON.parse(await readFile(manifestPart, "utf8")) as Manifest;
-  const summary: PullSummary = {
-    files: manifest.files.length,
-    present: 0,
-    downloaded: 0,
-    resumed: 0,
-    bytes: 0,
-  };
+  const summary = emptyPullSummary(manifest.files.length);
   for (const file of manifest.files) {
     const dest = path.join(dir, ...safeParts(file));
     await mkdir(path.dirname(dest), { recursive: true });
-    if ((await sha256Of(dest).catch(() => null)) === file.sha256) {
+    if ((await fileSha256(dest).catch(() => null)) === file.sha256) {
       summary.present++;
       onFile?.(file, "present");
       continue;
     }
     await storage.getFile(file.path, dest);
-    const got = await sha256Of(dest);
+    const got = await fileSha256(dest);
     if (got !== file.sha256) {
       await rm(dest, { force: true });
       throw new SoroError(

@@ -1,11 +1,13 @@
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { SoroError } from "@soro/core";
+import { fileSha256, SoroError } from "@soro/core";
 import type { Manifest, ManifestFile } from "./export/manifest.js";
+import { emptyPullSummary, type PullSummary, safeParts } from "./pull-common.js";
+
+export type { PullSummary } from "./pull-common.js";
 
 /** Options of a pull. */
 export interface PullOptions {
@@ -16,27 +18,12 @@ export interface PullOptions {
   onFile?: (file: ManifestFile, outcome: "present" | "downloaded" | "resumed") => void;
 }
 
-/** What a pull did. */
-export interface PullSummary {
-  files: number;
-  present: number;
-  downloaded: number;
-  resumed: number;
-  bytes: number;
-}
-
 async function sizeOf(file: string): Promise<number | null> {
   try {
     return (await stat(file)).size;
   } catch {
     return null;
   }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
 }
 
 async function get(
@@ -82,24 +69,11 @@ export async function pullExport(opts: PullOptions): Promise<PullSummary> {
   const manifestText = await (await get(opts, "/manifest.json")).text();
   const manifest = JSON.parse(manifestText) as Manifest;
   await mkdir(opts.dir, { recursive: true });
-  const summary: PullSummary = {
-    files: manifest.files.length,
-    present: 0,
-    downloaded: 0,
-    resumed: 0,
-    bytes: 0,
-  };
+  const summary = emptyPullSummary(manifest.files.length);
   for (const file of manifest.files) {
-    if (file.path.split("/").some((p) => p === ".." || p === "")) {
-      throw new SoroError(
-        `soro bridge pull: manifest lists an unsafe path ${file.path}`,
-        "pull only from trusted exports",
-        5,
-      );
-    }
-    const dest = path.join(opts.dir, ...file.path.split("/"));
+    const dest = path.join(opts.dir, ...safeParts(file));
     const part = `${dest}.part`;
-    if ((await sizeOf(dest)) === file.bytes && (await sha256Of(dest)) === file.sha256) {
+    if ((await sizeOf(dest)) === file.bytes && (await fileSha256(dest)) === file.sha256) {
       summary.present++;
       opts.onFile?.(file, "present");
       continue;
@@ -133,7 +107,7 @@ export async function pullExport(opts: PullOptions): Promise<PullSummary> {
       );
       summary.bytes += ((await sizeOf(part)) ?? 0) - have;
     }
-    const got = await sha256Of(part);
+    const got = await fileSha256(part);
     if (got !== file.sha256) {
       await rm(part, { force: true });
       throw new SoroError(
