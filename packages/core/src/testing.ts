@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Catalog, ShardCommit } from "./catalog/catalog.js";
+import { copyQueryToShard } from "./shards/writer.js";
 
 /** How a child run by `runKillable` ended: its exit code, and whether `killWhen` had it SIGKILLed. */
 export interface KillableExit {
@@ -34,5 +37,34 @@ export function runKillable(
       if (timer) clearInterval(timer);
       resolve({ code, killed });
     });
+  });
+}
+
+/**
+ * Writes a query's rows (a bench's synthetic documents) to one shard and commits it as a whole input of a stage
+ * run that kept every document.
+ */
+export async function commitQueryShard(
+  catalog: Catalog,
+  conn: DuckDBConnection,
+  query: string,
+  commit: Pick<ShardCommit, "runId" | "stage" | "configHash" | "sourceKey" | "status">,
+): Promise<void> {
+  const file = await copyQueryToShard(conn, query, {
+    tmpDir: catalog.ws.tmpDir,
+    name: `${commit.stage}/synthetic/${commit.sourceKey}.parquet`,
+  });
+  await catalog.commitShards({
+    ...commit,
+    parents: [],
+    files: [file],
+    stats: {
+      docsIn: file.rows,
+      charsIn: file.chars,
+      docsOut: file.rows,
+      charsOut: file.chars,
+      quarantined: 0,
+      removed: {},
+    },
   });
 }

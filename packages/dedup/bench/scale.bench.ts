@@ -5,7 +5,8 @@
 // Run: node --import tsx packages/dedup/bench/scale.bench.ts [docs=1000000] [memory=2GB]
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { Catalog, configHash, copyQueryToShard, openScratchDb } from "@soro/core";
+import { Catalog, configHash, openScratchDb } from "@soro/core";
+import { commitQueryShard } from "@soro/core/testing";
 import { clusterDuplicates, resolveOptions } from "../src/index.js";
 import { tempDir } from "../test/corpus.js";
 
@@ -37,25 +38,11 @@ for (let start = 0, s = 0; start < total; start += perShard, s++) {
     FROM d`;
   // Band keys as the signature stage makes them (one 64-bit key per band of 8 values).
   const withBands = `SELECT *, list_transform(range(14), lambda b: hash(list_slice(minhash, b * 8 + 1, b * 8 + 8))) AS minhash_bands FROM (${sql})`;
-  const file = await copyQueryToShard(conn, withBands, {
-    tmpDir: catalog.ws.tmpDir,
-    name: `minhash/bench/part-${s}.parquet`,
-  });
-  await catalog.commitShards({
+  await commitQueryShard(catalog, conn, withBands, {
     runId,
     stage: "minhash",
     configHash: hash,
     sourceKey: `part-${s}`,
-    parents: [],
-    files: [file],
-    stats: {
-      docsIn: file.rows,
-      charsIn: file.chars,
-      docsOut: file.rows,
-      charsOut: file.chars,
-      quarantined: 0,
-      removed: {},
-    },
     status: "pending",
   });
 }

@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Catalog, copyQueryToShard, ShardWriter } from "@soro/core";
+import { Catalog, ShardWriter } from "@soro/core";
+import { commitQueryShard } from "@soro/core/testing";
 import { udhrParagraphs } from "@soro/samples";
 import { analyzeText, loadRules, runSelect, SIGNAL_COLUMNS } from "../src/index.js";
 
@@ -75,25 +76,11 @@ export async function benchSelect(
           r.* EXCLUDE (rn)
         FROM range(${s * per}, ${Math.min(docs, (s + 1) * per)}) t(i)
         JOIN read_parquet('${real.file}') r ON r.rn = i % ${real.rows}`;
-      const file = await copyQueryToShard(catalog.conn, query, {
-        tmpDir: catalog.ws.tmpDir,
-        name: `quality/bench/part-${s}.parquet`,
-      });
-      await catalog.commitShards({
+      await commitQueryShard(catalog, catalog.conn, query, {
         runId,
         stage: "quality",
         configHash: "bench",
         sourceKey: `part-${s}`,
-        parents: [],
-        files: [file],
-        stats: {
-          docsIn: file.rows,
-          charsIn: file.chars,
-          docsOut: file.rows,
-          charsOut: file.chars,
-          quarantined: 0,
-          removed: {},
-        },
         status: "active",
       });
     }

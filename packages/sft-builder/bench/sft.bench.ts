@@ -38,7 +38,7 @@ const candidates = chunks.flatMap((c) => mineChunk(c, EXTRACTIVE_TASKS, t));
 // Checks: many rounds over the candidates with distinct ids; the near-duplicate index grows as in a real run.
 const rounds = 20;
 const suite = new CheckSuite();
-let t0 = performance.now();
+const t0 = performance.now();
 let queued = 0;
 for (let r = 0; r < rounds; r++)
   for (const c of candidates)
@@ -75,27 +75,24 @@ const n = 4000;
 await Promise.all(
   Array.from({ length: 64 }, (_, i) => engine.chat([{ role: "user", content: `гарм ${i}` }])),
 );
-t0 = performance.now();
-await Promise.all(
-  Array.from({ length: n }, (_, i) =>
-    engine.chat([
-      { role: "user", content: `Матн ${i}: ${candidates[i % candidates.length]!.messages[0]!.content}` },
-    ]),
-  ),
-);
-secs = (performance.now() - t0) / 1000;
+/** Seconds for the engine to answer `n` distinct questions, all asked at once. */
+async function askAll(): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      engine.chat([
+        { role: "user", content: `Матн ${i}: ${candidates[i % candidates.length]!.messages[0]!.content}` },
+      ]),
+    ),
+  );
+  return (performance.now() - start) / 1000;
+}
+secs = await askAll();
 console.log(
   `engine: ${n} requests, 32 concurrent, in ${secs.toFixed(2)} s = ${(n / secs).toFixed(0)} requests/s (server included; goal ≥ 200)`,
 );
-t0 = performance.now();
-await Promise.all(
-  Array.from({ length: n }, (_, i) =>
-    engine.chat([
-      { role: "user", content: `Матн ${i}: ${candidates[i % candidates.length]!.messages[0]!.content}` },
-    ]),
-  ),
-);
-secs = (performance.now() - t0) / 1000;
+// The same questions again: every answer now comes from the cache.
+secs = await askAll();
 console.log(
   `engine: ${n} cached answers in ${secs.toFixed(3)} s = ${(n / secs).toFixed(0)} /s (a resumed run)`,
 );
