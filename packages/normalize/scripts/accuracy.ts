@@ -2,26 +2,24 @@
  * Accuracy of the repairs on real text (prints a table for the report; the tests assert floors).
  * Run from the repository root: node --import tsx packages/normalize/scripts/accuracy.ts
  */
-import { libreofficeTajikStrings, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
+import { tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc";
 import {
-  charAccuracy,
   toChatLatin,
   toKoi8tAsCp1251,
   toLegacyA,
   toLegacyB,
   toMojibake,
   toRussianKeyboard,
-  wordAccuracy,
 } from "../src/damage.js";
 import { identifyLanguage } from "../src/langid.js";
 import { defaultLexicon, type Lexicon } from "../src/lexicon.js";
 import { buildLexicon } from "../src/lexicon-build.js";
 import { normalizeText } from "../src/normalize.js";
+import { libreofficeTexts, roundTrip } from "../test/round-trip.js";
 
 const udhr = await udhrParagraphs("tgk");
-const lo = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) => /\p{L}{3}/u.test(s));
-const clean = (s: string, lexicon: Lexicon) => normalizeText(s, { lexicon, restore: false }).text;
+const lo = libreofficeTexts();
 const heldOut = buildLexicon(udhr, tesseractTajikWords()).lexicon;
 
 function measure(
@@ -31,17 +29,9 @@ function measure(
   lexicon: Lexicon,
   repair = true,
 ) {
-  let chars = 0;
-  let words = 0;
-  for (const t of texts) {
-    const expected = clean(t, lexicon);
-    const got = repair ? normalizeText(corrupt(t), { lexicon }).text : clean(corrupt(t), lexicon);
-    chars += charAccuracy(got, expected);
-    words += wordAccuracy(got, expected);
-  }
-  const n = texts.length;
+  const r = roundTrip(texts, corrupt, { lexicon, restore: repair });
   console.log(
-    `${name.padEnd(56)} n=${String(n).padStart(5)}  char ${(chars / n).toFixed(4)}  word ${(words / n).toFixed(4)}`,
+    `${name.padEnd(56)} n=${String(texts.length).padStart(5)}  char ${r.chars.toFixed(4)}  word ${r.words.toFixed(4)}`,
   );
 }
 

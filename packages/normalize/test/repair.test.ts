@@ -1,36 +1,13 @@
-import { libreofficeTajikStrings, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
+import { tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import {
-  charAccuracy,
-  toKoi8tAsCp1251,
-  toLegacyA,
-  toLegacyB,
-  toMojibake,
-  toRussianKeyboard,
-  wordAccuracy,
-} from "../src/damage.js";
+import { toKoi8tAsCp1251, toLegacyA, toLegacyB, toMojibake, toRussianKeyboard } from "../src/damage.js";
 import { normalizeText } from "../src/normalize.js";
+import { libreofficeTexts, roundTrip } from "./round-trip.js";
 
 const udhr = await udhrParagraphs("tgk");
-const ui = [...new Set(libreofficeTajikStrings().map((s) => s.tg))].filter((s) => /\p{L}{3}/u.test(s));
+const ui = libreofficeTexts();
 // Every 5th UI string keeps the test fast while covering all modules of the catalogue.
 const uiSample = ui.filter((_, i) => i % 5 === 0);
-const reference = (s: string) => normalizeText(s, { restore: false }).text;
-
-/** Mean word accuracy of repairing `corrupt(text)` against the text itself, and the encoding most often named. */
-function roundTrip(texts: string[], corrupt: (s: string) => string) {
-  let words = 0;
-  let chars = 0;
-  const encodings = new Map<string, number>();
-  for (const t of texts) {
-    const r = normalizeText(corrupt(t));
-    words += wordAccuracy(r.text, reference(t));
-    chars += charAccuracy(r.text, reference(t));
-    encodings.set(r.encoding, (encodings.get(r.encoding) ?? 0) + 1);
-  }
-  const top = [...encodings].sort((a, b) => b[1] - a[1])[0]?.[0];
-  return { words: words / texts.length, chars: chars / texts.length, top };
-}
 
 describe("round trips on real Tajik text", () => {
   it.each([
