@@ -68,8 +68,12 @@ async function scenario(name: string, port: number, pages: number, frontierSize:
   });
   let bytes = 0;
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const s = await runCrawl(c, cfg, { onFetch: (r) => (bytes += r.bytes ?? 0) });
   const sec = (performance.now() - t) / 1000;
+  const elu = performance.eventLoopUtilization(elu0);
+  const cpu = process.cpuUsage(cpu0);
   c.close();
   rmSync(ws, { recursive: true, force: true });
   console.log(
@@ -81,6 +85,9 @@ async function scenario(name: string, port: number, pages: number, frontierSize:
       pagesPerSec: Math.round(s.fetched / sec),
       MBPerSec: Number((bytes / 1e6 / sec).toFixed(2)),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      // Less noisy than pages/s on a shared machine: main-thread busy time, and CPU time of all threads (DuckDB's too).
+      loopMsPerPage: Number((elu.active / s.fetched).toFixed(3)),
+      cpuMsPerPage: Number(((cpu.user + cpu.system) / 1000 / s.fetched).toFixed(3)),
     }),
   );
 }

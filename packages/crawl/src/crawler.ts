@@ -190,6 +190,7 @@ export async function runCrawl(
     let pending: Outcome[] = [];
     let lastFlush = Date.now();
     let flushing: Promise<void> | null = null;
+    let refilling: Promise<void> | null = null;
     const flush = async () => {
       lastFlush = Date.now();
       if (pending.length === 0) return;
@@ -517,10 +518,17 @@ export async function runCrawl(
     let limitReached = false;
     while (!failure) {
       if (hooks.signal?.aborted) break;
-      if (inMemory < 1000 && dbMore) {
-        // The catalog has one connection: a refill waits for a commit in progress.
-        await flushing;
-        await refill();
+      // Refills run beside the scheduler too, started while a thousand URLs are still in memory, so dispatching
+      // never stops for a frontier query. The catalog has one connection: a refill and a commit never overlap.
+      if (!refilling && !flushing && inMemory < 1000 && dbMore) {
+        refilling = refill()
+          .catch((err: Error) => {
+            failure ??= err;
+          })
+          .finally(() => {
+            refilling = null;
+            wakeUp?.();
+          });
       }
       const now = Date.now();
       let wake = now + 1000;
@@ -595,7 +603,7 @@ export async function runCrawl(
       // Commits go out every 250 ms (or 256 outcomes): a kill loses nothing by it, since responses already in the
       // WARC are taken over on resume; only requests in flight at the kill are made again.
       // The commit runs beside the scheduler, so fetching goes on while DuckDB writes.
-      if (!flushing && (pending.length >= 256 || Date.now() - lastFlush >= 250)) {
+      if (!flushing && !refilling && (pending.length >= 256 || Date.now() - lastFlush >= 250)) {
         flushing = flush()
           .catch((err: Error) => {
             failure ??= err;
@@ -605,17 +613,20 @@ export async function runCrawl(
             wakeUp?.();
           });
       }
-      if (active === 0 && (limitReached || (inMemory === 0 && !dbMore))) {
+      if (active === 0 && !refilling && (limitReached || (inMemory === 0 && !dbMore))) {
         await flushing;
         await flush();
         if (limitReached || !dbMore) break;
         continue;
       }
-      const wait = Math.max(0, Math.min(wake, lastFlush + 250) - Date.now());
+      // A catalog call in progress wakes the loop when it ends; until then no commit can start.
+      const commitAt = flushing || refilling ? wake : lastFlush + 250;
+      const wait = Math.max(0, Math.min(wake, commitAt) - Date.now());
       await Promise.race([sleep(wait), new Promise<void>((r) => (wakeUp = r))]);
       wakeUp = null;
     }
     await Promise.all(running);
+    await refilling;
     await flushing;
     await flush();
     if (batchHasPages) await closeBatch();
