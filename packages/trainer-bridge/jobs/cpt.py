@@ -166,11 +166,7 @@ def save_tokenizer(cfg, out):
 
 
 def main(argv=None):
-    cfg, _ = common.parse_args("cpt", argv)
-    if cfg["data_check"]:
-        return common.data_check(cfg)
-    train(cfg)
-    return 0
+    return common.run_payload("cpt", train, argv)
 
 
 if __name__ == "__main__":

@@ -59,11 +59,7 @@ def quantize(cfg):
 
 
 def main(argv=None):
-    cfg, _ = common.parse_args("quantize", argv)
-    if cfg["data_check"]:
-        return common.data_check(cfg)
-    quantize(cfg)
-    return 0
+    return common.run_payload("quantize", quantize, argv)
 
 
 if __name__ == "__main__":

@@ -59,11 +59,7 @@ def train(cfg):
 
 
 def main(argv=None):
-    cfg, _ = common.parse_args("sft", argv)
-    if cfg["data_check"]:
-        return common.data_check(cfg)
-    train(cfg)
-    return 0
+    return common.run_payload("sft", train, argv)
 
 
 if __name__ == "__main__":

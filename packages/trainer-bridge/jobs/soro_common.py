@@ -197,6 +197,18 @@ def data_check(cfg):
     return 0 if not problems else 1
 
 
+def run_payload(kind, work, argv=None):
+    """A payload's main: parses its command line, then runs the data check when asked, else `work(cfg)`.
+
+    Returns the process exit code.
+    """
+    cfg, _ = parse_args(kind, argv)
+    if cfg["data_check"]:
+        return data_check(cfg)
+    work(cfg)
+    return 0
+
+
 def write_provenance(cfg, out_dir, **fields):
     """soro_job.json beside a checkpoint: which job, export and manifest made it."""
     os.makedirs(out_dir, exist_ok=True)

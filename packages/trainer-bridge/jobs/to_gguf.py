@@ -41,11 +41,7 @@ def convert(cfg):
 
 
 def main(argv=None):
-    cfg, _ = common.parse_args("gguf", argv)
-    if cfg["data_check"]:
-        return common.data_check(cfg)
-    convert(cfg)
-    return 0
+    return common.run_payload("gguf", convert, argv)
 
 
 if __name__ == "__main__":
