@@ -26,6 +26,12 @@ export class WarcWriter {
   private size = 0;
   private seq = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Serialized records waiting for the next file write. */
+  private waiting: Array<{
+    bytes: Uint8Array;
+    resolve: (loc: WarcLocation) => void;
+    reject: (err: Error) => void;
+  }> = [];
   private readonly stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, "")
@@ -75,7 +81,12 @@ export class WarcWriter {
     record.warcHeaders.headers.set("WARC-Payload-Digest", sha(res.body));
     record.warcHeaders.headers.set("WARC-Block-Digest", sha(http, res.body));
     const bytes = gzipSync(await WARCSerializer.serialize(record, { gzip: false }));
-    return this.serial(() => this.append(bytes));
+    return new Promise<WarcLocation>((resolve, reject) => {
+      // Records that arrive while a write is under way go out together in the next one: one file write per
+      // record cost about as much of the crawler's thread as gzip did.
+      if (this.waiting.length === 0) this.serial(() => this.drain());
+      this.waiting.push({ bytes, resolve, reject });
+    });
   }
 
   /** Runs file operations one at a time, in call order, so concurrent fetches never interleave records. */
@@ -85,12 +96,32 @@ export class WarcWriter {
     return next;
   }
 
-  private async append(bytes: Uint8Array): Promise<WarcLocation> {
-    if (!this.handle || this.size >= this.maxFileBytes) await this.roll();
-    const offset = this.size;
-    await this.handle!.write(bytes, 0, bytes.length, offset);
-    this.size += bytes.length;
-    return { file: this.file!, offset, length: bytes.length };
+  /** Writes every waiting record, one `writev` per file (a file rolls once it has reached its size limit). */
+  private async drain(): Promise<void> {
+    const records = this.waiting;
+    this.waiting = [];
+    let i = 0;
+    try {
+      while (i < records.length) {
+        if (!this.handle || this.size >= this.maxFileBytes) await this.roll();
+        const start = this.size;
+        let end = start;
+        let j = i;
+        while (j < records.length && (j === i || end < this.maxFileBytes)) end += records[j++]!.bytes.length;
+        await this.handle!.writev(
+          records.slice(i, j).map((r) => r.bytes),
+          start,
+        );
+        for (let offset = start; i < j; i++) {
+          const { bytes, resolve } = records[i]!;
+          resolve({ file: this.file!, offset, length: bytes.length });
+          offset += bytes.length;
+        }
+        this.size = end;
+      }
+    } catch (err) {
+      for (; i < records.length; i++) records[i]!.reject(err as Error);
+    }
   }
 
   private async roll(): Promise<void> {
