@@ -117,7 +117,8 @@ export class Fetcher {
   async fetch(url: string): Promise<FetchResult | FetchFailure> {
     const started = Date.now();
     const elapsed = () => Date.now() - started;
-    const literal = checkLiteralHost(new URL(url).hostname, this.guard);
+    const target = new URL(url);
+    const literal = checkLiteralHost(target.hostname, this.guard);
     if (literal) return { url, error: literal, kind: "blocked", elapsedMs: 0 };
     const abort = new AbortController();
     let timedOut = false;
@@ -127,8 +128,8 @@ export class Fetcher {
     }, this.settings.totalTimeoutMs);
     try {
       const res = await this.agent.request({
-        origin: new URL(url).origin,
-        path: new URL(url).pathname + new URL(url).search,
+        origin: target.origin,
+        path: target.pathname + target.search,
         method: "GET",
         headers: {
           "user-agent": this.settings.userAgent,
