@@ -199,13 +199,13 @@ export async function runCrawl(
       for (const o of out) if (o.page && o.log) o.log.batch = batch;
       if (out.some((o) => o.page)) batchHasPages = true;
       await warc.sync();
-      await frontier.commit(
+      const added = await frontier.commit(
         out.flatMap((o) => (o.update ? [o.update] : [])),
         out.flatMap((o) => (o.log ? [o.log] : [])),
         out.flatMap((o) => (o.file ? [o.file] : [])),
         out.flatMap((o) => o.discovered),
       );
-      if (out.some((o) => o.discovered.length > 0)) dbMore = true;
+      if (added > 0) dbMore = true;
       for (const o of out) if (o.doc) batchDocs.push(o.doc);
       if (batchDocs.length >= cfg.batchDocs) await closeBatch();
     };

@@ -124,8 +124,34 @@ function toItem(r: Record<string, unknown>): FrontierItem {
 const v = (x: string | number | null | undefined): string =>
   x === null || x === undefined ? "NULL" : typeof x === "number" ? String(x) : sqlString(x);
 
+/** URLs this process has committed to the frontier, the most recent ones only: two generations of `size` each. */
+class RecentUrls {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+
+  constructor(private readonly size: number) {}
+
+  has(url: string): boolean {
+    return this.current.has(url) || this.previous.has(url);
+  }
+
+  add(url: string): void {
+    if (this.current.size >= this.size) {
+      this.previous = this.current;
+      this.current = new Set();
+    }
+    this.current.add(url);
+  }
+}
+
 /** The crawl's persistent state in the catalog: frontier, fetch log, kept files and settings. */
 export class Frontier {
+  /**
+   * Links repeat from page to page (menus, headers, footers): those committed lately are dropped before they reach
+   * DuckDB, whose primary key would refuse them anyway. Bounded, so a long crawl's memory does not grow with it.
+   */
+  private readonly recent = new RecentUrls(50_000);
+
   private constructor(readonly catalog: Catalog) {}
 
   /** Opens (creating if needed) the crawl tables of a catalog. */
@@ -167,14 +193,19 @@ export class Frontier {
     return rows.length ? toItem(rows[0]!) : null;
   }
 
-  /** Records attempts, fetch log rows, kept files and discovered URLs in one transaction. */
-  async commit(
-    updates: UrlUpdate[],
-    log: FetchLogRow[],
-    files: FileRow[],
-    discovered: NewUrl[],
-  ): Promise<void> {
+  /**
+   * Records attempts, fetch log rows, kept files and discovered URLs in one transaction; returns how many of the
+   * discovered URLs were new to this process (0 means the frontier surely gained nothing).
+   */
+  async commit(updates: UrlUpdate[], log: FetchLogRow[], files: FileRow[], found: NewUrl[]): Promise<number> {
     const conn = this.catalog.conn;
+    // The first of each URL wins (its depth and parent), as the order of discovery is the crawl order.
+    const offered = new Set<string>();
+    const discovered = found.filter((u) => {
+      if (offered.has(u.url) || this.recent.has(u.url)) return false;
+      offered.add(u.url);
+      return true;
+    });
     await this.catalog.transaction(async () => {
       if (discovered.length > 0) {
         // Bulk-load through an appender into a scratch table, then one set-based insert: parsing thousands of
@@ -199,7 +230,7 @@ export class Frontier {
         await conn.run(
           `INSERT INTO crawl_frontier (url, seq, host, kind, depth, hops, parent, status)
            SELECT url, nextval('crawl_seq'), host, kind, depth, hops, parent, 'queued' FROM (
-             SELECT * FROM crawl_new QUALIFY row_number() OVER (PARTITION BY url ORDER BY ord) = 1 ORDER BY ord)
+             SELECT * FROM crawl_new ORDER BY ord)
            ON CONFLICT DO NOTHING`,
         );
       }
@@ -250,6 +281,8 @@ export class Frontier {
         ]);
       }
     });
+    for (const u of discovered) this.recent.add(u.url);
+    return discovered.length;
   }
 
   /** Pages fetched so far, in all and per host (for --max-pages and the per-host cap after a resume). */
