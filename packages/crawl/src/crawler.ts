@@ -498,20 +498,25 @@ export async function runCrawl(
     let active = 0;
     let wakeUp: (() => void) | null = null;
     const running = new Set<Promise<void>>();
-    const launch = (h: Host, p: Promise<void>) => {
-      h.active++;
-      active++;
-      const tracked = p
+    // A task beside the scheduler: its failure stops the crawl; its end runs `after` and wakes the scheduler.
+    const beside = (task: Promise<void>, after: () => void): Promise<void> =>
+      task
         .catch((err: Error) => {
           failure ??= err;
         })
         .finally(() => {
-          h.active--;
-          active--;
-          h.nextAt = Math.max(h.nextAt, Date.now() + h.delayMs);
-          running.delete(tracked);
+          after();
           wakeUp?.();
         });
+    const launch = (h: Host, p: Promise<void>) => {
+      h.active++;
+      active++;
+      const tracked = beside(p, () => {
+        h.active--;
+        active--;
+        h.nextAt = Math.max(h.nextAt, Date.now() + h.delayMs);
+        running.delete(tracked);
+      });
       running.add(tracked);
     };
     await adoptWarcTails();
@@ -521,14 +526,9 @@ export async function runCrawl(
       // Refills run beside the scheduler too, started while a thousand URLs are still in memory, so dispatching
       // never stops for a frontier query. The catalog has one connection: a refill and a commit never overlap.
       if (!refilling && !flushing && inMemory < 1000 && dbMore) {
-        refilling = refill()
-          .catch((err: Error) => {
-            failure ??= err;
-          })
-          .finally(() => {
-            refilling = null;
-            wakeUp?.();
-          });
+        refilling = beside(refill(), () => {
+          refilling = null;
+        });
       }
       const now = Date.now();
       let wake = now + 1000;
@@ -604,14 +604,9 @@ export async function runCrawl(
       // WARC are taken over on resume; only requests in flight at the kill are made again.
       // The commit runs beside the scheduler, so fetching goes on while DuckDB writes.
       if (!flushing && !refilling && (pending.length >= 256 || Date.now() - lastFlush >= 250)) {
-        flushing = flush()
-          .catch((err: Error) => {
-            failure ??= err;
-          })
-          .finally(() => {
-            flushing = null;
-            wakeUp?.();
-          });
+        flushing = beside(flush(), () => {
+          flushing = null;
+        });
       }
       if (active === 0 && !refilling && (limitReached || (inMemory === 0 && !dbMore))) {
         await flushing;
