@@ -1,6 +1,8 @@
 // Fetch throughput of the crawler against a loopback server with politeness off (pages/s, MB/s), and peak RSS
 // with a one-million-URL frontier. The server runs in its own process so the crawler has its core to itself.
-// Run: node --import tsx packages/crawl/bench/fetch.bench.ts [--pages N]
+// Run: node --import tsx packages/crawl/bench/fetch.bench.ts [--pages N] [--trace-memory]
+// --trace-memory prints a JSON line to stderr every 1000 pages: RSS, JS heap, external and ArrayBuffer memory, and
+// DuckDB's own count of the catalog's memory, so growth over a long crawl can be told apart by owner.
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -10,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Catalog } from "@soro/core";
 import { udhrSections } from "@soro/samples";
+import type { FetchLogRow } from "../src/frontier.js";
 import { Frontier, resolveCrawlConfig, runCrawl } from "../src/index.js";
 
 const arg = (name: string, dflt: string) => {
@@ -43,6 +46,71 @@ async function serve(): Promise<void> {
   });
 }
 
+const MB = (n: number) => Math.round(n / 2 ** 20);
+
+/** The catalog's DuckDB instance, for a second connection that reads its memory while the crawl uses the first. */
+type WithInstance = { instance: { connect(): Promise<MemoryConn> } };
+type MemoryConn = {
+  runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }>;
+  closeSync(): void;
+};
+
+/** An onFetch hook that samples memory every `every` fetches (one sample at a time) and prints it to stderr. */
+async function memoryTracer(
+  c: Catalog,
+  every: number,
+): Promise<{ onFetch: (r: FetchLogRow) => void; stop(): Promise<void> }> {
+  // Catalog keeps its instance private; a query on its own connection would cancel the crawl's query in flight.
+  const conn = await (c as unknown as WithInstance).instance.connect();
+  let n = 0;
+  let busy = false;
+  // Spikes shorter than the time between samples: the highest RSS and heap seen every 10 ms since the last line.
+  let high = { rss: 0, heap: 0 };
+  const watch = setInterval(() => {
+    const m = process.memoryUsage();
+    high = { rss: Math.max(high.rss, m.rss), heap: Math.max(high.heap, m.heapUsed) };
+  }, 10);
+  const sample = async (pages: number | "end") => {
+    const m = process.memoryUsage();
+    const seen = high;
+    high = { rss: 0, heap: 0 };
+    const duck = (
+      await conn.runAndReadAll(
+        "SELECT tag, memory_usage_bytes::DOUBLE AS used, temporary_storage_bytes::DOUBLE AS temp FROM duckdb_memory() WHERE memory_usage_bytes + temporary_storage_bytes > 0",
+      )
+    ).getRowObjectsJS();
+    console.error(
+      JSON.stringify({
+        pages,
+        rssMB: MB(m.rss),
+        peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        highRssMB: MB(seen.rss),
+        heapUsedMB: MB(m.heapUsed),
+        highHeapMB: MB(seen.heap),
+        heapTotalMB: MB(m.heapTotal),
+        externalMB: MB(m.external),
+        arrayBuffersMB: MB(m.arrayBuffers),
+        duckdbMB: MB(duck.reduce((t, r) => t + Number(r.used), 0)),
+        duckdbTempMB: MB(duck.reduce((t, r) => t + Number(r.temp), 0)),
+        // By owner (base tables, ART index, ...), in MB.
+        duckdbTags: Object.fromEntries(duck.map((r) => [r.tag, MB(Number(r.used) + Number(r.temp))])),
+      }),
+    );
+  };
+  return {
+    onFetch: () => {
+      if (++n % every !== 0 || busy) return;
+      busy = true;
+      sample(n).finally(() => (busy = false));
+    },
+    stop: async () => {
+      clearInterval(watch);
+      await sample("end");
+      conn.closeSync();
+    },
+  };
+}
+
 /** One measured crawl in this process; prints a JSON line. */
 async function scenario(name: string, port: number, pages: number, frontierSize: number): Promise<void> {
   const ws = mkdtempSync(path.join(os.tmpdir(), "soro-crawl-bench-"));
@@ -67,13 +135,20 @@ async function scenario(name: string, port: number, pages: number, frontierSize:
     fetch: { allowNetworks: ["127.0.0.1/32"], perHostConnections: 64 },
   });
   let bytes = 0;
+  const tracer = process.argv.includes("--trace-memory") ? await memoryTracer(c, 1000) : null;
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const elu0 = performance.eventLoopUtilization();
-  const s = await runCrawl(c, cfg, { onFetch: (r) => (bytes += r.bytes ?? 0) });
+  const s = await runCrawl(c, cfg, {
+    onFetch: (r) => {
+      bytes += r.bytes ?? 0;
+      tracer?.onFetch(r);
+    },
+  });
   const sec = (performance.now() - t) / 1000;
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
+  await tracer?.stop();
   c.close();
   rmSync(ws, { recursive: true, force: true });
   console.log(
@@ -111,7 +186,17 @@ else if (process.argv.includes("--scenario")) {
   ] as const) {
     const child = fork(
       self,
-      ["--scenario", name, "--port", String(port), "--pages", pages, "--frontier", frontier],
+      [
+        "--scenario",
+        name,
+        "--port",
+        String(port),
+        "--pages",
+        pages,
+        "--frontier",
+        frontier,
+        ...process.argv.filter((a) => a === "--trace-memory"),
+      ],
       {
         execArgv: ["--import", "tsx"],
       },

@@ -42,4 +42,24 @@ describe("frontier commits", () => {
       rmSync(c.ws.dir, { recursive: true, force: true });
     }
   });
+
+  it("keep no more rows in the commit's scratch table than the last commit loaded", async () => {
+    const c = await tempCatalog();
+    try {
+      const f = await Frontier.open(c);
+      for (let k = 0; k < 20; k++) {
+        const found = Array.from({ length: 500 }, (_, i) => link(`/p/${k * 500 + i}`, 1, "/"));
+        expect(await f.commit([], [], [], found)).toBe(500);
+      }
+      // Rows deleted from a temp table keep their storage, so a scratch table emptied each commit grew with the crawl.
+      const [stored] = await c.rows(
+        "SELECT sum(count)::INTEGER AS n FROM pragma_storage_info('temp.crawl_new') WHERE column_path = '[0]'",
+      );
+      expect(Number(stored!.n)).toBe(500);
+      expect(Number((await c.rows("SELECT count(*) AS n FROM crawl_frontier"))[0]!.n)).toBe(10_000);
+    } finally {
+      c.close();
+      rmSync(c.ws.dir, { recursive: true, force: true });
+    }
+  });
 });
