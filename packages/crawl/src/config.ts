@@ -32,6 +32,11 @@ export interface CrawlConfig {
   trackingParams: string[];
   /** Documents committed per shard batch. */
   batchDocs: number;
+  /**
+   * Hosts kept in memory with nothing queued or in flight; beyond this many hosts, idle ones are dropped (their
+   * robots.txt is read again if they come back), so a crawl across many hosts stays bounded in memory.
+   */
+  idleHosts: number;
   /** WARC files are rolled after this many bytes. */
   warcFileBytes: number;
   fetch: FetchSettings;
@@ -54,6 +59,7 @@ export const DEFAULT_CRAWL: CrawlConfig = {
   sitemaps: true,
   trackingParams: DEFAULT_TRACKING_PARAMS,
   batchDocs: 500,
+  idleHosts: 10_000,
   warcFileBytes: 1024 * 1024 * 1024,
   fetch: DEFAULT_FETCH,
 };
@@ -82,6 +88,8 @@ export function resolveCrawlConfig(input: CrawlConfigInput, base: CrawlConfig = 
       );
   }
   const cfg: CrawlConfig = {
+    // A config saved by an older version lacks the keys added since.
+    ...DEFAULT_CRAWL,
     ...base,
     ...(input as Partial<CrawlConfig>),
     scope: { ...base.scope, ...(input.scope as Partial<ScopeRules>) },

@@ -533,6 +533,12 @@ export async function runCrawl(
       const now = Date.now();
       let wake = now + 1000;
       for (const h of hosts.values()) {
+        if (hosts.size > cfg.idleHosts && isIdle(h, now)) {
+          // Its page count outlives it (for the per-host cap); its robots.txt is read again if it comes back.
+          counts.perHost.set(h.key, h.fetched);
+          hosts.delete(h.key);
+          continue;
+        }
         while (
           active < cfg.concurrency &&
           h.active < cfg.fetch.perHostConnections &&
@@ -637,6 +643,11 @@ export async function runCrawl(
   if (failure) throw failure;
   summary.elapsedMs = Date.now() - started;
   return summary;
+}
+
+/** A host with nothing queued, nothing in flight and no wait pending: dropping it loses only its robots rules. */
+function isIdle(h: Host, now: number): boolean {
+  return h.queue.length === 0 && h.active === 0 && h.robots !== "loading" && h.nextAt <= now;
 }
 
 /** An outcome with nothing in it yet. */
