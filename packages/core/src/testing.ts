@@ -68,3 +68,16 @@ export async function commitQueryShard(
     },
   });
 }
+
+/** The Chromium the end-to-end tests drive through playwright-core: Debian's, unless SORO_CHROMIUM names another. */
+export const CHROMIUM_PATH = process.env.SORO_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Flags for Chromium under test: no sandbox (CI runs as root), no GPU, no background traffic or first-run pages. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];

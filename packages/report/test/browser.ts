@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@soro/core/testing";
 import { chromium } from "playwright-core";
 
 /** What opening the report in Chromium showed. */
@@ -20,16 +21,8 @@ export async function openReport(file: string, screenshot: string): Promise<Page
   const profile = await mkdtemp(path.join(tmpdir(), "soro-report-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     viewport: { width: 1280, height: 900 },
-    executablePath: process.env.SORO_CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: ["--headless", ...CHROMIUM_ARGS],
   });
   try {
     const page = await context.newPage();

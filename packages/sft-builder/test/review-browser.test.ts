@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@soro/core/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningReviewServer, startReviewServer } from "../src/index.js";
@@ -14,7 +15,6 @@ declare const document: {
 };
 declare const window: { __soroPwned?: string };
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = new URL("../out/", import.meta.url).pathname;
 const ROOT = new URL("../../../", import.meta.url).pathname;
 
@@ -23,16 +23,9 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     // playwright starts Chromium headless with a fresh temporary profile (its own --user-data-dir) every launch.
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
 });
 afterAll(async () => {
@@ -57,7 +50,7 @@ async function nextLoaded(page: Page, previous: string | null): Promise<string> 
   return (await current(page))!;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("review app in Chromium", () => {
+describe.skipIf(!existsSync(CHROMIUM_PATH))("review app in Chromium", () => {
   it("reviews three samples by keyboard (accept, reject with a reason, edit) and the edit reaches the export", async () => {
     const { catalog, dir } = await reviewWorkspace(4);
     let server: RunningReviewServer | undefined = await startReviewServer({ catalog, overlap: 1 });
