@@ -20,15 +20,8 @@ import {
   taskStatus,
   taskStatusLines,
 } from "../src/index.js";
-import {
-  LENGTH_STAGE,
-  REPO_ROOT,
-  seedWorkspace,
-  stageRows,
-  startS3,
-  TASK_COMMAND,
-  tempDir,
-} from "./helpers.js";
+import { startS3 } from "../src/testing.js";
+import { LENGTH_STAGE, REPO_ROOT, seedWorkspace, stageRows, TASK_COMMAND, tempDir } from "./helpers.js";
 
 const SHARDS = 3;
 const PER_SHARD = 40;

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, makeDocument, SourceRun } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
-import S3rver from "s3rver";
 import { TASK_ENTRY } from "../src/index.js";
 
 /** A fresh temporary folder. */
@@ -46,26 +45,6 @@ export async function seedWorkspace(dir: string, shards: number, perShard: numbe
   } finally {
     catalog.close();
   }
-}
-
-/** A real S3-compatible server (s3rver) on 127.0.0.1 with one bucket; the AWS environment points at it. */
-export async function startS3(bucket = "soro"): Promise<{ uri: string; close: () => Promise<void> }> {
-  const server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: await tempDir("soro-s3rver-"),
-    configureBuckets: [{ name: bucket, configs: [] }],
-  });
-  const { port } = await server.run();
-  // Credentials come from the environment, as in production; child processes and Slurm tasks inherit them.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
-    AWS_REGION: "us-east-1",
-  });
-  return { uri: `s3://${bucket}/corpus`, close: () => server.close() };
 }
 
 /** A stage's active output as sorted rows, to compare two runs. */

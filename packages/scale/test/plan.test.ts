@@ -3,7 +3,8 @@ import path from "node:path";
 import { fileSha256 } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStorage, resultKey, type Storage, splitIntoTasks, splitUri } from "../src/index.js";
-import { startS3, tempDir } from "./helpers.js";
+import { startS3 } from "../src/testing.js";
+import { tempDir } from "./helpers.js";
 
 describe("splitIntoTasks", () => {
   it("balances rows over at most n tasks, deterministically", () => {

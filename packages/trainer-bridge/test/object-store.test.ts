@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Catalog } from "@soro/core";
-import S3rver from "s3rver";
+import { startS3 } from "@soro/scale/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportCorpus } from "../src/export/corpus.js";
 import type { Manifest } from "../src/export/manifest.js";
@@ -11,30 +11,14 @@ import { tajikWorkspace } from "./helpers.js";
 
 let catalog: Catalog;
 let exportDir: string;
-let s3: S3rver;
-let s3Dir: string;
+let s3: Awaited<ReturnType<typeof startS3>>;
 const tmp = (p: string) => mkdtemp(path.join(tmpdir(), p));
 
 beforeAll(async () => {
   ({ catalog } = await tajikWorkspace());
   exportDir = await tmp("soro-s3-export-");
   await exportCorpus(catalog, { format: "jsonl", out: exportDir, workers: 0 });
-  s3Dir = await tmp("soro-s3rver-");
-  s3 = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: s3Dir,
-    configureBuckets: [{ name: "exports", configs: [] }],
-  });
-  const { port } = await s3.run();
-  // Credentials from the environment, as in production: never from a soro config file.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
-    AWS_REGION: "us-east-1",
-  });
+  s3 = await startS3("exports");
 }, 60_000);
 afterAll(async () => {
   await s3.close();
