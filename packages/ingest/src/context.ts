@@ -1,5 +1,5 @@
 import { makeDocument, type NewDocument, type SourceItem } from "@soro/core";
-import type { Input } from "./input.js";
+import type { InflateBudget, Input } from "./input.js";
 
 /** Limits that keep one bad file from exhausting memory; past them the file (or line) is quarantined. */
 export interface IngestLimits {
@@ -7,8 +7,13 @@ export interface IngestLimits {
   maxLineChars: number;
   /** Largest document (a whole text file, a DOCX's text), in characters. */
   maxDocChars: number;
-  /** Largest container read into memory (DOCX, ODT, EPUB, HTML), in bytes. */
+  /** Largest container read into memory (DOCX, ODT, EPUB, HTML), in bytes; also what its members may inflate to. */
   maxFileBytes: number;
+  /**
+   * How many times its compressed size a compressed file or archive member may inflate to (past 1 MiB): text and
+   * XML compress 3-20 times; a decompression bomb, a thousand.
+   */
+  maxInflateRatio: number;
 }
 
 /** Default limits: generous for real books, far below what would hurt a 24 GB machine. */
@@ -16,7 +21,13 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxLineChars: 64 * 2 ** 20,
   maxDocChars: 256 * 2 ** 20,
   maxFileBytes: 512 * 2 ** 20,
+  maxInflateRatio: 200,
 };
+
+/** The inflation budget of a container read under these limits. */
+export function inflateBudget(limits: IngestLimits): InflateBudget {
+  return { maxBytes: limits.maxFileBytes, maxRatio: limits.maxInflateRatio };
+}
 
 /** How text files and EPUBs are cut into documents, and which field holds the text of records. */
 export interface ReadOptions {

@@ -86,6 +86,11 @@ async function listFiles(paths: string[]): Promise<Found[]> {
   return out;
 }
 
+/** Why a file whose reading killed an earlier run is quarantined instead of read again. */
+function crashReason(runId: number): string {
+  return `run ${runId} died while reading this file (out of memory, a crash or a kill); quarantined so it cannot stop ingest again: fix or remove it (a changed file is read again)`;
+}
+
 /** A file's sha256 and size. */
 async function fileHash(file: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash("sha256");
@@ -161,7 +166,14 @@ export async function ingestPaths(
       }
       const abs = path.resolve(plan.file);
       const { sha256, bytes } = await fileHash(plan.file);
-      const shape = configHash({ source: opts.source, read, meta: plan.meta, limits });
+      // The ratio limit joins the shape only when changed, so files ingested before it existed keep their keys.
+      const { maxInflateRatio, ...keyed } = limits;
+      const shape = configHash({
+        source: opts.source,
+        read,
+        meta: plan.meta,
+        limits: maxInflateRatio === DEFAULT_LIMITS.maxInflateRatio ? keyed : limits,
+      });
       const key = `${abs}@${sha256.slice(0, 16)}#${shape.slice(0, 8)}`;
       const prev = versions.of(abs);
       if (prev?.source_key === key) {
@@ -210,13 +222,23 @@ export async function ingestPaths(
       };
       const ctx = {
         ...read,
-        input: fileInput(plan.file),
+        input: fileInput(plan.file, limits.maxInflateRatio),
         source: opts.source,
         meta: plan.meta,
         limits,
         tmpDir: catalog.ws.tmpDir,
       };
-      await run.add(key, path.basename(plan.file), counted(readInput(ctx)));
+      const crashedIn = versions.crashedIn(key);
+      let items: AsyncIterable<SourceItem> | SourceItem[];
+      if (crashedIn === undefined) {
+        items = counted(readInput(ctx));
+        await versions.startReading(key, abs, run.runId);
+      } else {
+        problems = 1;
+        lastReason = crashReason(crashedIn);
+        items = [{ bad: { input: plan.file, reason: lastReason } }];
+      }
+      await run.add(key, path.basename(plan.file), items);
       const v = await versions.record({
         path: abs,
         sourceKey: key,
@@ -227,6 +249,7 @@ export async function ingestPaths(
         quarantined: problems,
         runId: run.runId,
       });
+      await versions.doneReading(key);
       summary.docs += docs;
       summary.problems += problems;
       if (docs > 0 && v.replaces) summary.replaced++;

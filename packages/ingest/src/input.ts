@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import yauzl from "yauzl";
@@ -17,6 +17,33 @@ export interface Input {
   file?: string;
 }
 
+/**
+ * How far compressed bytes may inflate: past `maxBytes` in all, or past `maxRatio` times the compressed size (once
+ * the output is over RATIO_FLOOR, so small, very repetitive files still read), inflation stops with an error that
+ * quarantines the file: a decompression bomb must not exhaust memory or stop the run.
+ */
+export interface InflateBudget {
+  maxBytes: number;
+  maxRatio: number;
+}
+
+/** Output below this many bytes never counts as a bomb, whatever its ratio. */
+export const RATIO_FLOOR = 2 ** 20;
+
+/** The most bytes `compressed` bytes may inflate to under a budget. */
+export function inflateLimit(compressed: number, budget: InflateBudget): number {
+  return Math.min(budget.maxBytes, Math.max(RATIO_FLOOR, compressed * budget.maxRatio));
+}
+
+/** The error for output past a budget, naming which limit it crossed. */
+function overBudget(inflated: number, compressed: number, budget: InflateBudget): Error {
+  return new Error(
+    inflated > budget.maxBytes
+      ? `inflates past the ${formatBytes(budget.maxBytes)} limit (a decompression bomb?)`
+      : `inflates past ${budget.maxRatio} times its compressed size of ${formatBytes(compressed)} (a decompression bomb?)`,
+  );
+}
+
 /** Compression suffixes read as streams. */
 const COMPRESSED = [".gz", ".zst"];
 
@@ -31,19 +58,22 @@ export function peel(name: string): { ext: string; suffixes: string[] } {
   return { ext: path.extname(base), suffixes };
 }
 
-/** An input for a file on disk, decompressing `.gz` and `.zst` on the fly. */
-export function fileInput(file: string): Input {
+/**
+ * An input for a file on disk, decompressing `.gz` and `.zst` on the fly; with a budget, only the ratio limit
+ * applies to the stream (a large compressed JSONL is read line by line, not held whole).
+ */
+export function fileInput(file: string, maxRatio = Number.POSITIVE_INFINITY): Input {
   const { ext, suffixes } = peel(file);
   return {
     name: file,
     ext,
     file: suffixes.length === 0 ? file : undefined,
-    open: () => decompress(createReadStream(file), suffixes),
+    open: () => decompress(createReadStream(file), suffixes, maxRatio),
   };
 }
 
 /** An input for a member of a zip archive (valid while the archive is being walked). */
-export function memberInput(archive: string, member: ZipMember): Input {
+export function memberInput(archive: string, member: ZipMember, maxRatio = Number.POSITIVE_INFINITY): Input {
   const { ext, suffixes } = peel(member.name);
   return {
     name: `${archive}!${member.name}`,
@@ -56,13 +86,27 @@ export function memberInput(archive: string, member: ZipMember): Input {
           })(),
         ),
         suffixes,
+        maxRatio,
       ),
   };
 }
 
-/** Wraps a raw stream in the decompressors for its suffixes, outermost last (`a.gz.zst` is zstd, then gzip). */
-function decompress(raw: Readable, innerToOuter: string[]): Readable {
-  let stream = raw;
+/**
+ * Wraps a raw stream in the decompressors for its suffixes, outermost last (`a.gz.zst` is zstd, then gzip); the
+ * output may grow to `maxRatio` times the raw bytes read so far (past RATIO_FLOOR) before the stream fails.
+ */
+function decompress(raw: Readable, innerToOuter: string[], maxRatio: number): Readable {
+  if (innerToOuter.length === 0) return raw;
+  let compressed = 0;
+  let stream: Readable = raw.pipe(
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        compressed += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  raw.on("error", (err) => stream.destroy(err));
   for (const suffix of [...innerToOuter].reverse()) {
     if (suffix === ".gz") {
       const gunzip = createGunzip();
@@ -70,7 +114,17 @@ function decompress(raw: Readable, innerToOuter: string[]): Readable {
       stream = stream.pipe(gunzip);
     } else stream = Readable.from(zstdChunks(stream));
   }
-  return stream;
+  const budget = { maxBytes: Number.POSITIVE_INFINITY, maxRatio };
+  let inflated = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      inflated += chunk.length;
+      if (inflated > inflateLimit(compressed, budget)) done(overBudget(inflated, compressed, budget));
+      else done(null, chunk);
+    },
+  });
+  stream.on("error", (err) => meter.destroy(err));
+  return stream.pipe(meter);
 }
 
 /** Streams zstd decompression (fzstd) chunk by chunk; a truncated frame is an error, not silent loss. */
@@ -131,8 +185,9 @@ export function formatBytes(n: number): string {
 /** A member of a zip archive, readable while the archive is being walked. */
 export interface ZipMember {
   name: string;
+  /** Uncompressed size as the archive declares it (yauzl fails a member whose bytes run past it). */
   size: number;
-  read(): Promise<Buffer>;
+  compressedSize: number;
   stream(): Promise<Readable>;
 }
 
@@ -179,12 +234,8 @@ export async function* zipMembers(source: string | Buffer): AsyncGenerator<ZipMe
       yield {
         name: entry.fileName,
         size: entry.uncompressedSize,
+        compressedSize: entry.compressedSize,
         stream,
-        read: async () => {
-          const chunks: Buffer[] = [];
-          for await (const c of await stream()) chunks.push(c as Buffer);
-          return Buffer.concat(chunks);
-        },
       };
     }
   } finally {
@@ -192,12 +243,39 @@ export async function* zipMembers(source: string | Buffer): AsyncGenerator<ZipMe
   }
 }
 
-/** Reads named members of a small zip container (DOCX, ODT, EPUB) into memory. */
+/** Fails an archive member whose declared size is past `maxRatio` times its compressed size (and RATIO_FLOOR). */
+export function checkMemberRatio(m: ZipMember, maxRatio: number): void {
+  const budget = { maxBytes: Number.POSITIVE_INFINITY, maxRatio };
+  if (m.size > inflateLimit(m.compressedSize, budget)) throw overBudget(m.size, m.compressedSize, budget);
+}
+
+/**
+ * Reads named members of a small zip container (DOCX, ODT, EPUB) into memory, all of them together within the
+ * budget (the container's size times the ratio, at most `maxBytes`). Declared sizes are checked before inflating,
+ * and yauzl stops a member whose bytes run past its declared size, so a lying header cannot get past either.
+ * `wanted` returning "count" inflates a member only to check it against the budget (DOCX: what mammoth reads).
+ */
 export async function zipFiles(
   bytes: Buffer,
-  wanted: (name: string) => boolean,
+  wanted: (name: string) => boolean | "count",
+  budget: InflateBudget,
 ): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
-  for await (const m of zipMembers(bytes)) if (wanted(m.name)) files.set(m.name, await m.read());
+  const limit = inflateLimit(bytes.length, budget);
+  let spent = 0;
+  for await (const m of zipMembers(bytes)) {
+    const want = wanted(m.name);
+    if (!want) continue;
+    if (spent + m.size > limit)
+      throw new Error(`member ${m.name} ${overBudget(spent + m.size, bytes.length, budget).message}`);
+    const chunks: Buffer[] = [];
+    for await (const c of await m.stream()) {
+      spent += (c as Buffer).length;
+      if (spent > limit)
+        throw new Error(`member ${m.name} ${overBudget(spent, bytes.length, budget).message}`);
+      if (want === true) chunks.push(c as Buffer);
+    }
+    if (want === true) files.set(m.name, Buffer.concat(chunks));
+  }
   return files;
 }

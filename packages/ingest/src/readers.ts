@@ -6,7 +6,7 @@ import { readHtml } from "./formats/html.js";
 import { readDocx, readOdt } from "./formats/office.js";
 import { readCsv, readJsonl, readParquet } from "./formats/records.js";
 import { readText } from "./formats/text.js";
-import { type Input, memberInput, readAll, zipMembers } from "./input.js";
+import { checkMemberRatio, type Input, memberInput, readAll, zipMembers } from "./input.js";
 import { isSidecar } from "./sidecar.js";
 
 /** Readers by type extension (after compression suffixes are peeled off). */
@@ -64,6 +64,13 @@ async function* readArchive(ctx: ReaderContext): AsyncGenerator<SourceItem> {
   for await (const member of zipMembers(source)) {
     const base = path.posix.basename(member.name);
     if (member.name.startsWith("__MACOSX/") || base.startsWith(".") || isSidecar(base)) continue;
-    yield* readInput({ ...ctx, input: memberInput(ctx.input.name, member) as Input });
+    const input = memberInput(ctx.input.name, member, ctx.limits.maxInflateRatio) as Input;
+    try {
+      checkMemberRatio(member, ctx.limits.maxInflateRatio);
+    } catch (err) {
+      yield { bad: { input: input.name, reason: (err as Error).message } };
+      continue;
+    }
+    yield* readInput({ ...ctx, input });
   }
 }

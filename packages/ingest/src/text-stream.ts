@@ -1,3 +1,4 @@
+import type { Transform } from "node:stream";
 import iconv from "iconv-lite";
 import { type DetectedEncoding, detectEncoding, SNIFF_BYTES } from "./encoding.js";
 import { type Input, readHead } from "./input.js";
@@ -22,7 +23,10 @@ export async function openText(input: Input, label?: (head: Buffer) => string | 
     const why = binaryReason(iconv.decode(head, detected.encoding));
     if (why) throw new NotTextError(why);
   }
-  const decoded = input.open().pipe(iconv.decodeStream(detected.encoding));
+  const raw = input.open();
+  const decoded = raw.pipe(iconv.decodeStream(detected.encoding) as unknown as Transform);
+  // pipe() does not pass errors on: a broken or over-budget stream must fail the read, not hang it.
+  raw.on("error", (err) => decoded.destroy(err));
   return { detected, chunks: decoded as AsyncIterable<string> };
 }
 

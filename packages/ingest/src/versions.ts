@@ -17,6 +17,13 @@ const INGEST_MIGRATIONS = [
     ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (path, version)
   )`,
+  // v2: files being read now; a row left behind by a run that died names the file that killed it.
+  `CREATE TABLE ingest_reading (
+    source_key VARCHAR PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    started_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  )`,
 ];
 
 /** The current version of an ingested file. */
@@ -43,6 +50,7 @@ export class FileVersions {
   private constructor(
     private readonly catalog: Catalog,
     private readonly current: Map<string, FileVersion>,
+    private readonly crashed: Map<string, number>,
   ) {}
 
   /** Loads the current version of every ingested file (creating the table on first use). */
@@ -58,7 +66,29 @@ export class FileVersions {
         source_key: String(r.source_key),
         docs: Number(r.docs),
       });
-    return new FileVersions(catalog, current);
+    const crashed = new Map<string, number>();
+    for (const r of await catalog.rows("SELECT source_key, run_id FROM ingest_reading"))
+      crashed.set(String(r.source_key), Number(r.run_id));
+    return new FileVersions(catalog, current, crashed);
+  }
+
+  /** The run that died while reading this source key (its "reading" mark was never cleared), if any. */
+  crashedIn(sourceKey: string): number | undefined {
+    return this.crashed.get(sourceKey);
+  }
+
+  /** Marks a file as being read, before reading it: if this process dies, the next run quarantines the file. */
+  async startReading(sourceKey: string, path: string, runId: number): Promise<void> {
+    await this.catalog.conn.run(
+      "INSERT OR REPLACE INTO ingest_reading (source_key, path, run_id) VALUES ($1, $2, $3)",
+      [sourceKey, path, runId],
+    );
+  }
+
+  /** Clears the mark once the file's outcome is recorded. */
+  async doneReading(sourceKey: string): Promise<void> {
+    await this.catalog.conn.run("DELETE FROM ingest_reading WHERE source_key = $1", [sourceKey]);
+    this.crashed.delete(sourceKey);
   }
 
   /** The current version of a file (by absolute path), if it was ingested before. */

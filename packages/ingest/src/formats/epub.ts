@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { SourceItem } from "@soro/core";
 import * as cheerio from "cheerio";
-import { docItem, type ReaderContext } from "../context.js";
-import { readAll, zipFiles } from "../input.js";
+import { docItem, inflateBudget, type ReaderContext } from "../context.js";
+import { type InflateBudget, readAll, zipFiles } from "../input.js";
 import { extractHtml } from "./html.js";
 
 /** A chapter of an EPUB: its spine entry and text. */
@@ -15,8 +15,13 @@ interface Chapter {
 /** The book's title, language and chapters in reading (spine) order, from an EPUB's bytes. */
 export async function readEpubBook(
   bytes: Buffer,
+  budget: InflateBudget,
 ): Promise<{ title: string | null; language: string | null; author: string | null; chapters: Chapter[] }> {
-  const files = await zipFiles(bytes, (n) => !/\.(png|jpe?g|gif|svg|ttf|otf|woff2?|css|mp3|mp4)$/i.test(n));
+  const files = await zipFiles(
+    bytes,
+    (n) => !/\.(png|jpe?g|gif|svg|ttf|otf|woff2?|css|mp3|mp4)$/i.test(n),
+    budget,
+  );
   const container = files.get("META-INF/container.xml");
   if (!container) throw new Error("not an EPUB (no META-INF/container.xml)");
   const opfPath = cheerio.load(container.toString("utf8"), { xml: true })("rootfile").attr("full-path");
@@ -49,7 +54,7 @@ export async function* readEpub(ctx: ReaderContext): AsyncGenerator<SourceItem> 
   const bytes = await readAll(ctx.input, ctx.limits.maxFileBytes);
   let book: Awaited<ReturnType<typeof readEpubBook>>;
   try {
-    book = await readEpubBook(bytes);
+    book = await readEpubBook(bytes, inflateBudget(ctx.limits));
   } catch (err) {
     const msg = (err as Error).message;
     throw new Error(msg.startsWith("not an EPUB") ? msg : `not a readable EPUB: ${msg}`);

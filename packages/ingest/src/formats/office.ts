@@ -1,7 +1,7 @@
 import type { SourceItem } from "@soro/core";
 import * as cheerio from "cheerio";
 import mammoth from "mammoth";
-import { docItem, type ReaderContext, tidy } from "../context.js";
+import { docItem, inflateBudget, type ReaderContext, tidy } from "../context.js";
 import { readAll, zipFiles } from "../input.js";
 
 /** Whether bytes start like a zip archive (every DOCX, ODT and EPUB does). */
@@ -13,8 +13,11 @@ function isZip(bytes: Buffer): boolean {
 export async function* readDocx(ctx: ReaderContext): AsyncGenerator<SourceItem> {
   const bytes = await readAll(ctx.input, ctx.limits.maxFileBytes);
   if (!isZip(bytes)) throw new Error("not a DOCX (not a zip archive)");
+  let core: Map<string, Buffer>;
   let raw: string;
   try {
+    // mammoth inflates with no limit: every member is first inflated here against the budget, and dropped.
+    core = await zipFiles(bytes, (n) => n === "docProps/core.xml" || "count", inflateBudget(ctx.limits));
     raw = (await mammoth.extractRawText({ buffer: bytes })).value;
   } catch (err) {
     throw new Error(`not a readable DOCX: ${(err as Error).message}`);
@@ -24,7 +27,6 @@ export async function* readDocx(ctx: ReaderContext): AsyncGenerator<SourceItem> 
     yield { bad: { input: ctx.input.name, reason: "DOCX without text" } };
     return;
   }
-  const core = await zipFiles(bytes, (n) => n === "docProps/core.xml");
   const title = core.size
     ? cheerio.load(core.get("docProps/core.xml")!.toString("utf8"), { xml: true })("dc\\:title").text().trim()
     : "";
@@ -62,7 +64,11 @@ export function odfText(contentXml: string): string {
 export async function* readOdt(ctx: ReaderContext): AsyncGenerator<SourceItem> {
   const bytes = await readAll(ctx.input, ctx.limits.maxFileBytes);
   if (!isZip(bytes)) throw new Error("not an ODT (not a zip archive)");
-  const files = await zipFiles(bytes, (n) => n === "content.xml" || n === "meta.xml");
+  const files = await zipFiles(
+    bytes,
+    (n) => n === "content.xml" || n === "meta.xml",
+    inflateBudget(ctx.limits),
+  );
   const content = files.get("content.xml");
   if (!content) throw new Error("not an ODT (no content.xml)");
   const text = odfText(content.toString("utf8"));
