@@ -45,7 +45,16 @@ describe("soro CLI", () => {
         .split("\n")
         .map((l) => l.trim()),
     ).toEqual(["n", "--", String(expected)]);
-    expect(soro("-w", ws, "sql", "delete from shards").code).not.toBe(0);
+    for (const attack of [
+      "delete from shards",
+      "select * from read_text('/etc/passwd')",
+      `attach '${ws}/x.duckdb'`,
+    ]) {
+      const refused = soro("-w", ws, "sql", attack);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.split("\n")).toHaveLength(1);
+      expect(refused.stderr).toMatch(/^soro sql: refused: /);
+    }
     expect(soro("-w", ws, "verify").stdout).toContain("all shards verified");
   });
 

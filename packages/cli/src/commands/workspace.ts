@@ -1,4 +1,4 @@
-import { humanCount, sqlIdent, verifyShards, workspaceStatus } from "@soro/core";
+import { humanCount, lockDownForQueries, runUserQuery, verifyShards, workspaceStatus } from "@soro/core";
 import { statusSummary } from "@soro/report";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
@@ -53,7 +53,9 @@ export function registerWorkspaceCommands(program: Command): void {
 
   program
     .command("sql")
-    .description("read-only SQL over the catalog; each stage's active shards are the view docs_<stage>")
+    .description(
+      "one read-only SQL statement over the catalog; each stage's active shards are the view docs_<stage> (no writes, ATTACH or files outside the workspace)",
+    )
     .argument("<query>", "the SQL query")
     .option("--json", "print JSON lines instead of a table")
     .option("--max-width <n>", "cut cells to this many characters", "60")
@@ -61,18 +63,8 @@ export function registerWorkspaceCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (c) => {
-          const stages = await c.rows(
-            `SELECT DISTINCT stage FROM shards WHERE status = 'active' ORDER BY stage`,
-          );
-          for (const { stage } of stages) {
-            const table = await c.stageTableSql(String(stage));
-            if (table) {
-              await c.conn.run(
-                `CREATE TEMP VIEW ${sqlIdent(`docs_${String(stage).replace(/\W/g, "_")}`)} AS SELECT * FROM ${table}`,
-              );
-            }
-          }
-          const rows = await c.rows(query);
+          await lockDownForQueries(c);
+          const rows = await runUserQuery(c, query);
           if (o.json) for (const r of rows) console.log(JSON.stringify(r, bigintSafe));
           else console.log(formatTable(rows, Number(o.maxWidth)));
         },
