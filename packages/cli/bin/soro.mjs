@@ -3,5 +3,6 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../src/main.ts");
+const { main, exitOnInterrupt } = await import("../src/main.ts");
+exitOnInterrupt();
 process.exitCode = await main(process.argv);

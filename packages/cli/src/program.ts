@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { checkNumericOptions, waitSeconds, workerCount } from "./context.js";
 
 type Register = (program: Command) => void;
 
@@ -40,7 +41,7 @@ const MODULES: Array<{ commands: string[]; load: () => Promise<Register> }> = [
 ];
 
 /** Root options that take a value, so the command name can be found after them. */
-const VALUE_OPTIONS = new Set(["-w", "--workspace", "--workers"]);
+export const VALUE_OPTIONS = new Set(["-w", "--workspace", "--workers", "--wait"]);
 
 /** The first word of argv that is not a root option or its value: the command to run, if any. */
 export function commandName(argv: string[]): string | undefined {
@@ -60,8 +61,19 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .option("-w, --workspace <dir>", "workspace folder (default $SORO_WORKSPACE or ./workspace)")
     .option("--workers <n>", "worker threads for CPU-bound stages (default: one per core; 0 = in-process)")
     .option("-q, --quiet", "no progress display")
-    .showHelpAfterError()
-    .configureHelp({ sortSubcommands: true });
+    .option("--wait <seconds>", "wait this long for a catalog another command holds (default: a day)")
+    .option("--no-wait", "fail at once (exit 6) when another command holds the catalog")
+    .configureHelp({ sortSubcommands: true })
+    // Errors are thrown, not printed: main() turns a usage error into one line and exit code 2. Subcommands
+    // registered below inherit both settings.
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined })
+    // The root options every command shares are checked before any command runs.
+    .hook("preAction", (_root, action) => {
+      workerCount(action);
+      waitSeconds(action);
+      checkNumericOptions(action);
+    });
   const name = commandName(argv);
   const wanted = MODULES.filter((m) => name !== undefined && name !== "help" && m.commands.includes(name));
   for (const m of wanted.length > 0 ? wanted : MODULES) (await m.load())(program);

@@ -52,6 +52,17 @@ export class ShardCorruptError extends SoroError {
   }
 }
 
+/** Another process holds the catalog (DuckDB allows one writer, and no reader beside it). */
+export class CatalogLockedError extends SoroError {
+  constructor(file: string, holder: string, waitedSeconds: number) {
+    super(
+      `soro: catalog ${file} is in use by ${holder}${waitedSeconds > 0 ? ` (waited ${Math.round(waitedSeconds)} s)` : ""}`,
+      "wait for it to finish or stop it, then rerun; `--wait SECONDS` waits longer",
+      6,
+    );
+  }
+}
+
 /** Bad command-line or configuration input. */
 export class UsageError extends SoroError {
   constructor(message: string, hint: string) {
@@ -63,4 +74,24 @@ export class UsageError extends SoroError {
 export function firstLine(text: string, max = 200): string {
   const line = text.split("\n")[0]?.trim() ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * A thrown value as one readable line: an Error's message, a string as is, an object's `message` or its JSON.
+ * Never "[object Object]": whatever was thrown (a worker's plain object, a rejected value) reads as text.
+ */
+export function describeError(err: unknown, max = 200): string {
+  if (err instanceof SoroError) return firstLine(err.oneLine(), max);
+  if (err instanceof Error) return firstLine(err.message || err.name, max);
+  if (typeof err === "string") return firstLine(err, max);
+  if (err && typeof err === "object") {
+    const m = (err as { message?: unknown }).message;
+    if (typeof m === "string" && m) return firstLine(m, max);
+    try {
+      return firstLine(JSON.stringify(err) ?? "unknown error", max);
+    } catch {
+      return "unknown error (an object that cannot be shown)";
+    }
+  }
+  return firstLine(String(err), max);
 }

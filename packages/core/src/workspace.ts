@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { WorkspaceMissingError } from "./errors.js";
+import { UsageError, WorkspaceMissingError } from "./errors.js";
 
 /** The folders and files of one corpus workspace. */
 export interface Workspace {
@@ -25,6 +25,16 @@ export function workspacePaths(dir: string): Workspace {
 /** Resolves a workspace; creates its folders when `create`, else fails with a clear error if it is missing. */
 export async function resolveWorkspace(dir: string, create = false): Promise<Workspace> {
   const ws = workspacePaths(dir);
+  // A file where the folder should be (or above it) would otherwise surface as a bare ENOTDIR.
+  for (let p = ws.dir; ; p = path.dirname(p)) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st && !st.isDirectory())
+      throw new UsageError(
+        `soro: workspace ${ws.dir} cannot be used: ${p} is a file, not a folder`,
+        "pass --workspace a folder (it is created by `soro init`)",
+      );
+    if (st || path.dirname(p) === p) break;
+  }
   if (!create && !existsSync(ws.catalogPath)) throw new WorkspaceMissingError(ws.dir);
   await mkdir(ws.shardsDir, { recursive: true });
   await mkdir(ws.tmpDir, { recursive: true });

@@ -9,7 +9,7 @@ import {
   UsageError,
 } from "@soro/core";
 import { QUALITY_MIGRATIONS } from "./migrations.js";
-import { type RuleSet, ruleColumns, ruleSql, rulesHash } from "./rules.js";
+import { type Condition, type RuleSet, ruleColumns, ruleSql, rulesHash } from "./rules.js";
 
 /** The stage selection writes kept documents to. */
 export const SELECT_STAGE = "select";
@@ -67,6 +67,46 @@ function checkColumns(rules: RuleSet, shard: ShardRecord & { columns?: string[] 
   }
 }
 
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/**
+ * Fails with a clear rules error when a condition's values do not fit its column's type (`in: [1]` on `text`,
+ * `min` on a text column): DuckDB would otherwise fail mid-run with a conversion error quoting a document.
+ */
+async function checkTypes(catalog: Catalog, rules: RuleSet, shard: ShardRecord): Promise<void> {
+  const types = new Map(
+    (await catalog.rows(`DESCRIBE SELECT * FROM read_parquet(${sqlString(catalog.shardPath(shard))})`)).map(
+      (r) => [String(r.column_name), String(r.column_type)],
+    ),
+  );
+  const problem = (c: Condition): string | null => {
+    const type = types.get(c.column);
+    if (type === undefined) return null;
+    const numeric = NUMERIC.test(type);
+    if ((c.min !== undefined || c.max !== undefined) && !numeric)
+      return `min/max need a number column, and ${c.column} is ${type}`;
+    const wrong = c.in?.find((v) => (typeof v === "number") !== numeric);
+    if (wrong !== undefined)
+      return `in: ${c.column} is ${type}, so its values must be ${numeric ? "numbers" : "text"} (got ${JSON.stringify(wrong)})`;
+    return null;
+  };
+  for (const rule of rules.rules) {
+    const lists = [
+      rule.all,
+      ...Object.values(rule.sources ?? {}).filter((l) => l !== "off"),
+    ] as Condition[][];
+    for (const c of lists.flat()) {
+      const why = problem(c);
+      if (why)
+        throw new UsageError(
+          `soro quality select: rule ${rule.name} is invalid: ${why}`,
+          "fix the rules file (see packages/quality/rules/default.yaml for the format)",
+        );
+    }
+  }
+}
+
 /** Commits a selected part, or deletes it when it holds no rows (an empty shard would only clutter the catalog). */
 async function nonEmpty(file: ShardFile): Promise<ShardFile[]> {
   if (file.rows > 0) return [file];
@@ -90,6 +130,7 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
     );
   }
   for (const shard of inputs) checkColumns(rules, shard);
+  await checkTypes(catalog, rules, inputs[0]!);
   const hash = rulesHash(rules);
   for (const stage of [SELECT_STAGE, REMOVED_STAGE]) {
     await catalog.markStaleRuns(stage);

@@ -158,6 +158,20 @@ describe("quality signals and selection over the catalog", () => {
         rules: [{ name: "toxicity", why: "test", all: [{ column: "toxicity_score", max: 0.5 }] }],
       };
       await expect(runSelect(catalog, bad)).rejects.toThrow(/rule toxicity reads column toxicity_score/);
+
+      // Values that do not fit the column's type are a rules error naming the rule and column, not a DuckDB
+      // conversion error quoting a document.
+      for (const condition of [
+        { column: "text", in: [1] },
+        { column: "text", min: 3 },
+        { column: "q_chars", in: ["many"] },
+      ]) {
+        const mistyped: RuleSet = { ...rules, rules: [{ name: "typed", why: "test", all: [condition] }] };
+        const err = (await runSelect(catalog, mistyped).catch((e: unknown) => e)) as Error;
+        expect(err.message).toMatch(new RegExp(`rules? typed is invalid: .*${condition.column} is`));
+        expect(err.message).not.toMatch(/Conversion Error/);
+        expect(err.message.split("\n")).toHaveLength(1);
+      }
     } finally {
       catalog.close();
     }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { Catalog, defaultWorkspaceDir, UsageError } from "@soro/core";
+import { Catalog, defaultWorkspaceDir } from "@soro/core";
 import {
   addUser,
   EXPORT_FORMATS,
@@ -11,18 +11,8 @@ import {
   startReviewServer,
 } from "@soro/sft-builder";
 import type { Command } from "commander";
-import { globals, withCatalog } from "../context.js";
+import { globals, intOption, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
-
-function int(name: string, value: string, min: number): number {
-  const n = Number.parseInt(value, 10);
-  if (!(n >= min))
-    throw new UsageError(
-      `soro sft: ${name} ${value} is not a number ≥ ${min}`,
-      `give e.g. ${name} ${min + 1}`,
-    );
-  return n;
-}
 
 /** A password from a file, piped stdin (first line), or typed at a terminal without echo. */
 async function readPassword(file?: string): Promise<string> {
@@ -57,9 +47,9 @@ export function registerSftReviewCommands(sft: Command): void {
         try {
           const srv = await startReviewServer({
             catalog,
-            port: int("--port", o.port, 0),
+            port: intOption("--port", o.port, 0),
             host: o.host,
-            overlap: int("--overlap", o.overlap, 1),
+            overlap: intOption("--overlap", o.overlap, 1),
             secureCookie: o.secureCookie,
           });
           console.log(`soro sft review: ${srv.url} (each sample needs ${o.overlap} reviews); Ctrl+C stops`);

@@ -11,17 +11,9 @@ import {
   TASKS,
 } from "@soro/sft-builder";
 import type { Command } from "commander";
-import { globals, withCatalog } from "../context.js";
+import { globals, intOption, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
 import { registerSftReviewCommands } from "./sft-review.js";
-
-/** A positive integer option, or a usage error naming it. */
-function positive(name: string, value: string): number {
-  const n = Number.parseInt(value, 10);
-  if (!(n > 0))
-    throw new UsageError(`soro sft: ${name} ${value} is not a positive number`, `give e.g. ${name} 100`);
-  return n;
-}
 
 /** A price option `PROMPT,COMPLETION` (per million tokens). */
 function price(value: string | undefined): ModelEngineOptions["price"] {
@@ -83,7 +75,7 @@ export function registerSftSynthCommands(sft: Command): void {
     .option("--benchmarks <dir>", "folder of benchmark JSONL files: samples overlapping them are rejected")
     .option("--templates <file>", "task template set (default templates/teacher-v1.yaml)")
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
-      const target = positive("--target", o.target!);
+      const target = intOption("--target", o.target!, 1);
       let engine: "extractive" | ModelEngineOptions = "extractive";
       const endpoint = () => {
         if (!o.endpoint || !o.model)
@@ -95,7 +87,7 @@ export function registerSftSynthCommands(sft: Command): void {
           baseUrl: o.endpoint,
           model: o.model,
           apiKey: process.env.SORO_SFT_API_KEY,
-          concurrency: positive("--concurrency", o.concurrency!),
+          concurrency: intOption("--concurrency", o.concurrency!, 1),
           price: price(o.price),
           temperature: o.temperature === undefined ? undefined : Number(o.temperature),
         };
@@ -142,7 +134,7 @@ export function registerSftSynthCommands(sft: Command): void {
       await withCatalog(cmd, async (c) => {
         const rows = (await listSamples(c, o.status as SampleStatus | undefined)).slice(
           0,
-          positive("--limit", o.limit),
+          intOption("--limit", o.limit, 1),
         );
         if (o.json) for (const r of rows) console.log(JSON.stringify(r));
         else

@@ -2,10 +2,18 @@ import { mkdir, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
 import { sqlString } from "../duck.js";
-import { CatalogVersionError, firstLine, SoroError } from "../errors.js";
+import { CatalogLockedError, CatalogVersionError, firstLine, SoroError } from "../errors.js";
 import { durableRename } from "../shards/files.js";
 import type { ShardFile } from "../shards/writer.js";
 import { resolveWorkspace, type Workspace } from "../workspace.js";
+import {
+  clearHolderFile,
+  describeHolder,
+  isLockConflict,
+  type LockHolder,
+  lockHolder,
+  writeHolderFile,
+} from "./lock.js";
 import { CORE_MIGRATIONS } from "./migrations.js";
 
 /** A registered shard as the catalog records it. */
@@ -61,6 +69,19 @@ export interface QuarantineEntry {
 
 const CORE_KEY = "schema_version";
 
+/** How to open a catalog. */
+export interface CatalogOpenOptions {
+  /** Create the workspace and catalog if missing. */
+  create?: boolean;
+  readOnly?: boolean;
+  /** Seconds to wait while another process holds the catalog (default 0: fail at once with exit code 6). */
+  wait?: number;
+  /** Called once when the catalog is found locked and the open starts waiting. */
+  onWait?: (holder: LockHolder, file: string, waitSeconds: number) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The DuckDB catalog of one workspace: shards, runs, statistics, quarantine. One writer process at a time. */
 export class Catalog {
   private constructor(
@@ -69,34 +90,50 @@ export class Catalog {
     readonly conn: DuckDBConnection,
   ) {}
 
-  /** Opens (and with `create`, initialises) the catalog of a workspace, migrating it to the current schema. */
-  static async open(dir: string, options: { create?: boolean; readOnly?: boolean } = {}): Promise<Catalog> {
+  /**
+   * Opens (and with `create`, initialises) the catalog of a workspace, migrating it to the current schema. While
+   * another process holds it, waits up to `wait` seconds (polling, so writers queue instead of failing), then fails
+   * naming the holder. A writer leaves a holder file with its PID and command line so waiters can say who it is.
+   */
+  static async open(dir: string, options: CatalogOpenOptions = {}): Promise<Catalog> {
     const ws = await resolveWorkspace(dir, options.create ?? false);
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(ws.catalogPath, {
-        access_mode: options.readOnly ? "READ_ONLY" : "READ_WRITE",
-        autoinstall_known_extensions: "false",
-        temp_directory: ws.tmpDir,
-      });
-    } catch (err) {
-      const msg = (err as Error).message;
-      if (/lock/i.test(msg)) {
-        throw new SoroError(
-          `soro: catalog ${ws.catalogPath} is in use by another soro process`,
-          "wait for it to finish (see `soro status` once it has) or stop it; one writer at a time",
-          6,
-        );
+    const started = Date.now();
+    const deadline = started + Math.max(0, options.wait ?? 0) * 1000;
+    let instance: DuckDBInstance | null = null;
+    for (let delay = 50, told = false; !instance; delay = Math.min(delay * 2, 1000)) {
+      try {
+        instance = await DuckDBInstance.create(ws.catalogPath, {
+          access_mode: options.readOnly ? "READ_ONLY" : "READ_WRITE",
+          autoinstall_known_extensions: "false",
+          temp_directory: ws.tmpDir,
+        });
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (!isLockConflict(msg)) {
+          throw new SoroError(
+            `soro: cannot open catalog ${ws.catalogPath} (${firstLine(msg)})`,
+            "check that the file is a soro catalog",
+            6,
+          );
+        }
+        const holder = lockHolder(ws, msg);
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new CatalogLockedError(ws.catalogPath, describeHolder(holder), (Date.now() - started) / 1000);
+        if (!told) options.onWait?.(holder, ws.catalogPath, left / 1000);
+        told = true;
+        await sleep(Math.min(delay, left));
       }
-      throw new SoroError(
-        `soro: cannot open catalog ${ws.catalogPath} (${firstLine(msg)})`,
-        "check that the file is a soro catalog",
-        6,
-      );
     }
+    if (!options.readOnly) writeHolderFile(ws);
     const conn = await instance.connect();
     const catalog = new Catalog(ws, instance, conn);
-    await catalog.migrate(CORE_KEY, CORE_MIGRATIONS, options.readOnly ?? false);
+    try {
+      await catalog.migrate(CORE_KEY, CORE_MIGRATIONS, options.readOnly ?? false);
+    } catch (err) {
+      catalog.close();
+      throw err;
+    }
     return catalog;
   }
 
@@ -104,6 +141,7 @@ export class Catalog {
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+    clearHolderFile(this.ws);
   }
 
   /** Applies a package's own migrations (tables it owns) under its own version key, e.g. `ext:crawl`. */

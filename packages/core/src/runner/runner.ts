@@ -180,7 +180,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   summary.seconds = (Date.now() - started) / 1000;
   if (failures.length > 0) {
     progress.stop();
-    const msg = `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]})`;
+    const msg = `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]!.text})`;
     await catalog.finishRun(runId, "failed", msg);
     throw new SoroError(
       msg,
