@@ -1,6 +1,7 @@
 export * from "./catalog/catalog.js";
 export { describeHolder, type LockHolder, ownCommandLine } from "./catalog/lock.js";
 export { CORE_MIGRATIONS } from "./catalog/migrations.js";
+export * from "./charset.js";
 export * from "./columns.js";
 export * from "./config.js";
 export * from "./document.js";

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
-import { libreofficeTajikStrings, udhrSections } from "@soro/samples";
+import { encodeText } from "@soro/core";
+import { libreofficeTajikStrings, tajikTextDir, tajikTextLines, udhrSections } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import {
   addressGuard,
@@ -102,6 +103,25 @@ describe("charset", () => {
       "header",
     );
   });
+
+  it.skipIf(tajikTextDir() === null)(
+    "reads KOI8-T by its label and tells it from KOI8-R undeclared by the Tajik words it holds",
+    () => {
+      const para = tajikTextLines("komdil_payom.txt")[2]!;
+      const page = `<html><body><p>${para}</p></body></html>`;
+      const bytes = encodeText(page, "koi8-t");
+      expect(decodeBody(bytes, "text/html; charset=KOI8-T")).toMatchObject({
+        charset: "koi8-t",
+        charsetSource: "header",
+        text: page,
+      });
+      expect(decodeBody(bytes, null)).toMatchObject({
+        charset: "koi8-t",
+        charsetSource: "detected",
+        text: page,
+      });
+    },
+  );
 });
 
 describe("extraction", () => {

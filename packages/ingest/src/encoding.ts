@@ -1,79 +1,59 @@
-import iconv from "iconv-lite";
+import {
+  charsetLabel,
+  checkUtf8,
+  decodeBytes,
+  type GuessedBy,
+  guessCharset,
+  legacyReadings,
+  lexiconHits,
+  readingWords,
+} from "@soro/core";
 
-/** Encodings the ingest stage tells apart; the names are iconv-lite's. */
-export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1251" | "koi8-r" | "koi8-t";
-
-/** What encoding detection found for a file, as recorded in each document's meta. */
+/** What encoding detection found for a whole file (or its head), as recorded in each document's meta. */
 export interface DetectedEncoding {
-  encoding: TextEncoding;
+  /** A name core's decodeBytes and iconv-lite both read: utf-8, utf-16le/be, windows-1251, koi8-r, koi8-t, ... */
+  encoding: string;
   /** A byte-order mark was present (and is dropped from the text). */
   bom: boolean;
-  /** How it was decided: a BOM, valid UTF-8, an HTML/XML charset label, or scoring Cyrillic decodings. */
-  by: "bom" | "utf-8" | "label" | "utf-16-pattern" | "cyrillic-score";
+  /** How it was decided: a BOM, the UTF-16 shape, an HTML/XML charset label, or core's guessCharset. */
+  by: "bom" | "label" | "utf-16-pattern" | GuessedBy;
 }
 
 /** How much of a file detection looks at. */
 export const SNIFF_BYTES = 64 * 1024;
 
-const LEGACY: TextEncoding[] = ["windows-1251", "koi8-r", "koi8-t"];
-
-/** Detects a text's encoding from its first bytes (see SNIFF_BYTES): BOM, UTF-16 shape, valid UTF-8, then the likeliest 8-bit Cyrillic code page. */
+/**
+ * Detects a text's encoding from its first bytes (see SNIFF_BYTES): BOM, UTF-16 shape, valid UTF-8, a declared
+ * label, then the Cyrillic code page whose reading holds the most Tajik and Russian words.
+ */
 export function detectEncoding(sample: Uint8Array, label?: string | null): DetectedEncoding {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
-    return { encoding: "utf-8", bom: true, by: "bom" };
-  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: "utf-16le", bom: true, by: "bom" };
-  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: "utf-16be", bom: true, by: "bom" };
+  const bom = bomEncoding(sample);
+  if (bom) return { encoding: bom, bom: true, by: "bom" };
   const utf16 = utf16Order(sample);
   if (utf16) return { encoding: utf16, bom: false, by: "utf-16-pattern" };
-  if (isUtf8(sample)) return { encoding: "utf-8", bom: false, by: "utf-8" };
-  const labelled = label ? normaliseLabel(label) : null;
-  if (labelled && labelled !== "utf-8") return { encoding: labelled, bom: false, by: "label" };
-  let best: TextEncoding = "windows-1251";
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (const enc of LEGACY) {
-    const score = cyrillicScore(iconv.decode(Buffer.from(sample), enc));
-    if (score > bestScore) {
-      best = enc;
-      bestScore = score;
-    }
-  }
-  return { encoding: best, bom: false, by: "cyrillic-score" };
+  const guess = guessCharset(sample, true);
+  if (guess.by === "utf-8") return { encoding: "utf-8", bom: false, by: "utf-8" };
+  const labelled = legacyLabel(label);
+  if (labelled) return { encoding: labelled, bom: false, by: "label" };
+  return { encoding: guess.charset, bom: false, by: guess.by };
 }
 
-/** Maps a charset label (HTML meta, XML declaration) to a known encoding, or null. */
-export function normaliseLabel(label: string): TextEncoding | null {
-  const l = label.trim().toLowerCase().replace(/_/g, "-");
-  if (l === "utf-8" || l === "utf8") return "utf-8";
-  if (l === "utf-16" || l === "utf-16le") return "utf-16le";
-  if (l === "utf-16be") return "utf-16be";
-  if (["windows-1251", "cp1251", "x-cp1251", "win-1251"].includes(l)) return "windows-1251";
-  if (l === "koi8-r" || l === "koi8r") return "koi8-r";
-  if (l === "koi8-t" || l === "koi8t") return "koi8-t";
+/** The encoding a byte-order mark announces, or null. */
+export function bomEncoding(bytes: Uint8Array): "utf-8" | "utf-16le" | "utf-16be" | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
   return null;
 }
 
-/** Whether the bytes are valid UTF-8, ignoring a sequence cut at the end of the sample. */
-function isUtf8(sample: Uint8Array): boolean {
-  let end = sample.length;
-  // Back off over a multi-byte sequence the sample boundary may have cut.
-  for (let i = 1; i <= 3 && end - i >= 0; i++) {
-    const b = sample[end - i]!;
-    if (b >= 0xc0) {
-      end -= i;
-      break;
-    }
-    if (b < 0x80) break;
-  }
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(sample.subarray(0, end));
-    return true;
-  } catch {
-    return false;
-  }
+/** A declared charset worth trusting over the bytes' own evidence: a known 8-bit one (UTF-8 and UTF-16 labels lie often). */
+function legacyLabel(label: string | null | undefined): string | null {
+  const l = charsetLabel(label);
+  return l && l !== "utf-8" && !l.startsWith("utf-16") ? l : null;
 }
 
 /** UTF-16 without a BOM: one byte of each pair is nearly always 0x00 (Latin) or 0x04 (Cyrillic). */
-function utf16Order(sample: Uint8Array): "utf-16le" | "utf-16be" | null {
+export function utf16Order(sample: Uint8Array): "utf-16le" | "utf-16be" | null {
   const pairs = Math.floor(Math.min(sample.length, 4096) / 2);
   if (pairs < 8) return null;
   let hiOdd = 0;
@@ -89,23 +69,65 @@ function utf16Order(sample: Uint8Array): "utf-16le" | "utf-16be" | null {
   return null;
 }
 
+/** A record decoded: its text, the encoding it was read in, how that was decided and how many bytes were lost. */
+export interface DecodedRecord {
+  text: string;
+  encoding: string;
+  by: "utf-8" | "label" | "lexicon" | "file" | "lossy";
+  /** Bytes that fit no character of the encoding, each replaced by U+FFFD. */
+  badBytes: number;
+}
+
 /**
- * How much a decoding looks like Cyrillic prose: lower-case letters score, capitals inside a word (what the other
- * KOI8/1251 case layout produces) and box-drawing or control characters (KOI8-R's reading of KOI8-T's Tajik
- * letters) cost.
+ * Decodes the records (lines) of one file one by one, so one bad record costs that record and never its file.
+ * UTF-8 when a record is valid UTF-8. Otherwise a declared 8-bit charset, else the code page whose reading holds
+ * more Tajik and Russian words than any other reading (the UTF-8 one with replacements included), else UTF-8
+ * with replacements when few bytes are broken, else the code page earlier records of the file were shown to be in.
+ * With no such evidence the record cannot be decoded, and `decode` says why.
  */
-function cyrillicScore(text: string): number {
-  let score = 0;
-  let prevLetter = false;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    const cyr = c >= 0x400 && c <= 0x4ff;
-    if (cyr) {
-      const lower = ch !== ch.toUpperCase();
-      score += lower ? 1 : prevLetter ? -2 : 0;
-    } else if ((c >= 0x2500 && c <= 0x25ff) || (c >= 0x80 && c < 0xa0) || c === 0xfffd) score -= 3;
-    else if (c >= 0x2190 && c <= 0x22ff) score -= 2;
-    prevLetter = cyr || /\p{L}/u.test(ch);
+export class RecordDecoder {
+  private prior: string | null = null;
+  private readonly declared: string | null;
+
+  constructor(label?: string | null) {
+    this.declared = legacyLabel(label);
   }
-  return score;
+
+  /** Decodes one record that starts at byte `offset` of the file; a string is the reason it cannot be read. */
+  decode(bytes: Uint8Array, offset: number): DecodedRecord | string {
+    if (!bytes.some((b) => b >= 0x80))
+      return { text: decodeBytes(bytes, "utf-8"), encoding: "utf-8", by: "utf-8", badBytes: 0 };
+    const utf8 = checkUtf8(bytes);
+    if (utf8.invalid === 0)
+      return { text: decodeBytes(bytes, "utf-8"), encoding: "utf-8", by: "utf-8", badBytes: 0 };
+    if (this.declared) return this.single(bytes, this.declared, "label");
+    // A few broken bytes in a UTF-8 record (a cut, a stray byte) cost those bytes, not the record.
+    const lossyOk = utf8.invalid <= Math.max(1, bytes.length / 100);
+    const lossy = () => ({
+      text: decodeBytes(bytes, "utf-8"),
+      encoding: "utf-8",
+      by: "lossy" as const,
+      badBytes: utf8.invalid,
+    });
+    const best = legacyReadings(bytes)[0]!;
+    const words = readingWords(best);
+    if (lossyOk && words <= readingWords(lexiconHits(decodeBytes(bytes, "utf-8")))) return lossy();
+    if (words > 0) {
+      this.prior = best.charset;
+      return this.single(bytes, best.charset, "lexicon");
+    }
+    if (lossyOk) return lossy();
+    if (this.prior) return this.single(bytes, this.prior, "file");
+    return (
+      `not UTF-8 (${utf8.invalid} invalid bytes, the first at byte offset ${offset + utf8.firstInvalid}) and ` +
+      "no Tajik or Russian word in its windows-1251, KOI8-R or KOI8-T reading: convert it to UTF-8 (iconv -f CHARSET -t UTF-8)"
+    );
+  }
+
+  private single(bytes: Uint8Array, charset: string, by: DecodedRecord["by"]): DecodedRecord {
+    const text = decodeBytes(bytes, charset);
+    let bad = 0;
+    for (let i = text.indexOf("\uFFFD"); i >= 0; i = text.indexOf("\uFFFD", i + 1)) bad++;
+    return { text, encoding: charset, by, badBytes: bad };
+  }
 }

@@ -2,14 +2,13 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
-import { Catalog } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { strToU8, zipSync } from "fflate";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { detectEncoding, type FileReport, ingestPaths } from "../src/index.js";
+import { detectEncoding } from "../src/index.js";
 import { lines } from "../src/text-stream.js";
-import { makeEpub, tempDir } from "./tree.js";
+import { ingest, makeEpub, tempDir } from "./tree.js";
 
 describe("encoding detection", () => {
   it("tells the Cyrillic code pages apart on real text", async () => {
@@ -42,34 +41,6 @@ describe("lines", () => {
     ]);
   });
 });
-
-/** Ingests `dir` into a fresh workspace and returns the documents, quarantine and file reports. */
-async function ingest(
-  dir: string,
-  opts: Partial<Parameters<typeof ingestPaths>[2]> = {},
-): Promise<{
-  docs: Array<{ text: string; path: string; meta: string }>;
-  quarantine: Record<string, unknown>[];
-  reports: FileReport[];
-}> {
-  const c = await Catalog.open(path.join(dir, "..", `${path.basename(dir)}-ws`), { create: true });
-  const reports: FileReport[] = [];
-  try {
-    await ingestPaths(c, [dir], { source: "book", ...opts, onFile: (r) => reports.push(r) });
-    const table = await c.stageTableSql("ingest");
-    const docs = table
-      ? ((await c.rows(`SELECT text, path, meta FROM ${table} ORDER BY path`)) as Array<{
-          text: string;
-          path: string;
-          meta: string;
-        }>)
-      : [];
-    const quarantine = await c.rows("SELECT input, reason FROM quarantine ORDER BY input");
-    return { docs, quarantine, reports };
-  } finally {
-    c.close();
-  }
-}
 
 describe("readers", () => {
   it("reads JSONL with a custom text field and quarantines bad and overlong lines", async () => {

@@ -2,11 +2,12 @@ import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { openScratchDb, sqlString } from "@soro/core";
+import { Catalog, openScratchDb, sqlString } from "@soro/core";
 import { toLegacyA } from "@soro/normalize";
 import { libreofficeTajikStrings, udhrParagraphs, udhrSections } from "@soro/samples";
 import { strToU8, zipSync } from "fflate";
 import iconv from "iconv-lite";
+import { type FileReport, ingestPaths } from "../src/index.js";
 
 /** The committed LibreOffice-made fixtures. */
 export const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "fixtures");
@@ -114,4 +115,32 @@ export async function buildTree(dir: string): Promise<{ root: string; paragraphs
     Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)),
   );
   return { root, paragraphs };
+}
+
+/** Ingests `dir` into a fresh workspace and returns the documents, quarantine and file reports. */
+export async function ingest(
+  dir: string,
+  opts: Partial<Parameters<typeof ingestPaths>[2]> = {},
+): Promise<{
+  docs: Array<{ text: string; path: string; meta: string }>;
+  quarantine: Record<string, unknown>[];
+  reports: FileReport[];
+}> {
+  const c = await Catalog.open(path.join(dir, "..", `${path.basename(dir)}-ws`), { create: true });
+  const reports: FileReport[] = [];
+  try {
+    await ingestPaths(c, [dir], { source: "book", ...opts, onFile: (r) => reports.push(r) });
+    const table = await c.stageTableSql("ingest");
+    const docs = table
+      ? ((await c.rows(`SELECT text, path, meta FROM ${table} ORDER BY path`)) as Array<{
+          text: string;
+          path: string;
+          meta: string;
+        }>)
+      : [];
+    const quarantine = await c.rows("SELECT input, reason FROM quarantine ORDER BY input");
+    return { docs, quarantine, reports };
+  } finally {
+    c.close();
+  }
 }

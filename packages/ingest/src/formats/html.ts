@@ -2,7 +2,7 @@ import { HTML_PARAGRAPH_TAGS, type SourceItem } from "@soro/core";
 import * as cheerio from "cheerio";
 import iconv from "iconv-lite";
 import { docItem, type ReaderContext, tidy } from "../context.js";
-import { detectEncoding } from "../encoding.js";
+import { bomEncoding, RecordDecoder, utf16Order } from "../encoding.js";
 import { readAll } from "../input.js";
 
 type DomNode = ReturnType<ReturnType<cheerio.CheerioAPI["root"]>["contents"]>[number];
@@ -87,18 +87,32 @@ export function declaredCharset(head: Buffer): string | null {
   return m?.[1] ?? null;
 }
 
-/** One document from an HTML file: its main text, title and `lang` recorded in meta. */
+/**
+ * One document from an HTML file: its main text, title and `lang` recorded in meta. The page is decoded as one
+ * record (see RecordDecoder): UTF-16 by its BOM or shape, UTF-8 when valid, else its declared charset or the
+ * evidence of its words; a page nothing reads is quarantined.
+ */
 export async function* readHtml(ctx: ReaderContext): AsyncGenerator<SourceItem> {
   const bytes = await readAll(ctx.input, ctx.limits.maxFileBytes);
-  const detected = detectEncoding(bytes.subarray(0, 64 * 1024), declaredCharset(bytes));
-  const page = extractHtml(iconv.decode(bytes, detected.encoding));
+  const label = declaredCharset(bytes);
+  const bom = bomEncoding(bytes);
+  const utf16 = bom?.startsWith("utf-16") ? bom : utf16Order(bytes);
+  const decoded = utf16
+    ? { text: iconv.decode(bytes, utf16), encoding: utf16, badBytes: 0 }
+    : new RecordDecoder(label).decode(bytes, 0);
+  if (typeof decoded === "string") {
+    yield { bad: { input: ctx.input.name, reason: decoded } };
+    return;
+  }
+  const page = extractHtml(decoded.text);
   if (page.text === "") {
     yield { bad: { input: ctx.input.name, reason: "HTML page without text" } };
     return;
   }
   yield docItem(ctx, page.text, ctx.input.name, {
     format: "html",
-    encoding: detected.encoding,
+    encoding: decoded.encoding,
+    bad_bytes: decoded.badBytes,
     ...(page.title ? { title: page.title } : {}),
     ...(page.lang ? { html_lang: page.lang } : {}),
   });

@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { firstLine, type NewDocument, readShard, SOURCES, SoroError, type SourceItem } from "@soro/core";
 import { parse } from "csv-parse";
 import { docItem, type ReaderContext } from "../context.js";
-import { lines, openText } from "../text-stream.js";
+import { EncodingTally, lineProblem, openLines } from "../text-stream.js";
 
 /**
  * A document from one record (a JSONL object, a CSV row, a Parquet row): the text field is required; `url`,
@@ -52,19 +52,14 @@ export function recordItem(
   );
 }
 
-/** Documents from a JSON Lines file, one per line; a bad or overlong line is quarantined with its number. */
+/** Documents from a JSON Lines file, one per line decoded on its own; a bad, undecodable or overlong line is quarantined with its number. */
 export async function* readJsonl(ctx: ReaderContext): AsyncGenerator<SourceItem> {
-  const { detected, chunks } = await openText(ctx.input);
-  const extra = { format: "jsonl", encoding: detected.encoding };
-  for await (const l of lines(chunks, ctx.limits.maxLineChars)) {
+  const { lines } = await openLines(ctx.input, ctx.limits.maxLineChars);
+  for await (const l of lines) {
     const where = `${ctx.input.name}:${l.n}`;
-    if ("tooLong" in l) {
-      yield {
-        bad: {
-          input: where,
-          reason: `line of ${l.tooLong} characters is over the ${ctx.limits.maxLineChars} limit`,
-        },
-      };
+    const problem = lineProblem(l, ctx.limits.maxLineChars);
+    if (problem !== null || !("line" in l)) {
+      yield { bad: { input: where, reason: problem ?? "unreadable line" } };
       continue;
     }
     if (l.line.trim() === "") continue;
@@ -85,16 +80,39 @@ export async function* readJsonl(ctx: ReaderContext): AsyncGenerator<SourceItem>
       yield { bad: { input: where, reason: "not a JSON object", excerpt: l.line.slice(0, 200) } };
       continue;
     }
-    yield recordItem(ctx, rec as Record<string, unknown>, where, extra);
+    yield recordItem(ctx, rec as Record<string, unknown>, where, {
+      format: "jsonl",
+      encoding: l.encoding,
+      bad_bytes: l.badBytes,
+    });
   }
 }
 
-/** Documents from a CSV or TSV file with a header row; a malformed row is quarantined and parsing goes on. */
+/**
+ * Documents from a CSV or TSV file with a header row, its lines decoded one by one; a malformed row or a line no
+ * encoding reads is quarantined and parsing goes on.
+ */
 export async function* readCsv(ctx: ReaderContext): AsyncGenerator<SourceItem> {
   const tsv = ctx.input.ext === ".tsv" || ctx.input.ext === ".tab";
-  const { detected, chunks } = await openText(ctx.input);
-  const extra = { format: tsv ? "tsv" : "csv", encoding: detected.encoding };
+  const format = tsv ? "tsv" : "csv";
+  const { detected, lines } = await openLines(ctx.input, ctx.limits.maxLineChars);
+  const fallback = detected.encoding.startsWith("utf-16") ? detected.encoding : "utf-8";
   const skipped: SourceItem[] = [];
+  // Decoded lines by number, until the row that ends at or after them takes them.
+  const decoded = new Map<number, { line: string; encoding: string; badBytes: number }>();
+  const text = async function* (): AsyncGenerator<string> {
+    for await (const l of lines) {
+      const problem = lineProblem(l, ctx.limits.maxLineChars);
+      if (problem !== null || !("line" in l)) {
+        skipped.push({ bad: { input: `${ctx.input.name}:${l.n}`, reason: problem ?? "unreadable line" } });
+        // An empty line keeps the parser's line numbers right; it is skipped as a row.
+        yield "\n";
+        continue;
+      }
+      decoded.set(l.n, l);
+      yield `${l.line}\n`;
+    }
+  };
   const parser = parse({
     columns: true,
     delimiter: tsv ? "\t" : ",",
@@ -109,18 +127,19 @@ export async function* readCsv(ctx: ReaderContext): AsyncGenerator<SourceItem> {
       skipped.push({
         bad: {
           input: `${ctx.input.name}:${err?.lines ?? "?"}`,
-          reason: `bad ${extra.format} row: ${firstLine(err?.message ?? "")}`,
+          reason: `bad ${format} row: ${firstLine(err?.message ?? "")}`,
         },
       });
     },
   });
   let stopped = false;
-  const feeding = pipeline(chunks, parser).catch((err: Error) => {
+  const feeding = pipeline(text(), parser).catch((err: Error) => {
     if (!stopped)
       skipped.push({
-        bad: { input: ctx.input.name, reason: `${extra.format} unreadable: ${firstLine(err.message)}` },
+        bad: { input: ctx.input.name, reason: `${format} unreadable: ${firstLine(err.message)}` },
       });
   });
+  let done = 0;
   for await (const row of parser as AsyncIterable<{
     record: Record<string, unknown>;
     info: { lines: number };
@@ -137,7 +156,14 @@ export async function* readCsv(ctx: ReaderContext): AsyncGenerator<SourceItem> {
       parser.destroy();
       break;
     }
-    yield recordItem(ctx, row.record, `${ctx.input.name}:${row.info.lines}`, extra);
+    const tally = new EncodingTally(fallback);
+    for (let n = done + 1; n <= row.info.lines; n++) {
+      const l = decoded.get(n);
+      if (l) tally.add(l);
+      decoded.delete(n);
+    }
+    done = row.info.lines;
+    yield recordItem(ctx, row.record, `${ctx.input.name}:${row.info.lines}`, { format, ...tally.meta() });
   }
   await feeding;
   while (skipped.length) yield skipped.shift()!;
