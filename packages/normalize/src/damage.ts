@@ -1,6 +1,7 @@
 /** Ways real Tajik text gets damaged, applied to real text so repairs can be measured against the original (tests, benches, the demo). */
+import { encodeText } from "@soro/core";
 import { foldTajik } from "./letters.js";
-import { readCharMap, readTable } from "./tables.js";
+import { readCharMap } from "./tables.js";
 
 const invert = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [v, k]));
 const legacyA = invert(readCharMap("legacy-a.tsv"));
@@ -15,12 +16,10 @@ export const toLegacyB = (s: string) => mapWith(legacyB, s);
 export const toRussianKeyboard = (s: string) => foldTajik(s);
 
 /** Tajik text saved as KOI8-T and opened as windows-1251. */
-export function toKoi8tAsCp1251(s: string): string {
-  const koi = new Map<string, number>();
-  for (const [hex = "", c = ""] of readTable("koi8-t.tsv")) koi.set(c, Number.parseInt(hex, 16));
-  const bytes = [...s].map((c) => (c.charCodeAt(0) < 0x80 ? c.charCodeAt(0) : (koi.get(c) ?? 0x3f)));
-  return new TextDecoder("windows-1251").decode(Uint8Array.from(bytes));
-}
+export const toKoi8tAsCp1251 = (s: string) => new TextDecoder("windows-1251").decode(encodeText(s, "koi8-t"));
+
+/** Tajik text saved as KOI8-T and opened as KOI8-R (`Эмомалӣ` shows as `Эмомал╔`). */
+export const toKoi8tAsKoi8r = (s: string) => new TextDecoder("koi8-r").decode(encodeText(s, "koi8-t"));
 
 /** UTF-8 text opened as windows-1251. */
 export const toMojibake = (s: string) => new TextDecoder("windows-1251").decode(new TextEncoder().encode(s));

@@ -5,6 +5,7 @@ export {
   charAccuracy,
   toChatLatin,
   toKoi8tAsCp1251,
+  toKoi8tAsKoi8r,
   toLegacyA,
   toLegacyB,
   toMojibake,

@@ -1,6 +1,7 @@
+import { decodeBytes } from "@soro/core";
 import type { ChangeLog } from "./changes.js";
 import type { Lexicon } from "./lexicon.js";
-import { keysRegex, readCharMap, readTable } from "./tables.js";
+import { keysRegex, readCharMap } from "./tables.js";
 
 /** The legacy encodings and mojibake this step can undo. */
 export type LegacyEncoding =
@@ -9,11 +10,15 @@ export type LegacyEncoding =
   | "ascii_font"
   | "koi8t"
   | "koi8t_latin1"
+  | "koi8t_koi8r"
   | "mojibake_cp1251"
   | "mojibake_latin1";
 
+/** The encodings undone character by character. */
+type Mapped = "legacy_a" | "legacy_b" | "ascii_font" | "koi8t_koi8r";
+
 interface Tables {
-  maps: Record<"legacy_a" | "legacy_b" | "ascii_font", { map: Map<string, string>; re: RegExp }>;
+  maps: Record<Mapped, { map: Map<string, string>; re: RegExp }>;
   cp1251: Map<string, number>;
   cp1252: Map<string, number>;
   koi8t: string[];
@@ -33,22 +38,34 @@ function reverseCodePage(label: string): Map<string, number> {
   return rev;
 }
 
+const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+/**
+ * KOI8-T text read as KOI8-R: the two share their letter blocks and differ in the upper half's first rows, where
+ * KOI8-T has the Tajik letters and KOI8-R box drawing (`Эмомал╔` for `Эмомалӣ`). Maps each KOI8-R character there
+ * to KOI8-T's for the same byte, leaving bytes KOI8-T does not define and the no-break space.
+ */
+function koi8tAsKoi8r(): Map<string, string> {
+  const r = [...new TextDecoder("koi8-r").decode(ALL_BYTES)];
+  const t = [...decodeBytes(ALL_BYTES, "koi8-t")];
+  const map = new Map<string, string>();
+  for (let b = 0x80; b < 0xc0; b++)
+    if (r[b] !== t[b] && t[b] !== "\uFFFD" && !/\s/.test(r[b]!)) map.set(r[b]!, t[b]!);
+  return map;
+}
+
 function loadTables(): Tables {
-  const withRe = (name: string) => {
-    const map = readCharMap(name);
-    return { map, re: keysRegex(map) };
-  };
-  const koi8t = Array.from({ length: 256 }, (_, i) => (i < 0x80 ? String.fromCharCode(i) : "\uFFFD"));
-  for (const [hex = "", c = ""] of readTable("koi8-t.tsv")) koi8t[Number.parseInt(hex, 16)] = c;
+  const withRe = (map: Map<string, string>) => ({ map, re: keysRegex(map) });
   return {
     maps: {
-      legacy_a: withRe("legacy-a.tsv"),
-      legacy_b: withRe("legacy-b.tsv"),
-      ascii_font: withRe("ascii-font.tsv"),
+      legacy_a: withRe(readCharMap("legacy-a.tsv")),
+      legacy_b: withRe(readCharMap("legacy-b.tsv")),
+      ascii_font: withRe(readCharMap("ascii-font.tsv")),
+      koi8t_koi8r: withRe(koi8tAsKoi8r()),
     },
     cp1251: reverseCodePage("windows-1251"),
     cp1252: reverseCodePage("windows-1252"),
-    koi8t,
+    koi8t: [...decodeBytes(ALL_BYTES, "koi8-t")],
   };
 }
 
@@ -87,6 +104,9 @@ const LEGACY_A_MARK = /[њќѓљЊЌЃЉ]/;
 const LEGACY_B_MARK = /[ѕЅ]/;
 const SHARED_MARK = /[іїўњљІЇЎЊЉ]/;
 const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
+// A KOI8-R symbol of the rows where KOI8-T has its Tajik letters, touching a Cyrillic letter.
+const KOI8R_SYMBOL_IN_WORD =
+  /[\u0400-\u04FF][\u2500-\u25A0\u2219\u221A\u2248\u2264\u2265\u2320\u2321\u00B0\u00B2\u00B7\u00F7]|[\u2500-\u25A0\u2219\u221A\u2248\u2264\u2265\u2320\u2321\u00B0\u00B2\u00B7\u00F7][\u0400-\u04FF]/;
 const ASCII_FONT = /[\u0400-\u04FF][¼Åú¶âôîë]|[¼Åú¶âôîë][\u0400-\u04FF]/;
 const UTF8_AS_CP1251 =
   /[РСТУ][\u0080-\u00BF\u0402-\u040F\u0452-\u045F\u0490\u0491\u2013-\u2026\u2030\u2039\u203A\u20AC\u2116\u2122]/g;
@@ -114,12 +134,14 @@ interface Candidate {
   text: string;
   before?: string;
   after?: string;
+  /** The hit rate to beat instead of the text's own, when the text's words are known to be no words. */
+  baseline?: number;
 }
 
 /** Candidate readings of a text under the encodings whose marks it shows. */
 function candidates(text: string, t: Tables): Candidate[] {
   const out: Candidate[] = [];
-  const mapped = (encoding: "legacy_a" | "legacy_b" | "ascii_font") => {
+  const mapped = (encoding: Mapped) => {
     const { map, re } = t.maps[encoding];
     const fix = (s: string) => s.replace(re, (c) => map.get(c) ?? c);
     // Judge a character mapping by the words it touches, so a partly damaged page is still recognised.
@@ -131,7 +153,9 @@ function candidates(text: string, t: Tables): Candidate[] {
     }
     re.lastIndex = 0;
     const before = touched.join(" ");
-    out.push({ encoding, text: fix(text), before, after: fix(before) });
+    // A symbol inside a word (KOI8-R's box drawing) leaves fragments the lexicon may know: such words count as none.
+    const baseline = encoding === "koi8t_koi8r" ? 0 : undefined;
+    out.push({ encoding, text: fix(text), before, after: fix(before), baseline });
   };
   const decoded = (encoding: LegacyEncoding, repaired: string | undefined) => {
     if (repaired !== undefined) out.push({ encoding, text: repaired });
@@ -143,6 +167,7 @@ function candidates(text: string, t: Tables): Candidate[] {
   if (LEGACY_A_MARK.test(text) || shared) mapped("legacy_a");
   if (LEGACY_B_MARK.test(text) || (/[іІ]/.test(text) && /[њљїЊЉЇ]/.test(text)) || shared) mapped("legacy_b");
   if (ASCII_FONT.test(text)) mapped("ascii_font");
+  if (KOI8R_SYMBOL_IN_WORD.test(text)) mapped("koi8t_koi8r");
   if (UTF8_AS_CP1251_ONE.test(text) && count(text, UTF8_AS_CP1251) >= 2)
     decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));
   if (/[ÐÑÒÓ]/.test(text) && count(text, UTF8_AS_LATIN1) >= 2)
@@ -156,7 +181,7 @@ function candidates(text: string, t: Tables): Candidate[] {
 }
 
 /**
- * Detects a legacy font encoding, KOI8-T or UTF-8 mojibake per document and undoes it. Each encoding whose marks the
+ * Detects a legacy font encoding, KOI8-T (read as windows-1251, Latin-1 or KOI8-R) or UTF-8 mojibake per document and undoes it. Each encoding whose marks the
  * text shows gives a candidate reading; the one whose words the Tajik lexicon knows best wins, if it beats the
  * text as it is by a clear margin (so Ukrainian і or Uzbek ў alone change nothing).
  */
@@ -172,7 +197,7 @@ export function repairLegacy(
   let bestGain = 0.15;
   for (const c of cands) {
     const after = lexicon.hitRate(c.after ?? c.text);
-    const gain = after - lexicon.hitRate(c.before ?? text);
+    const gain = after - (c.baseline ?? lexicon.hitRate(c.before ?? text));
     if (after >= 0.3 && gain > bestGain) {
       best = c;
       bestGain = gain;
@@ -180,7 +205,12 @@ export function repairLegacy(
   }
   if (!best) return { text, encoding: undefined };
   const { encoding } = best;
-  if (encoding === "legacy_a" || encoding === "legacy_b" || encoding === "ascii_font") {
+  if (
+    encoding === "legacy_a" ||
+    encoding === "legacy_b" ||
+    encoding === "ascii_font" ||
+    encoding === "koi8t_koi8r"
+  ) {
     const { map, re } = tables.maps[encoding];
     text.replace(re, (c) => log.record(encoding, c, map.get(c) ?? c));
   } else {

@@ -43,6 +43,7 @@ const REPAIR_RULES = [
   "legacy_b",
   "koi8t",
   "koi8t_latin1",
+  "koi8t_koi8r",
   "mojibake_cp1251",
   "mojibake_latin1",
   "ascii_font",

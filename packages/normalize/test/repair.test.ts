@@ -1,6 +1,13 @@
-import { tesseractTajikWords, udhrParagraphs } from "@soro/samples";
+import { tajikTextDir, tajikTextLines, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { toKoi8tAsCp1251, toLegacyA, toLegacyB, toMojibake, toRussianKeyboard } from "../src/damage.js";
+import {
+  toKoi8tAsCp1251,
+  toKoi8tAsKoi8r,
+  toLegacyA,
+  toLegacyB,
+  toMojibake,
+  toRussianKeyboard,
+} from "../src/damage.js";
 import { normalizeText } from "../src/normalize.js";
 import { libreofficeTexts, roundTrip } from "./round-trip.js";
 
@@ -14,6 +21,7 @@ describe("round trips on real Tajik text", () => {
     ["legacy_a", toLegacyA, 0.99],
     ["legacy_b", toLegacyB, 0.99],
     ["koi8t", toKoi8tAsCp1251, 0.99],
+    ["koi8t_koi8r", toKoi8tAsKoi8r, 0.99],
     ["mojibake_cp1251", toMojibake, 0.99],
   ] as const)("UDHR paragraphs encoded as %s come back", (encoding, corrupt, floor) => {
     const r = roundTrip(udhr, corrupt);
@@ -25,6 +33,7 @@ describe("round trips on real Tajik text", () => {
     ["legacy_a", toLegacyA, 0.99],
     ["legacy_b", toLegacyB, 0.98],
     ["koi8t", toKoi8tAsCp1251, 0.94],
+    ["koi8t_koi8r", toKoi8tAsKoi8r, 0.9],
     ["mojibake_cp1251", toMojibake, 0.97],
   ] as const)("short UI strings encoded as %s come back", (_encoding, corrupt, floor) => {
     expect(roundTrip(uiSample, corrupt).words).toBeGreaterThanOrEqual(floor);
@@ -42,6 +51,25 @@ describe("round trips on real Tajik text", () => {
     const changed = uiSample.filter((t) => normalizeText(t).repairs > 0);
     // The few UI strings that change are themselves typed without Tajik letters (Объектхо -> Объектҳо).
     expect(changed.length / uiSample.length).toBeLessThan(0.01);
+  });
+});
+
+describe("KOI8-T read as KOI8-R", () => {
+  it("repairs the Tajik letters KOI8-R shows as box drawing", () => {
+    const r = normalizeText("Президент Эмомал╔ Ра┼мон ┼ам гуфт", { explain: true });
+    expect(r.text).toBe("Президент Эмомалӣ Раҳмон ҳам гуфт");
+    expect(r.encoding).toBe("koi8t_koi8r");
+    expect(r.changes).toContainEqual({ rule: "koi8t_koi8r", from: "╔", to: "ӣ" });
+  });
+
+  it.skipIf(tajikTextDir() === null)("brings back the reference text's paragraphs", () => {
+    // Paragraphs of the Presidential Addresses that KOI8-T can hold, read back as KOI8-R.
+    const paras = tajikTextLines("komdil_payom.txt")
+      .filter((l) => !/[“”–]/.test(l))
+      .slice(0, 60);
+    const r = roundTrip(paras, toKoi8tAsKoi8r);
+    expect(r.top).toBe("koi8t_koi8r");
+    expect(r.words).toBeGreaterThanOrEqual(0.99);
   });
 });
 
