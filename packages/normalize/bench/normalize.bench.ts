@@ -7,7 +7,7 @@
  * typed without Tajik letters.
  */
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
-import { franc } from "franc";
+import { franc } from "franc-all";
 import { analyseText } from "../src/analyse.js";
 import { toRussianKeyboard } from "../src/damage.js";
 import { identifyLanguage } from "../src/langid.js";

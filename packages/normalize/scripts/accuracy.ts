@@ -3,7 +3,7 @@
  * Run from the repository root: node --import tsx packages/normalize/scripts/accuracy.ts
  */
 import { tesseractTajikWords, udhrParagraphs } from "@soro/samples";
-import { franc } from "franc";
+import { franc } from "franc-all";
 import {
   toChatLatin,
   toKoi8tAsCp1251,

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { analyseText } from "./analyse.js";
-import { identifyLanguage, macroLanguage } from "./langid.js";
+import { identifyLanguage } from "./langid.js";
 import { defaultLexicon, type Lexicon } from "./lexicon.js";
 import { normalizeText } from "./normalize.js";
 
@@ -53,8 +53,8 @@ export async function normalizeFilter(
 }
 
 /**
- * `soro langid`: `<iso639-3>\t<score>` per line in (macrolanguage codes: uzb, fas), identified after repair (script
- * mapping left out, so Persian stays Persian); returns the number of lines.
+ * `soro langid`: `<iso639-3>\t<score>\t<P(Tajik)>` per line in, the same codes the stage stores (uzn, pes, prs, ...),
+ * identified after repair (script mapping left out, so Persian stays Persian); returns the number of lines.
  */
 export async function langidFilter(
   input: Readable,
@@ -64,6 +64,6 @@ export async function langidFilter(
   const lexicon = options.lexicon ?? defaultLexicon();
   return mapLines(input, output, (line) => {
     const r = identifyLanguage(normalizeText(line, { lexicon, scriptMapping: false }).text);
-    return `${macroLanguage(r.lang)}\t${r.score.toFixed(3)}`;
+    return `${r.lang}\t${r.score.toFixed(3)}\t${r.tgk.toFixed(3)}`;
   });
 }

@@ -13,13 +13,16 @@ export {
   wordAccuracy,
 } from "./damage.js";
 export { type FilterOptions, langidFilter, normalizeFilter } from "./filter.js";
+export { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 export {
   identifyLanguage,
+  identifyLineResults,
   identifyLines,
+  LANGID_PARAMS,
   LANGS,
   type Lang,
   type LangResult,
-  macroLanguage,
+  SHORT_LINE,
 } from "./langid.js";
 export { foldTajik, TAJIK_ALPHABET, TAJIK_SPECIAL } from "./letters.js";
 export { countWords, defaultLexicon, Lexicon, loadLexicon } from "./lexicon.js";

@@ -1,276 +1,292 @@
-import { francAll } from "franc";
-import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
+import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
+import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
+import { type TrigramIndex, type TrigramScript, trigramIndex, trigramScores } from "./trigrams.js";
 
-/** Language codes this project tells apart (ISO 639-3), and `und` for too little text. */
+/**
+ * Language codes: ISO 639-3 individual languages as franc-all names them (tgk, rus, uzn, kaz, kir, tat, bak, ukr,
+ * bel, bul, mkd, srp, khk, pes, prs, eng, ...), and `und` when nothing can be said. The same codes are stored by the
+ * normalize stage, printed by `soro langid`, used by the quality rules and shown in the report. The languages the
+ * corpus meets most (LANGS) keep these labels; any other language franc-all knows in the text's script is reported
+ * as itself, never as Tajik.
+ */
 export const LANGS = ["tgk", "rus", "uzn", "kaz", "kir", "tat", "pes", "prs", "eng"] as const;
-/** A language code from LANGS or `und`. */
-export type Lang = (typeof LANGS)[number] | "und";
+/** An ISO 639-3 code (see LANGS) or `und`. */
+export type Lang = string;
 
 /** What language ID says about a text. */
 export interface LangResult {
   lang: Lang;
   /** Confidence in `lang`, 0..1. */
   score: number;
-  /** Probability that the text is Tajik, 0..1. */
+  /** Calibrated probability that the text is Tajik, 0..1. */
   tgk: number;
-  /** What decided: decisive letters alone, franc with letter evidence, or too little text. */
-  by: "letters" | "franc" | "short";
+  /**
+   * What decided: trigrams with letter and word evidence (`model`), letters alone (`letters`, a language without a
+   * trigram model), the document around a short line (`document`), or too little text (`short`).
+   */
+  by: "model" | "letters" | "document" | "short";
 }
 
-const CYRILLIC_LANGS = ["tgk", "rus", "uzn", "kaz", "kir", "tat"];
-const ARABIC_LANGS = ["pes", "prs"];
-const LATIN_LANGS = ["eng", "uzn"];
+/**
+ * Weights of the evidence, in log-probability units per trigram (fitted on the tuning part of the UI-string set,
+ * `node --import tsx packages/normalize/scripts/tune-langid.ts`; the held-out part is what the bench reports).
+ */
+export const LANGID_PARAMS = {
+  /** Evidence is counted as if the text had at most this many trigrams: longer texts are not more certain. */
+  cap: 60,
+  /** Per letter a language never writes, as a share of the text's letters. */
+  foreign: 10,
+  /** Per letter a language writes only in Russian loanwords. */
+  loan: 0.6,
+  /** Per Tajik function word, as a share of the text's words. */
+  words: 1.5,
+  /** Prior (per unit of evidence) of a big language the corpus seldom meets (REGIONAL), and of any other. */
+  regional: 0.1,
+  rare: 0.5,
+  /** Prior of the document's language for one of its lines. */
+  docPrior: 0.15,
+  /** P(Tajik) = sigmoid(a * margin + b), margin = Tajik's evidence minus the best other language's. */
+  calA: 0.258,
+  calB: -1.204,
+};
 
-const TAJIK_WORDS = new Set([
-  "ва",
-  "дар",
-  "аз",
-  "ба",
-  "ки",
-  "бо",
-  "аст",
-  "ин",
-  "он",
-  "ҳам",
-  "барои",
-  "мебошад",
-  "буд",
-  "шуд",
-  "карда",
-  "мешавад",
-  "низ",
-  "ҳар",
-  "як",
+/** Languages with no prior penalty: those the corpus meets. */
+const CORPUS = new Set<string>([...LANGS, "bak"]);
+/** Big languages of each script that a Tajik crawl meets now and then: a small prior penalty. */
+const REGIONAL = new Set([
+  "ukr",
+  "bel",
+  "bul",
+  "mkd",
+  "srp",
+  "khk",
+  "arb",
+  "urd",
+  "tur",
+  "deu",
+  "fra",
+  "spa",
+  "ita",
+  "por",
+  "nld",
+  "pol",
+  "ces",
+  "azj",
+  "tuk",
 ]);
-const UZBEK_WORDS = new Set([
-  "билан",
-  "учун",
-  "бу",
-  "ҳамда",
-  "эса",
-  "ёки",
-  "барча",
-  "ўз",
-  "унинг",
-  "бошқа",
-  "керак",
-  "мумкин",
-  "эмас",
-]);
-// Uzbek genitive and plural endings.
-const UZBEK_ENDING = /(?:нинг|лар|ларни|ларга|ларнинг)$/;
-// Language ID also counts a few pronouns and conjunctions that letter restoration does not need.
-const RUSSIAN_WORDS = new Set([...RUSSIAN_FUNCTION_WORDS, "но", "все", "его", "их", "мы", "вы", "я"]);
 
-/** Letter evidence of a text, counted in one pass. */
-interface Evidence {
+const TAJIK_WORDS = new Set([...TAJIK_FUNCTION_WORDS, ...TAJIK_FUNCTION_WORDS_FOLDED]);
+
+/** Letters per script of a text and the letter evidence for each candidate language. */
+interface Letters {
   letters: number;
   cyrl: number;
   arab: number;
   latn: number;
-  tajikOnly: number; // ӣ ӯ ҷ
-  tajikShared: number; // ҳ қ ғ (Uzbek has them too)
-  uzbek: number; // ў
-  turkic: number; // ә ө ү ң ұ җ һ і (Kazakh, Kyrgyz, Tatar)
-  russian: number; // ы щ
-  soft: number; // ь (Russian; Tajik only in older Russian loanwords)
+  /** Count of letters per fit, per Cyrillic candidate (foreign, loan). */
+  foreign: Float64Array;
+  loan: Float64Array;
+  /** Letters that name a language without a trigram model (Bashkir ҙ ҡ). */
+  letterOnly: Map<string, number>;
 }
 
-function evidence(text: string): Evidence {
-  const e: Evidence = {
+let cyrillic: { index: TrigramIndex; table: AlphabetTable } | undefined;
+
+function cyrillicModels(): { index: TrigramIndex; table: AlphabetTable } {
+  if (cyrillic) return cyrillic;
+  const index = trigramIndex("Cyrillic");
+  const langs = [...index.langs, ...Object.keys(LETTER_ONLY)];
+  const modelLetters = new Map<string, string>();
+  for (const lang of index.langs) modelLetters.set(lang, "");
+  for (const [t, row] of index.gain)
+    for (const li of row.lang)
+      modelLetters.set(index.langs[li]!, `${modelLetters.get(index.langs[li]!)}${t}`);
+  cyrillic = { index, table: alphabetTable(langs, (l) => modelLetters.get(l) ?? "") };
+  return cyrillic;
+}
+
+const LETTER_ONLY_CODES = new Map<number, string>();
+for (const [lang, letters] of Object.entries(LETTER_ONLY))
+  for (const c of letters) {
+    LETTER_ONLY_CODES.set(c.charCodeAt(0), lang);
+    LETTER_ONLY_CODES.set(c.toUpperCase().charCodeAt(0), lang);
+  }
+
+/** Counts letters by script and, for Cyrillic, the letter evidence against each candidate, in one pass. */
+function readLetters(text: string, table: AlphabetTable): Letters {
+  const n = table.langs.length;
+  const e: Letters = {
     letters: 0,
     cyrl: 0,
     arab: 0,
     latn: 0,
-    tajikOnly: 0,
-    tajikShared: 0,
-    uzbek: 0,
-    turkic: 0,
-    russian: 0,
-    soft: 0,
+    foreign: new Float64Array(n),
+    loan: new Float64Array(n),
+    letterOnly: new Map(),
   };
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i) | 0;
+    const c = text.charCodeAt(i);
     if (c < 0x41) continue;
     if (
       (c >= 0x61 && c <= 0x7a) ||
       (c >= 0x41 && c <= 0x5a) ||
       (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
-    ) {
+    )
       e.latn++;
-    } else if (c >= 0x400 && c <= 0x52f) {
+    else if (c >= 0x400 && c <= 0x52f) {
       e.cyrl++;
-      if (c === 0x4e3 || c === 0x4e2 || c === 0x4ef || c === 0x4ee || c === 0x4b7 || c === 0x4b6)
-        e.tajikOnly++;
-      else if (c === 0x4b3 || c === 0x4b2 || c === 0x49b || c === 0x49a || c === 0x493 || c === 0x492)
-        e.tajikShared++;
-      else if (c === 0x45e || c === 0x40e) e.uzbek++;
-      else if (c === 0x44b || c === 0x449 || c === 0x42b || c === 0x429) e.russian++;
-      else if (c === 0x44c || c === 0x42c) e.soft++;
-      else if (
-        c === 0x4d9 ||
-        c === 0x4d8 ||
-        c === 0x4e9 ||
-        c === 0x4e8 ||
-        c === 0x4af ||
-        c === 0x4ae ||
-        c === 0x4a3 ||
-        c === 0x4a2 ||
-        c === 0x4b1 ||
-        c === 0x4b0 ||
-        c === 0x497 ||
-        c === 0x496 ||
-        c === 0x4bb ||
-        c === 0x4ba ||
-        c === 0x456 ||
-        c === 0x406
-      )
-        e.turkic++;
-    } else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfeff)) e.arab++;
+      // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
+      const lower = c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
+      const row = table.fit.get(lower);
+      if (row)
+        for (let j = 0; j < n; j++) {
+          if (row[j] === Fit.Foreign) e.foreign[j]!++;
+          else if (row[j] === Fit.Loan) e.loan[j]!++;
+        }
+      const only = LETTER_ONLY_CODES.get(c);
+      if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + 1);
+    } else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
+      e.arab++;
     else continue;
     e.letters++;
   }
   return e;
 }
 
-/** Function-word counts: Tajik, Russian and Uzbek (words and endings). */
-function functionWords(text: string): { tajik: number; russian: number; uzbek: number } {
+/** Share of a text's words (first 4096 characters) that are Tajik function words. */
+function tajikWordShare(text: string): number {
+  let words = 0;
   let tajik = 0;
-  let russian = 0;
-  let uzbek = 0;
-  // franc reads the first 2048 characters; the words counted beside it need no more than twice that.
   for (const m of text
     .slice(0, 4096)
     .toLowerCase()
     .matchAll(/[\u0400-\u04FF]+/g)) {
+    words++;
     if (TAJIK_WORDS.has(m[0])) tajik++;
-    else if (RUSSIAN_WORDS.has(m[0])) russian++;
-    else if (UZBEK_WORDS.has(m[0]) || UZBEK_ENDING.test(m[0])) uzbek++;
   }
-  return { tajik, russian, uzbek };
+  return words === 0 ? 0 : tajik / words;
 }
 
-/** franc's ranking turned into probabilities (its scores are 1 for the best and relative below that). */
-function francProbabilities(text: string, only: string[]): Map<string, number> {
-  const ranked = francAll(text, { only, minLength: 3 });
-  const p = new Map<string, number>();
-  let sum = 0;
-  for (const [lang, score] of ranked) {
-    if (lang === "und") continue;
-    const v = Math.exp(12 * score);
-    p.set(lang, v);
-    sum += v;
-  }
-  for (const [k, v] of p) p.set(k, v / sum);
-  return p;
+/** Evidence (log units) per candidate language of a text, before calibration. */
+interface Ranked {
+  langs: string[];
+  evidence: Float64Array;
 }
-
-function best(p: Map<string, number>): [Lang, number] {
-  let lang: Lang = "und";
-  let score = 0;
-  for (const [k, v] of p) {
-    if (v > score) {
-      lang = k as Lang;
-      score = v;
-    }
-  }
-  return [lang, score];
-}
-
-/** Share of ӣ ӯ ҷ among Cyrillic letters above which a text with few other-language letters is Tajik (about 2-3%
- * in running Tajik, so a page with some Russian lines still passes). */
-const TAJIK_ONLY_DENSITY = 0.01;
 
 /**
- * The decision letters (and, for lines, function words) alone can make: Tajik-only letters (ӣ ӯ ҷ) with next to no
- * Uzbek, Kazakh, Kyrgyz or Tatar ones; or Russian-only letters (ы щ) with no Tajik, Uzbek or Turkic ones; or, for a
- * line, ҳ қ ғ or Tajik function words (or a Tajik document around it) with no letter or word of another language.
- * Anything else goes to franc.
+ * The script whose languages are scored: Cyrillic when it holds 40% of the letters (a Tajik or Russian line often
+ * names a Latin product or format), else the script of most letters.
  */
-function byLetters(e: Evidence, line?: string, docLang?: Lang): LangResult | undefined {
-  const other = e.uzbek + e.turkic;
-  const density = e.tajikOnly / Math.max(1, e.cyrl);
-  if (e.tajikOnly > 0 && other * 10 <= e.tajikOnly && (e.russian === 0 || density >= TAJIK_ONLY_DENSITY)) {
-    const tgk = Math.min(0.99, 0.8 + 10 * density);
-    return { lang: "tgk", score: tgk, tgk, by: "letters" };
-  }
-  if (e.russian > 0 && e.tajikOnly + e.tajikShared + other === 0 && e.russian * 100 >= e.cyrl) {
-    return { lang: "rus", score: 0.99, tgk: 0.01, by: "letters" };
-  }
-  if (line !== undefined && other + e.russian === 0 && e.cyrl > e.letters / 2) {
-    const fw = functionWords(line);
-    const tajikish = e.tajikShared > 0 || fw.tajik > 0 || (docLang === "tgk" && e.soft === 0);
-    if (fw.russian + fw.uzbek === 0 && tajikish) {
-      return { lang: "tgk", score: 0.9, tgk: 0.9, by: "letters" };
-    }
-  }
+function scriptOf(e: Letters): TrigramScript | undefined {
+  if (e.cyrl * 5 >= e.letters * 2) return "Cyrillic";
+  if (e.arab * 2 > e.letters) return "Arabic";
+  if (e.latn * 2 > e.letters) return "Latin";
   return undefined;
 }
 
-/**
- * Identifies the language of a text (run it after repair, so damaged Tajik is still Tajik): letters alone decide
- * when they are decisive (ӣ ӯ ҷ and nothing of Uzbek, Kazakh, Kyrgyz, Tatar or Russian), else franc restricted to
- * the languages that occur here, weighted by letter and function-word evidence.
- */
-export function identifyLanguage(text: string): LangResult {
-  const e = evidence(text);
-  if (e.letters < 3) return { lang: "und", score: 0, tgk: 0, by: "short" };
-  if (e.arab > e.letters / 2) {
-    const [lang, score] = best(francProbabilities(text, ARABIC_LANGS));
-    return { lang, score, tgk: 0, by: "franc" };
-  }
-  if (e.latn > e.letters / 2) {
-    const [lang, score] = best(francProbabilities(text, LATIN_LANGS));
-    return { lang, score, tgk: 0, by: "franc" };
-  }
-  const decided = byLetters(e);
-  if (decided) return decided;
-  const p = francProbabilities(text, CYRILLIC_LANGS);
-  const scale = (lang: string, f: number) => p.set(lang, (p.get(lang) ?? 0) * f);
-  if (e.tajikOnly > 0) scale("tgk", 4);
-  if (e.tajikShared > 0) {
-    scale("tgk", 2);
-    scale("uzn", 2);
-    scale("rus", 0.2);
-  }
-  if (e.uzbek > 0) {
-    scale("uzn", 4);
-    scale("tgk", 0.3);
-  }
-  if (e.turkic > 0) for (const l of ["kaz", "kir", "tat"]) scale(l, 4);
-  if (e.russian > 0) {
-    scale("rus", 3);
-    scale("tgk", 0.3);
-  }
-  const fw = functionWords(text);
-  scale("tgk", 1 + fw.tajik);
-  scale("rus", 1 + fw.russian);
-  scale("uzn", 1 + fw.uzbek);
-  let sum = 0;
-  for (const v of p.values()) sum += v;
-  for (const [k, v] of p) p.set(k, v / sum);
-  const [lang, score] = best(p);
-  return { lang, score, tgk: p.get("tgk") ?? 0, by: "franc" };
-}
-
-/** Lines shorter than this (in letters) take the document's language unless their letters decide. */
-const SHORT_LINE = 20;
-
-/** Per-line languages of a text (one per line, `und` for lines without letters); short lines follow `docLang`. */
-export function identifyLines(text: string, docLang: Lang): Lang[] {
-  return text.split("\n").map((line) => {
-    const e = evidence(line);
-    if (e.letters === 0) return "und";
-    if (e.letters < SHORT_LINE) {
-      if (e.tajikOnly > 0 && e.uzbek + e.turkic + e.russian === 0) return "tgk";
-      if (e.russian > 0 && e.tajikOnly + e.tajikShared === 0) return "rus";
-      return docLang;
+/** Scores every language of the text's script; `prior` adds to one language (the document's, for a line). */
+function rank(text: string, e: Letters, script: TrigramScript, prior?: Lang): Ranked {
+  const p = LANGID_PARAMS;
+  const index = script === "Cyrillic" ? cyrillicModels().index : trigramIndex(script);
+  const { scores, n } = trigramScores(text, index);
+  const weight = Math.min(n, p.cap);
+  const langs = script === "Cyrillic" ? cyrillicModels().table.langs : index.langs;
+  const evidence = new Float64Array(langs.length);
+  const tgkWords = script === "Cyrillic" ? tajikWordShare(text) : 0;
+  const letters = Math.max(1, e.letters);
+  langs.forEach((lang, i) => {
+    let s = i < scores.length ? scores[i]! : Number.NEGATIVE_INFINITY;
+    if (script === "Cyrillic") {
+      s -= (p.foreign * e.foreign[i]! + p.loan * e.loan[i]!) / letters;
+      if (lang === "tgk") s += p.words * tgkWords;
+      const own = e.letterOnly.get(lang);
+      // A language without a trigram model takes the best score when its own letters are there.
+      if (own !== undefined) s = Math.max(...scores) + (p.foreign * own) / letters;
     }
-    return (byLetters(e, line, docLang) ?? identifyLanguage(line)).lang;
+    if (!CORPUS.has(lang)) s -= REGIONAL.has(lang) ? p.regional : p.rare;
+    if (lang === prior) s += p.docPrior;
+    evidence[i] = s * weight;
   });
+  return { langs, evidence };
 }
 
-/** The ISO 639-3 macrolanguage of a code (uzn -> uzb, pes/prs -> fas), as `soro langid` prints it. */
-export function macroLanguage(lang: Lang): string {
-  return lang === "uzn" ? "uzb" : lang === "pes" || lang === "prs" ? "fas" : lang;
+function decide(r: Ranked): LangResult {
+  let best = -1;
+  let max = Number.NEGATIVE_INFINITY;
+  r.evidence.forEach((v, i) => {
+    if (v > max) {
+      max = v;
+      best = i;
+    }
+  });
+  let sum = 0;
+  let otherMax = Number.NEGATIVE_INFINITY;
+  let tgk = Number.NEGATIVE_INFINITY;
+  r.evidence.forEach((v, i) => {
+    sum += Math.exp(v - max);
+    if (r.langs[i] === "tgk") tgk = v;
+    else if (v > otherMax) otherMax = v;
+  });
+  const pTgk =
+    tgk === Number.NEGATIVE_INFINITY
+      ? 0
+      : 1 / (1 + Math.exp(-(LANGID_PARAMS.calA * (tgk - otherMax) + LANGID_PARAMS.calB)));
+  return { lang: r.langs[best] ?? "und", score: 1 / sum, tgk: pTgk, by: "model" };
+}
+
+const UND: LangResult = { lang: "und", score: 0, tgk: 0, by: "short" };
+
+/**
+ * Identifies the language of a text among every language franc-all knows in its script (run it after repair, so
+ * damaged Tajik is still Tajik and legacy-font letters no longer look Serbian): trigram models, letters each
+ * language writes or never writes, and Tajik function words. `und` for fewer than three letters or no dominant
+ * script.
+ */
+export function identifyLanguage(text: string, prior?: Lang): LangResult {
+  const e = readLetters(text, cyrillicModels().table);
+  if (e.letters < 3) return UND;
+  const script = scriptOf(e);
+  if (!script) return UND;
+  const r = decide(rank(text, e, script, prior));
+  // Letter-only languages are named by their letters, not by trigrams.
+  return e.letterOnly.has(r.lang) ? { ...r, by: "letters" } : r;
+}
+
+/** Letters of a text that a language never writes (0 for a language without a Cyrillic letter table entry). */
+export function foreignLetters(text: string, lang: Lang): number {
+  const table = cyrillicModels().table;
+  const i = table.langs.indexOf(lang);
+  return i < 0 ? 0 : readLetters(text, table).foreign[i]!;
+}
+
+/** Lines with fewer letters than this take the document's language unless their own evidence is strong. */
+export const SHORT_LINE = 25;
+
+/**
+ * Language of each line of a text (`und` for lines without letters). A line is judged on its own with a small prior
+ * for the document's language; a short line takes the document's language unless its own letters rule that language
+ * out (letters it never writes, or writes only in loanwords).
+ */
+export function identifyLines(text: string, docLang: Lang): Lang[] {
+  return identifyLineResults(text, docLang).map((r) => r.lang);
+}
+
+/** Like identifyLines, with each line's confidence and P(Tajik). */
+export function identifyLineResults(text: string, docLang: Lang): LangResult[] {
+  const table = cyrillicModels().table;
+  return text.split("\n").map((line) => {
+    const e = readLetters(line, table);
+    if (e.letters === 0) return UND;
+    const own = identifyLanguage(line, docLang === "und" ? undefined : docLang);
+    if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
+    // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
+    const d = table.langs.indexOf(docLang);
+    if (d < 0 || e.foreign[d]! + e.loan[d]! > 0) return own;
+    return {
+      lang: docLang,
+      score: own.score,
+      tgk: docLang === "tgk" ? Math.max(own.tgk, 0.5) : own.tgk,
+      by: "document",
+    };
+  });
 }

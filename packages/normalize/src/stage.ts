@@ -15,7 +15,7 @@ export interface NormalizeStageOptions {
 /** Unicode and encoding repair, script mapping and language ID per document; the repaired text replaces `text`. */
 export const normalizeStage = defineStage<NormalizeStageOptions>({
   name: "normalize",
-  version: "3",
+  version: "4",
   description:
     "Unicode and legacy-encoding repair, Persian/Latin to Cyrillic, Tajik letters restored, language ID",
   inputs: ["ingest", "crawl", "pdf"],
@@ -24,12 +24,12 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
     {
       name: "lang",
       type: "VARCHAR",
-      doc: "document language after repair (tgk rus uzn kaz kir tat pes prs eng und)",
+      doc: "document language after repair, ISO 639-3 (tgk rus uzn kaz kir tat pes prs eng ukr bul srp ... und)",
     },
     {
       name: "lang_score",
       type: "DOUBLE",
-      doc: "probability 0..1 that the document is Tajik (franc + letter evidence)",
+      doc: "calibrated probability 0..1 that the document is Tajik (trigrams, letters, function words)",
     },
     {
       name: "script",
@@ -48,7 +48,12 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
     {
       name: "line_langs",
       type: "VARCHAR[]",
-      doc: "language of each line of the normalized text (und: no letters)",
+      doc: "ISO 639-3 language of each line of the normalized text (und: no letters); short lines follow the document",
+    },
+    {
+      name: "line_tgk",
+      type: "DOUBLE[]",
+      doc: "calibrated probability that each line of the normalized text is Tajik",
     },
     {
       name: "encoding",
@@ -79,6 +84,7 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
           tgk_line_share: a.tgkLineShare,
           rus_line_share: a.rusLineShare,
           line_langs: a.lineLangs,
+          line_tgk: a.lineTgk,
           encoding: a.encoding,
           repairs: a.repairs,
           normalize_steps: JSON.stringify(a.steps),

@@ -1,5 +1,5 @@
-/** What a line of a document is, by letter evidence and shape. */
-export type LineKind = "tgk" | "rus" | "eng" | "nav" | "other";
+/** What a line of a document is: its language (from normalize's line labels) or its shape. */
+export type LineKind = "tgk" | "rus" | "eng" | "foreign" | "nav" | "other";
 
 /** Letters only Tajik Cyrillic writes (Uzbek shares ғ қ ҳ, but a Russian line has none of them). */
 const TAJIK_LETTERS = new Set([..."ӣӯҷҳқғӢӮҶҲҚҒ"].map((c) => c.charCodeAt(0)));
@@ -27,23 +27,6 @@ export function letterCounts(text: string): { cyr: number; lat: number; tgk: num
   }
   return { cyr, lat, tgk, rus };
 }
-
-/** Frequent Tajik function words: evidence for Tajik lines typed without Tajik letters. */
-const TAJIK_WORDS = new Set(
-  "дар ва аз ба ки аст бо ин он ҳам барои мебошад шуд буд низ то чун агар ё вале баъд пас ҳар хеле ҳамчун бояд мешавад карда намуда дорад".split(
-    " ",
-  ),
-);
-/** Frequent Russian function words that are not Tajik words. */
-const RUSSIAN_WORDS = new Set(
-  "и в во с со к из что это как он она они его её для от по при или так же был была было были все всё только уже который которые может также".split(
-    " ",
-  ),
-);
-/** Frequent English function words. */
-const ENGLISH_WORDS = new Set(
-  "the and of to in is for on with that by this are from as at or be an was".split(" "),
-);
 
 /** Separators web menus put between items. */
 const MENU_SEPARATORS = /\s*(?:\||•|·|»|›|«|‹|\/|\t|\s-\s|\s–\s|\s{3,})\s*/u;
@@ -95,34 +78,43 @@ export function isNavigationLine(line: string): boolean {
   return items.every((item) => item.trim().split(/\s+/).length <= 3);
 }
 
-/** Classifies one trimmed, non-empty line as Tajik, Russian, English, navigation or other (digits, symbols). */
-export function classifyLine(line: string): LineKind {
+/**
+ * What a line is, from its language as normalize labelled it (`line_langs`, ISO 639-3; the pipeline's one line
+ * classifier) and its shape: navigation first, then Tajik, Russian, English, another language, or nothing to say
+ * (`und`: digits, symbols).
+ */
+export function lineKind(line: string, lang: string): LineKind {
   if (isNavigationLine(line)) return "nav";
-  const { cyr, lat, tgk: tgkLetters, rus: rusLetters } = letterCounts(line);
-  if (cyr + lat < 3) return "other";
-  const words = line.toLowerCase().match(/[\p{L}]+/gu) ?? [];
-  if (lat > cyr) {
-    const english = words.filter((w) => ENGLISH_WORDS.has(w)).length;
-    // Latin-script Tajik exists (TAJIK.md); only call a Latin line English when English function words say so.
-    return english > 0 || words.length < 3 ? "eng" : "other";
-  }
-  const tgk = 2 * tgkLetters + 3 * words.filter((w) => TAJIK_WORDS.has(w)).length;
-  const rus = rusLetters + 3 * words.filter((w) => RUSSIAN_WORDS.has(w)).length;
-  if (rus >= 2 && rus > tgk) return "rus";
-  if (tgk > 0) return "tgk";
-  // Cyrillic with no evidence either way: Tajik typed on a Russian keyboard looks like this, so lean Tajik.
-  return rus > 0 ? "rus" : "tgk";
+  if (lang === "tgk" || lang === "rus" || lang === "eng") return lang;
+  return lang === "und" || lang === "" ? "other" : "foreign";
+}
+
+/**
+ * The lines of a text paired with normalize's labels. Throws (the runner quarantines the document) when the
+ * labels do not match the lines: the text changed after normalize, or normalize did not run.
+ */
+export function labelledLines(
+  text: string,
+  lineLangs: readonly string[] | null | undefined,
+): Array<[string, string]> {
+  const lines = text.split("\n");
+  if (!lineLangs || lineLangs.length !== lines.length)
+    throw new Error(
+      `line_langs has ${lineLangs?.length ?? "no"} labels for ${lines.length} lines: run normalize (it labels every line) before quality signals`,
+    );
+  return lines.map((l, i) => [l, lineLangs[i]!]);
 }
 
 /** A line the cleaner removed, and why. */
 export interface DroppedLine {
-  kind: "rus" | "eng" | "nav";
+  /** rus, eng, another language (foreign) or navigation. */
+  kind: "rus" | "eng" | "foreign" | "nav";
   text: string;
 }
 
 /** Options of line-level cleaning. */
 export interface LineCleanOptions {
-  /** Drop Russian/English lines only when Tajik lines hold at least this share of the language-bearing characters. */
+  /** Drop lines in other languages only when Tajik lines hold at least this share of the language-bearing characters. */
   minTajikShare: number;
   /** Drop navigation lines (kept when they are all the document has, so the document rules can judge it). */
   navigation: boolean;
@@ -131,49 +123,61 @@ export interface LineCleanOptions {
 /** The default line cleaning: a document at least 70% Tajik loses its foreign lines. */
 export const DEFAULT_LINE_CLEAN: LineCleanOptions = { minTajikShare: 0.7, navigation: true };
 
-/** The outcome of cleaning one document's lines. */
+/** The outcome of cleaning one document's lines, with the labels of the lines kept. */
 export interface CleanResult {
   text: string;
+  /** normalize's label of each line of `text`. */
+  lineLangs: string[];
   dropped: DroppedLine[];
 }
 
+const isForeign = (k: LineKind | null) => k === "rus" || k === "eng" || k === "foreign";
+
 /**
- * Drops Russian and English lines from a mostly Tajik document, and navigation lines from any document with other
- * content. A document that is mostly foreign keeps its lines: the document rules decide about it as a whole.
+ * Drops lines in other languages (Russian, English, any other normalize named) from a mostly Tajik document, and
+ * navigation lines from any document with other content. A document that is mostly foreign keeps its lines: the
+ * document rules decide about it as a whole. `lineLangs` are normalize's labels of the text's lines.
  */
-export function cleanLines(text: string, opts: LineCleanOptions = DEFAULT_LINE_CLEAN): CleanResult {
-  const lines = text.split("\n");
-  const kinds = lines.map((l) => {
+export function cleanLines(
+  text: string,
+  lineLangs: readonly string[] | null | undefined,
+  opts: LineCleanOptions = DEFAULT_LINE_CLEAN,
+): CleanResult {
+  const lines = labelledLines(text, lineLangs);
+  const kinds = lines.map(([l, lang]) => {
     const t = l.trim();
-    return t === "" ? null : classifyLine(t);
+    return t === "" ? null : lineKind(t, lang);
   });
   let tgkChars = 0;
   let foreignChars = 0;
   let contentLines = 0;
   kinds.forEach((k, i) => {
-    const len = lines[i]!.length;
+    const len = lines[i]![0].length;
     if (k === "tgk") tgkChars += len;
-    if (k === "rus" || k === "eng") foreignChars += len;
+    if (isForeign(k)) foreignChars += len;
     if (k !== null && k !== "nav") contentLines++;
   });
   const dropForeign = tgkChars > 0 && tgkChars / (tgkChars + foreignChars) >= opts.minTajikShare;
   const dropNav = opts.navigation && contentLines > 0;
-  if (!dropForeign && !dropNav) return { text, dropped: [] };
-  const kept: string[] = [];
+  const all = lines.map((l) => l[1]);
+  if (!dropForeign && !dropNav) return { text, lineLangs: all, dropped: [] };
+  const kept: Array<[string, string]> = [];
   const dropped: DroppedLine[] = [];
-  lines.forEach((line, i) => {
-    const k = kinds[i];
-    if ((dropForeign && (k === "rus" || k === "eng")) || (dropNav && k === "nav")) {
-      dropped.push({ kind: k, text: line.trim() });
-    } else kept.push(line);
+  lines.forEach(([line, lang], i) => {
+    const k = kinds[i]!;
+    if ((dropForeign && isForeign(k)) || (dropNav && k === "nav")) {
+      dropped.push({ kind: k as DroppedLine["kind"], text: line.trim() });
+    } else kept.push([line, lang]);
   });
-  if (dropped.length === 0) return { text, dropped };
-  // Removing lines can leave runs of blank lines; collapse them so paragraph signals stay meaningful.
-  return {
-    text: kept
-      .join("\n")
-      .replace(/\n{3,}/g, "\n\n")
-      .trim(),
-    dropped,
-  };
+  if (dropped.length === 0) return { text, lineLangs: all, dropped };
+  // Removing lines can leave runs of blank lines; keep at most one blank line in a row and none at the ends, so
+  // paragraph signals stay meaningful (the labels follow their lines).
+  const out: Array<[string, string]> = [];
+  for (const [line, lang] of kept) {
+    const blank = line.trim() === "";
+    if (blank && (out.length === 0 || out.at(-1)![0].trim() === "")) continue;
+    out.push([line, lang]);
+  }
+  while (out.length > 0 && out.at(-1)![0].trim() === "") out.pop();
+  return { text: out.map((l) => l[0]).join("\n"), lineLangs: out.map((l) => l[1]), dropped };
 }

@@ -1,6 +1,12 @@
 import { type ColumnSpec, defineStage } from "@soro/core";
-import { cleanLines, DEFAULT_LINE_CLEAN, type DroppedLine, type LineCleanOptions } from "./lines.js";
-import { maskPii, PII_KINDS } from "./pii.js";
+import {
+  cleanLines,
+  DEFAULT_LINE_CLEAN,
+  type DroppedLine,
+  type LineCleanOptions,
+  labelledLines,
+} from "./lines.js";
+import { type MaskResult, maskPii, PII_KINDS } from "./pii.js";
 import { computeSignals, SIGNAL_COLUMNS } from "./signals.js";
 
 /** Options of the quality signals stage; every field is part of its config hash. */
@@ -21,6 +27,11 @@ const KEEP_DROPPED = 20;
 export const CLEANING_COLUMNS: ColumnSpec[] = [
   { name: "q_lines_dropped_rus", type: "INTEGER", doc: "Russian lines dropped from a mostly Tajik document" },
   { name: "q_lines_dropped_eng", type: "INTEGER", doc: "English lines dropped from a mostly Tajik document" },
+  {
+    name: "q_lines_dropped_other",
+    type: "INTEGER",
+    doc: "lines in another language (uzn, kaz, ukr, ...) dropped from a mostly Tajik document",
+  },
   { name: "q_lines_dropped_nav", type: "INTEGER", doc: "navigation lines dropped" },
   { name: "q_chars_dropped", type: "INTEGER", doc: "characters of the dropped lines" },
   {
@@ -34,7 +45,7 @@ export const CLEANING_COLUMNS: ColumnSpec[] = [
 ];
 
 function droppedColumns(dropped: DroppedLine[]): Record<string, unknown> {
-  const by = { rus: 0, eng: 0, nav: 0 };
+  const by = { rus: 0, eng: 0, foreign: 0, nav: 0 };
   let chars = 0;
   for (const line of dropped) {
     by[line.kind]++;
@@ -43,21 +54,43 @@ function droppedColumns(dropped: DroppedLine[]): Record<string, unknown> {
   return {
     q_lines_dropped_rus: by.rus,
     q_lines_dropped_eng: by.eng,
+    q_lines_dropped_other: by.foreign,
     q_lines_dropped_nav: by.nav,
     q_chars_dropped: chars,
     q_dropped_lines: dropped.slice(0, KEEP_DROPPED).map((l) => `${l.kind}: ${l.text.slice(0, 200)}`),
   };
 }
 
-/** Cleans, masks and measures one text: the new text and every column the stage adds. */
+/** maskPii line by line, so a match never joins two lines and the line labels still fit the masked text. */
+function maskPiiByLine(text: string): MaskResult {
+  if (!/[@\d]/.test(text)) return maskPii(text);
+  const counts: MaskResult["counts"] = { email: 0, phone: 0, ip: 0, id: 0 };
+  const lines = text.split("\n").map((line) => {
+    const m = maskPii(line);
+    for (const k of PII_KINDS) counts[k] += m.counts[k];
+    return m.text;
+  });
+  return { text: lines.join("\n"), counts };
+}
+
+/**
+ * Cleans, masks and measures one text whose lines normalize labelled (`line_langs`): the new text and every column
+ * the stage adds.
+ */
 export function analyzeText(
   text: string,
+  lineLangs: readonly string[] | null | undefined,
   opts: QualitySignalsOptions = DEFAULT_SIGNALS_OPTIONS,
 ): { text: string; add: Record<string, unknown> } {
-  const cleaned = opts.lineClean ? cleanLines(text, opts.lineClean) : { text, dropped: [] };
-  const masked = opts.pii ? maskPii(cleaned.text) : null;
+  const cleaned = opts.lineClean
+    ? cleanLines(text, lineLangs, opts.lineClean)
+    : { text, lineLangs: labelledLines(text, lineLangs).map((l) => l[1]), dropped: [] };
+  const masked = opts.pii ? maskPiiByLine(cleaned.text) : null;
   const out = masked ? masked.text : cleaned.text;
-  const add: Record<string, unknown> = { ...computeSignals(out), ...droppedColumns(cleaned.dropped) };
+  const add: Record<string, unknown> = {
+    ...computeSignals(out, cleaned.lineLangs),
+    ...droppedColumns(cleaned.dropped),
+  };
   for (const k of PII_KINDS) add[`q_pii_${k}`] = masked?.counts[k] ?? 0;
   return { text: out, add };
 }
@@ -68,7 +101,7 @@ export function analyzeText(
  */
 export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   name: "quality",
-  version: "1",
+  version: "2",
   description: "line cleaning, PII masking and per-document quality signals (columns, not decisions)",
   inputs: ["normalize"],
   columns: [...SIGNAL_COLUMNS, ...CLEANING_COLUMNS],
@@ -76,7 +109,7 @@ export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   setup(options) {
     const opts = options ?? DEFAULT_SIGNALS_OPTIONS;
     return (doc) => {
-      const { text, add } = analyzeText(doc.text, opts);
+      const { text, add } = analyzeText(doc.text, doc.line_langs as string[] | null | undefined, opts);
       return text === doc.text ? { add } : { add, text };
     };
   },

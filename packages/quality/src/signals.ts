@@ -1,5 +1,5 @@
 import type { ColumnSpec } from "@soro/core";
-import { classifyLine, letterCounts } from "./lines.js";
+import { labelledLines, letterCounts, lineKind } from "./lines.js";
 
 /** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
 export const TAJIK_STOPWORDS = new Set(["дар", "ва", "аз", "ба", "ки", "аст", "соли", "бо", "деҳа", "дорад"]);
@@ -41,6 +41,7 @@ export interface Signals {
   q_tgk_line_share: number;
   q_rus_line_share: number;
   q_eng_line_share: number;
+  q_other_lang_line_share: number;
   q_nav_line_share: number;
   q_number_line_share: number;
   q_boilerplate: number;
@@ -77,9 +78,13 @@ export const SIGNAL_COLUMNS: ColumnSpec[] = [
   d("q_digit_share", "share of characters that are ASCII digits (normalize folds other digits)"),
   d("q_url_share", "share of characters inside URLs"),
   d("q_tgk_letter_share", "share of Cyrillic letters that only Tajik writes (ӣ ӯ ҷ ҳ қ ғ)"),
-  d("q_tgk_line_share", "share of line characters in lines classified Tajik"),
-  d("q_rus_line_share", "share of line characters in lines classified Russian"),
-  d("q_eng_line_share", "share of line characters in lines classified English"),
+  d("q_tgk_line_share", "share of line characters in lines normalize labelled Tajik (line_langs)"),
+  d("q_rus_line_share", "share of line characters in lines normalize labelled Russian"),
+  d("q_eng_line_share", "share of line characters in lines normalize labelled English"),
+  d(
+    "q_other_lang_line_share",
+    "share of line characters in lines normalize labelled another language (uzn, kaz, ukr, ...)",
+  ),
   d("q_nav_line_share", "share of lines that are site navigation"),
   d("q_number_line_share", "share of lines made mostly of numbers"),
   d("q_boilerplate", "share of lines that are number rows or repeat a template with numbers filled in"),
@@ -180,13 +185,16 @@ function isNumberLine(line: string): boolean {
   return ratio(line.match(/\d/g)?.length ?? 0, nonSpace) >= 0.25;
 }
 
-/** Computes every quality signal of a (cleaned) text. Pure and deterministic: the same text gives the same row. */
-export function computeSignals(text: string): Signals {
+/**
+ * Computes every quality signal of a (cleaned) text whose lines normalize labelled (`lineLangs`, one per line).
+ * Pure and deterministic: the same text and labels give the same row.
+ */
+export function computeSignals(text: string, lineLangs: readonly string[]): Signals {
   const chars = text.length;
-  const lines = text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
+  const labelled = labelledLines(text, lineLangs)
+    .map(([l, lang]) => [l.trim(), lang] as const)
+    .filter(([l]) => l !== "");
+  const lines = labelled.map(([l]) => l);
   const paragraphs = text
     .split(/\n\s*\n/)
     .map((p) => p.trim())
@@ -233,18 +241,18 @@ export function computeSignals(text: string): Signals {
   let short = 0;
   let nav = 0;
   let numberLines = 0;
-  const langChars = { tgk: 0, rus: 0, eng: 0 };
+  const langChars = { tgk: 0, rus: 0, eng: 0, foreign: 0 };
   const shapes = new Map<string, number>();
   const lineShapes: Array<string | null> = [];
   const numberRows = lines.map(isNumberLine);
-  for (const line of lines) {
+  for (const [line, lang] of labelled) {
     if (BULLET.test(line)) bullets++;
     if (ELLIPSIS.test(line)) ellipses++;
     if (LINE_END_PUNCT.test(line)) punct++;
     if (line.length <= 30) short++;
-    const kind = classifyLine(line);
+    const kind = lineKind(line, lang);
     if (kind === "nav") nav++;
-    else if (kind === "tgk" || kind === "rus" || kind === "eng") langChars[kind] += line.length;
+    else if (kind !== "other") langChars[kind] += line.length;
     const shape = numberShape(line);
     lineShapes.push(shape);
     if (shape) shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
@@ -298,6 +306,7 @@ export function computeSignals(text: string): Signals {
     q_tgk_line_share: ratio(langChars.tgk, lineDups.total),
     q_rus_line_share: ratio(langChars.rus, lineDups.total),
     q_eng_line_share: ratio(langChars.eng, lineDups.total),
+    q_other_lang_line_share: ratio(langChars.foreign, lineDups.total),
     q_nav_line_share: ratio(nav, lines.length),
     q_number_line_share: ratio(numberLines, lines.length),
     q_boilerplate: ratio(boilerplate, lines.length),

@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, type ColumnSpec, makeDocument, type NewDocument, SourceRun } from "@soro/core";
+import { identifyLines } from "@soro/normalize";
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 
 /** A fresh temporary folder. */
@@ -9,7 +10,7 @@ export function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "soro-quality-"));
 }
 
-/** The columns normalize adds that the rules read (normalize itself is another package; tests stand in for it). */
+/** The columns normalize adds that the rules and line cleaning read (tests write them as normalize would). */
 export const NORMALIZE_COLUMNS: ColumnSpec[] = [
   { name: "lang", type: "VARCHAR", doc: "language" },
   { name: "lang_score", type: "DOUBLE", doc: "Tajik confidence" },
@@ -19,6 +20,7 @@ export const NORMALIZE_COLUMNS: ColumnSpec[] = [
   { name: "latn_share", type: "DOUBLE", doc: "Latin share" },
   { name: "tgk_line_share", type: "DOUBLE", doc: "Tajik lines" },
   { name: "rus_line_share", type: "DOUBLE", doc: "Russian lines" },
+  { name: "line_langs", type: "VARCHAR[]", doc: "language of each line" },
   { name: "encoding", type: "VARCHAR", doc: "encoding" },
   { name: "repairs", type: "INTEGER", doc: "repairs" },
 ];
@@ -60,6 +62,8 @@ export async function seedNormalize(dir: string, cases: Case[], perShard = 1000)
             latn_share: 0,
             tgk_line_share: lang === "tgk" ? 1 : 0,
             rus_line_share: lang === "rus" ? 1 : 0,
+            // The line labels are normalize's own (the one line classifier of the pipeline).
+            line_langs: identifyLines(c.text, lang),
             encoding: "utf8",
             repairs: 0,
           },

@@ -1,11 +1,12 @@
+import { identifyLines } from "@soro/normalize";
 import { describe, expect, it } from "vitest";
 import {
-  classifyLine,
   cleanLines,
   computeSignals,
   DEFAULT_RULES_PATH,
   isNavigationLine,
   judge,
+  lineKind,
   loadRules,
   maskPii,
   parseRules,
@@ -13,11 +14,17 @@ import {
 } from "../src/index.js";
 import { texts } from "./helpers.js";
 
-describe("line classification and cleaning", () => {
-  it("tells Tajik, Russian and menu lines apart on real text", async () => {
-    const { tg, ru, ui } = await texts();
-    expect(tg.filter((p) => classifyLine(p) === "tgk").length / tg.length).toBeGreaterThan(0.95);
-    expect(ru.filter((p) => classifyLine(p) === "rus").length / ru.length).toBeGreaterThan(0.95);
+/** Lines labelled as the normalize stage labels them (its line_langs column). */
+const labels = (text: string) => identifyLines(text, "tgk");
+const signals = (text: string) => computeSignals(text, labels(text));
+
+describe("line kinds and cleaning (languages from normalize's line_langs)", () => {
+  it("takes each line's language from normalize's labels and tells menu lines apart", async () => {
+    const { tg, ui } = await texts();
+    expect(lineKind(tg[0]!, "tgk")).toBe("tgk");
+    expect(lineKind(tg[0]!, "uzn")).toBe("foreign");
+    expect(lineKind("2024", "und")).toBe("other");
+    expect(lineKind(ui.slice(0, 5).join(" | "), "tgk")).toBe("nav");
     expect(isNavigationLine(ui.slice(0, 5).join(" | "))).toBe(true);
     expect(isNavigationLine("Саҳифаи асосӣ")).toBe(true);
     expect(tg.some((p) => isNavigationLine(p))).toBe(false);
@@ -26,8 +33,9 @@ describe("line classification and cleaning", () => {
   it("drops Russian and menu lines from a Tajik document, and records what went", async () => {
     const { tg, ru, ui } = await texts();
     const text = [ui.slice(0, 5).join(" | "), tg[0], tg[1], ru[2], tg[3], "Home"].join("\n");
-    const { text: out, dropped } = cleanLines(text);
+    const { text: out, dropped, lineLangs } = cleanLines(text, labels(text));
     expect(out).toBe([tg[0], tg[1], tg[3]].join("\n"));
+    expect(lineLangs).toEqual(["tgk", "tgk", "tgk"]);
     expect(dropped.map((d) => d.kind)).toEqual(["nav", "rus", "nav"]);
     expect(dropped[1]!.text).toBe(ru[2]);
   });
@@ -35,9 +43,14 @@ describe("line classification and cleaning", () => {
   it("leaves a half-Russian document and a menu-only page whole for the document rules", async () => {
     const { tg, ru, ui } = await texts();
     const mixed = [tg[0], ru[0], tg[1], ru[1]].join("\n");
-    expect(cleanLines(mixed)).toEqual({ text: mixed, dropped: [] });
+    expect(cleanLines(mixed, labels(mixed))).toMatchObject({ text: mixed, dropped: [] });
     const menu = [ui.slice(0, 4).join(" | "), ui.slice(4, 8).join(" | ")].join("\n");
-    expect(cleanLines(menu).dropped).toEqual([]);
+    expect(cleanLines(menu, labels(menu)).dropped).toEqual([]);
+  });
+
+  it("refuses labels that do not fit the text's lines (normalize did not run, or the text changed since)", () => {
+    expect(() => cleanLines("а\nб", ["tgk"])).toThrow(/line_langs has 1 labels for 2 lines: run normalize/);
+    expect(() => cleanLines("а", null)).toThrow(/line_langs has no labels/);
   });
 });
 
@@ -65,7 +78,7 @@ describe("PII masking", () => {
 describe("signals", () => {
   it("measures real Tajik text as the FineWeb-2 definitions say", async () => {
     const { tg } = await texts();
-    const s = computeSignals(tg.slice(0, 8).join("\n\n"));
+    const s = signals(tg.slice(0, 8).join("\n\n"));
     expect(s.q_words).toBeGreaterThan(150);
     expect(s.q_stopwords).toBeGreaterThan(10);
     expect(s.q_alpha_word_share).toBeGreaterThan(0.95);
@@ -78,7 +91,7 @@ describe("signals", () => {
 
   it("measures repetition: a paragraph repeated three times", async () => {
     const { tg } = await texts();
-    const s = computeSignals([tg[0], tg[0], tg[0]].join("\n"));
+    const s = signals([tg[0], tg[0], tg[0]].join("\n"));
     expect(s.q_dup_line_frac).toBeCloseTo(2 / 3);
     expect(s.q_dup_line_char_frac).toBeCloseTo(2 / 3);
     expect(s.q_dup5gram).toBeCloseTo(2 / 3, 1);
@@ -87,10 +100,10 @@ describe("signals", () => {
 
   it("scores a table of numbers as boilerplate and is deterministic", () => {
     const rows = Array.from({ length: 10 }, (_, k) => `Деҳаи ${k + 1} — ${1000 + k * 17} нафар`);
-    const s = computeSignals(rows.join("\n"));
+    const s = signals(rows.join("\n"));
     expect(s.q_boilerplate).toBe(1);
-    expect(computeSignals(rows.join("\n"))).toEqual(s);
-    expect(computeSignals("").q_words).toBe(0);
+    expect(signals(rows.join("\n"))).toEqual(s);
+    expect(signals("").q_words).toBe(0);
   });
 });
 

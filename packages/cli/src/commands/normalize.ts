@@ -87,7 +87,7 @@ export function registerNormalizeCommands(program: Command): void {
   program
     .command("langid")
     .description(
-      "language of each line on stdin: `<iso639-3>\\t<score>` (tgk rus uzb kaz kir tat fas eng und)",
+      "language of each line on stdin: `<iso639-3>\\t<score>\\t<P(Tajik)>` (the codes the stage stores: tgk rus uzn kaz kir tat pes prs eng ukr ... und)",
     )
     .action(async () => {
       await langidFilter(process.stdin, process.stdout);

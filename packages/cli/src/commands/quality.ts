@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { UsageError } from "@soro/core";
+import { identifyLanguage, identifyLines } from "@soro/normalize";
 import {
   analyzeText,
   DEFAULT_LINE_CLEAN,
@@ -35,19 +36,25 @@ function signalsOptions(o: SignalsFlags): QualitySignalsOptions {
   return { lineClean: o.lineClean ? { ...DEFAULT_LINE_CLEAN, minTajikShare: share } : false, pii: o.pii };
 }
 
-/** Filter mode: one record a line on stdin (JSON with `text`, or plain text), one JSON result a line on stdout. */
+/**
+ * Filter mode: one record a line on stdin (JSON with `text` and, as the normalize stage writes it, `line_langs`; or
+ * plain text, whose lines normalize's language ID labels here), one JSON result a line on stdout.
+ */
 async function signalsFilter(opts: QualitySignalsOptions): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.trim() === "") continue;
     let text = line;
+    let lineLangs: string[] | undefined;
     if (line.startsWith("{")) {
-      const rec = JSON.parse(line) as { text?: unknown };
+      const rec = JSON.parse(line) as { text?: unknown; line_langs?: unknown };
       if (typeof rec.text !== "string")
         throw new UsageError("soro quality signals: a JSON line has no text", "");
       text = rec.text;
+      if (Array.isArray(rec.line_langs)) lineLangs = rec.line_langs.map(String);
     }
-    process.stdout.write(`${JSON.stringify(analyzeText(text, opts))}\n`);
+    lineLangs ??= identifyLines(text, identifyLanguage(text).lang);
+    process.stdout.write(`${JSON.stringify(analyzeText(text, lineLangs, opts))}\n`);
   }
 }
 

@@ -1,0 +1,84 @@
+/**
+ * The language-ID evaluation set and its measures, shared by the bench (held-out part) and the tuning script (the
+ * rest): real UI strings of many languages (Debian's LibreOffice and, when built here, GNOME/Xfce catalogues) as
+ * full lines and 20-40-character snippets, and Tajik damaged the ways the web damages it.
+ */
+import { isHeldOut, snippets, uiStrings } from "@soro/samples";
+import { toChatLatin, toLegacyA, toLegacyB, toRussianKeyboard } from "../src/damage.js";
+
+/** One evaluation item: gold language, text, and what kind of text it is. */
+export interface Item {
+  lang: string;
+  text: string;
+  kind: "line" | "snippet";
+}
+
+/** A line is a whole UI message of at least this many characters and two words (shorter ones are labels). */
+const MIN_LINE = 20;
+
+/** Lines and snippets of one part of the set (held out, or the tuning rest), at most `perLang` lines a language. */
+export function evalItems(part: "held-out" | "tuning", perLang = Number.POSITIVE_INFINITY) {
+  const { lines, gnome } = uiStrings();
+  const count = new Map<string, number>();
+  const items: Item[] = [];
+  for (const l of lines) {
+    if (l.text.length < MIN_LINE || !l.text.includes(" ")) continue;
+    if (isHeldOut(l.text) !== (part === "held-out")) continue;
+    const n = count.get(l.lang) ?? 0;
+    if (n >= perLang) continue;
+    count.set(l.lang, n + 1);
+    items.push({ lang: l.lang, text: l.text, kind: "line" });
+    for (const s of snippets(l.text)) items.push({ lang: l.lang, text: s, kind: "snippet" });
+  }
+  return { items, gnome };
+}
+
+/** Ways Tajik is damaged on the web; each is repaired by normalizeText before language ID. */
+export const DAMAGE: Record<string, (s: string) => string> = {
+  "no Tajik letters": toRussianKeyboard,
+  "legacy font A": toLegacyA,
+  "legacy font B": toLegacyB,
+  "chat Latin": toChatLatin,
+};
+
+/** Languages one reading cannot tell apart in these sources: Iranian Persian and Dari, Serbian and Bosnian. */
+const SAME: Record<string, string> = { prs: "pes", bos: "srp" };
+export const same = (a: string, b: string) => (SAME[a] ?? a) === (SAME[b] ?? b);
+
+/** Per-language accuracy, Tajik recall and Tajik false-positive rate of one classifier's answers. */
+export function measure(items: Item[], answers: string[]) {
+  const byLang = new Map<string, { n: number; right: number }>();
+  let tgk = 0;
+  let tgkRight = 0;
+  let other = 0;
+  let fp = 0;
+  items.forEach((it, i) => {
+    const a = answers[i] ?? "und";
+    const r = byLang.get(it.lang) ?? { n: 0, right: 0 };
+    r.n++;
+    if (same(a, it.lang)) r.right++;
+    byLang.set(it.lang, r);
+    if (it.lang === "tgk") {
+      tgk++;
+      if (a === "tgk") tgkRight++;
+    } else {
+      other++;
+      if (a === "tgk") fp++;
+    }
+  });
+  return { byLang, recall: tgkRight / Math.max(1, tgk), fp: fp / Math.max(1, other), fpCount: fp, other };
+}
+
+/** Reliability of a probability: per bin of predicted P(Tajik), the items, their mean prediction and true share. */
+export function reliability(p: number[], truth: boolean[], bins = 10) {
+  const rows = Array.from({ length: bins }, () => ({ n: 0, sumP: 0, pos: 0 }));
+  p.forEach((v, i) => {
+    const b = rows[Math.min(bins - 1, Math.floor(v * bins))]!;
+    b.n++;
+    b.sumP += v;
+    if (truth[i]) b.pos++;
+  });
+  let ece = 0;
+  for (const r of rows) if (r.n) ece += (r.n / p.length) * Math.abs(r.sumP / r.n - r.pos / r.n);
+  return { rows, ece };
+}

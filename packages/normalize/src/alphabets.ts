@@ -1,0 +1,108 @@
+/**
+ * What letters each Cyrillic language writes, beyond and within the Russian alphabet: letter evidence for language
+ * ID. Read after legacy-font repair: Tajik "…Tj" fonts put ҳ ҷ қ ғ ӣ ӯ in the slots of њ љ ќ ѓ ї ў (and other fonts
+ * in і ѕ), so before repair those letters say nothing about Serbian, Macedonian or Ukrainian.
+ */
+
+/** Letters of the Russian alphabet (lower case). */
+const RUSSIAN = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя";
+
+/**
+ * Letters outside the Russian alphabet that each language writes (the issue's lists, the languages' standard
+ * alphabets). Letters a language's own trigram model holds are added when the table is built, so this list needs
+ * only what a 300-trigram model can miss.
+ */
+const EXTRA: Record<string, string> = {
+  tgk: "ғӣқӯҳҷ",
+  uzn: "ўқғҳ",
+  kaz: "әғқңөұүһі",
+  kir: "ңөү",
+  tat: "әөүҗңһ",
+  bak: "әөүҙҡғңҫһ",
+  khk: "өү",
+  ukr: "єіїґʼ'",
+  bel: "іў'",
+  srp: "ђјљњћџ",
+  bos: "ђјљњћџ",
+  mkd: "ѓѕјљњќџѐѝ",
+  bul: "ѝ",
+  azj: "әғјҝөүһҹ",
+  kaa: "әғқңөүўҳ",
+  tuk: "әҗңөү",
+  kjh: "іғңҷӧӱ",
+  cjs: "ғқңӧӱі",
+  alt: "јҥӧӱ",
+  chv: "ӑӗҫӳ",
+  sah: "ҕҥөһү",
+  tyv: "ңөү",
+  koi: "іӧ",
+  oss: "ӕ",
+  kbd: "ӏі",
+  ady: "ӏі",
+  abk: "ҕҟҧҩҭҳҵҷҽҿәӡџ",
+  evn: "ӈӣӯ",
+  eve: "ӈӣӯөҥһ",
+  gld: "ӈӣӯӧ",
+  oaa: "ӈӣӯӧӡј",
+  nio: "ӈәүҫ",
+  niv: "ӄӈғқӻӿ",
+  yrk: "ӈ",
+  ykg: "ҕҥөԝ",
+};
+
+/**
+ * Russian letters a language does not write at all (Ukrainian has no ы э ъ ё, Serbian and Macedonian no й щ ы ь э ю
+ * я ...): one of them in a text counts against the language as much as a foreign letter.
+ */
+const LACKS: Record<string, string> = {
+  ukr: "ёъыэ",
+  bel: "ищъ",
+  bul: "ёыэ",
+  mkd: "ёйщъыьэюя",
+  srp: "ёйщъыьэюя",
+  bos: "ёйщъыьэюя",
+};
+
+/** Russian letters that a language writes only in Russian loanwords: weak evidence against it. */
+const LOANS: Record<string, string> = {
+  tgk: "цщыь",
+  uzn: "цщыь",
+};
+
+/** How a letter bears on a language: written natively, only in loanwords, or never. */
+export enum Fit {
+  Native = 0,
+  Loan = 1,
+  Foreign = 2,
+}
+
+/** The Cyrillic letters (lower case) whose fit differs between languages, and every language's fit for each. */
+export interface AlphabetTable {
+  /** letter code -> fit per language (same order as `langs`). */
+  fit: Map<number, Uint8Array>;
+  langs: string[];
+}
+
+/** Builds the letter table for a list of languages; `modelLetters` gives the letters each trigram model holds. */
+export function alphabetTable(langs: string[], modelLetters: (lang: string) => string): AlphabetTable {
+  const letters = new Set<string>(RUSSIAN);
+  for (const l of langs) for (const c of `${EXTRA[l] ?? ""}${modelLetters(l)}`) letters.add(c);
+  const fit = new Map<number, Uint8Array>();
+  for (const c of letters) {
+    const code = c.charCodeAt(0);
+    if (code < 0x400 || code > 0x52f) continue;
+    const row = new Uint8Array(langs.length);
+    langs.forEach((l, i) => {
+      const native = RUSSIAN.includes(c)
+        ? !(LACKS[l] ?? "").includes(c)
+        : `${EXTRA[l] ?? ""}${modelLetters(l)}`.includes(c);
+      row[i] = (LOANS[l] ?? "").includes(c) ? Fit.Loan : native ? Fit.Native : Fit.Foreign;
+    });
+    // A letter every language writes natively says nothing.
+    if (row.some((f) => f !== Fit.Native)) fit.set(code, row);
+  }
+  return { fit, langs };
+}
+
+/** Languages that letters alone name, having no trigram model (Bashkir: ҙ ҡ are its own). */
+export const LETTER_ONLY: Record<string, string> = { bak: "ҙҡ" };
