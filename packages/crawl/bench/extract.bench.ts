@@ -2,38 +2,27 @@
 //  - trafilatura's annotated evaluation pages (by path: --data=DIR, built by scripts/trafilatura-eval.ts), scored
 //    as trafilatura scores them: a "with" snippet found in the output is a true positive, one missing a false
 //    negative; a "without" snippet found is a false positive. Reported for the tuning half and the held-out half
-//    (split by a hash of the page's file name; nothing was tuned on the held-out half);
+//    (split by a hash of the page's file name; the extractor's weights were fitted on the tuning half only);
 //  - the project's Tajik gold pages (UDHR articles in three page layouts), scored by bag-of-words precision and
 //    recall of the output's tokens against the article's.
 // Printed per set: precision, recall, F1, empty outputs, pages/s, and ours/Readability ratios.
 // Run: pnpm bench -- extract --data=/work/data/trafilatura-eval  (node --import tsx packages/crawl/bench/extract.bench.ts)
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
-import { decodeBody, extractHtml } from "../src/index.js";
+import { extractHtml } from "../src/index.js";
 import { tajikGoldPages } from "./tajik-gold.js";
+import {
+  loadTrafilaturaSet,
+  prf,
+  type SnippetPage,
+  snippetScore,
+  trafilaturaSetProblem,
+} from "./trafilatura-set.js";
 
 /** A page of a set and how its output is scored (true/false positives and false negatives it adds). */
 interface Case {
   html: string;
   score: (out: string) => { tp: number; fp: number; fn: number };
-}
-
-const squash = (s: string) => s.replace(/\s+/g, " ").trim();
-
-/** Trafilatura's snippet scorer: expected snippets found, unwanted snippets found. */
-function snippetScore(want: string[], unwanted: string[]) {
-  return (out: string) => {
-    const o = squash(out);
-    let tp = 0;
-    let fn = 0;
-    let fp = 0;
-    for (const w of want) o.includes(squash(w)) ? tp++ : fn++;
-    for (const u of unwanted) if (o.includes(squash(u))) fp++;
-    return { tp, fp, fn };
-  };
 }
 
 /** Bag-of-words overlap of the output's tokens with the gold text's. */
@@ -67,9 +56,7 @@ const r3 = (x: number) => Number(x.toFixed(3));
 
 /** Scores over a set, summed over pages (micro-averaged, as trafilatura's evaluation does), and pages/s. */
 function measure(name: string, fn: Extractor, cases: Case[], rounds: number) {
-  let tp = 0;
-  let fp = 0;
-  let fnn = 0;
+  const sum = { tp: 0, fp: 0, fn: 0 };
   let empty = 0;
   let ms = 0;
   for (const c of cases) {
@@ -78,22 +65,21 @@ function measure(name: string, fn: Extractor, cases: Case[], rounds: number) {
     ms += performance.now() - t;
     if (!out.trim()) empty++;
     const s = c.score(out);
-    tp += s.tp;
-    fp += s.fp;
-    fnn += s.fn;
+    sum.tp += s.tp;
+    sum.fp += s.fp;
+    sum.fn += s.fn;
   }
   for (let r = 1; r < rounds; r++) {
     const t = performance.now();
     for (const c of cases) fn(c.html);
     ms += performance.now() - t;
   }
-  const precision = tp / (tp + fp || 1);
-  const recall = tp / (tp + fnn || 1);
+  const { precision, recall, f1 } = prf(sum);
   return {
     extractor: name,
     precision: r3(precision),
     recall: r3(recall),
-    f1: r3((2 * precision * recall) / (precision + recall || 1)),
+    f1: r3(f1),
     empty,
     pagesPerSec: Math.round((cases.length * rounds) / (ms / 1000)),
   };
@@ -132,33 +118,22 @@ const tajik = (await tajikGoldPages()).map((p) => ({ html: p.html, score: tokenS
 report("tajik-gold", "token bag precision/recall", tajik, rounds);
 
 const data = arg("data");
+const problem = data ? trafilaturaSetProblem(data) : null;
 if (!data) {
   console.log(
     "\ntrafilatura set: skipped (no --data=DIR). Build it with " +
       "`node --import tsx packages/crawl/scripts/trafilatura-eval.ts <trafilatura mirror.git> DIR`, then pass --data=DIR.",
   );
-} else if (!existsSync(path.join(data, "gold.json"))) {
-  console.log(
-    `\ntrafilatura set: ${path.join(data, "gold.json")} does not exist; build the folder with packages/crawl/scripts/trafilatura-eval.ts`,
-  );
+} else if (problem) {
+  console.log(`\ntrafilatura set: ${problem}`);
   process.exitCode = 1;
 } else {
-  const gold = JSON.parse(readFileSync(path.join(data, "gold.json"), "utf8")) as {
-    pages: { file: string; with: string[]; without: string[] }[];
-  };
-  const halves: Record<"tuning" | "heldout", Case[]> = { tuning: [], heldout: [] };
-  for (const p of gold.pages) {
-    const html = decodeBody(readFileSync(path.join(data, "pages", p.file)), null).text;
-    halves[isHeldOut(p.file) ? "heldout" : "tuning"].push({ html, score: snippetScore(p.with, p.without) });
-  }
+  const halves = loadTrafilaturaSet(data);
+  const cases = (pages: SnippetPage[]) =>
+    pages.map((p) => ({ html: p.html, score: (out: string) => snippetScore(p, out) }));
   const scorer =
     "trafilatura snippets (with found = TP, with missing = FN, without found = FP), micro-averaged";
-  report("trafilatura tuning half", scorer, halves.tuning, 1);
-  report("trafilatura held-out half", scorer, halves.heldout, 1);
+  report("trafilatura tuning half", scorer, cases(halves.tuning), 1);
+  report("trafilatura held-out half", scorer, cases(halves.heldout), 1);
 }
 console.log("\ngoal per set: f1Delta > 0, speedRatio >= 3, empty = 0");
-
-/** The held-out half: pages whose file-name hash starts with an odd byte. */
-function isHeldOut(file: string): boolean {
-  return (createHash("sha256").update(file).digest()[0]! & 1) === 1;
-}

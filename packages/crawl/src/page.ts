@@ -44,6 +44,8 @@ export function readPage(p: PageInput): PageRead {
             canonical: extracted.canonical,
             published: extracted.published,
             depth: p.depth,
+            extract_method: extracted.method,
+            extract_confidence: extracted.confidence,
             http: {
               status: p.status,
               content_type: p.contentType,

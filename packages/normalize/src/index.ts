@@ -28,5 +28,6 @@ export { foldTajik, TAJIK_ALPHABET, TAJIK_SPECIAL } from "./letters.js";
 export { countWords, defaultLexicon, Lexicon, loadLexicon } from "./lexicon.js";
 export { buildLexicon } from "./lexicon-build.js";
 export { type NormalizeOptions, type NormalizeResult, normalizeText } from "./normalize.js";
+export { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 export { type Script, type ScriptShares, scriptShares } from "./script.js";
 export { type NormalizeStageOptions, normalizeStage } from "./stage.js";
