@@ -20,6 +20,12 @@ export const BASE_COLUMNS: ColumnSpec[] = [
   },
 ];
 
+/**
+ * The columns a published copy of the corpus carries (trainer exports, the dataset card's files): what a trainer
+ * needs. Never `text_original` (the text before repairs, line cleaning and PII masking) nor any other stage column.
+ */
+export const PUBLISHED_COLUMNS = ["text", "id", "source", "url", "meta"] as const;
+
 /** The base document as validated at the boundary; stage-added columns ride along as extra keys. */
 export const documentSchema = z
   .object({

@@ -1,6 +1,6 @@
+import { mkdir, readdir, rename } from "node:fs/promises";
 import path from "node:path";
-import type { Catalog } from "@soro/core";
-import { humanCount } from "@soro/core";
+import { type Catalog, humanCount, PUBLISHED_COLUMNS, sqlString, UsageError } from "@soro/core";
 import type { CorpusFigures } from "./figures.js";
 
 /** What the card cannot read from the catalog. */
@@ -25,29 +25,27 @@ export function sizeCategory(n: number): string {
 }
 
 /**
- * The data files of the final stage for the card's `configs`: a folder glob where every Parquet file in the folder
- * is an active shard of the stage, else the files themselves (paths relative to the workspace).
+ * Publishes the final stage beside a dataset card in `dir`: one zstd Parquet file per active shard that has rows
+ * (a 0-row file makes HF `datasets` fail), holding only core's PUBLISHED_COLUMNS, never `text_original` (the text
+ * before PII masking). Each file is written under a temporary name and renamed. Returns the card's `data_files`,
+ * relative to `dir`; refuses a `data/` folder that is not empty (a publication is one immutable set of files).
  */
-export async function finalDataFiles(catalog: Catalog, stage: string): Promise<string[]> {
-  const rows = await catalog.rows(
-    `SELECT path, status = 'active' AS active FROM shards WHERE stage = $1 ORDER BY path`,
-    [stage],
-  );
-  const byDir = new Map<string, { active: string[]; other: number }>();
-  for (const r of rows) {
-    const dir = path.posix.dirname(String(r.path));
-    const e = byDir.get(dir) ?? { active: [], other: 0 };
-    if (r.active) e.active.push(String(r.path));
-    else e.other++;
-    byDir.set(dir, e);
+export async function publishFinalShards(catalog: Catalog, stage: string, dir: string): Promise<string[]> {
+  const data = path.join(dir, "data");
+  await mkdir(data, { recursive: true });
+  if ((await readdir(data)).length > 0)
+    throw new UsageError(`soro report --card: ${data} is not empty`, "write the card into a new folder");
+  const shards = (await catalog.activeShards([stage])).filter((s) => Number(s.rows) > 0);
+  const columns = PUBLISHED_COLUMNS.join(", ");
+  for (const [i, shard] of shards.entries()) {
+    const name = path.join(data, `${stage}-${String(i).padStart(5, "0")}.parquet`);
+    await catalog.conn.run(
+      `COPY (SELECT ${columns} FROM read_parquet(${sqlString(catalog.shardPath(shard))}))
+       TO ${sqlString(`${name}.tmp`)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    await rename(`${name}.tmp`, name);
   }
-  const out: string[] = [];
-  for (const [dir, e] of byDir) {
-    if (e.active.length === 0) continue;
-    if (e.other === 0) out.push(`${dir}/*.parquet`);
-    else out.push(...e.active);
-  }
-  return out;
+  return shards.length > 0 ? ["data/*.parquet"] : [];
 }
 
 const yamlString = (s: string): string => JSON.stringify(s);
@@ -61,7 +59,10 @@ function mdTable(head: string[], rows: Array<Array<string | number>>): string {
   return `${[line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n")}\n`;
 }
 
-/** The dataset card: Markdown with the YAML header dataset hubs read, the report's key figures and provenance. */
+/**
+ * The dataset card: Markdown with the YAML header dataset hubs read, the report's key figures and provenance.
+ * `dataFiles` are relative to the card's folder; with none, the header has no `configs`.
+ */
 export function renderCard(f: CorpusFigures, dataFiles: string[], options: CardOptions = {}): string {
   const fin = f.final;
   const w = f.waterfall;
@@ -77,12 +78,16 @@ export function renderCard(f: CorpusFigures, dataFiles: string[], options: CardO
     "- text-generation",
     "multilinguality:",
     "- monolingual",
-    "configs:",
-    "- config_name: default",
-    "  data_files:",
-    "  - split: train",
-    "    path:",
-    ...dataFiles.map((p) => `    - ${yamlString(p)}`),
+    ...(dataFiles.length === 0
+      ? []
+      : [
+          "configs:",
+          "- config_name: default",
+          "  data_files:",
+          "  - split: train",
+          "    path:",
+          ...dataFiles.map((p) => `    - ${yamlString(p)}`),
+        ]),
     "---",
   ];
   const removal = w.steps.map((s) => [s.stage, s.rule, s.kind, s.docs, s.chars, pct(s.chars, w.start.chars)]);
@@ -130,7 +135,11 @@ ${mdTable(["stage", "rule", "kind", "docs", "chars", "of raw chars"], removal)}
 ${f.dedup ? `Dedup: ${f.dedup.clusters} duplicate clusters holding ${f.dedup.docsInClusters} documents; ${f.dedup.repeatedLines} repeated lines cut.\n` : ""}${f.rules ? `Selection rules: \`${f.rules.name}\` (config \`${f.rules.configHash}\`): ${f.rules.rules.map((r) => r.name).join(", ")}.\n` : ""}
 ## Schema
 
-One row per document in Parquet (zstd): \`id\` (content hash), \`text\`, \`source\`, \`url\`, \`path\`, \`fetched_at\`, \`meta\` (JSON), plus the columns each stage added (language, script, quality signals, duplicate cluster).
+${
+  dataFiles.length === 0
+    ? "No data files are published with this card: `soro report --card --card-out DIR/README.md` writes them beside it.\n\n"
+    : ""
+}One row per document in Parquet (zstd): \`text\` (after repairs, line cleaning and PII masking), \`id\` (content hash), \`source\`, \`url\`, \`meta\` (JSON). Text as it was before masking and the stages' signal columns stay in the workspace.
 
 ## Pipeline configuration
 

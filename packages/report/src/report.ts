@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Catalog } from "@soro/core";
-import { type CardOptions, finalDataFiles, renderCard } from "./card.js";
+import { type CardOptions, publishFinalShards, renderCard } from "./card.js";
 import { collectFigures } from "./figures.js";
 import { renderReport } from "./html.js";
 import { formatSummary } from "./summary.js";
@@ -16,10 +16,17 @@ export async function writeReport(catalog: Catalog, out: string): Promise<{ path
   return { path: path.resolve(out), bytes: Buffer.byteLength(html) };
 }
 
-/** The dataset card of the workspace's final stage, as Markdown. */
-export async function datasetCard(catalog: Catalog, options: CardOptions = {}): Promise<string> {
+/**
+ * The dataset card of the workspace's final stage, as Markdown. With `dir`, the final stage's documents are
+ * published beside it (publishFinalShards) and the card names them by relative paths; without, it names no files.
+ */
+export async function datasetCard(
+  catalog: Catalog,
+  options: CardOptions = {},
+  dir?: string,
+): Promise<string> {
   const figures = await collectFigures(catalog, { samples: false });
-  const files = figures.final ? await finalDataFiles(catalog, figures.final.stage) : [];
+  const files = figures.final && dir ? await publishFinalShards(catalog, figures.final.stage, dir) : [];
   return renderCard(figures, files, options);
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Catalog } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectFigures, datasetCard, renderReport, statusSummary, writeReport } from "../src/index.js";
+import { collectFigures, renderReport, statusSummary, writeReport } from "../src/index.js";
 import { openReport, type PageCheck } from "./browser.js";
 import { buildWorkspace, tempDir } from "./workspace.js";
 
@@ -133,22 +133,7 @@ describe("figures equal the catalog's", () => {
   });
 });
 
-describe("card and summary", () => {
-  it("writes a dataset card with the hubs' YAML header pointing at the final shards", async () => {
-    const card = await datasetCard(catalog, { license: "cc-by-4.0" });
-    const header = card.split("\n---\n")[0]!;
-    expect(header).toMatch(/^---\nlanguage:\n- tg\nlicense: cc-by-4.0\n/);
-    expect(header).toContain("- n<1K");
-    const glob = header.match(/- "(shards\/dedup\/[^"]+)"/)![1]!;
-    const files = await one(`SELECT count(*) FROM glob('${path.join(catalog.ws.dir, glob)}')`);
-    expect(files).toBe(await one(`SELECT count(*) FROM shards WHERE stage = 'dedup' AND status = 'active'`));
-    expect(card).toContain("## Known limitations");
-    for (const { config_hash } of await catalog.rows(
-      `SELECT DISTINCT config_hash FROM stage_runs WHERE stage = 'dedup'`,
-    ))
-      expect(card).toContain(String(config_hash));
-  });
-
+describe("summary", () => {
   it("prints the key figures for the terminal", async () => {
     const text = await statusSummary(catalog);
     expect(text).toMatch(/^raw +309 docs/m);

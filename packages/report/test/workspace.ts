@@ -15,9 +15,19 @@ export function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "soro-report-"));
 }
 
+/** E-mail addresses and phone numbers planted in the edu lessons, one a lesson: PII masking must remove them. */
+export const PLANTED_PII = [
+  "ali.rahimov@maktab.tj",
+  "+992 93 123 45 67",
+  "info.vazorat@maorif.tj",
+  "(37) 221-23-45",
+  "+992 (37) 227-14-90",
+  "nasiba_karimova@mail.ru",
+];
+
 /**
  * Builds a workspace through the real stages: the demo sample (web, other) and Tajik UDHR sections as edu material
- * ingested, plus one unreadable file; then normalize, quality signals, selection with the default rules and dedup.
+ * ingested (with PLANTED_PII), plus one unreadable file; then normalize, quality signals, selection with the default rules and dedup.
  */
 export async function buildWorkspace(dir: string): Promise<void> {
   const input = path.join(dir, "input");
@@ -26,7 +36,9 @@ export async function buildWorkspace(dir: string): Promise<void> {
   await writeFile(path.join(input, "web.jsonl"), `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
   const tgk = await udhrSections("tgk");
   const lessons = tgk.slice(0, 12).map((s, i) => ({
-    text: [s.heading, ...s.paragraphs].join("\n"),
+    text: [s.heading, ...s.paragraphs, ...(i < PLANTED_PII.length ? [`Тамос: ${PLANTED_PII[i]}`] : [])].join(
+      "\n",
+    ),
     url: `https://maktab.example/civics/${i}`,
   }));
   await writeFile(

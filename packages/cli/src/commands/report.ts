@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { datasetCard, writeReport } from "@soro/report";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
@@ -12,7 +13,10 @@ export function registerReportCommand(program: Command): void {
     )
     .option("--out <file>", "where to write the HTML report", "report.html")
     .option("--card", "write the dataset card (Markdown with the hubs' YAML header) instead")
-    .option("--card-out <file>", "with --card: write the card here instead of standard output")
+    .option(
+      "--card-out <file>",
+      "with --card: write the card here (DIR/README.md) and publish the final documents beside it in DIR/data/, trainer columns only; without, the card goes to standard output and names no files",
+    )
     .option("--license <id>", "with --card: license identifier for the YAML header", "other")
     .option("--name <title>", "with --card: the dataset's display name")
     .action(
@@ -24,11 +28,12 @@ export function registerReportCommand(program: Command): void {
           cmd,
           async (c) => {
             if (o.card) {
-              const card = await datasetCard(c, { license: o.license, prettyName: o.name });
+              const options = { license: o.license, prettyName: o.name };
               if (o.cardOut) {
+                const card = await datasetCard(c, options, path.dirname(o.cardOut));
                 await writeFile(o.cardOut, card);
-                console.log(`dataset card: ${o.cardOut}`);
-              } else process.stdout.write(card);
+                console.log(`dataset card: ${o.cardOut} (data files beside it in data/)`);
+              } else process.stdout.write(await datasetCard(c, options));
               return;
             }
             const r = await writeReport(c, o.out);
