@@ -1,5 +1,6 @@
 /**
- * `pnpm bench -- normalize`: throughput of the whole per-document normalize work (repair, script mapping,
+ * `pnpm bench -- normalize`: the repair evaluation on held-back real text (scripts/evaluate.ts), the letter
+ * restoration's speed beside the lexicon lookup it replaced, and throughput of the whole per-document normalize work (repair, script mapping,
  * restoration, document and line language ID) in MB/s on one core, and of line language ID beside franc alone on
  * the same lines, ratio in the same run. The "typical web text" is real Tajik prose (the UDHR paragraphs) in ~3 KB
  * documents with one paragraph in ten typed without Tajik letters and one document in ten with a Russian paragraph;
@@ -8,11 +9,18 @@
  */
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc-all";
+import { heldBackLines } from "../scripts/corpus.js";
+import { evaluationLines, printEvaluation } from "../scripts/evaluate.js";
 import { analyseText } from "../src/analyse.js";
+import { ChangeLog } from "../src/changes.js";
 import { toRussianKeyboard } from "../src/damage.js";
 import { identifyLanguage } from "../src/langid.js";
 import { defaultLexicon } from "../src/lexicon.js";
+import { DEFAULT_MODEL, defaultModel, loadModel } from "../src/model.js";
 import { normalizeText } from "../src/normalize.js";
+import { restoreTajikLetters } from "../src/restore.js";
+import { restoreByLookup } from "../src/restore-lookup.js";
+import { dataFile } from "../src/tables.js";
 
 const tgk = await udhrParagraphs("tgk");
 const rus = await udhrParagraphs("rus");
@@ -70,3 +78,18 @@ const plain = time(() => {
 console.log(
   `langid, ${probe.length} lines: ours ${Math.round(probe.length / ours)} lines/s, franc alone ${Math.round(probe.length / plain)} lines/s, ratio ${(plain / ours).toFixed(2)}x`,
 );
+
+const lexicon = defaultLexicon();
+const model = defaultModel();
+const decoderTime = time(() => {
+  for (const d of docs) restoreTajikLetters(d, model, new ChangeLog());
+});
+const lookupTime = time(() => {
+  for (const d of docs) restoreByLookup(d, lexicon, new ChangeLog());
+});
+console.log(
+  `letter restoration on the same docs, one core: decoder ${(bytes / 1e6 / decoderTime).toFixed(1)} MB/s, lexicon lookup ${(bytes / 1e6 / lookupTime).toFixed(1)} MB/s, ratio ${(lookupTime / decoderTime).toFixed(2)}x`,
+);
+const load = time(() => loadModel(dataFile(DEFAULT_MODEL).pathname));
+console.log(`model load: ${Math.round(load * 1000)} ms (goal < 1000 ms)`);
+printEvaluation("held-back addresses 2018 and 2019, shipped model", evaluationLines(heldBackLines()), model);

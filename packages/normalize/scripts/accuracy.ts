@@ -1,7 +1,32 @@
 /**
- * Accuracy of the repairs on real text (prints a table for the report; the tests assert floors).
- * Run from the repository root: node --import tsx packages/normalize/scripts/accuracy.ts
+ * Accuracy of the repairs on real text (prints tables for the report; the tests assert floors).
+ * Run from the repository root: node --import tsx packages/normalize/scripts/accuracy.ts [--dev]
+ * First the evaluation on held-back addresses (scripts/corpus.ts, scripts/evaluate.ts) with the shipped model;
+ * with --dev, the development address with a model built without it (what the settings were tuned on) instead.
+ * Then the older round trips on UDHR and LibreOffice strings, which the shipped model has learned from.
  */
+import { defaultModel, loadModel, saveModel } from "../src/model.js";
+import { developmentLines, heldBackLines } from "./corpus.js";
+import { evaluationLines, printEvaluation } from "./evaluate.js";
+import { referenceCounter } from "./reference-model.js";
+
+if (process.argv.includes("--dev")) {
+  const counter = referenceCounter(false);
+  const path = "/tmp/soro-dev-model.bin.gz";
+  saveModel(path, { version: "dev", sources: counter.sources, minBigram: 2, charOrder: 5 }, counter.counts());
+  printEvaluation(
+    "development address (model built without it)",
+    evaluationLines(developmentLines()),
+    loadModel(path),
+  );
+  process.exit(0);
+}
+printEvaluation(
+  "held-back addresses 2018 and 2019, shipped model",
+  evaluationLines(heldBackLines()),
+  defaultModel(),
+);
+
 import { tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc-all";
 import {

@@ -86,3 +86,117 @@ export function charAccuracy(actual: string, expected: string): number {
   for (let i = 0; i < expected.length; i++) if (actual[i] === expected[i]) ok++;
   return expected.length === 0 ? 1 : ok / Math.max(expected.length, actual.length);
 }
+
+/** A seeded pseudo-random generator (mulberry32), so damaged evaluation text is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Each Tajik letter of `s` lost (typed as its Russian stand-in) with probability `share`: OCR or font damage. */
+export function dropTajikLetters(s: string, share: number, random: () => number): string {
+  let out = "";
+  for (const c of s) out += FOLD_ONE[c] !== undefined && random() < share ? FOLD_ONE[c] : c;
+  return out;
+}
+const FOLD_ONE: Readonly<Record<string, string>> = Object.fromEntries(
+  [..."ҳҷқғӯӣҲҶҚҒӮӢ"].map((c) => [c, foldTajik(c)]),
+);
+
+/** Cyrillic letter -> the Persian letter a Persian writer most often uses for it (vowels by position in code). */
+const PERSIAN_OF: Readonly<Record<string, string>> = {
+  б: "ب",
+  в: "و",
+  г: "گ",
+  ғ: "غ",
+  д: "د",
+  ж: "ژ",
+  з: "ز",
+  й: "ی",
+  к: "ک",
+  қ: "ق",
+  л: "ل",
+  м: "م",
+  н: "ن",
+  п: "پ",
+  р: "ر",
+  с: "س",
+  т: "ت",
+  ф: "ف",
+  х: "خ",
+  ҳ: "ه",
+  ч: "چ",
+  ҷ: "ج",
+  ш: "ش",
+  ъ: "ع",
+  ц: "تس",
+  щ: "ش",
+  ы: "ی",
+  ь: "",
+  ӣ: "ی",
+  ӯ: "و",
+  у: "و",
+  ё: "یو",
+  ю: "یو",
+  я: "یا",
+  э: "ا",
+};
+const VOWELS = "аеёиӣоуӯэюя";
+/** Closed-class words, spelled as persian-words.tsv lists them. */
+const FUNCTION_WORDS = new Map(
+  readTable("persian-words.tsv")
+    .filter(([p = ""]) => !p.includes("-"))
+    .map(([p = "", c = ""]) => [c, p]),
+);
+const PERSIAN_PUNCT: Readonly<Record<string, string>> = { ",": "،", ";": "؛", "?": "؟" };
+const VERB_END = /(д|м|ӣ|ст|ду|да)$/;
+const PLURAL = /^(.{2,}?)ҳо(и|ро|е|ям|ят|яш|ямон|ятон|яшон|амон|атон|ашон)?$/;
+
+/** One lower-case Tajik word as Persian script spells it (short vowels a/i/e unwritten, ezafe -и unwritten). */
+function persianWord(w: string): string {
+  const fixed = FUNCTION_WORDS.get(w);
+  if (fixed) return fixed;
+  const plural = PLURAL.exec(w);
+  if (plural)
+    return `${persianWord(plural[1] ?? "")}\u200Cها${plural[2] === "ро" ? " را" : plural[2] ? persianWord(`я${plural[2].slice(1)}`).replace(/^ی/, "ی") : ""}`;
+  const verb = /^(наме|ме)(.{3,})$/.exec(w);
+  if (verb && VERB_END.test(w))
+    return `${verb[1] === "ме" ? "می" : "نمی"}\u200C${persianWord(verb[2] ?? "")}`;
+  if (w.length > 3 && w.endsWith("ро")) return `${persianWord(w.slice(0, -2))} را`;
+  // A final -и after a consonant is mostly the ezafe, which Persian leaves unwritten; after a vowel it is ی.
+  let s = w;
+  if (s.length > 3 && s.endsWith("и") && !VOWELS.includes(s[s.length - 2] ?? "")) s = s.slice(0, -1);
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] ?? "";
+    const first = i === 0;
+    const last = i === s.length - 1;
+    if (c === "а" || c === "е") out += first ? "ا" : last ? "ه" : "";
+    else if (c === "о") out += first ? "آ" : "ا";
+    else if (c === "и") out += first ? "ای" : last ? "ی" : "";
+    else if ((c === "у" || c === "ӯ") && first) out += "او";
+    else if (c === "ӣ" && first) out += "ای";
+    else out += PERSIAN_OF[c] ?? c;
+  }
+  return out;
+}
+
+/**
+ * Tajik Cyrillic as Persian script writes it, by rule (the nearly deterministic direction): the most usual Persian
+ * letter for each consonant, long vowels written and short a/i/e left out (final -а as ه), the ezafe unwritten,
+ * می‌ and ‌ها joined with ZWNJ, -ро as a separate را, Persian digits and punctuation. Real Persian spelling differs
+ * (ح/ص/ط/ذ in loanwords, short vowels of a given word), so a round trip through it is a lower bound of the difficulty.
+ */
+export function toPersianScript(s: string): string {
+  return s
+    .replace(/[\u0400-\u04FF]+/g, (w) => persianWord(w.toLowerCase()))
+    .replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d)))
+    .replace(/[,;?]/g, (c) => PERSIAN_PUNCT[c] ?? c)
+    .replace(/[“”"]/g, (c) => (c === "”" ? "»" : "«"));
+}

@@ -3,8 +3,9 @@ import { latinToCyrillic, latinVariant } from "./latin.js";
 import { repairLegacy } from "./legacy.js";
 import { defaultLexicon, type Lexicon } from "./lexicon.js";
 import { repairLookalikes } from "./lookalike.js";
+import { defaultModel, type TajikModel } from "./model.js";
 import { repairOcr } from "./ocr.js";
-import { persianToCyrillic } from "./persian.js";
+import { persianLineToCyrillic } from "./persian-decode.js";
 import { normalizePunctuation } from "./punct.js";
 import { restoreTajikLetters } from "./restore.js";
 import { type ScriptShares, scriptShares } from "./script.js";
@@ -14,6 +15,8 @@ import { cleanUnicode, removeC1Controls } from "./unicode.js";
 export interface NormalizeOptions {
   /** Tajik lexicon (default: the one shipped with the package). */
   lexicon?: Lexicon;
+  /** Tajik word model for letter restoration and Persian-script decoding (default: the shipped one). */
+  model?: TajikModel;
   /** Persian-script and Latin Tajik to Cyrillic. */
   scriptMapping?: boolean;
   /** Restore Tajik letters in words typed without them. */
@@ -58,7 +61,7 @@ const REPAIR_RULES = [
 const OTHER_SCRIPT = /[\u0600-\u06FFA-Za-z]/;
 
 /** Persian-script and Latin lines to Cyrillic; Cyrillic lines stay. */
-function mapScripts(text: string, lexicon: Lexicon, log: ChangeLog): string {
+function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: ChangeLog): string {
   if (!OTHER_SCRIPT.test(text)) return text;
   const variant = latinVariant(text);
   return text
@@ -66,7 +69,7 @@ function mapScripts(text: string, lexicon: Lexicon, log: ChangeLog): string {
     .map((line) => {
       const s = scriptShares(line);
       if (s.letters < 2) return line;
-      if (s.arab >= 0.5) return persianToCyrillic(line, lexicon, log);
+      if (s.arab >= 0.5) return persianLineToCyrillic(line, model, log);
       if (s.latn >= 0.5) return latinToCyrillic(line, variant, lexicon, log);
       return line;
     })
@@ -87,8 +90,9 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
   text = removeC1Controls(text, log);
   text = repairOcr(text, lexicon, log);
   text = repairLookalikes(text, lexicon, log);
-  if (options.scriptMapping !== false) text = mapScripts(text, lexicon, log);
-  if (options.restore !== false) text = restoreTajikLetters(text, lexicon, log);
+  const model = options.model ?? defaultModel();
+  if (options.scriptMapping !== false) text = mapScripts(text, lexicon, model, log);
+  if (options.restore !== false) text = restoreTajikLetters(text, model, log);
   text = normalizePunctuation(text, log);
   let repairs = 0;
   for (const rule of REPAIR_RULES) repairs += log.chars.get(rule) ?? 0;

@@ -2,7 +2,7 @@ import type { ChangeLog } from "./changes.js";
 import type { Lexicon } from "./lexicon.js";
 import { readTable } from "./tables.js";
 
-interface Tables {
+export interface Tables {
   letter: Map<string, { cyr: string; cls: string }>;
   cyr: Map<string, { cls: string; persian: string; unwritten: number }>;
   words: Map<string, string>;
@@ -12,6 +12,12 @@ interface Tables {
 
 let tables: Tables | undefined;
 const indexes = new WeakMap<Lexicon, Map<string, { word: string; count: number }[]>>();
+
+/** The Persian letter, Cyrillic skeleton and closed-class word tables (read once). */
+export function persianTables(): Tables {
+  tables ??= load();
+  return tables;
+}
 
 function load(): Tables {
   const letter = new Map(
@@ -36,7 +42,7 @@ function load(): Tables {
 }
 
 /** Persian letters written differently on Arabic keyboards, and diacritics, folded to one Persian form. */
-function foldPersian(word: string): string {
+export function foldPersian(word: string): string {
   return word
     .replace(/ي/g, "ی")
     .replace(/ى/g, "ی")
@@ -44,7 +50,7 @@ function foldPersian(word: string): string {
     .replace(/[\u064B-\u065F\u0670\u0640]/g, "");
 }
 
-function persianSkeleton(word: string, t: Tables): string {
+export function persianSkeleton(word: string, t: Tables): string {
   let k = "";
   for (const c of word) {
     const cls = t.letter.get(c)?.cls;
@@ -53,7 +59,7 @@ function persianSkeleton(word: string, t: Tables): string {
   return k;
 }
 
-function cyrillicSkeleton(word: string, t: Tables): string {
+export function cyrillicSkeleton(word: string, t: Tables): string {
   let k = "";
   for (const c of word) {
     const cls = t.cyr.get(c)?.cls;
@@ -90,7 +96,7 @@ const FINAL_I = 0.3;
 const FREQ_WEIGHT = 0.1;
 
 /** Alignment cost between a Persian spelling and a Cyrillic word (0: the usual spelling of that word). */
-function alignCost(persian: string, cyr: string, t: Tables): number {
+export function alignCost(persian: string, cyr: string, t: Tables): number {
   const P = [...persian];
   const C = [...cyr];
   let prev = new Array<number>(P.length + 1);
@@ -138,7 +144,7 @@ function lookup(persian: string, lexicon: Lexicon, t: Tables): string | undefine
 }
 
 /** Letter-by-letter reading for words the lexicon lacks: long vowels from ا و ی, final ه as а, no short vowels. */
-function fallback(word: string, t: Tables): string {
+export function fallback(word: string, t: Tables): string {
   const P = [...word];
   let out = "";
   for (let i = 0; i < P.length; i++) {
@@ -175,7 +181,8 @@ function convertPart(word: string, lexicon: Lexicon, t: Tables): string {
 const PERSIAN_WORD = /[\u0621-\u065F\u0670-\u06D3\u06FA-\u06FF\u200C]+/g;
 
 /**
- * Persian script to Tajik Cyrillic for one line. A word is looked up in the Tajik lexicon by its consonant skeleton,
+ * The skeleton lookup that converted Persian script before the decoder in persian-decode.ts; kept as the baseline
+ * that scripts/accuracy.ts measures it against. Persian script to Tajik Cyrillic for one line. A word is looked up in the Tajik lexicon by its consonant skeleton,
  * the candidates ranked by how well their usual Persian spelling aligns with it and by frequency; affixes joined by
  * ZWNJ (می‌ ها) and listed suffixes are converted apart and attached as Tajik writes them; an explicit ezafe (ۀ, هٔ,
  * final kasra) becomes -и, a detached را joins the word before it; unknown words are read letter by letter.

@@ -1,9 +1,9 @@
 import type { ChangeLog } from "./changes.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
-import type { Lexicon } from "./lexicon.js";
+import { BOS, type TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 
-/** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic text is Tajik. */
+/** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic line is Tajik. */
 const TAJIK_MARKERS = new Set([
   "ва",
   "дар",
@@ -16,75 +16,307 @@ const TAJIK_MARKERS = new Set([
   "он",
   "хам",
   "барои",
-  "мебошад",
-  "буд",
-  "шуд",
-  "карда",
-  "мешавад",
-  "намуд",
-  "хамчун",
   "низ",
 ]);
-/** Russian function words that Tajik lacks: a line with them and no Tajik marker is left as it is. */
+/** Russian function words that Tajik lacks: a line with more of them than Tajik markers is left as it is. */
 const RUSSIAN_MARKERS = new Set(RUSSIAN_FUNCTION_WORDS);
-const SPECIAL_RE = new RegExp(`[${TAJIK_SPECIAL}${TAJIK_SPECIAL.toUpperCase()}]`);
+/** Letters of Russian words that Tajik words lack: such a word is never restored. */
+const RUSSIAN_ONLY = /[ыщьЫЩЬ]/;
+/** Letters of Kazakh, Uzbek, Kyrgyz, Tatar and Bashkir Cyrillic that Tajik lacks: such a line is left alone. */
+const OTHER_CYRILLIC = /[әөүұіңһўҗҙҫӘӨҮҰІҢҺЎҖҘҪ]/;
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
+const CYRILLIC_WORD = /[\u0400-\u04FF]+/g;
+const SENTENCE_END = /[.!?…]/;
 
-/** Tajik letters in a line, counted without allocating. */
-function countSpecial(line: string): number {
+/** Russian letter -> the Tajik letter it may stand for (й for ӣ too: typists reach for it). */
+const RESTORES: Readonly<Record<string, string>> = { х: "ҳ", ч: "ҷ", к: "қ", г: "ғ", у: "ӯ", и: "ӣ", й: "ӣ" };
+const FOLD_KEY: Readonly<Record<string, string>> = { ҳ: "х", ҷ: "ч", қ: "к", ғ: "г", ӯ: "у", ӣ: "и", й: "и" };
+
+/** Settings of the decoder (the defaults were tuned on the development address, see scripts/accuracy.ts). */
+export interface RestoreSettings {
+  /** Probability mass of words the vocabulary lacks (scales the character model). */
+  unknownWeight: number;
+  /** Prior count of lost letters in a line's loss-rate estimate. */
+  priorLost: number;
+  /** Prior count of kept letters in a line's loss-rate estimate. */
+  priorKept: number;
+  /** Candidates the character model adds for a word the vocabulary lacks. */
+  charCandidates: number;
+  /** A line with this many Tajik letters and no word that only a restoration makes known is left as it is. */
+  cleanLetters: number;
+}
+
+export const RESTORE_DEFAULTS: RestoreSettings = {
+  unknownWeight: 0.02,
+  priorLost: 0.5,
+  priorKept: 1,
+  charCandidates: 2,
+  cleanLetters: 3,
+};
+
+/** The lower-case word with every letter a Russian keyboard lacks folded (й as well, as ӣ's stand-in). */
+function foldKey(word: string): string {
+  let i = 0;
+  while (i < word.length && !FOLD_CODES.has(word.charCodeAt(i))) i++;
+  if (i === word.length) return word;
+  let out = word.slice(0, i);
+  for (; i < word.length; i++) {
+    const c = word[i] ?? "";
+    out += FOLD_KEY[c] ?? c;
+  }
+  return out;
+}
+const FOLD_CODES = new Set(Object.keys(FOLD_KEY).map((c) => c.charCodeAt(0)));
+
+/** How many letters `cand` restores in `written` (same folded spelling), or -1 when it would change others. */
+function restoredLetters(cand: string, written: string): number {
+  if (cand.length !== written.length) return -1;
   let n = 0;
-  for (let i = 0; i < line.length; i++) if (SPECIAL_CODES.has(line.charCodeAt(i))) n++;
+  for (let i = 0; i < cand.length; i++) {
+    const c = cand[i] ?? "";
+    const w = written[i] ?? "";
+    if (c === w) continue;
+    if (RESTORES[w] === c || (w === "й" && c === "ӣ")) n++;
+    else return -1;
+  }
   return n;
 }
-const CYRILLIC_WORDS = /[\u0400-\u04FF]+/g;
-/** Share of Tajik letters among the letters of a line typed with them (about 5% in running Tajik). */
-const TYPED_WITH = 0.02;
 
-/** How strongly a known plain form must outnumber the restored one to stay in a line typed without Tajik letters. */
-const RARER = 3;
+interface FoldIndex {
+  /** Known words with Tajik letters by folded spelling. */
+  byFold: Map<string, string[]>;
+  /** Known words that a restoration of theirs outnumbers at least `SUSPECT_RATIO` to 1: worth decoding. */
+  suspect: Set<string>;
+}
+const SUSPECT_RATIO = 0.2;
+const indexes = new WeakMap<TajikModel, FoldIndex>();
+
+/** The fold index of a model (built once per model). */
+function foldIndex(model: TajikModel): FoldIndex {
+  let found = indexes.get(model);
+  if (!found) {
+    const index = new Map<string, string[]>();
+    for (const w of model.vocab) {
+      let special = false;
+      for (let i = 0; i < w.length; i++) if (SPECIAL_CODES.has(w.charCodeAt(i))) special = true;
+      if (!special) continue;
+      const k = foldKey(w);
+      const list = index.get(k);
+      if (list) list.push(w);
+      else index.set(k, [w]);
+    }
+    const suspect = new Set<string>();
+    for (const w of model.vocab) {
+      const list = index.get(foldKey(w));
+      if (!list) continue;
+      const n = model.count(w);
+      if (list.some((c) => restoredLetters(c, w) > 0 && model.count(c) >= SUSPECT_RATIO * n)) suspect.add(w);
+    }
+    found = { byFold: index, suspect };
+    indexes.set(model, found);
+  }
+  return found;
+}
 
 /**
- * Restores the Tajik letters in words typed without them (хамаи -> ҳамаи). Lexicon-driven: a word changes only
- * when a standard form with the same folded spelling is known and the word as written is not, or is not much more
- * frequent; in a line that already uses Tajik letters only unknown words change. Lines that read as Russian are skipped.
+ * Letters restored in the most frequent known spelling of a word that is unknown as written (0 when the word is
+ * known, or no restoration of it is): the evidence that a line lost letters.
  */
-export function restoreTajikLetters(text: string, lexicon: Lexicon, log: ChangeLog): string {
+function lostLetters(lower: string, model: TajikModel, index: FoldIndex): number {
+  if (model.has(lower)) return 0;
+  const list = index.byFold.get(foldKey(lower));
+  if (!list) return 0;
+  let best = 0;
+  let bestCount = 0;
+  for (const c of list) {
+    const r = restoredLetters(c, lower);
+    if (r > 0 && model.count(c) > bestCount) {
+      best = r;
+      bestCount = model.count(c);
+    }
+  }
+  return best;
+}
+
+interface Slot {
+  /** Position and text of the word in the line. */
+  at: number;
+  word: string;
+  /** A sentence end lies between this word and the one before. */
+  start: boolean;
+  cands: string[];
+  restored: number[];
+}
+
+/**
+ * Restorations of an unknown word by the character model: a beam over its restorable letters, left to right; the best
+ * `n` spellings other than the word itself.
+ */
+function charCandidates(model: TajikModel, lower: string, n: number): string[] {
+  const positions: number[] = [];
+  for (let i = 0; i < lower.length; i++) if (RESTORES[lower[i] ?? ""]) positions.push(i);
+  if (positions.length === 0 || lower.length < 3) return [];
+  let beam = [lower];
+  for (const p of positions) {
+    const next: string[] = [];
+    for (const w of beam) next.push(w, w.slice(0, p) + RESTORES[w[p] ?? ""] + w.slice(p + 1));
+    if (next.length > 8) {
+      const scored = next.map((w) => [w, model.charLog(w)] as const).sort((a, b) => b[1] - a[1]);
+      beam = scored.slice(0, 8).map((x) => x[0]);
+    } else beam = next;
+  }
+  return beam
+    .map((w) => [w, model.charLog(w)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .map((x) => x[0])
+    .filter((w) => w !== lower)
+    .slice(0, n);
+}
+
+/** Whether a line reads as Russian (more Russian function words than Tajik ones, or Russian-only letters). */
+function readsRussian(words: string[]): boolean {
+  let tajik = 0;
+  let russian = 0;
+  let russianLetters = 0;
+  for (const w of words) {
+    const l = w.toLowerCase();
+    if (TAJIK_MARKERS.has(l)) tajik++;
+    else if (RUSSIAN_MARKERS.has(l)) russian++;
+    if (RUSSIAN_ONLY.test(w)) russianLetters++;
+  }
+  return russian > tajik || russianLetters * 4 > words.length;
+}
+
+/**
+ * Restores the Tajik letters lost in a line (х ч к г у и й typed for ҳ ҷ қ ғ ӯ ӣ) by decoding: each word's
+ * candidates are the known words that fold to its spelling by restoring letters (never removing one), the word as
+ * written, and for unknown words the character model's best restorations; the line's best sequence under the word
+ * bigram model (stupid back-off) wins (Viterbi). Each restored letter costs log(rho), rho being the line's estimated
+ * loss rate (letters that only a restoration explains against Tajik letters kept), so a line typed with its Tajik
+ * letters changes only where the context is clear, and a line typed without any restores freely. Lines that read as
+ * Russian and words with Russian-only letters are left alone.
+ */
+export function restoreLine(
+  line: string,
+  model: TajikModel,
+  log: ChangeLog,
+  settings: RestoreSettings = RESTORE_DEFAULTS,
+): string {
+  const index = foldIndex(model);
+  const words: string[] = [];
+  for (const m of line.matchAll(CYRILLIC_WORD)) words.push(m[0]);
+  if (words.length === 0 || OTHER_CYRILLIC.test(line) || readsRussian(words)) return line;
+  let kept = 0;
+  for (let i = 0; i < line.length; i++) if (SPECIAL_CODES.has(line.charCodeAt(i))) kept++;
+  // Fast path for the common case, a line typed with its Tajik letters: unless some word is unknown as written but
+  // known with letters restored, it stays as it is (decoding it would cost 20 times more and change almost nothing).
+  let lost = 0;
+  let suspect = false;
+  for (const w of words) {
+    const lower = w.toLowerCase();
+    if (index.suspect.has(lower)) suspect = true;
+    else lost += lostLetters(lower, model, index);
+  }
+  if (kept >= settings.cleanLetters && lost === 0 && !suspect) return line;
+  // Only a line that shows loss gets the character model's guesses for its unknown words.
+  const guess = lost > 0 || kept < settings.cleanLetters;
+  const slots: Slot[] = [];
+  let ambiguous = false;
+  let last = 0;
+  for (const m of line.matchAll(CYRILLIC_WORD)) {
+    const word = m[0];
+    const at = m.index ?? 0;
+    const start = slots.length === 0 || SENTENCE_END.test(line.slice(last, at));
+    last = at + word.length;
+    const lower = word.toLowerCase();
+    const slot: Slot = { at, word, start, cands: [lower], restored: [0] };
+    slots.push(slot);
+    if (RUSSIAN_ONLY.test(word)) continue;
+    const list = index.byFold.get(foldKey(lower));
+    if (list)
+      for (const c of list) {
+        const r = c === lower ? -1 : restoredLetters(c, lower);
+        if (r > 0) {
+          slot.cands.push(c);
+          slot.restored.push(r);
+        }
+      }
+    const known = model.has(lower);
+    if (guess && !known && slot.cands.length === 1)
+      for (const c of charCandidates(model, lower, settings.charCandidates)) {
+        slot.cands.push(c);
+        slot.restored.push(restoredLetters(c, lower));
+      }
+    if (slot.cands.length > 1) ambiguous = true;
+  }
+  if (!ambiguous) return line;
+  const rho = Math.min(
+    0.95,
+    (lost + settings.priorLost) / (lost + kept + settings.priorLost + settings.priorKept),
+  );
+  const logRho = Math.log(rho);
+  // Viterbi over the slots' candidates.
+  let prevScores: number[] = [0];
+  let prevWords: string[] = [BOS];
+  const back: number[][] = [];
+  for (const slot of slots) {
+    const scores: number[] = [];
+    const from: number[] = [];
+    for (let j = 0; j < slot.cands.length; j++) {
+      const c = slot.cands[j] ?? "";
+      const channel = (slot.restored[j] ?? 0) * logRho;
+      let best = Number.NEGATIVE_INFINITY;
+      let arg = 0;
+      for (let i = 0; i < prevWords.length; i++) {
+        const s =
+          (prevScores[i] ?? 0) +
+          model.score(slot.start ? BOS : (prevWords[i] ?? BOS), c, settings.unknownWeight);
+        if (s > best) {
+          best = s;
+          arg = i;
+        }
+      }
+      scores.push(best + channel);
+      from.push(arg);
+    }
+    back.push(from);
+    prevScores = scores;
+    prevWords = slot.cands;
+  }
+  let arg = 0;
+  for (let i = 1; i < prevScores.length; i++) if ((prevScores[i] ?? 0) > (prevScores[arg] ?? 0)) arg = i;
+  const choice: number[] = new Array(slots.length);
+  for (let k = slots.length - 1; k >= 0; k--) {
+    choice[k] = arg;
+    arg = back[k]?.[arg] ?? 0;
+  }
+  let out = "";
+  let pos = 0;
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k] as Slot;
+    const j = choice[k] ?? 0;
+    if (j === 0) continue;
+    out +=
+      line.slice(pos, slot.at) +
+      log.record("russian_keyboard", slot.word, matchCase(slot.word, slot.cands[j] ?? ""));
+    pos = slot.at + slot.word.length;
+  }
+  return pos === 0 ? line : out + line.slice(pos);
+}
+
+/** Restores lost Tajik letters line by line (see `restoreLine`). */
+export function restoreTajikLetters(
+  text: string,
+  model: TajikModel,
+  log: ChangeLog,
+  settings: RestoreSettings = RESTORE_DEFAULTS,
+): string {
+  if (!text.includes("\n")) return restoreLine(text, model, log, settings);
   const lines = text.split("\n");
   let changed = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    const special = countSpecial(line);
-    // A line written with its Tajik letters needs nothing (the common case, skipped first for speed).
-    if (special >= TYPED_WITH * line.length) continue;
-    const words = line.match(CYRILLIC_WORDS);
-    if (!words) continue;
-    let tajik = 0;
-    let russian = 0;
-    for (const w of words) {
-      const l = w.toLowerCase();
-      if (TAJIK_MARKERS.has(l)) tajik++;
-      else if (RUSSIAN_MARKERS.has(l)) russian++;
-    }
-    if (russian > tajik || /[ыщЫЩ]/.test(line)) continue;
-    const typedWith = special > 0;
-    const fixed = line.replace(CYRILLIC_WORDS, (w) => {
-      const lower = w.toLowerCase();
-      // Fast exit for the common case: a line typed with Tajik letters and a word the lexicon knows as written.
-      if (typedWith && lexicon.has(lower)) return w;
-      if (SPECIAL_RE.test(w)) return w;
-      const key = lower.endsWith("й") ? `${lower.slice(0, -1)}и` : lower;
-      const e = lexicon.bestByFold(key) ?? (key === lower ? undefined : lexicon.bestByFold(lower));
-      if (!e || !SPECIAL_RE.test(e.word)) return w;
-      const plain = lexicon.count(lower);
-      if (plain > 0) {
-        // A final -и against -ӣ is ezafe against adjective, both common: the plain form stays unless much rarer.
-        const finalOnly = e.word.slice(0, -1) === lower.slice(0, -1);
-        // A writer who typed no Tajik letter in the line could not: otherwise the Tajik form wins unless the plain
-        // one is much more frequent. Where the line has Tajik letters, a known plain word was meant as written.
-        if (typedWith || (finalOnly ? e.count < RARER * plain : plain > RARER * e.count)) return w;
-      }
-      return log.record("russian_keyboard", w, matchCase(w, e.word));
-    });
+    const fixed = restoreLine(line, model, log, settings);
     if (fixed !== line) {
       lines[i] = fixed;
       changed = true;

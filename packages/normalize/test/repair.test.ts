@@ -40,14 +40,22 @@ describe("round trips on real Tajik text", () => {
   });
 
   it("restores the Tajik letters of text typed on a Russian keyboard", () => {
-    const r = roundTrip(udhr, toRussianKeyboard);
+    // The UDHR's own typos typed without Tajik letters (хукми, химояи) restored first, as the decoder restores them.
+    const r = roundTrip(
+      udhr.map((t) => normalizeText(t).text),
+      toRussianKeyboard,
+    );
     expect(r.top).toBe("russian_keyboard");
     expect(r.words).toBeGreaterThanOrEqual(0.95);
     expect(r.chars).toBeGreaterThanOrEqual(0.97);
   });
 
   it("leaves clean Tajik text alone", () => {
-    for (const t of udhr) expect(normalizeText(t).encoding).toBe("none");
+    // The UDHR text has a few words typed without their Tajik letters; restoring those is all that changes.
+    const typos = new Set(["хукми", "ҷахд", "химояи", "Ҳеч", "ӯхдадор", "озодихои", "хеҷ"]);
+    for (const t of udhr)
+      for (const c of normalizeText(t, { explain: true }).changes ?? [])
+        if (c.rule === "russian_keyboard") expect(typos).toContain(c.from);
     const changed = uiSample.filter((t) => normalizeText(t).repairs > 0);
     // The few UI strings that change are themselves typed without Tajik letters (Объектхо -> Объектҳо).
     expect(changed.length / uiSample.length).toBeLessThan(0.01);

@@ -1,0 +1,309 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { SoroError } from "@soro/core";
+import { TAJIK_ALPHABET } from "./letters.js";
+import { dataFile } from "./tables.js";
+
+/** Where the counts of a model came from (recorded inside the model file). */
+export interface ModelSource {
+  name: string;
+  /** Licence of the text as its source states it. */
+  licence: string;
+  lines: number;
+  words: number;
+}
+
+/** What a model file says about itself. */
+export interface ModelHeader {
+  format: number;
+  /** Version of the counts (the date or description of the build). */
+  version: string;
+  sources: ModelSource[];
+  /** Least count a bigram needed to be kept. */
+  minBigram: number;
+  /** Order of the character n-gram model. */
+  charOrder: number;
+}
+
+/** Raw counts of a model: what `ModelCounter` produces and a model file holds. */
+export interface ModelCounts {
+  unigrams: Map<string, number>;
+  /** Bigram counts keyed `first\tsecond`; `<s>` starts a sentence. */
+  bigrams: Map<string, number>;
+  /** Character n-gram counts over word types (`gramKey` of the padded word's symbols), orders 1..charOrder. */
+  chars: Map<number, number>;
+}
+
+const MAGIC = "soro-tajik-model";
+const FORMAT = 1;
+/** Stupid back-off factor (Brants et al. 2007): a lower order's relative frequency counts 0.4 times. */
+const BACKOFF = Math.log(0.4);
+/** Sentence start, as a word of the bigram table. */
+export const BOS = "<s>";
+
+/**
+ * A Tajik word model: unigram and bigram counts scored with stupid back-off, and a character n-gram model (also
+ * with stupid back-off) that scores words the vocabulary lacks. Loaded from a gzip file of sorted string tables and
+ * little-endian uint32 columns; the header names its version and the sources of its counts.
+ */
+export class TajikModel {
+  /** Word -> row in the sorted vocabulary. */
+  private readonly ids = new Map<string, number>();
+  private readonly counts: Uint32Array;
+  /** Bigram keys (first id * vocabulary size + second id), sorted, and their counts. */
+  private readonly bigramKeys: Float64Array;
+  private readonly bigramCounts: Uint32Array;
+  private readonly total: number;
+  private readonly charTotal: number;
+  private readonly vocabSize: number;
+
+  constructor(
+    readonly header: ModelHeader,
+    readonly vocab: string[],
+    counts: Uint32Array,
+    bigramRows: Uint32Array,
+    /** Character n-grams as `gramKey` numbers, sorted, and their counts (binary search: nothing to build at load). */
+    private readonly charKeys: Uint32Array,
+    private readonly charCounts: Uint32Array,
+  ) {
+    this.counts = counts;
+    this.vocabSize = vocab.length;
+    let total = 0;
+    for (let i = 0; i < vocab.length; i++) {
+      this.ids.set(vocab[i] ?? "", i);
+      total += counts[i] ?? 0;
+    }
+    this.total = Math.max(1, total);
+    const n = Math.floor(bigramRows.length / 3);
+    this.bigramKeys = new Float64Array(n);
+    this.bigramCounts = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.bigramKeys[i] = (bigramRows[3 * i] ?? 0) * vocab.length + (bigramRows[3 * i + 1] ?? 0);
+      this.bigramCounts[i] = bigramRows[3 * i + 2] ?? 0;
+    }
+    let charTotal = 0;
+    for (let i = 0; i < charKeys.length; i++)
+      if ((charKeys[i] ?? 0) < SYMBOLS) charTotal += charCounts[i] ?? 0;
+    this.charTotal = Math.max(1, charTotal);
+  }
+
+  /** Count of a lower-case word (0 when unknown). */
+  count(word: string): number {
+    const id = this.ids.get(word);
+    return id === undefined ? 0 : (this.counts[id] ?? 0);
+  }
+
+  has(word: string): boolean {
+    return this.ids.has(word);
+  }
+
+  /** Unigram counts as a map (for the lexicon-based steps and for merging). */
+  unigramMap(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (let i = 0; i < this.vocab.length; i++) m.set(this.vocab[i] ?? "", this.counts[i] ?? 0);
+    return m;
+  }
+
+  /** log P(word) of a known word, or undefined. */
+  unigramLog(word: string): number | undefined {
+    const id = this.ids.get(word);
+    if (id === undefined) return undefined;
+    return Math.log((this.counts[id] ?? 0) / this.total);
+  }
+
+  /**
+   * Stupid back-off score of `word` after `prev` (log): the bigram's relative frequency when seen, else 0.4 times the
+   * unigram's, else (unknown word) 0.4 times `unknownWeight` times the character model's probability of the word.
+   */
+  score(prev: string, word: string, unknownWeight: number): number {
+    const id = this.ids.get(word);
+    if (id === undefined) return BACKOFF + Math.log(unknownWeight) + this.charLog(word);
+    const p = this.ids.get(prev);
+    if (p !== undefined) {
+      const c = this.bigram(p, id);
+      if (c > 0) return Math.log(c / Math.max(1, this.counts[p] ?? 0));
+    }
+    return BACKOFF + Math.log((this.counts[id] ?? 0) / this.total);
+  }
+
+  private bigram(a: number, b: number): number {
+    const i = lowerBound(this.bigramKeys, a * this.vocabSize + b);
+    return this.bigramKeys[i] === a * this.vocabSize + b ? (this.bigramCounts[i] ?? 0) : 0;
+  }
+
+  private charCount(key: number): number {
+    const i = lowerBound(this.charKeys, key);
+    return this.charKeys[i] === key ? (this.charCounts[i] ?? 0) : 0;
+  }
+
+  /** log probability of a word under the character model (each letter given the ones before, then the word's end). */
+  charLog(word: string): number {
+    const order = this.header.charOrder;
+    const codes = symbolCodes(word, order);
+    let sum = 0;
+    for (let i = order - 1; i < codes.length; i++) sum += this.charStep(codes, i, order);
+    return sum;
+  }
+
+  /** log P(codes[i] | the order-1 symbols before it), stupid back-off down to the symbol's own frequency. */
+  charStep(codes: number[], i: number, order: number): number {
+    let penalty = 0;
+    for (let n = order; n > 1; n--) {
+      const ctx = gramKey(codes, i - n + 1, i);
+      const c = this.charCount(ctx * SYMBOLS + (codes[i] ?? 0));
+      if (c > 0) {
+        const h = this.charCount(ctx);
+        if (h > 0) return penalty + Math.log(c / h);
+      }
+      penalty += BACKOFF;
+    }
+    return penalty + Math.log((this.charCount(codes[i] ?? 0) + 0.5) / this.charTotal);
+  }
+
+  /** The model's word and bigram counts, to merge with new ones (character n-grams are recounted from the words). */
+  toCounts(): ModelCounts {
+    const bigrams = new Map<string, number>();
+    const V = this.vocabSize;
+    for (let i = 0; i < this.bigramKeys.length; i++) {
+      const k = this.bigramKeys[i] ?? 0;
+      bigrams.set(`${this.vocab[Math.floor(k / V)]}\t${this.vocab[k % V]}`, this.bigramCounts[i] ?? 0);
+    }
+    return { unigrams: this.unigramMap(), bigrams, chars: new Map() };
+  }
+}
+
+/** First index of a sorted array whose value is >= `x`. */
+function lowerBound(a: Float64Array | Uint32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Symbols of the character model: word start, word end, the Tajik letters; anything else is one more symbol. */
+const ALPHABET = `^$${TAJIK_ALPHABET}`;
+/** Codes run 1..ALPHABET.length+1 (0 is never a symbol, so n-grams of different lengths get different keys). */
+const SYMBOLS = 64;
+const OTHER = ALPHABET.length + 1;
+
+/** A word padded with order-1 starts and one end, as symbol codes. */
+export function symbolCodes(word: string, order: number): number[] {
+  const codes: number[] = new Array(order - 1).fill(1);
+  for (const c of word) {
+    const i = ALPHABET.indexOf(c);
+    codes.push(i < 2 ? OTHER : i + 1);
+  }
+  codes.push(2);
+  return codes;
+}
+
+/** The number standing for the n-gram codes[from..to) (at most 5 symbols fit in 32 bits). */
+export function gramKey(codes: number[], from: number, to: number): number {
+  let k = 0;
+  for (let i = from; i < to; i++) k = k * SYMBOLS + (codes[i] ?? 0);
+  return k;
+}
+
+/** Writes counts as a model file (gzip: magic line, JSON header line, then length-prefixed sections). */
+export function saveModel(path: string, header: Omit<ModelHeader, "format">, counts: ModelCounts): void {
+  const vocab = [...counts.unigrams.keys()].sort();
+  const id = new Map(vocab.map((w, i) => [w, i]));
+  const uni = Uint32Array.from(vocab, (w) => counts.unigrams.get(w) ?? 0);
+  const rows: number[] = [];
+  for (const [k, c] of counts.bigrams) {
+    const [a = "", b = ""] = k.split("\t");
+    const ia = id.get(a);
+    const ib = id.get(b);
+    if (ia !== undefined && ib !== undefined) rows.push(ia, ib, c);
+  }
+  // Sorted rows compress better and read back in order.
+  const triples: [number, number, number][] = [];
+  for (let i = 0; i < rows.length; i += 3) triples.push([rows[i] ?? 0, rows[i + 1] ?? 0, rows[i + 2] ?? 0]);
+  triples.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const bi = Uint32Array.from(triples.flat());
+  const grams = [...counts.chars].sort((x, y) => x[0] - y[0]);
+  const sections = [
+    Buffer.from(vocab.join("\n")),
+    Buffer.from(uni.buffer),
+    Buffer.from(bi.buffer),
+    Buffer.from(Uint32Array.from(grams, (g) => g[0]).buffer),
+    Buffer.from(Uint32Array.from(grams, (g) => g[1]).buffer),
+  ];
+  const head = Buffer.from(`${MAGIC}\n${JSON.stringify({ format: FORMAT, ...header })}\n`);
+  const parts: Buffer[] = [head];
+  for (const s of sections) {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(s.length);
+    parts.push(len, s);
+  }
+  writeFileSync(path, gzipSync(Buffer.concat(parts), { level: 9 }));
+}
+
+function corrupt(path: string, why: string): SoroError {
+  return new SoroError(
+    `Tajik model ${path}: ${why}`,
+    "rebuild it (`soro normalize learn`, or scripts/build-model.ts for the shipped one) or remove it",
+    3,
+  );
+}
+
+/** Reads a model file written by `saveModel`; a missing or damaged file throws a one-line SoroError naming it. */
+export function loadModel(path: string): TajikModel {
+  let buf: Buffer;
+  try {
+    buf = gunzipSync(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw corrupt(path, code === "ENOENT" ? "no such file" : `unreadable (${code ?? (e as Error).message})`);
+  }
+  const nl1 = buf.indexOf(10);
+  const nl2 = buf.indexOf(10, nl1 + 1);
+  if (nl1 < 0 || nl2 < 0 || buf.subarray(0, nl1).toString() !== MAGIC)
+    throw corrupt(path, "not a model file");
+  let header: ModelHeader;
+  try {
+    header = JSON.parse(buf.subarray(nl1 + 1, nl2).toString());
+  } catch {
+    throw corrupt(path, "damaged header");
+  }
+  if (header.format !== FORMAT) throw corrupt(path, `format ${header.format}, this version reads ${FORMAT}`);
+  const sections: Buffer[] = [];
+  let at = nl2 + 1;
+  while (at < buf.length) {
+    if (at + 4 > buf.length) throw corrupt(path, "truncated");
+    const len = buf.readUInt32LE(at);
+    if (at + 4 + len > buf.length) throw corrupt(path, "truncated");
+    sections.push(buf.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
+  }
+  if (sections.length !== 5) throw corrupt(path, `${sections.length} sections, expected 5`);
+  const [vocabBuf, uniBuf, biBuf, gramBuf, gramCountBuf] = sections as [
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+    Buffer,
+  ];
+  const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  const vocab = vocabBuf.length ? vocabBuf.toString().split("\n") : [];
+  const uni = u32(uniBuf);
+  const grams = u32(gramBuf);
+  const gramCounts = u32(gramCountBuf);
+  if (uni.length !== vocab.length || gramCounts.length !== grams.length || biBuf.length % 12 !== 0)
+    throw corrupt(path, "section sizes disagree");
+  return new TajikModel(header, vocab, uni, u32(biBuf), grams, gramCounts);
+}
+
+/** File name of the shipped default model under data/. */
+export const DEFAULT_MODEL = "tajik-model.bin.gz";
+let shipped: TajikModel | undefined;
+
+/** The default model shipped with the package (built by scripts/build-model.ts), loaded once per thread. */
+export function defaultModel(): TajikModel {
+  shipped ??= loadModel(dataFile(DEFAULT_MODEL).pathname);
+  return shipped;
+}

@@ -1,0 +1,257 @@
+import type { ChangeLog } from "./changes.js";
+import { BOS, type TajikModel } from "./model.js";
+import {
+  alignCost,
+  cyrillicSkeleton,
+  fallback,
+  foldPersian,
+  persianSkeleton,
+  persianTables,
+  type Tables,
+} from "./persian.js";
+
+/** A reading of one Persian token: Cyrillic words (more than one where a space was missing) and its spelling cost. */
+interface Reading {
+  words: string[];
+  cost: number;
+}
+
+/** Settings of the decoder. */
+export interface PersianSettings {
+  /** Weight of the spelling (alignment) cost against the word model's log probability. */
+  alignWeight: number;
+  /** Readings per token kept for the line's decoding. */
+  beam: number;
+  /** Lexicon words per consonant skeleton considered. */
+  perSkeleton: number;
+  /** Extra cost of reading an unwritten ezafe (-и) after a word. */
+  ezafeCost: number;
+  /** Cost of a letter-by-letter reading (a word the vocabulary lacks). */
+  fallbackCost: number;
+  /** Cost of splitting a token into two words (a missing space or ZWNJ). */
+  splitCost: number;
+  unknownWeight: number;
+}
+
+export const PERSIAN_DEFAULTS: PersianSettings = {
+  alignWeight: 1.5,
+  beam: 6,
+  perSkeleton: 150,
+  ezafeCost: 1,
+  fallbackCost: 2,
+  splitCost: 3,
+  unknownWeight: 0.02,
+};
+
+interface Index {
+  bySkeleton: Map<string, { word: string; count: number }[]>;
+  readings: Map<string, Reading[]>;
+}
+const indexes = new WeakMap<TajikModel, Index>();
+
+function indexFor(model: TajikModel, t: Tables, settings: PersianSettings): Index {
+  let index = indexes.get(model);
+  if (!index) {
+    const bySkeleton = new Map<string, { word: string; count: number }[]>();
+    for (const word of model.vocab) {
+      if (word === BOS) continue;
+      const k = cyrillicSkeleton(word, t);
+      const e = { word, count: model.count(word) };
+      const list = bySkeleton.get(k);
+      if (list) list.push(e);
+      else bySkeleton.set(k, [e]);
+    }
+    for (const list of bySkeleton.values())
+      list.sort((a, b) => b.count - a.count).splice(settings.perSkeleton);
+    index = { bySkeleton, readings: new Map() };
+    indexes.set(model, index);
+  }
+  return index;
+}
+
+const VOWEL_END = /[аеёиӣоуӯэюя]$/;
+
+/** Lexicon words whose skeleton matches, ranked by spelling cost less a little frequency; the best `n`. */
+function lookup(persian: string, t: Tables, index: Index, n: number): Reading[] {
+  const list = index.bySkeleton.get(persianSkeleton(persian, t));
+  if (!list) return [];
+  const limit = 0.6 + persian.length * 0.15;
+  const out: Reading[] = [];
+  for (const { word } of list) {
+    const cost = alignCost(persian, word, t);
+    if (cost < limit) out.push({ words: [word], cost });
+  }
+  return out.sort((a, b) => a.cost - b.cost).slice(0, n);
+}
+
+/** The readings of one Persian word (no ZWNJ inside), affixes split off where the whole is not found. */
+function partReadings(
+  word: string,
+  model: TajikModel,
+  t: Tables,
+  index: Index,
+  s: PersianSettings,
+): Reading[] {
+  const fixed = t.words.get(word);
+  if (fixed && !fixed.startsWith("-")) return [{ words: [fixed], cost: 0 }];
+  const out = lookup(word, t, index, s.beam);
+  for (const [suffix, cyr] of t.suffixes) {
+    if (word.length <= suffix.length + 1 || !word.endsWith(suffix)) continue;
+    for (const r of lookup(word.slice(0, -suffix.length), t, index, 3))
+      out.push({ words: [r.words[0] + cyr], cost: r.cost + 0.2 });
+  }
+  for (const [prefix, cyr] of t.prefixes) {
+    if (word.length <= prefix.length + 1 || !word.startsWith(prefix)) continue;
+    for (const r of lookup(word.slice(prefix.length), t, index, 3))
+      out.push({ words: [cyr + r.words[0]], cost: r.cost + 0.2 });
+  }
+  if (out.length === 0 && [...word].length >= 5) {
+    // A missing space: the best split into two known words.
+    const P = [...word];
+    for (let i = 2; i <= P.length - 2; i++) {
+      const a = lookup(P.slice(0, i).join(""), t, index, 1)[0];
+      const b = lookup(P.slice(i).join(""), t, index, 1)[0];
+      if (a && b) out.push({ words: [...a.words, ...b.words], cost: a.cost + b.cost + s.splitCost });
+    }
+  }
+  out.push({ words: [fallback(word, t)], cost: s.fallbackCost + (out.length ? 1 : 0) });
+  return out.sort((a, b) => a.cost - b.cost).slice(0, s.beam);
+}
+
+/** All readings of a Persian token: ZWNJ-joined affixes attached as Tajik writes them, an unwritten ezafe offered. */
+function tokenReadings(raw: string, model: TajikModel, t: Tables, s: PersianSettings): Reading[] {
+  const index = indexFor(model, t, s);
+  const cached = index.readings.get(raw);
+  if (cached) return cached;
+  const explicitEzafe = /(ۀ|هٔ|\u0650)$/.test(raw);
+  const word = foldPersian(raw.replace(/ۀ$/, "ه").replace(/ٔ$/, ""));
+  const parts = word.split("\u200C").filter((p) => p.length > 0);
+  let readings: Reading[] = [{ words: [""], cost: 0 }];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] ?? "";
+    const pre = i < parts.length - 1 ? t.prefixes.find(([f]) => f === p) : undefined;
+    const suf = i > 0 ? t.suffixes.find(([f]) => f === p) : undefined;
+    const options =
+      pre || suf ? [{ words: [(pre ?? suf)?.[1] ?? ""], cost: 0 }] : partReadings(p, model, t, index, s);
+    const next: Reading[] = [];
+    for (const r of readings)
+      for (const o of options) {
+        // Affixes join the last word; a new part starts its own word only where it is itself split.
+        const words = [...r.words];
+        words[words.length - 1] += o.words[0] ?? "";
+        next.push({ words: [...words, ...o.words.slice(1)], cost: r.cost + o.cost });
+      }
+    readings = next.sort((a, b) => a.cost - b.cost).slice(0, s.beam);
+  }
+  const out: Reading[] = [];
+  for (const r of readings) {
+    const lastWord = r.words[r.words.length - 1] ?? "";
+    if (explicitEzafe) {
+      out.push({ words: [...r.words.slice(0, -1), `${lastWord}и`], cost: r.cost });
+      continue;
+    }
+    out.push(r);
+    if (!VOWEL_END.test(lastWord) && lastWord.length > 1)
+      out.push({ words: [...r.words.slice(0, -1), `${lastWord}и`], cost: r.cost + s.ezafeCost });
+  }
+  index.readings.set(raw, out);
+  return out;
+}
+
+// Arabic-script letters, diacritics and ZWNJ (not the Arabic comma, semicolon and question mark).
+const PERSIAN_WORD = /[\u0621-\u065F\u0670-\u06D3\u06FA-\u06FF\u200C]+/g;
+const PUNCT: Readonly<Record<string, string>> = {
+  "،": ",",
+  "؛": ";",
+  "؟": "?",
+  "٪": "%",
+  "٫": ",",
+  "٬": " ",
+};
+
+/** Persian (U+06F0..) and Arabic-Indic (U+0660..) digits to ASCII, Persian punctuation to Tajik. */
+function mapMarks(s: string): string {
+  return s
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[،؛؟٪٫٬]/g, (c) => PUNCT[c] ?? c);
+}
+
+/**
+ * Persian script to Tajik Cyrillic for one line, by decoding: each Persian token's readings come from the word
+ * model's vocabulary indexed by consonant skeleton (ranked by how well their usual Persian spelling aligns), with
+ * affixes split off (می‌ نمی‌ ‌ها ‌های را ...), an unwritten ezafe offered as -и, a missing space split into two
+ * words, and a letter-by-letter reading for names and loanwords; the line's best sequence under the word model
+ * (bigrams with stupid back-off) wins. A detached را joins the word before it; sentence starts get capitals; digits
+ * and punctuation become ASCII and Tajik ones.
+ */
+export function persianLineToCyrillic(
+  line: string,
+  model: TajikModel,
+  log: ChangeLog,
+  s: PersianSettings = PERSIAN_DEFAULTS,
+): string {
+  const t = persianTables();
+  const slots: { at: number; raw: string; readings: Reading[] }[] = [];
+  for (const m of line.matchAll(PERSIAN_WORD)) {
+    if (m[0].replace(/\u200C/g, "").length === 0) continue;
+    slots.push({ at: m.index ?? 0, raw: m[0], readings: tokenReadings(m[0], model, t, s) });
+  }
+  // Viterbi over readings; a reading's score is its words' model scores less its weighted spelling cost.
+  let prevScores = [0];
+  let prevLast = [BOS];
+  const back: number[][] = [];
+  let lastEnd = 0;
+  for (const slot of slots) {
+    const sentenceStart = /[.!?؟]/.test(line.slice(lastEnd, slot.at));
+    lastEnd = slot.at + slot.raw.length;
+    const scores: number[] = [];
+    const from: number[] = [];
+    for (const r of slot.readings) {
+      let inner = -s.alignWeight * r.cost;
+      for (let k = 1; k < r.words.length; k++)
+        inner += model.score(r.words[k - 1] ?? BOS, r.words[k] ?? "", s.unknownWeight);
+      let best = Number.NEGATIVE_INFINITY;
+      let arg = 0;
+      for (let i = 0; i < prevLast.length; i++) {
+        const prev = sentenceStart ? BOS : (prevLast[i] ?? BOS);
+        const v = (prevScores[i] ?? 0) + model.score(prev, r.words[0] ?? "", s.unknownWeight);
+        if (v > best) {
+          best = v;
+          arg = i;
+        }
+      }
+      scores.push(best + inner);
+      from.push(arg);
+    }
+    back.push(from);
+    prevScores = scores;
+    prevLast = slot.readings.map((r) => r.words[r.words.length - 1] ?? "");
+  }
+  let arg = 0;
+  for (let i = 1; i < prevScores.length; i++) if ((prevScores[i] ?? 0) > (prevScores[arg] ?? 0)) arg = i;
+  const choice: number[] = new Array(slots.length);
+  for (let k = slots.length - 1; k >= 0; k--) {
+    choice[k] = arg;
+    arg = back[k]?.[arg] ?? 0;
+  }
+  let out = "";
+  let pos = 0;
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k] as (typeof slots)[number];
+    const r = slot.readings[choice[k] ?? 0];
+    out += mapMarks(line.slice(pos, slot.at));
+    out += log.record("persian_script", slot.raw, (r?.words ?? [slot.raw]).join(" "));
+    pos = slot.at + slot.raw.length;
+  }
+  out += mapMarks(line.slice(pos));
+  return capitalizeSentences(out.replace(/ ро(?=[\s.,!?;:»]|$)/g, "ро"));
+}
+
+/** Capital letters at the start of the line and after a sentence end. */
+function capitalizeSentences(s: string): string {
+  return s.replace(
+    /(^|[.!?]\s+|^[«"(\s]+)([а-яёӣӯқғҳҷ])/g,
+    (_, pre: string, c: string) => pre + c.toUpperCase(),
+  );
+}
