@@ -1,7 +1,7 @@
 /** Ways real Tajik text gets damaged, applied to real text so repairs can be measured against the original (tests, benches, the demo). */
 import { encodeText } from "@soro/core";
 import { foldTajik } from "./letters.js";
-import { readCharMap } from "./tables.js";
+import { readCharMap, readTable } from "./tables.js";
 
 const invert = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [v, k]));
 const legacyA = invert(readCharMap("legacy-a.tsv"));
