@@ -85,13 +85,7 @@ function lookup(persian: string, t: Tables, index: Index, n: number): Reading[] 
 }
 
 /** The readings of one Persian word (no ZWNJ inside), affixes split off where the whole is not found. */
-function partReadings(
-  word: string,
-  model: TajikModel,
-  t: Tables,
-  index: Index,
-  s: PersianSettings,
-): Reading[] {
+function partReadings(word: string, t: Tables, index: Index, s: PersianSettings): Reading[] {
   const fixed = t.words.get(word);
   if (fixed && !fixed.startsWith("-")) return [{ words: [fixed], cost: 0 }];
   const out = lookup(word, t, index, s.beam);
@@ -132,7 +126,7 @@ function tokenReadings(raw: string, model: TajikModel, t: Tables, s: PersianSett
     const pre = i < parts.length - 1 ? t.prefixes.find(([f]) => f === p) : undefined;
     const suf = i > 0 ? t.suffixes.find(([f]) => f === p) : undefined;
     const options =
-      pre || suf ? [{ words: [(pre ?? suf)?.[1] ?? ""], cost: 0 }] : partReadings(p, model, t, index, s);
+      pre || suf ? [{ words: [(pre ?? suf)?.[1] ?? ""], cost: 0 }] : partReadings(p, t, index, s);
     const next: Reading[] = [];
     for (const r of readings)
       for (const o of options) {
