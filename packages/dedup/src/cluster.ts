@@ -362,34 +362,46 @@ async function unionClusters(conn: DuckDBConnection, total: number): Promise<voi
 
 /**
  * Lines (by folded hash) that recur in at least `minDocs` surviving documents, or in `minHostDocs` surviving
- * documents of one host; counted over survivors so that a republished article does not count its own copies.
+ * documents of one host (rules `corpus` and `host`: removed wherever they stand), and lines within `edgeLines` of the
+ * start or end of `minHostEdgeDocs` surviving documents of one host (rule `host_edge`: removed from those edges of
+ * that host's documents); counted over survivors so that a republished article does not count its own copies.
  */
 async function findRepeatedLines(
   conn: DuckDBConnection,
   lines: DedupOptions["cluster"]["lines"],
 ): Promise<number> {
+  const edge = (t = "") => `(${t}pos <= ${lines.edgeLines} OR ${t}pos > ${t}n - ${lines.edgeLines})`;
   await exec(
     conn,
-    `CREATE TABLE surv_lines AS SELECT idx, host, h, pos FROM (
-       SELECT s.idx, d.host, unnest(s.line_hashes) AS h, generate_subscripts(s.line_hashes, 1) AS pos
+    `CREATE TABLE surv_lines AS SELECT idx, host, h, pos, n FROM (
+       SELECT s.idx, d.host, unnest(s.line_hashes) AS h, generate_subscripts(s.line_hashes, 1) AS pos,
+         len(s.line_hashes) AS n
        FROM src s JOIN docs d USING (idx) LEFT JOIN members m USING (idx)
        WHERE m.rank IS NULL OR m.rank = 1) WHERE h <> 0`,
   );
   await exec(
     conn,
-    `CREATE TABLE boiler AS SELECT h, max(docs) AS docs FROM (
-       SELECT h, count(DISTINCT idx) AS docs FROM surv_lines GROUP BY h HAVING count(DISTINCT idx) >= ${lines.minDocs}
+    `CREATE TABLE boiler AS SELECT h, max(docs) AS docs, min(rule) AS rule FROM (
+       SELECT h, count(DISTINCT idx) AS docs, 'corpus' AS rule FROM surv_lines GROUP BY h
+       HAVING count(DISTINCT idx) >= ${lines.minDocs}
        UNION ALL
-       SELECT h, count(DISTINCT idx) AS docs FROM surv_lines WHERE host IS NOT NULL GROUP BY host, h
+       SELECT h, count(DISTINCT idx) AS docs, 'host' AS rule FROM surv_lines WHERE host IS NOT NULL GROUP BY host, h
        HAVING count(DISTINCT idx) >= ${lines.minHostDocs})
      GROUP BY h`,
   );
   await exec(
     conn,
-    `CREATE TABLE line_drops AS SELECT idx, list(pos ORDER BY pos) AS ps FROM surv_lines
-     WHERE h IN (SELECT h FROM boiler) GROUP BY idx`,
+    `CREATE TABLE edge_boiler AS SELECT host, h, count(DISTINCT idx) AS docs FROM surv_lines
+     WHERE host IS NOT NULL AND ${edge()} GROUP BY host, h HAVING count(DISTINCT idx) >= ${lines.minHostEdgeDocs}`,
   );
-  return scalar(conn, "SELECT count(*) FROM boiler");
+  await exec(
+    conn,
+    `CREATE TABLE line_drops AS SELECT l.idx, list(l.pos ORDER BY l.pos) AS ps FROM surv_lines l
+     LEFT JOIN edge_boiler e ON e.host = l.host AND e.h = l.h
+     WHERE l.h IN (SELECT h FROM boiler) OR (e.h IS NOT NULL AND ${edge("l.")})
+     GROUP BY l.idx`,
+  );
+  return scalar(conn, "SELECT count(*) FROM (SELECT h FROM boiler UNION SELECT h FROM edge_boiler)");
 }
 
 /** Writes one input shard's survivors (lines removed, cluster columns added) and commits it with its statistics. */
@@ -500,10 +512,13 @@ async function recordTables(catalog: Catalog, conn: DuckDBConnection, ctx: StepC
   await exec(
     conn,
     hasBoiler
-      ? `COPY (SELECT b.h AS line_hash, b.docs, any_value(string_split(s.text, chr(10))[l.pos]) AS example
-           FROM boiler b JOIN surv_lines l USING (h) JOIN src s ON s.idx = l.idx GROUP BY b.h, b.docs)
+      ? `COPY (SELECT b.h AS line_hash, b.docs, any_value(string_split(s.text, chr(10))[l.pos]) AS example, b.rule
+           FROM (SELECT h, max(docs) AS docs, min(rule) AS rule FROM (
+             SELECT h, docs, rule FROM boiler UNION ALL SELECT h, docs, 'host_edge' AS rule FROM edge_boiler)
+             GROUP BY h) b
+           JOIN surv_lines l USING (h) JOIN src s ON s.idx = l.idx GROUP BY b.h, b.docs, b.rule)
          TO ${sqlString(linesFile)} (FORMAT parquet)`
-      : `COPY (SELECT NULL::UBIGINT AS line_hash, 0::BIGINT AS docs, NULL AS example WHERE false)
+      : `COPY (SELECT NULL::UBIGINT AS line_hash, 0::BIGINT AS docs, NULL AS example, NULL AS rule WHERE false)
          TO ${sqlString(linesFile)} (FORMAT parquet)`,
   );
   const h = sqlString(ctx.hash);

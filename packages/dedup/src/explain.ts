@@ -1,8 +1,10 @@
 import path from "node:path";
 import { type Catalog, sqlString, UsageError } from "@soro/core";
+import { lineHashes } from "./lines.js";
 import { DEDUP_MIGRATIONS } from "./migrations.js";
-import { exactJaccard } from "./minhash.js";
+import { exactJaccard, xxhashApi } from "./minhash.js";
 import { DEFAULT_CLUSTER, type DedupOptions } from "./options.js";
+import { DEFAULT_SIGNATURE } from "./signature-stage.js";
 
 /** One member of a cluster as `soro dedup explain` shows it. */
 export interface ExplainedMember {
@@ -27,6 +29,16 @@ export interface Explanation {
   clusterId: string | null;
   members: ExplainedMember[];
   reason: string;
+  /** Lines cut from the document as repeated, each with the rule that cut it and how many documents it was in. */
+  removedLines: RemovedLine[];
+}
+
+/** A line the repeated-line rules cut: `corpus` (many documents), `host` (many of one host) or `host_edge` (at the
+ * start or end of several documents of one host). */
+export interface RemovedLine {
+  line: string;
+  rule: string;
+  docs: number;
 }
 
 /** Why `a` (the survivor) ranks before `b` under the survivor policy: the first key on which they differ. */
@@ -68,6 +80,7 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
   await catalog.ensureExtension("dedup", DEDUP_MIGRATIONS);
   const { hash, options } = await activeDedup(catalog);
   const priority = options?.cluster.priority ?? DEFAULT_CLUSTER.priority;
+  const removedLines = await linesRemoved(catalog, hash, docId, options?.signature.lineMinChars);
   const found = await catalog.rows(
     "SELECT cluster_id FROM dedup_members WHERE config_hash = $1 AND doc_id = $2 LIMIT 1",
     [hash, docId],
@@ -79,6 +92,7 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
       clusterId: null,
       members: [],
       reason: "no duplicate found: the document is alone in its cluster (or not in the dedup input)",
+      removedLines,
     };
   }
   const clusterId = String(found[0]!.cluster_id);
@@ -114,7 +128,7 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
     members.length > 1
       ? `${members[0]!.docId} survives: ${survivorReason(members[0]!, members[1]!, priority)}`
       : "single member";
-  return { docId, configHash: hash, clusterId, members, reason };
+  return { docId, configHash: hash, clusterId, members, reason, removedLines };
 }
 
 /** The texts of some documents, read from the signature shards the dedup step recorded for them. */
@@ -131,4 +145,46 @@ async function memberTexts(catalog: Catalog, ids: string[], shards: string[]): P
     // Shards superseded and removed since: the exact Jaccard is then shown as unknown.
   }
   return texts;
+}
+
+/** The lines of a document's text as it came in that the dedup output lacks and a repeated-line rule names. */
+async function linesRemoved(
+  catalog: Catalog,
+  hash: string,
+  docId: string,
+  minChars = DEFAULT_SIGNATURE.lineMinChars,
+): Promise<RemovedLine[]> {
+  const files = (
+    await catalog.rows(
+      "SELECT path FROM shards WHERE stage = 'dedup' AND status = 'active' AND config_hash = $1",
+      [hash],
+    )
+  ).map((r) => sqlString(path.resolve(catalog.ws.dir, String(r.path))));
+  if (files.length === 0) return [];
+  const rows = await catalog.rows(
+    `SELECT text, text_original FROM read_parquet([${files.join(", ")}], union_by_name = true) WHERE id = $1 LIMIT 1`,
+    [docId],
+  );
+  const before = rows[0]?.text_original;
+  if (before === null || before === undefined) return [];
+  const kept = new Set(String(rows[0]!.text).split("\n"));
+  const cut = String(before)
+    .split("\n")
+    .filter((l) => !kept.has(l));
+  if (cut.length === 0) return [];
+  const hashes = lineHashes(await xxhashApi(), cut.join("\n"), minChars);
+  if (hashes.every((h) => h === 0n)) return [];
+  const known = new Map<string, { rule: string; docs: number }>();
+  for (const r of await catalog.rows(
+    `SELECT line_hash::VARCHAR AS h, rule, docs FROM dedup_lines WHERE config_hash = $1 AND line_hash IN (${hashes
+      .filter((h) => h !== 0n)
+      .map((h) => `${h}::UBIGINT`)
+      .join(", ")})`,
+    [hash],
+  ))
+    known.set(String(r.h), { rule: String(r.rule ?? "host"), docs: Number(r.docs) });
+  return cut.flatMap((line, i) => {
+    const k = known.get(String(hashes[i]));
+    return k ? [{ line, ...k }] : [];
+  });
 }

@@ -41,4 +41,6 @@ export const DEDUP_MIGRATIONS: string[] = [
     example VARCHAR
   );
   `,
+  // v2: which rule removed each repeated line (corpus, host, host_edge).
+  `ALTER TABLE dedup_lines ADD COLUMN rule VARCHAR;`,
 ];

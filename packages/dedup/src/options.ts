@@ -13,8 +13,18 @@ export interface ClusterOptions {
   qualityColumn: string;
   /** Buckets up to this size compare all member pairs; larger ones link every member to the first (star). */
   maxBucketPairs: number;
-  /** Repeated-line removal on survivors. */
-  lines: { enabled: boolean; minDocs: number; minHostDocs: number };
+  /**
+   * Repeated-line removal on survivors: a line in `minDocs` documents anywhere or `minHostDocs` of one host goes
+   * wherever it stands; a line within `edgeLines` of the start or end of `minHostEdgeDocs` documents of one host
+   * (menus, section names, copyright lines) goes from those edges, so a site with only a few pages is cleaned too.
+   */
+  lines: {
+    enabled: boolean;
+    minDocs: number;
+    minHostDocs: number;
+    minHostEdgeDocs: number;
+    edgeLines: number;
+  };
   /** DuckDB memory limit of the global step (it spills to the workspace's tmp folder beyond it). */
   memoryLimit: string;
   /** DuckDB threads of the global step. */
@@ -34,7 +44,7 @@ export const DEFAULT_CLUSTER: ClusterOptions = {
   priority: ["edu", "book", "pdf", "web", "other"],
   qualityColumn: "quality_score",
   maxBucketPairs: 32,
-  lines: { enabled: true, minDocs: 10, minHostDocs: 5 },
+  lines: { enabled: true, minDocs: 10, minHostDocs: 5, minHostEdgeDocs: 2, edgeLines: 8 },
   memoryLimit: "2GB",
   threads: 2,
 };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Catalog, makeDocument } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveOptions, runDecontam, runDedup } from "../src/index.js";
+import { explainDocument, resolveOptions, runDecontam, runDedup } from "../src/index.js";
 import { removeTempDirs, seedSelect, tempDir } from "./corpus.js";
 import { stageRows } from "./helpers.js";
 
@@ -50,6 +50,66 @@ describe("repeated lines", () => {
       );
       const lines = await catalog.rows("SELECT example, docs FROM dedup_lines ORDER BY docs DESC");
       expect(lines.map((l) => l.example)).toEqual([FOOTER, MENU]);
+    } finally {
+      catalog.close();
+    }
+  });
+});
+
+describe("site boilerplate at the edges of a host's few documents", () => {
+  it("cuts menu and copyright lines repeated at the start or end of two pages of one host, and explain names the rule", async () => {
+    const paragraphs = (await udhrParagraphs("tgk")).filter((p) => p.split(" ").length > 12);
+    const menu = ["Ахбор", "Сиёсат", "Варзиш"];
+    const copyright = "© 2024 Ҳамаи ҳуқуқҳо ҳифз шудаанд";
+    const docs = [
+      // Two pages of a small site: the same menu on top and the same copyright line below the article.
+      ...[0, 1].map((i) =>
+        makeDocument({
+          text: [...menu, paragraphs[i]!, paragraphs[i + 10]!, copyright].join("\n"),
+          source: "web",
+          url: `https://small.example/news/${i}`,
+        }),
+      ),
+      // Another host's page that mentions the same word inside its text, and a page with "Ахбор" once on top.
+      makeDocument({
+        text: [
+          paragraphs[2]!,
+          "Ахбор",
+          paragraphs[3]!,
+          paragraphs[4]!,
+          paragraphs[5]!,
+          paragraphs[6]!,
+          paragraphs[7]!,
+          paragraphs[8]!,
+          paragraphs[9]!,
+          paragraphs[12]!,
+        ].join("\n"),
+        source: "web",
+        url: "https://other.example/a",
+      }),
+      makeDocument({
+        text: ["Ахбор", paragraphs[13]!].join("\n"),
+        source: "web",
+        url: "https://third.example/b",
+      }),
+    ];
+    const dir = await tempDir();
+    await seedSelect(dir, docs, 1);
+    const catalog = await Catalog.open(dir);
+    try {
+      const { clusters } = await runDedup(catalog, resolveOptions({}), { workers: 0, progress: "quiet" });
+      expect(clusters.repeatedLines).toBe(4);
+      const out = new Map(
+        (await stageRows(catalog, "dedup", ["id", "text"])).map((r) => [String(r.id), String(r.text)]),
+      );
+      for (const d of docs.slice(0, 2)) expect(out.get(d.id)!.split("\n")).toHaveLength(2);
+      expect(out.get(docs[2]!.id)).toBe(docs[2]!.text);
+      expect(out.get(docs[3]!.id)).toBe(docs[3]!.text);
+      const e = await explainDocument(catalog, docs[0]!.id);
+      expect(e.removedLines).toEqual([
+        ...menu.map((line) => ({ line, rule: "host_edge", docs: 2 })),
+        { line: copyright, rule: "host_edge", docs: 2 },
+      ]);
     } finally {
       catalog.close();
     }

@@ -175,6 +175,8 @@ export function registerDedupCommand(program: Command): void {
             ),
           );
         }
+        for (const l of e.removedLines)
+          console.log(`line cut by rule ${l.rule} (${l.docs} documents): ${l.line}`);
       });
     });
 
