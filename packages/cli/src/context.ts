@@ -75,14 +75,21 @@ export function waitSeconds(cmd: Command): number {
   return w === undefined ? DEFAULT_WAIT_SECONDS : numberOption("--wait", w, 0);
 }
 
-/** Catalog.open with the command's --wait and one line on stderr when it has to wait. */
-export function openCatalog(cmd: Command, options: CatalogOpenOptions = {}): Promise<Catalog> {
-  return Catalog.open(defaultWorkspaceDir(globals(cmd).workspace), {
+/** The command's --wait, and one line on stderr when it has to wait. */
+export function catalogWaitOptions(cmd: Command): Pick<CatalogOpenOptions, "wait" | "onWait"> {
+  return {
     wait: waitSeconds(cmd),
     onWait: (holder, file, seconds) =>
       console.error(
         `soro: catalog ${file} is in use by ${describeHolder(holder)}; waiting up to ${Math.round(seconds)} s for it (--no-wait fails at once)`,
       ),
+  };
+}
+
+/** Catalog.open of the command's workspace with its --wait. */
+export function openCatalog(cmd: Command, options: CatalogOpenOptions = {}): Promise<Catalog> {
+  return Catalog.open(defaultWorkspaceDir(globals(cmd).workspace), {
+    ...catalogWaitOptions(cmd),
     ...options,
   });
 }

@@ -1,17 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { Catalog, defaultWorkspaceDir } from "@soro/core";
+import { defaultWorkspaceDir, workspacePaths } from "@soro/core";
 import {
   addUser,
   EXPORT_FORMATS,
   type ExportFormat,
   exportAccepted,
   listUsers,
+  mergeReviewDb,
+  openReviewDb,
   type Role,
   startReviewServer,
 } from "@soro/sft-builder";
 import type { Command } from "commander";
-import { globals, intOption, withCatalog } from "../context.js";
+import { catalogWaitOptions, globals, intOption, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
 
 /** A password from a file, piped stdin (first line), or typed at a terminal without echo. */
@@ -36,17 +38,21 @@ async function readPassword(file?: string): Promise<string> {
 export function registerSftReviewCommands(sft: Command): void {
   sft
     .command("review")
-    .description("serve the review web app over the catalog (holds the catalog until stopped with Ctrl+C)")
+    .description(
+      "serve the review web app; review state lives in review/catalog.duckdb and is published to the catalog every few seconds, so every other command keeps working",
+    )
     .option("--port <n>", "port to listen on", "8080")
     .option("--host <addr>", "address to listen on (keep 127.0.0.1 behind an HTTPS proxy)", "127.0.0.1")
     .option("--overlap <k>", "reviews each sample needs before it is decided", "2")
     .option("--secure-cookie", "mark the session cookie Secure (when served over HTTPS)")
     .action(
       async (o: { port: string; host: string; overlap: string; secureCookie?: boolean }, cmd: Command) => {
-        const catalog = await Catalog.open(defaultWorkspaceDir(globals(cmd).workspace));
+        const dir = defaultWorkspaceDir(globals(cmd).workspace);
+        const review = await openReviewDb(dir, catalogWaitOptions(cmd));
         try {
           const srv = await startReviewServer({
-            catalog,
+            catalog: review,
+            publishTo: workspacePaths(dir).catalogPath,
             port: intOption("--port", o.port, 0),
             host: o.host,
             overlap: intOption("--overlap", o.overlap, 1),
@@ -57,9 +63,12 @@ export function registerSftReviewCommands(sft: Command): void {
             process.once("SIGINT", resolve);
             process.once("SIGTERM", resolve);
           });
-          await srv.close();
+          if (!(await srv.close()))
+            console.error(
+              "soro sft review: the catalog was busy at the end; the last reviews are safe in review/catalog.duckdb and are merged by the next `soro sft review` or `soro sft export`",
+            );
         } finally {
-          catalog.close();
+          review.close();
         }
       },
     );
@@ -110,6 +119,8 @@ export function registerSftReviewCommands(sft: Command): void {
     .option("--format <f>", EXPORT_FORMATS.join("|"), "messages")
     .action(async (o: { out: string; format: string }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
+        // Reviews a server kept but had not published yet (it stopped while the catalog was busy) come first.
+        await mergeReviewDb(c);
         const r = await exportAccepted(c, { format: o.format as ExportFormat, out: o.out });
         console.log(`soro sft export: ${r.examples} accepted examples -> ${r.files.join(", ")}`);
       });

@@ -144,6 +144,11 @@ export class Catalog {
     clearHolderFile(this.ws);
   }
 
+  /** Another connection to the same database, for work that must not wait behind `conn` (close it before `close`). */
+  connect(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
   /** Applies a package's own migrations (tables it owns) under its own version key, e.g. `ext:crawl`. */
   async ensureExtension(name: string, migrations: string[]): Promise<void> {
     await this.migrate(`ext:${name}`, migrations, false);

@@ -4,6 +4,7 @@ export * from "./export.js";
 export * from "./guidelines.js";
 export * from "./passwords.js";
 export * from "./ratelimit.js";
+export * from "./review-db.js";
 export * from "./schema.js";
 export * from "./serial.js";
 export * from "./server.js";

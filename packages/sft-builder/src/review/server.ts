@@ -9,6 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { GUIDELINES, REJECT_REASONS } from "./guidelines.js";
 import { verifyPassword } from "./passwords.js";
 import { LoginLimiter } from "./ratelimit.js";
+import { ReviewPublisher } from "./review-db.js";
 import { ensureReviewTables } from "./schema.js";
 import { ReviewError, SerialCatalog } from "./serial.js";
 import { createSession, deleteSession, findSession, hashToken, type Session } from "./sessions.js";
@@ -33,6 +34,12 @@ export interface ReviewServerOptions {
   maxLoginFailures?: number;
   /** Marks the session cookie Secure (set behind HTTPS). */
   secureCookie?: boolean;
+  /**
+   * The workspace catalog file when `catalog` is the review database (see review-db.ts): the server then publishes
+   * review state to it every `publishEveryMs` (default 5000) while the catalog is free.
+   */
+  publishTo?: string;
+  publishEveryMs?: number;
 }
 
 const COOKIE = "soro_review";
@@ -74,7 +81,11 @@ function requireRole(c: Context<Env>, role: Role): Session {
  * The review app: static UI, sign-in, and the JSON API. Every `/api` route except sign-in needs a session cookie;
  * every state-changing request also needs the session's CSRF token in `X-CSRF-Token`.
  */
-export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; serial: SerialCatalog } {
+export function createReviewApp(opts: ReviewServerOptions): {
+  app: Hono<Env>;
+  serial: SerialCatalog;
+  state: ReviewState;
+} {
   const overlap = Math.max(1, opts.overlap ?? 2);
   const serial = new SerialCatalog(opts.catalog);
   const state = new ReviewState(serial, overlap);
@@ -265,7 +276,7 @@ export function createReviewApp(opts: ReviewServerOptions): { app: Hono<Env>; se
   });
 
   app.all("/api/*", (c) => c.json({ error: "no such endpoint" }, 404));
-  return { app, serial };
+  return { app, serial, state };
 }
 
 /** A running review server. */
@@ -273,7 +284,10 @@ export interface RunningReviewServer {
   url: string;
   port: number;
   serial: SerialCatalog;
-  close(): Promise<void>;
+  /** Publishes to the workspace catalog when the server runs over a review database. */
+  publisher: ReviewPublisher | null;
+  /** Stops the server; resolves with whether the workspace catalog holds every review (true without publisher). */
+  close(): Promise<boolean>;
 }
 
 /** Starts the review server on 127.0.0.1 (or `host`) over an open catalog, which it uses until closed. */
@@ -285,7 +299,12 @@ export async function startReviewServer(
   // flush of 25 reviews took 28 ms with 2 threads, 13 ms with 1). The setting is put back on close.
   const threads = Number((await opts.catalog.rows("SELECT current_setting('threads') AS n"))[0]!.n);
   await opts.catalog.conn.run("SET threads = 1");
-  const { app, serial } = createReviewApp(opts);
+  const { app, serial, state } = createReviewApp(opts);
+  const publisher = opts.publishTo
+    ? await ReviewPublisher.start(opts.catalog, opts.publishTo, (ids) => state.addSamples(ids), {
+        everyMs: opts.publishEveryMs,
+      })
+    : null;
   const host = opts.host ?? "127.0.0.1";
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 0 }, () => {
@@ -294,6 +313,7 @@ export async function startReviewServer(
         url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
         port,
         serial,
+        publisher,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
@@ -301,7 +321,7 @@ export async function startReviewServer(
           })
             .then(() => serial.idle())
             .then(() => opts.catalog.conn.run(`SET threads = ${threads}`))
-            .then(() => undefined),
+            .then(() => publisher?.close() ?? true),
       });
     });
   });

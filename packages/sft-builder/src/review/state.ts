@@ -1,4 +1,4 @@
-import { type Catalog, sqlString } from "@soro/core";
+import { type Catalog, describeError, sqlString } from "@soro/core";
 import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
 import { diffMessages } from "./diff.js";
 import { ReviewError, type SerialCatalog } from "./serial.js";
@@ -85,7 +85,7 @@ function values(rows: Row[]): string {
 
 /**
  * The review state the server answers from: samples under review, assignments, reviews and first originals, held
- * in memory while the server is the catalog's only writer. Every change is applied here at once and written to the
+ * in memory while the server is the review database's only writer (review-db.ts). Every change is applied here at once and written to the
  * catalog in the next transaction of the SerialCatalog, many requests per commit (a review costs microseconds here
  * instead of a dozen statements); a save is answered once its transaction has committed, so nothing answered is
  * ever lost. A failed write drops the memory state, which is read again from the catalog.
@@ -125,13 +125,45 @@ export class ReviewState {
       done: () => w.resolve(),
       failed: (err) => {
         // Memory is ahead of the catalog now, and so are writes made since: refuse them and read the catalog again.
-        console.error(`soro sft review: writing ${w.reviews.size} reviews to the catalog failed: ${err}`);
+        console.error(
+          `soro sft review: writing ${w.reviews.size} reviews to the catalog failed: ${describeError(err)}`,
+        );
         w.reject(err);
         this.writes.reject(err);
         this.writes = new Writes();
         this.loaded = null;
       },
     };
+  }
+
+  /**
+   * Puts samples added to the database since the state was read (by a sync with the workspace catalog) at the end
+   * of the queue; ids already known are ignored.
+   */
+  async addSamples(ids: string[]): Promise<void> {
+    if (!this.loaded) return; // read whole on first use
+    await this.loaded;
+    const fresh = ids.filter((id) => !this.samples.has(id));
+    if (!fresh.length) return;
+    const rows = await this.serial.run((c) =>
+      c.rows(
+        `SELECT * EXCLUDE (created_at, updated_at) FROM sft_samples
+         WHERE list_contains(from_json($1, '["VARCHAR"]'), sample_id) ORDER BY created_at, sample_id`,
+        [JSON.stringify(fresh)],
+      ),
+    );
+    for (const r of rows) {
+      const id = String(r.sample_id);
+      if (this.samples.has(id)) continue;
+      const raw = String(r.messages);
+      const cached = {
+        sample: { ...r, messages: JSON.parse(raw) } as unknown as SftSample,
+        index: this.order.length,
+        raw,
+      };
+      this.samples.set(id, cached);
+      this.order.push(cached);
+    }
   }
 
   /** The review screen's view of one sample for a user; 404 when it does not exist. */
