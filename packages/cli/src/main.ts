@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { describeError, SoroError } from "@soro/core";
+import { describeError, diskFullError, SoroError } from "@soro/core";
 import { type Command, CommanderError } from "commander";
 import { buildProgram, VALUE_OPTIONS } from "./program.js";
 
@@ -53,6 +53,7 @@ export async function main(
       );
       return 2;
     }
+    err = diskFullError(err) ?? err;
     if (err instanceof SoroError) {
       printError(err.oneLine());
       if (process.env.SORO_DEBUG) printError(String(err.stack));

@@ -70,6 +70,37 @@ export class UsageError extends SoroError {
   }
 }
 
+/** The disk is full: nothing about the input is wrong, so nothing is quarantined and the run stops. */
+export class DiskFullError extends SoroError {
+  constructor(
+    readonly path: string,
+    cause?: unknown,
+  ) {
+    super(
+      `soro: no space left on the device writing ${path}`,
+      "free space (or move the workspace to a larger disk) and rerun: finished work is kept and the run resumes",
+      6,
+      { cause },
+    );
+  }
+}
+
+/**
+ * A full disk behind an error from Node (ENOSPC, with its path) or DuckDB (`Could not write file "…": No space left
+ * on device`), as a DiskFullError naming the path; null for any other error.
+ */
+export function diskFullError(err: unknown): DiskFullError | null {
+  if (err instanceof DiskFullError) return err;
+  const e = err as { code?: string; path?: string; message?: string } | null;
+  const message = String(e?.message ?? err);
+  if (e?.code !== "ENOSPC" && !/no space left on device|ENOSPC/i.test(message)) return null;
+  const where =
+    e?.path ??
+    /(?:file|directory|path) "([^"]+)"/i.exec(message)?.[1] ??
+    /ENOSPC[^']*'([^']+)'/.exec(message)?.[1];
+  return new DiskFullError(where ?? "(path not given)", err);
+}
+
 /** The first line of a possibly multi-line message, trimmed to a readable length. */
 export function firstLine(text: string, max = 200): string {
   const line = text.split("\n")[0]?.trim() ?? "";

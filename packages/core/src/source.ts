@@ -95,7 +95,9 @@ export class SourceRun {
 
   /** Records the end of the run. */
   async finish(error?: Error): Promise<void> {
-    await this.catalog.finishRun(this.runId, error ? "failed" : "done", error?.message);
+    const recorded = this.catalog.finishRun(this.runId, error ? "failed" : "done", error?.message);
+    // After an error (a full disk) recording the failure may fail too; the error itself is what the caller throws.
+    await (error ? recorded.catch(() => undefined) : recorded);
     await rm(path.join(this.catalog.ws.tmpDir, `run-${this.runId}`), { recursive: true, force: true });
   }
 }

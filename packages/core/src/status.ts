@@ -43,7 +43,7 @@ export async function workspaceStatus(catalog: Catalog, recentRuns = 10): Promis
      FROM stage_runs ORDER BY run_id DESC LIMIT ${Math.max(1, Math.floor(recentRuns))}`,
   )) as unknown as RunStatus[];
   const quarantine = (await catalog.rows(
-    `SELECT stage, count(*) AS count FROM quarantine GROUP BY stage ORDER BY stage`,
+    `SELECT stage, count(*) AS count FROM quarantine_open GROUP BY stage ORDER BY stage`,
   )) as unknown as WorkspaceStatus["quarantine"];
   const pending = await catalog.rows(`SELECT count(*) AS n FROM shards WHERE status = 'pending'`);
   return {

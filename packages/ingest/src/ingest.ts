@@ -238,7 +238,13 @@ export async function ingestPaths(
         lastReason = crashReason(crashedIn);
         items = [{ bad: { input: plan.file, reason: lastReason } }];
       }
-      await run.add(key, path.basename(plan.file), items);
+      try {
+        await run.add(key, path.basename(plan.file), items);
+      } catch (err) {
+        // An error (a full disk, a broken catalog) is not the file's fault: only a process that died keeps the mark.
+        await versions.doneReading(key);
+        throw err;
+      }
       const v = await versions.record({
         path: abs,
         sourceKey: key,
@@ -250,6 +256,7 @@ export async function ingestPaths(
         runId: run.runId,
       });
       await versions.doneReading(key);
+      if (docs > 0) await catalog.resolveQuarantine("ingest", plan.file, run.runId);
       summary.docs += docs;
       summary.problems += problems;
       if (docs > 0 && v.replaces) summary.replaced++;

@@ -1,4 +1,14 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { Catalog } from "@soro/core";
+
+/** What a mark of a file being read holds. */
+interface ReadingMark {
+  sourceKey: string;
+  path: string;
+  runId: number;
+}
 
 /** Catalog tables the ingest package owns, by migration step (never edit a released step). */
 const INGEST_MIGRATIONS = [
@@ -17,13 +27,10 @@ const INGEST_MIGRATIONS = [
     ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (path, version)
   )`,
-  // v2: files being read now; a row left behind by a run that died names the file that killed it.
-  `CREATE TABLE ingest_reading (
-    source_key VARCHAR PRIMARY KEY,
-    path VARCHAR NOT NULL,
-    run_id BIGINT NOT NULL,
-    started_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-  )`,
+  // v2: marks of files being read (since moved to files under tmp/ingest-reading, which go even on a full disk).
+  `CREATE TABLE ingest_reading (source_key VARCHAR PRIMARY KEY)`,
+  // v3: the marks table is gone.
+  `DROP TABLE ingest_reading`,
 ];
 
 /** The current version of an ingested file. */
@@ -51,6 +58,7 @@ export class FileVersions {
     private readonly catalog: Catalog,
     private readonly current: Map<string, FileVersion>,
     private readonly crashed: Map<string, number>,
+    private readonly marks: string,
   ) {}
 
   /** Loads the current version of every ingested file (creating the table on first use). */
@@ -66,29 +74,39 @@ export class FileVersions {
         source_key: String(r.source_key),
         docs: Number(r.docs),
       });
+    // A mark is a file: writing it fails before reading starts, and removing it works even on a full disk, so only a
+    // process that died mid-file leaves one.
+    const marks = path.join(catalog.ws.tmpDir, "ingest-reading");
+    await mkdir(marks, { recursive: true });
     const crashed = new Map<string, number>();
-    for (const r of await catalog.rows("SELECT source_key, run_id FROM ingest_reading"))
-      crashed.set(String(r.source_key), Number(r.run_id));
-    return new FileVersions(catalog, current, crashed);
+    for (const name of await readdir(marks)) {
+      const mark = JSON.parse(
+        await readFile(path.join(marks, name), "utf8").catch(() => "{}"),
+      ) as ReadingMark;
+      if (mark.sourceKey) crashed.set(mark.sourceKey, mark.runId);
+    }
+    return new FileVersions(catalog, current, crashed, marks);
   }
 
-  /** The run that died while reading this source key (its "reading" mark was never cleared), if any. */
+  /** The run that died while reading this source key (its "reading" mark was never removed), if any. */
   crashedIn(sourceKey: string): number | undefined {
     return this.crashed.get(sourceKey);
   }
 
   /** Marks a file as being read, before reading it: if this process dies, the next run quarantines the file. */
-  async startReading(sourceKey: string, path: string, runId: number): Promise<void> {
-    await this.catalog.conn.run(
-      "INSERT OR REPLACE INTO ingest_reading (source_key, path, run_id) VALUES ($1, $2, $3)",
-      [sourceKey, path, runId],
-    );
+  async startReading(sourceKey: string, file: string, runId: number): Promise<void> {
+    const mark: ReadingMark = { sourceKey, path: file, runId };
+    await writeFile(this.markFile(sourceKey), JSON.stringify(mark));
   }
 
-  /** Clears the mark once the file's outcome is recorded. */
+  /** Removes the mark once the file's outcome is recorded, or its reading failed with an error (not a crash). */
   async doneReading(sourceKey: string): Promise<void> {
-    await this.catalog.conn.run("DELETE FROM ingest_reading WHERE source_key = $1", [sourceKey]);
+    await rm(this.markFile(sourceKey), { force: true });
     this.crashed.delete(sourceKey);
+  }
+
+  private markFile(sourceKey: string): string {
+    return path.join(this.marks, `${createHash("sha256").update(sourceKey).digest("hex").slice(0, 32)}.json`);
   }
 
   /** The current version of a file (by absolute path), if it was ingested before. */

@@ -119,10 +119,10 @@ describe("poison files", () => {
     expect(quarantine[0]![1]).toMatch(/too many bytes|inflates past/);
   });
 
-  it("quarantines, on the next run, a file that killed the run reading it, and reads the files after it", async () => {
+  it("quarantines, on the next run, a file that killed the run reading it, until the file changes", async () => {
     const dir = await tempDir();
     const ws = `${dir}-ws`;
-    await writeFile(path.join(dir, "a.hang"), "x");
+    await writeFile(path.join(dir, "a.txt"), "HANG");
     await writeFile(path.join(dir, "b-good.txt"), GOOD);
     const sentinel = `${dir}.reading`;
     const child = new URL("./fixtures/hang-child.ts", import.meta.url).pathname;
@@ -130,13 +130,23 @@ describe("poison files", () => {
     expect(exit.killed).toBe(true);
     const second = await ingest(dir, {}, ws);
     expect(second.reports.map((r) => [path.basename(r.file), r.outcome])).toEqual([
-      ["a.hang", "quarantined"],
+      ["a.txt", "quarantined"],
       ["b-good.txt", "ingested"],
     ]);
     expect(second.quarantine).toEqual([
-      ["a.hang", expect.stringMatching(/^run \d+ died while reading this file/)],
+      ["a.txt", expect.stringMatching(/^run \d+ died while reading this file/)],
     ]);
     const third = await ingest(dir, {}, ws);
     expect(third.reports.map((r) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+    // Fixed, the file is read, and its quarantine entry is marked resolved.
+    await writeFile(path.join(dir, "a.txt"), GOOD);
+    const fourth = await ingest(dir, {}, ws);
+    expect(fourth.reports.map((r) => r.outcome)).toEqual(["ingested", "unchanged"]);
+    const c = await Catalog.open(ws, { readOnly: true });
+    expect(
+      await c.rows("SELECT count(*) AS n FROM quarantine_resolved JOIN quarantine USING (quarantine_id)"),
+    ).toEqual([{ n: 1 }]);
+    expect(await c.rows("SELECT count(*) AS n FROM quarantine_open")).toEqual([{ n: 0 }]);
+    c.close();
   }, 30_000);
 });

@@ -141,7 +141,7 @@ export async function quarantineFigures(
   catalog: Catalog,
 ): Promise<Array<{ stage: string; reason: string; count: number }>> {
   const rows = await catalog.rows(
-    `SELECT stage, left(reason, 100) AS reason, count(*) AS n FROM quarantine GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 30`,
+    `SELECT stage, left(reason, 100) AS reason, count(*) AS n FROM quarantine_open GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT 30`,
   );
   return rows.map((r) => ({ stage: String(r.stage), reason: String(r.reason), count: num(r.n) }));
 }
@@ -238,7 +238,7 @@ export async function removedSamples(catalog: Catalog, rules: ReportRule[]): Pro
     }
   }
   const quarantined = await catalog.rows(
-    `SELECT stage, input, reason, excerpt FROM quarantine
+    `SELECT stage, input, reason, excerpt FROM quarantine_open
      QUALIFY row_number() OVER (PARTITION BY stage ORDER BY quarantine_id) <= ${PER_RULE} ORDER BY stage, quarantine_id`,
   );
   for (const stage of [...new Set(quarantined.map((r) => String(r.stage)))]) {

@@ -193,7 +193,8 @@ export class Catalog {
       await this.conn.run("COMMIT");
       return out;
     } catch (err) {
-      await this.conn.run("ROLLBACK");
+      // A failed COMMIT (a full disk) has already ended the transaction: its ROLLBACK error must not hide the cause.
+      await this.conn.run("ROLLBACK").catch(() => undefined);
       throw err;
     }
   }
@@ -301,6 +302,7 @@ export class Catalog {
           r.chars,
         ]);
       }
+      await this.resolveQuarantine(commit.stage, commit.sourceKey, commit.runId);
     });
     return (await this.rows(
       `SELECT * FROM shards WHERE stage = $1 AND config_hash = $2 AND source_key = $3 ORDER BY shard_id`,
@@ -377,6 +379,15 @@ export class Catalog {
         [e.runId, e.stage, e.input, e.reason, e.excerpt?.slice(0, 500) ?? null],
       );
     }
+  }
+
+  /** Marks what earlier runs quarantined for an input (a whole shard, a whole file) resolved: it has now been read. */
+  async resolveQuarantine(stage: string, input: string, runId: number): Promise<void> {
+    await this.conn.run(
+      `INSERT INTO quarantine_resolved (quarantine_id)
+       SELECT quarantine_id FROM quarantine_open WHERE stage = $1 AND input = $2 AND run_id <> $3`,
+      [stage, input, runId],
+    );
   }
 
   /** The absolute path of a shard record's file. */

@@ -66,4 +66,14 @@ export const CORE_MIGRATIONS: string[] = [
     quarantined_at TIMESTAMP NOT NULL DEFAULT current_timestamp
   );
   `,
+  // v2: quarantined inputs that a later run read are resolved (kept for the record); quarantine_open is the rest.
+  // A table, not a column: DuckDB 1.5 cannot replay from its WAL an ALTER of a table with a nextval default.
+  `
+  CREATE TABLE quarantine_resolved (
+    quarantine_id BIGINT PRIMARY KEY,
+    resolved_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  );
+  CREATE VIEW quarantine_open AS
+    SELECT * FROM quarantine WHERE quarantine_id NOT IN (SELECT quarantine_id FROM quarantine_resolved);
+  `,
 ];

@@ -5,7 +5,7 @@ import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { Catalog, ShardRecord } from "../catalog/catalog.js";
 import { configHash } from "../config.js";
-import { SoroError, UsageError } from "../errors.js";
+import { type DiskFullError, diskFullError, SoroError, UsageError } from "../errors.js";
 import { humanCount, humanDuration, type ProgressOptions, startProgress } from "../progress.js";
 import { processShardSafely, type ShardResult, type ShardTask, type TaskFailure } from "./process-shard.js";
 import type { StageDefinition, StageRef } from "./stage.js";
@@ -106,6 +106,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
         })
       : null;
   const failures: Array<{ text: string; exitCode: number }> = [];
+  let diskFull: DiskFullError | null = null;
   let commits = Promise.resolve();
   const runOne = async (input: ShardRecord): Promise<void> => {
     const task: ShardTask = {
@@ -136,6 +137,9 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
       const { message, hint, exitCode } = result.error;
       failures.push({ text: `${message}${hint ? `: ${hint}` : ""}`, exitCode });
       summary.failed++;
+      // A full disk is not the input's fault: the run stops with it instead of quarantining the shard.
+      diskFull ??= diskFullError(new Error(message));
+      if (diskFull) return;
       commits = commits.then(() =>
         catalog.quarantine([{ runId, stage: def.name, input: input.shard_id, reason: result.error.message }]),
       );
@@ -171,8 +175,9 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
     await Promise.all(lanes);
   } catch (err) {
     progress.stop();
-    await catalog.finishRun(runId, "failed", (err as Error).message);
-    throw err;
+    // On a full disk this write fails too; the cause is what must reach the user.
+    await catalog.finishRun(runId, "failed", (err as Error).message).catch(() => undefined);
+    throw diskFullError(err) ?? err;
   } finally {
     await pool?.destroy();
     await rm(path.join(catalog.ws.tmpDir, `run-${runId}`), { recursive: true, force: true });
@@ -181,7 +186,10 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   if (failures.length > 0) {
     progress.stop();
     const msg = `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]!.text})`;
-    await catalog.finishRun(runId, "failed", msg);
+    // Set by the lanes (TypeScript cannot see that through the closure).
+    const full = diskFull as DiskFullError | null;
+    await catalog.finishRun(runId, "failed", full?.message ?? msg).catch(() => undefined);
+    if (full) throw full;
     throw new SoroError(
       msg,
       "fix or remove those inputs and rerun; committed shards are kept and skipped",
