@@ -18,7 +18,7 @@ const benches = readdirSync(path.join(root, "packages"))
       return [];
     }
   })
-  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
+  .filter((file) => filters.length === 0 || filters.some((f) => path.relative(root, file).includes(f)));
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${path.relative(root, file)} ===`);

@@ -1,10 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
-import { type Fragment, joinWrapped, layoutPage, type Paragraph } from "./layout.js";
+import { type Fragment, flow, type Line, layoutPages, type Paragraph, pageLines } from "./layout.js";
 import { detectLegacy, type LegacyMapping, repairLegacy } from "./legacy.js";
 import { ocrPage } from "./ocr.js";
 import { openPdf } from "./pdfjs.js";
-import { removeRunning } from "./running.js";
 
 /** Limits and switches of one file's extraction. */
 export interface ExtractOptions {
@@ -123,22 +122,6 @@ function checkEnvelope(data: Uint8Array): void {
     throw new PdfInputError("truncated: no %%EOF at the end (an incomplete download?)");
 }
 
-/** Joins the pages' paragraphs, carrying a paragraph over a page break when it runs on. */
-function joinPages(pages: Paragraph[][]): string {
-  const out: string[] = [];
-  let open = false;
-  for (const page of pages) {
-    for (const [i, p] of page.entries()) {
-      const last = out.length - 1;
-      if (i === 0 && open && last >= 0 && /^\p{Ll}/u.test(p.text))
-        out[last] = joinWrapped(out[last] ?? "", p.text);
-      else out.push(p.text);
-    }
-    open = page[page.length - 1]?.open ?? false;
-  }
-  return out.join("\n");
-}
-
 /** Extracts the text of PDF bytes: layout, running headers removed, legacy fonts repaired, OCR where asked. */
 export async function extractPdfData(
   data: Uint8Array,
@@ -158,17 +141,16 @@ export async function extractPdfData(
         `too large: ${doc.numPages} pages (the limit is ${maxPages}; raise --max-pages)`,
       );
     const info = ((await doc.getMetadata().catch(() => undefined))?.info ?? {}) as Record<string, unknown>;
-    const pages: Paragraph[][] = [];
+    const lines: Line[][] = [];
     const handles: PDFPageProxy[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       opts.onPage?.(n);
       const page = await withTimeout(doc.getPage(n), pageTimeout, `page ${n}`);
       const frags = await withTimeout(fragments(page), pageTimeout, `page ${n}`);
-      const [x0 = 0, , x1 = 0] = page.view;
-      pages.push(layoutPage(frags, x1 - x0));
+      lines.push(pageLines(frags));
       handles.push(page);
     }
-    const cleaned = removeRunning(pages);
+    const cleaned = layoutPages(lines);
     const pageText = (ps: Paragraph[]) => ps.map((p) => p.text).join("\n");
     const whole = cleaned.map(pageText).join("\n");
     const legacyPages: number[] = [];
@@ -205,7 +187,7 @@ export async function extractPdfData(
     }
     const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
     return {
-      text: joinPages(cleaned),
+      text: flow(cleaned),
       pages: doc.numPages,
       title: str(info.Title),
       author: str(info.Author),

@@ -7,7 +7,19 @@ export {
   type PdfIngestSummary,
   pdfMeta,
 } from "./ingest.js";
-export { type Fragment, joinWrapped, layoutPage, type Paragraph } from "./layout.js";
+export {
+  commonGutters,
+  type Fragment,
+  findGutters,
+  flow,
+  type Gutter,
+  joinWrapped,
+  type Line,
+  layoutPage,
+  layoutPages,
+  type Paragraph,
+  pageLines,
+} from "./layout.js";
 export {
   detectLegacy,
   type LegacyMapping,
@@ -17,4 +29,4 @@ export {
 } from "./legacy.js";
 export { checkOcrTools, ocrPage } from "./ocr.js";
 export { extractMany, type FileOutcome, type PoolOptions } from "./pool.js";
-export { removeRunning } from "./running.js";
+export { removeRunning, runningItems } from "./running.js";

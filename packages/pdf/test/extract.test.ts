@@ -53,6 +53,55 @@ describe("born-digital Tajik PDFs", () => {
   });
 });
 
+describe("textbook layouts: justified, hyphenated, running headers with a grade and a year", () => {
+  const CAPTION = "Расми 1. Нақшаи рушди соҳаи энергетика дар солҳои 2015–2019";
+  const lines = (t: string) => t.split("\n");
+  const read = async (name: string) => (await extractPdf(fixture(`${name}.pdf`))).text;
+
+  it.each(["cols-1", "cols-2", "cols-3"])("reads %s in column order within 1% CER", async (name) => {
+    const text = await read(name);
+    expect(cer(text, expected(name))).toBeLessThanOrEqual(0.01);
+    // Columns are not interleaved (no row of one column glued to a row of the next by a tab), and justified
+    // lines set wide are not broken into lines of a word or two: only the table's rows hold tabs.
+    const tabbed = lines(text).filter((l) => l.includes("\t"));
+    expect(tabbed.every((l) => l.split("\t").length === 3)).toBe(true);
+    expect(tabbed.length).toBeLessThanOrEqual(4);
+    expect(lines(text).filter((l) => !l.includes("\t") && l.split(" ").length < 3)).toEqual([]);
+  });
+
+  it("drops running headers holding a number that is not the page number, and the page numbers", async () => {
+    for (const name of ["cols-1", "cols-2", "cols-3"]) {
+      const text = await read(name);
+      expect(text).not.toMatch(/Синфи 9|Душанбе — 2024/);
+      expect(lines(text).filter((l) => /^\d+$/.test(l.trim()))).toEqual([]);
+    }
+  });
+
+  it("joins words hyphenated across a page break behind a running header, and across columns", async () => {
+    // "ҳоки-|мият" ends page 2 of cols-2; "байнал-|милалии" and "масъа-|лаҳои" end pages 1 and 3 of cols-3.
+    expect(await read("cols-2")).toMatch(/мақомоти ҳокимият/);
+    const three = await read("cols-3");
+    expect(three).toMatch(/ташкилотҳои байналмилалии/);
+    expect(three).toMatch(/ҳамчун масъалаҳои/);
+    // No line-end hyphen is left inside the text: the compounds with a hyphen are the source's own.
+    const inner = /\p{L}+- ?\p{Ll}+/gu;
+    expect(three.match(inner)).toEqual(expected("cols-3").match(inner));
+  });
+
+  it("keeps the figure caption and the table rows apart from the running text", async () => {
+    for (const name of ["cols-1", "cols-2", "cols-3"]) {
+      const text = await read(name);
+      expect(lines(text)).toContain(CAPTION);
+      expect(lines(text)).toContain("2015\tИстеҳсоли барқ\t12,5");
+      // The paragraphs beside the figure and the table come out whole.
+      const gold = lines(expected(name));
+      for (const at of [gold.indexOf(CAPTION), gold.indexOf("Сол\tНишондиҳанда\tФоиз")]) {
+        expect(lines(text)).toContain(gold[at - 1]);
+      }
+    }
+  });
+});
+
 describe("scanned pages", () => {
   it("reports an image-only page as empty without OCR", async () => {
     const r = await extractPdf(fixture("scanned.pdf"));

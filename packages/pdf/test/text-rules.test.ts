@@ -1,6 +1,13 @@
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { detectLegacy, joinWrapped, type Paragraph, removeRunning, repairLegacy } from "../src/index.js";
+import {
+  detectLegacy,
+  flow,
+  joinWrapped,
+  type Paragraph,
+  removeRunning,
+  repairLegacy,
+} from "../src/index.js";
 
 const para = (text: string, top: number): Paragraph => ({
   text,
@@ -17,6 +24,35 @@ describe("de-hyphenation", () => {
     expect(joinWrapped("Осиё-", "Уқёнус")).toBe("Осиё-Уқёнус");
     expect(joinWrapped("дар", "Душанбе")).toBe("дар Душанбе");
   });
+
+  it("takes a hyphen set apart from its word at a line end, and rejoins ranges broken after a dash", () => {
+    expect(joinWrapped("як сил -", "сила")).toBe("як силсила");
+    expect(joinWrapped("ба ҳамаи шумо -", "Вакилони халқ")).toBe("ба ҳамаи шумо - Вакилони халқ");
+    expect(joinWrapped("дар солҳои 2015–", "2019")).toBe("дар солҳои 2015–2019");
+    expect(joinWrapped("барои солҳои 2020-", "2025")).toBe("барои солҳои 2020-2025");
+  });
+
+  it("carries a paragraph over a column or page break past a caption or table placed between", () => {
+    const p = (text: string, extra: Partial<Paragraph> = {}): Paragraph => ({ ...para(text, 0), ...extra });
+    const text = flow([
+      [p("Сарлавҳа"), p("Ҳукумати мамлакат бояд ис-", { open: true })],
+      [
+        p("Расми 1. Нақша", { kind: "caption", head: true }),
+        p("Сол\tФоиз", { kind: "table" }),
+        p("тифодаи ҳамаи захираҳоро таъмин намояд."),
+        p("Матни нав."),
+      ],
+    ]);
+    expect(text.split("\n")).toEqual([
+      "Сарлавҳа",
+      "Ҳукумати мамлакат бояд истифодаи ҳамаи захираҳоро таъмин намояд.",
+      "Расми 1. Нақша",
+      "Сол\tФоиз",
+      "Матни нав.",
+    ]);
+    // A paragraph that ended is not continued, even by a lower-case start at the top of the next column.
+    expect(flow([[p("Хотима.")], [p("ва боз", { head: true })]])).toBe("Хотима.\nва боз");
+  });
 });
 
 describe("running headers and footers", () => {
@@ -30,6 +66,20 @@ describe("running headers and footers", () => {
     ]);
     const kept = removeRunning(pages).map((p) => p.map((x) => x.text));
     expect(kept).toEqual([1, 2, 3].map((n) => [`Моддаи ${n * 4}.`, "Матни асосӣ"]));
+  });
+
+  it("folds every number: a grade or a year that stays the same is running too, left and right pages apart", () => {
+    const pages = [1, 2, 3, 4, 5].map((n) => [
+      para(n % 2 ? "Забони тоҷикӣ — Синфи 9" : "Душанбе — 2024", 800),
+      para(`Машқи ${n * 3 + 1}`, 780),
+      para("Матни асосӣ", 500),
+      para(`Охири саҳифаи ${["якум", "дуюм", "сеюм", "чорум", "панҷум"][n - 1]}`, 300),
+      para(`${n + 16}`, 20),
+    ]);
+    const kept = removeRunning(pages).map((p) => p.map((x) => x.text));
+    expect(kept).toEqual(pages.map((p) => [p[1]?.text, "Матни асосӣ", p[3]?.text]));
+    // Seen on one page only, a line is never a running header.
+    expect(removeRunning([pages[0] ?? []])[0]?.map((x) => x.text)).toContain("Забони тоҷикӣ — Синфи 9");
   });
 });
 
