@@ -82,7 +82,12 @@ let best = { threshold: 0.5, f1: -1, precision: 0, recall: 0 };
 for (let t = 0.3; t <= 0.71; t += 0.025) {
   const sum = { tp: 0, fp: 0, fn: 0 };
   for (const { page, blocks } of pages) {
-    const s = snippetScore(page, mainText(blocks, weights, t).lines.join("\n"));
+    const s = snippetScore(
+      page,
+      mainText(blocks, weights, t)
+        .kept.map((b) => b.text)
+        .join("\n"),
+    );
     sum.tp += s.tp;
     sum.fp += s.fp;
     sum.fn += s.fn;

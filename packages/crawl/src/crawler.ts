@@ -25,6 +25,7 @@ import { isHtml, type PageInput, readPage } from "./page.js";
 import { rebuildBatches } from "./recover.js";
 import { ALLOW_ALL, parseRobots, type RobotsRules, robotsVerdict } from "./robots.js";
 import type { Resolver } from "./safety.js";
+import { SiteTemplates } from "./site-templates.js";
 import { parseSitemap } from "./sitemap.js";
 import { hostKey, scopeChecker, urlNormalizer } from "./url.js";
 import { type StoredResponse, trimWarc, type WarcLocation, WarcWriter, warcTail } from "./warc.js";
@@ -135,6 +136,7 @@ export async function runCrawl(
     elapsedMs: 0,
   };
   const fetcher = new Fetcher(cfg.fetch, hooks.resolver);
+  const templates = new SiteTemplates();
   const warc = new WarcWriter(dirs.warc, cfg.warcFileBytes);
   let failure: Error | undefined;
   try {
@@ -388,7 +390,7 @@ export async function runCrawl(
         return done("file");
       }
       if (!isHtml(contentType)) return done("skipped-type");
-      const read = readPage(pageInput(res, contentType, item.depth, at));
+      const read = readPage(pageInput(res, contentType, item.depth, at), templates);
       o.page = true;
       if (!read.extracted.nofollow) {
         for (const link of read.extracted.links) {

@@ -1,6 +1,7 @@
 import { load } from "cheerio/slim";
 import { type DomNode, pageBlocks } from "./blocks.js";
 import { mainText } from "./main-text.js";
+import { blockKey } from "./site-templates.js";
 
 /** What the extractor gets from one HTML page. */
 export interface Extracted {
@@ -10,6 +11,9 @@ export interface Extracted {
   published: string | null;
   /** Main-text blocks (headings, paragraphs, list items), one per line. */
   lines: string[];
+  /** Key (DOM path and text) of each line, and of every text block of the page, for site-template detection. */
+  lineKeys: number[];
+  pageKeys: number[];
   /** Which pass of the fallback chain gave the lines: the block model, the main container, or all visible text. */
   method: "blocks" | "container" | "visible" | "none";
   /** How sure the chosen pass is that the lines are the page's main text, 0..1. */
@@ -64,13 +68,16 @@ export function extractHtml(html: string): Extracted {
   const canonical = firstAttr($, 'link[rel="canonical" i]', "href");
 
   const body = ($("body")[0] ?? $.root()[0]) as unknown as DomNode;
-  const main = mainText(pageBlocks(body));
+  const blocks = pageBlocks(body);
+  const main = mainText(blocks);
   return {
     title,
     lang: lang ? lang.toLowerCase().replace("_", "-") : null,
     canonical,
     published: publishedDate($, html),
-    lines: main.lines,
+    lines: main.kept.map((b) => b.text),
+    lineKeys: main.kept.map((b) => blockKey(b.path, b.text)),
+    pageKeys: blocks.map((b) => blockKey(b.path, b.text)),
     method: main.method,
     confidence: main.confidence,
     links,

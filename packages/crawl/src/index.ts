@@ -9,6 +9,7 @@ export * from "./page.js";
 export * from "./recover.js";
 export * from "./robots.js";
 export * from "./safety.js";
+export * from "./site-templates.js";
 export * from "./sitemap.js";
 export * from "./url.js";
 export * from "./warc.js";

@@ -3,7 +3,8 @@ import type { Block } from "./blocks.js";
 
 /** The main text of a page and which pass of the fallback chain found it. */
 export interface MainText {
-  lines: string[];
+  /** The blocks kept, in page order. */
+  kept: Block[];
   method: "blocks" | "container" | "visible" | "none";
   confidence: number;
 }
@@ -30,7 +31,7 @@ export function mainText(
   weights: readonly number[] = WEIGHTS,
   threshold = KEEP_THRESHOLD,
 ): MainText {
-  if (blocks.length === 0) return { lines: [], method: "none", confidence: 0 };
+  if (blocks.length === 0) return { kept: [], method: "none", confidence: 0 };
   const containers = mainContainers(blocks);
   const inContainer = (b: Block) => b.ancestors.some((a) => containers.has(a));
   const p = blockProbabilities(blockFeatures(blocks, inContainer), weights);
@@ -45,22 +46,21 @@ export function mainText(
       }
     }
   });
-  const kept: string[] = [];
+  const kept: Block[] = [];
   let keptChars = 0;
   let sure = 0;
   blocks.forEach((b, i) => {
     if (!keep[i]) return;
-    kept.push(b.text);
+    kept.push(b);
     keptChars += b.text.length;
     sure += p[i]!;
   });
-  if (keptChars >= MIN_KEPT_CHARS)
-    return { lines: kept, method: "blocks", confidence: round(sure / kept.length) };
-  const container = blocks.filter((b) => inContainer(b) && !linkDense(b)).map((b) => b.text);
-  if (container.length > 0) return { lines: container, method: "container", confidence: 0.3 };
+  if (keptChars >= MIN_KEPT_CHARS) return { kept, method: "blocks", confidence: round(sure / kept.length) };
+  const container = blocks.filter((b) => inContainer(b) && !linkDense(b));
+  if (container.length > 0) return { kept: container, method: "container", confidence: 0.3 };
   const visible = blocks.filter((b) => !linkDense(b));
   return {
-    lines: (visible.length > 0 ? visible : blocks).map((b) => b.text),
+    kept: visible.length > 0 ? visible : blocks,
     method: "visible",
     confidence: 0.1,
   };

@@ -1,6 +1,8 @@
 import { type Document, makeDocument } from "@soro/core";
 import { decodeBody } from "./charset.js";
 import { type Extracted, extractHtml } from "./extract.js";
+import type { SiteTemplates } from "./site-templates.js";
+import { hostKey } from "./url.js";
 
 /** A response as the page reader needs it: from the network now or from a WARC later. */
 export interface PageInput {
@@ -25,11 +27,21 @@ export interface PageRead {
   doc: Document | null;
 }
 
-/** Decodes and extracts an HTML page and makes its `web` document (null when it has no text or says noindex). */
-export function readPage(p: PageInput): PageRead {
+/** At most this many removed template lines are named in a document's meta. */
+const NAMED_TEMPLATE_LINES = 10;
+
+/**
+ * Decodes and extracts an HTML page and makes its `web` document (null when it has no text or says noindex). With
+ * `templates`, lines that an earlier page of the same host showed at the same DOM path are cut (rule
+ * `site_template`, named in the document's meta), unless that would cut every line (a duplicate page is dedup's).
+ */
+export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
   const { text: html, charset, charsetSource } = decodeBody(p.body, p.contentType);
   const extracted = extractHtml(html);
-  const text = extracted.lines.join("\n");
+  const repeated =
+    templates?.repeated(hostKey(p.url), extracted.lineKeys, extracted.pageKeys) ?? new Set<number>();
+  const cut = repeated.size < extracted.lines.length ? repeated : new Set<number>();
+  const text = extracted.lines.filter((_, i) => !cut.has(i)).join("\n");
   const doc =
     text.length === 0 || extracted.noindex
       ? null
@@ -46,6 +58,13 @@ export function readPage(p: PageInput): PageRead {
             depth: p.depth,
             extract_method: extracted.method,
             extract_confidence: extracted.confidence,
+            ...(cut.size > 0 && {
+              boilerplate_removed: [...cut].slice(0, NAMED_TEMPLATE_LINES).map((i) => ({
+                rule: "site_template",
+                line: extracted.lines[i],
+              })),
+              boilerplate_removed_lines: cut.size,
+            }),
             http: {
               status: p.status,
               content_type: p.contentType,

@@ -4,6 +4,7 @@ import { header } from "./fetcher.js";
 import { Frontier } from "./frontier.js";
 import { batchKey, canonicalElsewhere, crawlDirs } from "./layout.js";
 import { readPage } from "./page.js";
+import { SiteTemplates } from "./site-templates.js";
 import { scopeChecker, urlNormalizer } from "./url.js";
 import { readWarcRecord } from "./warc.js";
 
@@ -13,6 +14,7 @@ async function* batchDocuments(
   frontier: Frontier,
   cfg: CrawlConfig,
   batch: number,
+  templates: SiteTemplates,
 ): AsyncGenerator<SourceItem> {
   const dir = crawlDirs(catalog).warc;
   const normalize = urlNormalizer(cfg.trackingParams);
@@ -23,15 +25,18 @@ async function* batchDocuments(
   for (const row of await frontier.batchRows(batch)) {
     try {
       const stored = await readWarcRecord(dir, row.warc);
-      const read = readPage({
-        url: row.url,
-        status: stored.status,
-        contentType: header(stored, "content-type"),
-        body: stored.body,
-        truncated: stored.truncated,
-        fetchedAt: row.fetchedAt,
-        depth: row.depth,
-      });
+      const read = readPage(
+        {
+          url: row.url,
+          status: stored.status,
+          contentType: header(stored, "content-type"),
+          body: stored.body,
+          truncated: stored.truncated,
+          fetchedAt: row.fetchedAt,
+          depth: row.depth,
+        },
+        templates,
+      );
       if (canonicalElsewhere(read.extracted.canonical, row.url, normalize, inScope)) continue;
       if (read.doc) yield { doc: read.doc };
     } catch (err) {
@@ -56,9 +61,10 @@ export async function rebuildBatches(
   cfg: CrawlConfig,
 ): Promise<number> {
   let rebuilt = 0;
+  const templates = new SiteTemplates();
   for (const b of await frontier.batches()) {
     if (run.has(batchKey(b))) continue;
-    await run.add(batchKey(b), batchKey(b), batchDocuments(catalog, frontier, cfg, b));
+    await run.add(batchKey(b), batchKey(b), batchDocuments(catalog, frontier, cfg, b, templates));
     rebuilt++;
   }
   return rebuilt;
@@ -84,11 +90,17 @@ export async function reextract(catalog: Catalog): Promise<{ batches: number; do
     );
   const run = await SourceRun.begin(catalog, "crawl", cfg);
   let documents = 0;
+  // One memory across batches: a host's pages are spread over many of them.
+  const templates = new SiteTemplates();
   let batches = 0;
   let failure: Error | undefined;
   try {
     for (const b of await frontier.batches()) {
-      const records = await run.add(batchKey(b), batchKey(b), batchDocuments(catalog, frontier, cfg, b));
+      const records = await run.add(
+        batchKey(b),
+        batchKey(b),
+        batchDocuments(catalog, frontier, cfg, b, templates),
+      );
       for (const r of records) documents += Number(r.rows);
       batches++;
     }

@@ -1,6 +1,6 @@
 import { libreofficeTajikStrings, udhrSections } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { extractHtml, readPage } from "../src/index.js";
+import { extractHtml, type PageInput, readPage, SiteTemplates } from "../src/index.js";
 
 const ui = libreofficeTajikStrings()
   .map((x) => x.tg)
@@ -82,5 +82,36 @@ describe("main-text extraction from block features", () => {
     const meta = JSON.parse(read.doc!.meta!);
     expect(meta.extract_method).toBe("blocks");
     expect(meta.extract_confidence).toBeGreaterThan(0.5);
+  });
+
+  it("cuts from a host's later pages the blocks an earlier page showed at the same DOM path, naming the rule", async () => {
+    const sections = await udhrSections("tgk");
+    const box =
+      "Инчунин хонед: дар бораи ҳуқуқҳои инсон дар ҷаҳони имрӯза ва дар кишварҳои гуногун, ки ҳар рӯз навишта мешавад.";
+    const page = (i: number, host: string): PageInput => ({
+      url: `http://${host}/a/${i}`,
+      status: 200,
+      contentType: "text/html; charset=utf-8",
+      body: Buffer.from(
+        `<html><body><div class="post"><h1>${sections[i]!.heading}</h1>${sections[i]!.paragraphs.map(
+          (p) => `<p>${p}</p>`,
+        ).join("")}<div class="box"><p>${box}</p></div></div></body></html>`,
+      ),
+      truncated: null,
+      fetchedAt: "2024-01-01T00:00:00Z",
+      depth: 0,
+    });
+    const templates = new SiteTemplates();
+    const first = readPage(page(1, "127.0.0.1:8001"), templates);
+    const second = readPage(page(2, "127.0.0.1:8001"), templates);
+    const elsewhere = readPage(page(3, "127.0.0.1:8002"), templates);
+    expect(first.doc!.text).toContain(box);
+    expect(elsewhere.doc!.text).toContain(box);
+    expect(second.doc!.text).not.toContain(box);
+    expect(second.doc!.text).toContain(sections[2]!.paragraphs[0]!);
+    expect(JSON.parse(second.doc!.meta!)).toMatchObject({
+      boilerplate_removed: [{ rule: "site_template", line: box }],
+      boilerplate_removed_lines: 1,
+    });
   });
 });

@@ -200,7 +200,10 @@ export function registerCrawlCommands(program: Command): void {
             });
       const { text } = decodeBody(bytes, null);
       const e = extractHtml(text);
-      if (o.json) console.log(JSON.stringify({ ...e, links: undefined }, null, 2));
+      if (o.json)
+        console.log(
+          JSON.stringify({ ...e, links: undefined, lineKeys: undefined, pageKeys: undefined }, null, 2),
+        );
       else for (const line of e.lines) console.log(line);
     });
 }
