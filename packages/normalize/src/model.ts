@@ -138,6 +138,18 @@ export class TajikModel {
 
   /** log probability of a word under the character model (each letter given the ones before, then the word's end). */
   charLog(word: string): number {
+    const hit = this.charMemo.get(word);
+    if (hit !== undefined) return hit;
+    // Bounded: a long job meets millions of distinct unknown words.
+    if (this.charMemo.size > 200_000) this.charMemo.clear();
+    const v = this.charLogOf(word);
+    this.charMemo.set(word, v);
+    return v;
+  }
+
+  private readonly charMemo = new Map<string, number>();
+
+  private charLogOf(word: string): number {
     const order = this.header.charOrder;
     const codes = symbolCodes(word, order);
     let sum = 0;

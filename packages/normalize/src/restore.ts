@@ -26,6 +26,9 @@ const RUSSIAN_ONLY = /[ыщьЫЩЬ]/;
 const OTHER_CYRILLIC = /[әөүұіңһўҗҙҫӘӨҮҰІҢҺЎҖҘҪ]/;
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
 const CYRILLIC_WORD = /[\u0400-\u04FF]+/g;
+/** 1 at (code - 0x400) for the Tajik letters, for counting them without a set lookup per character. */
+const SPECIAL_TABLE = new Uint8Array(0x100);
+for (const c of SPECIAL_CODES) SPECIAL_TABLE[c - 0x400] = 1;
 const SENTENCE_END = /[.!?…]/;
 
 /** Russian letter -> the Tajik letter it may stand for (й for ӣ too: typists reach for it). */
@@ -42,6 +45,8 @@ export interface RestoreSettings {
   priorKept: number;
   /** Candidates the character model adds for a word the vocabulary lacks. */
   charCandidates: number;
+  /** Known restorations of a word considered (the most frequent). */
+  knownCandidates: number;
   /** A line with this many Tajik letters and no word that only a restoration makes known is left as it is. */
   cleanLetters: number;
 }
@@ -52,6 +57,7 @@ export const RESTORE_DEFAULTS: RestoreSettings = {
   priorKept: 1,
   charCandidates: 2,
   cleanLetters: 3,
+  knownCandidates: 4,
 };
 
 /** The lower-case word with every letter a Russian keyboard lacks folded (й as well, as ӣ's stand-in). */
@@ -85,10 +91,13 @@ function restoredLetters(cand: string, written: string): number {
 interface FoldIndex {
   /** Known words with Tajik letters by folded spelling. */
   byFold: Map<string, string[]>;
-  /** Known words that a restoration of theirs outnumbers at least `SUSPECT_RATIO` to 1: worth decoding. */
+  /**
+   * Known words that a restoration of theirs (other than of a final ӣ alone) outnumbers at least `SUSPECT_RATIO`
+   * to 1: worth decoding even in a line typed with Tajik letters.
+   */
   suspect: Set<string>;
 }
-const SUSPECT_RATIO = 0.2;
+const SUSPECT_RATIO = 1;
 const indexes = new WeakMap<TajikModel, FoldIndex>();
 
 /** The fold index of a model (built once per model). */
@@ -110,8 +119,12 @@ function foldIndex(model: TajikModel): FoldIndex {
       const list = index.get(foldKey(w));
       if (!list) continue;
       const n = model.count(w);
-      if (list.some((c) => restoredLetters(c, w) > 0 && model.count(c) >= SUSPECT_RATIO * n)) suspect.add(w);
+      // A final и against ӣ (ezafe against adjective) is no sign of loss in a line typed with Tajik letters.
+      const inner = (c: string) => restoredLetters(c, w) > (c.endsWith("ӣ") && !w.endsWith("ӣ") ? 1 : 0);
+      if (list.some((c) => inner(c) && model.count(c) >= SUSPECT_RATIO * n)) suspect.add(w);
     }
+    // Most frequent first, so a word's candidates can stop at the best few.
+    for (const list of index.values()) list.sort((a, b) => model.count(b) - model.count(a));
     found = { byFold: index, suspect };
     indexes.set(model, found);
   }
@@ -138,6 +151,43 @@ function lostLetters(lower: string, model: TajikModel, index: FoldIndex): number
   return best;
 }
 
+/**
+ * One pass over a line: its Cyrillic letters, its Tajik letters, and whether some word is unknown as written but
+ * known restored, or a suspect spelling (see `FoldIndex`). Written as a loop over char codes: it runs on every line.
+ */
+function scanLine(
+  line: string,
+  model: TajikModel,
+  index: FoldIndex,
+): { cyrillic: number; kept: number; loss: boolean } {
+  let cyrillic = 0;
+  let kept = 0;
+  let loss = false;
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    if (c < 0x400 || c > 0x4ff) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let upper = false;
+    while (c >= 0x400 && c <= 0x4ff) {
+      cyrillic++;
+      kept += SPECIAL_TABLE[c - 0x400] ?? 0;
+      // Capitals: U+0400..U+042F, and the even code points of U+0460..U+04FF.
+      if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) upper = true;
+      c = ++i < n ? line.charCodeAt(i) : 0;
+    }
+    if (loss) continue;
+    const word = line.slice(start, i);
+    const lower = upper ? word.toLowerCase() : word;
+    if (index.suspect.has(lower) || lostLetters(lower, model, index) > 0) loss = true;
+  }
+  return { cyrillic, kept, loss };
+}
+
 interface Slot {
   /** Position and text of the word in the line. */
   at: number;
@@ -153,6 +203,19 @@ interface Slot {
  * `n` spellings other than the word itself.
  */
 function charCandidates(model: TajikModel, lower: string, n: number): string[] {
+  let cache = guesses.get(model);
+  if (!cache) guesses.set(model, (cache = new Map()));
+  const hit = cache.get(lower);
+  if (hit) return hit;
+  // Bounded: a long job meets millions of distinct unknown words.
+  if (cache.size > 100_000) cache.clear();
+  const found = guessRestorations(model, lower, n);
+  cache.set(lower, found);
+  return found;
+}
+const guesses = new WeakMap<TajikModel, Map<string, string[]>>();
+
+function guessRestorations(model: TajikModel, lower: string, n: number): string[] {
   const positions: number[] = [];
   for (let i = 0; i < lower.length; i++) if (RESTORES[lower[i] ?? ""]) positions.push(i);
   if (positions.length === 0 || lower.length < 3) return [];
@@ -203,21 +266,17 @@ export function restoreLine(
   settings: RestoreSettings = RESTORE_DEFAULTS,
 ): string {
   const index = foldIndex(model);
+  const scan = scanLine(line, model, index);
+  if (scan.cyrillic === 0) return line;
+  const kept = scan.kept;
+  // Fast path for the common case, a line typed with its Tajik letters: unless some word is unknown as written but
+  // known with letters restored, or outnumbered by a restoration of itself, it stays as it is.
+  if (kept >= settings.cleanLetters && !scan.loss) return line;
   const words: string[] = [];
   for (const m of line.matchAll(CYRILLIC_WORD)) words.push(m[0]);
-  if (words.length === 0 || OTHER_CYRILLIC.test(line) || readsRussian(words)) return line;
-  let kept = 0;
-  for (let i = 0; i < line.length; i++) if (SPECIAL_CODES.has(line.charCodeAt(i))) kept++;
-  // Fast path for the common case, a line typed with its Tajik letters: unless some word is unknown as written but
-  // known with letters restored, it stays as it is (decoding it would cost 20 times more and change almost nothing).
+  if (OTHER_CYRILLIC.test(line) || readsRussian(words)) return line;
   let lost = 0;
-  let suspect = false;
-  for (const w of words) {
-    const lower = w.toLowerCase();
-    if (index.suspect.has(lower)) suspect = true;
-    else lost += lostLetters(lower, model, index);
-  }
-  if (kept >= settings.cleanLetters && lost === 0 && !suspect) return line;
+  for (const w of words) lost += lostLetters(w.toLowerCase(), model, index);
   // Only a line that shows loss gets the character model's guesses for its unknown words.
   const guess = lost > 0 || kept < settings.cleanLetters;
   const slots: Slot[] = [];
@@ -239,6 +298,7 @@ export function restoreLine(
         if (r > 0) {
           slot.cands.push(c);
           slot.restored.push(r);
+          if (slot.cands.length > settings.knownCandidates) break;
         }
       }
     const known = model.has(lower);
