@@ -20,6 +20,17 @@ beforeAll(async () => {
     for (const format of ["parquet", "jsonl"] as const)
       await exportCorpus(rw, { format, out: path.join(exportsDir, format) });
     await exportCorpus(rw, { format: "mds", mdsColumn: "text", out: path.join(exportsDir, "mds-text") });
+    // An empty active final shard (what a task whose documents were all removed can leave): never published.
+    const [shard] = await rw.activeShards(["dedup"]);
+    const empty = shard!.path.replace(/\.parquet$/, "-empty.parquet");
+    await rw.conn.run(
+      `COPY (SELECT * FROM read_parquet(${sqlString(rw.shardPath(shard!))}) LIMIT 0) TO ${sqlString(rw.shardPath({ path: empty }))} (FORMAT parquet)`,
+    );
+    await rw.conn.run(
+      `INSERT INTO shards SELECT * REPLACE (shard_id || '-empty' AS shard_id, ${sqlString(empty)} AS path, 0 AS rows)
+       FROM shards WHERE shard_id = $1`,
+      [shard!.shard_id],
+    );
   } finally {
     rw.close();
   }
@@ -61,6 +72,9 @@ describe("the dataset card", () => {
     );
     expect(new Set(cols.map((c) => c.name))).toEqual(new Set(PUBLISHED_COLUMNS));
     expect(await one(`SELECT count(*) FROM parquet_file_metadata(${glob}) WHERE num_rows = 0`)).toBe(0);
+    expect(
+      await one(`SELECT count(*) FROM shards WHERE stage = 'dedup' AND status = 'active' AND rows = 0`),
+    ).toBe(1);
     expect(card).toContain("## Known limitations");
     for (const { config_hash } of await catalog.rows(
       `SELECT DISTINCT config_hash FROM stage_runs WHERE stage = 'dedup'`,
