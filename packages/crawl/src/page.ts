@@ -39,7 +39,7 @@ export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
   const { text: html, charset, charsetSource } = decodeBody(p.body, p.contentType);
   const extracted = extractHtml(html);
   const repeated =
-    templates?.repeated(hostKey(p.url), extracted.lineKeys, extracted.pageKeys) ?? new Set<number>();
+    templates?.templateLines(hostKey(p.url), extracted.lineKeys, extracted.pageKeys) ?? new Set<number>();
   const cut = repeated.size < extracted.lines.length ? repeated : new Set<number>();
   const text = extracted.lines.filter((_, i) => !cut.has(i)).join("\n");
   const doc =

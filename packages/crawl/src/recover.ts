@@ -3,30 +3,23 @@ import type { CrawlConfig } from "./config.js";
 import { header } from "./fetcher.js";
 import { Frontier } from "./frontier.js";
 import { batchKey, canonicalElsewhere, crawlDirs } from "./layout.js";
-import { readPage } from "./page.js";
+import { type PageInput, readPage } from "./page.js";
 import { SiteTemplates } from "./site-templates.js";
-import { scopeChecker, urlNormalizer } from "./url.js";
+import { hostKey, scopeChecker, urlNormalizer } from "./url.js";
 import { readWarcRecord } from "./warc.js";
 
-/** Documents of one batch, re-read from the WARC records its fetch log rows point to. */
-async function* batchDocuments(
+/** The pages of one batch as stored in the WARCs its fetch log rows point to, or why a record cannot be read. */
+async function* batchPages(
   catalog: Catalog,
   frontier: Frontier,
-  cfg: CrawlConfig,
   batch: number,
-  templates: SiteTemplates,
-): AsyncGenerator<SourceItem> {
+): AsyncGenerator<{ page: PageInput } | { bad: { input: string; reason: string } }> {
   const dir = crawlDirs(catalog).warc;
-  const normalize = urlNormalizer(cfg.trackingParams);
-  const inScope = scopeChecker(
-    cfg.scope,
-    cfg.seeds.map((s) => normalize(s)).filter((s): s is string => s !== null),
-  );
   for (const row of await frontier.batchRows(batch)) {
     try {
       const stored = await readWarcRecord(dir, row.warc);
-      const read = readPage(
-        {
+      yield {
+        page: {
           url: row.url,
           status: stored.status,
           contentType: header(stored, "content-type"),
@@ -35,10 +28,7 @@ async function* batchDocuments(
           fetchedAt: row.fetchedAt,
           depth: row.depth,
         },
-        templates,
-      );
-      if (canonicalElsewhere(read.extracted.canonical, row.url, normalize, inScope)) continue;
-      if (read.doc) yield { doc: read.doc };
+      };
     } catch (err) {
       yield {
         bad: {
@@ -48,6 +38,42 @@ async function* batchDocuments(
       };
     }
   }
+}
+
+/** Documents of one batch, re-read from the WARC records its fetch log rows point to. */
+async function* batchDocuments(
+  catalog: Catalog,
+  frontier: Frontier,
+  cfg: CrawlConfig,
+  batch: number,
+  templates: SiteTemplates,
+): AsyncGenerator<SourceItem> {
+  const normalize = urlNormalizer(cfg.trackingParams);
+  const inScope = scopeChecker(
+    cfg.scope,
+    cfg.seeds.map((s) => normalize(s)).filter((s): s is string => s !== null),
+  );
+  for await (const item of batchPages(catalog, frontier, batch)) {
+    if ("bad" in item) {
+      yield item;
+      continue;
+    }
+    const read = readPage(item.page, templates);
+    if (canonicalElsewhere(read.extracted.canonical, item.page.url, normalize, inScope)) continue;
+    if (read.doc) yield { doc: read.doc };
+  }
+}
+
+/** Counts the blocks of every stored HTML page per host, so that re-extraction knows each site's template. */
+async function observeTemplates(catalog: Catalog, frontier: Frontier): Promise<SiteTemplates> {
+  const templates = new SiteTemplates();
+  for (const b of await frontier.batches()) {
+    for await (const item of batchPages(catalog, frontier, b)) {
+      if ("page" in item) templates.observe(hostKey(item.page.url), readPage(item.page).extracted.pageKeys);
+    }
+  }
+  templates.prime();
+  return templates;
 }
 
 /**
@@ -90,8 +116,8 @@ export async function reextract(catalog: Catalog): Promise<{ batches: number; do
     );
   const run = await SourceRun.begin(catalog, "crawl", cfg);
   let documents = 0;
-  // One memory across batches: a host's pages are spread over many of them.
-  const templates = new SiteTemplates();
+  // Every page is read once to count each host's blocks (a host's pages are spread over many batches).
+  const templates = await observeTemplates(catalog, frontier);
   let batches = 0;
   let failure: Error | undefined;
   try {

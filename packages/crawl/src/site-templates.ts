@@ -6,37 +6,50 @@ export function blockKey(path: string, text: string): number {
 }
 
 /**
- * The blocks (DOM path and text) each host's pages have shown so far. A block that an earlier page of the same host
- * already showed at the same place is the site's template (menus, section lists, footers, "read also" boxes), not
- * the page's own text. Bounded: once `maxKeys` keys are held, pages are still checked but no more keys are added.
+ * How many pages of each host have shown each block (DOM path and text). A block that two pages of the same host
+ * show at the same place is the site's template (menus, section lists, footers, "read also" boxes), not the pages'
+ * own text. A crawl meets pages one by one: each page is judged against the host's earlier pages, then counted. A
+ * re-extraction counts every stored page first (`observe`, then `prime`), so a host's first page is cleaned too.
+ * Bounded: once `maxKeys` keys are held, pages are still judged but no new keys are added.
  */
 export class SiteTemplates {
-  private readonly hosts = new Map<string, Set<number>>();
+  private readonly hosts = new Map<string, Map<number, number>>();
   private size = 0;
+  private primed = false;
 
   constructor(private readonly maxKeys = 500_000) {}
 
-  /**
-   * Which of a page's lines repeat a block of an earlier page of its host (by index), then remembers every block of
-   * this page. The keys of a page are counted once, so a block repeated within one page is not a template.
-   */
-  repeated(host: string, lineKeys: number[], pageKeys: number[]): Set<number> {
+  /** Counts a page's blocks for its host (each key once per page, so a block repeated within a page is not one). */
+  observe(host: string, pageKeys: number[]): void {
     let seen = this.hosts.get(host);
     if (!seen) {
-      seen = new Set();
+      seen = new Map();
       this.hosts.set(host, seen);
     }
-    const out = new Set<number>();
-    lineKeys.forEach((k, i) => {
-      if (seen.has(k)) out.add(i);
-    });
-    for (const k of pageKeys) {
-      if (this.size >= this.maxKeys) break;
-      if (!seen.has(k)) {
-        seen.add(k);
+    for (const k of new Set(pageKeys)) {
+      const n = seen.get(k);
+      if (n !== undefined) seen.set(k, n + 1);
+      else if (this.size < this.maxKeys) {
+        seen.set(k, 1);
         this.size++;
       }
     }
+  }
+
+  /** Says that every page has been observed: from now on a block is template when two pages of its host show it. */
+  prime(): void {
+    this.primed = true;
+  }
+
+  /** Indexes of a page's lines that are the host's template; before `prime`, the page is then counted. */
+  templateLines(host: string, lineKeys: number[], pageKeys: number[]): Set<number> {
+    const seen = this.hosts.get(host);
+    const min = this.primed ? 2 : 1;
+    const out = new Set<number>();
+    lineKeys.forEach((k, i) => {
+      if ((seen?.get(k) ?? 0) >= min) out.add(i);
+    });
+    if (!this.primed) this.observe(host, pageKeys);
     return out;
   }
 }
