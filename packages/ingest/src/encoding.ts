@@ -82,9 +82,9 @@ export interface DecodedRecord {
 
 /**
  * Decodes the records (lines) of one file one by one, so one bad record costs that record and never its file.
- * UTF-8 when a record is valid UTF-8. Otherwise a declared 8-bit charset, else the code page whose reading holds
- * more Tajik and Russian words than any other reading (the UTF-8 one with replacements included), else UTF-8
- * with replacements when few bytes are broken, else the code page earlier records of the file were shown to be in.
+ * UTF-8 when a record is valid UTF-8. Otherwise a declared 8-bit charset; else UTF-8 with replacements when at
+ * most 1% of the bytes are broken and no legacy reading holds more Tajik and Russian words; else the code page
+ * whose reading holds the most such words; else the code page earlier records of the file were shown to be in.
  * With no such evidence the record cannot be decoded, and `decode` says why.
  */
 export class RecordDecoder {
@@ -103,24 +103,21 @@ export class RecordDecoder {
     } catch {
       // Not valid UTF-8: weigh the readings below.
     }
-    const utf8 = checkUtf8(bytes);
     if (this.declared) return this.single(bytes, this.declared, "label");
-    // A few broken bytes in a UTF-8 record (a cut, a stray byte) cost those bytes, not the record.
-    const lossyOk = utf8.invalid <= Math.max(1, bytes.length / 100);
-    const lossy = () => ({
-      text: decodeBytes(bytes, "utf-8"),
-      encoding: "utf-8",
-      by: "lossy" as const,
-      badBytes: utf8.invalid,
-    });
+    const utf8 = checkUtf8(bytes);
     const best = legacyReadings(bytes)[0]!;
     const words = readingWords(best);
-    if (lossyOk && words <= readingWords(lexiconHits(decodeBytes(bytes, "utf-8")))) return lossy();
+    // A few broken bytes in a UTF-8 record (a cut, a stray byte) cost those bytes, not the record, unless a
+    // legacy reading holds more known words than the UTF-8 one.
+    if (utf8.invalid <= Math.max(1, bytes.length / 100)) {
+      const text = decodeBytes(bytes, "utf-8");
+      if (words <= readingWords(lexiconHits(text)))
+        return { text, encoding: "utf-8", by: "lossy", badBytes: utf8.invalid };
+    }
     if (words > 0) {
       this.prior = best.charset;
       return this.single(bytes, best.charset, "lexicon");
     }
-    if (lossyOk) return lossy();
     if (this.prior) return this.single(bytes, this.prior, "file");
     return (
       `not UTF-8 (${utf8.invalid} invalid bytes, the first at byte offset ${offset + utf8.firstInvalid}) and ` +
