@@ -1,8 +1,9 @@
 /**
  * Character error rate and pages per second of soro's extraction beside Poppler's pdftotext, measured in the same
  * run, per layout: the committed fixtures (1, 2 and 3 columns, justified and hyphenated, running headers, a figure
- * and a table; the `heldout-*` ones were not looked at while the layout code was tuned) and any PDFs with gold
- * text in a folder given by path (`NAME.pdf` beside `NAME.txt`; real documents that may not be committed).
+ * and a table; the `heldout-*` and `chromium-*` ones were not looked at while the layout code was tuned) and any
+ * PDFs with gold text in a folder given by path (`NAME.pdf` beside `NAME.txt`: real documents that may not be
+ * committed).
  *   pnpm bench -- pdf [--rounds=N] [--data=DIR]      (needs poppler-utils)
  */
 import { execFileSync } from "node:child_process";
@@ -32,6 +33,8 @@ const cases: Case[] = [
   ["cols-3", "3 col, justified"],
   ["heldout-2", "2 col, held out"],
   ["heldout-3", "3 col, held out"],
+  ["chromium-2", "2 col, held out, Chromium"],
+  ["chromium-3", "3 col, held out, Chromium"],
 ].map(([name = "", layout = ""]) => ({
   name,
   layout,
@@ -83,7 +86,7 @@ for (const c of cases) {
       c.name,
       c.layout,
       pages,
-      scores[0].toFixed(4),
+      scores[0].toFixed(5),
       scores[1].toFixed(4),
       (soro / pages).toFixed(1),
       (peer / pages).toFixed(1),
