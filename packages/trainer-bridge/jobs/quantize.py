@@ -28,11 +28,16 @@ def calibration_texts(cfg):
 
 def quantize(cfg):
     import torch
+    try:
+        from llmcompressor import oneshot
+    except ImportError as e:
+        common.log("skipped", why="llm-compressor is not installed (%s): pip install -r requirements-quantize.txt" % e)
+        raise SystemExit(3) from None
     from llmcompressor import oneshot
     from llmcompressor.modifiers.quantization import GPTQModifier, QuantizationModifier
     from transformers import AutoModelForCausalLM, AutoTokenizer
     path = cfg["model"]["path"]
-    model = AutoModelForCausalLM.from_pretrained(path, torch_dtype=torch.bfloat16)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16)
     out = cfg["out_dir"]
     if cfg["kind"] == "quantize-fp8":
         oneshot(model=model, recipe=QuantizationModifier(targets="Linear", scheme="FP8_DYNAMIC", ignore=IGNORE))
@@ -45,15 +50,13 @@ def quantize(cfg):
         ds = Dataset.from_dict({"text": texts}).map(
             lambda r: tok(r["text"], truncation=True, max_length=seq_len, add_special_tokens=False),
             remove_columns=["text"])
+        # Gemma 3's tokenizer_config names Gemma3Processor, so without processor= oneshot tries to build an image
+        # processor from the checkpoint and fails; the text tokenizer is all GPTQ calibration needs.
         oneshot(model=model, dataset=ds, recipe=GPTQModifier(targets="Linear", scheme="W4A16", ignore=IGNORE),
-                max_seq_length=seq_len, num_calibration_samples=len(texts))
+                processor=tok, max_seq_length=seq_len, num_calibration_samples=len(texts))
         extra = {"scheme": "W4A16", "calibration_samples": len(texts)}
     model.save_pretrained(out, save_compressed=True)
-    try:
-        from transformers import AutoTokenizer
-        AutoTokenizer.from_pretrained(path).save_pretrained(out)
-    except (OSError, ValueError):
-        common.log("no tokenizer beside the checkpoint; the quantized model is saved without one", path=path)
+    common.carry_tokenizer(cfg, out)
     common.write_provenance(cfg, out, **extra)
     common.log("quantize done", out=out, **extra)
 

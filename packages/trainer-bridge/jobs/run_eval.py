@@ -24,17 +24,22 @@ def task_names(cfg):
 
 def evaluate(cfg):
     import lm_eval
+    import torch
     from lm_eval.tasks import TaskManager
+    device = common.torch_device(cfg, torch)
+    dtype = "bfloat16" if common.train_dtype(torch, device) == torch.bfloat16 else "float32"
     eval_dir = os.path.join(cfg["export_dir"], "eval")
     # The task YAML names its data file relative to the folder lm_eval runs in.
     os.chdir(eval_dir)
     tasks = task_names(cfg)
     results = lm_eval.simple_evaluate(
         model="hf",
-        model_args="pretrained=%s,add_bos_token=True,dtype=bfloat16" % cfg["model"]["path"],
+        model_args="pretrained=%s,add_bos_token=True,dtype=%s" % (cfg["model"]["path"], dtype),
         tasks=tasks,
         task_manager=TaskManager(include_path=eval_dir),
-        batch_size="auto",
+        # lm_eval picks CUDA by default; name the device so a CPU node runs too.
+        device=str(device),
+        batch_size="auto" if device.type == "cuda" else 4,
     )
     os.makedirs(cfg["out_dir"], exist_ok=True)
     with open(os.path.join(cfg["out_dir"], "results.json"), "w", encoding="utf-8") as f:

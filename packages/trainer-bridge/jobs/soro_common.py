@@ -209,6 +209,118 @@ def run_payload(kind, work, argv=None):
     return 0
 
 
+# Tokenizer files a checkpoint needs beside its weights. transformers 5's save_pretrained no longer writes the
+# SentencePiece tokenizer.model, and llama.cpp's Gemma 3 converter cannot run without it, so every payload copies
+# these from the checkpoint it started from.
+TOKENIZER_FILES = ("tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+                   "chat_template.jinja", "chat_template.json", "added_tokens.json")
+
+
+def tokenizer_source(cfg):
+    """Where the tokenizer files come from: the base checkpoint, or for a tiny random model the tokenizer_dir."""
+    m = cfg["model"]
+    return m.get("tokenizer_dir") if m["tiny"] else m["path"]
+
+
+def carry_tokenizer(cfg, out_dir):
+    """Copies the base checkpoint's tokenizer files (tokenizer.model above all) into out_dir; returns their names."""
+    import shutil
+    src = tokenizer_source(cfg)
+    copied = []
+    if not src:
+        log("no tokenizer to carry: a tiny model without tokenizer_dir", out=out_dir)
+        return copied
+    for name in TOKENIZER_FILES:
+        path = os.path.join(src, name)
+        if not os.path.isdir(src):
+            path = hub_file(src, name)
+        if path and os.path.exists(path):
+            shutil.copyfile(path, os.path.join(out_dir, name))
+            copied.append(name)
+    if "tokenizer.model" not in copied:
+        log("warning: %s has no tokenizer.model; GGUF conversion of %s will fail" % (src, out_dir))
+    return copied
+
+
+def hub_file(repo, name):
+    """A file of a Hugging Face hub repository from the local cache or the hub, or None where it has none."""
+    try:
+        from huggingface_hub import hf_hub_download
+        return hf_hub_download(repo, name)
+    except Exception:  # noqa: BLE001 - any miss (no such file, offline) means: not there
+        return None
+
+
+def check_tokenizer_model(path, vocab_size=None):
+    """Problems with a checkpoint's SentencePiece tokenizer.model (empty list when it loads and fits the model)."""
+    f = os.path.join(path, "tokenizer.model")
+    if not os.path.exists(f):
+        return ["%s: missing (llama.cpp's Gemma 3 converter needs it; copy it from the base checkpoint)" % f]
+    try:
+        import sentencepiece
+        sp = sentencepiece.SentencePieceProcessor(model_file=f)
+    except Exception as e:  # noqa: BLE001 - sentencepiece raises plain RuntimeError/OSError on bad files
+        return ["%s: not a SentencePiece model (%s)" % (f, str(e).splitlines()[0] if str(e) else type(e).__name__)]
+    if vocab_size is not None and sp.get_piece_size() > vocab_size:
+        return ["%s: %d pieces, more than the model's vocab_size %d" % (f, sp.get_piece_size(), vocab_size)]
+    return []
+
+
+def torch_device(cfg, torch, local_rank=0):
+    """The device a payload runs on: the config's `device` (cpu, cuda) or, by default, CUDA when there is one."""
+    want = cfg.get("device") or "auto"
+    if want == "cuda" or (want == "auto" and torch.cuda.is_available()):
+        if not torch.cuda.is_available():
+            raise SystemExit("device cuda asked for, but torch sees no CUDA device")
+        torch.cuda.set_device(local_rank)
+        return torch.device("cuda", local_rank)
+    return torch.device("cpu")
+
+
+def train_dtype(torch, device):
+    """bf16 where the GPU computes it natively, float32 on CPU (bf16 matmuls there are slow and lossy)."""
+    if device.type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
+
+
+def peak_memory_bytes(torch, device):
+    """Peak memory so far: CUDA allocations on a GPU, the process's peak RSS on CPU."""
+    if device.type == "cuda":
+        return int(torch.cuda.max_memory_allocated(device))
+    import resource
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+
+
+class StepMeter:
+    """Times optimizer steps and logs one JSON line each: loss, lr, tokens/s, MFU and peak memory.
+
+    MFU is 6·N·(tokens/s) over the peak FLOP/s of all devices (`peak_flops` per device in the config).
+    """
+
+    def __init__(self, cfg, torch, device, n_params, world):
+        self.torch, self.device, self.n_params, self.world = torch, device, n_params, world
+        self.peak = float(cfg.get("peak_flops") or 0) * world
+        self.started = time.time()
+        self.tokens = 0
+        self.t0 = self.started
+
+    def begin(self):
+        if self.device.type == "cuda":
+            self.torch.cuda.synchronize(self.device)
+        self.t0 = time.time()
+
+    def end(self, step, loss, lr, tokens):
+        if self.device.type == "cuda":
+            self.torch.cuda.synchronize(self.device)
+        seconds = max(time.time() - self.t0, 1e-9)
+        self.tokens += tokens
+        tps = tokens / seconds
+        log("step", step=step, loss=round(loss, 4), lr=lr, tokens=self.tokens, step_seconds=round(seconds, 4),
+            tokens_per_s=round(tps, 1), mfu=round(6 * self.n_params * tps / self.peak, 5) if self.peak else None,
+            peak_memory_bytes=peak_memory_bytes(self.torch, self.device))
+
+
 def write_provenance(cfg, out_dir, **fields):
     """soro_job.json beside a checkpoint: which job, export and manifest made it."""
     os.makedirs(out_dir, exist_ok=True)

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { formatPlan } from "../src/jobs/format.js";
 import { PAYLOAD_DIR, PAYLOADS, REQUIREMENTS } from "../src/jobs/launch.js";
+import { trainingMemory, usesFsdp } from "../src/jobs/memory.js";
+import { GEMMA3, type ModelSize } from "../src/jobs/model.js";
 import { planJob } from "../src/jobs/plan.js";
-import { JOB_KINDS, type JobKind } from "../src/jobs/spec.js";
+import { JOB_KINDS, type JobKind, type Resources, resolveSpec } from "../src/jobs/spec.js";
 import { loadTokenizer, type Tokenizer } from "../src/tokenizer.js";
 import { tajikWorkspace } from "./helpers.js";
 import { jobExports } from "./jobs-fixtures.js";
@@ -40,7 +42,7 @@ describe("payloads", () => {
     for (const req of files.filter((f) => f.startsWith("requirements-"))) {
       const text = execFileSync("cat", [path.join(PAYLOAD_DIR, req)]).toString();
       for (const l of text.split("\n").filter((x) => x.trim() && !x.startsWith("#")))
-        expect(l).toMatch(/^[\w.-]+==[\w.]+$/);
+        expect(l).toMatch(/^[\w.-]+==[\w.+]+$/);
     }
     const py = files.filter((f) => f.endsWith(".py")).map((f) => path.join(PAYLOAD_DIR, f));
     // Byte code goes to a scratch folder, not beside the sources.
@@ -125,6 +127,32 @@ describe("plan", () => {
       if (kind === "quantize-fp8") expect(plan.estimate).toMatch(/weights only/);
     },
   );
+
+  it("estimates memory per GPU, shards 4B/12B full training with FSDP, refuses a plan that cannot fit", async () => {
+    const cases: Array<[ModelSize, Partial<Resources>, boolean, boolean]> = [
+      ["1b", {}, false, true],
+      ["4b", {}, true, true],
+      ["12b", {}, true, true],
+      // One GPU cannot shard: 12B's bf16 weights, gradients and AdamW moments alone are ~94 GB.
+      ["12b", { nodes: 1, gpusPerNode: 1 }, false, false],
+    ];
+    for (const [model, resources, sharded, fits] of cases) {
+      const input = { kind: "cpt" as const, exportDir: exports.megatron, model, resources, python: PY };
+      const spec = resolveSpec(input);
+      const m = trainingMemory(spec, GEMMA3[model], usesFsdp(spec));
+      expect(m.sharded, model).toBe(sharded);
+      expect(m.total).toBeCloseTo(m.weights + m.gradients + m.optimizer + m.activations + m.logits, 0);
+      // Gemma 3's 262k vocabulary: logits of micro-batch × seq-len tokens in bf16 and fp32.
+      expect(m.logits).toBe(spec.train.microBatch * spec.train.seqLen * 262_144 * 6);
+      const plan = planJob(catalog, input);
+      if (fits) {
+        const p = await plan;
+        expect(p.memory!.total).toBeLessThan(80e9);
+        expect(JSON.parse(p.artefacts[0]!.text).train.fsdp).toBe(sharded);
+        expect(formatPlan(p)).toMatch(/memory per GPU ~[\d.]+ GB of 80\.0 GB/);
+      } else await expect(plan).rejects.toThrow(/needs about [\d.]+ GB per GPU.*more than the 80\.0 GB/);
+    }
+  });
 
   it("refuses an export without what the kind needs, naming it", async () => {
     await expect(planJob(catalog, { kind: "sft", exportDir: exports.megatron })).rejects.toThrow(

@@ -1,3 +1,6 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { loadConfigFile, UsageError } from "@soro/core";
 import {
   cancelJob,
@@ -13,6 +16,8 @@ import {
   listJobs,
   planJob,
   refreshJob,
+  smokeLine,
+  smokeRun,
   submitJob,
   tail,
   waitForJobs,
@@ -272,4 +277,64 @@ export function registerTrainCommands(program: Command): void {
         console.log(line(await cancelJob(c, await getJob(c, id), { k8s: k8sFor(o) })));
       });
     });
+
+  train
+    .command("smoke")
+    .description(
+      "run every payload end to end on a tiny random Gemma 3 with Gemma 3's tokenizer: a node check in minutes",
+    )
+    .requiredOption("--export <dir>", "a Megatron export (soro bridge export --format megatron)")
+    .requiredOption(
+      "--sft-export <dir>",
+      "an SFT export with calibration sets and an eval task (soro bridge export --sft)",
+    )
+    .option("--device <name>", "cuda | cpu (default: CUDA when there is one)", "auto")
+    .option("--python <path>", "interpreter with the payloads' requirements installed", "python3")
+    .option("--steps <n>", "optimizer steps for cpt and sft", "4")
+    .option("--work <dir>", "scratch folder for the tiny model and outputs (default: a new temporary folder)")
+    .action(
+      async (
+        o: {
+          export: string;
+          sftExport: string;
+          device: string;
+          python: string;
+          steps: string;
+          work?: string;
+        },
+        cmd: Command,
+      ) => {
+        const device = o.device as "auto" | "cpu" | "cuda";
+        if (!["auto", "cpu", "cuda"].includes(device))
+          throw new UsageError(
+            `soro train smoke: unknown device ${o.device}`,
+            "use --device cuda or --device cpu",
+          );
+        const steps = num(o.steps, "--steps");
+        if (!steps || steps < 1 || !Number.isInteger(steps))
+          throw new UsageError(`soro train smoke: --steps ${o.steps}`, "pass a positive integer");
+        const workDir = o.work ? path.resolve(o.work) : await mkdtemp(path.join(tmpdir(), "soro-smoke-"));
+        console.log(`smoke: ${device} device, work folder ${workDir}`);
+        await withCatalog(
+          cmd,
+          async (c) => {
+            const results = await smokeRun(c, {
+              megatronExport: o.export,
+              sftExport: o.sftExport,
+              python: o.python,
+              device,
+              workDir,
+              steps,
+              onResult: (r) => console.log(smokeLine(r)),
+            });
+            const failed = results.filter((r) => r.rc !== 0 && !r.skipped);
+            if (failed.length) {
+              process.exitCode = 1;
+              console.log(`smoke: ${failed.length} failed (${failed.map((r) => r.step).join(", ")})`);
+            } else console.log("smoke: ok");
+          },
+          { readOnly: true },
+        );
+      },
+    );
 }

@@ -1,4 +1,5 @@
 import { humanCount } from "@soro/core";
+import { gb } from "./memory.js";
 import type { JobPlan } from "./plan.js";
 
 /** The plan as text: inputs with checksums and token counts, mixture, model facts, steps, GPU-hours, artefacts. */
@@ -40,6 +41,11 @@ export function formatPlan(p: JobPlan): string {
         ]
       : []),
     `  gpus ${p.gpus} (${p.spec.resources.nodes} node(s) × ${p.spec.resources.gpusPerNode})`,
+    ...(p.memory
+      ? [
+          `  memory per GPU ~${gb(p.memory.total)} of ${gb(p.spec.resources.gpuMemoryBytes)}${p.memory.sharded ? " (FSDP)" : ""}: logits ${gb(p.memory.logits)}, activations ${gb(p.memory.activations)}, weights ${gb(p.memory.weights)}, gradients ${gb(p.memory.gradients)}, optimizer ${gb(p.memory.optimizer)}`,
+        ]
+      : []),
     `  tokens ${p.jobTokens} (${humanCount(p.jobTokens)})`,
     `  tokens per step ${p.tokensPerStep ?? "-"}`,
     `  steps ${p.steps ?? "-"}`,

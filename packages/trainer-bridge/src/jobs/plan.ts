@@ -12,6 +12,7 @@ import { K8sJobs } from "./k8s.js";
 import { imagePayloadDir } from "./k8s-manifest.js";
 import { PAYLOAD_DIR, PAYLOADS, REQUIREMENTS } from "./launch.js";
 import { LocalJobs } from "./local.js";
+import { gb, type MemoryEstimate, trainingMemory, usesFsdp } from "./memory.js";
 import { GEMMA3, type ModelFacts, TINY_GEMMA3 } from "./model.js";
 import { SlurmJobs } from "./slurm.js";
 import { type JobSpec, type JobSpecInput, resolveSpec } from "./spec.js";
@@ -49,6 +50,8 @@ export interface JobPlan {
     chatTemplate: Manifest["chat_template"];
   };
   gpus: number;
+  /** GPU memory per device a cpt/sft job needs (null for the other kinds, data checks and tiny models). */
+  memory: MemoryEstimate | null;
   /** Tokens the job processes (trained on, calibrated on, evaluated). */
   jobTokens: number;
   tokensPerStep: number | null;
@@ -139,6 +142,19 @@ async function sftTokens(exportDir: string, tok: Tokenizer): Promise<{ samples: 
   return { samples, tokens };
 }
 
+/**
+ * Why llama.cpp's Gemma 3 converter could not read a checkpoint folder's tokenizer (null when it can, or when the
+ * folder does not exist yet because an earlier job will write it).
+ */
+async function tokenizerModelProblem(modelPath: string): Promise<string | null> {
+  const dir = await stat(modelPath).catch(() => null);
+  if (!dir?.isDirectory()) return null;
+  const file = await stat(path.join(modelPath, "tokenizer.model")).catch(() => null);
+  if (!file) return `${modelPath} has no tokenizer.model (SentencePiece), which GGUF conversion needs`;
+  if (file.size === 0) return `${path.join(modelPath, "tokenizer.model")} is empty`;
+  return null;
+}
+
 /** Characters of the export files a kind reads, for estimates where no token count exists. */
 function charsOf(files: ManifestFile[]): number {
   return files.reduce((n, f) => n + f.bytes, 0) / 1.8; // Cyrillic UTF-8: ~1.8 bytes per character
@@ -172,12 +188,15 @@ function payloadConfig(
     manifest_sha256: p.inputs.manifestSha256,
     out_dir: p.spec.outDir,
     data_check: p.spec.dataCheck,
+    device: p.spec.device,
+    peak_flops: p.spec.resources.gpuPeakFlops,
     max_steps: p.spec.maxSteps,
     model: {
       size: p.spec.model,
       path: p.spec.modelPath,
       tiny: p.spec.tiny,
       tiny_config: p.spec.tiny ? TINY_GEMMA3 : null,
+      tokenizer_dir: p.spec.tokenizerDir ? path.resolve(p.spec.tokenizerDir) : null,
       hf_class: p.model.facts.hfClass,
     },
     train: {
@@ -193,6 +212,7 @@ function payloadConfig(
       epochs: t.epochs,
       steps: p.steps,
       gradient_checkpointing: t.gradientCheckpointing,
+      fsdp: p.memory?.sharded ?? false,
       seed: t.seed,
       save_every_steps: t.saveEverySteps,
     },
@@ -288,6 +308,26 @@ export async function planJob(
         ? "FP8_DYNAMIC converts weights only: minutes, dominated by loading and saving"
         : `2·N·D forward over ${jobTokens} tokens${spec.kind === "quantize-int4" ? " + 0.1 GPU-hour per billion parameters for GPTQ" : ""}`;
   }
+  const memory =
+    (spec.kind === "cpt" || spec.kind === "sft") && !spec.dataCheck && !spec.tiny
+      ? trainingMemory(spec, facts, usesFsdp(spec))
+      : null;
+  if (memory && spec.resources.gpusPerNode > 0 && memory.total > spec.resources.gpuMemoryBytes) {
+    throw new SoroError(
+      `soro train: ${spec.kind} of Gemma 3 ${spec.model} needs about ${gb(memory.total)} per GPU (logits ${gb(memory.logits)}, activations ${gb(memory.activations)}, weights+gradients+optimizer ${gb(memory.weights + memory.gradients + memory.optimizer)}${memory.sharded ? " sharded" : ""}), more than the ${gb(spec.resources.gpuMemoryBytes)} of one GPU`,
+      "lower --micro-batch or --seq-len, turn on gradient checkpointing, use LoRA, or add GPUs",
+      2,
+    );
+  }
+  if (spec.kind === "gguf" && !spec.dataCheck) {
+    const problem = await tokenizerModelProblem(spec.modelPath);
+    if (problem)
+      throw new SoroError(
+        `soro train: ${problem}`,
+        "copy tokenizer.model from the base checkpoint into it",
+        2,
+      );
+  }
   const gpuHours = spec.dataCheck
     ? 0
     : Math.max(
@@ -323,6 +363,7 @@ export async function planJob(
       chatTemplate: manifest.chat_template,
     },
     gpus,
+    memory,
     jobTokens,
     tokensPerStep,
     steps,

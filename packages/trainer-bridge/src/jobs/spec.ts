@@ -9,6 +9,10 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const BACKENDS = ["local", "slurm", "k8s"] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** Where a payload computes. */
+export const JOB_DEVICES = ["auto", "cpu", "cuda"] as const;
+export type JobDevice = (typeof JOB_DEVICES)[number];
+
 /** Training hyperparameters (cpt and sft). */
 export interface TrainConfig {
   seqLen: number;
@@ -46,6 +50,8 @@ export interface Resources {
   /** Peak dense BF16 FLOP/s of one GPU (H100 SXM: 989e12) and the model FLOPs utilisation the estimate assumes. */
   gpuPeakFlops: number;
   mfu: number;
+  /** Memory of one GPU in bytes (H100/H200 class: 80 GB and more); a plan that cannot fit is refused. */
+  gpuMemoryBytes: number;
 }
 
 /** Kubernetes settings: an Indexed Job (one pod per node, torchrun inside) or a Kubeflow Trainer TrainJob. */
@@ -73,6 +79,10 @@ export interface JobSpec {
   modelPath: string;
   /** Random-init tiny Gemma 3 (smoke tests): no weights are loaded. */
   tiny: boolean;
+  /** Tokenizer files a tiny model's checkpoints carry (tokenizer.json, tokenizer.model, ...); null for none. */
+  tokenizerDir: string | null;
+  /** Where the payload computes: CUDA when present (auto), or forced. */
+  device: JobDevice;
   /** Where the payload writes its checkpoint or results. */
   outDir: string;
   /** Open the export, count documents and tokens, compare with the manifest; no GPU, no torch. */
@@ -110,7 +120,8 @@ export function defaultTrain(kind: JobKind, model: ModelSize): TrainConfig {
     seqLen: sft ? 4096 : 8192,
     // About 1M tokens per step for CPT, 128 sequences for SFT.
     globalBatch: 128,
-    microBatch: { "1b": 4, "4b": 2, "12b": 1 }[model],
+    // Gemma 3's 262k vocabulary makes the logits the largest activation: 2×8192 tokens is ~26 GB of them.
+    microBatch: { "1b": 2, "4b": 2, "12b": 1 }[model],
     learningRate: lr,
     minLearningRate: lr / 10,
     warmupSteps: sft ? 20 : 100,
@@ -138,6 +149,7 @@ export function defaultResources(kind: JobKind, model: ModelSize): Resources {
     partition: null,
     gpuPeakFlops: 989e12,
     mfu: 0.4,
+    gpuMemoryBytes: 80e9,
   };
 }
 
@@ -190,6 +202,8 @@ export function resolveSpec(input: JobSpecInput): JobSpec {
     "use 0 <= share < 1",
   );
   check(resources.nodes >= 1 && resources.gpusPerNode >= 0, "nodes/GPUs", "use --nodes >= 1 and --gpus >= 0");
+  const device = input.device ?? "auto";
+  check(JOB_DEVICES.includes(device), `unknown device ${device}`, `use one of ${JOB_DEVICES.join(", ")}`);
   const defaultModel = input.kind === "cpt" || input.kind === "sft" ? `google/gemma-3-${model}-pt` : "";
   const modelPath = input.modelPath ?? defaultModel;
   check(
@@ -204,6 +218,8 @@ export function resolveSpec(input: JobSpecInput): JobSpec {
     model,
     modelPath,
     tiny: input.tiny ?? false,
+    tokenizerDir: input.tokenizerDir ?? null,
+    device,
     outDir: input.outDir ?? "",
     dataCheck: input.dataCheck ?? false,
     maxSteps: input.maxSteps ?? null,

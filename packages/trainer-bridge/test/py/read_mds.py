@@ -30,7 +30,7 @@ for shard in index["shards"]:
         lens = np.frombuffer(raw, np.uint32, len(dyn), 0)
         at = 4 * len(dyn)
         row = {}
-        for j, (name, enc) in enumerate(zip(names, encs)):
+        for j, (name, enc) in enumerate(zip(names, encs, strict=True)):
             size = int(lens[dyn.index(j)]) if sizes[j] is None else sizes[j]
             b = raw[at : at + size]
             at += size
