@@ -255,6 +255,7 @@ def train(cfg):
         start = load_checkpoint(torch, model, opt, sched, data, resume, rank, fsdp)
         common.log("cpt resume", step=start, path=resume)
     meter = common.StepMeter(cfg, torch, device, n_params, world)
+    meter.tokens = start * accum * t["micro_batch"] * t["seq_len"] * world
     common.log("cpt start", steps=steps, world=world, accum=accum, device=str(device), dtype=str(dtype), fsdp=fsdp,
                params=n_params, start=start)
     model.train()

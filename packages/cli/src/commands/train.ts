@@ -14,6 +14,7 @@ import {
   K8sJobs,
   kubeConfigFor,
   listJobs,
+  payloadLog,
   planJob,
   refreshJob,
   smokeLine,
@@ -24,6 +25,7 @@ import {
 } from "@soro/trainer-bridge";
 import type { Command } from "commander";
 import { globals, withCatalog } from "../context.js";
+import { formatTable } from "../table.js";
 
 interface SpecFlags {
   export?: string;
@@ -180,6 +182,21 @@ function line(j: JobRecord): string {
   return `${j.jobId}\t${j.kind}\t${j.backend}\t${j.schedulerId ?? "-"}\t${j.state}${j.exitCode === null ? "" : ` (exit ${j.exitCode})`}\t${j.updatedAt}`;
 }
 
+/** The payload's step records (one JSON line per optimizer step) as table rows. */
+function stepRows(recs: Array<Record<string, unknown>>): Record<string, unknown>[] {
+  const round = (v: unknown, digits: number) => (typeof v === "number" ? Number(v.toFixed(digits)) : null);
+  return recs
+    .filter((r) => r.msg === "step")
+    .map((r) => ({
+      step: r.step ?? null,
+      loss: round(r.loss, 4),
+      tokens: r.tokens ?? null,
+      "tokens/s": round(r.tokens_per_s, 1),
+      mfu: round(r.mfu, 4),
+      "peak MiB": typeof r.peak_memory_bytes === "number" ? Math.round(r.peak_memory_bytes / 2 ** 20) : null,
+    }));
+}
+
 /** `soro train plan|submit|status|logs|cancel`: GPU jobs over the exports, on local, Slurm or Kubernetes. */
 export function registerTrainCommands(program: Command): void {
   const train = program
@@ -256,13 +273,15 @@ export function registerTrainCommands(program: Command): void {
     .command("logs <job>")
     .description("the job's log")
     .option("-n, --lines <n>", "only the last n lines")
+    .option("--steps", "only the training steps, as a table (loss, tokens/s, MFU, peak memory)")
     .option("--server <url>", "Kubernetes API server address")
-    .action(async (id: string, o: { lines?: string; server?: string }, cmd: Command) => {
+    .action(async (id: string, o: { lines?: string; steps?: boolean; server?: string }, cmd: Command) => {
       await withCatalog(
         cmd,
         async (c) => {
           const text = await jobLogs(await getJob(c, id), { k8s: k8sFor(o) });
-          process.stdout.write(o.lines ? `${tail(text, Number(o.lines))}\n` : text);
+          if (o.steps) process.stdout.write(`${formatTable(stepRows(payloadLog(text)))}\n`);
+          else process.stdout.write(o.lines ? `${tail(text, Number(o.lines))}\n` : text);
         },
         { readOnly: true },
       );
