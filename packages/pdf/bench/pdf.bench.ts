@@ -4,7 +4,7 @@
  * and a table; the `heldout-*` and `chromium-*` ones were not looked at while the layout code was tuned) and any
  * PDFs with gold text in a folder given by path (`NAME.pdf` beside `NAME.txt`: real documents that may not be
  * committed).
- *   pnpm bench -- pdf [--rounds=N] [--data=DIR]      (needs poppler-utils)
+ *   pnpm bench -- pdf [--rounds=N] [--pdf-data=DIR]      (needs poppler-utils)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -15,7 +15,7 @@ import { cer, fixture } from "../test/cer.js";
 const arg = (name: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? undefined;
 const rounds = Number(arg("rounds") ?? 3);
-const data = arg("data");
+const data = arg("pdf-data");
 
 interface Case {
   name: string;
@@ -42,14 +42,14 @@ const cases: Case[] = [
   gold: fixture(`${name}.txt`),
 }));
 if (data) {
-  if (!existsSync(data)) console.log(`--data=${data}: no such folder; only the fixtures are measured`);
+  if (!existsSync(data)) console.log(`--pdf-data=${data}: no such folder; only the fixtures are measured`);
   else
     for (const f of readdirSync(data).filter((f) => f.endsWith(".pdf"))) {
       const gold = path.join(data, f.replace(/\.pdf$/, ".txt"));
       if (existsSync(gold)) cases.push({ name: f, layout: "real", pdf: path.join(data, f), gold });
       else console.log(`${f}: no ${path.basename(gold)} beside it; skipped`);
     }
-} else console.log("no --data=DIR given: real PDFs with gold text are not measured, only the fixtures");
+} else console.log("no --pdf-data=DIR given: real PDFs with gold text are not measured, only the fixtures");
 
 const time = async (fn: () => Promise<unknown> | unknown) => {
   const t = performance.now();

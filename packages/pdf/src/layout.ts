@@ -128,6 +128,8 @@ export function findGutters(lines: Line[]): Gutter[] {
   const size = median(lines.map((s) => s.size));
   const lo = Math.floor(Math.min(...lines.map((s) => s.x0)));
   const hi = Math.ceil(Math.max(...lines.map((s) => s.x1)));
+  // A text layer placed absurdly far apart (a broken or hostile file) is read as one column.
+  if (!(hi - lo < 20_000)) return [];
   const cover = new Array<number>(hi - lo + 1).fill(0);
   for (const s of lines)
     for (let x = Math.ceil(s.x0); x < s.x1; x++) cover[x - lo] = (cover[x - lo] ?? 0) + 1;

@@ -2,8 +2,11 @@ import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import {
   detectLegacy,
+  findGutters,
   flow,
   joinWrapped,
+  type Line,
+  layoutPage,
   type Paragraph,
   removeRunning,
   repairLegacy,
@@ -52,6 +55,35 @@ describe("de-hyphenation", () => {
     ]);
     // A paragraph that ended is not continued, even by a lower-case start at the top of the next column.
     expect(flow([[p("Хотима.")], [p("ва боз", { head: true })]])).toBe("Хотима.\nва боз");
+  });
+});
+
+describe("page geometry", () => {
+  // Two justified columns of ten rows; on every third row of the left column a wide word gap splits the line.
+  const word = (i: number) => ["Ҳукумат", "барои", "рушди", "соҳа", "тадбир", "андешид"][i % 6] ?? "";
+  const lines: Line[] = [];
+  for (let r = 0; r < 10; r++) {
+    const y = 700 - 12 * r;
+    const left = `${word(r)} ${word(r + 1)} ${word(r + 2)}`;
+    if (r % 3 === 0) {
+      lines.push({ text: word(r), x0: 50, x1: 120, y, size: 10 });
+      lines.push({ text: `${word(r + 1)} ${word(r + 2)}`, x0: 136, x1: 250, y, size: 10 });
+    } else lines.push({ text: left, x0: 50, x1: 250, y, size: 10 });
+    lines.push({ text: `${word(r + 3)} ${word(r + 4)}`, x0: 268, x1: 468, y: y - 3, size: 10 });
+  }
+
+  it("finds the gutter from the x-projection and joins a justified line set wide again", () => {
+    const cuts = findGutters(lines);
+    expect(cuts).toEqual([[250, 268]]);
+    const [leftColumn, rightColumn] = layoutPage(lines, cuts);
+    expect(leftColumn?.text.split(" ")).toHaveLength(30);
+    expect(leftColumn?.text.startsWith("Ҳукумат барои рушди барои рушди соҳа")).toBe(true);
+    expect(rightColumn?.head).toBe(true);
+  });
+
+  it("reads a text layer spread absurdly wide as one column", () => {
+    const wide = lines.map((l) => ({ ...l, x1: l.x1 * 1e6 }));
+    expect(findGutters(wide)).toEqual([]);
   });
 });
 
