@@ -55,7 +55,7 @@ await soro(["sft", "checks"]);
 
 // The report, the dataset card and the summary.
 await soro(["report", "--out", path.join(out, "report.html")]);
-await soro(["report", "--card", "--card-out", path.join(out, "README.md")]);
+await soro(["report", "--card", "--card-out", path.join(out, "card", "README.md")]); // with its data files in card/data/
 await soro(["status"]);
 await soro(["status", "--summary"]);
 console.log(`\ndemo done.
@@ -63,5 +63,5 @@ console.log(`\ndemo done.
   final shards:  ${path.join(ws, "shards", "decontam")}
   exports:       ${path.join(out, "export")}
   report:        ${path.join(out, "report.html")}
-  dataset card:  ${path.join(out, "README.md")}
+  dataset card:  ${path.join(out, "card", "README.md")}
   try:           pnpm -s soro -w ${ws} sql "select stage, count(*) as shards, sum(rows) as docs from shards where status = 'active' group by all"`);
