@@ -13,16 +13,29 @@ export interface Item {
   kind: "line" | "snippet";
 }
 
+/** The script a catalogue is written in: a string of another script in it was left untranslated. */
+function catalogueScript(lang: string, source: string): RegExp {
+  if (lang === "pes") return /\p{Script=Arabic}/gu;
+  if (lang === "eng" || (lang === "uzn" && source === "libreoffice")) return /\p{Script=Latin}/gu;
+  return /\p{Script=Cyrillic}/gu;
+}
+
 /** A line is a whole UI message of at least this many characters and two words (shorter ones are labels). */
 const MIN_LINE = 20;
 
 /** Lines and snippets of one part of the set (held out, or the tuning rest), at most `perLang` lines a language. */
 export function evalItems(part: "held-out" | "tuning", perLang = Number.POSITIVE_INFINITY) {
   const { lines, gnome } = uiStrings();
+  // A string found in two languages' catalogues (Russian or English left untranslated) has no one gold language,
+  // nor has a string mostly in another script than its catalogue's (an English message left in the Tajik one).
+  const langsOf = new Map<string, Set<string>>();
+  for (const l of lines) langsOf.set(l.text, (langsOf.get(l.text) ?? new Set()).add(l.lang));
   const count = new Map<string, number>();
   const items: Item[] = [];
   for (const l of lines) {
-    if (l.text.length < MIN_LINE || !l.text.includes(" ")) continue;
+    if (l.text.length < MIN_LINE || !l.text.includes(" ") || langsOf.get(l.text)!.size > 1) continue;
+    const letters = l.text.match(/\p{L}/gu)?.length ?? 0;
+    if ((l.text.match(catalogueScript(l.lang, l.source))?.length ?? 0) * 2 < letters) continue;
     if (isHeldOut(l.text) !== (part === "held-out")) continue;
     const n = count.get(l.lang) ?? 0;
     if (n >= perLang) continue;

@@ -36,9 +36,9 @@ report(`current ${JSON.stringify(LANGID_PARAMS)}`);
 
 if (process.argv.includes("--grid")) {
   const grid: Array<Partial<typeof LANGID_PARAMS>> = [];
-  for (const foreign of [3, 6, 10])
-    for (const words of [0.5, 1.5, 3])
-      for (const rare of [0.1, 0.25, 0.5]) grid.push({ foreign, words, rare });
+  for (const known of [0, 1, 2, 4])
+    for (const knownMid of [0.3, 0.5, 0.7])
+      for (const absent of [1, 3]) grid.push({ known, knownMid, absent });
   const base = { ...LANGID_PARAMS };
   let best = Number.POSITIVE_INFINITY;
   let bestP = base;

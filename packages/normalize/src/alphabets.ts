@@ -76,10 +76,34 @@ export enum Fit {
   Foreign = 2,
 }
 
+/**
+ * Letters that mark a language in running text, with roughly how many of its letters they are (ғ ӣ қ ӯ ҳ ҷ are
+ * about 5% of Tajik letters, ө ү about 8% of Mongolian). A text of many letters with none of them is unlikely to be
+ * that language: Kyrgyz without ң ө ү, Ukrainian without і.
+ */
+const SIGNATURE: Record<string, [string, number]> = {
+  tgk: ["ғӣқӯҳҷ", 0.045],
+  uzn: ["ўқғҳ", 0.04],
+  kaz: ["әғқңөұүһі", 0.09],
+  kir: ["ңөү", 0.06],
+  tat: ["әөүҗңһ", 0.06],
+  bak: ["әөүҙҡғңҫһ", 0.08],
+  khk: ["өү", 0.07],
+  ukr: ["іїєґ", 0.06],
+  bel: ["іў", 0.08],
+  srp: ["ђјљњћџ", 0.03],
+  mkd: ["ѓѕјљњќџ", 0.04],
+  bul: ["ъ", 0.02],
+};
+
 /** The Cyrillic letters (lower case) whose fit differs between languages, and every language's fit for each. */
 export interface AlphabetTable {
   /** letter code -> fit per language (same order as `langs`). */
   fit: Map<number, Uint8Array>;
+  /** letter code -> 1 for each language whose signature holds the letter. */
+  signature: Map<number, Uint8Array>;
+  /** Per language, log(1 - share of signature letters): the evidence per letter when none occurs (0: no signature). */
+  absent: Float64Array;
   langs: string[];
 }
 
@@ -101,7 +125,20 @@ export function alphabetTable(langs: string[], modelLetters: (lang: string) => s
     // A letter every language writes natively says nothing.
     if (row.some((f) => f !== Fit.Native)) fit.set(code, row);
   }
-  return { fit, langs };
+  const signature = new Map<number, Uint8Array>();
+  const absent = new Float64Array(langs.length);
+  langs.forEach((l, i) => {
+    const sig = SIGNATURE[l];
+    if (!sig) return;
+    absent[i] = Math.log(1 - sig[1]);
+    for (const c of sig[0]) {
+      const code = c.charCodeAt(0);
+      const row = signature.get(code) ?? new Uint8Array(langs.length);
+      row[i] = 1;
+      signature.set(code, row);
+    }
+  });
+  return { fit, signature, absent, langs };
 }
 
 /** Languages that letters alone name, having no trigram model (Bashkir: ҙ ҡ are its own). */

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
+import { foldTajik } from "./letters.js";
 import { type TrigramIndex, type TrigramScript, trigramIndex, trigramScores } from "./trigrams.js";
 
 /**
@@ -38,17 +41,35 @@ export const LANGID_PARAMS = {
   foreign: 10,
   /** Per letter a language writes only in Russian loanwords. */
   loan: 0.6,
+  /** Weight of the absence of a language's signature letters (log(1 - their usual share) per letter). */
+  absent: 1,
   /** Per Tajik function word, as a share of the text's words. */
   words: 1.5,
+  /** Per share of words that Tajik writes (data/tajik-words.txt.gz), above or below `knownMid`. */
+  known: 1,
+  knownMid: 0.5,
   /** Prior (per unit of evidence) of a big language the corpus seldom meets (REGIONAL), and of any other. */
   regional: 0.1,
+  /** The same for Latin and Arabic script, where the corpus meets English, Uzbek and Persian far more than the rest. */
+  regionalOtherScript: 0.8,
   rare: 0.5,
   /** Prior of the document's language for one of its lines. */
   docPrior: 0.15,
   /** P(Tajik) = sigmoid(a * margin + b), margin = Tajik's evidence minus the best other language's. */
-  calA: 0.258,
-  calB: -1.204,
+  calA: 0.298,
+  calB: 0.088,
 };
+
+/**
+ * Latin-script candidates: franc-all knows 329 Latin languages, most of them from their UDHR translation alone, and
+ * over all of them English UI text scatters into Scots, Occitan or Pidgin. A Tajik crawl meets Latin text in these
+ * (Latin Tajik is turned into Cyrillic by normalize before language ID).
+ */
+const LATIN_CANDIDATES = new Set(
+  "eng uzn tur azj tuk deu fra spa ita por nld pol ces slk slv hrv bos srp ron hun swe dan nob nno fin lit ind vie tgl cat eus glg crh lat afr epo".split(
+    " ",
+  ),
+);
 
 /** Languages with no prior penalty: those the corpus meets. */
 const CORPUS = new Set<string>([...LANGS, "bak"]);
@@ -86,6 +107,8 @@ interface Letters {
   /** Count of letters per fit, per Cyrillic candidate (foreign, loan). */
   foreign: Float64Array;
   loan: Float64Array;
+  /** Signature letters per Cyrillic candidate (see alphabets.ts). */
+  signature: Float64Array;
   /** Letters that name a language without a trigram model (Bashkir ҙ ҡ). */
   letterOnly: Map<string, number>;
 }
@@ -122,6 +145,7 @@ function readLetters(text: string, table: AlphabetTable): Letters {
     latn: 0,
     foreign: new Float64Array(n),
     loan: new Float64Array(n),
+    signature: new Float64Array(n),
     letterOnly: new Map(),
   };
   for (let i = 0; i < text.length; i++) {
@@ -143,6 +167,8 @@ function readLetters(text: string, table: AlphabetTable): Letters {
           if (row[j] === Fit.Foreign) e.foreign[j]!++;
           else if (row[j] === Fit.Loan) e.loan[j]!++;
         }
+      const sig = table.signature.get(lower);
+      if (sig) for (let j = 0; j < n; j++) e.signature[j]! += sig[j]!;
       const only = LETTER_ONLY_CODES.get(c);
       if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + 1);
     } else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
@@ -153,18 +179,52 @@ function readLetters(text: string, table: AlphabetTable): Letters {
   return e;
 }
 
-/** Share of a text's words (first 4096 characters) that are Tajik function words. */
-function tajikWordShare(text: string): number {
+let tajikForms: Set<string> | undefined;
+
+/** Tajik word forms of the reference text (data/tajik-words.txt.gz), folded so text typed without ҳ ҷ қ ... matches. */
+function tajikWordForms(): Set<string> {
+  tajikForms ??= new Set(
+    gunzipSync(readFileSync(new URL("../data/tajik-words.txt.gz", import.meta.url)))
+      .toString("utf8")
+      .split("\n")
+      .map((l) => foldTajik(l.slice(0, l.indexOf("\t"))))
+      .filter((w) => w !== ""),
+  );
+  return tajikForms;
+}
+
+/** Endings Tajik adds to a known stem (folded): ezafe -и, plural -хо/-он, object -ро, and their combinations. */
+const ENDINGS = ["и", "ро", "хо", "хои", "хоро", "он", "ои", "ии", "аш", "ам", "ат", "ашон", "амон"];
+
+/** Whether a folded word is a known form, or a known stem with one of Tajik's endings. */
+function knownForm(forms: Set<string>, w: string): boolean {
+  if (forms.has(w)) return true;
+  for (const e of ENDINGS)
+    if (w.length > e.length + 2 && w.endsWith(e) && forms.has(w.slice(0, -e.length))) return true;
+  return false;
+}
+
+/**
+ * Word evidence for Tajik in a text's first 4096 characters: the share of its Cyrillic words that are Tajik function
+ * words, and the share of its words of two letters or more that Tajik writes (folded forms).
+ */
+function tajikWords(text: string): { function: number; known: number } {
+  const forms = tajikWordForms();
   let words = 0;
-  let tajik = 0;
+  let fn = 0;
+  let long = 0;
+  let known = 0;
   for (const m of text
     .slice(0, 4096)
     .toLowerCase()
     .matchAll(/[\u0400-\u04FF]+/g)) {
     words++;
-    if (TAJIK_WORDS.has(m[0])) tajik++;
+    if (TAJIK_WORDS.has(m[0])) fn++;
+    if (m[0].length < 2) continue;
+    long++;
+    if (knownForm(forms, foldTajik(m[0]))) known++;
   }
-  return words === 0 ? 0 : tajik / words;
+  return { function: words === 0 ? 0 : fn / words, known: long === 0 ? 0 : known / long };
 }
 
 /** Evidence (log units) per candidate language of a text, before calibration. */
@@ -174,11 +234,11 @@ interface Ranked {
 }
 
 /**
- * The script whose languages are scored: Cyrillic when it holds 40% of the letters (a Tajik or Russian line often
- * names a Latin product or format), else the script of most letters.
+ * The script whose languages are scored: Cyrillic when it holds a quarter of the letters or a dozen of them (a Tajik
+ * or Russian line often names a Latin product or format), else the script of most letters.
  */
 function scriptOf(e: Letters): TrigramScript | undefined {
-  if (e.cyrl * 5 >= e.letters * 2) return "Cyrillic";
+  if (e.cyrl * 4 >= e.letters || e.cyrl >= 12) return "Cyrillic";
   if (e.arab * 2 > e.letters) return "Arabic";
   if (e.latn * 2 > e.letters) return "Latin";
   return undefined;
@@ -187,23 +247,29 @@ function scriptOf(e: Letters): TrigramScript | undefined {
 /** Scores every language of the text's script; `prior` adds to one language (the document's, for a line). */
 function rank(text: string, e: Letters, script: TrigramScript, prior?: Lang): Ranked {
   const p = LANGID_PARAMS;
-  const index = script === "Cyrillic" ? cyrillicModels().index : trigramIndex(script);
+  const index =
+    script === "Cyrillic"
+      ? cyrillicModels().index
+      : trigramIndex(script, script === "Latin" ? LATIN_CANDIDATES : undefined);
   const { scores, n } = trigramScores(text, index);
   const weight = Math.min(n, p.cap);
-  const langs = script === "Cyrillic" ? cyrillicModels().table.langs : index.langs;
+  const table = cyrillicModels().table;
+  const langs = script === "Cyrillic" ? table.langs : index.langs;
   const evidence = new Float64Array(langs.length);
-  const tgkWords = script === "Cyrillic" ? tajikWordShare(text) : 0;
+  const tgkWords = script === "Cyrillic" ? tajikWords(text) : { function: 0, known: 0 };
   const letters = Math.max(1, e.letters);
   langs.forEach((lang, i) => {
     let s = i < scores.length ? scores[i]! : Number.NEGATIVE_INFINITY;
     if (script === "Cyrillic") {
       s -= (p.foreign * e.foreign[i]! + p.loan * e.loan[i]!) / letters;
-      if (lang === "tgk") s += p.words * tgkWords;
+      if (e.signature[i] === 0) s += p.absent * table.absent[i]!;
+      if (lang === "tgk") s += p.words * tgkWords.function + p.known * (tgkWords.known - p.knownMid);
       const own = e.letterOnly.get(lang);
       // A language without a trigram model takes the best score when its own letters are there.
       if (own !== undefined) s = Math.max(...scores) + (p.foreign * own) / letters;
     }
-    if (!CORPUS.has(lang)) s -= REGIONAL.has(lang) ? p.regional : p.rare;
+    if (!CORPUS.has(lang))
+      s -= REGIONAL.has(lang) ? (script === "Cyrillic" ? p.regional : p.regionalOtherScript) : p.rare;
     if (lang === prior) s += p.docPrior;
     evidence[i] = s * weight;
   });

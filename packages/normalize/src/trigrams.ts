@@ -20,12 +20,17 @@ const UNSEEN_FACTOR = 0.25;
 
 const indexes = new Map<TrigramScript, TrigramIndex>();
 
-/** The trigram index of a script, built on first use. */
-export function trigramIndex(script: TrigramScript): TrigramIndex {
+/**
+ * The trigram index of a script, built on first use; `only` keeps some of its languages (the first call for a
+ * script decides).
+ */
+export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>): TrigramIndex {
   const cached = indexes.get(script);
   if (cached) return cached;
   const models = data[script] ?? {};
-  const langs = Object.keys(models).sort();
+  const langs = Object.keys(models)
+    .filter((l) => !only || only.has(l))
+    .sort();
   const rows = new Map<string, Array<[number, number]>>();
   langs.forEach((lang, li) => {
     const list = (models[lang] ?? "").split("|");
