@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { describeError, diskFullError, SoroError } from "@soro/core";
+import { asShardError, describeError, diskFullError, SoroError } from "@soro/core";
 import { type Command, CommanderError } from "commander";
 import { buildProgram, VALUE_OPTIONS } from "./program.js";
 
@@ -54,10 +54,11 @@ export async function main(
       return 2;
     }
     err = diskFullError(err) ?? err;
-    if (err instanceof SoroError) {
-      printError(err.oneLine());
-      if (process.env.SORO_DEBUG) printError(String(err.stack));
-      return err.exitCode;
+    const known = err instanceof SoroError ? err : asShardError(err);
+    if (known) {
+      printError(known.oneLine());
+      if (process.env.SORO_DEBUG) printError(String(known.stack));
+      return known.exitCode;
     }
     printError(`soro: unexpected error: ${describeError(err)} (set SORO_DEBUG=1 for the stack)`);
     if (process.env.SORO_DEBUG) printError(String((err as Error)?.stack ?? ""));

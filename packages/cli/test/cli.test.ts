@@ -75,6 +75,13 @@ describe("soro CLI", () => {
     expect(sql.code).not.toBe(0);
     expect(sql.stderr.split("\n")).toHaveLength(1);
     expect(sql.stderr).toContain(shard);
+    expect(sql.stderr).toContain("soro verify --repair");
+    // The repair takes the shard's input back so the ingest rerun rebuilds it.
+    const repair = soro("-w", ws, "verify", "--repair");
+    expect(repair.code).toBe(0);
+    expect(repair.stdout).toContain("now run: `soro ingest (the same paths)`");
+    expect(soro("-w", ws, "verify").stdout).toContain("all shards verified");
+    expect(soro("-w", ws, "status").code).toBe(0);
 
     const db = await DuckDBInstance.create(path.join(ws, "catalog.duckdb"));
     const conn = await db.connect();

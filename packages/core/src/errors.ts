@@ -45,7 +45,7 @@ export class ShardCorruptError extends SoroError {
   constructor(file: string, detail: string, cause?: unknown) {
     super(
       `soro: shard ${file} is corrupt or truncated (${firstLine(detail)})`,
-      "delete the file and rerun the stage that wrote it (`soro status` names it); a rerun rewrites only missing shards",
+      "run `soro verify --repair`: it takes back the input that produced the shard and names the commands that rebuild it",
       5,
       { cause },
     );
@@ -125,4 +125,20 @@ export function describeError(err: unknown, max = 200): string {
     }
   }
   return firstLine(String(err), max);
+}
+
+/**
+ * A DuckDB error about a Parquet file (a damaged or deleted shard read by a view, a report or `soro sql`) as the
+ * ShardCorruptError that names the shard and the repair; null for anything else.
+ */
+export function asShardError(err: unknown): ShardCorruptError | null {
+  if (err instanceof ShardCorruptError) return err;
+  const message = describeError(err, 2000);
+  const file = /['"]?([^'"\s]+\.parquet)['"]?/.exec(message)?.[1];
+  if (
+    !file ||
+    !/magic bytes|parquet|no files found|no such file|does not exist|IO Error|corrupt/i.test(message)
+  )
+    return null;
+  return new ShardCorruptError(file, message, err);
 }

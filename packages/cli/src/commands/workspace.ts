@@ -1,4 +1,11 @@
-import { humanCount, lockDownForQueries, runUserQuery, verifyShards, workspaceStatus } from "@soro/core";
+import {
+  humanCount,
+  lockDownForQueries,
+  repairShards,
+  runUserQuery,
+  verifyShards,
+  workspaceStatus,
+} from "@soro/core";
 import { statusSummary } from "@soro/report";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
@@ -75,7 +82,11 @@ export function registerWorkspaceCommands(program: Command): void {
   program
     .command("verify")
     .description("check every registered shard: present, unchanged (sha256), readable Parquet, row count")
-    .action(async (_o, cmd: Command) => {
+    .option(
+      "--repair",
+      "turn broken shards back into work: uncommit their inputs, mark what was built from them stale",
+    )
+    .action(async (o: { repair?: boolean }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
         const problems = await verifyShards(c);
         if (problems.length === 0) {
@@ -83,7 +94,26 @@ export function registerWorkspaceCommands(program: Command): void {
           return;
         }
         console.log(formatTable(problems as unknown as Record<string, unknown>[], 100));
-        process.exitCode = 5;
+        if (!o.repair) {
+          console.error(
+            `soro verify: ${problems.length} broken shards: run \`soro verify --repair\` to turn them back into work`,
+          );
+          process.exitCode = 5;
+          return;
+        }
+        const r = await repairShards(c, problems);
+        console.log(
+          `\nuncommitted (rebuilt by the next run of their stage):\n${formatTable(
+            r.uncommitted.map((u) => ({
+              stage: u.stage,
+              input: u.sourceKey,
+              shards: u.shards.length,
+              why: u.reason,
+            })),
+            100,
+          )}`,
+        );
+        console.log(`\nnow run: ${r.rerun.join(", then ")}`);
       });
     });
 }

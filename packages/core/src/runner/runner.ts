@@ -7,6 +7,7 @@ import type { Catalog, ShardRecord } from "../catalog/catalog.js";
 import { configHash } from "../config.js";
 import { type DiskFullError, diskFullError, SoroError, UsageError } from "../errors.js";
 import { humanCount, humanDuration, type ProgressOptions, startProgress } from "../progress.js";
+import { quickCheckShards, repairShards } from "../repair.js";
 import { processShardSafely, type ShardResult, type ShardTask, type TaskFailure } from "./process-shard.js";
 import type { StageDefinition, StageRef } from "./stage.js";
 
@@ -32,6 +33,8 @@ export interface RunSummary {
   docsIn: number;
   docsOut: number;
   quarantined: number;
+  /** Inputs whose output shards were missing or damaged at the start, and were built again. */
+  repaired: number;
   seconds: number;
 }
 
@@ -45,6 +48,26 @@ export function outputPrefix(def: StageDefinition, hash: string, input: ShardRec
 /** The configuration hash of a stage with options: a rerun with the same hash resumes instead of recomputing. */
 export function stageConfigHash(def: StageDefinition, options: unknown): string {
   return configHash({ stage: def.name, version: def.version, options: options ?? null });
+}
+
+/**
+ * A stage's check at start: its own shards or its inputs' that are missing or changed in size are turned back into
+ * work (repairShards). Broken own shards are rebuilt by this run (returns how many inputs that is); broken inputs
+ * must be rebuilt by their own stage first, so the run stops, naming the shard and the commands to run.
+ */
+export async function repairBeforeRun(catalog: Catalog, stage: string, inputs: string[]): Promise<number> {
+  const problems = await quickCheckShards(catalog, [stage, ...inputs]);
+  if (problems.length === 0) return 0;
+  const repair = await repairShards(catalog, problems);
+  const first = problems[0]!;
+  if (problems.some((p) => repair.uncommitted.some((u) => u.shards.includes(p.shard) && u.stage !== stage))) {
+    throw new SoroError(
+      `soro: ${stage}: input shard ${first.path} is broken (${first.problem})${problems.length > 1 ? ` and ${problems.length - 1} more` : ""}; the inputs that produced them are uncommitted and what was built from them is marked stale`,
+      `run ${repair.rerun.join(", then ")}`,
+      5,
+    );
+  }
+  return repair.uncommitted.filter((u) => u.stage === stage).length;
 }
 
 /**
@@ -65,6 +88,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   const hash = stageConfigHash(def, opts.options);
   await catalog.markStaleRuns(def.name);
   await catalog.removeOrphans(def.name);
+  const repaired = await repairBeforeRun(catalog, def.name, def.inputs);
   const inputs = await catalog.activeShards(def.inputs);
   if (inputs.length === 0) {
     throw new UsageError(
@@ -87,6 +111,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
     docsIn: 0,
     docsOut: 0,
     quarantined: 0,
+    repaired,
     seconds: 0,
   };
   const progress = startProgress({
