@@ -1,4 +1,5 @@
 import { foldTajik } from "./letters.js";
+import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 
 /**
  * The project's one list of frequent Tajik function words (conjunctions, prepositions, postpositions, copulas and
@@ -57,7 +58,10 @@ export const TAJIK_FUNCTION_WORDS: readonly string[] = [
   "бораи",
 ];
 
-/** The same words as typed without Tajik letters (ҳам -> хам), for text not yet restored. */
+/**
+ * The same words as typed without Tajik letters (ҳам -> хам), for text not yet restored; a folded form that is a
+ * Russian function word (ӯ -> у) is left out, since it says nothing for Tajik then.
+ */
 export const TAJIK_FUNCTION_WORDS_FOLDED: readonly string[] = [
-  ...new Set(TAJIK_FUNCTION_WORDS.map(foldTajik)),
+  ...new Set(TAJIK_FUNCTION_WORDS.map(foldTajik).filter((w) => !RUSSIAN_FUNCTION_WORDS.includes(w))),
 ];
