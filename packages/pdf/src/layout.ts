@@ -204,7 +204,12 @@ const near = (a: number, b: number) => Math.abs(a - b) <= 2;
  * a row must start on one of them. Returns how many rows and the table's text (a row a line, cells apart by
  * tabs), or undefined when no table starts there.
  */
-function tableAt(rows: Row[], i: number, width: number): { count: number; text: string } | undefined {
+function tableAt(
+  rows: Row[],
+  i: number,
+  width: number,
+  goesOn = false,
+): { count: number; text: string } | undefined {
   const first = rows[i];
   if (!first || first.length < 2) return undefined;
   const left = first[0]?.x0 ?? 0;
@@ -241,18 +246,22 @@ function tableAt(rows: Row[], i: number, width: number): { count: number; text: 
   }
   // Two rows of two cells are as likely a justified line set wide twice: ask for more evidence. One row of three
   // cells or more with the wrapped tail of a cell under it is the end of a table cut by a column break.
-  const evidence = cells.length >= 3 || (cols.length >= 3 && (cells.length === 2 || n > cells.length));
+  // A row of cells heading a column after a column that ended in a table is that table going on.
+  const evidence =
+    cells.length >= 3 ||
+    (cols.length >= 3 && (cells.length === 2 || n > cells.length)) ||
+    (goesOn && cols.length >= 2);
   if (cells.length === 0 || !evidence) return undefined;
   return { count: n, text: cells.map((r) => r.join("\t")).join("\n") };
 }
 
 /** Lines of a column: table rows set apart, other rows' pieces joined into one line (wide word gaps). */
-function columnLines(lines: Line[]): Array<Line & { table?: boolean }> {
+function columnLines(lines: Line[], afterTable = false): Array<Line & { table?: boolean }> {
   const rows = rowsOf(lines);
   const width = Math.max(...lines.map((l) => l.x1)) - Math.min(...lines.map((l) => l.x0));
   const out: Array<Line & { table?: boolean }> = [];
   for (let i = 0; i < rows.length; i++) {
-    const table = tableAt(rows, i, width);
+    const table = tableAt(rows, i, width, afterTable && i === 0);
     const r = rows[i] as Row;
     const x0 = Math.min(...r.map((p) => p.x0));
     const x1 = Math.max(...r.map((p) => p.x1));
@@ -331,7 +340,7 @@ function paragraphs(lines: Array<Line & { table?: boolean }>, bodySize: number):
  * to paragraphs with line-end hyphens removed. The first paragraph of each column is marked `head`: `flow`
  * carries a paragraph cut by the column break on into it.
  */
-export function layoutPage(lines: Line[], cuts: Gutter[]): Paragraph[] {
+export function layoutPage(lines: Line[], cuts: Gutter[], afterTable = false): Paragraph[] {
   const weights = new Map<number, number>();
   for (const l of lines) weights.set(l.size, (weights.get(l.size) ?? 0) + l.text.length);
   const bodySize = [...weights].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
@@ -348,9 +357,11 @@ export function layoutPage(lines: Line[], cuts: Gutter[]): Paragraph[] {
   };
   const out: Paragraph[] = [];
   let band: Line[][] = cuts.map(() => []).concat([[]]);
+  // Whether the text so far (the previous page's included) ended in a table, which may go on in the next column.
+  const inTable = () => (out.length ? out[out.length - 1]?.kind === "table" : afterTable);
   const flush = () => {
     for (const col of band) {
-      const paras = paragraphs(columnLines(col), bodySize);
+      const paras = paragraphs(columnLines(col, inTable()), bodySize);
       if (paras[0]) paras[0].head = true;
       out.push(...paras);
     }
@@ -422,9 +433,12 @@ export function layoutPages(pages: Line[][]): Paragraph[][] {
   const body = placed.map((page) => page.filter((p) => !running.has(p)).map((p) => p.line));
   const own = body.map(findGutters);
   const shared = commonGutters(own);
-  return body.map((lines, i) => {
+  const out: Paragraph[][] = [];
+  for (const [i, lines] of body.entries()) {
     const mine = own[i] ?? [];
     const cuts = mine.length > 0 ? mine : shared.filter((g) => fitsPage(g, lines));
-    return layoutPage(lines, cuts);
-  });
+    const before = out[i - 1];
+    out.push(layoutPage(lines, cuts, before?.[before.length - 1]?.kind === "table"));
+  }
+  return out;
 }
