@@ -1,5 +1,6 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import path from "node:path";
 import { type Catalog, type ShardRecord, UsageError } from "@soro/core";
 import { ensureBridgeTables } from "../catalog-ext.js";
 import { TokenPool } from "../pool.js";
@@ -50,22 +51,18 @@ export interface ExportSummary {
   manifestSha256: string;
 }
 
-/** Refuses to write into a non-empty folder: an export is one immutable set of files with one manifest. */
-async function emptyOutDir(out: string): Promise<void> {
-  await mkdir(out, { recursive: true });
-  if ((await readdir(out)).length > 0) {
-    throw new UsageError(
-      `soro bridge: ${out} is not empty`,
-      "export into a new folder (exports are immutable)",
-    );
-  }
-}
-
 /** Exports a stage's documents in a trainer format and writes its manifest; records the export in the catalog. */
 export async function exportCorpus(catalog: Catalog, opts: CorpusExportOptions): Promise<ExportSummary> {
   await ensureBridgeTables(catalog);
+  return stagedExport(catalog, opts.out, (dir) => writeCorpus(catalog, { ...opts, out: dir }));
+}
+
+/** Writes an export into `opts.out` (the staging folder) and returns its manifest. */
+async function writeCorpus(
+  catalog: Catalog,
+  opts: CorpusExportOptions,
+): Promise<{ manifest: Manifest; sha256: string }> {
   const { stage, shards } = await resolveStage(catalog, opts.stage);
-  await emptyOutDir(opts.out);
   const spec = opts.tokenizer ?? {};
   const bos = opts.bos === undefined ? GEMMA_BOS : opts.bos;
   const eos = opts.eos === undefined ? GEMMA_EOS : opts.eos;
@@ -121,7 +118,7 @@ export async function exportCorpus(catalog: Catalog, opts: CorpusExportOptions):
       .map(([src, p]) => `${mix.mixture[src]!.weight.toFixed(6)} ${p}`)
       .join(" ");
   }
-  const { manifest, sha256 } = await writeManifest(opts.out, {
+  return writeManifest(opts.out, {
     format: opts.format === "mds" ? `mds-${opts.mdsColumn ?? "tokens"}` : opts.format,
     stage,
     docs,
@@ -140,8 +137,31 @@ export async function exportCorpus(catalog: Catalog, opts: CorpusExportOptions):
     pipeline: await pipelineHashes(catalog),
     extra,
   });
-  await recordExport(catalog, opts.out, manifest, sha256);
-  return { out: opts.out, manifest, manifestSha256: sha256 };
+}
+
+/**
+ * Writes an export into `<out>.partial` and renames it to `out` once its manifest is written, so `out` is either
+ * absent or complete; a rerun after a kill starts the staging folder over. `out` must be absent or empty.
+ */
+export async function stagedExport(
+  catalog: Catalog,
+  out: string,
+  write: (dir: string) => Promise<{ manifest: Manifest; sha256: string }>,
+): Promise<ExportSummary> {
+  const final = path.resolve(out);
+  if ((await readdir(final).catch(() => [])).length > 0)
+    throw new UsageError(
+      `soro bridge: ${out} is not empty`,
+      "export into a new folder (exports are immutable)",
+    );
+  const staging = `${final}.partial`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  const { manifest, sha256 } = await write(staging);
+  await rm(final, { recursive: true, force: true }); // absent or empty, checked above
+  await rename(staging, final);
+  await recordExport(catalog, out, manifest, sha256);
+  return { out, manifest, manifestSha256: sha256 };
 }
 
 /** Registers an export in the catalog (its manifest hash identifies it). */

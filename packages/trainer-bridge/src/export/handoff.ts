@@ -1,12 +1,11 @@
-import { mkdir, readdir } from "node:fs/promises";
-import { type Catalog, UsageError } from "@soro/core";
+import type { Catalog } from "@soro/core";
 import { resolveStage } from "../stage.js";
 import { loadTokenizer, type Tokenizer, tokenizerFileHash } from "../tokenizer.js";
 import { writeCalibration } from "./calibration.js";
 import { chatTemplateHash } from "./chat.js";
-import { type ExportSummary, recordExport } from "./corpus.js";
+import { type ExportSummary, stagedExport } from "./corpus.js";
 import { writeEvalTask } from "./eval.js";
-import { pipelineHashes, writeManifest } from "./manifest.js";
+import { type Manifest, pipelineHashes, writeManifest } from "./manifest.js";
 import { holdOut, readSftJsonl, writeSft } from "./sft.js";
 
 /** Options of the SFT hand-off export: SFT files, calibration sets held out from them, an optional eval task. */
@@ -29,13 +28,14 @@ export interface SftExportOptions {
 
 /** Writes SFT data in trainer formats, the calibration sets and an eval task, with one manifest. */
 export async function exportSft(catalog: Catalog, opts: SftExportOptions): Promise<ExportSummary> {
-  await mkdir(opts.out, { recursive: true });
-  if ((await readdir(opts.out)).length > 0) {
-    throw new UsageError(
-      `soro bridge: ${opts.out} is not empty`,
-      "export into a new folder (exports are immutable)",
-    );
-  }
+  return stagedExport(catalog, opts.out, (dir) => writeSftExport(catalog, { ...opts, out: dir }));
+}
+
+/** Writes an SFT export into `opts.out` (the staging folder) and returns its manifest. */
+async function writeSftExport(
+  catalog: Catalog,
+  opts: SftExportOptions,
+): Promise<{ manifest: Manifest; sha256: string }> {
   const samples = await readSftJsonl(opts.input);
   const { train, calibration } = holdOut(samples, opts.calibrationSamples ?? 512);
   await writeSft(opts.out, train);
@@ -51,7 +51,7 @@ export async function exportSft(catalog: Catalog, opts: SftExportOptions): Promi
   const evalTask = opts.benchmark
     ? await writeEvalTask(catalog, opts.out, { benchmark: opts.benchmark, task: opts.task ?? "soro_tg_mc" })
     : null;
-  const { manifest, sha256 } = await writeManifest(opts.out, {
+  return writeManifest(opts.out, {
     format: "sft",
     stage,
     docs: train.length,
@@ -74,6 +74,4 @@ export async function exportSft(catalog: Catalog, opts: SftExportOptions): Promi
       eval: evalTask,
     },
   });
-  await recordExport(catalog, opts.out, manifest, sha256);
-  return { out: opts.out, manifest, manifestSha256: sha256 };
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, fileSha256, fileSize, type ShardRecord } from "@soro/core";
 
@@ -122,6 +122,9 @@ export async function writeManifest(
     files: await listFiles(dir),
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
-  await writeFile(path.join(dir, "manifest.json"), text);
+  // Written whole or not at all: its presence is what marks a complete export.
+  const tmp = path.join(dir, "manifest.json.tmp");
+  await writeFile(tmp, text, { flush: true });
+  await rename(tmp, path.join(dir, "manifest.json"));
   return { manifest, sha256: createHash("sha256").update(text).digest("hex") };
 }
