@@ -206,3 +206,13 @@ export function guessCharset(bytes: Uint8Array, head = false): { charset: string
   if (!sample.some((b) => b >= 0xc0)) return { charset: "windows-1252", by: "latin" };
   return { charset: best.charset, by: "letters" };
 }
+
+/** Why bytes (the head of a file or a response body) are not text (NUL bytes, many control characters), or null. */
+export function binaryReason(head: Uint8Array): string | null {
+  if (head.includes(0)) return "binary content (NUL bytes), not text";
+  let controls = 0;
+  for (const b of head)
+    if ((b >= 0x01 && b <= 0x08) || b === 0x0b || (b >= 0x0e && b <= 0x1f) || b === 0x7f) controls++;
+  if (controls > 0.005 * head.length) return "binary content (control characters), not text";
+  return null;
+}

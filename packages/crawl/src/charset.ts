@@ -1,4 +1,4 @@
-import { charsetLabel, decodeBytes, guessCharset } from "@soro/core";
+import { charsetLabel, checkUtf8, decodeBytes, guessCharset } from "@soro/core";
 
 /** How a page's character set was decided. */
 export type CharsetSource = "bom" | "header" | "meta" | "detected" | "default";
@@ -37,6 +37,24 @@ export function detectCharset(bytes: Uint8Array): string {
   return guessCharset(bytes).charset;
 }
 
+/**
+ * A declared charset when the bytes can be in it, else null (then the next source decides): UTF-16 without a BOM
+ * needs its NUL high bytes, UTF-8 needs valid sequences, and a single-byte code page is not believed for bytes
+ * that are valid multi-byte UTF-8 (a page saying windows-1251 or UTF-16 over UTF-8 text would become mojibake).
+ */
+function fits(bytes: Uint8Array, charset: string | null): string | null {
+  if (!charset) return null;
+  const sample = bytes.subarray(0, 64 * 1024);
+  if (charset.startsWith("utf-16")) {
+    let nuls = 0;
+    for (const b of sample) if (b === 0) nuls++;
+    return nuls * 4 >= sample.length ? charset : null;
+  }
+  const utf8 = checkUtf8(sample, sample.length < bytes.length);
+  if (charset === "utf-8") return utf8.invalid === 0 ? charset : null;
+  return utf8.invalid === 0 && utf8.multibyte > 0 ? null : charset;
+}
+
 /** Decodes a response body: BOM, then Content-Type header, then `<meta>` prescan, then detection. */
 export function decodeBody(
   bytes: Uint8Array,
@@ -45,11 +63,11 @@ export function decodeBody(
   let charset: string | null = bomCharset(bytes);
   let charsetSource: CharsetSource = "bom";
   if (!charset) {
-    charset = headerCharset(contentType);
+    charset = fits(bytes, headerCharset(contentType));
     charsetSource = "header";
   }
   if (!charset) {
-    charset = metaCharset(bytes);
+    charset = fits(bytes, metaCharset(bytes));
     charsetSource = "meta";
   }
   if (!charset) {

@@ -30,6 +30,9 @@ import { parseSitemap } from "./sitemap.js";
 import { hostKey, scopeChecker, urlNormalizer } from "./url.js";
 import { type StoredResponse, trimWarc, type WarcLocation, WarcWriter, warcTail } from "./warc.js";
 
+/** Cap on a robots.txt body whatever its Content-Type (RFC 9309 asks crawlers to read at least 500 KiB). */
+const ROBOTS_MAX_BYTES = 512 * 1024;
+
 /** What a crawl run did. */
 export interface CrawlSummary {
   fetched: number;
@@ -411,7 +414,10 @@ export async function runCrawl(
         return done("canonical-elsewhere");
       }
       o.doc = read.doc;
-      done(read.doc ? "document" : read.extracted.noindex ? "noindex" : "no-text");
+      if (read.notText) log.error = read.notText;
+      done(
+        read.doc ? "document" : read.notText ? "not-text" : read.extracted.noindex ? "noindex" : "no-text",
+      );
       return o;
     };
 
@@ -427,14 +433,15 @@ export async function runCrawl(
         attempts: 0,
         nextAt: 0,
       };
-      let res = await fetcher.fetch(url);
-      // robots.txt may redirect (http→https, www); follow a few hops here, each checked by the fetcher.
+      let res = await fetcher.fetch(url, ROBOTS_MAX_BYTES);
+      // robots.txt may redirect (http→https, www); follow a few hops here, each checked by the fetcher (addresses)
+      // and by the crawl's scope: a redirect out of scope is not followed (the 3xx then means "allow all").
       for (let hop = 0; hop < 5 && !isFailure(res) && res.status >= 300 && res.status < 400; hop++) {
         const loc = header(res, "location");
         const next = loc ? normalize(loc, res.url) : null;
-        if (!next) break;
+        if (!next || inScope(next) !== null) break;
         await warc.writeResponse(res, new Date());
-        res = await fetcher.fetch(next);
+        res = await fetcher.fetch(next, ROBOTS_MAX_BYTES);
       }
       const at = new Date();
       const log: FetchLogRow = {

@@ -114,7 +114,8 @@ export class Fetcher {
   }
 
   /** Fetches one URL (no redirects followed: the crawler treats each hop as a frontier URL). */
-  async fetch(url: string): Promise<FetchResult | FetchFailure> {
+  /** Fetches a URL; `maxBytes` caps the body whatever its type (robots.txt), instead of the caps by type. */
+  async fetch(url: string, maxBytes?: number): Promise<FetchResult | FetchFailure> {
     const started = Date.now();
     const elapsed = () => Date.now() - started;
     const target = new URL(url);
@@ -145,9 +146,11 @@ export class Fetcher {
         else if (v !== undefined) headers.push([k, v]);
       }
       const partial = { url, status: res.statusCode, statusText: "", headers };
-      const cap = isDocumentType(header(partial, "content-type"))
-        ? this.settings.maxDocumentBytes
-        : this.settings.maxBodyBytes;
+      const cap =
+        maxBytes ??
+        (isDocumentType(header(partial, "content-type"))
+          ? this.settings.maxDocumentBytes
+          : this.settings.maxBodyBytes);
       const encoding = header(partial, "content-encoding");
       const { body, truncated } = await this.readBody(res.body, encoding, cap, () => timedOut);
       return {

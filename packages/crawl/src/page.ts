@@ -1,4 +1,4 @@
-import { type Document, makeDocument } from "@soro/core";
+import { binaryReason, type Document, makeDocument } from "@soro/core";
 import { decodeBody } from "./charset.js";
 import { type Extracted, extractHtml } from "./extract.js";
 import type { SiteTemplates } from "./site-templates.js";
@@ -25,6 +25,8 @@ export interface PageRead {
   extracted: Extracted;
   charset: string;
   doc: Document | null;
+  /** Why the body is not kept as text (a decompression bomb, binary bytes), or null. */
+  notText: string | null;
 }
 
 /** At most this many removed template lines are named in a document's meta. */
@@ -37,13 +39,20 @@ const NAMED_TEMPLATE_LINES = 10;
  */
 export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
   const { text: html, charset, charsetSource } = decodeBody(p.body, p.contentType);
-  const extracted = extractHtml(html);
+  // The bytes ingest would refuse as binary are no page either (UTF-16 has NULs by design: its text is checked).
+  const notText =
+    p.truncated === "ratio"
+      ? "compressed body inflates past the ratio limit (a decompression bomb?)"
+      : charset.startsWith("utf-16")
+        ? binaryReason(Buffer.from(html.slice(0, 65_536)))
+        : binaryReason(p.body.subarray(0, 65_536));
+  const extracted = extractHtml(notText ? "" : html);
   const repeated =
     templates?.templateLines(hostKey(p.url), extracted.lineKeys, extracted.pageKeys) ?? new Set<number>();
   const cut = repeated.size < extracted.lines.length ? repeated : new Set<number>();
   const text = extracted.lines.filter((_, i) => !cut.has(i)).join("\n");
   const doc =
-    text.length === 0 || extracted.noindex
+    notText || text.length === 0 || extracted.noindex
       ? null
       : makeDocument({
           text,
@@ -75,5 +84,5 @@ export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
             },
           },
         });
-  return { extracted, charset, doc };
+  return { extracted, charset, doc, notText };
 }

@@ -70,30 +70,38 @@ export interface ScopeRules {
   deny?: string[];
 }
 
-/** Compiles scope rules against the seed URLs into a predicate that says why a URL is out of scope (null when in). */
+/**
+ * Compiles scope rules against the seed URLs into a predicate that says why a URL is out of scope (null when in).
+ * Scope is by origin, scheme and port included: a seed's origin (and its https twin, the usual upgrade), extra
+ * hosts as written (`host` or `host:port`), and domains on their scheme's default port; another port of the same
+ * machine is another site.
+ */
 export function scopeChecker(rules: ScopeRules, seeds: string[]): (url: string) => string | null {
+  const origins = new Set<string>();
   const hosts = new Set((rules.hosts ?? []).map((h) => h.toLowerCase()));
   const domains = new Set((rules.domains ?? []).map((d) => d.toLowerCase().replace(/^\*?\./, "")));
   for (const s of seeds) {
-    const h = new URL(s).hostname;
-    hosts.add(h);
-    if (rules.mode === "domains") domains.add(h.replace(/^www\./, ""));
+    const u = new URL(s);
+    origins.add(u.origin);
+    if (u.protocol === "http:" && u.port === "") origins.add(`https://${u.host}`);
+    if (rules.mode === "domains") domains.add(u.hostname.replace(/^www\./, ""));
   }
   const allow = (rules.allow ?? []).map((r) => new RegExp(r));
   const deny = (rules.deny ?? []).map((r) => new RegExp(r));
   return (url) => {
-    const h = new URL(url).hostname;
-    if (rules.mode !== "any" && !hosts.has(h)) {
-      let d = h;
+    const u = new URL(url);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return `scheme ${u.protocol} out of scope`;
+    if (rules.mode !== "any" && !origins.has(u.origin) && !hosts.has(u.host)) {
+      let d = u.hostname;
       let inDomain = false;
-      while (d.includes(".")) {
+      while (u.port === "" && d.includes(".")) {
         if (domains.has(d)) {
           inDomain = true;
           break;
         }
         d = d.slice(d.indexOf(".") + 1);
       }
-      if (!inDomain) return `host ${h} out of scope`;
+      if (!inDomain) return `${u.origin} out of scope`;
     }
     if (deny.some((r) => r.test(url))) return "matches a deny pattern";
     if (allow.length > 0 && !allow.some((r) => r.test(url))) return "matches no allow pattern";

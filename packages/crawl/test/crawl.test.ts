@@ -131,7 +131,8 @@ describe("safety and politeness", () => {
       const cfg = testConfig(site.url, {
         scope: {
           mode: "hosts",
-          hosts: ["169.254.169.254", "10.20.30.40", "intranet.test"],
+          // Scope includes the port: the intranet name redirects to the test site's port.
+          hosts: ["169.254.169.254", "10.20.30.40", `intranet.test:${new URL(site.url).port}`],
           allow: ["127\\.0\\.0\\.1:\\d+/(redir|$)", "169|10\\.20|intranet"],
         },
       });

@@ -1,4 +1,5 @@
 import type { Readable, Transform } from "node:stream";
+import { binaryReason } from "@soro/core";
 import iconv from "iconv-lite";
 import { type DetectedEncoding, detectEncoding, RecordDecoder, SNIFF_BYTES } from "./encoding.js";
 import { type Input, readHead } from "./input.js";
@@ -123,16 +124,6 @@ export async function* byteLines(
   }
   if (overflow > 0) yield { n, offset, tooLong: overflow };
   else if (size > 0) yield { n, offset, bytes: Buffer.concat(pending, size) };
-}
-
-/** Why the head of an input is not text (NUL bytes, many control characters), or null when it is. */
-function binaryReason(head: Uint8Array): string | null {
-  if (head.includes(0)) return "binary content (NUL bytes), not text";
-  let controls = 0;
-  for (const b of head)
-    if ((b >= 0x01 && b <= 0x08) || b === 0x0b || (b >= 0x0e && b <= 0x1f) || b === 0x7f) controls++;
-  if (controls > 0.005 * head.length) return "binary content (control characters), not text";
-  return null;
 }
 
 /** A line of a text stream with its 1-based number, or the number of a line too long to keep. */
