@@ -7,6 +7,7 @@ import {
   copyQueryToShard,
   type InputStats,
   openScratchDb,
+  repairBeforeRun,
   type ShardRecord,
   sqlIdent,
   sqlString,
@@ -75,6 +76,8 @@ async function scalar(conn: DuckDBConnection, sql: string): Promise<number> {
 export async function clusterDuplicates(catalog: Catalog, options: DedupOptions): Promise<ClusterSummary> {
   const started = Date.now();
   await catalog.ensureExtension("dedup", DEDUP_MIGRATIONS);
+  // Missing or damaged dedup or minhash shards are turned back into work first (core's repair).
+  await repairBeforeRun(catalog, "dedup", ["minhash"]);
   const inputs = await catalog.activeShards(["minhash"]);
   if (inputs.length === 0)
     throw new UsageError(

@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   type Catalog,
   copyQueryToShard,
+  repairBeforeRun,
   type ShardFile,
   type ShardRecord,
   sqlString,
@@ -122,6 +123,9 @@ async function nonEmpty(file: ShardFile): Promise<ShardFile[]> {
 export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<SelectSummary> {
   const started = Date.now();
   await ensureQualityTables(catalog);
+  // Missing or damaged shards of the selection or its input are turned back into work first (core's repair).
+  await repairBeforeRun(catalog, SELECT_STAGE, ["quality"]);
+  await repairBeforeRun(catalog, REMOVED_STAGE, []);
   const inputs = (await catalog.activeShards(["quality"])) as Array<ShardRecord & { columns?: string[] }>;
   if (inputs.length === 0) {
     throw new UsageError(

@@ -1,4 +1,5 @@
-import { Catalog, readShard } from "@soro/core";
+import { unlink } from "node:fs/promises";
+import { Catalog, readShard, verifyShards } from "@soro/core";
 import { describe, expect, it } from "vitest";
 import {
   explainDocument,
@@ -129,6 +130,13 @@ describe("quality signals and selection over the catalog", () => {
       const again = await runSelect(catalog, rules);
       expect(again).toMatchObject({ skipped: first.inputs, docsKept: first.docsKept });
       expect(again.rules).toEqual(first.rules);
+      // A deleted selection shard is rebuilt by the next run instead of being reported done.
+      const [lost] = await catalog.activeShards([SELECT_STAGE]);
+      await unlink(catalog.shardPath(lost!));
+      const repaired = await runSelect(catalog, rules);
+      expect(repaired.skipped).toBe(first.inputs - 1);
+      expect(repaired.docsKept).toBe(first.docsKept);
+      expect(await verifyShards(catalog)).toEqual([]);
 
       // Tighten one threshold: stopwords >= 40 now removes some good documents as well.
       const strict: RuleSet = structuredClone(rules);
