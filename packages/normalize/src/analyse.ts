@@ -5,6 +5,7 @@ import {
   type Lang,
   type LangResult,
 } from "./langid.js";
+import { defaultModel } from "./model.js";
 import { type NormalizeOptions, type NormalizeResult, normalizeText } from "./normalize.js";
 
 /** A normalized document with its language signals. */
@@ -18,7 +19,13 @@ export interface Analysis extends NormalizeResult {
   lineTgk: number[];
   tgkLineShare: number;
   rusLineShare: number;
+  /** Script the text was converted from when it reads as Tajik after conversion (`arab`, `latn`), else "". */
+  converted: "" | "arab" | "latn";
 }
+
+/** Share of a converted text's words the word model must know for it to count as Tajik. */
+const CONVERTED_KNOWN = 0.75;
+const WORDS = /[\p{L}\p{M}]+/gu;
 
 /** Repairs that put Tajik letters back where a legacy font or a wrong decoding left other letters. */
 const ENCODING_REPAIRS = new Set([
@@ -47,13 +54,17 @@ function documentLanguage(original: string, normalized: string, encoding: string
 
 /**
  * Normalizes a text and identifies its language at document and line level, after repair. A document written
- * mostly in Arabic script keeps the language of its original (pes or prs: whether Persian in Tajik letters counts as
- * Tajik is a selection decision), while `langScore` still says how Tajik its Cyrillic form reads.
+ * mostly in Arabic or Latin script counts as Tajik (and says what it was `converted` from, for mixture weights) when
+ * its Cyrillic form reads as Tajik and the word model knows most of its words; otherwise it keeps the language of
+ * its original (pes or prs for Persian).
  */
 export function analyseText(text: string, options: NormalizeOptions = {}): Analysis {
   const n = normalizeText(text, options);
   const doc = documentLanguage(text, n.text, n.encoding);
-  const lang = n.original.arab >= 0.5 ? identifyLanguage(text).lang : doc.lang;
+  const from = n.original.arab >= 0.5 ? "arab" : n.original.latn >= 0.5 ? "latn" : "";
+  const converted =
+    from !== "" && doc.lang === "tgk" && knownShare(n.text, options) >= CONVERTED_KNOWN ? from : "";
+  const lang = from !== "" && converted === "" ? identifyLanguage(text).lang : doc.lang;
   const lines = identifyLineResults(n.text, doc.lang);
   const lineLangs = lines.map((r) => r.lang);
   let labelled = 0;
@@ -73,5 +84,19 @@ export function analyseText(text: string, options: NormalizeOptions = {}): Analy
     lineTgk: lines.map((r) => Math.round(r.tgk * 1000) / 1000),
     tgkLineShare: labelled === 0 ? 0 : tgk / labelled,
     rusLineShare: labelled === 0 ? 0 : rus / labelled,
+    converted,
   };
+}
+
+/** Share of the words of a text (first 500) the word model knows. */
+function knownShare(text: string, options: NormalizeOptions): number {
+  const model = options.model ?? defaultModel();
+  let seen = 0;
+  let known = 0;
+  for (const m of text.matchAll(WORDS)) {
+    seen++;
+    if (model.has(m[0].toLowerCase())) known++;
+    if (seen >= 500) break;
+  }
+  return seen === 0 ? 0 : known / seen;
 }

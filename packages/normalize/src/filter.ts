@@ -3,11 +3,13 @@ import type { Readable, Writable } from "node:stream";
 import { analyseText } from "./analyse.js";
 import { identifyLanguage } from "./langid.js";
 import { defaultLexicon, type Lexicon } from "./lexicon.js";
+import type { TajikModel } from "./model.js";
 import { normalizeText } from "./normalize.js";
 
 /** Options of the line filters. */
 export interface FilterOptions {
   lexicon?: Lexicon;
+  model?: TajikModel;
   /** Write each change with its rule to `explainTo` (normalize only). */
   explain?: boolean;
   explainTo?: Writable;

@@ -1,5 +1,11 @@
 export { type Analysis, analyseText } from "./analyse.js";
 export { buildCatalogLexicon } from "./catalog-lexicon.js";
+export {
+  findWorkspaceModel,
+  type LearnOptions,
+  learnCatalogModel,
+  workspaceModelPath,
+} from "./catalog-model.js";
 export type { Change } from "./changes.js";
 export {
   charAccuracy,
@@ -27,6 +33,8 @@ export {
 export { foldTajik, TAJIK_ALPHABET, TAJIK_SPECIAL } from "./letters.js";
 export { countWords, defaultLexicon, Lexicon, loadLexicon } from "./lexicon.js";
 export { buildLexicon } from "./lexicon-build.js";
+export { defaultModel, loadModel, type ModelHeader, type ModelSource, TajikModel } from "./model.js";
+export { ModelCounter } from "./model-build.js";
 export { type NormalizeOptions, type NormalizeResult, normalizeText } from "./normalize.js";
 export { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 export { type Script, type ScriptShares, scriptShares } from "./script.js";

@@ -66,6 +66,21 @@ export class ModelCounter {
     for (const s of model.header.sources) this.sources.push({ ...s, name: `${s.name} (merged)` });
   }
 
+  /** Adds word and bigram counts made elsewhere (DuckDB over a workspace's catalog). */
+  addCounts(
+    name: string,
+    licence: string,
+    unigrams: Iterable<[string, number]>,
+    bigrams: Iterable<[string, number]>,
+    size: { lines: number; words: number },
+  ): void {
+    for (const [w, n] of unigrams) if (isTajikSpelling(w)) this.bump(this.unigrams, w, n);
+    // Every line starts a sentence: the bigrams from <s> need its count.
+    this.bump(this.unigrams, BOS, size.lines);
+    for (const [k, n] of bigrams) this.bump(this.bigrams, k, n);
+    this.sources.push({ name, licence, ...size });
+  }
+
   private bump(m: Map<string, number>, k: string, n: number): void {
     m.set(k, (m.get(k) ?? 0) + n);
   }

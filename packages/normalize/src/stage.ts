@@ -1,6 +1,7 @@
 import { defineStage } from "@soro/core";
 import { analyseText } from "./analyse.js";
 import { defaultLexicon, loadLexicon } from "./lexicon.js";
+import { defaultModel, loadModel } from "./model.js";
 
 /** Options of the normalize stage (part of its config hash). */
 export interface NormalizeStageOptions {
@@ -10,12 +11,16 @@ export interface NormalizeStageOptions {
   restore?: boolean;
   /** Lexicon file (`soro normalize lexicon build`); default: the one shipped with the package. */
   lexicon?: string;
+  /** Word model file (`soro normalize learn`); default: the one shipped with the package. */
+  model?: string;
+  /** Version recorded in the model file (part of the config hash, so a relearned model reruns the stage). */
+  modelVersion?: string;
 }
 
 /** Unicode and encoding repair, script mapping and language ID per document; the repaired text replaces `text`. */
 export const normalizeStage = defineStage<NormalizeStageOptions>({
   name: "normalize",
-  version: "4",
+  version: "5",
   description:
     "Unicode and legacy-encoding repair, Persian/Latin to Cyrillic, Tajik letters restored, language ID",
   inputs: ["ingest", "crawl", "pdf"],
@@ -35,6 +40,11 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
       name: "script",
       type: "VARCHAR",
       doc: "dominant script of the original text: cyrl, arab, latn or mixed",
+    },
+    {
+      name: "converted",
+      type: "VARCHAR",
+      doc: "script a document was converted from when it reads as Tajik after conversion (arab, latn; '' otherwise): lang is then tgk, and a mixture can weight it",
     },
     { name: "cyrl_share", type: "DOUBLE", doc: "share of the original text's letters that are Cyrillic" },
     {
@@ -69,7 +79,8 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
   ],
   setup(options) {
     const lexicon = options?.lexicon ? loadLexicon(options.lexicon) : defaultLexicon();
-    const opts = { lexicon, scriptMapping: options?.scriptMapping, restore: options?.restore };
+    const model = options?.model ? loadModel(options.model) : defaultModel();
+    const opts = { lexicon, model, scriptMapping: options?.scriptMapping, restore: options?.restore };
     return (doc) => {
       const a = analyseText(doc.text, opts);
       return {
@@ -78,6 +89,7 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
           lang: a.lang,
           lang_score: a.langScore,
           script: a.original.script,
+          converted: a.converted,
           cyrl_share: a.original.cyrl,
           arab_share: a.original.arab,
           latn_share: a.original.latn,

@@ -6,8 +6,10 @@ import { Catalog, makeDocument, runStage, SourceRun } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCatalogLexicon } from "../src/catalog-lexicon.js";
+import { findWorkspaceModel, learnCatalogModel } from "../src/catalog-model.js";
 import { toLegacyA } from "../src/damage.js";
 import { langidFilter, normalizeFilter } from "../src/filter.js";
+import { defaultModel, loadModel } from "../src/model.js";
 
 const stage = { module: new URL("../src/stage.ts", import.meta.url).href, exportName: "normalizeStage" };
 let dir: string;
@@ -48,7 +50,7 @@ describe("the normalize stage over a real catalog", () => {
     expect(summary.docsOut).toBe(5);
     const table = await catalog.stageTableSql("normalize");
     const rows = await catalog.rows(
-      `SELECT url, lang, lang_score, script, encoding, repairs, tgk_line_share, rus_line_share, line_langs, text, text_original
+      `SELECT url, lang, lang_score, script, converted, encoding, repairs, tgk_line_share, rus_line_share, line_langs, text, text_original
        FROM ${table} ORDER BY url`,
     );
     const by = Object.fromEntries(rows.map((r) => [String(r.url).split("/").pop(), r]));
@@ -59,9 +61,15 @@ describe("the normalize stage over a real catalog", () => {
     expect(String(by.legacy?.text_original)).toMatch(/[њќ]/);
     expect(by.russian).toMatchObject({ lang: "rus", rus_line_share: 1 });
     expect(Number(by.russian?.lang_score)).toBeLessThan(0.1);
-    expect(by.persian).toMatchObject({ script: "arab", encoding: "persian_script" });
-    expect(["pes", "prs"]).toContain(by.persian?.lang);
-    expect(Number(by.persian?.lang_score)).toBeGreaterThan(0.5); // its Cyrillic form reads as Tajik
+    // Persian-script text whose Cyrillic form reads as Tajik counts as Tajik, marked as converted for the mixture.
+    expect(by.persian).toMatchObject({
+      script: "arab",
+      encoding: "persian_script",
+      lang: "tgk",
+      converted: "arab",
+    });
+    expect(Number(by.persian?.lang_score)).toBeGreaterThan(0.5);
+    expect(by.clean).toMatchObject({ converted: "" });
     expect(by.mixed).toMatchObject({ lang: "tgk" });
     expect(Number(by.mixed?.rus_line_share)).toBeCloseTo(1 / 3);
     expect(by.mixed?.line_langs).toEqual(["tgk", "rus", "tgk"]);
@@ -72,6 +80,20 @@ describe("the normalize stage over a real catalog", () => {
     const again = await runStage({ catalog, stage, options: {}, workers: 0, progress: "quiet" });
     expect(again.skipped).toBe(1);
     expect(again.processed).toBe(0);
+  });
+
+  it("learns a word model from the clean Tajik lines and merges it with the shipped one", async () => {
+    const out = path.join(dir, "models", "tajik-model.bin.gz");
+    const r = await learnCatalogModel(catalog, { minCount: 1 });
+    expect(r.path).toBe(out);
+    expect(findWorkspaceModel(dir)).toBe(out);
+    expect(r.docs).toBe(2); // clean and mixed; the legacy one was repaired, the Persian one converted
+    const learned = loadModel(out);
+    expect(learned.header.sources.at(-1)?.name).toMatch(/^workspace .*: 2 documents$/);
+    expect(learned.count("ҳар")).toBeGreaterThan(defaultModel().count("ҳар"));
+    // The Russian line of the mixed document is left out.
+    expect(learned.count("все")).toBe(defaultModel().count("все"));
+    expect(learned.vocab.length).toBeGreaterThanOrEqual(defaultModel().vocab.length);
   });
 
   it("builds a lexicon from the Tajik Cyrillic documents", async () => {

@@ -3,8 +3,12 @@ import { runStage, SoroError } from "@soro/core";
 import {
   buildCatalogLexicon,
   defaultLexicon,
+  defaultModel,
+  findWorkspaceModel,
   langidFilter,
+  learnCatalogModel,
   loadLexicon,
+  loadModel,
   type NormalizeStageOptions,
   normalizeFilter,
 } from "@soro/normalize";
@@ -17,6 +21,7 @@ interface NormalizeFlags {
   scriptMapping: boolean;
   restore: boolean;
   lexicon?: string;
+  model?: string;
 }
 
 /** `soro normalize` (stage or line filter), `soro normalize lexicon build` and `soro langid`. */
@@ -31,12 +36,18 @@ export function registerNormalizeCommands(program: Command): void {
     .option("--no-script-mapping", "leave Persian-script and Latin lines as they are")
     .option("--no-restore", "do not restore Tajik letters in words typed without them")
     .option("--lexicon <file>", "lexicon file from `soro normalize lexicon build` (default: the shipped one)")
+    .option(
+      "--model <file>",
+      "Tajik word model from `soro normalize learn` (default: the workspace's, else the shipped one)",
+    )
     .action(async (o: NormalizeFlags, cmd: Command) => {
       // The stage's workers and the config hash need the lexicon's absolute path.
       if (o.lexicon) o.lexicon = path.resolve(o.lexicon);
+      if (o.model) o.model = path.resolve(o.model);
       if (o.filter) {
         const lexicon = o.lexicon ? loadLexicon(o.lexicon) : defaultLexicon();
-        await normalizeFilter(process.stdin, process.stdout, { ...o, lexicon });
+        const model = o.model ? loadModel(o.model) : defaultModel();
+        await normalizeFilter(process.stdin, process.stdout, { ...o, lexicon, model });
         return;
       }
       if (o.explain)
@@ -44,6 +55,11 @@ export function registerNormalizeCommands(program: Command): void {
       const options: NormalizeStageOptions = { scriptMapping: o.scriptMapping, restore: o.restore };
       if (o.lexicon) options.lexicon = o.lexicon;
       await withCatalog(cmd, async (catalog) => {
+        const model = o.model ?? findWorkspaceModel(catalog.ws.dir);
+        if (model) {
+          options.model = model;
+          options.modelVersion = loadModel(model).header.version;
+        }
         await runStage({
           catalog,
           stage: { module: import.meta.resolve("@soro/normalize/stage"), exportName: "normalizeStage" },
@@ -79,6 +95,33 @@ export function registerNormalizeCommands(program: Command): void {
             `Tajik lexicon built by soro normalize lexicon build from ${docs} documents of ${catalog.ws.dir}`,
           );
           console.log(`lexicon: ${lexicon.counts.size} forms from ${docs} Tajik documents -> ${o.out}`);
+        },
+        { readOnly: true },
+      );
+    });
+
+  normalize
+    .command("learn")
+    .description(
+      "learn a Tajik word model from the workspace's clean Tajik lines (after `soro normalize`), merged with the shipped one; later `soro normalize` runs use it",
+    )
+    .option("--out <file>", "model file to write (default: <workspace>/models/tajik-model.bin.gz)")
+    .option("--min-score <p>", "least lang_score of a document to learn from", "0.9")
+    .option("--min-count <n>", "least count of a word or bigram to keep", "2")
+    .option("--no-merge", "leave out the shipped model's counts")
+    .action(async (o: { out?: string; minScore: string; minCount: string; merge: boolean }, cmd: Command) => {
+      await withCatalog(
+        cmd,
+        async (catalog) => {
+          const r = await learnCatalogModel(catalog, {
+            out: o.out ? path.resolve(o.out) : undefined,
+            minScore: Number(o.minScore),
+            minCount: Number(o.minCount),
+            base: o.merge ? undefined : null,
+          });
+          console.log(
+            `model: ${r.vocabulary} words, learned from ${r.lines} clean Tajik lines (${r.words} words) of ${r.docs} documents -> ${r.path}`,
+          );
         },
         { readOnly: true },
       );

@@ -1,0 +1,123 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { SoroError } from "@soro/core";
+import { describe, expect, it } from "vitest";
+import { ChangeLog } from "../src/changes.js";
+import { defaultModel, loadModel, saveModel } from "../src/model.js";
+import { ModelCounter } from "../src/model-build.js";
+import { normalizeText } from "../src/normalize.js";
+import { persianLineToCyrillic } from "../src/persian-decode.js";
+import { restoreTajikLetters } from "../src/restore.js";
+
+const model = defaultModel();
+const restore = (s: string) => restoreTajikLetters(s, model, new ChangeLog());
+
+describe("the shipped Tajik model", () => {
+  it("names its version and sources", () => {
+    expect(model.header.version).toMatch(/^reference-/);
+    expect(model.header.sources.map((s) => s.name).join(" ")).toMatch(/Presidential Addresses.*dictionary/s);
+    expect(model.count("ва")).toBeGreaterThan(1000);
+  });
+
+  it("scores a seen bigram above the same word after another word", () => {
+    expect(model.score("ҷумҳурии", "тоҷикистон", 0.02)).toBeGreaterThan(
+      model.score("китоб", "тоҷикистон", 0.02),
+    );
+    expect(model.charLog("китобҳо")).toBeGreaterThan(model.charLog("ҳқбтоки"));
+  });
+
+  it("saves and loads counts built by ModelCounter", async () => {
+    const counter = new ModelCounter();
+    counter.addText("test", "CC0", ["Ҳамаи одамон озод ба дунё меоянд.", "Ҳамаи одамон баробаранд."]);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "soro-model-")), "m.bin.gz");
+    saveModel(
+      file,
+      { version: "t", sources: counter.sources, minBigram: 1, charOrder: 5 },
+      counter.counts({ minBigram: 1 }),
+    );
+    const m = loadModel(file);
+    expect(m.count("одамон")).toBe(2);
+    expect(m.score("ҳамаи", "одамон", 0.02)).toBeCloseTo(0); // seen every time after ҳамаи
+    expect(m.header.sources[0]).toMatchObject({ name: "test", lines: 2, words: 9 });
+  });
+});
+
+describe("a missing or damaged model file", () => {
+  it("is a one-line error naming the file", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "soro-model-"));
+    const missing = path.join(dir, "none.bin.gz");
+    const garbage = path.join(dir, "garbage.bin.gz");
+    const truncated = path.join(dir, "truncated.bin.gz");
+    await writeFile(garbage, "not gzip at all");
+    await writeFile(truncated, gzipSync(Buffer.from('soro-tajik-model\n{"format":1}\n\u0001\u0000')));
+    for (const [file, why] of [
+      [missing, "no such file"],
+      [garbage, "unreadable"],
+      [truncated, "truncated"],
+    ] as const) {
+      let error: unknown;
+      try {
+        loadModel(file);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SoroError);
+      const line = (error as SoroError).oneLine();
+      expect(line).toContain(file);
+      expect(line).toContain(why);
+      expect(line).not.toContain("\n");
+      expect((error as SoroError).exitCode).toBe(3);
+    }
+  });
+});
+
+describe("letter restoration on hard input", () => {
+  it("restores whole lines, keeps case, and leaves Russian alone", () => {
+    expect(restore("Хамаи одамон озод ба дунё меоянд ва аз лихози шаъну шараф баробаранд.")).toBe(
+      "Ҳамаи одамон озод ба дунё меоянд ва аз лиҳози шаъну шараф баробаранд.",
+    );
+    expect(restore("ХАМАИ ОДАМОН ОЗОД БА ДУНЁ МЕОЯНД")).toBe("ҲАМАИ ОДАМОН ОЗОД БА ДУНЁ МЕОЯНД");
+    const russian = "Все люди рождаются свободными и равными в своем достоинстве и правах.";
+    expect(restore(russian)).toBe(russian);
+  });
+
+  it("leaves words mixing scripts, URLs and numbers alone", () => {
+    expect(restore("Сайти https://president.tj ва хукумат 2019")).toBe(
+      "Сайти https://president.tj ва ҳукумат 2019",
+    );
+    expect(restore("Cалом")).toBe("Cалом"); // Latin C inside a Cyrillic word: no known form, nothing to restore
+  });
+
+  it("decodes a 1M-character line in linear time", () => {
+    const sentence = "Хамаи одамон озод ба дунё меоянд ва аз лихози шаъну шараф баробаранд. ";
+    const line = sentence.repeat(Math.ceil(1_000_000 / sentence.length));
+    const t0 = performance.now();
+    const out = restore(line);
+    expect(out.length).toBe(line.length);
+    expect(out.startsWith("Ҳамаи одамон")).toBe(true);
+    expect(out.endsWith("баробаранд. ")).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(60_000);
+  });
+});
+
+describe("Persian script on hard input", () => {
+  it("maps digits and punctuation, keeps URLs and Latin, capitalises sentences", () => {
+    const out = persianLineToCyrillic(
+      "در سال ۲۰۱۹، وب‌سایت https://example.com را دیدم؟ بله.",
+      model,
+      new ChangeLog(),
+    );
+    expect(out).toContain("2019,");
+    expect(out).toContain("https://example.com");
+    expect(out.startsWith("Дар соли 2019")).toBe(true);
+    expect(out).toMatch(/\? [А-ЯҲҶҚҒӮӢ]/);
+  });
+
+  it("reads a Persian word glued to the next (a missing space)", () => {
+    const out = normalizeText("کتابخانهمدرسه").text;
+    expect(out.split(" ").length).toBeGreaterThanOrEqual(1);
+    expect(out).toMatch(/^[А-ЯЁа-яёҳҷқғӯӣҲҶҚҒӮӢ ]+$/);
+  });
+});
