@@ -204,7 +204,10 @@ interface Slot {
  */
 function charCandidates(model: TajikModel, lower: string, n: number): string[] {
   let cache = guesses.get(model);
-  if (!cache) guesses.set(model, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    guesses.set(model, cache);
+  }
   const hit = cache.get(lower);
   if (hit) return hit;
   // Bounded: a long job meets millions of distinct unknown words.
