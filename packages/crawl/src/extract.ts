@@ -1,6 +1,7 @@
 import { load } from "cheerio/slim";
 import { type DomNode, pageBlocks } from "./blocks.js";
 import { mainText } from "./main-text.js";
+import { pageMeta } from "./page-meta.js";
 import { blockKey } from "./site-templates.js";
 
 /** What the extractor gets from one HTML page. */
@@ -25,62 +26,26 @@ export interface Extracted {
   nofollow: boolean;
 }
 
-/** First non-empty attribute value among the elements a selector matches. */
-function firstAttr($: ReturnType<typeof load>, selector: string, attr: string): string | null {
-  for (const el of $(selector).toArray()) {
-    const v = (el as unknown as DomNode).attribs?.[attr]?.trim();
-    if (v) return v;
-  }
-  return null;
-}
-
-/** Publication date from article meta tags, `<time datetime>` or JSON-LD. */
-function publishedDate($: ReturnType<typeof load>, html: string): string | null {
-  const meta = firstAttr(
-    $,
-    'meta[property="article:published_time"], meta[name="article:published_time"], meta[itemprop="datePublished"], meta[name="pubdate"], meta[name="publishdate"], meta[name="date"], meta[name="DC.date.issued"], meta[name="dcterms.created"]',
-    "content",
-  );
-  if (meta) return meta;
-  const ld = /"datePublished"\s*:\s*"([^"]+)"/.exec(html);
-  if (ld) return ld[1]!;
-  return firstAttr($, "article time[datetime], time[pubdate][datetime], time[datetime]", "datetime");
-}
-
 /** Extracts main text, title, language, canonical URL, date and links from an HTML page. */
 export function extractHtml(html: string): Extracted {
-  const $ = load(html);
-  const robots = ($('meta[name="robots"]').attr("content") ?? "").toLowerCase();
-  const links: string[] = [];
-  for (const a of $("a[href], area[href]").toArray()) {
-    const attrs = (a as unknown as DomNode).attribs ?? {};
-    if (/\bnofollow\b/i.test(attrs.rel ?? "")) continue;
-    links.push(attrs.href!);
-  }
-  const title =
-    firstAttr($, 'meta[property="og:title"]', "content") ??
-    ($("title").first().text().replace(/\s+/g, " ").trim() || null) ??
-    ($("h1").first().text().trim() || null);
-  const lang =
-    firstAttr($, "html", "lang") ??
-    firstAttr($, 'meta[http-equiv="content-language" i]', "content") ??
-    firstAttr($, 'meta[property="og:locale"]', "content");
-  const canonical = firstAttr($, 'link[rel="canonical" i]', "href");
-
-  const body = ($("body")[0] ?? $.root()[0]) as unknown as DomNode;
-  const blocks = pageBlocks(body);
+  const root = load(html).root()[0] as unknown as DomNode;
+  const meta = pageMeta(root);
+  const { lang, robots } = meta;
+  const published =
+    meta.publishedMeta ?? /"datePublished"\s*:\s*"([^"]+)"/.exec(html)?.[1] ?? meta.timeDatetime;
+  const blocks = pageBlocks(meta.body ?? root);
   const main = mainText(blocks);
   return {
-    title,
+    title: meta.title,
     lang: lang ? lang.toLowerCase().replace("_", "-") : null,
-    canonical,
-    published: publishedDate($, html),
+    canonical: meta.canonical,
+    published,
     lines: main.kept.map((b) => b.text),
     lineKeys: main.kept.map((b) => blockKey(b.path, b.text)),
     pageKeys: blocks.map((b) => blockKey(b.path, b.text)),
     method: main.method,
     confidence: main.confidence,
-    links,
+    links: meta.links,
     noindex: /\b(noindex|none)\b/.test(robots),
     nofollow: /\b(nofollow|none)\b/.test(robots),
   };

@@ -1,8 +1,18 @@
-import { createHash } from "node:crypto";
-
-/** Key of a block: its DOM path and its text, as a 48-bit number (collisions only cost a kept line). */
+/**
+ * Key of a block: its DOM path and its text, as a 53-bit number from two multiplicative hashes (a collision only
+ * costs a kept line; a cryptographic hash per block cost a tenth of the extraction time).
+ */
 export function blockKey(path: string, text: string): number {
-  return createHash("sha1").update(path).update("\u0000").update(text).digest().readUIntBE(0, 6);
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  const s = `${path}\u0000${text}`;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (b >>> 11) * 0x100000000 + (a >>> 0);
 }
 
 /**
