@@ -21,9 +21,13 @@ await soro(["pdf", "ingest", "--from-crawl"]); // the crawl's one "PDF" is a fak
 
 // Repair and language ID, quality signals and selection, dedup.
 await soro(["normalize"]);
+// Learn a Tajik word model from the workspace's own clean Tajik lines (merged with the shipped one); normalize
+// then runs again with it (its version is part of the stage's config hash).
+await soro(["normalize", "learn"]);
+await soro(["normalize"]);
 await soro([
   "sql",
-  "select lang, script, encoding, count(*) as docs, round(avg(lang_score), 3) as p_tgk, sum(repairs) as repairs from docs_normalize group by all order by docs desc",
+  "select lang, script, converted, encoding, count(*) as docs, round(avg(lang_score), 3) as p_tgk, sum(repairs) as repairs from docs_normalize group by all order by docs desc",
 ]);
 await soro(["quality", "signals"]);
 await soro(["quality", "select"]);
