@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { Catalog } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReviewApp, type RunningReviewServer, startReviewServer } from "../src/index.js";
@@ -201,5 +202,51 @@ describe("review API over a real catalog", () => {
     const limited = await c.login("parvina", PASSWORDS.parvina);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+/** A sign-in sent from a chosen loopback address (127.0.0.0/8 is all local), as a second machine would. */
+function loginFrom(address: string, username: string, password: string): Promise<{ status: number }> {
+  const url = new URL("/api/login", server.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: "POST", localAddress: address, headers: { "content-type": "application/json" } },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify({ username, password }));
+  });
+}
+
+describe("a hostile colleague", () => {
+  it("cannot list another annotator's reviews; a lead can", async () => {
+    const rustam = await signedIn("rustam");
+    expect((await rustam.call("GET", "/api/queue?annotator=parvina")).status).toBe(403);
+    expect((await rustam.call("GET", "/api/queue?annotator=rustam")).status).toBe(200);
+    expect((await (await signedIn("dilnoza")).call("GET", "/api/queue?annotator=rustam")).status).toBe(200);
+  });
+
+  it("cannot lock the lead out from another address; that address backs off exponentially", async () => {
+    const home = "127.0.0.1";
+    expect((await loginFrom(home, "dilnoza", PASSWORDS.dilnoza)).status).toBe(200);
+    const attacker = "127.0.0.9";
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await loginFrom(attacker, "dilnoza", "guess")).status);
+    // Three free failures (the limit), then every try is refused while the back-off runs.
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.slice(3).every((s) => s === 429)).toBe(true);
+    // A new address with the right password gets in too (the account's own limit is higher).
+    expect((await loginFrom("127.0.0.10", "dilnoza", PASSWORDS.dilnoza)).status).toBe(200);
+    expect((await loginFrom(home, "dilnoza", PASSWORDS.dilnoza)).status).toBe(200);
+  });
+
+  it("refuses a state change with a CSRF token of the right length but wrong content", async () => {
+    const c = await signedIn("rustam");
+    c.csrf = `${c.csrf.slice(0, -1)}${c.csrf.endsWith("A") ? "B" : "A"}`;
+    expect((await c.call("POST", "/api/logout")).status).toBe(403);
   });
 });

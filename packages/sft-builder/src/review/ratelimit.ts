@@ -1,36 +1,44 @@
 /**
- * Counts failed sign-ins per key (address and user name) in a sliding window: after `max` failures the key is
- * refused until the oldest failure leaves the window, so guessing a password costs real time.
+ * Exponential back-off on failed sign-ins per key: the first `free` failures cost nothing, then each one doubles
+ * the wait (from `baseMs`, at most `maxMs`), so guessing a password costs real time while a few typos do not. A key
+ * with no failure for `forgetMs` starts over.
  */
-export class LoginLimiter {
-  private failures = new Map<string, number[]>();
+export class LoginBackoff {
+  private state = new Map<string, { fails: number; until: number; last: number }>();
 
   constructor(
-    private readonly max = 5,
-    private readonly windowMs = 15 * 60_000,
+    private readonly free = 5,
+    private readonly baseMs = 2_000,
+    private readonly maxMs = 15 * 60_000,
+    private readonly forgetMs = 60 * 60_000,
   ) {}
 
   /** Seconds until the key may try again, or 0 when it may try now. */
   retryAfter(key: string, now = Date.now()): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.max) return 0;
-    return Math.ceil((recent[0]! + this.windowMs - now) / 1000);
+    const s = this.current(key, now);
+    return s && s.until > now ? Math.ceil((s.until - now) / 1000) : 0;
   }
 
   /** Records a failed attempt. */
   fail(key: string, now = Date.now()): void {
-    this.failures.set(key, [...this.recent(key, now), now]);
+    const s = this.current(key, now) ?? { fails: 0, until: 0, last: now };
+    s.fails++;
+    s.last = now;
+    if (s.fails >= this.free) s.until = now + Math.min(this.maxMs, this.baseMs * 2 ** (s.fails - this.free));
+    this.state.set(key, s);
   }
 
   /** Forgets a key's failures after a successful sign-in. */
   clear(key: string): void {
-    this.failures.delete(key);
+    this.state.delete(key);
   }
 
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  private current(key: string, now: number) {
+    const s = this.state.get(key);
+    if (s && now - s.last > this.forgetMs) {
+      this.state.delete(key);
+      return undefined;
+    }
+    return s;
   }
 }

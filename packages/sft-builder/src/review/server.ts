@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -8,7 +9,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { GUIDELINES, REJECT_REASONS } from "./guidelines.js";
 import { verifyPassword } from "./passwords.js";
-import { LoginLimiter } from "./ratelimit.js";
+import { LoginBackoff } from "./ratelimit.js";
 import { ReviewPublisher } from "./review-db.js";
 import { ensureReviewTables } from "./schema.js";
 import { ReviewError, SerialCatalog } from "./serial.js";
@@ -52,6 +53,13 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 
 type Env = { Variables: { session: Session } };
 
+/** Compares a secret sent by a client with the expected one in constant time (no timing hint of a prefix). */
+function sameSecret(sent: string | undefined, expected: string): boolean {
+  const a = Buffer.from(sent ?? "");
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 function filtersOf(q: Record<string, string | undefined>): ReviewFilters {
   return {
     task: q.task || undefined,
@@ -89,9 +97,14 @@ export function createReviewApp(opts: ReviewServerOptions): {
   const overlap = Math.max(1, opts.overlap ?? 2);
   const serial = new SerialCatalog(opts.catalog);
   const state = new ReviewState(serial, overlap);
-  const limiter = new LoginLimiter(opts.maxLoginFailures ?? 5);
+  const maxFailures = opts.maxLoginFailures ?? 5;
+  // Back-off per account and address: someone guessing elsewhere cannot lock a person out of their own computer.
+  const pairLimiter = new LoginBackoff(maxFailures);
+  // Per account from anywhere, but only for addresses the account never signed in from.
+  const accountLimiter = new LoginBackoff(2 * maxFailures);
   // One address may mistype for several people (a shared school computer), but not guess across many accounts.
-  const ipLimiter = new LoginLimiter(10 * (opts.maxLoginFailures ?? 5));
+  const ipLimiter = new LoginBackoff(10 * maxFailures);
+  const knownAddresses = new Map<string, Set<string>>();
   const sessions = new Map<string, Session>();
   const assets = Object.fromEntries(
     Object.entries(ASSETS).map(([route, a]) => [
@@ -146,8 +159,14 @@ export function createReviewApp(opts: ReviewServerOptions): {
     const username = typeof body.username === "string" ? body.username.trim() : "";
     const password = typeof body.password === "string" ? body.password : "";
     const ip = getConnInfo(c).remote.address ?? "?";
-    const keys = [`user:${username.toLowerCase()}`, `ip:${ip}`];
-    const wait = Math.max(limiter.retryAfter(keys[0]!), ipLimiter.retryAfter(keys[1]!));
+    const account = username.toLowerCase();
+    const pair = `${account}|${ip}`;
+    const known = knownAddresses.get(account)?.has(ip) ?? false;
+    const wait = Math.max(
+      pairLimiter.retryAfter(pair),
+      ipLimiter.retryAfter(ip),
+      known ? 0 : accountLimiter.retryAfter(account),
+    );
     if (wait > 0) {
       c.header("retry-after", String(wait));
       return c.json({ error: "too many failed sign-ins; wait and try again", retryAfter: wait }, 429);
@@ -162,11 +181,13 @@ export function createReviewApp(opts: ReviewServerOptions): {
     // A missing account still costs one scrypt, so timing does not reveal which names exist.
     const ok = await verifyPassword(password, String(row?.password_hash ?? "scrypt$32768$8$1$AAAA$AAAA"));
     if (!row || !ok) {
-      limiter.fail(keys[0]!);
-      ipLimiter.fail(keys[1]!);
+      pairLimiter.fail(pair);
+      ipLimiter.fail(ip);
+      accountLimiter.fail(account);
       return c.json({ error: "wrong user name or password" }, 401);
     }
-    limiter.clear(keys[0]!);
+    pairLimiter.clear(pair);
+    knownAddresses.set(account, (knownAddresses.get(account) ?? new Set()).add(ip));
     const user = {
       username: String(row.username),
       display_name: String(row.display_name),
@@ -196,7 +217,11 @@ export function createReviewApp(opts: ReviewServerOptions): {
       return c.json({ error: "session ended; sign in again" }, 401);
     }
     sessions.set(hash, session);
-    if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.header("x-csrf-token") !== session.csrf)
+    if (
+      c.req.method !== "GET" &&
+      c.req.method !== "HEAD" &&
+      !sameSecret(c.req.header("x-csrf-token"), session.csrf)
+    )
       return c.json({ error: "missing or wrong CSRF token; reload the page" }, 403);
     c.set("session", session);
     await next();
@@ -225,7 +250,10 @@ export function createReviewApp(opts: ReviewServerOptions): {
 
   app.get("/api/queue", async (c) => {
     const s = c.get("session");
-    return c.json(await serial.run((cat) => listQueue(cat, s, filtersOf(c.req.query()))));
+    const filters = filtersOf(c.req.query());
+    if (s.role !== "lead" && filters.annotator && filters.annotator !== s.username)
+      throw new ReviewError(403, "only a lead sees another annotator's reviews");
+    return c.json(await serial.run((cat) => listQueue(cat, s, filters)));
   });
 
   app.post("/api/next", async (c) => {
