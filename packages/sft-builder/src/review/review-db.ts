@@ -75,6 +75,9 @@ function pullSql(src: string, dst: string): string[] {
     `DELETE FROM ${d}.sft_review_users AS y WHERE NOT EXISTS
        (SELECT 1 FROM ${s}.sft_review_users AS x WHERE x.username = y.username AND x.password_hash = y.password_hash
           AND x.role = y.role AND x.display_name = y.display_name)`,
+    // A removed account or a reset password ends that person's sessions, as `soro sft users add --replace` does.
+    `DELETE FROM ${d}.sft_review_sessions AS y WHERE NOT EXISTS
+       (SELECT 1 FROM ${d}.sft_review_users AS x WHERE x.username = y.username)`,
     `INSERT INTO ${d}.sft_review_users BY NAME SELECT * FROM ${s}.sft_review_users AS x
      WHERE NOT EXISTS (SELECT 1 FROM ${d}.sft_review_users AS y WHERE y.username = x.username)`,
   ];
