@@ -43,6 +43,9 @@ const MIGRATIONS = [
            greatest(0, ${TOKEN_GOAL} - coalesce(sum(tokens), 0) - round(coalesce(sum(chars) FILTER (WHERE tokens IS NULL), 0) / ${CHARS_PER_TOKEN}))::BIGINT AS remaining_tokens
     FROM shards WHERE status = 'active' GROUP BY stage;
   `,
+  // The token file counting kept for the shard (relative to the workspace), which exports read instead of
+  // tokenizing again; NULL for counts made before it existed.
+  `ALTER TABLE trainer_bridge_shard_tokens ADD COLUMN ids_path VARCHAR;`,
 ];
 
 /** Creates or migrates the trainer bridge's tables in a catalog. */

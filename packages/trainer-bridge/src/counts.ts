@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import path from "node:path";
 import type { Catalog, ShardRecord } from "@soro/core";
 import { ensureBridgeTables, TOKEN_GOAL } from "./catalog-ext.js";
 import { TokenPool } from "./pool.js";
@@ -32,9 +33,34 @@ export function tokenizerKey(spec: TokenizerSpec = {}): string {
   return spec.tokenizerJson ? `sha256:${tokenizerFileHash(spec)}` : "gemma3";
 }
 
+/** Where counting keeps a shard's token ids, relative to the workspace. */
+function tokenFilePath(key: string, shardId: string): string {
+  return path.join("tokens", key.replace(/[^\w.-]+/g, "_"), `${shardId}.tok`);
+}
+
+/** The token files counting kept for these shards under this tokenizer: shard id → absolute path. */
+export async function keptTokenFiles(
+  catalog: Catalog,
+  shards: ShardRecord[],
+  spec: TokenizerSpec = {},
+): Promise<Map<string, string>> {
+  await ensureBridgeTables(catalog);
+  const wanted = new Set(shards.map((s) => s.shard_id));
+  const rows = await catalog.rows(
+    `SELECT shard_id, ids_path FROM trainer_bridge_shard_tokens WHERE tokenizer = $1 AND ids_path IS NOT NULL`,
+    [tokenizerKey(spec)],
+  );
+  return new Map(
+    rows
+      .filter((r) => wanted.has(String(r.shard_id)))
+      .map((r) => [String(r.shard_id), path.join(catalog.ws.dir, String(r.ids_path))]),
+  );
+}
+
 /**
  * Counts the exact tokens of every document of a stage's active shards in worker threads and stores them per
- * document and per shard; Gemma 3 counts also go to the catalog's shard token column. Counted shards are skipped.
+ * document and per shard; Gemma 3 counts also go to the catalog's shard token column. Each shard's ids are kept in
+ * a token file (`<workspace>/tokens/`) that exports read instead of tokenizing again. Counted shards are skipped.
  */
 export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}): Promise<CountSummary> {
   await ensureBridgeTables(catalog);
@@ -60,7 +86,13 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
   const pool = new TokenPool(Math.min(opts.workers ?? availableParallelism(), todo.length));
   try {
     const pending = todo.map((shard) =>
-      pool.count({ file: catalog.shardPath(shard), tokenizer: spec }).then((r) => ({ shard, r })),
+      pool
+        .count({
+          file: catalog.shardPath(shard),
+          tokenizer: spec,
+          idsOut: path.join(catalog.ws.dir, tokenFilePath(key, shard.shard_id)),
+        })
+        .then((r) => ({ shard, r })),
     );
     for (const p of pending) p.catch(() => {});
     for (const p of pending) {
@@ -80,8 +112,8 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
         }
         app.closeSync();
         await catalog.conn.run(
-          `INSERT OR REPLACE INTO trainer_bridge_shard_tokens VALUES ($1, $2, $3, $4, DEFAULT)`,
-          [shard.shard_id, key, r.tokens, r.ids.length],
+          `INSERT OR REPLACE INTO trainer_bridge_shard_tokens VALUES ($1, $2, $3, $4, DEFAULT, $5)`,
+          [shard.shard_id, key, r.tokens, r.ids.length, tokenFilePath(key, shard.shard_id)],
         );
         if (key === "gemma3") await catalog.setShardTokens(shard.shard_id, r.tokens);
       });

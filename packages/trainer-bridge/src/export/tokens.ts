@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, readShard, type ShardRecord } from "@soro/core";
+import { keptTokenFiles } from "../counts.js";
 import { orderedMap, type TokenPool } from "../pool.js";
 import type { TokenizerSpec } from "../tokenizer.js";
 import { type MdsEncoding, MdsWriter } from "./mds.js";
@@ -23,6 +24,8 @@ export interface TokenExportResult {
   tokensPerSource: Record<string, number>;
   written: number;
   extra: Record<string, unknown>;
+  /** Shards whose ids came from counting's token files instead of the tokenizer. */
+  reusedShards?: number;
 }
 
 /** One tokenized document: its id, source and token ids framed by BOS/EOS. */
@@ -43,6 +46,7 @@ async function forEachEncodedDoc(
   write: (doc: EncodedDoc) => Promise<void>,
 ): Promise<void> {
   const framing = (opts.bos === null ? 0 : 1) + (opts.eos === null ? 0 : 1);
+  const kept = await keptTokenFiles(catalog, opts.shards, opts.tokenizer);
   await orderedMap(
     opts.shards,
     opts.pool.width,
@@ -52,6 +56,7 @@ async function forEachEncodedDoc(
         tokenizer: opts.tokenizer,
         bos: opts.bos,
         eos: opts.eos,
+        idsFile: kept.get(shard.shard_id),
       }),
     async (enc, shard) => {
       let at = 0;
@@ -64,6 +69,7 @@ async function forEachEncodedDoc(
       }
       result.docs += enc.lengths.length;
       result.written += enc.tokens.length;
+      if (enc.reused) result.reusedShards = (result.reusedShards ?? 0) + 1;
       opts.onShard?.(shard, enc.lengths.length);
     },
   );
