@@ -24,61 +24,104 @@ const FOLD = new Map<number, number>(
   Object.entries(LETTER_FOLD).map(([from, to]) => [from.codePointAt(0)!, to.codePointAt(0)!]),
 );
 
-const KEEP = 0;
-const DROP = 1;
-const SPACE = 2;
 const MARK = /\p{M}/u;
 const WORD = /[\p{L}\p{N}]/u;
-const classes = new Map<number, number>();
 
-/** What a code point becomes in a key: kept (letter, digit), dropped (combining mark) or a word break. */
-function classify(code: number): number {
-  if (code < 0x80) {
-    const lower = code | 0x20;
-    return (code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x7a) ? KEEP : SPACE;
+// What each UTF-16 unit becomes in a key, learned on first sight: a code unit (>= 0), a word break, nothing (a
+// combining mark), or several units (a compatibility form such as ½ → "1 2", kept in MULTI).
+const UNKNOWN = -1;
+const BREAK = -2;
+const NOTHING = -3;
+const SEVERAL = -4;
+const table = new Int32Array(0x10000).fill(UNKNOWN);
+const MULTI = new Map<number, Int32Array>();
+
+/** The key units of one code point: NFKD, lowercase, marks dropped, Tajik letters folded, the rest breaks. */
+function keyUnits(code: number): Int32Array {
+  const src = String.fromCodePoint(code).normalize("NFKD").toLowerCase();
+  const out: number[] = [];
+  for (const ch of src) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) {
+      const lower = c | 0x20;
+      out.push((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x7a) ? c : BREAK);
+    } else if (MARK.test(ch)) continue;
+    else if (WORD.test(ch)) {
+      const f = FOLD.get(c);
+      if (f !== undefined) out.push(f);
+      else for (let k = 0; k < ch.length; k++) out.push(ch.charCodeAt(k));
+    } else out.push(BREAK);
   }
-  // Cyrillic letters, the bulk of the text, without a regex test.
-  if (code >= 0x400 && code <= 0x4ff && (code < 0x482 || code > 0x489)) return KEEP;
-  let c = classes.get(code);
-  if (c === undefined) {
-    const ch = String.fromCodePoint(code);
-    c = MARK.test(ch) ? DROP : WORD.test(ch) ? KEEP : SPACE;
-    classes.set(code, c);
-  }
-  return c;
+  return Int32Array.from(out);
 }
+
+function learn(unit: number): number {
+  const units = keyUnits(unit);
+  const v = units.length === 0 ? NOTHING : units.length === 1 ? units[0]! : SEVERAL;
+  if (v === SEVERAL) MULTI.set(unit, units);
+  table[unit] = v;
+  return v;
+}
+
+/** Key units of astral code points (rare: emoji, historic scripts), by code point. */
+const astral = new Map<number, Int32Array>();
+
+/**
+ * Writes the key form of a text into `buf` as UTF-16 units, words separated by one 0x20, and returns its length
+ * (`buf` must hold `text.length * 4 + 1` units; compatibility forms can expand). One pass over the text, no strings.
+ */
+export function foldInto(text: string, buf: Uint16Array): number {
+  let n = 0;
+  let pending = false; // a word break is due before the next unit
+  const put = (v: number) => {
+    if (v >= 0) {
+      if (pending && n > 0) buf[n++] = 0x20;
+      pending = false;
+      buf[n++] = v;
+    } else if (v === BREAK) pending = true;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) {
+        let units = astral.get(cp);
+        if (!units) {
+          units = keyUnits(cp);
+          astral.set(cp, units);
+        }
+        for (const u of units) put(u);
+        i++;
+        continue;
+      }
+    }
+    let v = table[code]!;
+    if (v === UNKNOWN) v = learn(code);
+    if (v >= 0) {
+      if (pending && n > 0) buf[n++] = 0x20;
+      pending = false;
+      buf[n++] = v;
+    } else if (v === BREAK) pending = true;
+    else if (v === SEVERAL) for (const u of MULTI.get(code)!) put(u);
+  }
+  return n;
+}
+
+let scratch = new Uint16Array(1 << 16);
+
+/** A scratch buffer large enough to fold `text` into (reused: callers copy what they keep). */
+export function foldBuffer(text: string): Uint16Array {
+  if (scratch.length < text.length * 4 + 1) scratch = new Uint16Array(text.length * 4 + 1);
+  return scratch;
+}
+
+const utf16 = new TextDecoder("utf-16le");
 
 /** The key form of a text: lowercase, diacritics and Tajik-specific letters folded, punctuation as spaces. */
 export function foldForKey(text: string): string {
-  // NFKD both maps compatibility forms (ligatures, full-width letters) and splits off the marks dropped below.
-  const src = text.normalize("NFKD").toLowerCase();
-  let out = "";
-  let segment = -1; // start of a run of letters copied as they are
-  let space = false; // a word break is pending before the next letter
-  for (let i = 0; i < src.length; i++) {
-    const code = src.charCodeAt(i);
-    const wide = code >= 0xd800 && code <= 0xdbff;
-    const cls = classify(wide ? src.codePointAt(i)! : code);
-    const folded = FOLD.get(code);
-    if (cls === KEEP && folded === undefined) {
-      if (segment < 0) {
-        if (space && out.length > 0) out += " ";
-        space = false;
-        segment = i;
-      }
-    } else {
-      if (segment >= 0) out += src.slice(segment, i);
-      segment = -1;
-      if (cls === KEEP) {
-        if (space && out.length > 0) out += " ";
-        space = false;
-        out += String.fromCharCode(folded!);
-      } else if (cls === SPACE) space = true;
-    }
-    if (wide) i++;
-  }
-  if (segment >= 0) out += src.slice(segment);
-  return out;
+  const buf = foldBuffer(text);
+  const n = foldInto(text, buf);
+  return utf16.decode(buf.subarray(0, n));
 }
 
 /** The words of a text's key form. */

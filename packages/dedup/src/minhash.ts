@@ -1,5 +1,5 @@
 import xxhash, { type XXHashAPI } from "xxhash-wasm";
-import { foldForKey } from "./fold.js";
+import { foldBuffer, foldForKey, foldInto } from "./fold.js";
 
 /** How signatures are made: word n-gram shingles and `bands × rows` hash functions. */
 export interface MinHashParams {
@@ -43,20 +43,36 @@ function functionSeeds(seed: number, count: number): Uint32Array {
   return out;
 }
 
-/** Makes MinHash signatures, exact keys and shingle sets from text; one per worker. */
+/** A signature and an exact key made from one fold of a text. */
+export interface DocKeys {
+  /** xxhash64 of the key form, 16 hex digits. */
+  exact: string;
+  /** The MinHash signature, or null for a text without words. */
+  signature: Uint32Array | null;
+}
+
+/**
+ * Makes MinHash signatures, exact keys and shingle sets from text; one per worker.
+ *
+ * Signatures are one-permutation MinHash with optimal densification (Shrivastava, ICML 2017): each shingle is
+ * hashed once, its hash picks one of the `bands × rows` bins and its second hash competes for that bin's minimum;
+ * an empty bin copies the bin that a seeded probe sequence reaches first. Two texts agree on a bin with
+ * probability equal to their Jaccard similarity, as with `bands × rows` independent permutations, at the cost of
+ * one hash per shingle instead of 112.
+ */
 export class MinHasher {
-  private readonly seeds: Uint32Array;
-  private readonly mults: Uint32Array;
+  private readonly probeSeeds: Uint32Array;
   readonly size: number;
+  private words = new Uint32Array(4096);
+  private filled = new Uint8Array(0);
 
   private constructor(
     readonly params: MinHashParams,
     private readonly xx: XXHashAPI,
   ) {
     this.size = params.bands * params.rows;
-    this.seeds = functionSeeds(params.seed, this.size);
-    // Odd multipliers make each function a permutation of the 32-bit hashes.
-    this.mults = functionSeeds(params.seed + 1, this.size).map((m) => m | 1);
+    this.probeSeeds = functionSeeds(params.seed, this.size);
+    this.filled = new Uint8Array(this.size);
   }
 
   /** A hasher for the given parameters (xxhash-wasm is loaded on first use). */
@@ -64,57 +80,87 @@ export class MinHasher {
     return new MinHasher({ ...DEFAULT_MINHASH, ...params }, await xxhashApi());
   }
 
-  /** The exact-duplicate key of a text: xxhash64 of its folded form, 16 hex digits. */
+  /** The exact-duplicate key of a text: xxhash64 of its folded form (UTF-16 units), 16 hex digits. */
   exactKey(text: string): string {
-    return this.xx.h64ToString(foldForKey(text));
+    return this.keys(text, false).exact;
+  }
+
+  /** The MinHash signature of a text (null when it has no words). */
+  signature(text: string): Uint32Array | null {
+    return this.keys(text, true).signature;
+  }
+
+  /** The exact key and (when asked) the signature of a text, folding it once. */
+  keys(text: string, signature = true): DocKeys {
+    const buf = foldBuffer(text);
+    const n = foldInto(text, buf);
+    const exact = this.xx
+      .h64Raw(new Uint8Array(buf.buffer, buf.byteOffset, n * 2))
+      .toString(16)
+      .padStart(16, "0");
+    return { exact, signature: signature ? this.signatureOfFolded(buf, n) : null };
   }
 
   /**
-   * The distinct 32-bit hashes of a folded text's word n-grams (a text shorter than n words is one shingle). Each
-   * word is hashed once (FNV-1a over its UTF-16 units, then fmix32) and n-grams combine word hashes by position:
-   * a call into wasm per shingle cost more than the hashing itself.
+   * The 32-bit word hashes of a folded text (FNV-1a over its UTF-16 units, then fmix32), in `this.words`; returns
+   * how many.
    */
-  shingleHashes(folded: string): Uint32Array {
-    if (folded.length === 0) return new Uint32Array(0);
-    const words: number[] = [];
-    let h = 0x811c9dc5 ^ this.params.seed;
-    for (let i = 0; i <= folded.length; i++) {
-      const c = i < folded.length ? folded.charCodeAt(i) : 0x20;
+  private wordHashes(buf: Uint16Array, n: number): number {
+    if (this.words.length < n / 2 + 1) this.words = new Uint32Array(n / 2 + 1);
+    const words = this.words;
+    let count = 0;
+    const start = 0x811c9dc5 ^ this.params.seed;
+    let h = start;
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? buf[i]! : 0x20;
       if (c === 0x20) {
-        words.push(fmix32(h));
-        h = 0x811c9dc5 ^ this.params.seed;
+        words[count++] = fmix32(h);
+        h = start;
       } else h = Math.imul(h ^ c, 0x01000193);
     }
-    const n = Math.min(this.params.ngram, words.length);
-    const seen = new Set<number>();
-    for (let w = 0; w + n <= words.length; w++) {
-      let x = n;
-      for (let k = 0; k < n; k++) x = Math.imul(x ^ words[w + k]!, 0x9e3779b1) + k;
-      seen.add(fmix32(x));
+    return count;
+  }
+
+  /** The signature of a folded text (its first `n` units in `buf`). */
+  private signatureOfFolded(buf: Uint16Array, n: number): Uint32Array | null {
+    if (n === 0) return null;
+    const count = this.wordHashes(buf, n);
+    const words = this.words;
+    const size = this.size;
+    const mins = new Uint32Array(size).fill(0xffffffff);
+    const filled = this.filled.fill(0);
+    const g = Math.min(this.params.ngram, count);
+    const seed = this.params.seed;
+    for (let w = 0; w + g <= count; w++) {
+      // Shingle hash: word hashes combined by position (a text shorter than n words is one shingle).
+      let x = g;
+      for (let k = 0; k < g; k++) x = Math.imul(x ^ words[w + k]!, 0x9e3779b1) + k;
+      const h = fmix32(x ^ seed);
+      // Bin from the high bits (multiply-shift), value from an independent remix: both uniform, unrelated.
+      const bin = Math.floor(((h >>> 8) * size) / 0x1000000);
+      const v = fmix32(h ^ 0x5bd1e995);
+      if (v < mins[bin]!) mins[bin] = v;
+      filled[bin] = 1;
     }
-    return Uint32Array.from(seen);
+    this.densify(mins, filled);
+    return mins;
   }
 
-  /** The MinHash signature of a text (null when it has no words): the minimum of each hash function. */
-  signature(text: string): Uint32Array | null {
-    return this.signatureOfShingles(this.shingleHashes(foldForKey(text)));
-  }
-
-  /** The signature of a set of shingle hashes. */
-  signatureOfShingles(shingles: Uint32Array): Uint32Array | null {
-    if (shingles.length === 0) return null;
-    const mins = new Uint32Array(this.size).fill(0xffffffff);
-    const seeds = this.seeds;
-    const mults = this.mults;
-    for (let s = 0; s < shingles.length; s++) {
-      const x = shingles[s]!;
-      for (let i = 0; i < mins.length; i++) {
-        // Shingle hashes are already avalanched, so xor-multiply (a bijection per function) is enough mixing.
-        const v = Math.imul(x ^ seeds[i]!, mults[i]!) >>> 0;
-        if (v < mins[i]!) mins[i] = v;
+  /** Optimal densification: each empty bin takes the value of the first filled bin its own probe sequence hits. */
+  private densify(mins: Uint32Array, filled: Uint8Array): void {
+    const size = this.size;
+    for (let i = 0; i < size; i++) {
+      if (filled[i]) continue;
+      let s = this.probeSeeds[i]!;
+      for (;;) {
+        s = fmix32((s + 0x9e3779b9) >>> 0);
+        const j = Math.floor(((s >>> 8) * size) / 0x1000000);
+        if (filled[j]) {
+          mins[i] = mins[j]!;
+          break;
+        }
       }
     }
-    return mins;
   }
 }
 

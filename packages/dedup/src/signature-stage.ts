@@ -43,7 +43,7 @@ export const SIGNATURE_INPUTS = ["select", "quality", "normalize", "ingest", "cr
 function signatureStage(input: string): StageDefinition<SignatureOptions> {
   return defineStage<SignatureOptions>({
     name: "minhash",
-    version: "3",
+    version: "4",
     description: `exact key, MinHash signature and line hashes of each document of ${input}`,
     inputs: [input],
     columns: SIGNATURE_COLUMNS,
@@ -52,10 +52,10 @@ function signatureStage(input: string): StageDefinition<SignatureOptions> {
       const hasher = await MinHasher.create(opts);
       const xx = await xxhashApi();
       return (doc) => {
-        const sig = hasher.signature(doc.text);
+        const { exact, signature: sig } = hasher.keys(doc.text);
         return {
           add: {
-            dedup_exact: hasher.exactKey(doc.text),
+            dedup_exact: exact,
             minhash: sig ? Array.from(sig) : null,
             minhash_bands: sig ? bandKeys(xx, sig, opts.bands, opts.rows) : null,
             line_hashes: lineHashes(xx, doc.text, opts.lineMinChars),
