@@ -94,10 +94,56 @@ const BULLET = /^[•‣⁃◦∙●○■□▪▫►▸*\-–—]/u;
 const ELLIPSIS = /(?:\.\.\.|…)$/u;
 const LINE_END_PUNCT = /[.!?…"'»”]$/u;
 const URL = /(?:https?:\/\/|www\.)[^\s<>"«»]+/giu;
-const SYMBOL = /[\p{S}#]/gu;
-const EDGE_PUNCT = /^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu;
-const HAS_LETTER = /\p{L}/u;
-const HAS_ALNUM = /[\p{L}\p{N}]/u;
+
+// Character classes, one table lookup per UTF-16 unit instead of a regular expression per word.
+const WS = 1; // JavaScript's \s
+const LETTER = 2; // \p{L}
+const NUMBER = 4; // \p{N}
+const EDGE = 8; // \p{P} or \p{S}: stripped from word edges
+const SYMBOL = 16; // \p{S} or #: counted by q_symbol_share
+const UNSEEN = 255;
+const classTable = new Uint8Array(0x10000).fill(UNSEEN);
+const astralClasses = new Map<number, number>();
+
+function classOf(ch: string): number {
+  return (
+    (/\s/u.test(ch) ? WS : 0) |
+    (/\p{L}/u.test(ch) ? LETTER : 0) |
+    (/\p{N}/u.test(ch) ? NUMBER : 0) |
+    (/[\p{P}\p{S}]/u.test(ch) ? EDGE : 0) |
+    (/[\p{S}#]/u.test(ch) ? SYMBOL : 0)
+  );
+}
+
+/** The class bits of the code point at `k` (a lone surrogate is a unit of its own). */
+function classAt(text: string, k: number): number {
+  const c = text.charCodeAt(k);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const cp = text.codePointAt(k)!;
+    if (cp > 0xffff) {
+      let v = astralClasses.get(cp);
+      if (v === undefined) {
+        v = classOf(String.fromCodePoint(cp));
+        astralClasses.set(cp, v);
+      }
+      return v;
+    }
+  }
+  let v = classTable[c]!;
+  if (v === UNSEEN) {
+    v = classOf(String.fromCharCode(c));
+    classTable[c] = v;
+  }
+  return v;
+}
+
+/** UTF-16 units of the code point at `k`. */
+const unitsAt = (text: string, k: number): number => {
+  const c = text.charCodeAt(k);
+  return c >= 0xd800 && c <= 0xdbff && k + 1 < text.length && (text.charCodeAt(k + 1) & 0xfc00) === 0xdc00
+    ? 2
+    : 1;
+};
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
@@ -134,40 +180,94 @@ function ngramKey(ids: Int32Array, start: number, n: number): number {
   return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
-/** Share of word characters in the most frequent n-gram (counted only when it occurs more than once). */
-function topNgramShare(ids: Int32Array, lens: Int32Array, n: number, wordChars: number): number {
-  if (ids.length < n || wordChars === 0) return 0;
+/**
+ * Counts of the n-grams starting at `starts` (ascending). Returns each start's count (by index in `starts`), the
+ * first start to reach the highest count, and that count.
+ */
+function ngramCounts(
+  ids: Int32Array,
+  starts: Int32Array,
+  n: number,
+): { count: Int32Array; best: number; bestStart: number } {
   const counts = new Map<number, number>();
+  const keys = new Float64Array(starts.length);
   let best = 0;
   let bestStart = 0;
-  for (let s = 0; s + n <= ids.length; s++) {
-    const key = ngramKey(ids, s, n);
+  for (let k = 0; k < starts.length; k++) {
+    const key = ngramKey(ids, starts[k]!, n);
+    keys[k] = key;
     const c = (counts.get(key) ?? 0) + 1;
     counts.set(key, c);
     if (c > best) {
       best = c;
-      bestStart = s;
+      bestStart = starts[k]!;
     }
   }
-  if (best < 2) return 0;
-  let len = 0;
-  for (let k = bestStart; k < bestStart + n; k++) len += lens[k]!;
-  return Math.min(1, (best * len) / wordChars);
+  const count = new Int32Array(starts.length);
+  for (let k = 0; k < starts.length; k++) count[k] = counts.get(keys[k]!)!;
+  return { count, best, bestStart };
 }
 
-/** Share of word characters covered by n-grams that already occurred earlier in the document. */
-function dupNgramShare(ids: Int32Array, lens: Int32Array, n: number, wordChars: number): number {
-  if (ids.length < n || wordChars === 0) return 0;
-  const seen = new Set<number>();
-  const covered = new Uint8Array(ids.length);
-  for (let s = 0; s + n <= ids.length; s++) {
-    const key = ngramKey(ids, s, n);
-    if (seen.has(key)) covered.fill(1, s, s + n);
-    else seen.add(key);
+/** The starts whose n-gram occurs more than once: only there can the (n+1)-gram repeat. */
+function repeatedStarts(starts: Int32Array, count: Int32Array, limit: number): Int32Array {
+  let m = 0;
+  const out = new Int32Array(starts.length);
+  for (let k = 0; k < starts.length; k++) if (count[k]! > 1 && starts[k]! < limit) out[m++] = starts[k]!;
+  return out.subarray(0, m);
+}
+
+/**
+ * Shares of word characters in the most frequent 2-, 3- and 4-gram (counted only when it occurs more than once).
+ * An n-gram can repeat only where its (n-1)-gram prefix repeats, so each size looks only at those starts: the
+ * same counts and the same winner as counting every start, at a fraction of the map work.
+ */
+function topNgramShares(ids: Int32Array, lens: Int32Array, wordChars: number): [number, number, number] {
+  const out: [number, number, number] = [0, 0, 0];
+  if (wordChars === 0) return out;
+  let starts: Int32Array = Int32Array.from({ length: Math.max(0, ids.length - 1) }, (_, k) => k);
+  for (let n = 2; n <= 4 && starts.length > 0; n++) {
+    const { count, best, bestStart } = ngramCounts(ids, starts, n);
+    if (best >= 2) {
+      let len = 0;
+      for (let k = bestStart; k < bestStart + n; k++) len += lens[k]!;
+      out[n - 2] = Math.min(1, (best * len) / wordChars);
+    }
+    starts = repeatedStarts(starts, count, ids.length - n);
   }
-  let chars = 0;
-  for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k]!;
-  return chars / wordChars;
+  return out;
+}
+
+/**
+ * Shares of word characters covered by n-grams (n = 5..10) that already occurred earlier in the document. A longer
+ * n-gram repeats only where its 5-gram repeats, so sizes above 5 look only at those starts (the same result).
+ */
+function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: number): number[] {
+  const shares = DUP_NGRAM_SIZES.map(() => 0);
+  const first = DUP_NGRAM_SIZES[0];
+  if (wordChars === 0 || ids.length < first) return shares;
+  let starts: Int32Array = Int32Array.from({ length: ids.length - first + 1 }, (_, k) => k);
+  const covered = new Uint8Array(ids.length);
+  for (const [i, n] of DUP_NGRAM_SIZES.entries()) {
+    if (starts.length === 0) break;
+    const seen = new Set<number>();
+    const count = new Map<number, number>();
+    const keys = new Float64Array(starts.length);
+    covered.fill(0);
+    for (let k = 0; k < starts.length; k++) {
+      const s = starts[k]!;
+      const key = ngramKey(ids, s, n);
+      keys[k] = key;
+      count.set(key, (count.get(key) ?? 0) + 1);
+      if (seen.has(key)) covered.fill(1, s, s + n);
+      else seen.add(key);
+    }
+    let chars = 0;
+    for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k]!;
+    shares[i] = chars / wordChars;
+    const counts = Int32Array.from(keys, (key) => count.get(key)!);
+    starts = repeatedStarts(starts, counts, ids.length - n);
+  }
+  return shares;
 }
 
 /** The shape of a line with digits in it: words become `w` and digit runs `0`, so filled-in templates collide. */
@@ -199,22 +299,49 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter((p) => p !== "");
-  const rawWords = text.split(/\s+/).filter((w) => w !== "");
 
-  // Word forms: lower-cased and stripped of edge punctuation, interned as ids for the n-gram signals.
+  // Word forms: lower-cased and stripped of edge punctuation, interned as ids for the n-gram signals. Lowercasing
+  // the whole text once gives the same words (whitespace never changes case) in one call.
+  const lower = text.toLowerCase();
   const vocab = new Map<string, number>();
-  const ids = new Int32Array(rawWords.length);
-  const lens = new Int32Array(rawWords.length);
+  let ids = new Int32Array(Math.max(16, lower.length >> 2));
+  let lens = new Int32Array(ids.length);
+  let rawWordCount = 0;
   let nWords = 0;
   let alphaWords = 0;
   let stopwords = 0;
   let alnumWords = 0;
   let alnumChars = 0;
-  for (const raw of rawWords) {
-    if (HAS_LETTER.test(raw)) alphaWords++;
-    const form = raw.toLowerCase().replace(EDGE_PUNCT, "");
-    if (form === "") continue;
-    if (HAS_ALNUM.test(form)) {
+  let symbols = 0;
+  for (let k = 0; k < lower.length; ) {
+    if (classAt(lower, k) & WS) {
+      k++;
+      continue;
+    }
+    // One whitespace-separated word [start, end): its letters, its edge punctuation, its form.
+    const start = k;
+    let hasLetter = false;
+    let formStart = -1;
+    let formEnd = start;
+    let hasAlnum = false;
+    while (k < lower.length) {
+      const cls = classAt(lower, k);
+      if (cls & WS) break;
+      const u = unitsAt(lower, k);
+      if (cls & LETTER) hasLetter = true;
+      if (!(cls & EDGE)) {
+        if (formStart < 0) formStart = k;
+        formEnd = k + u;
+      }
+      k += u;
+    }
+    rawWordCount++;
+    if (hasLetter) alphaWords++;
+    if (formStart < 0) continue;
+    for (let j = formStart; j < formEnd && !hasAlnum; j += unitsAt(lower, j))
+      hasAlnum = (classAt(lower, j) & (LETTER | NUMBER)) !== 0;
+    const form = lower.slice(formStart, formEnd);
+    if (hasAlnum) {
       alnumWords++;
       alnumChars += form.length;
     }
@@ -223,6 +350,14 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     if (id === undefined) {
       id = vocab.size;
       vocab.set(form, id);
+    }
+    if (nWords === ids.length) {
+      const grownIds = new Int32Array(ids.length * 2);
+      grownIds.set(ids);
+      ids = grownIds;
+      const grownLens = new Int32Array(lens.length * 2);
+      grownLens.set(lens);
+      lens = grownLens;
     }
     ids[nWords] = id;
     lens[nWords] = form.length;
@@ -233,6 +368,7 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
   let wordChars = 0;
   for (let k = 0; k < nWords; k++) wordChars += wordLens[k]!;
 
+  const top = topNgramShares(wordIds, wordLens, wordChars);
   const lineDups = duplicates(lines);
   const paraDups = duplicates(paragraphs);
   let bullets = 0;
@@ -267,18 +403,20 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
   const letters = letterCounts(text);
   let digits = 0;
   let newlines = 0;
-  for (let k = 0; k < chars; k++) {
+  for (let k = 0; k < chars; ) {
     const c = text.charCodeAt(k);
     if (c === 10) newlines++;
     else if (c >= 48 && c <= 57) digits++;
+    else if (c > 32 && classAt(text, k) & SYMBOL) symbols++;
+    k += unitsAt(text, k);
   }
 
   const signals: Signals = {
     q_chars: chars,
-    q_words: rawWords.length,
+    q_words: rawWordCount,
     q_lines: lines.length,
     q_mean_word_len: ratio(alnumChars, alnumWords),
-    q_alpha_word_share: ratio(alphaWords, rawWords.length),
+    q_alpha_word_share: ratio(alphaWords, rawWordCount),
     q_stopwords: stopwords,
     q_bullet_line_share: ratio(bullets, lines.length),
     q_ellipsis_line_share: ratio(ellipses, lines.length),
@@ -286,9 +424,9 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     q_dup_line_char_frac: ratio(lineDups.chars, lineDups.total),
     q_dup_para_frac: ratio(paraDups.count, paragraphs.length),
     q_dup_para_char_frac: ratio(paraDups.chars, paraDups.total),
-    q_top2gram: topNgramShare(wordIds, wordLens, 2, wordChars),
-    q_top3gram: topNgramShare(wordIds, wordLens, 3, wordChars),
-    q_top4gram: topNgramShare(wordIds, wordLens, 4, wordChars),
+    q_top2gram: top[0],
+    q_top3gram: top[1],
+    q_top4gram: top[2],
     q_dup5gram: 0,
     q_dup6gram: 0,
     q_dup7gram: 0,
@@ -296,10 +434,10 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     q_dup9gram: 0,
     q_dup10gram: 0,
     q_line_punct_share: ratio(punct, lines.length),
-    q_newlines_per_word: ratio(newlines, rawWords.length),
+    q_newlines_per_word: ratio(newlines, rawWordCount),
     q_short_line_share: ratio(short, lines.length),
     q_dup_char_ratio: ratio(lineDups.chars, chars - newlines),
-    q_symbol_share: ratio(text.match(SYMBOL)?.length ?? 0, chars),
+    q_symbol_share: ratio(symbols, chars),
     q_digit_share: ratio(digits, chars),
     q_url_share: ratio(matchLength(text, URL), chars),
     q_tgk_letter_share: ratio(letters.tgk, letters.cyr),
@@ -311,8 +449,7 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     q_number_line_share: ratio(numberLines, lines.length),
     q_boilerplate: ratio(boilerplate, lines.length),
   };
-  for (const n of DUP_NGRAM_SIZES) {
-    signals[`q_dup${n}gram`] = dupNgramShare(wordIds, wordLens, n, wordChars);
-  }
+  const dups = dupNgramShares(wordIds, wordLens, wordChars);
+  for (const [k, n] of DUP_NGRAM_SIZES.entries()) signals[`q_dup${n}gram`] = dups[k]!;
   return signals;
 }
