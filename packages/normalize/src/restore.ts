@@ -24,6 +24,7 @@ const RUSSIAN_MARKERS = new Set(RUSSIAN_FUNCTION_WORDS);
 const RUSSIAN_ONLY = /[ыщьЫЩЬ]/;
 /** Letters of Kazakh, Uzbek, Kyrgyz, Tatar and Bashkir Cyrillic that Tajik lacks: such a line is left alone. */
 const OTHER_CYRILLIC = /[әөүұіңһўҗҙҫӘӨҮҰІҢҺЎҖҘҪ]/;
+const OTHER_CYRILLIC_ALL = new RegExp(OTHER_CYRILLIC.source, "g");
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
 const CYRILLIC_WORD = /[\u0400-\u04FF]+/g;
 /** 1 at (code - 0x400) for the Tajik letters, for counting them without a set lookup per character. */
@@ -374,6 +375,9 @@ export function restoreTajikLetters(
   log: ChangeLog,
   settings: RestoreSettings = RESTORE_DEFAULTS,
 ): string {
+  // A text with letters of Kazakh, Uzbek, Kyrgyz or Tatar in several places is one of those languages throughout,
+  // even on lines that happen to lack them.
+  if ((text.match(OTHER_CYRILLIC_ALL) ?? []).length >= 3) return text;
   if (!text.includes("\n")) return restoreLine(text, model, log, settings);
   const lines = text.split("\n");
   let changed = false;

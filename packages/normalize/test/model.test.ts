@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { SoroError } from "@soro/core";
+import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { ChangeLog } from "../src/changes.js";
 import { defaultModel, loadModel, saveModel } from "../src/model.js";
@@ -81,6 +82,13 @@ describe("letter restoration on hard input", () => {
     expect(restore("ХАМАИ ОДАМОН ОЗОД БА ДУНЁ МЕОЯНД")).toBe("ҲАМАИ ОДАМОН ОЗОД БА ДУНЁ МЕОЯНД");
     const russian = "Все люди рождаются свободными и равными в своем достоинстве и правах.";
     expect(restore(russian)).toBe(russian);
+  });
+
+  it("leaves Uzbek, Kazakh, Kyrgyz and Tatar documents alone, on their lines without their own letters too", async () => {
+    for (const code of ["uzn_cyrl", "kaz", "kir", "tat"] as const) {
+      const doc = (await udhrParagraphs(code)).join("\n");
+      expect(restore(doc)).toBe(doc);
+    }
   });
 
   it("leaves words mixing scripts, URLs and numbers alone", () => {
