@@ -114,9 +114,12 @@ export async function ingestPdfs(
   };
   const keys = new Map<string, string>();
   const todo: string[] = [];
+  // A file quarantined for a timeout is kept under a key naming the limits: a rerun with longer ones tries it again.
+  const timedOutKey = (key: string) =>
+    `${key}#timeout:${opts.pageTimeoutMs ?? 30_000}:${opts.fileTimeoutMs ?? 600_000}`;
   for (const file of files) {
     const key = await sourceKey(file);
-    if (run.has(key)) {
+    if (run.has(key) || run.has(timedOutKey(key))) {
       summary.unchanged++;
       onFile?.(file, "unchanged");
     } else {
@@ -132,7 +135,10 @@ export async function ingestPdfs(
         "bad" in outcome
           ? { bad: { input: file, reason: outcome.bad.reason, excerpt: outcome.bad.detail?.slice(0, 200) } }
           : item(file, outcome.result, !!opts.ocr, urls?.get(file));
-      await run.add(keys.get(file) ?? file, path.basename(file, path.extname(file)), [it]);
+      const key = keys.get(file) ?? file;
+      const timedOut = "bad" in outcome && outcome.bad.reason.startsWith("timeout:");
+      await run.add(timedOut ? timedOutKey(key) : key, path.basename(file, path.extname(file)), [it]);
+      if (!("bad" in it)) await catalog.resolveQuarantine("pdf", file, run.runId);
       if ("bad" in it) {
         summary.quarantined++;
         onFile?.(file, "quarantined", it.bad.reason);

@@ -18,10 +18,15 @@ export interface PoolOptions extends Omit<ExtractOptions, "onPage"> {
 
 const entry = new URL("./worker-entry.mjs", import.meta.url);
 
+/** How long a thread may take to load before its first file is given up (a loaded machine takes seconds). */
+const STARTUP_MS = 120_000;
+
 /** Extracts one file in a worker thread, terminating the thread when a page or the file overruns its limit. */
 function inWorker(worker: Worker, task: WorkerTask, pageMs: number, fileMs: number): Promise<FileOutcome> {
   return new Promise((resolve) => {
-    const started = Date.now();
+    const posted = Date.now();
+    // Both clocks start when the thread says it is ready, so a restarted thread's start-up is not charged to a page.
+    let started = Number.POSITIVE_INFINITY;
     let page = 0;
     let lastBeat = started;
     let settled = false;
@@ -36,7 +41,10 @@ function inWorker(worker: Worker, task: WorkerTask, pageMs: number, fileMs: numb
       resolve(outcome);
     };
     const onMessage = (m: WorkerMessage) => {
-      if (m.type === "page") {
+      if (m.type === "ready") {
+        started = Date.now();
+        lastBeat = started;
+      } else if (m.type === "page") {
         page = m.page;
         lastBeat = Date.now();
       } else if (m.type === "done") finish({ file: task.file, result: m.result }, false);
@@ -49,7 +57,12 @@ function inWorker(worker: Worker, task: WorkerTask, pageMs: number, fileMs: numb
     // The heartbeat watch catches pages that hang inside synchronous pdfjs code, which no timer in the thread can.
     const watch = setInterval(() => {
       const now = Date.now();
-      if (now - lastBeat > pageMs + 1000)
+      if (started === Number.POSITIVE_INFINITY && now - posted > STARTUP_MS)
+        finish(
+          { file: task.file, bad: { reason: `timeout: the worker did not start in ${STARTUP_MS / 1000}s` } },
+          true,
+        );
+      else if (now - lastBeat > pageMs + 1000)
         finish(
           { file: task.file, bad: { reason: `timeout: page ${page} took longer than ${pageMs / 1000}s` } },
           true,

@@ -9,6 +9,7 @@ export interface WorkerTask {
 
 /** What a worker thread sends back: heartbeats as pages start, then the text or the reason it failed. */
 export type WorkerMessage =
+  | { type: "ready" }
   | { type: "page"; page: number }
   | { type: "done"; result: PdfText }
   | { type: "bad"; reason: string; detail?: string };
@@ -16,6 +17,8 @@ export type WorkerMessage =
 parentPort?.on("message", async (task: WorkerTask) => {
   const port = parentPort;
   if (!port) return;
+  // The pool's clocks start here: a fresh thread's start-up (loading pdfjs) is no page's time.
+  port.postMessage({ type: "ready" } satisfies WorkerMessage);
   try {
     const result = await extractPdf(task.file, {
       ...task.opts,

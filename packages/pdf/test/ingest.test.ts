@@ -83,3 +83,24 @@ describe("pdf ingest into the catalog", () => {
     }
   });
 });
+
+describe("a PDF quarantined for a timeout", () => {
+  it("is read again on a rerun with a longer page timeout, and its quarantine entry resolved", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "soro-pdf-timeout-"));
+    const file = path.join(dir, "two-column.pdf");
+    await copyFile(fixture("two-column.pdf"), file);
+    const c = await Catalog.open(path.join(dir, "ws"), { create: true });
+    try {
+      const short = { workers: 0, progress: "quiet" as const, pageTimeoutMs: 1 };
+      expect(await ingestPdfs(c, [file], short)).toMatchObject({ quarantined: 1, unchanged: 0 });
+      expect(await ingestPdfs(c, [file], short)).toMatchObject({ quarantined: 0, unchanged: 1 });
+      const longer = { workers: 0, progress: "quiet" as const, pageTimeoutMs: 30_000 };
+      expect(await ingestPdfs(c, [file], longer)).toMatchObject({ ingested: 1, unchanged: 0 });
+      expect(await ingestPdfs(c, [file], longer)).toMatchObject({ ingested: 0, unchanged: 1 });
+      expect(await c.rows("SELECT count(*) AS n FROM quarantine_open")).toEqual([{ n: 0 }]);
+      expect(await c.rows("SELECT count(*) AS n FROM quarantine_resolved")).toEqual([{ n: 1 }]);
+    } finally {
+      c.close();
+    }
+  }, 60_000);
+});
