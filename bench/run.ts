@@ -1,12 +1,23 @@
 // `pnpm bench`: runs every packages/*/bench/*.bench.ts in turn (each prints its own ratios against a peer tool).
-// `pnpm bench -- core` runs only the benches whose path contains "core"; other arguments pass through.
+// `pnpm bench -- core` runs only the benches whose path contains "core"; options (and a numeric value after
+// one, as in `--size 1GB`) pass through.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const filters = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const passthrough = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const filters: string[] = [];
+const passthrough: string[] = [];
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (!a.startsWith("--")) filters.push(a);
+  else {
+    passthrough.push(a);
+    // `--size 1GB`: a value that starts with a digit belongs to the option before it, not to the filters.
+    if (!a.includes("=") && /^\d/.test(args[i + 1] ?? "")) passthrough.push(args[++i]!);
+  }
+}
 const benches = readdirSync(path.join(root, "packages"))
   .flatMap((pkg) => {
     const dir = path.join(root, "packages", pkg, "bench");

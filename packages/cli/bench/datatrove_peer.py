@@ -1,0 +1,46 @@
+"""The e2e bench's peer: datatrove on the same JSONL (python datatrove_peer.py quality|minhash IN OUT WORKERS).
+
+quality: Gopher quality + FineWeb quality filters with Tajik settings (FineWeb-2's stop words), documents written
+back as JSONL. minhash: MinHash signatures (5-grams, 14 buckets x 8 hashes, FineWeb's settings), stage 1 only.
+"""
+
+import sys
+
+import xxhash
+
+# datatrove pins xxhash<4, which hashed str; the local index has only 4.x, which wants bytes.
+for _name in ("xxh64_intdigest", "xxh32_intdigest"):
+    _orig = getattr(xxhash, _name)
+    setattr(xxhash, _name, lambda data, *a, _f=_orig, **k: _f(data.encode() if isinstance(data, str) else data, *a, **k))
+
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
+from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
+
+
+LANG = "tgk_Cyrl"
+STOP_WORDS = ["дар", "ва", "аз", "ба", "ки", "аст", "соли", "бо", "деҳа", "дорад"]
+
+
+def main() -> None:
+    what, inp, out, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    reader = JsonlReader(inp, glob_pattern="*.jsonl")
+    if what == "quality":
+        steps = [
+            reader,
+            GopherQualityFilter(language=LANG, stop_words=STOP_WORDS, min_stop_words=2),
+            FineWebQualityFilter(language=LANG),
+            JsonlWriter(f"{out}/kept"),
+        ]
+    else:
+        steps = [
+            reader,
+            MinhashDedupSignature(output_folder=f"{out}/sigs", config=MinhashConfig(), language=LANG),
+        ]
+    LocalPipelineExecutor(pipeline=steps, tasks=8, workers=workers, logging_dir=f"{out}/logs").run()
+
+
+if __name__ == "__main__":  # the executor's worker processes import this file
+    main()
