@@ -16,6 +16,13 @@ export function findWorkspaceModel(workspaceDir: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
+/**
+ * The most frequent words and bigrams a learned model keeps: on a corpus of hundreds of millions of words this
+ * bounds the rows brought out of DuckDB (memory) and the file (it must still load in well under a second).
+ */
+const MAX_WORDS = 600_000;
+const MAX_BIGRAMS = 1_500_000;
+
 export interface LearnOptions {
   /** Least lang_score of a document to learn from (default 0.9). */
   minScore?: number;
@@ -58,12 +65,13 @@ export async function learnCatalogModel(
             coalesce(sum(len(ws)), 0)::BIGINT AS words FROM (${clean})`,
   );
   const unigrams = await catalog.rows(
-    `SELECT w, count(*)::BIGINT AS c FROM (SELECT unnest(ws) AS w FROM (${clean})) GROUP BY w HAVING count(*) >= ${minCount}`,
+    `SELECT w, count(*)::BIGINT AS c FROM (SELECT unnest(ws) AS w FROM (${clean})) GROUP BY w HAVING count(*) >= ${minCount}
+     ORDER BY c DESC, w LIMIT ${MAX_WORDS}`,
   );
   const bigrams = await catalog.rows(
     `SELECT p[1] AS a, p[2] AS b, count(*)::BIGINT AS c FROM (
        SELECT unnest(list_zip(['${BOS}'] || ws, ws)) AS p FROM (${clean}) WHERE len(ws) > 0
-     ) WHERE p[2] IS NOT NULL GROUP BY ALL HAVING count(*) >= ${minCount}`,
+     ) WHERE p[2] IS NOT NULL GROUP BY ALL HAVING count(*) >= ${minCount} ORDER BY c DESC, a, b LIMIT ${MAX_BIGRAMS}`,
   );
   const counter = new ModelCounter();
   const base = options.base === undefined ? defaultModel() : options.base;
