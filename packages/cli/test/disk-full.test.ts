@@ -54,14 +54,14 @@ describe("a full disk", () => {
     const filler = path.join(mnt, "filler");
     await writeFile(filler, Buffer.alloc((freeKb(mnt) - 120) * 1024));
     const full = soro("-w", ws, "-q", "ingest", input);
-    expect(full.code).toBe(6);
+    expect(full.code).toBe(8);
     expect(full.stderr.split("\n")).toHaveLength(1);
     expect(full.stderr).toMatch(
       new RegExp(`^soro: no space left on the device writing ${mnt}/ws/\\S+: free space`),
     );
 
     const normalize = soro("-w", ws, "-q", "normalize");
-    expect(normalize.code).toBe(6);
+    expect(normalize.code).toBe(8);
     expect(normalize.stderr.split("\n")).toHaveLength(1);
     expect(normalize.stderr).toMatch(/^soro: no space left on the device writing \//);
 

@@ -79,7 +79,7 @@ export class DiskFullError extends SoroError {
     super(
       `soro: no space left on the device writing ${path}`,
       "free space (or move the workspace to a larger disk) and rerun: finished work is kept and the run resumes",
-      6,
+      8,
       { cause },
     );
   }
