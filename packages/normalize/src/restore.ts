@@ -54,7 +54,7 @@ export interface RestoreSettings {
 
 export const RESTORE_DEFAULTS: RestoreSettings = {
   unknownWeight: 0.02,
-  priorLost: 0.5,
+  priorLost: 2,
   priorKept: 1,
   charCandidates: 2,
   cleanLetters: 3,
