@@ -70,9 +70,10 @@ export function checkNumericOptions(cmd: Command): void {
 
 /** Seconds to wait for a locked catalog, from --wait / --no-wait. */
 export function waitSeconds(cmd: Command): number {
-  const w = globals(cmd).wait;
+  const w: unknown = globals(cmd).wait;
   if (w === false) return 0;
-  return w === undefined ? DEFAULT_WAIT_SECONDS : numberOption("--wait", w, 0);
+  // A subcommand's own boolean --wait (`soro run --wait`: follow the tasks) is not the catalog wait.
+  return typeof w === "string" ? numberOption("--wait", w, 0) : DEFAULT_WAIT_SECONDS;
 }
 
 /** The command's --wait, and one line on stderr when it has to wait. */

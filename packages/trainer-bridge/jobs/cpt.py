@@ -253,11 +253,11 @@ def train(cfg):
     resume = latest_checkpoint(out)
     if resume:
         start = load_checkpoint(torch, model, opt, sched, data, resume, rank, fsdp)
-        common.log("cpt resume", step=start, path=resume)
+        common.log("cpt resume", rank=rank, step=start, path=resume)
     meter = common.StepMeter(cfg, torch, device, n_params, world)
     meter.tokens = start * accum * t["micro_batch"] * t["seq_len"] * world
-    common.log("cpt start", steps=steps, world=world, accum=accum, device=str(device), dtype=str(dtype), fsdp=fsdp,
-               params=n_params, start=start)
+    common.log("cpt start", rank=rank, steps=steps, world=world, accum=accum, device=str(device), dtype=str(dtype),
+               fsdp=fsdp, params=n_params, start=start)
     model.train()
     total = float("nan")
     seq_tokens = t["micro_batch"] * t["seq_len"]

@@ -44,7 +44,9 @@ def log(msg, **fields):
     """One JSON line on stdout: what a log reader (and `soro train logs`) sees."""
     rec = {"t": round(time.time(), 3), "msg": msg}
     rec.update(fields)
-    print(json.dumps(rec, ensure_ascii=False), flush=True)
+    # One write per record: ranks of a torchrun job share stdout, and a record split across writes could interleave.
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def sha256_file(path):

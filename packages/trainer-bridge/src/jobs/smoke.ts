@@ -63,15 +63,20 @@ export function runCommand(
   });
 }
 
-/** The JSON lines a payload logged (common.log), skipping everything else it printed. */
+/**
+ * The JSON records a payload logged (common.log), skipping everything else it printed. A record may follow a prefix
+ * on its line (a launcher's rank tag, a progress bar without its newline), so each line is read from every `{"t":`.
+ */
 export function payloadLog(out: string): Array<Record<string, unknown>> {
   const recs: Array<Record<string, unknown>> = [];
   for (const line of out.split("\n")) {
-    if (!line.startsWith('{"t":')) continue;
-    try {
-      recs.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // a line cut by the process ending: not a log record
+    const parts = line.split('{"t":').slice(1);
+    for (const part of parts) {
+      try {
+        recs.push(JSON.parse(`{"t":${part}`) as Record<string, unknown>);
+      } catch {
+        // a record cut by the process ending, or text that only looks like one
+      }
     }
   }
   return recs;
