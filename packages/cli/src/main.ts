@@ -43,8 +43,9 @@ export async function main(
     program = await buildProgram(argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
+  } catch (caught) {
+    if (caught instanceof CommanderError) {
+      const err = caught;
       if (err.code === "commander.help") return 2; // a command group run without its subcommand: help shown
       if (!USAGE_CODES.has(err.code)) return err.exitCode;
       const words = program ? commandPath(program, argv) : [];
@@ -53,7 +54,7 @@ export async function main(
       );
       return 2;
     }
-    err = diskFullError(err) ?? err;
+    const err = diskFullError(caught) ?? caught;
     const known = err instanceof SoroError ? err : asShardError(err);
     if (known) {
       printError(known.oneLine());
