@@ -9,6 +9,7 @@ import {
   persianTables,
   type Tables,
 } from "./persian.js";
+import { bestPath } from "./viterbi.js";
 
 /** A reading of one Persian token: Cyrillic words (more than one where a space was missing) and its spelling cost. */
 interface Reading {
@@ -191,44 +192,27 @@ export function persianLineToCyrillic(
     if (m[0].replace(/\u200C/g, "").length === 0) continue;
     slots.push({ at: m.index ?? 0, raw: m[0], readings: tokenReadings(m[0], model, t, s) });
   }
-  // Viterbi over readings; a reading's score is its words' model scores less its weighted spelling cost.
-  let prevScores = [0];
-  let prevLast = [BOS];
-  const back: number[][] = [];
+  // A reading's own score: its inner words' model scores less its weighted spelling cost.
   let lastEnd = 0;
-  for (const slot of slots) {
-    const sentenceStart = /[.!?؟]/.test(line.slice(lastEnd, slot.at));
-    lastEnd = slot.at + slot.raw.length;
-    const scores: number[] = [];
-    const from: number[] = [];
-    for (const r of slot.readings) {
-      let inner = -s.alignWeight * r.cost;
-      for (let k = 1; k < r.words.length; k++)
-        inner += model.score(r.words[k - 1] ?? BOS, r.words[k] ?? "", s.unknownWeight);
-      let best = Number.NEGATIVE_INFINITY;
-      let arg = 0;
-      for (let i = 0; i < prevLast.length; i++) {
-        const prev = sentenceStart ? BOS : (prevLast[i] ?? BOS);
-        const v = (prevScores[i] ?? 0) + model.score(prev, r.words[0] ?? "", s.unknownWeight);
-        if (v > best) {
-          best = v;
-          arg = i;
-        }
-      }
-      scores.push(best + inner);
-      from.push(arg);
-    }
-    back.push(from);
-    prevScores = scores;
-    prevLast = slot.readings.map((r) => r.words[r.words.length - 1] ?? "");
-  }
-  let arg = 0;
-  for (let i = 1; i < prevScores.length; i++) if ((prevScores[i] ?? 0) > (prevScores[arg] ?? 0)) arg = i;
-  const choice: number[] = new Array(slots.length);
-  for (let k = slots.length - 1; k >= 0; k--) {
-    choice[k] = arg;
-    arg = back[k]?.[arg] ?? 0;
-  }
+  const choice = bestPath(
+    model,
+    slots.map((slot) => {
+      const start = /[.!?؟]/.test(line.slice(lastEnd, slot.at));
+      lastEnd = slot.at + slot.raw.length;
+      return {
+        first: slot.readings.map((r) => r.words[0] ?? ""),
+        last: slot.readings.map((r) => r.words[r.words.length - 1] ?? ""),
+        own: slot.readings.map((r) => {
+          let inner = -s.alignWeight * r.cost;
+          for (let k = 1; k < r.words.length; k++)
+            inner += model.score(r.words[k - 1] ?? BOS, r.words[k] ?? "", s.unknownWeight);
+          return inner;
+        }),
+        start,
+      };
+    }),
+    s.unknownWeight,
+  );
   let out = "";
   let pos = 0;
   for (let k = 0; k < slots.length; k++) {

@@ -1,23 +1,12 @@
 import type { ChangeLog } from "./changes.js";
+import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
-import { BOS, type TajikModel } from "./model.js";
+import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
+import { bestPath } from "./viterbi.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic line is Tajik. */
-const TAJIK_MARKERS = new Set([
-  "ва",
-  "дар",
-  "аз",
-  "ба",
-  "ки",
-  "бо",
-  "аст",
-  "ин",
-  "он",
-  "хам",
-  "барои",
-  "низ",
-]);
+const TAJIK_MARKERS = new Set(TAJIK_FUNCTION_WORDS_FOLDED);
 /** Russian function words that Tajik lacks: a line with more of them than Tajik markers is left as it is. */
 const RUSSIAN_MARKERS = new Set(RUSSIAN_FUNCTION_WORDS);
 /** Letters of Russian words that Tajik words lack: such a word is never restored. */
@@ -319,41 +308,16 @@ export function restoreLine(
     (lost + settings.priorLost) / (lost + kept + settings.priorLost + settings.priorKept),
   );
   const logRho = Math.log(rho);
-  // Viterbi over the slots' candidates.
-  let prevScores: number[] = [0];
-  let prevWords: string[] = [BOS];
-  const back: number[][] = [];
-  for (const slot of slots) {
-    const scores: number[] = [];
-    const from: number[] = [];
-    for (let j = 0; j < slot.cands.length; j++) {
-      const c = slot.cands[j] ?? "";
-      const channel = (slot.restored[j] ?? 0) * logRho;
-      let best = Number.NEGATIVE_INFINITY;
-      let arg = 0;
-      for (let i = 0; i < prevWords.length; i++) {
-        const s =
-          (prevScores[i] ?? 0) +
-          model.score(slot.start ? BOS : (prevWords[i] ?? BOS), c, settings.unknownWeight);
-        if (s > best) {
-          best = s;
-          arg = i;
-        }
-      }
-      scores.push(best + channel);
-      from.push(arg);
-    }
-    back.push(from);
-    prevScores = scores;
-    prevWords = slot.cands;
-  }
-  let arg = 0;
-  for (let i = 1; i < prevScores.length; i++) if ((prevScores[i] ?? 0) > (prevScores[arg] ?? 0)) arg = i;
-  const choice: number[] = new Array(slots.length);
-  for (let k = slots.length - 1; k >= 0; k--) {
-    choice[k] = arg;
-    arg = back[k]?.[arg] ?? 0;
-  }
+  const choice = bestPath(
+    model,
+    slots.map((slot) => ({
+      first: slot.cands,
+      last: slot.cands,
+      own: slot.restored.map((r) => r * logRho),
+      start: slot.start,
+    })),
+    settings.unknownWeight,
+  );
   let out = "";
   let pos = 0;
   for (let k = 0; k < slots.length; k++) {
