@@ -1,10 +1,4 @@
-import {
-  foreignLetters,
-  identifyLanguage,
-  identifyLineResults,
-  type Lang,
-  type LangResult,
-} from "./langid.js";
+import { identifyLanguage, identifyLineResults, type Lang, type LangResult } from "./langid.js";
 import { defaultModel } from "./model.js";
 import { type NormalizeOptions, type NormalizeResult, normalizeText } from "./normalize.js";
 
@@ -27,7 +21,10 @@ export interface Analysis extends NormalizeResult {
 const CONVERTED_KNOWN = 0.75;
 const WORDS = /[\p{L}\p{M}]+/gu;
 
-/** Repairs that put Tajik letters back where a legacy font or a wrong decoding left other letters. */
+/**
+ * Repairs after which the original says nothing about the language: a legacy font or a wrong decoding (its letters
+ * look Serbian or Ukrainian), or another script mapped to Cyrillic.
+ */
 const ENCODING_REPAIRS = new Set([
   "legacy_a",
   "legacy_b",
@@ -36,20 +33,25 @@ const ENCODING_REPAIRS = new Set([
   "mojibake_cp1251",
   "mojibake_latin1",
   "ascii_font",
+  "persian_script",
+  "latin_tajik",
 ]);
+
+/** Below this P(Tajik) of its original, a Cyrillic text that reads Tajik only after repair keeps its original's reading. */
+const ORIGINAL_NOT_TAJIK = 0.1;
 
 /**
  * The document's language, judged on its normalized text (so a repaired legacy-font page is judged by its repair),
- * except when the normalized text reads Tajik although no encoding was repaired and the original holds letters Tajik
- * never writes (Ukrainian і ї, Belarusian ў, Kazakh ә ө ...): then look-alike repair or letter restoration has made
- * another language look Tajik, and the original's reading stands.
+ * except when the normalized text reads Tajik, no encoding or script was repaired, and the original reads as
+ * another language with P(Tajik) under 0.1: then look-alike repair or letter restoration has made Bulgarian,
+ * Mongolian or Belarusian look Tajik (Belarusian ў -> ӯ, restored ҳ in Bulgarian words), and the original stands.
+ * Tajik typed without its letters still reads Tajik before restoration, from its words.
  */
 function documentLanguage(original: string, normalized: string, encoding: string): LangResult {
   const doc = identifyLanguage(normalized);
-  if (doc.lang !== "tgk" || ENCODING_REPAIRS.has(encoding) || foreignLetters(original, "tgk") === 0)
-    return doc;
+  if (doc.lang !== "tgk" || ENCODING_REPAIRS.has(encoding)) return doc;
   const before = identifyLanguage(original);
-  return before.lang === "tgk" ? doc : before;
+  return before.lang !== "tgk" && before.tgk < ORIGINAL_NOT_TAJIK ? before : doc;
 }
 
 /**

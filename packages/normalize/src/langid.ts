@@ -56,8 +56,8 @@ export const LANGID_PARAMS = {
   /** Prior of the document's language for one of its lines. */
   docPrior: 0.15,
   /** P(Tajik) = sigmoid(a * margin + b), margin = Tajik's evidence minus the best other language's. */
-  calA: 0.298,
-  calB: 0.088,
+  calA: 0.316,
+  calB: 0.004,
 };
 
 /**
@@ -193,8 +193,40 @@ function tajikWordForms(): Set<string> {
   return tajikForms;
 }
 
-/** Endings Tajik adds to a known stem (folded): ezafe -и, plural -хо/-он, object -ро, and their combinations. */
-const ENDINGS = ["и", "ро", "хо", "хои", "хоро", "он", "ои", "ии", "аш", "ам", "ат", "ашон", "амон"];
+/**
+ * Endings Tajik adds to a known stem (folded): ezafe -и, plural -хо/-он, object -ро, possessives, and the
+ * productive -кунӣ/-гузорӣ/-шаванда/-ёбанда/-нок of compound terms, with their ezafe.
+ */
+const ENDINGS = [
+  "и",
+  "ро",
+  "хо",
+  "хои",
+  "хоро",
+  "он",
+  "ои",
+  "ии",
+  "аш",
+  "ам",
+  "ат",
+  "ашон",
+  "амон",
+  "куни",
+  "кунии",
+  "гузори",
+  "гузории",
+  "шаванда",
+  "шавии",
+  "ёбанда",
+  "нок",
+  "ги",
+  "гии",
+  "чи",
+  "дор",
+  "нома",
+  "хона",
+  "ият",
+];
 
 /** Whether a folded word is a known form, or a known stem with one of Tajik's endings. */
 function knownForm(forms: Set<string>, w: string): boolean {
@@ -316,13 +348,6 @@ export function identifyLanguage(text: string, prior?: Lang): LangResult {
   const r = decide(rank(text, e, script, prior));
   // Letter-only languages are named by their letters, not by trigrams.
   return e.letterOnly.has(r.lang) ? { ...r, by: "letters" } : r;
-}
-
-/** Letters of a text that a language never writes (0 for a language without a Cyrillic letter table entry). */
-export function foreignLetters(text: string, lang: Lang): number {
-  const table = cyrillicModels().table;
-  const i = table.langs.indexOf(lang);
-  return i < 0 ? 0 : readLetters(text, table).foreign[i]!;
 }
 
 /** Lines with fewer letters than this take the document's language unless their own evidence is strong. */
