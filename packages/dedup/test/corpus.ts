@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Catalog, type Document, makeDocument, SourceRun } from "@soro/core";
+import { Catalog, type Document, makeDocument, SourceRun, seededRandom } from "@soro/core";
 import { type UdhrCode, udhrSections } from "@soro/samples";
 import { exactJaccard } from "../src/index.js";
 
@@ -19,17 +19,8 @@ export async function removeTempDirs(): Promise<void> {
   for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 
-/** A small deterministic PRNG (mulberry32), so planted corpora are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The planted corpora draw from core's seeded generator, so they are the same on every run. */
+export const prng = seededRandom;
 
 /** Typing Tajik without its own letters, as about one web sentence in ten does. */
 export function withoutTajikLetters(text: string): string {

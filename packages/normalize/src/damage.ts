@@ -87,17 +87,8 @@ export function charAccuracy(actual: string, expected: string): number {
   return expected.length === 0 ? 1 : ok / Math.max(expected.length, actual.length);
 }
 
-/** A seeded pseudo-random generator (mulberry32), so damaged evaluation text is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Evaluation damage draws from core's seeded generator, so damaged text is the same on every run. */
+export { seededRandom } from "@soro/core";
 
 /** Each Tajik letter of `s` lost (typed as its Russian stand-in) with probability `share`: OCR or font damage. */
 export function dropTajikLetters(s: string, share: number, random: () => number): string {
