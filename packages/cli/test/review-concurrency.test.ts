@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
-import { addSamples, addUser, sampleId } from "@soro/sft-builder";
+import { addSamples, addUser } from "@soro/sft-builder";
+import { explainSamples } from "@soro/sft-builder/testing";
 import { describe, expect, it } from "vitest";
 import { startSoro, until } from "./soro-process.js";
 
@@ -23,30 +24,7 @@ async function workspace(): Promise<string> {
   expect(await ingest.exited).toBe(0);
   const catalog = await Catalog.open(ws);
   try {
-    await addSamples(
-      catalog,
-      Array.from({ length: SAMPLES }, (_, i) => {
-        const messages = [
-          {
-            role: "user" as const,
-            content: `Саволи ${i + 1}: ин матнро шарҳ диҳед.\n${paras[i % paras.length]}`,
-          },
-          { role: "assistant" as const, content: `Ҷавоб ${i + 1}: ${paras[(i + 1) % paras.length]}` },
-        ];
-        return {
-          sample_id: sampleId("explain", messages),
-          task: "explain",
-          subject: "huquq",
-          grade: 7,
-          source_doc_id: null,
-          source_excerpt: null,
-          messages,
-          engine: "test",
-          template_version: "1",
-          status: "queued" as const,
-        };
-      }),
-    );
+    await addSamples(catalog, explainSamples(paras, SAMPLES));
     for (let i = 0; i < SESSIONS; i++)
       await addUser(catalog, { username: `annotator${i}`, password: `parol-${i}-kalid`, role: "annotator" });
   } finally {

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
-import { addSamples, addUser, openReviewDb, sampleId, startReviewServer } from "../src/index.js";
+import { addSamples, addUser, openReviewDb, startReviewServer } from "../src/index.js";
+import { explainSamples } from "../src/testing.js";
 import { runSessionsInWorker } from "./review-sessions.js";
 
 const option = (name: string, dflt: number) =>
@@ -22,27 +23,7 @@ async function workspace(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "soro-review-bench-"));
   const catalog = await Catalog.open(dir, { create: true });
   const paras = await udhrParagraphs("tgk");
-  const samples = Array.from({ length: REVIEWS / OVERLAP }, (_, i) => {
-    const messages = [
-      {
-        role: "user" as const,
-        content: `Саволи ${i + 1}: ин матнро шарҳ диҳед.\n${paras[i % paras.length]}`,
-      },
-      { role: "assistant" as const, content: `Ҷавоб ${i + 1}: ${paras[(i + 1) % paras.length]}` },
-    ];
-    return {
-      sample_id: sampleId("explain", messages),
-      task: "explain",
-      subject: i % 2 ? "huquq" : "tarikh",
-      grade: 5 + (i % 5),
-      source_doc_id: null,
-      source_excerpt: null,
-      messages,
-      engine: "bench",
-      template_version: "1",
-      status: "queued" as const,
-    };
-  });
+  const samples = explainSamples(paras, REVIEWS / OVERLAP, "bench");
   await addSamples(catalog, samples);
   for (let i = 0; i < SESSIONS; i++)
     await addUser(catalog, { username: `annotator${i}`, password: "bench-password", role: "annotator" });

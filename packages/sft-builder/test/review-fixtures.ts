@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog } from "@soro/core";
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
-import { addSamples, addUser, type ChatMessage, type SftSample, sampleId } from "../src/index.js";
+import { addSamples, addUser, type SftSample } from "../src/index.js";
+import { queuedSample } from "../src/testing.js";
 
 /** Passwords of the test accounts. */
 export const PASSWORDS = { dilnoza: "сарвар-парол-1", rustam: "rustam-parol-2", parvina: "parvina-parol-3" };
@@ -11,21 +12,6 @@ export const PASSWORDS = { dilnoza: "сарвар-парол-1", rustam: "rustam
 /** Marks the planted samples whose text is markup that must never run. */
 export const SCRIPT_PROBE = "<script>window.__soroPwned = 'script'</script>";
 export const IMG_PROBE = `<img src="x" onerror="window.__soroPwned = 'img'">`;
-
-function sample(task: string, subject: string | null, grade: number | null, messages: ChatMessage[]) {
-  return {
-    sample_id: sampleId(task, messages),
-    task,
-    subject,
-    grade,
-    source_doc_id: null,
-    source_excerpt: null,
-    messages,
-    engine: "test",
-    template_version: "1",
-    status: "queued" as const,
-  } satisfies Omit<SftSample, "version">;
-}
 
 /** Real Tajik samples: UDHR paragraphs to explain, LibreOffice strings to translate, and two holding markup. */
 export async function tajikSamples(count = 12): Promise<Array<Omit<SftSample, "version">>> {
@@ -35,7 +21,7 @@ export async function tajikSamples(count = 12): Promise<Array<Omit<SftSample, "v
   for (let i = 0; i < count; i++) {
     const p = paras[i % paras.length]!;
     out.push(
-      sample("explain", i % 2 ? "huquq" : "tarikh", 5 + (i % 5), [
+      queuedSample("explain", i % 2 ? "huquq" : "tarikh", 5 + (i % 5), [
         {
           role: "user",
           content: `Ин матнро барои хонандаи синфи ${5 + (i % 5)} шарҳ диҳед:\n${p.slice(0, 300)}`,
@@ -45,18 +31,18 @@ export async function tajikSamples(count = 12): Promise<Array<Omit<SftSample, "v
     );
     const s = ui[(i * 37) % ui.length]!;
     out.push(
-      sample("translate", "zabon", 7, [
+      queuedSample("translate", "zabon", 7, [
         { role: "user", content: `Ин ибораро ба забони англисӣ тарҷума кунед: «${s.tg}»` },
         { role: "assistant", content: s.en },
       ]),
     );
   }
   out.push(
-    sample("explain", "informatika", 9, [
+    queuedSample("explain", "informatika", 9, [
       { role: "user", content: `Ин сатр дар саҳифаи веб чӣ кор мекунад? ${SCRIPT_PROBE}` },
       { role: "assistant", content: `Сатри ${SCRIPT_PROBE} скрипт аст; браузер онро иҷро мекунад.` },
     ]),
-    sample("explain", "informatika", 9, [
+    queuedSample("explain", "informatika", 9, [
       { role: "user", content: `Тасвир бо хато: ${IMG_PROBE}` },
       { role: "assistant", content: `Аломати ${IMG_PROBE} ҳангоми хато кодро иҷро мекунад.` },
     ]),
