@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, openScratchDb, sqlString, UsageError } from "@soro/core";
+import { EDU_TASK } from "./edu-ratings.js";
 import { ensureReviewTables } from "./schema.js";
 
 /** Trainer forms an export can take: OpenAI messages (TRL, axolotl), ShareGPT or Alpaca (LLaMA-Factory). */
@@ -31,7 +32,10 @@ export async function exportAccepted(
   // The trainer bridge loads Gemma's tokenizer when imported: only exports pay for it, not the review server.
   const bridge = await import("@soro/trainer-bridge");
   const rows = await catalog.rows(
-    `SELECT sample_id, task, subject, grade, messages FROM sft_samples WHERE status = 'accepted' ORDER BY created_at, sample_id`,
+    // Rated passages share the review tables but are no SFT examples (readEduRatings reads them).
+    `SELECT sample_id, task, subject, grade, messages FROM sft_samples WHERE status = 'accepted' AND task <> $1
+     ORDER BY created_at, sample_id`,
+    [EDU_TASK],
   );
   const samples = rows.map((r) => ({
     id: String(r.sample_id),

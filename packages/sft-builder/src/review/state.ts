@@ -1,6 +1,7 @@
 import { type Catalog, describeError, sqlString } from "@soro/core";
 import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
 import { diffMessages } from "./diff.js";
+import { EDU_TASK } from "./edu-ratings.js";
 import { ReviewError, type SerialCatalog } from "./serial.js";
 import {
   changed,
@@ -16,6 +17,23 @@ import type { ReviewUser } from "./users.js";
 
 // An assignment nobody acted on for this long frees its slot for another reviewer.
 const ASSIGNMENT_TTL_MS = 30 * 60_000;
+
+/** Ratings of one passage further apart than this go to a lead instead of being averaged. */
+export const EDU_MAX_SPREAD = 2;
+
+/**
+ * What `overlap` reviews decide: a sample is accepted or rejected when all agree, else a lead adjudicates; a
+ * passage's ratings are accepted (and averaged by readers) unless they lie more than EDU_MAX_SPREAD apart.
+ */
+export function outcome(task: string, reviews: StoredReview[]): SampleStatus {
+  if (task === EDU_TASK) {
+    const ratings = reviews.map((r) => r.rating ?? 0);
+    return Math.max(...ratings) - Math.min(...ratings) > EDU_MAX_SPREAD ? "needs_adjudication" : "accepted";
+  }
+  const all = new Set(reviews.map((r) => r.decision));
+  if (all.size > 1) return "needs_adjudication";
+  return reviews[0]!.decision === "accept" ? "accepted" : "rejected";
+}
 
 interface Cached {
   sample: SftSample;
@@ -226,7 +244,7 @@ export class ReviewState {
     await this.ready();
     const cached = this.cached(id);
     const sample = cached.sample;
-    validate(input, sample.messages);
+    validate(input, sample.messages, sample.task);
     if (sample.status !== "queued")
       throw new ReviewError(409, `sample is ${sample.status}, no longer in review`);
     if (input.version !== sample.version) return this.conflict(user, id, input);
@@ -274,12 +292,8 @@ export class ReviewState {
       comment: input.comment ?? null,
       edited,
     });
-    if (list.length >= this.overlap) {
-      const all = new Set(list.map((r) => r.decision));
-      const status: SampleStatus =
-        all.size > 1 ? "needs_adjudication" : list[0]!.decision === "accept" ? "accepted" : "rejected";
-      this.setStatus(user.username, cached, status, `${list.length} reviews`);
-    }
+    if (list.length >= this.overlap)
+      this.setStatus(user.username, cached, outcome(sample.task, list), `${list.length} reviews`);
     const view = this.view(user, id);
     await this.saved();
     return { saved: true, view };
@@ -290,6 +304,7 @@ export class ReviewState {
     if (lead.role !== "lead") throw new ReviewError(403, "only leads adjudicate");
     await this.ready();
     const cached = this.cached(id);
+    // A lead's word on a passage is accept (its mean rating stands) or reject; no rating of its own.
     validate(input, cached.sample.messages);
     if (input.version !== cached.sample.version) return this.conflict(lead, id, input);
     if (changed(cached.sample.messages, input.messages)) this.edit(lead.username, cached, input.messages!);

@@ -2,6 +2,7 @@ import type { Catalog } from "@soro/core";
 import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
 import { agreementByTask, type RatedReview, type TaskAgreement } from "./agreement.js";
 import type { DiffPart } from "./diff.js";
+import { EDU_MAX, EDU_MIN, EDU_TASK } from "./edu-ratings.js";
 import { REJECT_REASONS } from "./guidelines.js";
 import { ReviewError } from "./serial.js";
 import type { ReviewUser } from "./users.js";
@@ -91,13 +92,23 @@ function where(filters: ReviewFilters, params: Param[], alias = "s"): string {
 }
 
 /** Refuses a malformed review before anything is written. */
-export function validate(input: ReviewInput, current: ChatMessage[]): void {
+export function validate(input: ReviewInput, current: ChatMessage[], task?: string): void {
   if (input.decision !== "accept" && input.decision !== "reject")
     throw new ReviewError(400, "decision must be accept or reject");
   if (!Number.isInteger(input.version)) throw new ReviewError(400, "version is required");
+  if (task === EDU_TASK) {
+    // A passage is rated, not judged: the rating is the review, and a worthless passage is rated 0.
+    if (input.decision !== "accept" || input.messages !== undefined)
+      throw new ReviewError(
+        400,
+        "a passage is rated (decision accept with a rating), not rejected or edited",
+      );
+    if (!Number.isInteger(input.rating) || input.rating! < EDU_MIN || input.rating! > EDU_MAX)
+      throw new ReviewError(400, `a passage needs a rating from ${EDU_MIN} to ${EDU_MAX}`);
+  }
   if (input.decision === "reject" && !REASONS.has(input.reason ?? ""))
     throw new ReviewError(400, `a rejection needs a reason: ${[...REASONS].join(", ")}`);
-  if (input.rating !== undefined && input.rating !== null) {
+  if (task !== EDU_TASK && input.rating !== undefined && input.rating !== null) {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
       throw new ReviewError(400, "rating must be 1 to 5");
   }
