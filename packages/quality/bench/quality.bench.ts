@@ -8,8 +8,19 @@ import path from "node:path";
 import { Catalog, ShardWriter } from "@soro/core";
 import { commitQueryShard } from "@soro/core/testing";
 import { identifyLines } from "@soro/normalize";
-import { udhrParagraphs } from "@soro/samples";
-import { analyzeText, loadRules, runSelect, SIGNAL_COLUMNS } from "../src/index.js";
+import { tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
+import {
+  analyzeText,
+  letterWords,
+  loadRules,
+  READING_COLUMNS,
+  readingSignals,
+  runSelect,
+  SAFETY_CATEGORIES,
+  SAFETY_COLUMNS,
+  SIGNAL_COLUMNS,
+  safetySignals,
+} from "../src/index.js";
 
 /** Real Tajik documents of 4 to 12 UDHR paragraphs, some with a Russian line and a phone number. */
 async function tajikCorpus(count: number): Promise<string[]> {
@@ -46,13 +57,75 @@ export async function benchSignals(
   return { mbPerSec: mb / cpuS, mbPerWallSec: mb / wallS, docsPerSec: docs / cpuS };
 }
 
+/**
+ * What the reading level and the safety terms cost inside the stage: their MB/s alone (word split included) on the
+ * same corpus as benchSignals, and their share of the stage's CPU time.
+ */
+export async function benchReadingSafety(docs = 3000): Promise<{ mbPerSec: number; stageShare: number }> {
+  const corpus = await tajikCorpus(docs);
+  const labels = corpus.map((t) => identifyLines(t, "tgk"));
+  const bytes = corpus.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const cpuOf = (f: () => void) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
+  };
+  const ours = () => {
+    for (const t of corpus) {
+      const w = letterWords(t);
+      readingSignals(t, w);
+      safetySignals(w, "https://example.tj/a");
+    }
+  };
+  ours(); // warm up
+  const oursS = cpuOf(ours);
+  const stageS = cpuOf(() => {
+    for (const [k, t] of corpus.entries()) analyzeText(t, labels[k]);
+  });
+  return { mbPerSec: bytes / 2 ** 20 / oursS, stageShare: oursS / stageS };
+}
+
+/**
+ * False positives of the safety terms on clean real Tajik text (../shared/tajik-text: the Presidential Addresses and
+ * the UDHR) cut into documents of 5 lines: the share with any term, with a score of 0.5 or more, and with a score
+ * the default rules drop (above 0.9).
+ */
+export function benchSafetyFalsePositives(): Array<{
+  file: string;
+  docs: number;
+  any: number;
+  over05: number;
+  dropped: number;
+}> {
+  if (!tajikTextDir()) return [];
+  return ["komdil_payom.txt", "udhr_tgk.txt"].map((file) => {
+    const lines = tajikTextLines(file);
+    const r = { file, docs: 0, any: 0, over05: 0, dropped: 0 };
+    for (let i = 0; i < lines.length; i += 5) {
+      const s = safetySignals(letterWords(lines.slice(i, i + 5).join("\n")));
+      const top = Math.max(...SAFETY_CATEGORIES.map((c) => s[`unsafe_${c}`] as number));
+      r.docs++;
+      if ((s.unsafe_terms as string[]).length > 0) r.any++;
+      if (top >= 0.5) r.over05++;
+      if (top > 0.9) r.dropped++;
+    }
+    return r;
+  });
+}
+
 /** Writes the real signals of 2000 Tajik documents (every fourth with repeated paragraphs) to a Parquet file. */
 async function realSignals(tmpDir: string): Promise<{ file: string; rows: number }> {
   const corpus = (await tajikCorpus(2000)).map((t, k) => (k % 4 === 0 ? `${t}\n\n${t}` : t));
   const writer = await ShardWriter.open({
     tmpDir,
     prefix: "real",
-    columns: [{ name: "rn", type: "INTEGER", doc: "" }, ...SIGNAL_COLUMNS],
+    columns: [
+      { name: "rn", type: "INTEGER", doc: "" },
+      ...SIGNAL_COLUMNS,
+      ...READING_COLUMNS,
+      ...SAFETY_COLUMNS,
+    ],
   });
   for (const [rn, text] of corpus.entries())
     await writer.write({ rn, ...analyzeText(text, identifyLines(text, "tgk")).add });
@@ -110,6 +183,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `quality signals: ${sig.mbPerSec.toFixed(2)} MB/s per core of CPU time (${sig.mbPerWallSec.toFixed(2)} MB/s wall; ${sig.docsPerSec.toFixed(0)} docs/s) on Tajik text`,
   );
+  const rs = await benchReadingSafety();
+  console.log(
+    `reading level + safety: ${rs.mbPerSec.toFixed(2)} MB/s per core alone; ${(rs.stageShare * 100).toFixed(0)}% of the signals stage's CPU time (the stage without them: ${(sig.mbPerSec / (1 - rs.stageShare)).toFixed(2)} MB/s)`,
+  );
+  for (const fp of benchSafetyFalsePositives())
+    console.log(
+      `safety false positives on clean ${fp.file} (${fp.docs} docs of 5 lines): ${fp.any} with a term (${((100 * fp.any) / fp.docs).toFixed(1)}%), ${fp.over05} scoring >= 0.5, ${fp.dropped} dropped (> 0.9)`,
+    );
   const sel = await benchSelect(docs);
   console.log(
     `quality select: ${docs} documents' signals in ${sel.seconds.toFixed(2)} s wall, ${sel.cpuSeconds.toFixed(2)} s CPU (${sel.kept} kept; goal < 10 s)`,

@@ -7,6 +7,8 @@ import {
   labelledLines,
 } from "./lines.js";
 import { type MaskResult, maskPii, PII_KINDS } from "./pii.js";
+import { letterWords, READING_COLUMNS, readingSignals } from "./reading-level.js";
+import { SAFETY_COLUMNS, safetySignals } from "./safety.js";
 import { computeSignals, SIGNAL_COLUMNS } from "./signals.js";
 
 /** Options of the quality signals stage; every field is part of its config hash. */
@@ -81,6 +83,7 @@ export function analyzeText(
   text: string,
   lineLangs: readonly string[] | null | undefined,
   opts: QualitySignalsOptions = DEFAULT_SIGNALS_OPTIONS,
+  url?: string | null,
 ): { text: string; add: Record<string, unknown> } {
   const cleaned = opts.lineClean
     ? cleanLines(text, lineLangs, opts.lineClean)
@@ -92,6 +95,9 @@ export function analyzeText(
     ...droppedColumns(cleaned.dropped),
   };
   for (const k of PII_KINDS) add[`q_pii_${k}`] = masked?.counts[k] ?? 0;
+  // Reading level and safety share one word split of the cleaned text (their own modules).
+  const words = letterWords(out);
+  Object.assign(add, readingSignals(out, words), safetySignals(words, url));
   return { text: out, add };
 }
 
@@ -101,15 +107,20 @@ export function analyzeText(
  */
 export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   name: "quality",
-  version: "2",
+  version: "3",
   description: "line cleaning, PII masking and per-document quality signals (columns, not decisions)",
   inputs: ["normalize"],
-  columns: [...SIGNAL_COLUMNS, ...CLEANING_COLUMNS],
+  columns: [...SIGNAL_COLUMNS, ...CLEANING_COLUMNS, ...READING_COLUMNS, ...SAFETY_COLUMNS],
   rewritesText: true,
   setup(options) {
     const opts = options ?? DEFAULT_SIGNALS_OPTIONS;
     return (doc) => {
-      const { text, add } = analyzeText(doc.text, doc.line_langs as string[] | null | undefined, opts);
+      const { text, add } = analyzeText(
+        doc.text,
+        doc.line_langs as string[] | null | undefined,
+        opts,
+        doc.url,
+      );
       return text === doc.text ? { add } : { add, text };
     };
   },

@@ -1,0 +1,184 @@
+import { readFileSync } from "node:fs";
+import type { ColumnSpec } from "@soro/core";
+
+/**
+ * Tajik reading level: the classic readability ingredients (words per sentence, syllables per word) plus the share
+ * of words outside a list of frequent forms (as Dale–Chall counts unfamiliar words), combined into a school grade.
+ * Vowel letters stand for syllables: Tajik spelling writes one vowel letter per syllable.
+ */
+
+/** Lower-case letter runs of a text: the words the reading level and the safety terms look at. */
+export function letterWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? [];
+}
+
+const VOWELS = new Set("аеёиӣоуӯэюяы");
+const CYRILLIC_WORD = /^[\u0400-\u04ff]+$/u;
+/** A sentence ends at . ! ? … (runs count once) followed by a space or the end of the text. */
+const SENTENCE_END = /[.!?…]+(?=\s|$)/gu;
+const LINE_END_PUNCT = /[.!?…:;»"”)]\s*$/u;
+
+const dataFile = (name: string) => new URL(`../data/${name}`, import.meta.url);
+
+let frequent: Set<string> | null = null;
+/** The 3000 most frequent Tajik forms (data/tajik-frequent.txt, see scripts/build-frequent-words.ts). */
+export function frequentTajikWords(): Set<string> {
+  frequent ??= new Set(readFileSync(dataFile("tajik-frequent.txt"), "utf8").split("\n").filter(Boolean));
+  return frequent;
+}
+
+/** How the grade is computed from the features; data/reading-grade.json holds the fitted one. */
+export interface GradeModel {
+  /** What the coefficients were fitted on and how well they did on held-out text. */
+  calibration: string;
+  intercept: number;
+  sentenceWords: number;
+  syllablesPerWord: number;
+  rareShare: number;
+  min: number;
+  max: number;
+}
+
+let shippedModel: GradeModel | null = null;
+/** The shipped grade model (data/reading-grade.json, fitted by scripts/fit-reading-grade.ts). */
+export function readingGradeModel(): GradeModel {
+  shippedModel ??= JSON.parse(readFileSync(dataFile("reading-grade.json"), "utf8")) as GradeModel;
+  return shippedModel;
+}
+
+/** The reading-level features of one text. */
+export interface ReadingFeatures {
+  rl_sentences: number;
+  rl_sentence_words: number;
+  rl_word_chars: number;
+  rl_syllables_per_word: number;
+  rl_rare_word_share: number;
+}
+
+/** Every reading-level column, by name. */
+export interface ReadingSignals extends ReadingFeatures {
+  reading_grade: number | null;
+}
+
+/** Column specs of the reading level, in output order. */
+export const READING_COLUMNS: ColumnSpec[] = [
+  {
+    name: "rl_sentences",
+    type: "INTEGER",
+    doc: "sentences: . ! ? … before a space, or a line without end punctuation",
+  },
+  { name: "rl_sentence_words", type: "DOUBLE", doc: "mean words per sentence" },
+  { name: "rl_word_chars", type: "DOUBLE", doc: "mean letters per word" },
+  { name: "rl_syllables_per_word", type: "DOUBLE", doc: "mean vowel letters (syllables) per word" },
+  {
+    name: "rl_rare_word_share",
+    type: "DOUBLE",
+    doc: "share of Cyrillic words outside the 3000 most frequent Tajik forms (data/tajik-frequent.txt)",
+  },
+  {
+    name: "reading_grade",
+    type: "DOUBLE",
+    doc: "estimated school grade (1-12) from the features above (data/reading-grade.json says how it was fitted); NULL under 20 words",
+  },
+];
+
+/** Fewer words than this give no grade: a heading or a menu has no reading level. */
+export const MIN_GRADE_WORDS = 20;
+
+/** Counts sentences: terminal punctuation runs, plus lines (headings, list items) that end without any. */
+function countSentences(text: string): number {
+  let n = 0;
+  for (const _ of text.matchAll(SENTENCE_END)) n++;
+  for (const line of text.split("\n")) if (/\p{L}/u.test(line) && !LINE_END_PUNCT.test(line)) n++;
+  return n;
+}
+
+/** The reading-level features of a text whose words `letterWords` gave. */
+export function readingFeatures(text: string, words: readonly string[]): ReadingFeatures {
+  const known = frequentTajikWords();
+  let chars = 0;
+  let syllables = 0;
+  let cyrillic = 0;
+  let rare = 0;
+  for (const w of words) {
+    chars += w.length;
+    for (const ch of w) if (VOWELS.has(ch)) syllables++;
+    if (CYRILLIC_WORD.test(w)) {
+      cyrillic++;
+      if (!known.has(w)) rare++;
+    }
+  }
+  const n = words.length;
+  const sentences = countSentences(text);
+  return {
+    rl_sentences: sentences,
+    rl_sentence_words: sentences > 0 ? n / sentences : n,
+    rl_word_chars: n > 0 ? chars / n : 0,
+    rl_syllables_per_word: n > 0 ? syllables / n : 0,
+    rl_rare_word_share: cyrillic > 0 ? rare / cyrillic : 0,
+  };
+}
+
+/** The grade a model gives these features, clamped to its range. */
+export function gradeOf(f: ReadingFeatures, model: GradeModel = readingGradeModel()): number {
+  const g =
+    model.intercept +
+    model.sentenceWords * Math.min(f.rl_sentence_words, 60) +
+    model.syllablesPerWord * f.rl_syllables_per_word +
+    model.rareShare * f.rl_rare_word_share;
+  return Math.min(model.max, Math.max(model.min, g));
+}
+
+/** Every reading-level column of a text. */
+export function readingSignals(text: string, words: readonly string[] = letterWords(text)): ReadingSignals {
+  const f = readingFeatures(text, words);
+  return { ...f, reading_grade: words.length >= MIN_GRADE_WORDS ? gradeOf(f) : null };
+}
+
+/**
+ * Fits a grade model by ridge least squares (a small penalty keeps the coefficients sane on few documents) on
+ * documents of known grade, e.g. curriculum text with `grade` metadata; `weight` balances groups of unequal size.
+ */
+export function fitGradeModel(
+  rows: Array<{ features: ReadingFeatures; grade: number; weight?: number }>,
+  lambda = 0.1,
+): GradeModel {
+  const w = rows.map((r) => r.weight ?? 1);
+  const x = rows.map((r) => [
+    1,
+    Math.min(r.features.rl_sentence_words, 60),
+    r.features.rl_syllables_per_word,
+    r.features.rl_rare_word_share,
+  ]);
+  const k = 4;
+  // Normal equations (XᵀX + λI) β = Xᵀy, solved by Gauss–Jordan elimination (4 unknowns).
+  const a = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k + 1 }, (_, j) =>
+      j < k
+        ? x.reduce((s, row, n) => s + w[n]! * row[i]! * row[j]!, 0) + (i === j && i > 0 ? lambda : 0)
+        : x.reduce((s, row, n) => s + w[n]! * row[i]! * rows[n]!.grade, 0),
+    ),
+  );
+  for (let c = 0; c < k; c++) {
+    let p = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    const pivot = a[c]![c]!;
+    for (let j = c; j <= k; j++) a[c]![j]! /= pivot;
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]!;
+      for (let j = c; j <= k; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  const b = a.map((row) => row[k]!);
+  return {
+    calibration: `ridge fit on ${rows.length} documents of known grade`,
+    intercept: b[0]!,
+    sentenceWords: b[1]!,
+    syllablesPerWord: b[2]!,
+    rareShare: b[3]!,
+    min: 1,
+    max: 12,
+  };
+}

@@ -1,0 +1,254 @@
+import { readFileSync } from "node:fs";
+import type { ColumnSpec } from "@soro/core";
+
+/**
+ * Safety signals: adult, violent and extremist content and hate speech, scored from Tajik and Russian term lists
+ * (data/safety/terms-*.tsv), and the category of the document's host (data/safety/hosts.tsv). Terms match whole
+ * words; Tajik terms also with the language's suffixes, so `фоҳишаҳо` finds `фоҳиша` but `секстант` is not `секс`.
+ */
+
+/** The content categories, each a column `unsafe_<category>`. */
+export const SAFETY_CATEGORIES = ["adult", "violence", "extremism", "hate"] as const;
+export type SafetyCategory = (typeof SAFETY_CATEGORIES)[number];
+
+/** Column specs of the safety signals, in output order. */
+export const SAFETY_COLUMNS: ColumnSpec[] = [
+  ...SAFETY_CATEGORIES.map(
+    (c): ColumnSpec => ({
+      name: `unsafe_${c}`,
+      type: "DOUBLE",
+      doc: `${c} score 0..1 from data/safety terms (1 - exp(-S/2), S the weighted term hits scaled by length)`,
+    }),
+  ),
+  {
+    name: "unsafe_host",
+    type: "DOUBLE",
+    doc: "1 when the URL's host is in data/safety/hosts.tsv or has adult words in its labels, else 0",
+  },
+  {
+    name: "unsafe_host_category",
+    type: "VARCHAR",
+    doc: "the category of the host (adult, ...), NULL when none",
+  },
+  {
+    name: "unsafe_terms",
+    type: "VARCHAR[]",
+    doc: "matched terms as `category:term×count` (first 12), for review",
+  },
+];
+
+/** One entry of a term list. */
+interface Term {
+  category: SafetyCategory;
+  weight: number;
+  /** The term as written in the list (its key in the document's hits). */
+  label: string;
+}
+
+/** The compiled term lists. */
+interface TermIndex {
+  /** Whole words; with `tajik`, Tajik suffixes are stripped to find them. */
+  words: Map<string, { term: Term; tajik: boolean }>;
+  /** Stems of `stem*` terms. */
+  stems: Map<string, Term>;
+  /** Phrases by their first word: the remaining words. */
+  phrases: Map<string, Array<{ rest: string[]; term: Term }>>;
+  /** The first three letters of every term, a cheap filter that most words fail. */
+  heads: Set<string>;
+  minStem: number;
+}
+
+const dataFile = (name: string) => new URL(`../data/safety/${name}`, import.meta.url);
+
+/** Lines of a data file without comments and blank lines, split on tabs. */
+function tsvRows(name: string): string[][] {
+  return readFileSync(dataFile(name), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+    .map((l) => l.split("\t").map((f) => f.trim()));
+}
+
+/** Tajik endings a noun or adjective can take after its stem (plural, ezafe, possessive, object, comparison). */
+const TAJIK_SUFFIXES: Set<string> = (() => {
+  const plural = ["", "ҳо", "он", "ён", "гон", "вон"];
+  const middle = [
+    "",
+    "и",
+    "йи",
+    "ӣ",
+    "е",
+    "ам",
+    "ат",
+    "аш",
+    "амон",
+    "атон",
+    "ашон",
+    "ям",
+    "ят",
+    "яш",
+    "тар",
+    "тарин",
+  ];
+  const object = ["", "ро"];
+  const out = new Set<string>();
+  for (const p of plural) for (const m of middle) for (const o of object) if (p + m + o) out.add(p + m + o);
+  return out;
+})();
+const MAX_SUFFIX = Math.max(...[...TAJIK_SUFFIXES].map((s) => s.length));
+
+let index: TermIndex | null = null;
+/** The shipped term lists, compiled once per thread. */
+function termIndex(): TermIndex {
+  if (index) return index;
+  const idx: TermIndex = {
+    words: new Map(),
+    stems: new Map(),
+    phrases: new Map(),
+    heads: new Set(),
+    minStem: 99,
+  };
+  for (const [file, tajik] of [
+    ["terms-tgk.tsv", true],
+    ["terms-rus.tsv", false],
+  ] as const) {
+    for (const [category, weight, raw] of tsvRows(file)) {
+      if (!SAFETY_CATEGORIES.includes(category as SafetyCategory) || !raw || !(Number(weight) > 0))
+        throw new Error(
+          `packages/quality/data/safety/${file}: bad line "${category}\t${weight}\t${raw}": write category<TAB>weight<TAB>term`,
+        );
+      const label = raw.toLowerCase();
+      const term: Term = { category: category as SafetyCategory, weight: Number(weight), label };
+      const parts = label.split(/\s+/);
+      idx.heads.add(parts[0]!.slice(0, 3));
+      if (parts.length > 1) {
+        const list = idx.phrases.get(parts[0]!) ?? [];
+        list.push({ rest: parts.slice(1), term });
+        idx.phrases.set(parts[0]!, list);
+      } else if (label.endsWith("*")) {
+        const stem = label.slice(0, -1);
+        idx.stems.set(stem, term);
+        idx.minStem = Math.min(idx.minStem, stem.length);
+      } else if (!idx.words.has(label)) idx.words.set(label, { term, tajik });
+    }
+  }
+  index = idx;
+  return idx;
+}
+
+/** The single-word term a word is, if any: as written, with a Tajik ending taken off, or by a listed stem. */
+function wordTerm(idx: TermIndex, word: string): Term | null {
+  const exact = idx.words.get(word);
+  if (exact) return exact.term;
+  for (let k = 1; k <= Math.min(MAX_SUFFIX, word.length - 2); k++) {
+    if (!TAJIK_SUFFIXES.has(word.slice(-k))) continue;
+    const stem = word.slice(0, -k);
+    const hit =
+      idx.words.get(stem) ?? (stem.endsWith("и") ? idx.words.get(`${stem.slice(0, -1)}ӣ`) : undefined);
+    if (hit?.tajik) return hit.term;
+  }
+  for (let n = word.length; n >= idx.minStem; n--) {
+    const t = idx.stems.get(word.slice(0, n));
+    if (t) return t;
+  }
+  return null;
+}
+
+/** Whether word `w` is the phrase word `p` (the last one may carry a Tajik ending). */
+function phraseWordMatches(w: string, p: string, last: boolean): boolean {
+  if (w === p) return true;
+  return last && w.startsWith(p) && TAJIK_SUFFIXES.has(w.slice(p.length));
+}
+
+/** Term hits of a word sequence: term → count. */
+export function termHits(words: readonly string[]): Map<Term, number> {
+  const idx = termIndex();
+  const hits = new Map<Term, number>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!idx.heads.has(w.slice(0, 3))) continue;
+    let term = idx.phrases.has(w) ? null : wordTerm(idx, w);
+    for (const ph of idx.phrases.get(w) ?? []) {
+      if (ph.rest.every((p, k) => phraseWordMatches(words[i + 1 + k] ?? "", p, k === ph.rest.length - 1))) {
+        term = ph.term;
+        break;
+      }
+    }
+    term ??= idx.phrases.has(w) ? wordTerm(idx, w) : null;
+    if (term) hits.set(term, (hits.get(term) ?? 0) + 1);
+  }
+  return hits;
+}
+
+/** Words over which term evidence keeps full strength; longer texts need proportionally denser hits. */
+const SCORE_WORDS = 300;
+
+/**
+ * Category scores from term hits: S = Σ weight × (1 + ln count) over distinct terms, divided by sqrt(words / 300)
+ * for texts longer than 300 words, then 1 − exp(−S/2). One unambiguous term once gives 0.39; three of them twice
+ * each in a short text give 0.92.
+ */
+export function categoryScores(hits: Map<Term, number>, words: number): Record<SafetyCategory, number> {
+  const sums: Record<SafetyCategory, number> = { adult: 0, violence: 0, extremism: 0, hate: 0 };
+  for (const [t, n] of hits) sums[t.category] += t.weight * (1 + Math.log(n));
+  const scale = Math.sqrt(Math.max(1, words / SCORE_WORDS));
+  const out = { ...sums };
+  for (const c of SAFETY_CATEGORIES) out[c] = 1 - Math.exp(-sums[c] / scale / 2);
+  return out;
+}
+
+let hosts: Map<string, string> | null = null;
+/** Listed hosts and their category (data/safety/hosts.tsv). */
+function hostList(): Map<string, string> {
+  hosts ??= new Map(tsvRows("hosts.tsv").map(([category, host]) => [host!.toLowerCase(), category!]));
+  return hosts;
+}
+
+/** Host labels that name adult content whatever the site (split on . and -). */
+const ADULT_LABELS = new Set([
+  "porn",
+  "porno",
+  "xxx",
+  "sex",
+  "sexy",
+  "hentai",
+  "erotic",
+  "erotica",
+  "nude",
+  "escort",
+  "порно",
+  "секс",
+]);
+
+/** The category of a URL's host: listed (itself or a parent domain), or adult by its labels; null otherwise. */
+export function hostCategory(url: string | null | undefined): string | null {
+  if (!url) return null;
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  const list = hostList();
+  for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
+    const c = list.get(h);
+    if (c) return c;
+  }
+  const labels = host.replace(/^www\./, "").split(/[.-]/);
+  return labels.some((l) => ADULT_LABELS.has(l) || /^(?:porn|xxx)/.test(l)) ? "adult" : null;
+}
+
+/** Every safety column of a text (its words from `letterWords`) and URL. */
+export function safetySignals(words: readonly string[], url?: string | null): Record<string, unknown> {
+  const hits = termHits(words);
+  const scores = categoryScores(hits, words.length);
+  const host = hostCategory(url);
+  const out: Record<string, unknown> = {};
+  for (const c of SAFETY_CATEGORIES) out[`unsafe_${c}`] = scores[c];
+  out.unsafe_host = host ? 1 : 0;
+  out.unsafe_host_category = host;
+  out.unsafe_terms = [...hits]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([t, n]) => `${t.category}:${t.label}×${n}`);
+  return out;
+}
