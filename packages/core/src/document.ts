@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ColumnSpec } from "./columns.js";
+import { PROVENANCE_COLUMNS, UNKNOWN_LICENCE } from "./licence.js";
 
 /** Where a document came from; `edu` is curriculum material (subject and grade in `meta`). */
 export const SOURCES = ["web", "pdf", "edu", "book", "other"] as const;
@@ -16,15 +17,16 @@ export const BASE_COLUMNS: ColumnSpec[] = [
   {
     name: "meta",
     type: "VARCHAR",
-    doc: "JSON object of source metadata (title, subject, grade, licence, ...)",
+    doc: "JSON object of source metadata (title, subject, grade, publisher, ...)",
   },
+  ...PROVENANCE_COLUMNS,
 ];
 
 /**
  * The columns a published copy of the corpus carries (trainer exports, the dataset card's files): what a trainer
  * needs. Never `text_original` (the text before repairs, line cleaning and PII masking) nor any other stage column.
  */
-export const PUBLISHED_COLUMNS = ["text", "id", "source", "url", "meta"] as const;
+export const PUBLISHED_COLUMNS = ["text", "id", "source", "url", "meta", "licence"] as const;
 
 /** The base document as validated at the boundary; stage-added columns ride along as extra keys. */
 export const documentSchema = z
@@ -50,6 +52,9 @@ export interface NewDocument {
   path?: string | null;
   fetched_at?: string | null;
   meta?: Record<string, unknown> | null;
+  /** SPDX id (default `unknown`) and what declared it. */
+  licence?: string | null;
+  licence_evidence?: string | null;
 }
 
 /** The stable id of a text from an origin (URL or path): the same input always gives the same id. */
@@ -68,6 +73,8 @@ export function makeDocument(input: NewDocument): Document {
     path: input.path ?? null,
     fetched_at: input.fetched_at ?? new Date().toISOString(),
     meta: input.meta ? JSON.stringify(input.meta) : null,
+    licence: input.licence ?? UNKNOWN_LICENCE,
+    licence_evidence: input.licence_evidence ?? null,
   }) as Document;
 }
 

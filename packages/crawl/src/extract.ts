@@ -1,6 +1,8 @@
+import type { Licence } from "@soro/core";
 import { load } from "cheerio/slim";
 import { type DomNode, pageBlocks } from "./blocks.js";
 import { mainText } from "./main-text.js";
+import { pageLicence } from "./page-licence.js";
 import { pageMeta } from "./page-meta.js";
 import { blockKey } from "./site-templates.js";
 
@@ -24,6 +26,8 @@ export interface Extracted {
   /** Whether the page asks robots not to index it or not to follow its links. */
   noindex: boolean;
   nofollow: boolean;
+  /** The licence the page declares and what said so. */
+  licence: Licence;
 }
 
 /** Extracts main text, title, language, canonical URL, date and links from an HTML page. */
@@ -48,5 +52,9 @@ export function extractHtml(html: string): Extracted {
     links: meta.links,
     noindex: /\b(noindex|none)\b/.test(robots),
     nofollow: /\b(nofollow|none)\b/.test(robots),
+    licence: pageLicence({
+      ...meta.licence,
+      jsonLd: /"license"\s*:\s*"([^"]+)"/.exec(html)?.[1] ?? null,
+    }),
   };
 }

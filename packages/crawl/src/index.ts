@@ -6,6 +6,7 @@ export * from "./fetcher.js";
 export * from "./frontier.js";
 export * from "./layout.js";
 export * from "./page.js";
+export * from "./page-licence.js";
 export * from "./recover.js";
 export * from "./robots.js";
 export * from "./safety.js";

@@ -1,4 +1,5 @@
 import type { DomNode } from "./blocks.js";
+import { COPYRIGHT_NAMES, LICENCE_PROPERTIES, type LicenceSignals, relSaysLicence } from "./page-licence.js";
 
 /** What a page says about itself outside its text, gathered in one walk over the DOM. */
 export interface PageMeta {
@@ -13,6 +14,8 @@ export interface PageMeta {
   /** Date from article meta tags or `<time datetime>` (JSON-LD is read from the HTML by the caller). */
   publishedMeta: string | null;
   timeDatetime: string | null;
+  /** Licence links, statements and the copyright notice (JSON-LD is read from the HTML by the caller). */
+  licence: Omit<LicenceSignals, "jsonLd">;
 }
 
 const PUBLISHED_NAMES = new Set([
@@ -51,13 +54,28 @@ export function pageMeta(root: DomNode): PageMeta {
   let canonical: string | null = null;
   let publishedMeta: string | null = null;
   let timeDatetime: string | null = null;
+  const licence: PageMeta["licence"] = { links: [], statements: [], copyright: null };
   const walk = (node: DomNode) => {
     const name = node.name;
     const a = node.attribs;
     if (name && a) {
+      if ((name === "a" || name === "link" || name === "area") && relSaysLicence(a.rel) && a.href)
+        licence.links.push(a.href);
+      // rel="license" is a link (above); RDFa's rel="cc:license" and property/meta names are statements.
+      const said = [
+        a.property,
+        a.rel?.replace(/(^|\s)license(?=\s|$)/gi, " "),
+        name === "meta" ? a.name : undefined,
+      ]
+        .flatMap((v) => v?.toLowerCase().split(/\s+/) ?? [])
+        .find((v) => LICENCE_PROPERTIES.has(v));
+      const value = a.href ?? a.resource ?? a.content;
+      if (said && value) licence.statements.push({ name: said, value });
       if (name === "meta") {
         const content = a.content;
         if (a.name === "robots" && robots === null) robots = content ?? "";
+        const metaName = a.name?.toLowerCase();
+        if (metaName && COPYRIGHT_NAMES.has(metaName)) licence.copyright ??= nonEmpty(content);
         if (a.property === "og:title") ogTitle ??= nonEmpty(content);
         if (a.property === "og:locale") ogLocale ??= nonEmpty(content);
         if (a["http-equiv"]?.toLowerCase() === "content-language") contentLanguage ??= nonEmpty(content);
@@ -92,5 +110,6 @@ export function pageMeta(root: DomNode): PageMeta {
     canonical,
     publishedMeta,
     timeDatetime,
+    licence,
   };
 }

@@ -59,6 +59,8 @@ export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
           source: "web",
           url: p.url,
           fetched_at: p.fetchedAt,
+          licence: extracted.licence.licence,
+          licence_evidence: extracted.licence.evidence,
           meta: {
             title: extracted.title,
             lang: extracted.lang,

@@ -1,4 +1,4 @@
-import { makeDocument, type NewDocument, type SourceItem } from "@soro/core";
+import { declaredLicence, type Licence, makeDocument, type NewDocument, type SourceItem } from "@soro/core";
 import type { InflateBudget, Input } from "./input.js";
 
 /** Limits that keep one bad file from exhausting memory; past them the file (or line) is quarantined. */
@@ -48,6 +48,8 @@ export interface ReaderContext extends ReadOptions {
   limits: IngestLimits;
   /** Scratch folder for inputs that must be on disk (Parquet inside an archive). */
   tmpDir: string;
+  /** The file's licence (sidecar, `--licence`); a record's own `licence` field wins. */
+  licence?: Licence;
 }
 
 /** A reader: documents (or quarantined parts) from one input. */
@@ -89,6 +91,8 @@ export function docItem(
         excerpt: text.slice(0, 200),
       },
     };
+  const own = extra.licence ?? extra.license;
+  const licence = own === undefined || isBlank(own) ? ctx.licence : declaredLicence(own, `record ${where}`);
   return {
     doc: makeDocument({
       text,
@@ -97,6 +101,8 @@ export function docItem(
       path: fields.url ? null : where,
       fetched_at: fields.fetched_at,
       meta,
+      licence: licence?.licence,
+      licence_evidence: licence?.evidence,
     }),
   };
 }

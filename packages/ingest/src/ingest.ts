@@ -5,6 +5,8 @@ import path from "node:path";
 import {
   type Catalog,
   configHash,
+  declaredLicence,
+  type Licence,
   type NewDocument,
   type SourceItem,
   SourceRun,
@@ -21,6 +23,8 @@ export interface IngestOptions extends Partial<ReadOptions> {
   source: NewDocument["source"];
   /** Metadata for every document, under the sidecars' (command line `--meta`). */
   meta?: Record<string, unknown>;
+  /** Licence of every file whose sidecars name none (`--licence`): an SPDX id or a common spelling of one. */
+  licence?: string;
   dryRun?: boolean;
   limits?: Partial<IngestLimits>;
   /** Called once per file with what happened to it. */
@@ -86,6 +90,20 @@ async function listFiles(paths: string[]): Promise<Found[]> {
   return out;
 }
 
+/** A file's licence: its nearest sidecar's `licence:` (or `license:`), else `--licence`, else `--meta licence=`. */
+function fileLicence(
+  side: Record<string, unknown>,
+  setBy: Record<string, string>,
+  opts: IngestOptions,
+): Licence | undefined {
+  for (const key of ["licence", "license"]) {
+    if (!isBlank(side[key])) return declaredLicence(side[key], `sidecar ${setBy[key]}`);
+  }
+  if (opts.licence !== undefined) return declaredLicence(opts.licence, "--licence");
+  const given = opts.meta?.licence ?? opts.meta?.license;
+  return isBlank(given) ? undefined : declaredLicence(given, "--meta licence");
+}
+
 /** Why a file whose reading killed an earlier run is quarantined instead of read again. */
 function crashReason(runId: number): string {
   return `run ${runId} died while reading this file (out of memory, a crash or a kill); quarantined so it cannot stop ingest again: fix or remove it (a changed file is read again)`;
@@ -120,11 +138,12 @@ export async function ingestPaths(
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const found = await listFiles(paths);
   const sidecars = new SidecarResolver();
-  const plans: Array<Found & { ext: string; meta: Record<string, unknown> }> = [];
+  const plans: Array<Found & { ext: string; meta: Record<string, unknown>; licence?: Licence }> = [];
   const missing: string[] = [];
   for (const f of found) {
-    const { meta: side, from } = await sidecars.metaFor(f.file, f.root);
+    const { meta: side, from, setBy } = await sidecars.metaFor(f.file, f.root);
     const meta = { ...opts.meta, ...side };
+    const licence = fileLicence(side, setBy, opts);
     const ext = fileInput(f.file).ext;
     // Record formats may carry subject and grade per record; their documents are checked one by one.
     if (
@@ -134,7 +153,7 @@ export async function ingestPaths(
       (isBlank(meta.subject) || isBlank(meta.grade))
     )
       missing.push(`${f.file} (sidecars read: ${from.length ? from.join(", ") : "none"})`);
-    plans.push({ ...f, ext, meta });
+    plans.push({ ...f, ext, meta, licence });
   }
   if (missing.length)
     throw new UsageError(
@@ -173,6 +192,8 @@ export async function ingestPaths(
         read,
         meta: plan.meta,
         limits: maxInflateRatio === DEFAULT_LIMITS.maxInflateRatio ? keyed : limits,
+        // Joins the shape only when given, so files ingested before the option existed keep their keys.
+        ...(opts.licence !== undefined && { licence: opts.licence }),
       });
       const key = `${abs}@${sha256.slice(0, 16)}#${shape.slice(0, 8)}`;
       const prev = versions.of(abs);
@@ -227,6 +248,7 @@ export async function ingestPaths(
         meta: plan.meta,
         limits,
         tmpDir: catalog.ws.tmpDir,
+        licence: plan.licence,
       };
       const crashedIn = versions.crashedIn(key);
       let items: AsyncIterable<SourceItem> | SourceItem[];

@@ -35,8 +35,14 @@ export async function loadSidecar(file: string): Promise<Record<string, unknown>
 export class SidecarResolver {
   private readonly cache = new Map<string, Promise<Record<string, unknown> | null>>();
 
-  /** Metadata for a file: folder sidecars from `root` down to its folder, then its own sidecar; with the files used. */
-  async metaFor(file: string, root: string): Promise<{ meta: Record<string, unknown>; from: string[] }> {
+  /**
+   * Metadata for a file: folder sidecars from `root` down to its folder, then its own sidecar; with the files used
+   * and, per key, the sidecar whose value won (the evidence for a licence).
+   */
+  async metaFor(
+    file: string,
+    root: string,
+  ): Promise<{ meta: Record<string, unknown>; from: string[]; setBy: Record<string, string> }> {
     const dir = path.dirname(path.resolve(file));
     const top = path.resolve(root) === path.resolve(file) ? dir : path.resolve(root);
     const folders: string[] = [];
@@ -46,6 +52,7 @@ export class SidecarResolver {
     }
     let meta: Record<string, unknown> = {};
     const from: string[] = [];
+    const setBy: Record<string, string> = {};
     const candidates = [
       ...folders.flatMap((d) => FOLDER_SIDECARS.map((n) => path.join(d, n))),
       ...FILE_SIDECAR_SUFFIXES.map((s) => path.resolve(file) + s),
@@ -55,9 +62,10 @@ export class SidecarResolver {
       if (m) {
         meta = { ...meta, ...m };
         from.push(c);
+        for (const k of Object.keys(m)) setBy[k] = c;
       }
     }
-    return { meta, from };
+    return { meta, from, setBy };
   }
 
   private load(file: string): Promise<Record<string, unknown> | null> {

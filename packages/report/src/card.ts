@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, humanCount, PUBLISHED_COLUMNS, sqlString, UsageError } from "@soro/core";
+import { type Catalog, humanCount, licenceSql, PUBLISHED_COLUMNS, sqlString, UsageError } from "@soro/core";
 import type { CorpusFigures } from "./figures.js";
 
 /** What the card cannot read from the catalog. */
@@ -36,8 +36,11 @@ export async function publishFinalShards(catalog: Catalog, stage: string, dir: s
   if ((await readdir(data)).length > 0)
     throw new UsageError(`soro report --card: ${data} is not empty`, "write the card into a new folder");
   const shards = (await catalog.activeShards([stage])).filter((s) => Number(s.rows) > 0);
-  const columns = PUBLISHED_COLUMNS.join(", ");
   for (const [i, shard] of shards.entries()) {
+    // Shards written before the licence column existed publish `unknown`.
+    const columns = PUBLISHED_COLUMNS.map((c) =>
+      c === "licence" ? `${licenceSql([shard.columns ?? []])} AS licence` : c,
+    ).join(", ");
     const name = path.join(data, `${stage}-${String(i).padStart(5, "0")}.parquet`);
     await catalog.conn.run(
       `COPY (SELECT ${columns} FROM read_parquet(${sqlString(catalog.shardPath(shard))}))
@@ -92,6 +95,7 @@ export function renderCard(f: CorpusFigures, dataFiles: string[], options: CardO
   ];
   const removal = w.steps.map((s) => [s.stage, s.rule, s.kind, s.docs, s.chars, pct(s.chars, w.start.chars)]);
   const sources = f.sources.map((s) => [s.key, s.rawDocs, s.docs, pct(s.docs, s.rawDocs), s.tokens]);
+  const licences = f.licences.map((l) => [l.key, l.rawDocs, l.docs, l.tokens]);
   const langs = (f.language?.lang ?? []).map((l) => [l.key, l.docs, l.kept]);
   const configs = f.configs.map((c) => [c.stage, c.runId, `\`${c.configHash}\``, c.finishedAt ?? ""]);
   const limits = [
@@ -100,7 +104,7 @@ export function renderCard(f: CorpusFigures, dataFiles: string[], options: CardO
     "Text in Persian or Latin script and text typed without Tajik letters was converted to standard Cyrillic Tajik automatically; conversions can be wrong, especially for Persian script, where short vowels are not written.",
     "Near-duplicate removal uses MinHash (an estimate of Jaccard similarity); some near-duplicates remain and some distinct documents may be merged.",
     "Personal data (emails, phone numbers, IPs, ID numbers) is masked by patterns; names and addresses are not.",
-    "Sources carry their own licenses (`license: other`); check each source before redistribution.",
+    "Sources carry their own licenses (`license: other`); the Licences table gives each document's declared licence (column `licence`, with `licence_evidence` in the workspace); `unknown` means none was declared.",
   ];
   if (f.quarantine.length)
     limits.push(
@@ -124,6 +128,9 @@ ${humanCount(fin?.docs ?? 0)} documents, ${humanCount(fin?.tokens ?? 0)} tokens$
 ## Sources
 
 ${mdTable(["source", "raw docs", "final docs", "kept", "final tokens (est.)"], sources)}
+## Licences
+
+${mdTable(["licence", "raw docs", "final docs", "final tokens (est.)"], licences)}
 ## Languages after normalisation
 
 ${mdTable(["language", "documents", "in final"], langs)}
@@ -139,7 +146,7 @@ ${
   dataFiles.length === 0
     ? "No data files are published with this card: `soro report --card --card-out DIR/README.md` writes them beside it.\n\n"
     : ""
-}One row per document in Parquet (zstd): \`text\` (after repairs, line cleaning and PII masking), \`id\` (content hash), \`source\`, \`url\`, \`meta\` (JSON). Text as it was before masking and the stages' signal columns stay in the workspace.
+}One row per document in Parquet (zstd): \`text\` (after repairs, line cleaning and PII masking), \`id\` (content hash), \`source\`, \`url\`, \`meta\` (JSON), \`licence\` (SPDX id or \`unknown\`). Text as it was before masking and the stages' signal columns stay in the workspace.
 
 ## Pipeline configuration
 

@@ -1,5 +1,5 @@
 import type { Catalog } from "@soro/core";
-import { sqlIdent } from "@soro/core";
+import { licenceSql, sqlIdent } from "@soro/core";
 import { CHARS_PER_TOKEN, hostSql, SOURCE_STAGES, stageColumns } from "./catalog-sql.js";
 import { num, stagesTableSql } from "./tables.js";
 
@@ -54,14 +54,23 @@ function keptSql(finalTable: string | null): string {
   return finalTable ? `t.id IN (SELECT id FROM ${finalTable})` : "TRUE";
 }
 
-/** Documents and characters per key (source, host) in the raw sources and in the final stage. */
-async function mix(catalog: Catalog, final: string | null, keySql: string, limit: number): Promise<MixRow[]> {
+/**
+ * Documents and characters per key (source, host) in the raw sources and in the final stage; `keySql` may differ
+ * between the two where a column exists in only one of them.
+ */
+async function mix(
+  catalog: Catalog,
+  final: string | null,
+  keySql: string | { raw: string; final: string },
+  limit: number,
+): Promise<MixRow[]> {
+  const key = typeof keySql === "string" ? { raw: keySql, final: keySql } : keySql;
   const raw = await stagesTableSql(catalog, SOURCE_STAGES);
   const fin = final ? await catalog.stageTableSql(final) : null;
   if (!raw && !fin) return [];
-  const part = (table: string | null, prefix: string) =>
+  const part = (table: string | null, prefix: "r" | "f") =>
     table
-      ? `SELECT ${keySql} AS key, count(*) AS ${prefix}docs, sum(length(text)) AS ${prefix}chars FROM ${table} GROUP BY 1`
+      ? `SELECT ${prefix === "r" ? key.raw : key.final} AS key, count(*) AS ${prefix}docs, sum(length(text)) AS ${prefix}chars FROM ${table} GROUP BY 1`
       : `SELECT NULL::VARCHAR AS key, 0 AS ${prefix}docs, 0 AS ${prefix}chars WHERE false`;
   const rows = await catalog.rows(
     `SELECT coalesce(r.key, f.key) AS key, r.rdocs, r.rchars, f.fdocs, f.fchars
@@ -81,6 +90,20 @@ async function mix(catalog: Catalog, final: string | null, keySql: string, limit
 /** The source mix (web, pdf, edu, ...) raw and final. */
 export function sourceMix(catalog: Catalog, final: string | null): Promise<MixRow[]> {
   return mix(catalog, final, `"source"`, 50);
+}
+
+/** Documents and estimated tokens per licence (SPDX id or `unknown`), raw and final. */
+export async function licenceMix(catalog: Catalog, final: string | null): Promise<MixRow[]> {
+  const cols = async (stages: string[]) => {
+    const all = await Promise.all(stages.map((s) => stageColumns(catalog, s)));
+    return all.map((c) => [...c]);
+  };
+  return mix(
+    catalog,
+    final,
+    { raw: licenceSql(await cols(SOURCE_STAGES)), final: licenceSql(final ? await cols([final]) : []) },
+    50,
+  );
 }
 
 /** The hosts of web documents with the most final characters. */

@@ -4,6 +4,7 @@ import {
   type Histogram,
   type LanguageFigures,
   languageFigures,
+  licenceMix,
   type MixRow,
   type ReportRule,
   signalHistograms,
@@ -41,6 +42,8 @@ export interface CorpusFigures {
   configs: StageConfig[];
   rules: { name: string; configHash: string; rules: ReportRule[] } | null;
   sources: MixRow[];
+  /** Documents and tokens per licence, raw and final. */
+  licences: MixRow[];
   hosts: MixRow[];
   language: LanguageFigures | null;
   histograms: { stage: string | null; length: Histogram | null; signals: Histogram[] };
@@ -88,6 +91,7 @@ export async function collectFigures(
     configs: await stageConfigs(catalog),
     rules,
     sources: await sourceMix(catalog, finalName),
+    licences: await licenceMix(catalog, finalName),
     hosts: await topHosts(catalog, finalName),
     language: await languageFigures(catalog, finalName, ruleList),
     histograms: await signalHistograms(catalog, finalName, ruleList),

@@ -157,6 +157,17 @@ async function sourcesSection(f: CorpusFigures): Promise<string> {
   </div>${table(["source", "raw docs", "final docs", "kept", "final tokens (est.)"], rows, "num")}`;
 }
 
+function licencesSection(f: CorpusFigures): string {
+  if (f.licences.length === 0) return absent("No documents yet.");
+  const rows = f.licences.map((l) => [
+    esc(l.key),
+    fig(`licence:${l.key}:raw-docs`, l.rawDocs),
+    fig(`licence:${l.key}:docs`, l.docs),
+    fig(`licence:${l.key}:tokens`, l.tokens),
+  ]);
+  return table(["licence", "raw docs", "final docs", "final tokens (est.)"], rows, "num");
+}
+
 async function languageSection(f: CorpusFigures): Promise<string> {
   const l = f.language;
   if (!l) return absent("The normalize stage has not run: no language or script columns yet.");
@@ -358,6 +369,12 @@ export async function renderReport(f: CorpusFigures): Promise<string> {
       await waterfallSection(f),
     ],
     ["sources", "Source mix", "Where the documents come from, raw and final.", await sourcesSection(f)],
+    [
+      "licences",
+      "Licences",
+      "The licence each document declared (SPDX ids; `unknown` where nothing declared one), raw and final.",
+      licencesSection(f),
+    ],
     [
       "language",
       "Language and script",

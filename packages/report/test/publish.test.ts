@@ -76,6 +76,19 @@ describe("the dataset card", () => {
       await one(`SELECT count(*) FROM shards WHERE stage = 'dedup' AND status = 'active' AND rows = 0`),
     ).toBe(1);
     expect(card).toContain("## Known limitations");
+    // Every document's licence is counted: the edu folder's sidecar licence, and unknown for the web file.
+    const licences = card.split("## Licences")[1]!.split("##")[0]!;
+    const row = (id: string) => new RegExp(`^\\| ${id} \\| (\\d+) \\| (\\d+) \\|`, "m").exec(licences);
+    expect(row("CC-BY-SA-4.0")).not.toBeNull();
+    expect(row("unknown")).not.toBeNull();
+    expect(Number(row("CC-BY-SA-4.0")![2]) + Number(row("unknown")![2])).toBe(
+      await one(`SELECT count(*) FROM ${await catalog.stageTableSql("dedup")}`),
+    );
+    expect(
+      await one(
+        `SELECT count(DISTINCT licence) FROM read_parquet(${glob}) WHERE licence IN ('CC-BY-SA-4.0', 'unknown')`,
+      ),
+    ).toBe(2);
     for (const { config_hash } of await catalog.rows(
       `SELECT DISTINCT config_hash FROM stage_runs WHERE stage = 'dedup'`,
     ))

@@ -45,7 +45,10 @@ export async function buildWorkspace(dir: string): Promise<void> {
     path.join(input, "edu", "civics.jsonl"),
     `${lessons.map((r) => JSON.stringify(r)).join("\n")}\n`,
   );
-  await writeFile(path.join(input, "edu", "_meta.yaml"), "subject: civics\ngrade: 9\n");
+  await writeFile(
+    path.join(input, "edu", "_meta.yaml"),
+    "subject: civics\ngrade: 9\nlicence: CC BY-SA 4.0\n",
+  );
   await writeFile(path.join(input, "broken.jsonl.gz"), "not gzip at all");
   const catalog = await Catalog.open(path.join(dir, "ws"), { create: true });
   try {

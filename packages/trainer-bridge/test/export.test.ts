@@ -105,7 +105,7 @@ describe("text exports", () => {
     await exportCorpus(catalog, { format: "jsonl", out });
     const lines = (await readFile(path.join(out, "data/train/train-0.jsonl"), "utf8")).trim().split("\n");
     const first = JSON.parse(lines[0]!);
-    expect(Object.keys(first)).toEqual(["text", "id", "source", "url", "meta", "tokens"]);
+    expect(Object.keys(first)).toEqual(["text", "id", "source", "url", "meta", "licence", "tokens"]);
     await expect(exportCorpus(catalog, { format: "jsonl", out })).rejects.toThrow(/not empty/);
   });
 });

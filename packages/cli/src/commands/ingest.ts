@@ -53,6 +53,10 @@ export function registerIngestCommand(program: Command): void {
       (v: string, acc: string[]) => [...acc, v],
       [],
     )
+    .option(
+      "--licence <id>",
+      "licence of files whose sidecars name none: an SPDX id (CC-BY-SA-4.0) or a common spelling (CC BY-SA 4.0)",
+    )
     .option("--split-blocks", "plain text: one document per blank-line-separated block")
     .option("--epub <mode>", "EPUB: book (one document) or chapter (one per chapter)", "book")
     .option("--no-pdf", "leave PDFs alone instead of handing them to the pdf stage")
@@ -64,6 +68,7 @@ export function registerIngestCommand(program: Command): void {
           source: string;
           textField: string;
           meta: string[];
+          licence?: string;
           splitBlocks?: boolean;
           epub: string;
           pdf: boolean;
@@ -89,6 +94,7 @@ export function registerIngestCommand(program: Command): void {
               splitBlocks: o.splitBlocks ?? false,
               epub: o.epub as "book" | "chapter",
               meta,
+              licence: o.licence,
               dryRun: o.dryRun,
               onFile: quiet ? undefined : (r) => console.error(describe(r)),
             });

@@ -31,6 +31,8 @@ export interface ShardRecord {
   chars: number;
   tokens: number | null;
   sha256: string;
+  /** The shard's columns (as written). */
+  columns?: string[];
 }
 
 /** What a stage did to one input (a parent shard or a source file). */

@@ -1,6 +1,6 @@
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, PUBLISHED_COLUMNS, type ShardRecord, sqlString } from "@soro/core";
+import { type Catalog, licenceSql, PUBLISHED_COLUMNS, type ShardRecord, sqlString } from "@soro/core";
 import { stringify } from "yaml";
 
 /** Options of a text export (parquet or jsonl). */
@@ -25,7 +25,7 @@ export interface TextExportResult {
 const SPLITS = ["train", "validation"] as const;
 
 /**
- * Writes `{"text", id, source, url, meta, tokens}` rows (core's PUBLISHED_COLUMNS plus Gemma 3 token counts; never
+ * Writes `{"text", id, source, url, meta, licence, tokens}` rows (core's PUBLISHED_COLUMNS plus Gemma 3 token counts; never
  * the pre-masking `text_original`) of a stage's documents as sharded Parquet (zstd) or JSONL under
  * `data/<split>/`, split by a hash of the document id, plus a README.md whose YAML `configs` names the splits for
  * HF `datasets`. Runs in DuckDB over the shards, so nothing is held in JS memory.
@@ -35,7 +35,16 @@ export async function exportText(catalog: Catalog, opts: TextExportOptions): Pro
   const permille = Math.round(opts.validationShare * 1000);
   // Per-document Gemma 3 counts join in when the shards were counted (`soro bridge count`).
   const base = `
-    SELECT ${PUBLISHED_COLUMNS.map((c) => (c === "meta" && opts.format === "jsonl" ? "d.meta::JSON AS meta" : `d.${c}`)).join(", ")}, t.tokens,
+    SELECT ${PUBLISHED_COLUMNS.map((c) =>
+      c === "meta" && opts.format === "jsonl"
+        ? "d.meta::JSON AS meta"
+        : c === "licence"
+          ? `${licenceSql(
+              opts.shards.map((s) => s.columns ?? []),
+              "d",
+            )} AS licence`
+          : `d.${c}`,
+    ).join(", ")}, t.tokens,
            CASE WHEN md5_number(d.id) % 1000 < ${permille} THEN 'validation' ELSE 'train' END AS split
     FROM read_parquet([${files}], union_by_name = true) d
     LEFT JOIN (SELECT DISTINCT doc_id, tokens FROM trainer_bridge_doc_tokens WHERE tokenizer = 'gemma3') t
