@@ -30,6 +30,11 @@ const benches = readdirSync(path.join(root, "packages"))
     }
   })
   .filter((file) => filters.length === 0 || filters.some((f) => path.relative(root, file).includes(f)));
+// Benches that run the `soro` command run the built one: compile first when a source changed.
+const built = spawnSync(process.execPath, [path.join(root, "tools", "build.mjs"), "--if-stale"], {
+  stdio: "inherit",
+});
+if (built.status !== 0) throw new Error("bench: tools/build.mjs failed: run `pnpm build` to see why");
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${path.relative(root, file)} ===`);

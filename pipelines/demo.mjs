@@ -7,7 +7,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, "out", "demo");
 const ws = path.join(out, "workspace");
 const node = (args) => $({ cwd: root })`node --import tsx ${args}`;
-const soro = (args) => node(["packages/cli/src/main.ts", "-w", ws, ...args]);
+// The built command (`pnpm build`), as `soro` on the PATH runs it.
+const soro = (args) => $({ cwd: root })`node packages/cli/bin/soro.mjs ${["-w", ws, ...args]}`;
 
 await fs.remove(out);
 // Sources: the web-like sample (UDHR in Tajik and neighbour languages, LibreOffice strings, damaged copies),
@@ -68,4 +69,4 @@ console.log(`\ndemo done.
   exports:       ${path.join(out, "export")}
   report:        ${path.join(out, "report.html")}
   dataset card:  ${path.join(out, "card", "README.md")}
-  try:           pnpm -s soro -w ${ws} sql "select stage, count(*) as shards, sum(rows) as docs from shards where status = 'active' group by all"`);
+  try:           soro -w ${ws} sql "select stage, count(*) as shards, sum(rows) as docs from shards where status = 'active' group by all"`);

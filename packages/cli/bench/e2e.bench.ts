@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { SORO_BIN } from "@soro/core/testing";
 import { tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
 
 const argv = process.argv.slice(2);
@@ -125,9 +126,7 @@ function timed(stage: string, cmd: string, args: string[], env: NodeJS.ProcessEn
 }
 const soro = (stage: string, ...args: string[]) =>
   timed(stage, process.execPath, [
-    "--import",
-    "tsx",
-    "packages/cli/src/main.ts",
+    SORO_BIN,
     "-w",
     ws,
     ...args,

@@ -3,10 +3,9 @@ import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { SORO_BIN as BIN } from "@soro/core/testing";
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-
-const BIN = new URL("../bin/soro.mjs", import.meta.url).pathname;
 
 /** Runs the real `soro` binary and returns its exit code and output. */
 function soro(...args: string[]) {

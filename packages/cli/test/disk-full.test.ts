@@ -4,9 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog } from "@soro/core";
+import { SORO_BIN as BIN } from "@soro/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const BIN = new URL("../bin/soro.mjs", import.meta.url).pathname;
 
 function soro(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
-
-const BIN = new URL("../bin/soro.mjs", import.meta.url).pathname;
+import { SORO_BIN as BIN } from "@soro/core/testing";
 
 /** A `soro` child process: its output so far and how it ended. */
 export interface SoroChild {

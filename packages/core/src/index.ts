@@ -9,6 +9,7 @@ export * from "./duck.js";
 export * from "./errors.js";
 export * from "./html.js";
 export * from "./licence.js";
+export * from "./modules.js";
 export * from "./pipeline.js";
 export * from "./progress.js";
 export * from "./query-sandbox.js";

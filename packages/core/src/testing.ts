@@ -1,7 +1,14 @@
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Catalog, ShardCommit } from "./catalog/catalog.js";
 import { copyQueryToShard } from "./shards/writer.js";
+
+/**
+ * The built `soro` command (packages/cli/bin/soro.mjs), for tests that run it as a user does: `node SORO_BIN ...`.
+ * vitest's global setup (tools/vitest-build.ts) compiles the packages first when a source changed.
+ */
+export const SORO_BIN = fileURLToPath(new URL("../../cli/bin/soro.mjs", import.meta.url));
 
 /** How a child run by `runKillable` ended: its exit code, and whether `killWhen` had it SIGKILLed. */
 export interface KillableExit {

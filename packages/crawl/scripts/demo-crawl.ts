@@ -1,10 +1,10 @@
-// Demo: serve the bundled Tajik test site on 127.0.0.1 and crawl it with the real `soro crawl` command.
+// Demo: serve the bundled Tajik test site on 127.0.0.1 and crawl it with the real, built `soro crawl` command.
 // Usage: node --import tsx packages/crawl/scripts/demo-crawl.ts <workspace>
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { SORO_BIN } from "@soro/core/testing";
 import { startTestSite } from "../test/site.js";
 
 const ws = process.argv[2];
@@ -12,10 +12,9 @@ if (!ws) {
   console.error("usage: demo-crawl.ts <workspace>");
   process.exit(2);
 }
-const cli = fileURLToPath(new URL("../../cli/src/main.ts", import.meta.url));
 // Asynchronous on purpose: the site is served from this process, so its event loop must keep running.
 const soro = async (...args: string[]) => {
-  const child = spawn(process.execPath, ["--import", "tsx", cli, "-w", ws, ...args], { stdio: "inherit" });
+  const child = spawn(process.execPath, [SORO_BIN, "-w", ws, ...args], { stdio: "inherit" });
   const code = await new Promise((r) => child.on("exit", r));
   if (code !== 0) throw new Error(`soro ${args.join(" ")} exited with ${code}`);
 };

@@ -2,12 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { SORO_BIN } from "@soro/core/testing";
 import { udhrSections } from "@soro/samples";
 import { expect, it } from "vitest";
 import { encodeSingleByte, withoutTajikLetters } from "./site.js";
-
-const main = fileURLToPath(new URL("../../cli/src/main.ts", import.meta.url));
 
 it("`soro extract PAGE.html` and `soro extract -` print the main text, one block a line", async () => {
   const s = (await udhrSections("tgk"))[9]!;
@@ -18,12 +16,12 @@ it("`soro extract PAGE.html` and `soro extract -` print the main text, one block
     .join("")}</main><footer>© 2024</footer></body></html>`;
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), "soro-extract-")), "page.html");
   writeFileSync(file, encodeSingleByte(html, "windows-1251"));
-  const fromFile = spawnSync(process.execPath, ["--import", "tsx", main, "extract", file], {
+  const fromFile = spawnSync(process.execPath, [SORO_BIN, "extract", file], {
     encoding: "utf8",
   });
   expect(fromFile.status, fromFile.stderr).toBe(0);
   expect(fromFile.stdout).toBe(`${text.join("\n")}\n`);
-  const fromStdin = spawnSync(process.execPath, ["--import", "tsx", main, "extract", "-"], {
+  const fromStdin = spawnSync(process.execPath, [SORO_BIN, "extract", "-"], {
     input: encodeSingleByte(html, "windows-1251"),
     encoding: "utf8",
   });

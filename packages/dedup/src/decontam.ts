@@ -7,6 +7,7 @@ import {
   type ProgressOptions,
   type RunSummary,
   runStage,
+  siblingModule,
   UsageError,
 } from "@soro/core";
 import type { XXHashAPI } from "xxhash-wasm";
@@ -179,7 +180,7 @@ export async function runDecontam(
   const index = await loadBenchmarks(opts.benchmarks, opts.ngram, opts.minWords);
   const summary = await runStage({
     catalog,
-    stage: { module: new URL("./decontam.ts", import.meta.url).href, exportName: "decontamStage" },
+    stage: { module: siblingModule(import.meta.url, "decontam").href, exportName: "decontamStage" },
     options: opts,
     workers: run.workers,
     progress: run.progress,

@@ -1,4 +1,4 @@
-import { type Catalog, type ProgressOptions, type RunSummary, runStage } from "@soro/core";
+import { type Catalog, type ProgressOptions, type RunSummary, runStage, siblingModule } from "@soro/core";
 import { type ClusterSummary, clusterDuplicates } from "./cluster.js";
 import type { DedupOptions } from "./options.js";
 import { type SIGNATURE_INPUTS, signatureExport } from "./signature-stage.js";
@@ -19,7 +19,7 @@ export function computeSignatures(
   return runStage({
     catalog,
     stage: {
-      module: new URL("./signature-stage.ts", import.meta.url).href,
+      module: siblingModule(import.meta.url, "signature-stage").href,
       exportName: signatureExport(input),
     },
     options: options.signature,

@@ -2,20 +2,16 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { SORO_BIN } from "@soro/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { plantedCorpus, removeTempDirs, tempDir } from "./corpus.js";
 
 const run = promisify(execFile);
-const MAIN = new URL("../../cli/src/main.ts", import.meta.url).pathname;
 
 async function soro(ws: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    process.execPath,
-    ["--import", "tsx", MAIN, "-w", ws, "-q", "--workers", "1", ...args],
-    {
-      maxBuffer: 1 << 24,
-    },
-  );
+  const { stdout } = await run(process.execPath, [SORO_BIN, "-w", ws, "-q", "--workers", "1", ...args], {
+    maxBuffer: 1 << 24,
+  });
   return stdout;
 }
 

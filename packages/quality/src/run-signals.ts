@@ -1,10 +1,10 @@
-import { type Catalog, type ProgressOptions, type RunSummary, runStage } from "@soro/core";
+import { type Catalog, type ProgressOptions, type RunSummary, runStage, siblingModule } from "@soro/core";
 import { ensureQualityTables } from "./select.js";
 import { DEFAULT_SIGNALS_OPTIONS, type QualitySignalsOptions } from "./signals-stage.js";
 
 /** The signals stage as the runner loads it in worker threads. */
 export const SIGNALS_STAGE_REF = {
-  module: new URL("./signals-stage.ts", import.meta.url).href,
+  module: siblingModule(import.meta.url, "signals-stage").href,
   exportName: "qualitySignalsStage",
 };
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { fileSha256, processShard, SoroError, UsageError } from "@soro/core";
+import { fileSha256, processShard, SoroError, siblingModule, UsageError } from "@soro/core";
 import { outputKey, resultKey, type TaskPlan, type TaskResult } from "./plan.js";
 import { openStorage, splitUri } from "./storage/storage.js";
 
@@ -133,4 +133,4 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskSummary> {
 }
 
 /** The file of the lean task entry point (`task-main.ts`), for the command a job runs. */
-export const TASK_ENTRY = new URL("./task-main.ts", import.meta.url).pathname;
+export const TASK_ENTRY = siblingModule(import.meta.url, "task-main").pathname;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@soro/core/testing";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, SORO_BIN } from "@soro/core/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningReviewServer, startReviewServer } from "../src/index.js";
@@ -98,20 +98,8 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))("review app in Chromium", () => {
       // The export runs as the CLI does, once the server has let go of the catalog.
       const out = path.join(dir, "export");
       const { stdout } = await promisify(execFile)(
-        "node",
-        [
-          "--import",
-          "tsx",
-          "packages/cli/src/main.ts",
-          "-w",
-          dir,
-          "sft",
-          "export",
-          "--format",
-          "messages",
-          "--out",
-          out,
-        ],
+        process.execPath,
+        [SORO_BIN, "-w", dir, "sft", "export", "--format", "messages", "--out", out],
         { cwd: ROOT },
       );
       expect(stdout).toContain("2 accepted examples");

@@ -23,9 +23,16 @@ import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 import { formatTable } from "../table.js";
 
-/** Stages the CLI knows by name: package and export (more join as their packages land). */
-const KNOWN_STAGES: Record<string, { pkg: string; exportName: string }> = {
-  normalize: { pkg: "@soro/normalize/stage", exportName: "normalizeStage" },
+/**
+ * Stages the CLI knows by name: package, its module's URL and export (more join as their packages land). Each
+ * `import.meta.resolve` names its package literally, so the build points it at the compiled module.
+ */
+const KNOWN_STAGES: Record<string, { pkg: string; resolve: () => string; exportName: string }> = {
+  normalize: {
+    pkg: "@soro/normalize/stage",
+    resolve: () => import.meta.resolve("@soro/normalize/stage"),
+    exportName: "normalizeStage",
+  },
 };
 
 /** Finds a stage's module: `--module file.ts#export`, or a known stage by name. */
@@ -42,7 +49,7 @@ function resolveStage(name: string, moduleSpec?: string): StageRef {
       `use one of ${Object.keys(KNOWN_STAGES).join(", ")}, or pass --module <file.ts>#<export>`,
     );
   try {
-    return { module: import.meta.resolve(known.pkg), exportName: known.exportName };
+    return { module: known.resolve(), exportName: known.exportName };
   } catch {
     throw new UsageError(
       `soro run: stage ${name} needs ${known.pkg}, which is not installed`,
