@@ -126,8 +126,9 @@ export async function build() {
     name: "workspace-imports",
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
-        // JSON a module imports is inlined: Node would want an import attribute that tsx and vitest do not need.
-        if (args.kind === "entry-point" || /^\.\.?\/.*\.json$/.test(args.path)) return undefined;
+        // JSON a module imports is inlined: esbuild drops the import attribute (`with { type: "json" }`) that Node
+        // needs for an external one.
+        if (args.kind === "entry-point" || args.path.endsWith(".json")) return undefined;
         const target = workspaceTarget(pkgs, args.path);
         if (!target) return { path: args.path, external: true };
         return { path: relativeSpecifier(outputOf(pkgs, args.importer), target), external: true };
