@@ -1,32 +1,7 @@
+import { classAt, unitSet, WS } from "./char-classes.js";
+
 /** What a line of a document is: its language (from normalize's line labels) or its shape. */
 export type LineKind = "tgk" | "rus" | "eng" | "foreign" | "nav" | "other";
-
-/** Letters only Tajik Cyrillic writes (Uzbek shares ғ қ ҳ, but a Russian line has none of them). */
-const TAJIK_LETTERS = new Set([..."ӣӯҷҳқғӢӮҶҲҚҒ"].map((c) => c.charCodeAt(0)));
-/** Letters Russian writes often and native Tajik words do not. */
-const RUSSIAN_LETTERS = new Set([..."щыьцЩЫЬЦ"].map((c) => c.charCodeAt(0)));
-
-/** Letter counts of a text in one pass: Cyrillic, Latin, Tajik-only and Russian-typical letters. */
-export function letterCounts(text: string): { cyr: number; lat: number; tgk: number; rus: number } {
-  let cyr = 0;
-  let lat = 0;
-  let tgk = 0;
-  let rus = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c >= 0x400 && c <= 0x52f) {
-      cyr++;
-      if (TAJIK_LETTERS.has(c)) tgk++;
-      else if (RUSSIAN_LETTERS.has(c)) rus++;
-    } else if (
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
-    )
-      lat++;
-  }
-  return { cyr, lat, tgk, rus };
-}
 
 /** Separators web menus put between items. */
 const MENU_SEPARATORS = /\s*(?:\||•|·|»|›|«|‹|\/|\t|\s-\s|\s–\s|\s{3,})\s*/u;
@@ -66,13 +41,30 @@ const NAV_WORDS = new Set([
   "previous",
   "more",
 ]);
-const END_PUNCT = /[.!?…:;"'»”)]$/u;
+/** The longest menu word: a longer line without quotes or edge whitespace cannot be one. */
+const LONGEST_NAV_WORD = Math.max(...[...NAV_WORDS].map((w) => w.length));
+const NAV_QUOTES = /[«»"“”]/g;
+const HAS_NAV_QUOTE = /[«»"“”]/;
+/** Sentence-final punctuation: a line ending in it is prose, not a menu. */
+const END_PUNCT = unitSet(".!?…:;\"'»”)");
 
 /** Whether a trimmed line is site navigation: a known menu word, or several short items between menu separators. */
 export function isNavigationLine(line: string): boolean {
-  const lower = line.toLowerCase().replace(/[«»"“”]/g, "");
-  if (NAV_WORDS.has(lower.trim())) return true;
-  if (line.length > 200 || END_PUNCT.test(line)) return false;
+  const n = line.length;
+  // Lower-casing and unquoting only ever keep or grow a long line, so only a short, quoted or padded line can be
+  // a menu word; most lines are long prose and skip that work.
+  let lower: string | undefined;
+  if (
+    n <= LONGEST_NAV_WORD ||
+    HAS_NAV_QUOTE.test(line) ||
+    classAt(line, 0) & WS ||
+    classAt(line, n - 1) & WS
+  ) {
+    lower = line.toLowerCase().replace(NAV_QUOTES, "");
+    if (NAV_WORDS.has(lower.trim())) return true;
+  }
+  if (n > 200 || END_PUNCT[line.charCodeAt(n - 1)] === 1) return false;
+  lower ??= line.toLowerCase().replace(NAV_QUOTES, "");
   const items = lower.split(MENU_SEPARATORS).filter((s) => s.trim() !== "");
   if (items.length < 3) return false;
   return items.every((item) => item.trim().split(/\s+/).length <= 3);
@@ -89,20 +81,35 @@ export function lineKind(line: string, lang: string): LineKind {
   return lang === "und" || lang === "" ? "other" : "foreign";
 }
 
+/** One line of a document as the quality stage reads it. */
+export interface LabelledLine {
+  /** The line as written (no newline). */
+  raw: string;
+  /** The line without its edge whitespace. */
+  trimmed: string;
+  /** normalize's label of the line (`line_langs`). */
+  lang: string;
+  /** What the line is, or null for a blank line. */
+  kind: LineKind | null;
+}
+
+/** A line with its trimmed form and kind. */
+export function labelLine(raw: string, lang: string): LabelledLine {
+  const trimmed = raw.trim();
+  return { raw, trimmed, lang, kind: trimmed === "" ? null : lineKind(trimmed, lang) };
+}
+
 /**
- * The lines of a text paired with normalize's labels. Throws (the runner quarantines the document) when the
- * labels do not match the lines: the text changed after normalize, or normalize did not run.
+ * The lines of a text with normalize's labels and their kinds. Throws (the runner quarantines the document) when
+ * the labels do not match the lines: the text changed after normalize, or normalize did not run.
  */
-export function labelledLines(
-  text: string,
-  lineLangs: readonly string[] | null | undefined,
-): Array<[string, string]> {
+export function readLines(text: string, lineLangs: readonly string[] | null | undefined): LabelledLine[] {
   const lines = text.split("\n");
   if (!lineLangs || lineLangs.length !== lines.length)
     throw new Error(
       `line_langs has ${lineLangs?.length ?? "no"} labels for ${lines.length} lines: run normalize (it labels every line) before quality signals`,
     );
-  return lines.map((l, i) => [l, lineLangs[i]!]);
+  return lines.map((l, i) => labelLine(l, lineLangs[i]!));
 }
 
 /** A line the cleaner removed, and why. */
@@ -135,6 +142,45 @@ const isForeign = (k: LineKind | null) => k === "rus" || k === "eng" || k === "f
 
 /**
  * Drops lines in other languages (Russian, English, any other normalize named) from a mostly Tajik document, and
+ * navigation lines from any document with other content; returns the input array itself when nothing goes.
+ */
+export function cleanLabelledLines(
+  lines: LabelledLine[],
+  opts: LineCleanOptions = DEFAULT_LINE_CLEAN,
+): { lines: LabelledLine[]; dropped: DroppedLine[] } {
+  let tgkChars = 0;
+  let foreignChars = 0;
+  let contentLines = 0;
+  for (const { raw, kind } of lines) {
+    if (kind === "tgk") tgkChars += raw.length;
+    if (isForeign(kind)) foreignChars += raw.length;
+    if (kind !== null && kind !== "nav") contentLines++;
+  }
+  const dropForeign = tgkChars > 0 && tgkChars / (tgkChars + foreignChars) >= opts.minTajikShare;
+  const dropNav = opts.navigation && contentLines > 0;
+  if (!dropForeign && !dropNav) return { lines, dropped: [] };
+  const kept: LabelledLine[] = [];
+  const dropped: DroppedLine[] = [];
+  for (const line of lines) {
+    const k = line.kind;
+    if ((dropForeign && isForeign(k)) || (dropNav && k === "nav")) {
+      dropped.push({ kind: k as DroppedLine["kind"], text: line.trimmed });
+    } else kept.push(line);
+  }
+  if (dropped.length === 0) return { lines, dropped };
+  // Removing lines can leave runs of blank lines; keep at most one blank line in a row and none at the ends, so
+  // paragraph signals stay meaningful (the labels follow their lines).
+  const out: LabelledLine[] = [];
+  for (const line of kept) {
+    if (line.kind === null && (out.length === 0 || out.at(-1)!.kind === null)) continue;
+    out.push(line);
+  }
+  while (out.length > 0 && out.at(-1)!.kind === null) out.pop();
+  return { lines: out, dropped };
+}
+
+/**
+ * Drops lines in other languages (Russian, English, any other normalize named) from a mostly Tajik document, and
  * navigation lines from any document with other content. A document that is mostly foreign keeps its lines: the
  * document rules decide about it as a whole. `lineLangs` are normalize's labels of the text's lines.
  */
@@ -143,41 +189,11 @@ export function cleanLines(
   lineLangs: readonly string[] | null | undefined,
   opts: LineCleanOptions = DEFAULT_LINE_CLEAN,
 ): CleanResult {
-  const lines = labelledLines(text, lineLangs);
-  const kinds = lines.map(([l, lang]) => {
-    const t = l.trim();
-    return t === "" ? null : lineKind(t, lang);
-  });
-  let tgkChars = 0;
-  let foreignChars = 0;
-  let contentLines = 0;
-  kinds.forEach((k, i) => {
-    const len = lines[i]![0].length;
-    if (k === "tgk") tgkChars += len;
-    if (isForeign(k)) foreignChars += len;
-    if (k !== null && k !== "nav") contentLines++;
-  });
-  const dropForeign = tgkChars > 0 && tgkChars / (tgkChars + foreignChars) >= opts.minTajikShare;
-  const dropNav = opts.navigation && contentLines > 0;
-  const all = lines.map((l) => l[1]);
-  if (!dropForeign && !dropNav) return { text, lineLangs: all, dropped: [] };
-  const kept: Array<[string, string]> = [];
-  const dropped: DroppedLine[] = [];
-  lines.forEach(([line, lang], i) => {
-    const k = kinds[i]!;
-    if ((dropForeign && isForeign(k)) || (dropNav && k === "nav")) {
-      dropped.push({ kind: k as DroppedLine["kind"], text: line.trim() });
-    } else kept.push([line, lang]);
-  });
-  if (dropped.length === 0) return { text, lineLangs: all, dropped };
-  // Removing lines can leave runs of blank lines; keep at most one blank line in a row and none at the ends, so
-  // paragraph signals stay meaningful (the labels follow their lines).
-  const out: Array<[string, string]> = [];
-  for (const [line, lang] of kept) {
-    const blank = line.trim() === "";
-    if (blank && (out.length === 0 || out.at(-1)![0].trim() === "")) continue;
-    out.push([line, lang]);
-  }
-  while (out.length > 0 && out.at(-1)![0].trim() === "") out.pop();
-  return { text: out.map((l) => l[0]).join("\n"), lineLangs: out.map((l) => l[1]), dropped };
+  const lines = readLines(text, lineLangs);
+  const cleaned = cleanLabelledLines(lines, opts);
+  return {
+    text: cleaned.lines === lines ? text : cleaned.lines.map((l) => l.raw).join("\n"),
+    lineLangs: cleaned.lines.map((l) => l.lang),
+    dropped: cleaned.dropped,
+  };
 }

@@ -1,15 +1,16 @@
 import { type ColumnSpec, defineStage } from "@soro/core";
+import { DocContext } from "./doc-context.js";
 import {
-  cleanLines,
+  cleanLabelledLines,
   DEFAULT_LINE_CLEAN,
   type DroppedLine,
+  type LabelledLine,
   type LineCleanOptions,
-  labelledLines,
+  labelLine,
+  readLines,
 } from "./lines.js";
 import { type MaskResult, maskPii, PII_KINDS } from "./pii.js";
-import { letterWords, READING_COLUMNS, readingSignals } from "./reading-level.js";
-import { SAFETY_COLUMNS, safetySignals } from "./safety.js";
-import { computeSignals, SIGNAL_COLUMNS } from "./signals.js";
+import { SIGNAL_MODULES } from "./signal-modules.js";
 
 /** Options of the quality signals stage; every field is part of its config hash. */
 export interface QualitySignalsOptions {
@@ -63,65 +64,118 @@ function droppedColumns(dropped: DroppedLine[]): Record<string, unknown> {
   };
 }
 
-/** maskPii line by line, so a match never joins two lines and the line labels still fit the masked text. */
-function maskPiiByLine(text: string): MaskResult {
-  if (!/[@\d]/.test(text)) return maskPii(text);
+/**
+ * Masks personal data line by line, so a match never joins two lines and the labels still fit; a line that changes
+ * gets its kind again (a masked line can read as a menu).
+ */
+function maskLines(lines: LabelledLine[]): { lines: LabelledLine[]; counts: MaskResult["counts"] } {
   const counts: MaskResult["counts"] = { email: 0, phone: 0, ip: 0, id: 0 };
-  const lines = text.split("\n").map((line) => {
-    const m = maskPii(line);
-    for (const k of PII_KINDS) counts[k] += m.counts[k];
-    return m.text;
+  let out = lines;
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    if (!PII_GATE.test(line.raw)) continue;
+    const m = maskPii(line.raw);
+    for (const kind of PII_KINDS) counts[kind] += m.counts[kind];
+    if (m.text === line.raw) continue;
+    if (out === lines) out = lines.slice();
+    out[k] = labelLine(m.text, line.lang);
+  }
+  return { lines: out, counts };
+}
+const PII_GATE = /[@\d]/;
+
+/**
+ * Cleans and masks one document whose lines normalize labelled (`line_langs`): the context every signal module
+ * reads (its `text` is the stage's new text) and the columns that record what cleaning and masking did.
+ */
+export function prepareDocument(
+  text: string,
+  lineLangs: readonly string[] | null | undefined,
+  opts: QualitySignalsOptions = DEFAULT_SIGNALS_OPTIONS,
+  doc: DocContext["doc"] = {},
+): { ctx: DocContext; add: Record<string, unknown> } {
+  const lines = readLines(text, lineLangs);
+  const cleaned = opts.lineClean ? cleanLabelledLines(lines, opts.lineClean) : { lines, dropped: [] };
+  const masked = opts.pii ? maskLines(cleaned.lines) : null;
+  const out = masked ? masked.lines : cleaned.lines;
+  const ctx = new DocContext(out === lines ? text : out.map((l) => l.raw).join("\n"), out, doc);
+  const add = droppedColumns(cleaned.dropped);
+  for (const k of PII_KINDS) add[`q_pii_${k}`] = masked?.counts[k] ?? 0;
+  return { ctx, add };
+}
+
+let defaultMeasures: Array<(ctx: DocContext) => Record<string, unknown>> | undefined;
+
+/** The measure of every signal module, set up once, for callers that cannot wait (modules must be synchronous). */
+function syncMeasures(): Array<(ctx: DocContext) => Record<string, unknown>> {
+  defaultMeasures ??= SIGNAL_MODULES.map((m) => {
+    const measure = m.setup();
+    if (measure instanceof Promise)
+      throw new Error(
+        `signal module ${m.name} sets up asynchronously: run it through the quality signals stage`,
+      );
+    return (ctx: DocContext) => {
+      const r = measure(ctx);
+      if (r instanceof Promise)
+        throw new Error(
+          `signal module ${m.name} measures asynchronously: run it through the quality signals stage`,
+        );
+      return r;
+    };
   });
-  return { text: lines.join("\n"), counts };
+  return defaultMeasures;
 }
 
 /**
  * Cleans, masks and measures one text whose lines normalize labelled (`line_langs`): the new text and every column
- * the stage adds.
+ * the stage adds (every signal module's, unless `measures` names others). `url` is the document's address.
  */
 export function analyzeText(
   text: string,
   lineLangs: readonly string[] | null | undefined,
   opts: QualitySignalsOptions = DEFAULT_SIGNALS_OPTIONS,
-  url?: string | null,
+  {
+    url,
+    measures,
+  }: { url?: string | null; measures?: ReadonlyArray<(ctx: DocContext) => Record<string, unknown>> } = {},
 ): { text: string; add: Record<string, unknown> } {
-  const cleaned = opts.lineClean
-    ? cleanLines(text, lineLangs, opts.lineClean)
-    : { text, lineLangs: labelledLines(text, lineLangs).map((l) => l[1]), dropped: [] };
-  const masked = opts.pii ? maskPiiByLine(cleaned.text) : null;
-  const out = masked ? masked.text : cleaned.text;
-  const add: Record<string, unknown> = {
-    ...computeSignals(out, cleaned.lineLangs),
-    ...droppedColumns(cleaned.dropped),
-  };
-  for (const k of PII_KINDS) add[`q_pii_${k}`] = masked?.counts[k] ?? 0;
-  // Reading level and safety share one word split of the cleaned text (their own modules).
-  const words = letterWords(out);
-  Object.assign(add, readingSignals(out, words), safetySignals(words, url));
-  return { text: out, add };
+  const { ctx, add } = prepareDocument(text, lineLangs, opts, { url });
+  const signals: Record<string, unknown> = {};
+  for (const measure of measures ?? syncMeasures()) Object.assign(signals, measure(ctx));
+  return { text: ctx.text, add: { ...signals, ...add } };
 }
 
+/** Stage version: the runner's config hash covers it, so adding or changing a signal module reruns the stage. */
+const STAGE_VERSION = ["3", ...SIGNAL_MODULES.map((m) => `${m.name}.${m.version}`)].join("+");
+
 /**
- * The quality signals stage: line cleaning, PII masking, then every quality statistic as a column. It never
- * removes a document; selection (`select`) decides from these columns.
+ * The quality signals stage: line cleaning, PII masking, then every signal module's columns (`SIGNAL_MODULES`).
+ * It never removes a document; selection (`select`) decides from these columns.
  */
 export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   name: "quality",
-  version: "3",
+  version: STAGE_VERSION,
   description: "line cleaning, PII masking and per-document quality signals (columns, not decisions)",
   inputs: ["normalize"],
-  columns: [...SIGNAL_COLUMNS, ...CLEANING_COLUMNS, ...READING_COLUMNS, ...SAFETY_COLUMNS],
+  columns: [...SIGNAL_MODULES.flatMap((m) => m.columns), ...CLEANING_COLUMNS],
   rewritesText: true,
-  setup(options) {
+  async setup(options) {
     const opts = options ?? DEFAULT_SIGNALS_OPTIONS;
-    return (doc) => {
-      const { text, add } = analyzeText(
+    const measures = await Promise.all(SIGNAL_MODULES.map((m) => m.setup()));
+    return async (doc) => {
+      const { ctx, add } = prepareDocument(
         doc.text,
         doc.line_langs as string[] | null | undefined,
         opts,
-        doc.url,
+        doc,
       );
-      return text === doc.text ? { add } : { add, text };
+      const signals: Record<string, unknown> = {};
+      for (const measure of measures) {
+        const r = measure(ctx);
+        Object.assign(signals, r instanceof Promise ? await r : r);
+      }
+      const all = { ...signals, ...add };
+      return ctx.text === doc.text ? { add: all } : { add: all, text: ctx.text };
     };
   },
 });

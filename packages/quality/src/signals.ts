@@ -1,14 +1,12 @@
 import type { ColumnSpec } from "@soro/core";
-import { labelledLines, letterCounts, lineKind } from "./lines.js";
+import { unitSet } from "./char-classes.js";
+import { DocContext, TAJIK_STOPWORDS } from "./doc-context.js";
+import { readLines } from "./lines.js";
+import { DUP_NGRAM_SIZES, dupNgramShares, topNgramShares } from "./ngrams.js";
+import type { SignalModule } from "./signal-module.js";
 
-/** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
-export const TAJIK_STOPWORDS = new Set(["дар", "ва", "аз", "ба", "ки", "аст", "соли", "бо", "деҳа", "дорад"]);
-
-/** The word n-gram sizes of the duplicate n-gram signals. */
-export const DUP_NGRAM_SIZES = [5, 6, 7, 8, 9, 10] as const;
-
-/** Every per-document signal, by column name. */
-export interface Signals {
+/** Every per-document signal, by column name (a type, not an interface, so it is a plain record of columns). */
+export type Signals = {
   q_chars: number;
   q_words: number;
   q_lines: number;
@@ -45,7 +43,7 @@ export interface Signals {
   q_nav_line_share: number;
   q_number_line_share: number;
   q_boilerplate: number;
-}
+};
 
 const d = (name: keyof Signals, doc: string): ColumnSpec => ({ name, type: "DOUBLE", doc });
 const i = (name: keyof Signals, doc: string): ColumnSpec => ({ name, type: "INTEGER", doc });
@@ -90,60 +88,13 @@ export const SIGNAL_COLUMNS: ColumnSpec[] = [
   d("q_boilerplate", "share of lines that are number rows or repeat a template with numbers filled in"),
 ];
 
-const BULLET = /^[•‣⁃◦∙●○■□▪▫►▸*\-–—]/u;
-const ELLIPSIS = /(?:\.\.\.|…)$/u;
-const LINE_END_PUNCT = /[.!?…"'»”]$/u;
+const BULLETS = unitSet("•‣⁃◦∙●○■□▪▫►▸*-–—");
+const LINE_END_PUNCT = unitSet(".!?…\"'»”");
 const URL = /(?:https?:\/\/|www\.)[^\s<>"«»]+/giu;
+const ELLIPSIS_DOT = 46;
+const ELLIPSIS_CHAR = 0x2026;
 
-// Character classes, one table lookup per UTF-16 unit instead of a regular expression per word.
-const WS = 1; // JavaScript's \s
-const LETTER = 2; // \p{L}
-const NUMBER = 4; // \p{N}
-const EDGE = 8; // \p{P} or \p{S}: stripped from word edges
-const SYMBOL = 16; // \p{S} or #: counted by q_symbol_share
-const UNSEEN = 255;
-const classTable = new Uint8Array(0x10000).fill(UNSEEN);
-const astralClasses = new Map<number, number>();
-
-function classOf(ch: string): number {
-  return (
-    (/\s/u.test(ch) ? WS : 0) |
-    (/\p{L}/u.test(ch) ? LETTER : 0) |
-    (/\p{N}/u.test(ch) ? NUMBER : 0) |
-    (/[\p{P}\p{S}]/u.test(ch) ? EDGE : 0) |
-    (/[\p{S}#]/u.test(ch) ? SYMBOL : 0)
-  );
-}
-
-/** The class bits of the code point at `k` (a lone surrogate is a unit of its own). */
-function classAt(text: string, k: number): number {
-  const c = text.charCodeAt(k);
-  if (c >= 0xd800 && c <= 0xdbff) {
-    const cp = text.codePointAt(k)!;
-    if (cp > 0xffff) {
-      let v = astralClasses.get(cp);
-      if (v === undefined) {
-        v = classOf(String.fromCodePoint(cp));
-        astralClasses.set(cp, v);
-      }
-      return v;
-    }
-  }
-  let v = classTable[c]!;
-  if (v === UNSEEN) {
-    v = classOf(String.fromCharCode(c));
-    classTable[c] = v;
-  }
-  return v;
-}
-
-/** UTF-16 units of the code point at `k`. */
-const unitsAt = (text: string, k: number): number => {
-  const c = text.charCodeAt(k);
-  return c >= 0xd800 && c <= 0xdbff && k + 1 < text.length && (text.charCodeAt(k + 1) & 0xfc00) === 0xdc00
-    ? 2
-    : 1;
-};
+const LONGEST_STOPWORD = Math.max(...[...TAJIK_STOPWORDS].map((w) => w.length));
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
@@ -154,7 +105,7 @@ function matchLength(text: string, re: RegExp): number {
 }
 
 /** Repeats among items (lines or paragraphs): how many repeat an earlier item, and their characters. */
-function duplicates(items: string[]): { count: number; chars: number; total: number } {
+function duplicates(items: readonly string[]): { count: number; chars: number; total: number } {
   const seen = new Set<string>();
   let count = 0;
   let chars = 0;
@@ -169,114 +120,12 @@ function duplicates(items: string[]): { count: number; chars: number; total: num
   return { count, chars, total };
 }
 
-/** A 53-bit hash of the word ids words[start..start+n), exact enough to count n-grams without building strings. */
-function ngramKey(ids: Int32Array, start: number, n: number): number {
-  let a = 0x811c9dc5;
-  let b = 0x9e3779b1;
-  for (let k = start; k < start + n; k++) {
-    a = Math.imul(a ^ ids[k]!, 0x01000193);
-    b = Math.imul(b ^ ids[k]!, 0x85ebca6b) + k - start;
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
-}
-
-/**
- * Counts of the n-grams starting at `starts` (ascending). Returns each start's count (by index in `starts`), the
- * first start to reach the highest count, and that count.
- */
-function ngramCounts(
-  ids: Int32Array,
-  starts: Int32Array,
-  n: number,
-): { count: Int32Array; best: number; bestStart: number } {
-  const counts = new Map<number, number>();
-  const keys = new Float64Array(starts.length);
-  let best = 0;
-  let bestStart = 0;
-  for (let k = 0; k < starts.length; k++) {
-    const key = ngramKey(ids, starts[k]!, n);
-    keys[k] = key;
-    const c = (counts.get(key) ?? 0) + 1;
-    counts.set(key, c);
-    if (c > best) {
-      best = c;
-      bestStart = starts[k]!;
-    }
-  }
-  const count = new Int32Array(starts.length);
-  for (let k = 0; k < starts.length; k++) count[k] = counts.get(keys[k]!)!;
-  return { count, best, bestStart };
-}
-
-/** The starts whose n-gram occurs more than once: only there can the (n+1)-gram repeat. */
-function repeatedStarts(starts: Int32Array, count: Int32Array, limit: number): Int32Array {
-  let m = 0;
-  const out = new Int32Array(starts.length);
-  for (let k = 0; k < starts.length; k++) if (count[k]! > 1 && starts[k]! < limit) out[m++] = starts[k]!;
-  return out.subarray(0, m);
-}
-
-/**
- * Shares of word characters in the most frequent 2-, 3- and 4-gram (counted only when it occurs more than once).
- * An n-gram can repeat only where its (n-1)-gram prefix repeats, so each size looks only at those starts: the
- * same counts and the same winner as counting every start, at a fraction of the map work.
- */
-function topNgramShares(ids: Int32Array, lens: Int32Array, wordChars: number): [number, number, number] {
-  const out: [number, number, number] = [0, 0, 0];
-  if (wordChars === 0) return out;
-  let starts: Int32Array = Int32Array.from({ length: Math.max(0, ids.length - 1) }, (_, k) => k);
-  for (let n = 2; n <= 4 && starts.length > 0; n++) {
-    const { count, best, bestStart } = ngramCounts(ids, starts, n);
-    if (best >= 2) {
-      let len = 0;
-      for (let k = bestStart; k < bestStart + n; k++) len += lens[k]!;
-      out[n - 2] = Math.min(1, (best * len) / wordChars);
-    }
-    starts = repeatedStarts(starts, count, ids.length - n);
-  }
-  return out;
-}
-
-/**
- * Shares of word characters covered by n-grams (n = 5..10) that already occurred earlier in the document. A longer
- * n-gram repeats only where its 5-gram repeats, so sizes above 5 look only at those starts (the same result).
- */
-function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: number): number[] {
-  const shares = DUP_NGRAM_SIZES.map(() => 0);
-  const first = DUP_NGRAM_SIZES[0];
-  if (wordChars === 0 || ids.length < first) return shares;
-  let starts: Int32Array = Int32Array.from({ length: ids.length - first + 1 }, (_, k) => k);
-  const covered = new Uint8Array(ids.length);
-  for (const [i, n] of DUP_NGRAM_SIZES.entries()) {
-    if (starts.length === 0) break;
-    const seen = new Set<number>();
-    const count = new Map<number, number>();
-    const keys = new Float64Array(starts.length);
-    covered.fill(0);
-    for (let k = 0; k < starts.length; k++) {
-      const s = starts[k]!;
-      const key = ngramKey(ids, s, n);
-      keys[k] = key;
-      count.set(key, (count.get(key) ?? 0) + 1);
-      if (seen.has(key)) covered.fill(1, s, s + n);
-      else seen.add(key);
-    }
-    let chars = 0;
-    for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k]!;
-    shares[i] = chars / wordChars;
-    const counts = Int32Array.from(keys, (key) => count.get(key)!);
-    starts = repeatedStarts(starts, counts, ids.length - n);
-  }
-  return shares;
-}
-
 /** The shape of a line with digits in it: words become `w` and digit runs `0`, so filled-in templates collide. */
-function numberShape(line: string): string | null {
-  if (!/\d/.test(line)) return null;
+function numberShape(line: string): string {
   return line.replace(/\p{L}+/gu, "w").replace(/\d+(?:[.,\s]\d+)*/g, "0");
 }
 
-/** Whether a line is mostly numbers: at least half its tokens numeric, or a quarter of its characters digits. */
+/** Whether a line with digits is mostly numbers: half its tokens numeric, or a quarter of its characters digits. */
 function isNumberLine(line: string): boolean {
   const tokens = line.split(/\s+/);
   const numeric = tokens.filter((t) => /^[\d.,:%+\-–()/]+$/.test(t) && /\d/.test(t)).length;
@@ -285,91 +134,31 @@ function isNumberLine(line: string): boolean {
   return ratio(line.match(/\d/g)?.length ?? 0, nonSpace) >= 0.25;
 }
 
-/**
- * Computes every quality signal of a (cleaned) text whose lines normalize labelled (`lineLangs`, one per line).
- * Pure and deterministic: the same text and labels give the same row.
- */
-export function computeSignals(text: string, lineLangs: readonly string[]): Signals {
+const endsWithEllipsis = (l: string): boolean => {
+  const n = l.length;
+  return (
+    l.charCodeAt(n - 1) === ELLIPSIS_CHAR ||
+    (n >= 3 &&
+      l.charCodeAt(n - 1) === ELLIPSIS_DOT &&
+      l.charCodeAt(n - 2) === ELLIPSIS_DOT &&
+      l.charCodeAt(n - 3) === ELLIPSIS_DOT)
+  );
+};
+
+/** Every base signal of one document, from its shared context. */
+export function baseSignals(ctx: DocContext): Signals {
+  const { text, lines, paragraphs, words, chars: cc } = ctx;
   const chars = text.length;
-  const labelled = labelledLines(text, lineLangs)
-    .map(([l, lang]) => [l.trim(), lang] as const)
-    .filter(([l]) => l !== "");
-  const lines = labelled.map(([l]) => l);
-  const paragraphs = text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p !== "");
-
-  // Word forms: lower-cased and stripped of edge punctuation, interned as ids for the n-gram signals. Lowercasing
-  // the whole text once gives the same words (whitespace never changes case) in one call.
-  const lower = text.toLowerCase();
-  const vocab = new Map<string, number>();
-  let ids = new Int32Array(Math.max(16, lower.length >> 2));
-  let lens = new Int32Array(ids.length);
-  let rawWordCount = 0;
-  let nWords = 0;
-  let alphaWords = 0;
+  const trimmed = lines.map((l) => l.trimmed);
   let stopwords = 0;
-  let alnumWords = 0;
-  let alnumChars = 0;
-  let symbols = 0;
-  for (let k = 0; k < lower.length; ) {
-    if (classAt(lower, k) & WS) {
-      k++;
-      continue;
-    }
-    // One whitespace-separated word [start, end): its letters, its edge punctuation, its form.
-    const start = k;
-    let hasLetter = false;
-    let formStart = -1;
-    let formEnd = start;
-    let hasAlnum = false;
-    while (k < lower.length) {
-      const cls = classAt(lower, k);
-      if (cls & WS) break;
-      const u = unitsAt(lower, k);
-      if (cls & LETTER) hasLetter = true;
-      if (!(cls & EDGE)) {
-        if (formStart < 0) formStart = k;
-        formEnd = k + u;
-      }
-      k += u;
-    }
-    rawWordCount++;
-    if (hasLetter) alphaWords++;
-    if (formStart < 0) continue;
-    for (let j = formStart; j < formEnd && !hasAlnum; j += unitsAt(lower, j))
-      hasAlnum = (classAt(lower, j) & (LETTER | NUMBER)) !== 0;
-    const form = lower.slice(formStart, formEnd);
-    if (hasAlnum) {
-      alnumWords++;
-      alnumChars += form.length;
-    }
-    if (TAJIK_STOPWORDS.has(form)) stopwords++;
-    let id = vocab.get(form);
-    if (id === undefined) {
-      id = vocab.size;
-      vocab.set(form, id);
-    }
-    if (nWords === ids.length) {
-      const grownIds = new Int32Array(ids.length * 2);
-      grownIds.set(ids);
-      ids = grownIds;
-      const grownLens = new Int32Array(lens.length * 2);
-      grownLens.set(lens);
-      lens = grownLens;
-    }
-    ids[nWords] = id;
-    lens[nWords] = form.length;
-    nWords++;
+  const stop = new Uint8Array(words.forms.length);
+  for (let id = 0; id < stop.length; id++) {
+    const form = words.forms[id]!;
+    stop[id] = form.length <= LONGEST_STOPWORD && TAJIK_STOPWORDS.has(form) ? 1 : 0;
   }
-  const wordIds = ids.subarray(0, nWords);
-  const wordLens = lens.subarray(0, nWords);
-  let wordChars = 0;
-  for (let k = 0; k < nWords; k++) wordChars += wordLens[k]!;
-
-  const top = topNgramShares(wordIds, wordLens, wordChars);
-  const lineDups = duplicates(lines);
+  for (let k = 0; k < words.ids.length; k++) stopwords += stop[words.ids[k]!]!;
+  const top = topNgramShares(words.ids, words.lens, words.chars);
+  const lineDups = duplicates(trimmed);
   const paraDups = duplicates(paragraphs);
   let bullets = 0;
   let ellipses = 0;
@@ -378,45 +167,37 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
   let nav = 0;
   let numberLines = 0;
   const langChars = { tgk: 0, rus: 0, eng: 0, foreign: 0 };
+  // Number rows and filled-in templates: only lines with a digit can be either.
   const shapes = new Map<string, number>();
-  const lineShapes: Array<string | null> = [];
-  const numberRows = lines.map(isNumberLine);
-  for (const [line, lang] of labelled) {
-    if (BULLET.test(line)) bullets++;
-    if (ELLIPSIS.test(line)) ellipses++;
-    if (LINE_END_PUNCT.test(line)) punct++;
-    if (line.length <= 30) short++;
-    const kind = lineKind(line, lang);
+  const numberRows: Array<{ shape: string; row: boolean }> = [];
+  for (const { trimmed: line, kind } of lines) {
+    const n = line.length;
+    if (BULLETS[line.charCodeAt(0)] === 1) bullets++;
+    if (endsWithEllipsis(line)) ellipses++;
+    if (LINE_END_PUNCT[line.charCodeAt(n - 1)] === 1) punct++;
+    if (n <= 30) short++;
     if (kind === "nav") nav++;
-    else if (kind !== "other") langChars[kind] += line.length;
-    const shape = numberShape(line);
-    lineShapes.push(shape);
-    if (shape) shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    else if (kind !== "other" && kind !== null) langChars[kind] += n;
+    if (/\d/.test(line)) {
+      const shape = numberShape(line);
+      numberRows.push({ shape, row: isNumberLine(line) });
+      shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    }
   }
   let boilerplate = 0;
-  for (let k = 0; k < lines.length; k++) {
-    const shape = lineShapes[k];
-    if (numberRows[k]) numberLines++;
+  for (const { shape, row } of numberRows) {
+    if (row) numberLines++;
     // A template row: its number-bearing shape occurs at least three times in the document.
-    if (numberRows[k] || (shape && (shapes.get(shape) ?? 0) >= 3)) boilerplate++;
+    if (row || shapes.get(shape)! >= 3) boilerplate++;
   }
-  const letters = letterCounts(text);
-  let digits = 0;
-  let newlines = 0;
-  for (let k = 0; k < chars; ) {
-    const c = text.charCodeAt(k);
-    if (c === 10) newlines++;
-    else if (c >= 48 && c <= 57) digits++;
-    else if (c > 32 && classAt(text, k) & SYMBOL) symbols++;
-    k += unitsAt(text, k);
-  }
+  const hasUrl = /https?:\/\/|www\./i.test(text);
 
   const signals: Signals = {
     q_chars: chars,
-    q_words: rawWordCount,
+    q_words: words.rawCount,
     q_lines: lines.length,
-    q_mean_word_len: ratio(alnumChars, alnumWords),
-    q_alpha_word_share: ratio(alphaWords, rawWordCount),
+    q_mean_word_len: ratio(words.alnumChars, words.alnumCount),
+    q_alpha_word_share: ratio(words.alphaCount, words.rawCount),
     q_stopwords: stopwords,
     q_bullet_line_share: ratio(bullets, lines.length),
     q_ellipsis_line_share: ratio(ellipses, lines.length),
@@ -434,13 +215,13 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     q_dup9gram: 0,
     q_dup10gram: 0,
     q_line_punct_share: ratio(punct, lines.length),
-    q_newlines_per_word: ratio(newlines, rawWordCount),
+    q_newlines_per_word: ratio(cc.newlines, words.rawCount),
     q_short_line_share: ratio(short, lines.length),
-    q_dup_char_ratio: ratio(lineDups.chars, chars - newlines),
-    q_symbol_share: ratio(symbols, chars),
-    q_digit_share: ratio(digits, chars),
-    q_url_share: ratio(matchLength(text, URL), chars),
-    q_tgk_letter_share: ratio(letters.tgk, letters.cyr),
+    q_dup_char_ratio: ratio(lineDups.chars, chars - cc.newlines),
+    q_symbol_share: ratio(cc.symbols, chars),
+    q_digit_share: ratio(cc.digits, chars),
+    q_url_share: hasUrl ? ratio(matchLength(text, URL), chars) : 0,
+    q_tgk_letter_share: ratio(cc.tgk, cc.cyr),
     q_tgk_line_share: ratio(langChars.tgk, lineDups.total),
     q_rus_line_share: ratio(langChars.rus, lineDups.total),
     q_eng_line_share: ratio(langChars.eng, lineDups.total),
@@ -449,7 +230,23 @@ export function computeSignals(text: string, lineLangs: readonly string[]): Sign
     q_number_line_share: ratio(numberLines, lines.length),
     q_boilerplate: ratio(boilerplate, lines.length),
   };
-  const dups = dupNgramShares(wordIds, wordLens, wordChars);
+  const dups = dupNgramShares(words.ids, words.lens, words.chars);
   for (const [k, n] of DUP_NGRAM_SIZES.entries()) signals[`q_dup${n}gram`] = dups[k]!;
   return signals;
+}
+
+/** The base signals as a signal module: FineWeb-2's repetition, line and word statistics, languages, numbers. */
+export const baseSignalsModule: SignalModule = {
+  name: "base",
+  version: "1",
+  columns: SIGNAL_COLUMNS,
+  setup: () => baseSignals,
+};
+
+/**
+ * Computes every base quality signal of a (cleaned) text whose lines normalize labelled (`lineLangs`, one per
+ * line). Pure and deterministic: the same text and labels give the same row.
+ */
+export function computeSignals(text: string, lineLangs: readonly string[]): Signals {
+  return baseSignals(new DocContext(text, readLines(text, lineLangs)));
 }

@@ -1,16 +1,21 @@
 import { identifyLines } from "@soro/normalize";
 import { describe, expect, it } from "vitest";
 import {
+  analyzeText,
+  baseSignals,
   cleanLines,
   computeSignals,
   DEFAULT_RULES_PATH,
+  DocContext,
   isNavigationLine,
   judge,
   lineKind,
   loadRules,
   maskPii,
   parseRules,
+  readLines,
   ruleSql,
+  SIGNAL_MODULES,
 } from "../src/index.js";
 import { texts } from "./helpers.js";
 
@@ -104,6 +109,95 @@ describe("signals", () => {
     expect(s.q_boilerplate).toBe(1);
     expect(signals(rows.join("\n"))).toEqual(s);
     expect(signals("").q_words).toBe(0);
+  });
+});
+
+describe("the shared document context", () => {
+  it("gives signal modules the lines, paragraphs and words as their plain definitions say", async () => {
+    const { tg, ru } = await texts();
+    const text = [
+      "  ",
+      tg[0],
+      `${tg[1]}\r`,
+      " \t ",
+      "",
+      ru[0],
+      `• ${tg[2]}!!`,
+      "\n",
+      tg[0],
+      "Ӣ 12,5% — «ҳа»",
+    ].join("\n");
+    const ctx = new DocContext(text, readLines(text, labels(text)));
+    expect(ctx.lines.map((l) => l.trimmed)).toEqual(
+      text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== ""),
+    );
+    expect(ctx.paragraphs).toEqual(
+      text
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter((p) => p !== ""),
+    );
+    const forms = text
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, ""))
+      .filter((w) => w !== "");
+    expect(Array.from(ctx.words.ids, (id) => ctx.words.forms[id])).toEqual(forms);
+    expect(ctx.words.forms.length).toBe(new Set(forms).size);
+    expect(ctx.words.rawCount).toBe(text.split(/\s+/).filter((w) => w !== "").length);
+    expect(ctx.chars.digits).toBe(3);
+  });
+
+  it("runs an added module on the same context as the base signals, and the stage lists every module's columns", async () => {
+    const { tg } = await texts();
+    const text = [tg[3], tg[4], tg[3]].join("\n\n");
+    const seen: DocContext[] = [];
+    const longWords = (ctx: DocContext) => {
+      seen.push(ctx);
+      return { q_long_words: ctx.words.forms.filter((f) => f.length > 8).length };
+    };
+    const { add } = analyzeText(text, labels(text), undefined, { measures: [baseSignals, longWords] });
+    const longForms = new Set(
+      text
+        .toLowerCase()
+        .split(/\s+/)
+        .map((w) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, ""))
+        .filter((w) => w.length > 8),
+    );
+    expect(add.q_long_words).toBe(longForms.size);
+    expect(add.q_long_words).toBeGreaterThan(0);
+    expect(add.q_dup_para_frac).toBeCloseTo(1 / 3);
+    expect(seen[0]!.paragraphs).toHaveLength(3);
+    expect(SIGNAL_MODULES[0]!.name).toBe("base");
+    expect(new Set(SIGNAL_MODULES.flatMap((m) => m.columns.map((c) => c.name))).size).toBe(
+      SIGNAL_MODULES.reduce((n, m) => n + m.columns.length, 0),
+    );
+  });
+
+  it("counts repeated n-grams as a plain string count does", async () => {
+    const { tg } = await texts();
+    const text = [tg[5], tg[6], tg[5], tg[7], tg[5]?.slice(0, 120)].join(" ");
+    const words = text
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, ""))
+      .filter((w) => w !== "");
+    const total = words.reduce((n, w) => n + w.length, 0);
+    const s = signals(text);
+    for (const n of [5, 7, 10]) {
+      const seen = new Set<string>();
+      const covered = new Uint8Array(words.length);
+      for (let k = 0; k + n <= words.length; k++) {
+        const key = words.slice(k, k + n).join(" ");
+        if (seen.has(key)) covered.fill(1, k, k + n);
+        else seen.add(key);
+      }
+      const chars = words.reduce((c, w, k) => c + (covered[k] ? w.length : 0), 0);
+      expect(s[`q_dup${n}gram` as keyof typeof s]).toBeCloseTo(chars / total, 12);
+    }
   });
 });
 

@@ -1,0 +1,273 @@
+import type { Document } from "@soro/core";
+import { classAt, EDGE, LETTER, NUMBER, SYMBOL, unitSet, unitsAt, WS } from "./char-classes.js";
+import type { LabelledLine } from "./lines.js";
+
+/** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
+export const TAJIK_STOPWORDS = new Set(["дар", "ва", "аз", "ба", "ки", "аст", "соли", "бо", "деҳа", "дорад"]);
+
+/** Letters only Tajik Cyrillic writes (Uzbek shares ғ қ ҳ, but a Russian line has none of them). */
+const TAJIK_LETTERS = unitSet("ӣӯҷҳқғӢӮҶҲҚҒ");
+/** Letters Russian writes often and native Tajik words do not. */
+const RUSSIAN_LETTERS = unitSet("щыьцЩЫЬЦ");
+/** Cyrillic-block units that are also symbols (҂): counted as both. */
+const CYRILLIC_SYMBOLS = new Uint8Array(0x530);
+for (let u = 0x400; u < 0x530; u++) CYRILLIC_SYMBOLS[u] = classAt(String.fromCharCode(u), 0) & SYMBOL ? 1 : 0;
+
+/** The words of a document: lower-cased, stripped of edge punctuation, interned as ids. */
+export interface Words {
+  /** Whitespace-separated words, including those that are only punctuation. */
+  rawCount: number;
+  /** Words with at least one letter. */
+  alphaCount: number;
+  /** The id of each word form in text order (words that are only punctuation have no form). */
+  ids: Int32Array;
+  /** The length (UTF-16 units) of each word form. */
+  lens: Int32Array;
+  /** The form of each id. */
+  forms: string[];
+  /** Sum of `lens`. */
+  chars: number;
+  /** Forms that hold a letter or digit, and their characters. */
+  alnumCount: number;
+  alnumChars: number;
+}
+
+/** Character counts of a document's text. */
+export interface CharCounts {
+  newlines: number;
+  /** ASCII digits. */
+  digits: number;
+  /** Unicode symbols (S*) and #. */
+  symbols: number;
+  /** Cyrillic, Latin, Tajik-only and Russian-typical letters. */
+  cyr: number;
+  lat: number;
+  tgk: number;
+  rus: number;
+}
+
+/**
+ * One document as every quality signal reads it: the cleaned, masked text, its labelled lines, and the words,
+ * paragraphs and character counts, each computed once on first use and shared by all signal modules.
+ */
+export class DocContext {
+  #lines?: LabelledLine[];
+  #paragraphs?: string[];
+  #words?: Words;
+  #chars?: CharCounts;
+  #derived = new Map<(ctx: DocContext) => unknown, unknown>();
+
+  constructor(
+    /** The text the signals measure (after line cleaning and PII masking). */
+    readonly text: string,
+    /** Every line of `text` (split at \n), blank ones included, with normalize's labels and their kinds. */
+    readonly allLines: readonly LabelledLine[],
+    /** The row as the stage received it (source, url, language columns, ...); empty outside the stage. */
+    readonly doc: Readonly<Partial<Document>> = {},
+  ) {}
+
+  /** The non-blank lines, trimmed (`trimmed`), with their labels and kinds. */
+  get lines(): readonly LabelledLine[] {
+    this.#lines ??= this.allLines.filter((l) => l.kind !== null);
+    return this.#lines;
+  }
+
+  /** Paragraphs: runs of non-blank lines between blank ones, trimmed. */
+  get paragraphs(): readonly string[] {
+    this.#paragraphs ??= paragraphsOf(this.allLines);
+    return this.#paragraphs;
+  }
+
+  /** The words and their interned forms. */
+  get words(): Words {
+    this.#words ??= readWords(this.text);
+    return this.#words;
+  }
+
+  /**
+   * What `fn` derives from this document, computed on the first call and shared by every later caller: how signal
+   * modules share a view of the text the context does not hold (pass the same function, defined once).
+   */
+  derive<T>(fn: (ctx: DocContext) => T): T {
+    if (!this.#derived.has(fn)) this.#derived.set(fn, fn(this));
+    return this.#derived.get(fn) as T;
+  }
+
+  /** Digit, symbol, newline and letter counts of the text. */
+  get chars(): CharCounts {
+    this.#chars ??= countChars(this.text);
+    return this.#chars;
+  }
+}
+
+function paragraphsOf(lines: readonly LabelledLine[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < lines.length; ) {
+    if (lines[k]!.kind === null) {
+      k++;
+      continue;
+    }
+    let end = k + 1;
+    while (end < lines.length && lines[end]!.kind !== null) end++;
+    out.push(
+      end === k + 1
+        ? lines[k]!.trimmed
+        : lines
+            .slice(k, end)
+            .map((l) => l.raw)
+            .join("\n")
+            .trim(),
+    );
+    k = end;
+  }
+  return out;
+}
+
+function countChars(text: string): CharCounts {
+  const c: CharCounts = { newlines: 0, digits: 0, symbols: 0, cyr: 0, lat: 0, tgk: 0, rus: 0 };
+  for (let k = 0; k < text.length; ) {
+    const u = text.charCodeAt(k);
+    if (u >= 0x400 && u <= 0x52f) {
+      c.cyr++;
+      if (TAJIK_LETTERS[u] === 1) c.tgk++;
+      else if (RUSSIAN_LETTERS[u] === 1) c.rus++;
+      if (CYRILLIC_SYMBOLS[u] === 1) c.symbols++;
+      k++;
+      continue;
+    }
+    if (
+      (u >= 65 && u <= 90) ||
+      (u >= 97 && u <= 122) ||
+      (u >= 0xc0 && u <= 0x24f && u !== 0xd7 && u !== 0xf7)
+    ) {
+      c.lat++;
+      k++;
+      continue;
+    }
+    if (u === 10) c.newlines++;
+    else if (u >= 48 && u <= 57) c.digits++;
+    else if (u > 32 && classAt(text, k) & SYMBOL) c.symbols++;
+    // A symbol outside the BMP counts once; its low surrogate is neither letter nor digit.
+    k += u >= 0xd800 && u <= 0xdbff ? unitsAt(text, k) : 1;
+  }
+  return c;
+}
+
+/**
+ * The interning table of word forms: open addressing over typed arrays, keyed by a hash of the form's characters
+ * and checked against the characters themselves, so a form is sliced out of the text only the first time it
+ * occurs (a Map keyed by strings sliced per word spent most of the word pass on allocation and hashing).
+ */
+let slotHash = new Int32Array(1 << 12);
+let slotId = new Int32Array(1 << 12); // id + 1; 0 is an empty slot
+let formStart = new Int32Array(1 << 10);
+let formEnd = new Int32Array(1 << 10);
+
+function sameForm(s: string, a: number, b: number, c: number, d: number): boolean {
+  if (b - a !== d - c) return false;
+  for (let k = 0; k < b - a; k++) if (s.charCodeAt(a + k) !== s.charCodeAt(c + k)) return false;
+  return true;
+}
+
+function readWords(text: string): Words {
+  // Lowercasing the whole text once gives the same words (whitespace never changes case) in one call.
+  const lower = text.toLowerCase();
+  const forms: string[] = [];
+  // At most one form per two units (a word and its separator), so this table stays at most half full.
+  let cap = 1 << 12;
+  while (cap < lower.length + 2) cap *= 2;
+  if (slotHash.length < cap) {
+    slotHash = new Int32Array(cap);
+    slotId = new Int32Array(cap);
+  } else slotId.fill(0, 0, cap);
+  const mask = cap - 1;
+  let ids = new Int32Array(Math.max(16, lower.length >> 2));
+  let lens = new Int32Array(ids.length);
+  const w: Words = {
+    rawCount: 0,
+    alphaCount: 0,
+    ids,
+    lens,
+    forms,
+    chars: 0,
+    alnumCount: 0,
+    alnumChars: 0,
+  };
+  let n = 0;
+  const len = lower.length;
+  for (let k = 0; k < len; ) {
+    if (classAt(lower, k) & WS) {
+      k++;
+      continue;
+    }
+    // One whitespace-separated word: its letters, its edge punctuation, its form [fs, fe).
+    let hasLetter = false;
+    let fs = -1;
+    let fe = k;
+    let hasAlnum = false;
+    while (k < len) {
+      const cls = classAt(lower, k);
+      if (cls & WS) break;
+      const u = unitsAt(lower, k);
+      if (cls & LETTER) hasLetter = true;
+      if (!(cls & EDGE)) {
+        if (fs < 0) fs = k;
+        fe = k + u;
+        if (cls & (LETTER | NUMBER)) hasAlnum = true;
+      }
+      k += u;
+    }
+    w.rawCount++;
+    if (hasLetter) w.alphaCount++;
+    if (fs < 0) continue;
+    const flen = fe - fs;
+    if (hasAlnum) {
+      w.alnumCount++;
+      w.alnumChars += flen;
+    }
+    let h = 0x811c9dc5;
+    for (let j = fs; j < fe; j++) h = Math.imul(h ^ lower.charCodeAt(j), 0x01000193);
+    let slot = h & mask;
+    let id = -1;
+    for (;;) {
+      const v = slotId[slot]!;
+      if (v === 0) break;
+      if (slotHash[slot] === h && sameForm(lower, fs, fe, formStart[v - 1]!, formEnd[v - 1]!)) {
+        id = v - 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (id < 0) {
+      id = forms.length;
+      if (id === formStart.length) {
+        const grownStart = new Int32Array(id * 2);
+        grownStart.set(formStart);
+        formStart = grownStart;
+        const grownEnd = new Int32Array(id * 2);
+        grownEnd.set(formEnd);
+        formEnd = grownEnd;
+      }
+      formStart[id] = fs;
+      formEnd[id] = fe;
+      forms.push(lower.slice(fs, fe));
+      slotHash[slot] = h;
+      slotId[slot] = id + 1;
+    }
+    if (n === ids.length) {
+      const grownIds = new Int32Array(ids.length * 2);
+      grownIds.set(ids);
+      ids = grownIds;
+      const grownLens = new Int32Array(lens.length * 2);
+      grownLens.set(lens);
+      lens = grownLens;
+    }
+    ids[n] = id;
+    lens[n] = flen;
+    w.chars += flen;
+    n++;
+  }
+  w.ids = ids.subarray(0, n);
+  w.lens = lens.subarray(0, n);
+  return w;
+}

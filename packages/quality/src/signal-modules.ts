@@ -1,0 +1,30 @@
+import type { DocContext } from "./doc-context.js";
+import { letterWords, READING_COLUMNS, readingSignals } from "./reading-level.js";
+import { SAFETY_COLUMNS, safetySignals } from "./safety.js";
+import type { SignalModule } from "./signal-module.js";
+import { baseSignalsModule } from "./signals.js";
+
+/** The letter-run words reading level and safety both read, split once per document. */
+const lettersOf = (ctx: DocContext): string[] => letterWords(ctx.text);
+
+/** Reading level: sentence and word lengths, syllables, rare words, and the grade they give. */
+export const readingModule: SignalModule = {
+  name: "reading",
+  version: "1",
+  columns: READING_COLUMNS,
+  setup: () => (ctx) => ({ ...readingSignals(ctx.text, ctx.derive(lettersOf)) }),
+};
+
+/** Safety: unsafe term scores per category and the host's category. */
+export const safetyModule: SignalModule = {
+  name: "safety",
+  version: "1",
+  columns: SAFETY_COLUMNS,
+  setup: () => (ctx) => safetySignals(ctx.derive(lettersOf), ctx.doc.url),
+};
+
+/**
+ * The signal modules the quality signals stage runs, in column order. A new group of signals is a module file
+ * exporting a `SignalModule`, added to this list (its columns then appear in the stage's output).
+ */
+export const SIGNAL_MODULES: readonly SignalModule[] = [baseSignalsModule, readingModule, safetyModule];
