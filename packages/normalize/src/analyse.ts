@@ -45,11 +45,18 @@ const ORIGINAL_NOT_TAJIK = 0.1;
  * except when the normalized text reads Tajik, no encoding or script was repaired, and the original reads as
  * another language with P(Tajik) under 0.1: then look-alike repair or letter restoration has made Bulgarian,
  * Mongolian or Belarusian look Tajik (Belarusian ў -> ӯ, restored ҳ in Bulgarian words), and the original stands.
- * Tajik typed without its letters still reads Tajik before restoration, from its words.
+ * Tajik typed without its letters still reads Tajik before restoration, from its words. A text no repair changed
+ * is read once.
  */
-function documentLanguage(original: string, normalized: string, encoding: string): LangResult {
+function documentLanguage(
+  original: string,
+  normalized: string,
+  encoding: string,
+  repairs: number,
+): LangResult {
   const doc = identifyLanguage(normalized);
-  if (doc.lang !== "tgk" || ENCODING_REPAIRS.has(encoding)) return doc;
+  // Without a repair only cleanup (Unicode, spaces, punctuation) separates the two readings.
+  if (doc.lang !== "tgk" || repairs === 0 || ENCODING_REPAIRS.has(encoding)) return doc;
   const before = identifyLanguage(original);
   return before.lang !== "tgk" && before.tgk < ORIGINAL_NOT_TAJIK ? before : doc;
 }
@@ -62,7 +69,7 @@ function documentLanguage(original: string, normalized: string, encoding: string
  */
 export function analyseText(text: string, options: NormalizeOptions = {}): Analysis {
   const n = normalizeText(text, options);
-  const doc = documentLanguage(text, n.text, n.encoding);
+  const doc = documentLanguage(text, n.text, n.encoding, n.repairs);
   const from = n.original.arab >= 0.5 ? "arab" : n.original.latn >= 0.5 ? "latn" : "";
   const converted =
     from !== "" && doc.lang === "tgk" && knownShare(n.text, options) >= CONVERTED_KNOWN ? from : "";

@@ -135,7 +135,14 @@ for (const [lang, letters] of Object.entries(LETTER_ONLY))
     LETTER_ONLY_CODES.set(c.toUpperCase().charCodeAt(0), lang);
   }
 
-/** Counts letters by script and, for Cyrillic, the letter evidence against each candidate, in one pass. */
+/** Reused by `readLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
+const letterCounts = new Int32Array(0x130);
+const seenLetters = new Int32Array(0x130);
+
+/**
+ * Counts letters by script and, for Cyrillic, the letter evidence against each candidate, in one pass: the pass
+ * only counts each Cyrillic letter; the per-language evidence is added once per distinct letter afterwards.
+ */
 function readLetters(text: string, table: AlphabetTable): Letters {
   const n = table.langs.length;
   const e: Letters = {
@@ -148,6 +155,7 @@ function readLetters(text: string, table: AlphabetTable): Letters {
     signature: new Float64Array(n),
     letterOnly: new Map(),
   };
+  let distinct = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x41) continue;
@@ -161,20 +169,28 @@ function readLetters(text: string, table: AlphabetTable): Letters {
       e.cyrl++;
       // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
       const lower = c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
-      const row = table.fit.get(lower);
-      if (row)
-        for (let j = 0; j < n; j++) {
-          if (row[j] === Fit.Foreign) e.foreign[j]!++;
-          else if (row[j] === Fit.Loan) e.loan[j]!++;
-        }
-      const sig = table.signature.get(lower);
-      if (sig) for (let j = 0; j < n; j++) e.signature[j]! += sig[j]!;
-      const only = LETTER_ONLY_CODES.get(c);
-      if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + 1);
+      const k = lower - 0x400;
+      if (letterCounts[k] === 0) seenLetters[distinct++] = lower;
+      letterCounts[k] = (letterCounts[k] ?? 0) + 1;
     } else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
       e.arab++;
     else continue;
     e.letters++;
+  }
+  for (let k = 0; k < distinct; k++) {
+    const lower = seenLetters[k]!;
+    const count = letterCounts[lower - 0x400]!;
+    letterCounts[lower - 0x400] = 0;
+    const row = table.fit.get(lower);
+    if (row)
+      for (let j = 0; j < n; j++) {
+        if (row[j] === Fit.Foreign) e.foreign[j]! += count;
+        else if (row[j] === Fit.Loan) e.loan[j]! += count;
+      }
+    const sig = table.signature.get(lower);
+    if (sig) for (let j = 0; j < n; j++) e.signature[j]! += count * sig[j]!;
+    const only = LETTER_ONLY_CODES.get(lower);
+    if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + count);
   }
   return e;
 }
@@ -236,25 +252,42 @@ function knownForm(forms: Set<string>, w: string): boolean {
   return false;
 }
 
+/** What `tajikWords` knows of a lower-case word: 1 a Tajik function word, 2 a known Tajik form (bounded memo). */
+const wordKinds = new Map<string, number>();
+
+function wordKind(w: string): number {
+  let k = wordKinds.get(w);
+  if (k === undefined) {
+    k = (TAJIK_WORDS.has(w) ? 1 : 0) | (w.length >= 2 && knownForm(tajikWordForms(), foldTajik(w)) ? 2 : 0);
+    // Bounded: a long job meets millions of distinct words.
+    if (wordKinds.size > 200_000) wordKinds.clear();
+    wordKinds.set(w, k);
+  }
+  return k;
+}
+
 /**
  * Word evidence for Tajik in a text's first 4096 characters: the share of its Cyrillic words that are Tajik function
  * words, and the share of its words of two letters or more that Tajik writes (folded forms).
  */
 function tajikWords(text: string): { function: number; known: number } {
-  const forms = tajikWordForms();
+  const lower = text.slice(0, 4096).toLowerCase();
   let words = 0;
   let fn = 0;
   let long = 0;
   let known = 0;
-  for (const m of text
-    .slice(0, 4096)
-    .toLowerCase()
-    .matchAll(/[\u0400-\u04FF]+/g)) {
+  const n = lower.length;
+  for (let i = 0; i < n; i++) {
+    let c = lower.charCodeAt(i);
+    if (c < 0x400 || c > 0x4ff) continue;
+    const start = i;
+    while (c >= 0x400 && c <= 0x4ff) c = ++i < n ? lower.charCodeAt(i) : 0;
     words++;
-    if (TAJIK_WORDS.has(m[0])) fn++;
-    if (m[0].length < 2) continue;
+    const k = wordKind(lower.slice(start, i));
+    if (k & 1) fn++;
+    if (i - start < 2) continue;
     long++;
-    if (knownForm(forms, foldTajik(m[0]))) known++;
+    if (k & 2) known++;
   }
   return { function: words === 0 ? 0 : fn / words, known: long === 0 ? 0 : known / long };
 }
@@ -341,7 +374,10 @@ const UND: LangResult = { lang: "und", score: 0, tgk: 0, by: "short" };
  * script.
  */
 export function identifyLanguage(text: string, prior?: Lang): LangResult {
-  const e = readLetters(text, cyrillicModels().table);
+  return identifyWith(text, readLetters(text, cyrillicModels().table), prior);
+}
+
+function identifyWith(text: string, e: Letters, prior?: Lang): LangResult {
   if (e.letters < 3) return UND;
   const script = scriptOf(e);
   if (!script) return UND;
@@ -368,7 +404,7 @@ export function identifyLineResults(text: string, docLang: Lang): LangResult[] {
   return text.split("\n").map((line) => {
     const e = readLetters(line, table);
     if (e.letters === 0) return UND;
-    const own = identifyLanguage(line, docLang === "und" ? undefined : docLang);
+    const own = identifyWith(line, e, docLang === "und" ? undefined : docLang);
     if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
     // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
     const d = table.langs.indexOf(docLang);

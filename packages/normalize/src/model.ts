@@ -56,6 +56,10 @@ export class TajikModel {
   private readonly total: number;
   private readonly charTotal: number;
   private readonly vocabSize: number;
+  /** Stupid back-off score of each word after a context the bigrams lack: 0.4 * P(word). */
+  private readonly backedOff: Float64Array;
+  /** Bigrams of first word `a` lie at bigramFrom[a]..bigramFrom[a+1] (their keys sorted by second word). */
+  private readonly bigramFrom: Uint32Array;
 
   constructor(
     readonly header: ModelHeader,
@@ -74,13 +78,19 @@ export class TajikModel {
       total += counts[i] ?? 0;
     }
     this.total = Math.max(1, total);
+    this.backedOff = new Float64Array(vocab.length);
+    for (let i = 0; i < vocab.length; i++)
+      this.backedOff[i] = BACKOFF + Math.log((counts[i] ?? 0) / this.total);
     const n = Math.floor(bigramRows.length / 3);
     this.bigramKeys = new Float64Array(n);
     this.bigramCounts = new Uint32Array(n);
+    this.bigramFrom = new Uint32Array(vocab.length + 1);
     for (let i = 0; i < n; i++) {
       this.bigramKeys[i] = (bigramRows[3 * i] ?? 0) * vocab.length + (bigramRows[3 * i + 1] ?? 0);
       this.bigramCounts[i] = bigramRows[3 * i + 2] ?? 0;
+      this.bigramFrom[(bigramRows[3 * i] ?? 0) + 1]!++;
     }
+    for (let i = 0; i < vocab.length; i++) this.bigramFrom[i + 1]! += this.bigramFrom[i] ?? 0;
     let charTotal = 0;
     for (let i = 0; i < charKeys.length; i++)
       if ((charKeys[i] ?? 0) < SYMBOLS) charTotal += charCounts[i] ?? 0;
@@ -117,18 +127,41 @@ export class TajikModel {
    */
   score(prev: string, word: string, unknownWeight: number): number {
     const id = this.ids.get(word);
-    if (id === undefined) return BACKOFF + Math.log(unknownWeight) + this.charLog(word);
-    const p = this.ids.get(prev);
-    if (p !== undefined) {
-      const c = this.bigram(p, id);
-      if (c > 0) return Math.log(c / Math.max(1, this.counts[p] ?? 0));
+    if (id === undefined) return this.unknownScore(word, unknownWeight);
+    return this.scoreIds(this.ids.get(prev) ?? -1, id);
+  }
+
+  /** Row of a known word (see `scoreIds`), or -1. */
+  id(word: string): number {
+    return this.ids.get(word) ?? -1;
+  }
+
+  /** `score` of a word the vocabulary lacks (its own, whatever comes before it). */
+  unknownScore(word: string, unknownWeight: number): number {
+    return BACKOFF + Math.log(unknownWeight) + this.charLog(word);
+  }
+
+  /** `score` of known word `id` after word `prev` (-1: a word the vocabulary lacks), by row numbers. */
+  scoreIds(prev: number, id: number): number {
+    if (prev >= 0) {
+      const c = this.bigram(prev, id);
+      if (c > 0) return Math.log(c / Math.max(1, this.counts[prev] ?? 0));
     }
-    return BACKOFF + Math.log((this.counts[id] ?? 0) / this.total);
+    return this.backedOff[id] ?? Number.NEGATIVE_INFINITY;
   }
 
   private bigram(a: number, b: number): number {
-    const i = lowerBound(this.bigramKeys, a * this.vocabSize + b);
-    return this.bigramKeys[i] === a * this.vocabSize + b ? (this.bigramCounts[i] ?? 0) : 0;
+    const key = a * this.vocabSize + b;
+    let lo = this.bigramFrom[a] ?? 0;
+    let hi = this.bigramFrom[a + 1] ?? 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.bigramKeys[mid] ?? 0) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < (this.bigramFrom[a + 1] ?? 0) && this.bigramKeys[lo] === key
+      ? (this.bigramCounts[lo] ?? 0)
+      : 0;
   }
 
   private charCount(key: number): number {

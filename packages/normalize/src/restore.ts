@@ -142,6 +142,86 @@ function lostLetters(lower: string, model: TajikModel, index: FoldIndex): number
 }
 
 /**
+ * What restoration needs to know of a lower-case word, worked out once per distinct word (a corpus repeats its
+ * words, so the per-line work is one map lookup per word).
+ */
+interface WordEntry {
+  /** The word as written first, then its known restorations (at most `knownCandidates` + 1 options). */
+  cands: string[];
+  /** Model rows of `cands` (-1: unknown). */
+  ids: number[];
+  /** Letters each candidate restores. */
+  restored: number[];
+  /** Letters restored by its most frequent known restoration when the word is unknown as written (`lostLetters`). */
+  lost: number;
+  /** The word is a suspect spelling or lost letters (see `FoldIndex`): its line is worth decoding. */
+  loss: boolean;
+  known: boolean;
+  /** Holds a letter only Russian writes: never restored. */
+  russian: boolean;
+  /** The character model's restorations, worked out when a line first asks for them. */
+  guesses?: { cands: string[]; ids: number[]; restored: number[] };
+}
+
+const entries = new WeakMap<TajikModel, { settings: RestoreSettings; words: Map<string, WordEntry> }>();
+
+function wordEntry(lower: string, model: TajikModel, index: FoldIndex, settings: RestoreSettings): WordEntry {
+  let memo = entries.get(model);
+  if (!memo || memo.settings !== settings) {
+    memo = { settings, words: new Map() };
+    entries.set(model, memo);
+  }
+  const hit = memo.words.get(lower);
+  if (hit) return hit;
+  const lost = lostLetters(lower, model, index);
+  const e: WordEntry = {
+    cands: [lower],
+    ids: [model.id(lower)],
+    restored: [0],
+    lost,
+    loss: lost > 0 || index.suspect.has(lower),
+    known: model.has(lower),
+    russian: RUSSIAN_ONLY.test(lower),
+  };
+  if (!e.russian) {
+    const list = index.byFold.get(foldKey(lower));
+    if (list)
+      for (const c of list) {
+        const r = c === lower ? -1 : restoredLetters(c, lower);
+        if (r > 0) {
+          e.cands.push(c);
+          e.ids.push(model.id(c));
+          e.restored.push(r);
+          if (e.cands.length > settings.knownCandidates) break;
+        }
+      }
+  }
+  // Bounded: a long job meets millions of distinct words.
+  if (memo.words.size > 200_000) memo.words.clear();
+  memo.words.set(lower, e);
+  return e;
+}
+
+/** The word's candidates with the character model's guesses added (for an unknown word of a line that shows loss). */
+function withGuesses(
+  e: WordEntry,
+  model: TajikModel,
+  settings: RestoreSettings,
+): NonNullable<WordEntry["guesses"]> {
+  if (!e.guesses) {
+    const g = { cands: [...e.cands], ids: [...e.ids], restored: [...e.restored] };
+    const lower = e.cands[0] ?? "";
+    for (const c of charCandidates(model, lower, settings.charCandidates)) {
+      g.cands.push(c);
+      g.ids.push(model.id(c));
+      g.restored.push(restoredLetters(c, lower));
+    }
+    e.guesses = g;
+  }
+  return e.guesses;
+}
+
+/**
  * One pass over a line: its Cyrillic letters, its Tajik letters, and whether some word is unknown as written but
  * known restored, or a suspect spelling (see `FoldIndex`). Written as a loop over char codes: it runs on every line.
  */
@@ -149,6 +229,7 @@ function scanLine(
   line: string,
   model: TajikModel,
   index: FoldIndex,
+  settings: RestoreSettings,
 ): { cyrillic: number; kept: number; loss: boolean } {
   let cyrillic = 0;
   let kept = 0;
@@ -172,8 +253,7 @@ function scanLine(
     }
     if (loss) continue;
     const word = line.slice(start, i);
-    const lower = upper ? word.toLowerCase() : word;
-    if (index.suspect.has(lower) || lostLetters(lower, model, index) > 0) loss = true;
+    if (wordEntry(upper ? word.toLowerCase() : word, model, index, settings).loss) loss = true;
   }
   return { cyrillic, kept, loss };
 }
@@ -185,6 +265,7 @@ interface Slot {
   /** A sentence end lies between this word and the one before. */
   start: boolean;
   cands: string[];
+  ids: number[];
   restored: number[];
 }
 
@@ -259,47 +340,42 @@ export function restoreLine(
   settings: RestoreSettings = RESTORE_DEFAULTS,
 ): string {
   const index = foldIndex(model);
-  const scan = scanLine(line, model, index);
+  const scan = scanLine(line, model, index, settings);
   if (scan.cyrillic === 0) return line;
   const kept = scan.kept;
   // Fast path for the common case, a line typed with its Tajik letters: unless some word is unknown as written but
   // known with letters restored, or outnumbered by a restoration of itself, it stays as it is.
   if (kept >= settings.cleanLetters && !scan.loss) return line;
-  const words: string[] = [];
-  for (const m of line.matchAll(CYRILLIC_WORD)) words.push(m[0]);
-  if (OTHER_CYRILLIC.test(line) || readsRussian(words)) return line;
+  if (OTHER_CYRILLIC.test(line)) return line;
+  const words: { at: number; word: string; entry: WordEntry }[] = [];
+  for (const m of line.matchAll(CYRILLIC_WORD)) {
+    const lower = m[0].toLowerCase();
+    words.push({ at: m.index ?? 0, word: m[0], entry: wordEntry(lower, model, index, settings) });
+  }
+  if (readsRussian(words.map((w) => w.word))) return line;
   let lost = 0;
-  for (const w of words) lost += lostLetters(w.toLowerCase(), model, index);
+  for (const w of words) lost += w.entry.lost;
   // Only a line that shows loss gets the character model's guesses for its unknown words.
   const guess = lost > 0 || kept < settings.cleanLetters;
   const slots: Slot[] = [];
   let ambiguous = false;
   let last = 0;
-  for (const m of line.matchAll(CYRILLIC_WORD)) {
-    const word = m[0];
-    const at = m.index ?? 0;
+  for (const { at, word, entry } of words) {
     const start = slots.length === 0 || SENTENCE_END.test(line.slice(last, at));
     last = at + word.length;
-    const lower = word.toLowerCase();
-    const slot: Slot = { at, word, start, cands: [lower], restored: [0] };
+    const options =
+      guess && !entry.known && !entry.russian && entry.cands.length === 1
+        ? withGuesses(entry, model, settings)
+        : entry;
+    const slot: Slot = {
+      at,
+      word,
+      start,
+      cands: options.cands,
+      ids: options.ids,
+      restored: options.restored,
+    };
     slots.push(slot);
-    if (RUSSIAN_ONLY.test(word)) continue;
-    const list = index.byFold.get(foldKey(lower));
-    if (list)
-      for (const c of list) {
-        const r = c === lower ? -1 : restoredLetters(c, lower);
-        if (r > 0) {
-          slot.cands.push(c);
-          slot.restored.push(r);
-          if (slot.cands.length > settings.knownCandidates) break;
-        }
-      }
-    const known = model.has(lower);
-    if (guess && !known && slot.cands.length === 1)
-      for (const c of charCandidates(model, lower, settings.charCandidates)) {
-        slot.cands.push(c);
-        slot.restored.push(restoredLetters(c, lower));
-      }
     if (slot.cands.length > 1) ambiguous = true;
   }
   if (!ambiguous) return line;
@@ -315,6 +391,7 @@ export function restoreLine(
       last: slot.cands,
       own: slot.restored.map((r) => r * logRho),
       start: slot.start,
+      ids: slot.ids,
     })),
     settings.unknownWeight,
   );

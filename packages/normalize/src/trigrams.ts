@@ -7,16 +7,34 @@ export type TrigramScript = "Cyrillic" | "Arabic" | "Latin";
  * One script's trigram models as an inverted index: per trigram, the languages whose top-300 list holds it and the
  * log-probability gain over an unseen trigram. A text is scored against every language at once by looking up each
  * of its trigrams once, so scoring 35 (Cyrillic) or 329 (Latin) languages costs about the same as scoring a few.
+ * Trigrams are looked up as integers (three symbol ids of the script's alphabet), so scoring slices no strings.
  */
 export interface TrigramIndex {
   langs: string[];
   gain: Map<string, { lang: Uint16Array; gain: Float64Array }>;
+  /** Symbol id of each lower-case UTF-16 code unit (UNUSED_LETTER for a letter none of the models uses). */
+  symbols: Uint16Array;
+  /** Number of symbol ids (space is 1, a letter no model uses is 2). */
+  base: number;
+  /**
+   * Trigram (`(a * base + b) * base + c` over symbol ids, +1) -> row, an open-addressing table (keys, then rows at
+   * the same slots; 0: empty slot); a row's languages and gains lie at rowStart[row]..rowStart[row+1].
+   */
+  keys: Int32Array;
+  rows: Int32Array;
+  /** Bits of a slot number (the table has 2^bits slots). */
+  bits: number;
+  rowStart: Int32Array;
+  rowLang: Uint16Array;
+  rowGain: Float64Array;
 }
 
 /** Rank smoothing: p(rank r) is proportional to 1/(r + RANK_OFFSET) (Zipf over franc's frequency ranks). */
 const RANK_OFFSET = 10;
 /** An unseen trigram is this much less likely than the last-ranked one. */
 const UNSEEN_FACTOR = 0.25;
+const SPACE = 1;
+const UNUSED_LETTER = 2;
 
 const indexes = new Map<TrigramScript, TrigramIndex>();
 
@@ -31,7 +49,7 @@ export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>):
   const langs = Object.keys(models)
     .filter((l) => !only || only.has(l))
     .sort();
-  const rows = new Map<string, Array<[number, number]>>();
+  const byTrigram = new Map<string, Array<[number, number]>>();
   langs.forEach((lang, li) => {
     const list = (models[lang] ?? "").split("|");
     let z = 0;
@@ -39,44 +57,164 @@ export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>):
     const unseen = Math.log(UNSEEN_FACTOR / (list.length + RANK_OFFSET) / z);
     list.forEach((t, r) => {
       const g = Math.log(1 / (r + RANK_OFFSET) / z) - unseen;
-      const row = rows.get(t) ?? [];
+      const row = byTrigram.get(t) ?? [];
       row.push([li, g]);
-      rows.set(t, row);
+      byTrigram.set(t, row);
     });
   });
   const gain = new Map<string, { lang: Uint16Array; gain: Float64Array }>();
-  for (const [t, row] of rows)
+  const symbols = new Map<number, number>([[32, SPACE]]);
+  for (const [t, row] of byTrigram) {
     gain.set(t, { lang: Uint16Array.from(row, (x) => x[0]), gain: Float64Array.from(row, (x) => x[1]) });
-  const index = { langs, gain };
+    for (let i = 0; i < t.length; i++)
+      if (!symbols.has(t.charCodeAt(i))) symbols.set(t.charCodeAt(i), symbols.size + 2);
+  }
+  const base = symbols.size + 2;
+  const table = new Uint16Array(0x10000).fill(UNUSED_LETTER);
+  for (const [c, id] of symbols) table[c] = id;
+  if (base ** 3 >= 2 ** 31)
+    throw new Error(`trigram models of ${script}: ${base} symbols are too many for 32-bit keys`);
+  let bits = 1;
+  while (1 << bits < 2 * gain.size) bits++;
+  const keys = new Int32Array(1 << bits);
+  const rows = new Int32Array(1 << bits);
+  const rowStart = new Int32Array(gain.size + 1);
+  let total = 0;
+  for (const g of gain.values()) total += g.lang.length;
+  const rowLang = new Uint16Array(total);
+  const rowGain = new Float64Array(total);
+  let r = 0;
+  let at = 0;
+  for (const [t, g] of gain) {
+    if (t.length !== 3) continue;
+    const id = (i: number) => symbols.get(t.charCodeAt(i)) ?? UNUSED_LETTER;
+    const key = (id(0) * base + id(1)) * base + id(2) + 1;
+    let slot = slotOf(key, bits);
+    while (keys[slot] !== 0) slot = (slot + 1) & ((1 << bits) - 1);
+    keys[slot] = key;
+    rows[slot] = r;
+    rowStart[r] = at;
+    rowLang.set(g.lang, at);
+    rowGain.set(g.gain, at);
+    at += g.lang.length;
+    rowStart[++r] = at;
+  }
+  const index = { langs, gain, symbols: table, base, keys, rows, bits, rowStart, rowLang, rowGain };
   indexes.set(script, index);
   return index;
+}
+
+/** First slot of a key in a table of 2^bits slots (Fibonacci hashing). */
+function slotOf(key: number, bits: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> (32 - bits);
+}
+
+/** Row of a trigram key, or -1. */
+function rowOf(index: TrigramIndex, key: number): number {
+  const mask = (1 << index.bits) - 1;
+  for (let slot = slotOf(key, index.bits); ; slot = (slot + 1) & mask) {
+    const k = index.keys[slot] ?? 0;
+    if (k === key) return index.rows[slot] ?? -1;
+    if (k === 0) return -1;
+  }
 }
 
 /** Characters of a text read for trigrams (franc reads 2048; a little more steadies long lines). */
 export const TRIGRAM_TEXT_LIMIT = 3000;
 
+/** Per UTF-16 code unit: 0 not yet known, 1 a letter or mark, 2 anything else (filled on first sight). */
+const LETTER_KIND = new Uint8Array(0x10000);
+/** Per UTF-16 code unit: its lower case (filled on first sight; 0 not yet known). */
+const LOWER = new Uint16Array(0x10000);
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+
+function lowerOf(c: number): number {
+  let l = LOWER[c] ?? 0;
+  if (l === 0) {
+    l = String.fromCharCode(c).toLowerCase().charCodeAt(0);
+    LOWER[c] = l;
+  }
+  return l;
+}
+
+function isLetter(c: number): boolean {
+  let k = LETTER_KIND[c] ?? 0;
+  if (k === 0) {
+    k = LETTER_OR_MARK.test(String.fromCharCode(c)) ? 1 : 2;
+    LETTER_KIND[c] = k;
+  }
+  return k === 1;
+}
+
+/** Reused between calls: per row, how often the text holds its trigram, and the rows in order of first sight. */
+let rowCounts = new Int32Array(0);
+const seenRows = new Int32Array(TRIGRAM_TEXT_LIMIT + 4);
+
 /**
  * Mean log-probability gain per trigram of a text under every language of the index (same order as `langs`), and
- * the number of trigrams read. Letters are lower-cased; everything that is not a letter or mark separates words.
+ * the number of trigrams read. Letters are lower-cased; everything that is not a letter or mark separates words
+ * (runs of separators count as one space, and the text is read as if padded with one space at either end). One pass
+ * over the char codes; no strings are built.
  */
 export function trigramScores(text: string, index: TrigramIndex): { scores: Float64Array; n: number } {
-  const clean = ` ${text
-    .slice(0, TRIGRAM_TEXT_LIMIT)
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}]+/gu, " ")
-    .trim()} `;
-  const counts = new Map<string, number>();
-  for (let i = 0; i + 3 <= clean.length; i++) {
-    const t = clean.slice(i, i + 3);
-    counts.set(t, (counts.get(t) ?? 0) + 1);
-  }
-  const scores = new Float64Array(index.langs.length);
+  if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
+  const { symbols, base } = index;
+  const end = Math.min(text.length, TRIGRAM_TEXT_LIMIT);
+  let seen = 0;
   let n = 0;
-  for (const [t, c] of counts) {
-    n += c;
-    const row = index.gain.get(t);
-    if (!row) continue;
-    for (let j = 0; j < row.lang.length; j++) scores[row.lang[j]!]! += c * row.gain[j]!;
+  // The last two symbols; the text starts after a space. `gap`: separators were met since the last letter.
+  let a = 0;
+  let b = SPACE;
+  let gap = false;
+  let letters = false;
+  const push = (s: number) => {
+    if (a !== 0) {
+      n++;
+      const row = rowOf(index, (a * base + b) * base + s + 1);
+      if (row >= 0) {
+        if (rowCounts[row] === 0) seenRows[seen++] = row;
+        rowCounts[row] = (rowCounts[row] ?? 0) + 1;
+      }
+    }
+    a = b;
+    b = s;
+  };
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    let letter: boolean;
+    let s = UNUSED_LETTER;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
+      const d = text.charCodeAt(i + 1);
+      // An astral letter: two code units, neither in any model.
+      letter = d >= 0xdc00 && d <= 0xdfff && LETTER_OR_MARK.test(String.fromCharCode(c, d));
+      if (letter) {
+        if (gap && letters) push(SPACE);
+        gap = false;
+        letters = true;
+        push(UNUSED_LETTER);
+        push(UNUSED_LETTER);
+        i++;
+        continue;
+      }
+    } else letter = isLetter(c);
+    if (!letter) {
+      gap = true;
+      continue;
+    }
+    s = symbols[lowerOf(c)] ?? UNUSED_LETTER;
+    if (gap && letters) push(SPACE);
+    gap = false;
+    letters = true;
+    push(s);
+  }
+  if (letters) push(SPACE);
+  const scores = new Float64Array(index.langs.length);
+  for (let k = 0; k < seen; k++) {
+    const row = seenRows[k] ?? 0;
+    const c = rowCounts[row] ?? 0;
+    rowCounts[row] = 0;
+    for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
+      scores[index.rowLang[j] ?? 0]! += c * (index.rowGain[j] ?? 0);
   }
   if (n > 0) for (let j = 0; j < scores.length; j++) scores[j]! /= n;
   return { scores, n };
