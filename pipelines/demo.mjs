@@ -57,6 +57,7 @@ await soro([
 // Seeds come from the deduplicated corpus: the demo benchmark is made from the same UDHR text, so decontam removes it.
 await soro(["sft", "generate", "--from", "dedup", "--target", "50"]);
 await soro(["sft", "checks"]);
+await soro(["sft", "overlap"]); // how much SFT text the pretraining shards already hold
 
 // The report, the dataset card and the summary.
 await soro(["report", "--out", path.join(out, "report.html")]);

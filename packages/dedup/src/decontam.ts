@@ -82,6 +82,17 @@ function ngramHash(xx: XXHashAPI, words: string[], from: number, n: number): big
   return xx.h64(words.slice(from, from + n).join(" "));
 }
 
+/**
+ * The 64-bit hashes of a text's word n-grams over its dedup key words (folded: case, punctuation, diacritics and
+ * Tajik letters typed as Russian ones do not matter), in order: the n-grams decontamination and SFT overlap match.
+ */
+export function ngramHashes(xx: XXHashAPI, text: string, n: number): bigint[] {
+  const words = keyWords(text);
+  const out: bigint[] = [];
+  for (let w = 0; w + n <= words.length; w++) out.push(ngramHash(xx, words, w, n));
+  return out;
+}
+
 /** Reads the benchmarks of a folder into an n-gram index; a bad line is an error naming its file and line. */
 export async function loadBenchmarks(dir: string, ngram: number, minWords: number): Promise<BenchmarkIndex> {
   const xx = await xxhashApi();

@@ -50,7 +50,7 @@ export interface ReportRule {
 const tokens = (chars: number): number => Math.round(chars / CHARS_PER_TOKEN);
 
 /** Whether `id` is in the final stage, as SQL over alias `t` (all kept when there is no final stage). */
-function keptSql(finalTable: string | null): string {
+export function keptSql(finalTable: string | null): string {
   return finalTable ? `t.id IN (SELECT id FROM ${finalTable})` : "TRUE";
 }
 

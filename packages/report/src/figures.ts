@@ -11,6 +11,7 @@ import {
   sourceMix,
   topHosts,
 } from "./corpus.js";
+import { type OverlapFigures, overlapFigures, type TokenFigures, tokenFigures } from "./economics.js";
 import {
   type CrawlFigures,
   crawlFigures,
@@ -31,6 +32,7 @@ import {
   type Waterfall,
   waterfall,
 } from "./pipeline.js";
+import { type TeachingFigures, teachingFigures } from "./teaching.js";
 
 /** Everything the report, the card and the summary show, read from one catalog. */
 export interface CorpusFigures {
@@ -50,6 +52,10 @@ export interface CorpusFigures {
   dedup: DedupFigures | null;
   crawl: CrawlFigures | null;
   sft: SftFigures | null;
+  /** Reading grade, educational value and safety columns of the quality stage. */
+  teaching: TeachingFigures | null;
+  tokens: TokenFigures | null;
+  overlap: OverlapFigures | null;
   quarantine: Array<{ stage: string; reason: string; count: number }>;
   samples: RuleSamples[];
 }
@@ -98,6 +104,9 @@ export async function collectFigures(
     dedup: await dedupFigures(catalog),
     crawl: await crawlFigures(catalog),
     sft: await sftFigures(catalog),
+    teaching: await teachingFigures(catalog, finalName, ruleList),
+    tokens: await tokenFigures(catalog, finalName),
+    overlap: await overlapFigures(catalog),
     quarantine: await quarantineFigures(catalog),
     samples: options.samples === false ? [] : await removedSamples(catalog, ruleList),
   };

@@ -293,6 +293,90 @@ async function sftSection(f: CorpusFigures): Promise<string> {
   return `<div class="grid2">${await plot("sft-status", barSpec({ title: "SFT samples by status", rows: s.statuses.map((r) => ({ key: r.key, value: r.samples })), xTitle: "samples" }))}<div><p>${fig("sft-samples", s.samples)} samples.</p>${review}</div></div>`;
 }
 
+async function teachingSection(f: CorpusFigures): Promise<string> {
+  const t = f.teaching;
+  if (!t)
+    return absent("The quality stage has not run: no reading grade, educational value or safety columns.");
+  const plots: string[] = [];
+  if (t.edu) plots.push(...(await histogramPlots([t.edu], "teach")));
+  else plots.push(absent("No edu_score column in the quality stage yet."));
+  if (t.grade) plots.push(...(await histogramPlots([t.grade], "teach")));
+  const sources = [...new Set(t.gradeBySource.map((r) => r.source))];
+  const gradeRows = sources.map((src) => [
+    esc(src),
+    ...Array.from({ length: 12 }, (_, k) =>
+      fig(
+        `grade:${src}:${k + 1}`,
+        t.gradeBySource.find((r) => r.source === src && r.grade === k + 1)?.docs ?? 0,
+      ),
+    ),
+  ]);
+  const heads = ["source", ...Array.from({ length: 12 }, (_, k) => String(k + 1))];
+  return `<div class="grid2">${plots.join("")}</div>
+  ${gradeRows.length ? `<h3>Final documents by estimated reading grade</h3>${table(heads, gradeRows, "num")}<p class="note">The grade is fitted on registers of real Tajik text, not on graded curriculum (see packages/quality/data/reading-grade.json); read it as an order, and refit when graded text is available.</p>` : ""}`;
+}
+
+async function safetySection(f: CorpusFigures): Promise<string> {
+  const s = f.teaching?.safety;
+  if (!s) return absent("No safety columns in the quality stage yet.");
+  const rows = [...s.counts, s.hosts].map((c) => [
+    esc(c.category),
+    fig(`safety:${c.category}:review`, c.review),
+    fig(`safety:${c.category}:high`, c.high),
+    fig(`safety:${c.category}:kept`, c.kept),
+  ]);
+  const samples = s.samples.length
+    ? s.samples
+        .map(
+          (
+            x,
+          ) => `<div class="sample"><div class="meta"><b>${esc(x.category)}</b> ${x.score.toFixed(2)} · <code>${esc(x.id.slice(0, 16))}</code> ${esc(x.source)} ${x.host ? `<span class="where">${esc(x.host)}</span>` : ""}</div>
+          <div class="detail">${esc(x.terms.map((t) => t.replace(/^[a-z]+:/, "").replace(/^(.)[^×]*/u, "$1…")).join(", "))}</div><pre class="blur">${esc(x.excerpt)}</pre></div>`,
+        )
+        .join("")
+    : absent("No document scores 0.5 or more in any category.");
+  return `${table(["category", "score ≥ 0.5", "score > 0.9 (dropped by default)", "≥ 0.5 and in final"], rows, "num")}
+  <h3>Highest-scoring documents (clipped, terms masked, blurred until hovered)</h3>${samples}`;
+}
+
+async function tokensSection(f: CorpusFigures): Promise<string> {
+  const t = f.tokens;
+  if (!t) return absent("No final stage yet: nothing to count.");
+  const fert = t.fertility.map((r) => [
+    esc(r.lang),
+    esc(r.source === "*" ? "all" : r.source),
+    fig(`fertility:${r.lang}:${r.source}:lines`, r.lines),
+    fig(`fertility:${r.lang}:${r.source}:tpw`, r.tokensPerWord, r.tokensPerWord.toFixed(2)),
+    fig(`fertility:${r.lang}:${r.source}:cpt`, r.charsPerToken, r.charsPerToken.toFixed(2)),
+  ]);
+  const src = t.sources.map((r) => [
+    esc(r.source),
+    fig(`tokens:${r.source}:docs`, r.docs),
+    fig(`tokens:${r.source}:tokens`, r.tokens),
+    fig(`tokens:${r.source}:tpw`, r.tokensPerWord, r.tokensPerWord.toFixed(2)),
+    fig(`tokens:${r.source}:cpt`, r.charsPerToken, r.charsPerToken.toFixed(2)),
+    fig(`tokens:${r.source}:tpd`, r.tokensPerDoc, r.tokensPerDoc.toFixed(0)),
+    fig(`tokens:${r.source}:docs-at-mix`, r.docsAtMix),
+    fig(`tokens:${r.source}:docs-alone`, r.docsAlone),
+  ]);
+  return `${fert.length ? `<h3>Gemma 3 fertility by language (sampled lines normalize labelled)</h3>${table(["language", "source", "lines", "tokens/word", "chars/token"], fert, "num")}` : absent("No fertility sample yet: run soro bridge count.")}
+  <h3>The ${humanCount(t.goal)}-token goal in documents per source${t.counted ? "" : " (tokens partly estimated at 2.3 chars/token)"}</h3>
+  ${table(["source", "final docs", "tokens", "tokens/word", "chars/token", "tokens/doc", "docs for the goal at this mix", "docs if this source alone"], src, "num")}`;
+}
+
+function overlapSection(f: CorpusFigures): string {
+  const o = f.overlap;
+  if (!o) return absent("No overlap measured yet: run soro sft overlap.");
+  const rows = o.parts.map((p) => [
+    esc(p.part),
+    fig(`overlap:${p.part}:samples`, p.samples),
+    `${fig(`overlap:${p.part}:hit`, p.samplesHit)} <small>${pct(p.samplesHit, p.samples)}</small>`,
+    `${fig(`overlap:${p.part}:ngrams-hit`, p.ngramsHit)} <small>${pct(p.ngramsHit, p.ngrams)} of ${humanCount(p.ngrams)}</small>`,
+  ]);
+  return `<p class="note">Word ${o.ngram}-grams of the SFT samples (folded as dedup folds them) found in the <code>${esc(o.stage)}</code> shards. Extractive samples quote their seed passages, so their answers overlap by design; a trainer may drop overlapping samples or documents.</p>
+  ${table(["part", "samples", "samples sharing an n-gram", "n-grams found"], rows, "num")}`;
+}
+
 function samplesSection(f: CorpusFigures): string {
   if (f.samples.length === 0) return absent("No removal rules with removed documents to show.");
   return f.samples
@@ -303,7 +387,7 @@ function samplesSection(f: CorpusFigures): string {
               (
                 s,
               ) => `<div class="sample"><div class="meta"><code>${esc(s.id.slice(0, 16))}</code> ${esc(s.source)} ${s.where ? `<span class="where">${esc(s.where)}</span>` : ""}</div>
-          <div class="detail">${esc(s.detail)}</div><pre>${esc(s.text)}</pre></div>`,
+          <div class="detail">${esc(s.detail)}</div><pre${s.unsafe ? ' class="blur"' : ""}>${esc(s.text)}</pre></div>`,
             )
             .join("")
         : absent("This rule removed no document.");
@@ -350,7 +434,8 @@ th{background:#f3f5f7;font-weight:600}table.num td:not(:first-child){text-align:
 details.rule{border-top:1px solid #eee;padding:6px 0}details.rule summary{cursor:pointer}.why{color:#555;font-size:13px}
 .sample{border-left:3px solid ${COLORS.removed};padding:4px 10px;margin:8px 0;background:#fdf7f7}
 .sample pre{white-space:pre-wrap;margin:4px 0 0;font-size:12.5px;max-height:9em;overflow:auto}
-.sample .detail{font:12px ui-monospace,monospace;color:#7a2f2f}.sample .where{color:#35608f}
+.sample .detail{font:12px ui-monospace,monospace;color:#7a2f2f}
+.blur{filter:blur(3px)}.blur:hover{filter:none}.sample .where{color:#35608f}
 code{font-size:12px}small{color:#666}`;
 
 /** Renders the whole report: one HTML file with its plots as inline SVG, no script and no network at view time. */
@@ -388,6 +473,24 @@ export async function renderReport(f: CorpusFigures): Promise<string> {
       await signalsSection(f),
     ],
     [
+      "teaching",
+      "Educational value and reading level",
+      "The edu_score and the estimated reading grade of every document after the quality signals, split by whether it reached the final corpus.",
+      await teachingSection(f),
+    ],
+    [
+      "safety",
+      "Safety",
+      "Documents the adult, violence, extremism and hate term lists or the host list flag (packages/quality/data/safety); the default rules drop scores above 0.9.",
+      await safetySection(f),
+    ],
+    [
+      "tokens",
+      "Token economics",
+      "What text costs in Gemma 3 tokens by language and source, and what the token goal means in documents.",
+      await tokensSection(f),
+    ],
+    [
       "dedup",
       "Duplicates",
       "Exact and MinHash near-duplicate clusters of the current dedup run.",
@@ -405,6 +508,12 @@ export async function renderReport(f: CorpusFigures): Promise<string> {
       "SFT review",
       "Supervised fine-tuning samples by review status, and agreement between reviewers.",
       await sftSection(f),
+    ],
+    [
+      "overlap",
+      "SFT ↔ pretraining overlap",
+      "How much of the SFT set's instructions and answers also sits in the pretraining shards.",
+      overlapSection(f),
     ],
     [
       "removed",

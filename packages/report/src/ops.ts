@@ -2,6 +2,7 @@ import type { Catalog } from "@soro/core";
 import { currentConfigs, hasTable, sqlList, tableColumns } from "./catalog-sql.js";
 import type { ReportRule } from "./corpus.js";
 import { num } from "./tables.js";
+import { isFlaggedUnsafe, maskedExcerpt } from "./teaching.js";
 
 /** Dedup clusters of the current dedup configuration. */
 export interface DedupFigures {
@@ -154,6 +155,8 @@ export interface RemovedSample {
   text: string;
   /** The values of the columns the rule reads, or what it was a duplicate of. */
   detail: string;
+  /** Flagged by the safety signals: the text is clipped and masked. */
+  unsafe?: boolean;
 }
 
 /** Sampled removed documents of one rule. */
@@ -265,11 +268,16 @@ function clip(text: string): string {
 }
 
 function base(r: Record<string, unknown>): Omit<RemovedSample, "detail"> {
+  // A document the safety signals flag is shown only clipped, its matched terms masked (and blurred in the page).
+  const unsafe = isFlaggedUnsafe(r);
   return {
     id: String(r.id),
     source: String(r.source ?? ""),
     where: String(r.url ?? r.path ?? ""),
-    text: clip(String(r.text ?? "")),
+    text: unsafe
+      ? maskedExcerpt(String(r.text ?? ""), (r.unsafe_terms as string[] | null) ?? [])
+      : clip(String(r.text ?? "")),
+    ...(unsafe ? { unsafe } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { Catalog } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectFigures, renderReport, statusSummary, writeReport } from "../src/index.js";
 import { openReport, type PageCheck } from "./browser.js";
-import { buildWorkspace, tempDir } from "./workspace.js";
+import { buildWorkspace, PLANTED_SPAM, tempDir } from "./workspace.js";
 
 /** The repo's ignored output folder, where CI keeps the screenshot as an artefact. */
 const OUT = path.resolve(fileURLToPath(new URL("../../../out/report", import.meta.url)));
@@ -56,6 +56,7 @@ describe("the report in Chromium", () => {
       "crawl-outcome",
       "crawl-bytes",
       "sft-status",
+      "teach-reading_grade",
     ];
     for (const name of expected) expect(page.marks, name).toHaveProperty(name);
     expect(Object.keys(page.marks).filter((k) => k.startsWith("hist-q_")).length).toBeGreaterThan(10);
@@ -135,10 +136,58 @@ describe("figures equal the catalog's", () => {
   });
 });
 
+describe("teaching signals, safety, tokens and SFT overlap", () => {
+  it("shows the reading grade of the final documents by source", async () => {
+    const f = page.figures;
+    for (const r of await catalog.rows(
+      `SELECT source, round(reading_grade)::INTEGER AS g, count(*) AS n FROM ${await table("quality")}
+       WHERE reading_grade IS NOT NULL AND id IN (SELECT id FROM ${await table("dedup")}) GROUP BY ALL`,
+    ))
+      expect(f[`grade:${r.source}:${r.g}`], `${r.source} ${r.g}`).toBe(Number(r.n));
+  });
+
+  it("counts unsafe documents and shows them clipped, masked and blurred", async () => {
+    const f = page.figures;
+    const q = await table("quality");
+    expect(f["safety:adult:high"]).toBe(await one(`SELECT count(*) FROM ${q} WHERE unsafe_adult > 0.9`));
+    expect(f["safety:adult:high"]).toBeGreaterThanOrEqual(1);
+    expect(f["safety:listed host:review"]).toBe(await one(`SELECT count(*) FROM ${q} WHERE unsafe_host > 0`));
+    expect(f["safety:adult:kept"]).toBe(0);
+    const figures = await collectFigures(catalog);
+    const spam = figures.teaching!.safety!.samples.find((s) => s.category === "adult")!;
+    expect(spam.host).toBe("best-porn-tube.example");
+    expect(spam.excerpt).toMatch(/^П•+ ройгон!/);
+    expect(html).not.toContain(PLANTED_SPAM.text.slice(0, 30));
+    expect(html).toContain('class="blur"');
+  });
+
+  it("gives Gemma 3 fertility by language and the token goal in documents per source", async () => {
+    const f = page.figures;
+    expect(f["fertility:tgk:*:tpw"]).toBeGreaterThan(1.5);
+    expect(f["fertility:tgk:*:tpw"]).toBeLessThan(5);
+    expect(f["fertility:rus:*:cpt"]).toBeGreaterThan(f["fertility:tgk:*:cpt"]!);
+    for (const r of await catalog.rows(
+      `SELECT source, count(*) AS n FROM ${await table("dedup")} GROUP BY 1`,
+    ))
+      expect(f[`tokens:${r.source}:docs`], String(r.source)).toBe(Number(r.n));
+    const figures = await collectFigures(catalog);
+    const total = figures.tokens!.sources.reduce((s, r) => s + r.docsAtMix, 0);
+    const docs = figures.tokens!.sources.reduce((s, r) => s + r.docs, 0);
+    const tokens = figures.tokens!.sources.reduce((s, r) => s + r.tokens, 0);
+    expect(total).toBeCloseTo((docs * 1_900_000_000) / tokens, -figures.tokens!.sources.length);
+  });
+
+  it("reports how much SFT text sits in the pretraining shards", async () => {
+    const f = page.figures;
+    expect(f["overlap:answer:samples"]).toBe(await one("SELECT count(*) FROM sft_samples"));
+    expect(f["overlap:instruction:samples"]).toBe(await one("SELECT count(*) FROM sft_samples"));
+  });
+});
+
 describe("summary", () => {
   it("prints the key figures for the terminal", async () => {
     const text = await statusSummary(catalog);
-    expect(text).toMatch(/^raw +309 docs/m);
+    expect(text).toMatch(/^raw +310 docs/m);
     expect(text).toMatch(/final +\d+ docs .*\(dedup;/);
     expect(text).toContain("select/");
   });

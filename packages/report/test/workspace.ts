@@ -8,12 +8,21 @@ import { ingestPaths } from "@soro/ingest";
 import { toLegacyA, toRussianKeyboard } from "@soro/normalize";
 import { loadRules, runQualitySignals, runSelect } from "@soro/quality";
 import { demoSample, udhrSections } from "@soro/samples";
-import { addSamples } from "@soro/sft-builder";
+import { addSamples, measureSftOverlap } from "@soro/sft-builder";
+import { measureFertility } from "@soro/trainer-bridge";
 
 /** A fresh temporary folder. */
 export function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "soro-report-"));
 }
+
+/** An invented adult spam page on an adult host: the safety signals must flag it and the report must not show it plainly. */
+export const PLANTED_SPAM = {
+  text: "Порно ройгон! Порно видео, секс ва фоҳишаҳо. Порнография барои калонсолон, xxx порно ҳар рӯз.",
+  source: "web" as const,
+  url: "https://best-porn-tube.example/tj",
+  meta: { origin: "invented" },
+};
 
 /** E-mail addresses and phone numbers planted in the edu lessons, one a lesson: PII masking must remove them. */
 export const PLANTED_PII = [
@@ -32,7 +41,10 @@ export const PLANTED_PII = [
 export async function buildWorkspace(dir: string): Promise<void> {
   const input = path.join(dir, "input");
   await mkdir(path.join(input, "edu"), { recursive: true });
-  const records = await demoSample({ russianKeyboard: toRussianKeyboard, legacyFontA: toLegacyA });
+  const records = [
+    ...(await demoSample({ russianKeyboard: toRussianKeyboard, legacyFontA: toLegacyA })),
+    PLANTED_SPAM,
+  ];
   await writeFile(path.join(input, "web.jsonl"), `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
   const tgk = await udhrSections("tgk");
   const lessons = tgk.slice(0, 12).map((s, i) => ({
@@ -71,6 +83,8 @@ export async function buildWorkspace(dir: string): Promise<void> {
     });
     await addCrawlLog(catalog);
     await addSft(catalog);
+    await measureSftOverlap(catalog);
+    await measureFertility(catalog, { maxLines: 200 });
   } finally {
     catalog.close();
   }

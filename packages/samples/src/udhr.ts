@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import * as cheerio from "cheerio";
 
-/** UDHR codes used across tests and the demo: Tajik and the languages it is confused with. */
+/** UDHR codes used across tests and the demo: Tajik, the languages it is confused with, and English (token fertility). */
 export const UDHR_CODES = [
   "tgk",
   "rus",
@@ -14,6 +14,7 @@ export const UDHR_CODES = [
   "tat",
   "pes_1",
   "pes_2",
+  "eng",
 ] as const;
 
 /** A UDHR code this project reads. */

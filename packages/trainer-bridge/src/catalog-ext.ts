@@ -46,6 +46,19 @@ const MIGRATIONS = [
   // The token file counting kept for the shard (relative to the workspace), which exports read instead of
   // tokenizing again; NULL for counts made before it existed.
   `ALTER TABLE trainer_bridge_shard_tokens ADD COLUMN ids_path VARCHAR;`,
+  // Tokens per word and character of sampled lines by language and source (measureFertility).
+  `CREATE TABLE trainer_bridge_fertility (
+    tokenizer VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    lang VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    lines BIGINT NOT NULL,
+    words BIGINT NOT NULL,
+    chars BIGINT NOT NULL,
+    tokens BIGINT NOT NULL,
+    measured_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (tokenizer, stage, lang, source)
+  );`,
 ];
 
 /** Creates or migrates the trainer bridge's tables in a catalog. */

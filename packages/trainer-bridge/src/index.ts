@@ -9,6 +9,7 @@ export * from "./export/manifest.js";
 export * from "./export/mds.js";
 export * from "./export/megatron.js";
 export * from "./export/sft.js";
+export * from "./fertility.js";
 export * from "./jobs/backend.js";
 export * from "./jobs/format.js";
 export * from "./jobs/k8s.js";

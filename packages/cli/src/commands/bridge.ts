@@ -11,6 +11,7 @@ import {
   goalStatus,
   isStorageUri,
   loadTokenizer,
+  measureFertility,
   pullExport,
   pullExportFromStorage,
   pushExport,
@@ -95,6 +96,12 @@ export function registerBridgeCommands(program: Command): void {
           `count ${s.stage}: ${s.counted} shards counted (${s.docs} docs, ${humanCount(s.tokens)} tokens), ${s.skipped} already counted`,
         );
         if (!o.tokenizer) printGoal(await goalStatus(c, s.stage));
+        // Tokens per word by language and source, for the report's token economics.
+        const f = await measureFertility(c, { tokenizer: { tokenizerJson: o.tokenizer } });
+        for (const r of f.filter((x) => x.lines >= 20))
+          console.log(
+            `fertility ${r.lang} ${r.source}: ${(r.tokens / r.words).toFixed(2)} tokens/word, ${(r.chars / r.tokens).toFixed(2)} chars/token (${r.lines} lines)`,
+          );
       });
     });
 

@@ -6,6 +6,8 @@ import {
   generateSamples,
   listSamples,
   type ModelEngineOptions,
+  measureSftOverlap,
+  parseGradeRange,
   parseTasks,
   type SampleStatus,
   TASKS,
@@ -58,6 +60,10 @@ export function registerSftSynthCommands(sft: Command): void {
       "stage whose active shards seed it (default: latest of dedup, select, normalize, ingest)",
     )
     .option("--subject <name>", "only documents of this subject")
+    .option(
+      "--grade <n|min-max>",
+      "only passages of these grades (grade metadata, else the estimated reading grade)",
+    )
     .option("--tasks <list>", `comma-separated: ${TASKS.join(",")} or all`, EXTRACTIVE_TASKS.join(","))
     .option("--target <n>", "samples wanted in the review queue", "100")
     .option(
@@ -98,10 +104,17 @@ export function registerSftSynthCommands(sft: Command): void {
       const judge = o.judgeModel
         ? { ...endpoint(), model: o.judgeModel, minScore: Number(o.judgeMin) }
         : undefined;
+      const grades = o.grade === undefined ? undefined : parseGradeRange(o.grade);
+      if (grades === null)
+        throw new UsageError(
+          `soro sft generate: --grade ${o.grade} is not a grade or range`,
+          "e.g. --grade 5 or --grade 5-7",
+        );
       await withCatalog(cmd, async (c) => {
         const s = await generateSamples(c, {
           from: o.from,
           subject: o.subject,
+          grades,
           tasks: parseTasks(o.tasks!),
           target,
           engine,
@@ -120,6 +133,25 @@ export function registerSftSynthCommands(sft: Command): void {
     .description("how many samples passed and failed each automatic check")
     .action(async (_o, cmd: Command) => {
       await withCatalog(cmd, async (c) => console.log(formatTable(await checkStats(c))));
+    });
+  sft
+    .command("overlap")
+    .description(
+      "how much of the SFT samples' instructions and answers also sits in the pretraining shards (word n-grams)",
+    )
+    .option(
+      "--stage <stage>",
+      "pretraining stage to compare with (default: decontam, else dedup, else select)",
+    )
+    .option("--ngram <n>", "words per n-gram", "8")
+    .action(async (o: { stage?: string; ngram: string }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const s = await measureSftOverlap(c, { stage: o.stage, ngram: intOption("--ngram", o.ngram, 2) });
+        for (const p of s.parts)
+          console.log(
+            `overlap ${p.part}s vs ${s.stage} (${s.docsScanned} docs, ${s.ngram}-grams): ${p.samplesHit} of ${p.samples} samples share an n-gram, ${p.ngramsHit} of ${p.ngrams} n-grams (${p.ngrams ? ((100 * p.ngramsHit) / p.ngrams).toFixed(1) : "0.0"}%), ${p.tooShort} too short`,
+          );
+      });
     });
   sft
     .command("list")

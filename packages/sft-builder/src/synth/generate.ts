@@ -8,7 +8,7 @@ import type { Candidate } from "./candidate.js";
 import { parseDialogue, teacherPrompt } from "./dialogue.js";
 import { EXTRACTIVE_TASKS, mineChunk } from "./extractive.js";
 import { type Ledger, OpenAIEngine, type OpenAIEngineOptions } from "./openai.js";
-import { chunkText, loadSeeds, type SeedChunk } from "./seeds.js";
+import { chunkText, type GradeRange, loadSeeds, type SeedChunk } from "./seeds.js";
 import { ensureSynthTables, recordChecks } from "./tables.js";
 import { DEFAULT_TEMPLATES, loadTemplates, type Task, type TemplateSet } from "./templates.js";
 
@@ -21,6 +21,8 @@ export interface GenerateOptions {
   from?: string;
   /** Only documents of this subject. */
   subject?: string;
+  /** Only passages of these grades (metadata, else the estimated reading grade). */
+  grades?: GradeRange;
   tasks: Task[];
   /** Samples wanted in the queue (passing every check), counting those an earlier run already made. */
   target: number;
@@ -128,11 +130,12 @@ export async function generateSamples(catalog: Catalog, opts: GenerateOptions): 
   const seeds = await loadSeeds(catalog, {
     from: opts.from,
     subject: opts.subject,
+    grades: opts.grades,
     maxChars: opts.maxChunkChars,
   });
   if (seeds.chunks.length === 0)
     throw new UsageError(
-      `soro sft generate: stage ${seeds.stage} has no edu documents${opts.subject ? ` of subject ${opts.subject}` : ""}`,
+      `soro sft generate: stage ${seeds.stage} has no edu documents${opts.subject ? ` of subject ${opts.subject}` : ""}${opts.grades ? ` of grade ${opts.grades.min}-${opts.grades.max}` : ""}`,
       "ingest curriculum files with --source edu (subject and grade in _meta.yaml), or pick another --from",
     );
   const extractive = opts.engine === "extractive";

@@ -82,15 +82,41 @@ export async function seedStage(catalog: Catalog, from?: string): Promise<string
   );
 }
 
-/** The educational documents of a stage's active shards (source edu), chunked; optionally one subject only. */
+/** A grade range to seed from, inclusive. */
+export interface GradeRange {
+  min: number;
+  max: number;
+}
+
+/** Parses `--grade 5` or `--grade 5-7`; null for anything else. */
+export function parseGradeRange(value: string): GradeRange | null {
+  const m = /^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$/.exec(value);
+  if (!m) return null;
+  const min = Number(m[1]);
+  const max = Number(m[2] ?? m[1]);
+  return min <= max ? { min, max } : null;
+}
+
+/**
+ * The educational documents of a stage's active shards (source edu), chunked; optionally one subject only, and
+ * only passages of some grades: a document's `grade` metadata where it has one, else the quality stage's
+ * estimated `reading_grade` (rounded) where the stage carries that column.
+ */
 export async function loadSeeds(
   catalog: Catalog,
-  opts: { from?: string; subject?: string; maxChars?: number } = {},
+  opts: { from?: string; subject?: string; maxChars?: number; grades?: GradeRange } = {},
 ): Promise<{ stage: string; docs: number; chunks: SeedChunk[] }> {
   const stage = await seedStage(catalog, opts.from);
   const table = (await catalog.stageTableSql(stage))!;
+  const hasReading =
+    (
+      await catalog.rows(
+        `SELECT column_name FROM (DESCRIBE SELECT * FROM ${table}) WHERE column_name = 'reading_grade'`,
+      )
+    ).length > 0;
   const rows = await catalog.rows(
-    `SELECT id, text, coalesce(path, url) AS origin, meta FROM ${table} WHERE source = 'edu' ORDER BY id`,
+    `SELECT id, text, coalesce(path, url) AS origin, meta, ${hasReading ? "reading_grade" : "NULL::DOUBLE AS reading_grade"}
+     FROM ${table} WHERE source = 'edu' ORDER BY id`,
   );
   const chunks: SeedChunk[] = [];
   let docs = 0;
@@ -99,6 +125,14 @@ export async function loadSeeds(
     const subject = String(meta.subject ?? "");
     if (opts.subject && subject !== opts.subject) continue;
     const grade = Number.parseInt(String(meta.grade ?? ""), 10);
+    if (opts.grades) {
+      const g = Number.isFinite(grade)
+        ? grade
+        : r.reading_grade === null
+          ? Number.NaN
+          : Math.round(Number(r.reading_grade));
+      if (!(g >= opts.grades.min && g <= opts.grades.max)) continue;
+    }
     docs++;
     chunks.push(
       ...chunkDocument(
