@@ -128,11 +128,10 @@ async function scenario(name: string, port: number, pages: number, frontierSize:
     seeds: [seed],
     maxPages: pages,
     maxDepth: 100,
-    robots: false,
     sitemaps: false,
-    minDelayMs: 0,
     concurrency: 64,
-    fetch: { allowNetworks: ["127.0.0.1/32"], perHostConnections: 64 },
+    politeness: { robots: false, minDelayMs: 0, perHostConnections: 64 },
+    fetch: { allowNetworks: ["127.0.0.1/32"] },
   });
   let bytes = 0;
   const tracer = process.argv.includes("--trace-memory") ? await memoryTracer(c, 1000) : null;

@@ -2,6 +2,26 @@ import { UsageError } from "@soro/core";
 import { DEFAULT_FETCH, type FetchSettings } from "./fetcher.js";
 import { DEFAULT_TRACKING_PARAMS, type ScopeRules } from "./url.js";
 
+/** How the crawl treats each host: every setting a site's owner would ask about, in one place. */
+export interface Politeness {
+  /** Obey robots.txt (turned off only for benchmarks against one's own server). */
+  robots: boolean;
+  /** How long robots.txt rules are trusted before they are read again (RFC 9309 suggests at most a day). */
+  robotsTtlMs: number;
+  /** Minimum milliseconds between two requests to one host (robots.txt Crawl-delay may raise it). */
+  minDelayMs: number;
+  /** Connections (and so requests in flight) per host. */
+  perHostConnections: number;
+  /** Pages fetched per host at most (0: no limit). */
+  maxPagesPerHost: number;
+  /** Retries after network errors and 429/5xx answers, with exponential backoff and jitter. */
+  maxRetries: number;
+  /** First backoff step in milliseconds. */
+  backoffMs: number;
+  /** Longest Retry-After honoured; a longer one parks the URL until a later run. */
+  maxRetryAfterMs: number;
+}
+
 /** Every setting of a crawl; a YAML/JSON config file holds the same keys, CLI flags override them. */
 export interface CrawlConfig {
   /** Seed URLs (a seeds file is read into this list). */
@@ -11,21 +31,10 @@ export interface CrawlConfig {
   maxDepth: number;
   /** Stop after this many fetches in the whole crawl (0: no limit). */
   maxPages: number;
-  /** Pages fetched per host at most (0: no limit). */
-  maxPagesPerHost: number;
   /** Requests in flight across all hosts. */
   concurrency: number;
-  /** Minimum milliseconds between two requests to one host (robots.txt Crawl-delay may raise it). */
-  minDelayMs: number;
-  /** Retries after network errors and 429/5xx answers, with exponential backoff and jitter. */
-  maxRetries: number;
-  /** First backoff step in milliseconds. */
-  backoffMs: number;
-  /** Longest Retry-After honoured; a longer one parks the URL until a later run. */
-  maxRetryAfterMs: number;
+  politeness: Politeness;
   maxRedirects: number;
-  /** Obey robots.txt (turned off only for benchmarks against one's own server). */
-  robots: boolean;
   /** Look for sitemaps in robots.txt and at /sitemap.xml. */
   sitemaps: boolean;
   /** Query parameters removed during normalisation (`*` wildcards). */
@@ -42,20 +51,27 @@ export interface CrawlConfig {
   fetch: FetchSettings;
 }
 
+/** Defaults for a polite crawl of the open web. */
+export const DEFAULT_POLITENESS: Politeness = {
+  robots: true,
+  robotsTtlMs: 24 * 3600_000,
+  minDelayMs: 2_000,
+  perHostConnections: 2,
+  maxPagesPerHost: 0,
+  maxRetries: 3,
+  backoffMs: 2_000,
+  maxRetryAfterMs: 10 * 60_000,
+};
+
 /** Defaults for a polite crawl. */
 export const DEFAULT_CRAWL: CrawlConfig = {
   seeds: [],
   scope: { mode: "hosts" },
   maxDepth: 5,
   maxPages: 0,
-  maxPagesPerHost: 0,
   concurrency: 16,
-  minDelayMs: 2_000,
-  maxRetries: 3,
-  backoffMs: 2_000,
-  maxRetryAfterMs: 10 * 60_000,
+  politeness: DEFAULT_POLITENESS,
   maxRedirects: 5,
-  robots: true,
   sitemaps: true,
   trackingParams: DEFAULT_TRACKING_PARAMS,
   batchDocs: 500,
@@ -71,38 +87,83 @@ type DeepPartial<T> = {
 /** A crawl config as written in a file or assembled from flags: any subset of the keys. */
 export type CrawlConfigInput = DeepPartial<CrawlConfig>;
 
+/** Politeness keys that earlier versions kept at the top level (and `perHostConnections` under `fetch:`). */
+const MOVED_TO_POLITENESS = [
+  "robots",
+  "minDelayMs",
+  "maxPagesPerHost",
+  "maxRetries",
+  "backoffMs",
+  "maxRetryAfterMs",
+] as const;
+
+/**
+ * Moves the politeness keys of an older config (a file written before the `politeness:` block, or the saved
+ * config of a crawl started by an earlier version) into the block, so `--resume` and old files keep working.
+ */
+function movePolitenessKeys(input: CrawlConfigInput): CrawlConfigInput {
+  const old = input as Record<string, unknown>;
+  const fetch = (input.fetch ?? {}) as Record<string, unknown>;
+  const moved: Record<string, unknown> = {};
+  for (const key of MOVED_TO_POLITENESS) if (key in old) moved[key] = old[key];
+  if ("perHostConnections" in fetch) moved.perHostConnections = fetch.perHostConnections;
+  if (Object.keys(moved).length === 0) return input;
+  const politeness = (input.politeness ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(moved)) {
+    if (key in politeness && politeness[key] !== moved[key])
+      throw new UsageError(
+        `soro crawl: ${key} is set twice, in politeness: and outside it`,
+        `keep only politeness.${key}`,
+      );
+  }
+  const rest: Record<string, unknown> = { ...old };
+  for (const key of MOVED_TO_POLITENESS) delete rest[key];
+  const { perHostConnections: _, ...restFetch } = fetch;
+  return {
+    ...(rest as CrawlConfigInput),
+    ...(input.fetch ? { fetch: restFetch as CrawlConfigInput["fetch"] } : {}),
+    politeness: { ...politeness, ...moved } as CrawlConfigInput["politeness"],
+  };
+}
+
 /** Fills a partial config from the defaults (and `base`, e.g. the config a crawl was started with), checking keys. */
-export function resolveCrawlConfig(input: CrawlConfigInput, base: CrawlConfig = DEFAULT_CRAWL): CrawlConfig {
-  for (const key of Object.keys(input)) {
-    if (!(key in DEFAULT_CRAWL))
-      throw new UsageError(
-        `soro crawl: unknown config key "${key}"`,
-        `known keys: ${Object.keys(DEFAULT_CRAWL).join(", ")}`,
-      );
-  }
-  for (const key of Object.keys(input.fetch ?? {})) {
-    if (!(key in DEFAULT_FETCH) && key !== "allowPrivate" && key !== "allowNetworks")
-      throw new UsageError(
-        `soro crawl: unknown fetch setting "${key}"`,
-        `known: ${Object.keys(DEFAULT_FETCH).join(", ")}, allowPrivate, allowNetworks`,
-      );
-  }
+export function resolveCrawlConfig(raw: CrawlConfigInput, base: CrawlConfig = DEFAULT_CRAWL): CrawlConfig {
+  const input = movePolitenessKeys(raw);
+  const from = movePolitenessKeys(base) as CrawlConfig;
+  const known = (what: string, keys: string[], allowed: object, extra: string[] = []) => {
+    for (const key of keys) {
+      if (!(key in allowed) && !extra.includes(key))
+        throw new UsageError(
+          `soro crawl: unknown ${what} "${key}"`,
+          `known: ${[...Object.keys(allowed), ...extra].join(", ")}`,
+        );
+    }
+  };
+  known("config key", Object.keys(input), DEFAULT_CRAWL);
+  known("fetch setting", Object.keys(input.fetch ?? {}), DEFAULT_FETCH, ["allowPrivate", "allowNetworks"]);
+  known("politeness setting", Object.keys(input.politeness ?? {}), DEFAULT_POLITENESS);
   const cfg: CrawlConfig = {
     // A config saved by an older version lacks the keys added since.
     ...DEFAULT_CRAWL,
-    ...base,
+    ...from,
     ...(input as Partial<CrawlConfig>),
-    scope: { ...base.scope, ...(input.scope as Partial<ScopeRules>) },
-    fetch: { ...base.fetch, ...(input.fetch as Partial<FetchSettings>) },
+    scope: { ...from.scope, ...(input.scope as Partial<ScopeRules>) },
+    politeness: { ...DEFAULT_POLITENESS, ...from.politeness, ...(input.politeness as Partial<Politeness>) },
+    fetch: { ...from.fetch, ...(input.fetch as Partial<FetchSettings>) },
   };
   if (!["hosts", "domains", "any"].includes(cfg.scope.mode))
     throw new UsageError(`soro crawl: unknown scope "${cfg.scope.mode}"`, "use hosts, domains or any");
-  for (const [k, v] of Object.entries(cfg)) {
+  for (const [k, v] of [...Object.entries(cfg), ...Object.entries(cfg.politeness)]) {
     if (typeof v === "number" && (!Number.isFinite(v) || v < 0))
       throw new UsageError(`soro crawl: ${k} must be a number ≥ 0, got ${v}`, "fix the flag or config file");
   }
   if (cfg.concurrency < 1)
     throw new UsageError("soro crawl: concurrency must be at least 1", "use --concurrency 1 or more");
+  if (cfg.politeness.perHostConnections < 1)
+    throw new UsageError(
+      "soro crawl: politeness.perHostConnections must be at least 1",
+      "use --per-host 1 or more",
+    );
   return cfg;
 }
 

@@ -25,8 +25,6 @@ export interface FetchSettings extends AddressPolicy {
   maxDocumentBytes: number;
   /** Decoded/encoded ratio above which a compressed body is abandoned as a bomb. */
   maxDecompressionRatio: number;
-  /** Connections per host. */
-  perHostConnections: number;
 }
 
 /** Defaults suited to a polite crawl of the open web. */
@@ -39,7 +37,6 @@ export const DEFAULT_FETCH: FetchSettings = {
   maxBodyBytes: 1024 * 1024,
   maxDocumentBytes: 32 * 1024 * 1024,
   maxDecompressionRatio: 100,
-  perHostConnections: 2,
 };
 
 /** One HTTP exchange as the crawler keeps it. The body is decoded (no Content-Encoding) and possibly truncated. */
@@ -102,10 +99,12 @@ export class Fetcher {
   constructor(
     readonly settings: FetchSettings,
     resolver: Resolver = systemResolver,
+    /** Connections per host (the crawl's politeness setting). */
+    connectionsPerHost = 2,
   ) {
     this.guard = addressGuard(settings);
     this.agent = new Agent({
-      connections: settings.perHostConnections,
+      connections: connectionsPerHost,
       connect: { timeout: settings.connectTimeoutMs, lookup: guardedLookup(this.guard, resolver) },
       headersTimeout: settings.headersTimeoutMs,
       bodyTimeout: settings.bodyTimeoutMs,

@@ -27,6 +27,9 @@ export interface RobotsRules {
 /** Rules when robots.txt is missing (4xx): everything allowed, per RFC 9309. */
 export const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelayMs: null, sitemaps: [] };
 
+/** Rules when robots.txt forbids everything: refused by the safety rules, or unreachable past the retries. */
+export const DISALLOW_ALL: RobotsRules = { isAllowed: () => false, crawlDelayMs: null, sitemaps: [] };
+
 /** Parses a robots.txt body fetched from `robotsUrl`. */
 export function parseRobots(robotsUrl: string, body: string): RobotsRules {
   const r = robotsParser(robotsUrl, body);

@@ -156,7 +156,9 @@ describe("safety and politeness", () => {
     const site = await startTestSite({ articles: 3, crawlDelay: 1, robots503: 1 });
     const c = await tempCatalog();
     try {
-      await runCrawl(c, testConfig(site.url, { maxPages: 4, backoffMs: 300 }), { resolver: testResolver });
+      await runCrawl(c, testConfig(site.url, { maxPages: 4, politeness: { backoffMs: 300 } }), {
+        resolver: testResolver,
+      });
       expect(site.hits.get("/robots.txt")).toBe(2);
       const starts = [...site.times.entries()]
         .filter(([p]) => p !== "/robots.txt")

@@ -13,9 +13,8 @@ export async function tempCatalog(): Promise<Catalog> {
 /** A fast crawl config for the loopback test site: only 127.0.0.1 allowed, no politeness delay, short timeouts. */
 export function testConfig(seed: string, extra: CrawlConfigInput = {}): CrawlConfig {
   return resolveCrawlConfig({
-    minDelayMs: 0,
-    backoffMs: 100,
     ...extra,
+    politeness: { minDelayMs: 0, backoffMs: 100, ...extra.politeness },
     seeds: [seed],
     fetch: { allowNetworks: ["127.0.0.1/32"], totalTimeoutMs: 1500, bodyTimeoutMs: 1000, ...extra.fetch },
   });

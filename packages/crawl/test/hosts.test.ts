@@ -40,7 +40,7 @@ describe("hosts in memory", () => {
       const cfg = testConfig(`http://h0.test:${ring.port}/`, {
         scope: { mode: "any" },
         sitemaps: false,
-        maxPagesPerHost: 1,
+        politeness: { maxPagesPerHost: 1 },
         idleHosts: 1,
       });
       await runCrawl(c, cfg, { resolver: testResolver });

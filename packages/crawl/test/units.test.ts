@@ -213,7 +213,30 @@ describe("the Tajik seed list and crawl config", () => {
         new URL("../../../pipelines/seeds/tajik-crawl.yaml", import.meta.url).pathname,
       )) as object,
     );
-    expect(cfg).toMatchObject({ maxDepth: 6, minDelayMs: 3000, fetch: { perHostConnections: 1 } });
+    expect(cfg).toMatchObject({ maxDepth: 6, politeness: { minDelayMs: 3000, perHostConnections: 1 } });
     expect(() => resolveCrawlConfig({ maxDepht: 3 } as object)).toThrow(/unknown config key/);
+    expect(() => resolveCrawlConfig({ politeness: { minDelay: 3 } } as object)).toThrow(
+      /unknown politeness setting "minDelay"/,
+    );
+  });
+  it("reads the politeness keys of an older config (a file or a crawl saved before the block)", async () => {
+    const { resolveCrawlConfig, DEFAULT_CRAWL } = await import("../src/index.js");
+    const old = { minDelayMs: 700, robots: false, maxPagesPerHost: 9, fetch: { perHostConnections: 3 } };
+    const cfg = resolveCrawlConfig(old as object);
+    expect(cfg.politeness).toMatchObject({
+      minDelayMs: 700,
+      robots: false,
+      maxPagesPerHost: 9,
+      perHostConnections: 3,
+    });
+    expect(cfg).not.toHaveProperty("minDelayMs");
+    expect(cfg.fetch).not.toHaveProperty("perHostConnections");
+    // A saved config of the old shape as the base of a resumed crawl, with a flag on top.
+    const saved = { seeds: ["http://x.tj/"], scope: DEFAULT_CRAWL.scope, ...old };
+    const resumed = resolveCrawlConfig({ maxPages: 5 }, saved as never);
+    expect(resumed.politeness.minDelayMs).toBe(700);
+    expect(() => resolveCrawlConfig({ minDelayMs: 1, politeness: { minDelayMs: 2 } } as object)).toThrow(
+      /minDelayMs is set twice/,
+    );
   });
 });

@@ -49,7 +49,7 @@ function intFlag(name: string, value: string | undefined): number | undefined {
 
 /** The settings the flags give (only those present, so they override a config file or a saved crawl). */
 function flagsToConfig(o: CrawlFlags): CrawlConfigInput {
-  const c: CrawlConfigInput = { scope: {}, fetch: {} };
+  const c: CrawlConfigInput = { scope: {}, fetch: {}, politeness: {} };
   if (o.scope) c.scope!.mode = o.scope as "hosts";
   if (o.allow.length) c.scope!.allow = o.allow;
   if (o.deny.length) c.scope!.deny = o.deny;
@@ -59,10 +59,11 @@ function flagsToConfig(o: CrawlFlags): CrawlConfigInput {
   set("maxPages", intFlag("--max-pages", o.maxPages));
   set("maxDepth", intFlag("--max-depth", o.maxDepth));
   set("concurrency", intFlag("--concurrency", o.concurrency));
-  set("minDelayMs", intFlag("--delay", o.delay));
-  if (!o.robots) c.robots = false;
+  const delay = intFlag("--delay", o.delay);
+  if (delay !== undefined) c.politeness!.minDelayMs = delay;
+  if (!o.robots) c.politeness!.robots = false;
   const perHost = intFlag("--per-host", o.perHost);
-  if (perHost !== undefined) c.fetch!.perHostConnections = perHost;
+  if (perHost !== undefined) c.politeness!.perHostConnections = perHost;
   if (o.allowPrivate) c.fetch!.allowPrivate = true;
   if (o.allowNet.length) c.fetch!.allowNetworks = o.allowNet;
   if (o.userAgent) c.fetch!.userAgent = o.userAgent;
