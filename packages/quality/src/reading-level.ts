@@ -7,16 +7,44 @@ import type { ColumnSpec } from "@soro/core";
  * Vowel letters stand for syllables: Tajik spelling writes one vowel letter per syllable.
  */
 
-/** Lower-case letter runs of a text: the words the reading level and the safety terms look at. */
-export function letterWords(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? [];
+// Whether each UTF-16 unit is a letter or a combining mark (\p{L} or \p{M}), learned on first sight.
+const LETTER_UNIT = new Uint8Array(0x10000).fill(2);
+function isLetterUnit(c: number): boolean {
+  let v = LETTER_UNIT[c]!;
+  if (v === 2) {
+    // A lone surrogate half is no letter here: astral letters are too rare in Tajik text to matter.
+    v = c >= 0xd800 && c <= 0xdfff ? 0 : /[\p{L}\p{M}]/u.test(String.fromCharCode(c)) ? 1 : 0;
+    LETTER_UNIT[c] = v;
+  }
+  return v === 1;
 }
 
-const VOWELS = new Set("аеёиӣоуӯэюяы");
-const CYRILLIC_WORD = /^[\u0400-\u04ff]+$/u;
-/** A sentence ends at . ! ? … (runs count once) followed by a space or the end of the text. */
-const SENTENCE_END = /[.!?…]+(?=\s|$)/gu;
-const LINE_END_PUNCT = /[.!?…:;»"”)]\s*$/u;
+/** Lower-case letter runs of a text: the words the reading level and the safety terms look at. */
+export function letterWords(text: string): string[] {
+  const lower = text.toLowerCase();
+  const out: string[] = [];
+  let start = -1;
+  for (let k = 0; k <= lower.length; k++) {
+    const letter = k < lower.length && isLetterUnit(lower.charCodeAt(k));
+    if (letter && start < 0) start = k;
+    else if (!letter && start >= 0) {
+      out.push(lower.slice(start, k));
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** Vowel letters (one a syllable) by char code, lower case Cyrillic only (words come lower-cased). */
+const VOWEL = new Uint8Array(0x500);
+for (const ch of "аеёиӣоуӯэюяы") VOWEL[ch.charCodeAt(0)] = 1;
+/** Characters that end a sentence when a space or the end follows, and what may close a line that is one. */
+const isSentenceEnd = (c: number) => c === 46 || c === 33 || c === 63 || c === 0x2026; // . ! ? …
+const LINE_CLOSERS = new Set([...'.!?…:;»"”)'].map((c) => c.charCodeAt(0)));
+const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0;
+/** A letter, cheaply: ASCII letters, and from U+00C0 up anything outside the punctuation and symbol blocks. */
+const isLetterish = (c: number) =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff));
 
 const dataFile = (name: string) => new URL(`../data/${name}`, import.meta.url);
 
@@ -85,11 +113,26 @@ export const READING_COLUMNS: ColumnSpec[] = [
 /** Fewer words than this give no grade: a heading or a menu has no reading level. */
 export const MIN_GRADE_WORDS = 20;
 
-/** Counts sentences: terminal punctuation runs, plus lines (headings, list items) that end without any. */
+/**
+ * Counts sentences in one pass: runs of . ! ? … followed by a space or the end, plus lines (headings, list items)
+ * that hold a letter and end without any closing punctuation.
+ */
 function countSentences(text: string): number {
   let n = 0;
-  for (const _ of text.matchAll(SENTENCE_END)) n++;
-  for (const line of text.split("\n")) if (/\p{L}/u.test(line) && !LINE_END_PUNCT.test(line)) n++;
+  let lineHasLetter = false;
+  let lastNonSpace = 0;
+  for (let k = 0; k <= text.length; k++) {
+    const c = k < text.length ? text.charCodeAt(k) : 10;
+    if (c === 10) {
+      if (lineHasLetter && !LINE_CLOSERS.has(lastNonSpace)) n++;
+      lineHasLetter = false;
+      lastNonSpace = 0;
+      continue;
+    }
+    if (isSentenceEnd(c) && (k + 1 >= text.length || isSpace(text.charCodeAt(k + 1)))) n++;
+    if (!isSpace(c)) lastNonSpace = c;
+    if (!lineHasLetter && isLetterish(c)) lineHasLetter = true;
+  }
   return n;
 }
 
@@ -102,8 +145,13 @@ export function readingFeatures(text: string, words: readonly string[]): Reading
   let rare = 0;
   for (const w of words) {
     chars += w.length;
-    for (const ch of w) if (VOWELS.has(ch)) syllables++;
-    if (CYRILLIC_WORD.test(w)) {
+    let allCyrillic = true;
+    for (let k = 0; k < w.length; k++) {
+      const c = w.charCodeAt(k);
+      if (c < 0x400 || c >= 0x500) allCyrillic = false;
+      else syllables += VOWEL[c]!;
+    }
+    if (allCyrillic) {
       cyrillic++;
       if (!known.has(w)) rare++;
     }
