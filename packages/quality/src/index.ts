@@ -1,4 +1,5 @@
 export * from "./doc-context.js";
+export * from "./edu/index.js";
 export * from "./explain.js";
 export * from "./lines.js";
 export * from "./migrations.js";

@@ -37,4 +37,16 @@ export const QUALITY_MIGRATIONS: string[] = [
     PRIMARY KEY (config_hash, source_key, rule)
   );
   `,
+  // v2: every educational-value model `soro quality edu train` wrote, with the labels it learned from.
+  `
+  CREATE TABLE quality_edu_models (
+    version VARCHAR PRIMARY KEY,
+    path VARCHAR NOT NULL,
+    base_version VARCHAR NOT NULL,
+    weak_labels BIGINT NOT NULL,
+    annotator_labels BIGINT NOT NULL,
+    label_sources JSON NOT NULL,
+    trained_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  );
+  `,
 ];

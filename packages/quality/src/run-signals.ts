@@ -1,4 +1,5 @@
 import { type Catalog, type ProgressOptions, type RunSummary, runStage, siblingModule } from "@soro/core";
+import { workspaceEduOption } from "./edu/columns.js";
 import { ensureQualityTables } from "./select.js";
 import { DEFAULT_SIGNALS_OPTIONS, type QualitySignalsOptions } from "./signals-stage.js";
 
@@ -32,7 +33,8 @@ export async function runQualitySignals(
   const summary = await runStage({
     catalog,
     stage: SIGNALS_STAGE_REF,
-    options,
+    // The edu model's version is part of the config hash: a retrained workspace model reruns the stage.
+    options: options.edu === undefined ? { ...options, edu: workspaceEduOption(catalog.ws.dir) } : options,
     workers: run.workers,
     progress: run.progress,
   });

@@ -61,7 +61,7 @@ function checkColumns(rules: RuleSet, shard: ShardRecord & { columns?: string[] 
     if (col === undefined) continue;
     throw new UsageError(
       `soro quality select: rule ${rule.name} reads column ${col}, which shard ${shard.shard_id} does not have`,
-      col.startsWith("q_")
+      col.startsWith("q_") || col.startsWith("edu_")
         ? "rerun `soro quality signals` (this version writes every q_ column)"
         : "run normalize before quality signals, or remove the rule from the rules file",
     );

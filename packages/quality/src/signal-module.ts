@@ -1,5 +1,6 @@
 import type { ColumnSpec } from "@soro/core";
 import type { DocContext } from "./doc-context.js";
+import type { QualitySignalsOptions } from "./signals-stage.js";
 
 /** What one signal module adds for one document: a value for each of its columns. */
 export type SignalMeasure = (ctx: DocContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -14,8 +15,11 @@ export interface SignalModule {
   name: string;
   /** Bump when the module's output for the same text changes. */
   version: string;
-  /** The columns it adds (names start with `q_`; every measure result has exactly these keys). */
+  /** The columns it adds (every measure result has exactly these keys). */
   columns: ColumnSpec[];
-  /** Builds the measure once per worker (load a lexicon or model here). */
-  setup(): SignalMeasure | Promise<SignalMeasure>;
+  /**
+   * Builds the measure once per worker (load a lexicon or model here). `options` are the stage's (absent outside
+   * the stage, e.g. in `analyzeText`): a module whose output depends on one reads it here.
+   */
+  setup(options?: QualitySignalsOptions): SignalMeasure | Promise<SignalMeasure>;
 }

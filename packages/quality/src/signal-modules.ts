@@ -1,4 +1,5 @@
 import type { DocContext } from "./doc-context.js";
+import { eduModule } from "./edu/columns.js";
 import { letterWords, READING_COLUMNS, readingSignals } from "./reading-level.js";
 import { SAFETY_COLUMNS, safetySignals } from "./safety.js";
 import type { SignalModule } from "./signal-module.js";
@@ -27,4 +28,9 @@ export const safetyModule: SignalModule = {
  * The signal modules the quality signals stage runs, in column order. A new group of signals is a module file
  * exporting a `SignalModule`, added to this list (its columns then appear in the stage's output).
  */
-export const SIGNAL_MODULES: readonly SignalModule[] = [baseSignalsModule, readingModule, safetyModule];
+export const SIGNAL_MODULES: readonly SignalModule[] = [
+  baseSignalsModule,
+  readingModule,
+  safetyModule,
+  eduModule,
+];

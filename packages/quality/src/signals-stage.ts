@@ -1,5 +1,6 @@
 import { type ColumnSpec, defineStage } from "@soro/core";
 import { DocContext } from "./doc-context.js";
+import type { EduOption } from "./edu/columns.js";
 import {
   cleanLabelledLines,
   DEFAULT_LINE_CLEAN,
@@ -18,6 +19,8 @@ export interface QualitySignalsOptions {
   lineClean: LineCleanOptions | false;
   /** Mask personal data with typed placeholders. */
   pii: boolean;
+  /** The educational-value model (`soro quality edu train`); absent: the shipped one; false: no edu_score. */
+  edu?: EduOption;
 }
 
 /** The defaults: clean lines, mask personal data. */
@@ -161,7 +164,7 @@ export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   rewritesText: true,
   async setup(options) {
     const opts = options ?? DEFAULT_SIGNALS_OPTIONS;
-    const measures = await Promise.all(SIGNAL_MODULES.map((m) => m.setup()));
+    const measures = await Promise.all(SIGNAL_MODULES.map((m) => m.setup(opts)));
     return async (doc) => {
       const { ctx, add } = prepareDocument(
         doc.text,

@@ -16,6 +16,7 @@ import {
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 import { formatTable } from "../table.js";
+import { registerQualityEduCommands } from "./quality-edu.js";
 
 interface SignalsFlags {
   lineClean: boolean;
@@ -150,6 +151,8 @@ export function registerQualityCommands(program: Command): void {
         { readOnly: true },
       );
     });
+
+  registerQualityEduCommands(quality);
 
   quality
     .command("rules")
