@@ -9,22 +9,15 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { GUIDELINES, REJECT_REASONS } from "./guidelines.js";
 import { verifyPassword } from "./passwords.js";
+import { agreement, auditLog, facets, listQueue, progress, type ReviewFilters } from "./queries.js";
 import { LoginBackoff } from "./ratelimit.js";
 import { ReviewPublisher } from "./review-db.js";
 import { ensureReviewTables } from "./schema.js";
 import { ReviewError, SerialCatalog } from "./serial.js";
 import { createSession, deleteSession, findSession, hashToken, type Session } from "./sessions.js";
 import { ReviewState } from "./state.js";
-import {
-  agreement,
-  auditLog,
-  facets,
-  listQueue,
-  progress,
-  type ReviewFilters,
-  type ReviewInput,
-} from "./store.js";
 import type { Role } from "./users.js";
+import type { ReviewInput } from "./verdict.js";
 
 /** How the review server runs. */
 export interface ReviewServerOptions {

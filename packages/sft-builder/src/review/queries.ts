@@ -1,11 +1,10 @@
 import type { Catalog } from "@soro/core";
 import type { ChatMessage, SampleStatus, SftSample } from "../samples/schema.js";
 import { agreementByTask, type RatedReview, type TaskAgreement } from "./agreement.js";
-import type { DiffPart } from "./diff.js";
-import { EDU_MAX, EDU_MIN, EDU_TASK } from "./edu-ratings.js";
-import { REJECT_REASONS } from "./guidelines.js";
-import { ReviewError } from "./serial.js";
 import type { ReviewUser } from "./users.js";
+
+// Read-only queries of the review app over the catalog (the queue list, filter menus, progress, the audit log,
+// agreement) and the same filters applied in memory.
 
 /** Search and filters of the queue (all optional). */
 export interface ReviewFilters {
@@ -19,47 +18,7 @@ export interface ReviewFilters {
   q?: string;
 }
 
-/** A reviewer's verdict on one sample; `messages` carries an edit (which counts as accepting). */
-export interface ReviewInput {
-  version: number;
-  decision: "accept" | "reject";
-  reason?: string | null;
-  rating?: number | null;
-  comment?: string | null;
-  messages?: ChatMessage[];
-}
-
-/** A stored review. */
-export interface StoredReview {
-  username: string;
-  decision: string;
-  reason: string | null;
-  rating: number | null;
-  comment: string | null;
-  edited: boolean;
-  sample_version: number;
-}
-
-/** Everything the review screen shows for one sample. */
-export interface SampleView {
-  sample: SftSample;
-  /** The messages before the first edit, when edited. */
-  original: ChatMessage[] | null;
-  diff: Array<{ role: string; parts: DiffPart[] }> | null;
-  mine: StoredReview | null;
-  /** All reviews, for leads only (annotators see their own, so others do not sway them). */
-  reviews: StoredReview[] | null;
-  reviewCount: number;
-}
-
-/** The outcome of saving: either saved, or refused because the sample changed since the reviewer loaded it. */
-export type SaveResult =
-  | { saved: true; view: SampleView }
-  | { saved: false; conflict: true; view: SampleView };
-
 type Param = string | number | boolean | null;
-
-const REASONS = new Set(REJECT_REASONS.map((r) => r.code));
 
 /** Whether a sample passes the filters (all but `annotator`); `raw` is its messages as stored JSON text. */
 export function matches(s: SftSample, raw: string, filters: ReviewFilters): boolean {
@@ -89,56 +48,6 @@ function where(filters: ReviewFilters, params: Param[], alias = "s"): string {
     );
   if (filters.q?.trim()) add(`contains(lower(${alias}.messages::VARCHAR), lower(?))`, filters.q.trim());
   return parts.length ? parts.join(" AND ") : "true";
-}
-
-/** Refuses a malformed review before anything is written. */
-export function validate(input: ReviewInput, current: ChatMessage[], task?: string): void {
-  if (input.decision !== "accept" && input.decision !== "reject")
-    throw new ReviewError(400, "decision must be accept or reject");
-  if (!Number.isInteger(input.version)) throw new ReviewError(400, "version is required");
-  if (task === EDU_TASK) {
-    // A passage is rated, not judged: the rating is the review, and a worthless passage is rated 0.
-    if (input.decision !== "accept" || input.messages !== undefined)
-      throw new ReviewError(
-        400,
-        "a passage is rated (decision accept with a rating), not rejected or edited",
-      );
-    if (!Number.isInteger(input.rating) || input.rating! < EDU_MIN || input.rating! > EDU_MAX)
-      throw new ReviewError(400, `a passage needs a rating from ${EDU_MIN} to ${EDU_MAX}`);
-  }
-  if (input.decision === "reject" && !REASONS.has(input.reason ?? ""))
-    throw new ReviewError(400, `a rejection needs a reason: ${[...REASONS].join(", ")}`);
-  if (task !== EDU_TASK && input.rating !== undefined && input.rating !== null) {
-    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
-      throw new ReviewError(400, "rating must be 1 to 5");
-  }
-  if (
-    input.comment &&
-    (typeof input.comment !== "string" || input.comment.length > 4000 || input.comment.includes("\0"))
-  )
-    throw new ReviewError(400, "comment must be text of at most 4000 characters");
-  if (input.messages !== undefined) {
-    if (input.decision === "reject") throw new ReviewError(400, "an edited sample is accepted, not rejected");
-    const m = input.messages;
-    const ok =
-      Array.isArray(m) &&
-      m.length === current.length &&
-      m.every(
-        (x, i) =>
-          x?.role === current[i]!.role &&
-          typeof x.content === "string" &&
-          x.content.trim().length > 0 &&
-          x.content.length <= 20_000,
-      );
-    if (!ok) throw new ReviewError(400, "an edit keeps every turn and its role, each with non-empty text");
-  }
-}
-
-/** Whether an edit changes the text of any turn. */
-export function changed(a: ChatMessage[], b: ChatMessage[] | undefined): b is ChatMessage[] {
-  return (
-    b !== undefined && JSON.stringify(a.map((m) => m.content)) !== JSON.stringify(b.map((m) => m.content))
-  );
 }
 
 /** One row of the queue list. */
