@@ -8,13 +8,40 @@ import {
   addSamples,
   EDU_TASK,
   eduItem,
+  loadEduPassages,
   openReviewDb,
   readEduRatings,
   startReviewServer,
 } from "../src/index.js";
-import { Client, PASSWORDS, reviewWorkspace } from "./review-fixtures.js";
+import { Client, PASSWORDS, qualityShard, reviewWorkspace } from "./review-fixtures.js";
 
 describe("educational-value ratings", () => {
+  it("loads passages spread over sources and edu_score bands, and a second load takes only new documents", async () => {
+    const { catalog } = await reviewWorkspace(1);
+    try {
+      const ids = await qualityShard(catalog, 6);
+      const first = await loadEduPassages(catalog, { n: 4 });
+      expect(first.stage).toBe("quality");
+      expect(first.added).toBe(4);
+      // Four strata (edu 4, edu 4.5 → band 4; web 0, 0.4, 0.8 → band 0): edu·4 and web·0 each get two.
+      expect(first.strata).toEqual({ "edu · edu 4": 2, "web · edu 0": 2 });
+      const rows = await catalog.rows(
+        "SELECT source_doc_id, source_excerpt, subject, status FROM sft_samples WHERE task = $1",
+        [EDU_TASK],
+      );
+      expect(rows.every((r) => r.status === "queued" && String(r.source_excerpt).length > 20)).toBe(true);
+      const second = await loadEduPassages(catalog, { n: 100, stage: "quality" });
+      expect(second.added).toBe(8);
+      const all = await catalog.rows("SELECT source_doc_id FROM sft_samples WHERE task = $1 ORDER BY 1", [
+        EDU_TASK,
+      ]);
+      expect(all.map((r) => r.source_doc_id)).toEqual([...ids.web, ...ids.edu].sort());
+      await expect(loadEduPassages(catalog, { n: 1, stage: "dedup" })).rejects.toThrow(/no active shards/);
+    } finally {
+      catalog.close();
+    }
+  });
+
   it("reads [] from a workspace where nothing was rated yet", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "soro-edu-"));
     (await Catalog.open(dir, { create: true })).close();

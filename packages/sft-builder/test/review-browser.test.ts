@@ -6,8 +6,15 @@ import { promisify } from "node:util";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, SORO_BIN } from "@soro/core/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningReviewServer, startReviewServer } from "../src/index.js";
-import { IMG_PROBE, PASSWORDS, reviewWorkspace, SCRIPT_PROBE } from "./review-fixtures.js";
+import {
+  EDU_TASK,
+  krippendorffAlpha,
+  loadEduPassages,
+  type RunningReviewServer,
+  readEduRatings,
+  startReviewServer,
+} from "../src/index.js";
+import { IMG_PROBE, PASSWORDS, qualityShard, reviewWorkspace, SCRIPT_PROBE } from "./review-fixtures.js";
 
 // Page-side callbacks run in the browser; the repo compiles without DOM types, so name the two globals they use.
 declare const document: {
@@ -51,7 +58,10 @@ async function nextLoaded(page: Page, previous: string | null): Promise<string> 
 }
 
 describe.skipIf(!existsSync(CHROMIUM_PATH))("review app in Chromium", () => {
-  it("reviews three samples by keyboard (accept, reject with a reason, edit) and the edit reaches the export", async () => {
+  // The export at the end runs the CLI, which takes a while to start on a busy machine.
+  it("reviews three samples by keyboard (accept, reject with a reason, edit) and the edit reaches the export", {
+    timeout: 120_000,
+  }, async () => {
     const { catalog, dir } = await reviewWorkspace(4);
     let server: RunningReviewServer | undefined = await startReviewServer({ catalog, overlap: 1 });
     try {
@@ -205,6 +215,63 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))("review app in Chromium", () => {
         { username: "rustam", action: "edit" },
         { username: "parvina", action: "conflict" },
         { username: "parvina", action: "edit" },
+      ]);
+    } finally {
+      await server.close();
+      catalog.close();
+    }
+  });
+
+  it("rates passages loaded from shards with keys 0–5 as two annotators; agreement and readEduRatings follow", async () => {
+    const { catalog } = await reviewWorkspace(1);
+    await qualityShard(catalog, 3);
+    expect((await loadEduPassages(catalog, { n: 4 })).added).toBe(4);
+    const server = await startReviewServer({ catalog, overlap: 2 });
+    try {
+      // Textbook-like UDHR articles rate high, interface strings low; the two annotators differ by one point.
+      const plan = { rustam: { udhr: 4, lo: 0 }, parvina: { udhr: 5, lo: 1 } } as const;
+      for (const name of ["rustam", "parvina"] as const) {
+        const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+        await signIn(page, server.url, name);
+        await page.selectOption("select[name=task]", EDU_TASK);
+        const sft = await current(page);
+        await page.keyboard.press("n");
+        let id: string | null = await nextLoaded(page, sft);
+        for (let rated = 0; id; rated++) {
+          expect(rated).toBeLessThan(4);
+          const doc = (await page.getAttribute("section.passage", "data-doc"))!;
+          expect(await page.textContent("section.passage .passage-text .text")).not.toBe("");
+          if (name === "rustam" && rated === 0) {
+            await page.waitForSelector("#guidelines .gloss");
+            await page.screenshot({ path: `${SHOTS}review-edu-rate.png` });
+          }
+          await page.keyboard.press(String(plan[name][doc.startsWith("udhr") ? "udhr" : "lo"]));
+          id = (await nextLoaded(page, id).catch(() => null)) ?? null;
+          if (await page.locator("section.sample .empty").count()) break;
+        }
+        await page.close();
+      }
+      const lead = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+      await signIn(lead, server.url, "dilnoza");
+      await lead.click("button[data-tab=agreement]");
+      await lead.waitForSelector(`#agreement tr[data-task="${EDU_TASK}"]`);
+      await lead.screenshot({ path: `${SHOTS}review-edu-agreement.png`, fullPage: true });
+      const cells = await lead.locator(`#agreement tr[data-task="${EDU_TASK}"] td`).allTextContents();
+      const units = [
+        [4, 5],
+        [4, 5],
+        [0, 1],
+        [0, 1],
+      ];
+      // Samples with two reviews, reviews, α of decisions (all accept), α of ratings (interval).
+      expect(cells.slice(1, 3)).toEqual(["4", "8"]);
+      expect(cells[4]).toBe(krippendorffAlpha(units, "interval").toFixed(3));
+      const ratings = await readEduRatings(catalog);
+      expect(ratings.map((r) => [r.doc_id.split("-")[0], r.mean, r.n]).sort()).toEqual([
+        ["lo", 0.5, 2],
+        ["lo", 0.5, 2],
+        ["udhr", 4.5, 2],
+        ["udhr", 4.5, 2],
       ]);
     } finally {
       await server.close();

@@ -1,7 +1,8 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Catalog } from "@soro/core";
+import { Catalog, sqlString } from "@soro/core";
+import { commitQueryShard } from "@soro/core/testing";
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { addSamples, addUser, type SftSample } from "../src/index.js";
 import { queuedSample } from "../src/testing.js";
@@ -106,4 +107,36 @@ export class Client {
     });
     return { status: res.status, data: (await res.json()) as T };
   }
+}
+
+/**
+ * Adds a committed `quality` shard of real Tajik documents with an `edu_score` column to a workspace: UDHR
+ * articles (source edu, scored high) and LibreOffice interface strings (source web, scored low), `each` of both.
+ */
+export async function qualityShard(catalog: Catalog, each = 6): Promise<{ edu: string[]; web: string[] }> {
+  const paras = (await udhrParagraphs("tgk")).filter((p) => p.length > 200);
+  const ui = libreofficeTajikStrings().filter((s) => s.tg.length > 20);
+  const rows: string[] = [];
+  const ids = { edu: [] as string[], web: [] as string[] };
+  for (let i = 0; i < each; i++) {
+    const edu = `udhr-${i}`;
+    const web = `lo-${i}`;
+    ids.edu.push(edu);
+    ids.web.push(web);
+    const text = [paras[2 * i]!, paras[2 * i + 1]!].join("\n");
+    const strings = ui
+      .slice(i * 5, i * 5 + 5)
+      .map((s) => s.tg)
+      .join("\n");
+    rows.push(`(${sqlString(edu)}, ${sqlString(text)}, 'edu', ${4 + (i % 2) * 0.5})`);
+    rows.push(`(${sqlString(web)}, ${sqlString(strings)}, 'web', ${(i % 3) * 0.4})`);
+  }
+  const runId = await catalog.beginRun("quality", "test", null, 1);
+  await commitQueryShard(
+    catalog,
+    catalog.conn,
+    `SELECT * FROM (VALUES ${rows.join(", ")}) AS t(id, text, source, edu_score)`,
+    { runId, stage: "quality", configHash: "test", sourceKey: "tajik", status: "active" },
+  );
+  return ids;
 }

@@ -7,6 +7,7 @@ import {
   type ExportFormat,
   exportAccepted,
   listUsers,
+  loadEduPassages,
   mergeReviewDb,
   openReviewDb,
   type Role,
@@ -34,7 +35,7 @@ async function readPassword(file?: string): Promise<string> {
   return answer;
 }
 
-/** The review subcommands of `soro sft`: review (the web app), users add|list, export. */
+/** The review subcommands of `soro sft`: review (the web app), load-edu, users add|list, export. */
 export function registerSftReviewCommands(sft: Command): void {
   sft
     .command("review")
@@ -72,6 +73,30 @@ export function registerSftReviewCommands(sft: Command): void {
         }
       },
     );
+
+  sft
+    .command("load-edu")
+    .description(
+      "queue passages of a stage's documents for annotators to rate 0–5 for educational value, spread over sources and edu_score bands",
+    )
+    .option("--n <n>", "passages to add (documents queued before are skipped)", "200")
+    .option("--stage <stage>", "stage to take documents from (default: the latest with active shards)")
+    .option("--seed <n>", "sampling seed (the same seed picks the same documents)", "0")
+    .action(async (o: { n: string; stage?: string; seed: string }, cmd: Command) => {
+      await withCatalog(cmd, async (c) => {
+        const r = await loadEduPassages(c, {
+          n: intOption("--n", o.n, 1),
+          stage: o.stage,
+          seed: intOption("--seed", o.seed, 0),
+        });
+        const spread = Object.entries(r.strata)
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(", ");
+        console.log(
+          `soro sft load-edu: ${r.added} passages from ${r.stage} queued for rating (${spread || "none left"})`,
+        );
+      });
+    });
 
   const users = sft.command("users").description("review app accounts");
   users

@@ -1,3 +1,5 @@
+import { EDU_TASK } from "./edu-ratings.js";
+
 /** Cohen's kappa of two raters over the same items (labels paired by position); NaN when undefined. */
 export function cohensKappa<T>(a: T[], b: T[]): number {
   if (a.length !== b.length) throw new Error("cohensKappa: raters must label the same items");
@@ -76,7 +78,13 @@ export interface TaskAgreement {
   pairs: Array<{ a: string; b: string; shared: number; kappa: number }>;
 }
 
-/** Per task: Krippendorff's alpha over all reviewers (decisions nominal, ratings interval) and Cohen's kappa per pair. */
+// What a pair's kappa compares: the decision, except for rated passages, whose decision is always accept.
+const label = (r: RatedReview): string => (r.task === EDU_TASK ? String(r.rating) : r.decision);
+
+/**
+ * Per task: Krippendorff's alpha over all reviewers (decisions nominal, ratings interval) and Cohen's kappa per pair
+ * (of decisions; of ratings for rated passages).
+ */
 export function agreementByTask(reviews: RatedReview[]): TaskAgreement[] {
   const byTask = new Map<string, Map<string, Map<string, RatedReview>>>();
   for (const r of reviews) {
@@ -99,8 +107,8 @@ export function agreementByTask(reviews: RatedReview[]): TaskAgreement[] {
           const ra = m.get(users[i]!);
           const rb = m.get(users[j]!);
           if (ra && rb) {
-            a.push(ra.decision);
-            b.push(rb.decision);
+            a.push(label(ra));
+            b.push(label(rb));
           }
         }
         if (a.length) pairs.push({ a: users[i]!, b: users[j]!, shared: a.length, kappa: cohensKappa(a, b) });

@@ -1,5 +1,6 @@
 export * from "./agreement.js";
 export * from "./diff.js";
+export * from "./edu-passages.js";
 export * from "./edu-ratings.js";
 export * from "./export.js";
 export * from "./guidelines.js";

@@ -28,7 +28,8 @@ export function matches(s: SftSample, raw: string, filters: ReviewFilters): bool
     return false;
   if (filters.status && s.status !== filters.status) return false;
   const q = filters.q?.trim().toLowerCase();
-  return !q || raw.toLowerCase().includes(q);
+  // A rated passage has no messages; its text is the excerpt.
+  return !q || raw.toLowerCase().includes(q) || (s.source_excerpt?.toLowerCase().includes(q) ?? false);
 }
 
 function where(filters: ReviewFilters, params: Param[], alias = "s"): string {
@@ -46,7 +47,11 @@ function where(filters: ReviewFilters, params: Param[], alias = "s"): string {
       `EXISTS (SELECT 1 FROM sft_review_reviews f WHERE f.sample_id = ${alias}.sample_id AND f.username = ?)`,
       filters.annotator,
     );
-  if (filters.q?.trim()) add(`contains(lower(${alias}.messages::VARCHAR), lower(?))`, filters.q.trim());
+  if (filters.q?.trim())
+    add(
+      `contains(lower(${alias}.messages::VARCHAR || coalesce(${alias}.source_excerpt, '')), lower(?))`,
+      filters.q.trim(),
+    );
   return parts.length ? parts.join(" AND ") : "true";
 }
 
@@ -73,17 +78,18 @@ export async function listQueue(
 ): Promise<QueueRow[]> {
   const params: Param[] = [user.username];
   const rows = await c.rows(
-    `SELECT s.sample_id, s.task, s.subject, s.grade, s.status, s.version, s.messages,
+    `SELECT s.sample_id, s.task, s.subject, s.grade, s.status, s.version, s.messages, s.source_excerpt,
        (SELECT count(*) FROM sft_review_reviews r WHERE r.sample_id = s.sample_id) AS reviews,
        (SELECT any_value(decision) FROM sft_review_reviews r WHERE r.sample_id = s.sample_id AND r.username = $1) AS my_decision,
        EXISTS (SELECT 1 FROM sft_review_originals o WHERE o.sample_id = s.sample_id) AS edited
      FROM sft_samples s WHERE ${where(filters, params)} ORDER BY s.created_at, s.sample_id LIMIT ${Math.max(1, Math.min(limit, 1000))}`,
     params,
   );
-  return rows.map(({ messages, ...r }) => {
+  return rows.map(({ messages, source_excerpt, ...r }) => {
     const msgs = JSON.parse(String(messages)) as ChatMessage[];
     const first = msgs.find((m) => m.role === "user") ?? msgs[0];
-    return { ...r, snippet: (first?.content ?? "").slice(0, 140) } as unknown as QueueRow;
+    const text = first?.content ?? (source_excerpt as string | null) ?? "";
+    return { ...r, snippet: text.slice(0, 140) } as unknown as QueueRow;
   });
 }
 

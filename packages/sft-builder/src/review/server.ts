@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
@@ -7,7 +7,8 @@ import type { Catalog } from "@soro/core";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
-import { GUIDELINES, REJECT_REASONS } from "./guidelines.js";
+import { EDU_MAX, EDU_MIN, EDU_TASK } from "./edu-ratings.js";
+import { EDU_GUIDELINES, GUIDELINES, REJECT_REASONS } from "./guidelines.js";
 import { verifyPassword } from "./passwords.js";
 import { agreement, auditLog, facets, listQueue, progress, type ReviewFilters } from "./queries.js";
 import { LoginBackoff } from "./ratelimit.js";
@@ -38,10 +39,16 @@ export interface ReviewServerOptions {
 
 const COOKIE = "soro_review";
 const MAX_BODY = 1 << 20;
+const UI_DIR = new URL("./ui/", import.meta.url);
+// The page, its style sheet, and every ES module of the UI (app.js imports the others).
 const ASSETS: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
-  "/assets/app.js": { file: "app.js", type: "text/javascript; charset=utf-8" },
   "/assets/app.css": { file: "app.css", type: "text/css; charset=utf-8" },
+  ...Object.fromEntries(
+    readdirSync(UI_DIR)
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => [`/assets/${f}`, { file: f, type: "text/javascript; charset=utf-8" }]),
+  ),
 };
 
 type Env = { Variables: { session: Session } };
@@ -102,7 +109,7 @@ export function createReviewApp(opts: ReviewServerOptions): {
   const assets = Object.fromEntries(
     Object.entries(ASSETS).map(([route, a]) => [
       route,
-      { body: readFileSync(new URL(`./ui/${a.file}`, import.meta.url), "utf8"), type: a.type },
+      { body: readFileSync(new URL(a.file, UI_DIR), "utf8"), type: a.type },
     ]),
   );
   const app = new Hono<Env>();
@@ -236,6 +243,7 @@ export function createReviewApp(opts: ReviewServerOptions): {
       overlap,
       reasons: REJECT_REASONS,
       guidelines: GUIDELINES,
+      edu: { task: EDU_TASK, min: EDU_MIN, max: EDU_MAX, guidelines: EDU_GUIDELINES },
     });
   });
 
