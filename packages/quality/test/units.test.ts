@@ -155,19 +155,29 @@ describe("the shared document context", () => {
     const { tg } = await texts();
     const text = [tg[3], tg[4], tg[3]].join("\n\n");
     const seen: DocContext[] = [];
+    let derived = 0;
+    const longForms = (ctx: DocContext) => {
+      derived++;
+      return ctx.words.forms.filter((f) => f.length > 8);
+    };
     const longWords = (ctx: DocContext) => {
       seen.push(ctx);
-      return { q_long_words: ctx.words.forms.filter((f) => f.length > 8).length };
+      return {
+        q_long_words: ctx.derive(longForms).length,
+        q_same: ctx.derive(longForms) === ctx.derive(longForms),
+      };
     };
     const { add } = analyzeText(text, labels(text), undefined, { measures: [baseSignals, longWords] });
-    const longForms = new Set(
+    const expected = new Set(
       text
         .toLowerCase()
         .split(/\s+/)
         .map((w) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, ""))
         .filter((w) => w.length > 8),
     );
-    expect(add.q_long_words).toBe(longForms.size);
+    expect(add.q_long_words).toBe(expected.size);
+    expect(add.q_same).toBe(true);
+    expect(derived).toBe(1);
     expect(add.q_long_words).toBeGreaterThan(0);
     expect(add.q_dup_para_frac).toBeCloseTo(1 / 3);
     expect(seen[0]!.paragraphs).toHaveLength(3);
