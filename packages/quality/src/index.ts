@@ -1,3 +1,4 @@
+export * from "./curriculum.js";
 export * from "./doc-context.js";
 export * from "./edu/index.js";
 export * from "./explain.js";

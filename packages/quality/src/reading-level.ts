@@ -104,6 +104,16 @@ export const READING_COLUMNS: ColumnSpec[] = [
     doc: "share of Cyrillic words outside the 3000 most frequent Tajik forms (data/tajik-frequent.txt)",
   },
   {
+    name: "rl_curriculum_share",
+    type: "DOUBLE",
+    doc: "share of Cyrillic words in the workspace's curriculum vocabulary (words its graded edu documents use); NULL without one",
+  },
+  {
+    name: "rl_curriculum_grade",
+    type: "INTEGER",
+    doc: "lowest grade by which 90% of the document's curriculum words have been introduced; NULL under 20 such words",
+  },
+  {
     name: "reading_grade",
     type: "DOUBLE",
     doc: "estimated school grade (1-12) from the features above (data/reading-grade.json says how it was fitted); NULL under 20 words",

@@ -1,4 +1,5 @@
 import { type Catalog, type ProgressOptions, type RunSummary, runStage, siblingModule } from "@soro/core";
+import { buildCurriculumVocab } from "./curriculum.js";
 import { workspaceEduOption } from "./edu/columns.js";
 import { ensureQualityTables } from "./select.js";
 import { DEFAULT_SIGNALS_OPTIONS, type QualitySignalsOptions } from "./signals-stage.js";
@@ -22,7 +23,8 @@ export interface CleaningTotals {
 
 /**
  * Runs the quality signals stage over the active normalize shards, then records in the catalog what line
- * cleaning and PII masking did (`quality_signal_runs`).
+ * cleaning and PII masking did (`quality_signal_runs`). Unless the options name one, the curriculum vocabulary is
+ * built first from the normalize stage's graded edu documents (none: the curriculum columns stay NULL).
  */
 export async function runQualitySignals(
   catalog: Catalog,
@@ -30,11 +32,17 @@ export async function runQualitySignals(
   run: { workers?: number; progress?: ProgressOptions["mode"] } = {},
 ): Promise<{ summary: RunSummary; totals: CleaningTotals }> {
   await ensureQualityTables(catalog);
+  const curriculum = options.curriculum ?? (await buildCurriculumVocab(catalog)) ?? undefined;
   const summary = await runStage({
     catalog,
     stage: SIGNALS_STAGE_REF,
-    // The edu model's version is part of the config hash: a retrained workspace model reruns the stage.
-    options: options.edu === undefined ? { ...options, edu: workspaceEduOption(catalog.ws.dir) } : options,
+    // The edu model's version and the curriculum's hash are part of the config hash: a retrained workspace model or
+    // a changed curriculum reruns the stage.
+    options: {
+      ...options,
+      ...(options.edu === undefined ? { edu: workspaceEduOption(catalog.ws.dir) } : {}),
+      ...(curriculum ? { curriculum: { file: curriculum.file, sha256: curriculum.sha256 } } : {}),
+    },
     workers: run.workers,
     progress: run.progress,
   });

@@ -1,3 +1,4 @@
+import { type CurriculumVocab, curriculumSignals, loadCurriculumVocab, NO_CURRICULUM } from "./curriculum.js";
 import type { DocContext } from "./doc-context.js";
 import { eduModule } from "./edu/columns.js";
 import { letterWords, READING_COLUMNS, readingSignals } from "./reading-level.js";
@@ -8,12 +9,23 @@ import { baseSignalsModule } from "./signals.js";
 /** The letter-run words reading level and safety both read, split once per document. */
 const lettersOf = (ctx: DocContext): string[] => letterWords(ctx.text);
 
-/** Reading level: sentence and word lengths, syllables, rare words, and the grade they give. */
+/** Reading level: sentence and word lengths, syllables, rare words, the grade they give, and curriculum words. */
 export const readingModule: SignalModule = {
   name: "reading",
-  version: "1",
+  version: "2",
   columns: READING_COLUMNS,
-  setup: () => (ctx) => ({ ...readingSignals(ctx.text, ctx.derive(lettersOf)) }),
+  setup: (options) => {
+    const measure = (vocab: CurriculumVocab | null) => (ctx: DocContext) => {
+      const words = ctx.derive(lettersOf);
+      return {
+        ...readingSignals(ctx.text, words),
+        ...(vocab ? curriculumSignals(words, vocab) : NO_CURRICULUM),
+      };
+    };
+    // Synchronous without a vocabulary, so analyzeText can run the module on its own.
+    const file = options?.curriculum?.file;
+    return file ? loadCurriculumVocab(file).then(measure) : measure(null);
+  },
 };
 
 /** Safety: unsafe term scores per category and the host's category. */

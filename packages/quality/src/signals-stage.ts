@@ -21,6 +21,8 @@ export interface QualitySignalsOptions {
   pii: boolean;
   /** The educational-value model (`soro quality edu train`); absent: the shipped one; false: no edu_score. */
   edu?: EduOption;
+  /** The workspace's curriculum vocabulary (`buildCurriculumVocab`), read by the reading level; its hash reruns the stage. */
+  curriculum?: { file: string; sha256: string };
 }
 
 /** The defaults: clean lines, mask personal data. */
