@@ -9,6 +9,7 @@
  */
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc-all";
+import { printConverted } from "../scripts/converted-eval.js";
 import { heldBackLines } from "../scripts/corpus.js";
 import { evaluationLines, printEvaluation } from "../scripts/evaluate.js";
 import { analyseText } from "../src/analyse.js";
@@ -93,3 +94,4 @@ console.log(
 const load = time(() => loadModel(dataFile(DEFAULT_MODEL).pathname));
 console.log(`model load: ${Math.round(load * 1000)} ms (goal < 1000 ms)`);
 printEvaluation("held-back addresses 2018 and 2019, shipped model", evaluationLines(heldBackLines()), model);
+await printConverted();

@@ -15,6 +15,7 @@ export {
   toLegacyA,
   toLegacyB,
   toMojibake,
+  toPersianScript,
   toRussianKeyboard,
   wordAccuracy,
 } from "./damage.js";

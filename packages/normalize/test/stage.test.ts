@@ -7,7 +7,7 @@ import { udhrParagraphs } from "@soro/samples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCatalogLexicon } from "../src/catalog-lexicon.js";
 import { findWorkspaceModel, learnCatalogModel } from "../src/catalog-model.js";
-import { toLegacyA } from "../src/damage.js";
+import { toLegacyA, toPersianScript } from "../src/damage.js";
 import { langidFilter, normalizeFilter } from "../src/filter.js";
 import { defaultModel, loadModel } from "../src/model.js";
 
@@ -26,6 +26,7 @@ beforeAll(async () => {
     legacy: toLegacyA(tgk.slice(14, 18).join("\n")),
     russian: rus.slice(10, 13).join("\n"),
     persian: pes.slice(10, 12).join("\n"),
+    tajikPersian: toPersianScript(tgk.slice(30, 34).join("\n")),
     mixed: [tgk[20], rus[20], tgk[21]].join("\n"),
   };
   const run = await SourceRun.begin(catalog, "ingest", { test: true });
@@ -47,7 +48,7 @@ afterAll(async () => {
 describe("the normalize stage over a real catalog", () => {
   it("adds the language, script and repair columns and rewrites the text", async () => {
     const summary = await runStage({ catalog, stage, options: {}, workers: 1, progress: "quiet" });
-    expect(summary.docsOut).toBe(5);
+    expect(summary.docsOut).toBe(6);
     const table = await catalog.stageTableSql("normalize");
     const rows = await catalog.rows(
       `SELECT url, lang, lang_score, script, converted, encoding, repairs, tgk_line_share, rus_line_share, line_langs, text, text_original
@@ -61,14 +62,15 @@ describe("the normalize stage over a real catalog", () => {
     expect(String(by.legacy?.text_original)).toMatch(/[њќ]/);
     expect(by.russian).toMatchObject({ lang: "rus", rus_line_share: 1 });
     expect(Number(by.russian?.lang_score)).toBeLessThan(0.1);
-    // Persian-script text whose Cyrillic form reads as Tajik counts as Tajik, marked as converted for the mixture.
-    expect(by.persian).toMatchObject({
+    // Tajik in Persian script counts as Tajik, marked as converted for the mixture; Dari keeps its Persian label.
+    expect(by.tajikPersian).toMatchObject({
       script: "arab",
       encoding: "persian_script",
       lang: "tgk",
       converted: "arab",
     });
-    expect(Number(by.persian?.lang_score)).toBeGreaterThan(0.5);
+    expect(by.persian).toMatchObject({ script: "arab", converted: "" });
+    expect(["pes", "prs"]).toContain(by.persian?.lang);
     expect(by.clean).toMatchObject({ converted: "" });
     expect(by.mixed).toMatchObject({ lang: "tgk" });
     expect(Number(by.mixed?.rus_line_share)).toBeCloseTo(1 / 3);

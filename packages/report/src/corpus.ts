@@ -119,6 +119,8 @@ export interface LanguageFigures {
   encoding: CountRow[];
   lang: CountRow[];
   langScore: Histogram | null;
+  /** Documents converted from another script (arab, latn) and labelled Tajik: after normalize, final, final tokens. */
+  converted: Array<CountRow & { tokens: number }>;
 }
 
 /** Counts per value of a normalize column, kept and not. */
@@ -150,7 +152,27 @@ export async function languageFigures(
     langScore: cols.has("lang_score")
       ? await histogram(catalog, table, kept, "lang_score", rules, { fixed: [0, 1] })
       : null,
+    converted: cols.has("converted") ? await convertedCounts(catalog, table, fin) : [],
   };
+}
+
+/** What conversion from another script added: documents per source script, those in the final stage, their tokens. */
+async function convertedCounts(
+  catalog: Catalog,
+  table: string,
+  fin: string | null,
+): Promise<Array<CountRow & { tokens: number }>> {
+  const rows = await catalog.rows(
+    `SELECT t.converted AS key, count(*) AS docs, count(f.id) AS kept, coalesce(sum(length(f.text)), 0) AS chars
+     FROM ${table} t LEFT JOIN ${fin ?? table} f ON f.id = t.id
+     WHERE t.converted <> '' GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => ({
+    key: String(r.key),
+    docs: num(r.docs),
+    kept: num(r.kept),
+    tokens: tokens(num(r.chars)),
+  }));
 }
 
 /** The thresholds the rules put on a column (default conditions, not per-source ones). */

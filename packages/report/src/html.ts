@@ -215,7 +215,19 @@ async function languageSection(f: CorpusFigures): Promise<string> {
     fig(`lang:${r.key}:docs`, r.docs),
     fig(`lang:${r.key}:kept`, r.kept),
   ]);
-  return `<div class="grid2">${parts.join("")}</div>${table(["language", "docs after normalize", "in final"], rows, "num")}`;
+  const converted = l.converted.length
+    ? table(
+        ["converted to Tajik from", "docs after normalize", "in final", "est. tokens in final"],
+        l.converted.map((r) => [
+          esc(r.key === "arab" ? "Persian script" : r.key === "latn" ? "Latin script" : r.key),
+          fig(`converted:${r.key}:docs`, r.docs),
+          fig(`converted:${r.key}:kept`, r.kept),
+          fig(`converted:${r.key}:tokens`, r.tokens),
+        ]),
+        "num",
+      )
+    : "<p>No document was converted to Tajik from another script.</p>";
+  return `<div class="grid2">${parts.join("")}</div>${table(["language", "docs after normalize", "in final"], rows, "num")}${converted}`;
 }
 
 async function signalsSection(f: CorpusFigures): Promise<string> {

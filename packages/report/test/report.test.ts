@@ -120,6 +120,12 @@ describe("figures equal the catalog's", () => {
       `SELECT lang, count(*) AS n FROM ${await table("normalize")} GROUP BY 1`,
     ))
       expect(f[`lang:${r.lang}:docs`], String(r.lang)).toBe(Number(r.n));
+    // Tajik written in Persian script is converted and counted; the Persian and Dari UDHR keep their label.
+    const converted = await catalog.rows(
+      `SELECT converted, count(*) AS n FROM ${await table("normalize")} WHERE converted <> '' GROUP BY 1`,
+    );
+    expect(converted.map((r) => r.converted)).toContain("arab");
+    for (const r of converted) expect(f[`converted:${r.converted}:docs`]).toBe(Number(r.n));
     expect(f["crawl-fetches"]).toBe(await one("SELECT count(*) FROM crawl_fetches"));
     expect(f["crawl-bytes"]).toBe(await one("SELECT sum(bytes) FROM crawl_fetches"));
     expect(f["sft-samples"]).toBe(await one("SELECT count(*) FROM sft_samples"));
@@ -187,7 +193,7 @@ describe("teaching signals, safety, tokens and SFT overlap", () => {
 describe("summary", () => {
   it("prints the key figures for the terminal", async () => {
     const text = await statusSummary(catalog);
-    expect(text).toMatch(/^raw +310 docs/m);
+    expect(text).toMatch(/^raw +314 docs/m);
     expect(text).toMatch(/final +\d+ docs .*\(dedup;/);
     expect(text).toContain("select/");
   });

@@ -5,7 +5,7 @@ import { Catalog, runStage } from "@soro/core";
 import { CRAWL_MIGRATIONS } from "@soro/crawl";
 import { resolveOptions, runDedup } from "@soro/dedup";
 import { ingestPaths } from "@soro/ingest";
-import { toLegacyA, toRussianKeyboard } from "@soro/normalize";
+import { toLegacyA, toPersianScript, toRussianKeyboard } from "@soro/normalize";
 import { loadRules, runQualitySignals, runSelect } from "@soro/quality";
 import { demoSample, udhrSections } from "@soro/samples";
 import { addSamples, measureSftOverlap } from "@soro/sft-builder";
@@ -42,7 +42,11 @@ export async function buildWorkspace(dir: string): Promise<void> {
   const input = path.join(dir, "input");
   await mkdir(path.join(input, "edu"), { recursive: true });
   const records = [
-    ...(await demoSample({ russianKeyboard: toRussianKeyboard, legacyFontA: toLegacyA })),
+    ...(await demoSample({
+      russianKeyboard: toRussianKeyboard,
+      legacyFontA: toLegacyA,
+      persianScript: toPersianScript,
+    })),
     PLANTED_SPAM,
   ];
   await writeFile(path.join(input, "web.jsonl"), `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);

@@ -9,10 +9,14 @@ export interface SampleRecord {
   meta: Record<string, unknown>;
 }
 
-/** How the demo damages real Tajik text: as typed on a Russian keyboard, and as a legacy font A shows it. */
+/**
+ * How the demo damages real Tajik text: as typed on a Russian keyboard, as a legacy font A shows it, and (when
+ * given) as written in Persian script.
+ */
 export interface SampleDamage {
   russianKeyboard: (text: string) => string;
   legacyFontA: (text: string) => string;
+  persianScript?: (text: string) => string;
 }
 
 /** Languages of the demo sample and what they stand for. */
@@ -27,7 +31,8 @@ const LANGUAGES: Array<{ code: UdhrCode; note: string }> = [
 
 /**
  * The demo's bundled sample: UDHR sections in Tajik and its neighbours, Tajik LibreOffice strings, Tajik sections
- * re-typed on a Russian keyboard or in legacy font A, and republished copies, so every stage has work to do.
+ * re-typed on a Russian keyboard, in legacy font A or in Persian script, and republished copies, so every stage has
+ * work to do.
  */
 export async function demoSample(damage: SampleDamage): Promise<SampleRecord[]> {
   const records: SampleRecord[] = [];
@@ -60,6 +65,17 @@ export async function demoSample(damage: SampleDamage): Promise<SampleRecord[]> 
       meta: { origin: "udhr", udhr: "tgk", note: "republished copy" },
     });
   });
+  // Tajik in Persian script: normalize converts it and labels it tgk, while the Persian and Dari UDHR stay pes/prs.
+  const toPersian = damage.persianScript;
+  if (toPersian)
+    tajik.slice(18, 22).forEach((s, i) => {
+      records.push({
+        text: toPersian([s.heading, ...s.paragraphs].join("\n")),
+        source: "web",
+        url: `https://tojik.example/arabic-script/${i}`,
+        meta: { origin: "udhr", udhr: "tgk", damage: "persian-script" },
+      });
+    });
   const byModule = new Map<string, string[]>();
   for (const s of libreofficeTajikStrings()) {
     if (s.tg === s.en) continue;
