@@ -34,6 +34,15 @@ await soro(["quality", "signals"]);
 await soro(["quality", "select"]);
 await soro(["dedup", "run"]);
 await soro(["dedup", "decontam", "--benchmarks", "packages/dedup/fixtures/benchmarks"]);
+// What a trainer gets: the final documents with the highest educational value, and what survived of each source.
+await soro([
+  "sql",
+  "select round(edu_score, 2) as edu_score, source, left(regexp_replace(text, '\\s+', ' ', 'g'), 70) as text from docs_decontam order by edu_score desc limit 8",
+]);
+await soro([
+  "sql",
+  "select n.source, count(*) as raw, count(d.id) as final, round(avg(q.edu_score), 2) as edu_raw, round(avg(d.edu_score), 2) as edu_final from docs_normalize n left join docs_quality q using (id) left join docs_decontam d using (id) group by all order by raw desc",
+]);
 
 // Hand-over: exact Gemma 3 token counts, trainer exports, a job plan.
 await soro(["bridge", "count"]);

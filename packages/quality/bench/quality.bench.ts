@@ -11,6 +11,7 @@ import { identifyLines } from "@soro/normalize";
 import { tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
 import {
   analyzeText,
+  EDU_COLUMNS,
   letterWords,
   loadRules,
   READING_COLUMNS,
@@ -129,6 +130,7 @@ async function realSignals(tmpDir: string): Promise<{ file: string; rows: number
       ...SIGNAL_COLUMNS,
       ...READING_COLUMNS,
       ...SAFETY_COLUMNS,
+      ...EDU_COLUMNS,
     ],
   });
   for (const [rn, text] of corpus.entries())

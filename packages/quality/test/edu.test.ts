@@ -7,7 +7,9 @@ import {
   eduMetrics,
   eduScore,
   featurize,
+  judge,
   loadModel,
+  loadRules,
   runQualitySignals,
   SHIPPED_EDU_MODEL_PATH,
   saveModel,
@@ -107,6 +109,12 @@ describe("educational-value classifier", () => {
       expect(r.get("curriculum")!.edu_score as number).toBeGreaterThan(
         (r.get("ui")!.edu_score as number) + 2,
       );
+      // The default rules' edu_value floor removes the UI strings and keeps the curriculum.
+      const rules = await loadRules();
+      const eduRule = (row: Record<string, unknown>) =>
+        judge(rules, row).rules.find((x) => x.rule === "edu_value")!;
+      expect(eduRule(r.get("ui")!).pass).toBe(false);
+      expect(eduRule(r.get("curriculum")!).pass).toBe(true);
       // Annotators rate these UI strings as valuable (a made-up disagreement with the weak labels): the
       // workspace model moves toward them, and the next signals run uses it.
       const ratings = Array.from({ length: 30 }, (_, k) => ({

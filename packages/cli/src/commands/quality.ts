@@ -7,6 +7,7 @@ import {
   DEFAULT_LINE_CLEAN,
   DEFAULT_RULES_PATH,
   describeCondition,
+  EDU_BANDS,
   explainDocument,
   loadRules,
   type QualitySignalsOptions,
@@ -138,6 +139,11 @@ export function registerQualityCommands(program: Command): void {
           }));
           console.log(formatTable(signals, 100));
           console.log("");
+          const edu = ex.signals.edu_score;
+          if (typeof edu === "number")
+            console.log(
+              `educational value: ${edu.toFixed(2)} of 5, band ${Math.round(edu)} (${EDU_BANDS[Math.round(edu)]}); model ${String(ex.signals.edu_model)}`,
+            );
           for (const r of ex.rules) {
             const state = r.off ? "off " : r.pass ? "pass" : "FAIL";
             const failed = r.conditions.filter((x) => !x.pass);

@@ -13,6 +13,16 @@ import {
 /** Which model the signals stage scores with: a file and its version (part of the config hash), or false for none. */
 export type EduOption = { model: string; version: string } | false;
 
+/** What each rounded edu_score means (packages/quality/README.md has the weak-label examples of each). */
+export const EDU_BANDS = [
+  "no text value: UI strings, menus, word lists, tables",
+  "small talk, isolated sentences, ads",
+  "some information, mixed with opinion, news or chrome",
+  "coherent formal prose that informs",
+  "curriculum-like: definitions, textbook or civics reading",
+  "a lesson on a school topic",
+] as const;
+
 export const EDU_COLUMNS: ColumnSpec[] = [
   {
     name: "edu_score",
