@@ -103,7 +103,7 @@ describe("soro quality edu train", () => {
     expect(soro("-w", ws, "quality", "signals").code).toBe(0);
     expect(models()).toContain(trained.version);
     expect(models()).not.toContain(shippedEduModel().version);
-  });
+  }, 300_000);
 
   it("trains from the review app's accepted ratings by default", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "soro-edu-review-"));
@@ -132,5 +132,5 @@ describe("soro quality edu train", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/: 12 annotator labels \(12 from review\)/);
     expect(existsSync(workspaceEduModelPath(dir))).toBe(true);
-  });
+  }, 300_000);
 });
