@@ -57,6 +57,7 @@ describe("the report in Chromium", () => {
       "crawl-bytes",
       "sft-status",
       "teach-reading_grade",
+      "teach-edu_score",
     ];
     for (const name of expected) expect(page.marks, name).toHaveProperty(name);
     expect(Object.keys(page.marks).filter((k) => k.startsWith("hist-q_")).length).toBeGreaterThan(10);
