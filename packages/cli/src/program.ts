@@ -35,6 +35,10 @@ const MODULES: Array<{ commands: string[]; load: () => Promise<Register> }> = [
   { commands: ["sft"], load: async () => (await import("./commands/sft.js")).registerSftCommands },
   { commands: ["report"], load: async () => (await import("./commands/report.js")).registerReportCommand },
   {
+    commands: ["takedown"],
+    load: async () => (await import("./commands/takedown.js")).registerTakedownCommand,
+  },
+  {
     commands: ["run", "run-task", "collect", "push", "pull", "tasks"],
     load: async () => (await import("./commands/scale.js")).registerScaleCommands,
   },

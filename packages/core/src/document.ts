@@ -3,8 +3,14 @@ import { z } from "zod";
 import type { ColumnSpec } from "./columns.js";
 import { PROVENANCE_COLUMNS, UNKNOWN_LICENCE } from "./licence.js";
 
-/** Where a document came from; `edu` is curriculum material (subject and grade in `meta`). */
-export const SOURCES = ["web", "pdf", "edu", "book", "other"] as const;
+/**
+ * Where a document came from; `edu` is curriculum material (subject and grade in `meta`); `replay` is English or
+ * Russian text the continued pretraining mixes in against forgetting (its own stage, outside the Tajik pipeline).
+ */
+export const SOURCES = ["web", "pdf", "edu", "book", "other", "replay"] as const;
+
+/** The source, and the stage, of replay text. */
+export const REPLAY_SOURCE = "replay";
 
 /** The columns every document has, from the stage that created it onward. */
 export const BASE_COLUMNS: ColumnSpec[] = [

@@ -23,5 +23,6 @@ export * from "./shards/reader.js";
 export * from "./shards/writer.js";
 export * from "./source.js";
 export * from "./status.js";
+export * from "./takedown.js";
 export * from "./verify.js";
 export * from "./workspace.js";

@@ -8,6 +8,7 @@ export const STAGE_COMMANDS: Record<string, string> = {
   crawl: "soro crawl extract",
   pdf: "soro pdf ingest (the same folders)",
   ingest: "soro ingest (the same paths)",
+  replay: "soro ingest --source replay (the same paths)",
   normalize: "soro normalize",
   quality: "soro quality signals",
   select: "soro quality select",

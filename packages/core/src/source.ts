@@ -5,6 +5,7 @@ import { type ColumnSpec, mergeColumns } from "./columns.js";
 import { configHash } from "./config.js";
 import { BASE_COLUMNS, type Document } from "./document.js";
 import { ShardWriter } from "./shards/writer.js";
+import { TakedownList } from "./takedown.js";
 
 /** The fixed config hash of source stages: their shards accumulate, and re-adding a source key replaces its shards. */
 export const SOURCE_CONFIG = "source";
@@ -23,6 +24,8 @@ export class SourceRun {
     readonly runId: number,
     private readonly columns: ColumnSpec[],
     private readonly done: Set<string>,
+    /** Documents taken down earlier (`soro takedown`): never written again, counted under rule `takedown`. */
+    readonly takedowns: TakedownList,
   ) {}
 
   /** Starts a source run; `columns` are added to the base document columns. */
@@ -36,7 +39,8 @@ export class SourceRun {
     await catalog.removeOrphans(stage);
     const runId = await catalog.beginRun(stage, SOURCE_CONFIG, config, 1);
     const done = await catalog.committedSourceKeys(stage, SOURCE_CONFIG);
-    return new SourceRun(catalog, stage, runId, mergeColumns(BASE_COLUMNS, columns), done);
+    const takedowns = await TakedownList.load(catalog);
+    return new SourceRun(catalog, stage, runId, mergeColumns(BASE_COLUMNS, columns), done, takedowns);
   }
 
   /** Whether a source key is already committed (skip it unless replacing). */
@@ -69,6 +73,13 @@ export class SourceRun {
         }
         const chars = item.doc.text.length;
         stats.charsIn += chars;
+        if (this.takedowns.has(item.doc)) {
+          const r = stats.removed.takedown ?? { docs: 0, chars: 0 };
+          r.docs++;
+          r.chars += chars;
+          stats.removed.takedown = r;
+          continue;
+        }
         stats.docsOut++;
         stats.charsOut += chars;
         await writer.write(item.doc);

@@ -8,6 +8,7 @@ import {
   declaredLicence,
   type Licence,
   type NewDocument,
+  REPLAY_SOURCE,
   type SourceItem,
   SourceRun,
   UsageError,
@@ -173,7 +174,9 @@ export async function ingestPaths(
     docs: 0,
     problems: 0,
   };
-  const run = opts.dryRun ? null : await SourceRun.begin(catalog, "ingest", { source: opts.source, ...read });
+  // Replay text (English or Russian, for the CPT mixture) has its own stage: the Tajik stages never read it.
+  const stage = opts.source === REPLAY_SOURCE ? REPLAY_SOURCE : "ingest";
+  const run = opts.dryRun ? null : await SourceRun.begin(catalog, stage, { source: opts.source, ...read });
   try {
     for (const plan of plans) {
       const report = (r: Omit<FileReport, "file">) => opts.onFile?.({ file: plan.file, ...r });
@@ -278,7 +281,7 @@ export async function ingestPaths(
         runId: run.runId,
       });
       await versions.doneReading(key);
-      if (docs > 0) await catalog.resolveQuarantine("ingest", plan.file, run.runId);
+      if (docs > 0) await catalog.resolveQuarantine(stage, plan.file, run.runId);
       summary.docs += docs;
       summary.problems += problems;
       if (docs > 0 && v.replaces) summary.replaced++;

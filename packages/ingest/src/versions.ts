@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Catalog } from "@soro/core";
+import { type Catalog, REPLAY_SOURCE } from "@soro/core";
 
 /** What a mark of a file being read holds. */
 interface ReadingMark {
@@ -141,9 +141,9 @@ export class FileVersions {
       );
       if (v.docs > 0)
         await this.catalog.conn.run(
-          `UPDATE shards SET status = 'superseded' WHERE stage = 'ingest' AND source_key <> $2
+          `UPDATE shards SET status = 'superseded' WHERE stage IN ('ingest', $3) AND source_key <> $2
              AND source_key IN (SELECT source_key FROM ingest_files WHERE path = $1)`,
-          [v.path, v.sourceKey],
+          [v.path, v.sourceKey, REPLAY_SOURCE],
         );
     });
     this.current.set(v.path, { version, source_key: v.sourceKey, docs: v.docs });

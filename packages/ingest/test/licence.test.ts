@@ -48,3 +48,28 @@ describe("ingest licence and its evidence", () => {
     }
   });
 });
+
+describe("ingest --source replay", () => {
+  it("puts English and Russian text in stage replay, out of the Tajik stages' input", async () => {
+    const dir = await tempDir();
+    const root = path.join(dir, "replay");
+    await mkdir(root, { recursive: true });
+    const russian = await udhrParagraphs("rus");
+    await writeFile(path.join(root, "ru.txt"), russian.join("\n\n"));
+    const c = await Catalog.open(path.join(dir, "ws"), { create: true });
+    try {
+      const s = await ingestPaths(c, [root], { source: "replay", splitBlocks: true, licence: "MIT" });
+      expect(s.docs).toBe(russian.length);
+      expect(await c.activeShards(["ingest"])).toEqual([]);
+      const rows = await c.rows(`SELECT source, licence FROM ${await c.stageTableSql("replay")}`);
+      expect(rows.length).toBe(russian.length);
+      expect(new Set(rows.map((r) => `${r.source}/${r.licence}`))).toEqual(new Set(["replay/MIT"]));
+      // Ingesting the same file again adds nothing.
+      expect(
+        (await ingestPaths(c, [root], { source: "replay", splitBlocks: true, licence: "MIT" })).unchanged,
+      ).toBe(1);
+    } finally {
+      c.close();
+    }
+  });
+});

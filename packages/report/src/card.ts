@@ -96,6 +96,13 @@ export function renderCard(f: CorpusFigures, dataFiles: string[], options: CardO
   const removal = w.steps.map((s) => [s.stage, s.rule, s.kind, s.docs, s.chars, pct(s.chars, w.start.chars)]);
   const sources = f.sources.map((s) => [s.key, s.rawDocs, s.docs, pct(s.docs, s.rawDocs), s.tokens]);
   const licences = f.licences.map((l) => [l.key, l.rawDocs, l.docs, l.tokens]);
+  const takedowns = f.takedowns.map((t) => [
+    t.requested_at,
+    `${t.kind} ${t.value}`,
+    t.requested_by,
+    t.reason ?? "",
+    t.docs_removed ?? "",
+  ]);
   const langs = (f.language?.lang ?? []).map((l) => [l.key, l.docs, l.kept]);
   const configs = f.configs.map((c) => [c.stage, c.runId, `\`${c.configHash}\``, c.finishedAt ?? ""]);
   const limits = [
@@ -131,6 +138,11 @@ ${mdTable(["source", "raw docs", "final docs", "kept", "final tokens (est.)"], s
 ## Licences
 
 ${mdTable(["licence", "raw docs", "final docs", "final tokens (est.)"], licences)}
+## Takedowns
+
+Documents removed on request from every stage, and kept out of every later run and export.
+
+${mdTable(["when (UTC)", "what", "requested by", "reason", "documents"], takedowns)}
 ## Languages after normalisation
 
 ${mdTable(["language", "documents", "in final"], langs)}

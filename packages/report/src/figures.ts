@@ -1,4 +1,4 @@
-import type { Catalog } from "@soro/core";
+import { type Catalog, listTakedowns, type TakedownRecord } from "@soro/core";
 import { currentConfigs, hasTable } from "./catalog-sql.js";
 import {
   type Histogram,
@@ -46,6 +46,8 @@ export interface CorpusFigures {
   sources: MixRow[];
   /** Documents and tokens per licence, raw and final. */
   licences: MixRow[];
+  /** Every takedown: what, who, when, why, and what it removed. */
+  takedowns: TakedownRecord[];
   hosts: MixRow[];
   language: LanguageFigures | null;
   histograms: { stage: string | null; length: Histogram | null; signals: Histogram[] };
@@ -98,6 +100,7 @@ export async function collectFigures(
     rules,
     sources: await sourceMix(catalog, finalName),
     licences: await licenceMix(catalog, finalName),
+    takedowns: await listTakedowns(catalog),
     hosts: await topHosts(catalog, finalName),
     language: await languageFigures(catalog, finalName, ruleList),
     histograms: await signalHistograms(catalog, finalName, ruleList),

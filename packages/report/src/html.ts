@@ -165,7 +165,15 @@ function licencesSection(f: CorpusFigures): string {
     fig(`licence:${l.key}:docs`, l.docs),
     fig(`licence:${l.key}:tokens`, l.tokens),
   ]);
-  return table(["licence", "raw docs", "final docs", "final tokens (est.)"], rows, "num");
+  const takedowns = f.takedowns.map((t) => [
+    esc(t.requested_at),
+    esc(`${t.kind} ${t.value}`),
+    esc(t.requested_by),
+    esc(t.reason ?? ""),
+    String(t.docs_removed ?? ""),
+  ]);
+  return `${table(["licence", "raw docs", "final docs", "final tokens (est.)"], rows, "num")}
+  <h3>Takedowns</h3>${takedowns.length ? table(["when (UTC)", "what", "requested by", "reason", "documents"], takedowns) : "<p>None.</p>"}`;
 }
 
 async function languageSection(f: CorpusFigures): Promise<string> {
@@ -469,7 +477,7 @@ export async function renderReport(f: CorpusFigures): Promise<string> {
     [
       "licences",
       "Licences",
-      "The licence each document declared (SPDX ids; `unknown` where nothing declared one), raw and final.",
+      "The licence each document declared (SPDX ids; `unknown` where nothing declared one), raw and final, and the documents taken down on request.",
       licencesSection(f),
     ],
     [

@@ -86,15 +86,19 @@ class Mixture:
         if not names:
             raise SystemExit("cpt: every source has mixture weight 0; nothing to train on")
         total = sum(weights[s] for s in names)
-        share = cfg["replay"]["share"] if cfg["replay"]["source"] else 0.0
+        replay = cfg["replay"]["source"]
+        share = cfg["replay"]["share"] if replay else 0.0
+        # Replay text the export carries (soro ingest --source replay) is named relative to the export.
+        if replay and not os.path.isabs(replay):
+            replay = os.path.join(cfg["export_dir"], replay)
         self.streams = {s: TokenStream(os.path.join(cfg["export_dir"], prefixes[s]), seed, rank, world)
                         for s in names}
         probs = [(1 - share) * weights[s] / total for s in names]
         if share:
-            if not os.path.exists(cfg["replay"]["source"] + ".idx"):
+            if not os.path.exists(replay + ".idx"):
                 raise SystemExit("cpt: replay source %s.idx not found: pass a Megatron prefix (path without .idx/.bin)"
-                                 " with --replay-source, or --replay-share 0" % cfg["replay"]["source"])
-            self.streams["replay"] = TokenStream(cfg["replay"]["source"], seed, rank, world)
+                                 " with --replay-source, or --replay-share 0" % replay)
+            self.streams["replay"] = TokenStream(replay, seed, rank, world)
             names.append("replay")
             probs.append(share)
         self.names = names

@@ -59,6 +59,13 @@ const MIGRATIONS = [
     measured_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
     PRIMARY KEY (tokenizer, stage, lang, source)
   );`,
+  // Exports made before a takedown, and whether their provenance list held what it removed (NULL: no list).
+  `CREATE TABLE trainer_bridge_stale_exports (
+    export_id VARCHAR NOT NULL,
+    takedown_id BIGINT NOT NULL,
+    holds BOOLEAN,
+    PRIMARY KEY (export_id, takedown_id)
+  );`,
 ];
 
 /** Creates or migrates the trainer bridge's tables in a catalog. */

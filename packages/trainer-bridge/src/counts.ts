@@ -46,8 +46,10 @@ export async function keptTokenFiles(
 ): Promise<Map<string, string>> {
   await ensureBridgeTables(catalog);
   const wanted = new Set(shards.map((s) => s.shard_id));
+  // A shard whose rows changed since counting (a takedown rewrote it) is tokenized again, never read from its file.
   const rows = await catalog.rows(
-    `SELECT shard_id, ids_path FROM trainer_bridge_shard_tokens WHERE tokenizer = $1 AND ids_path IS NOT NULL`,
+    `SELECT t.shard_id, t.ids_path FROM trainer_bridge_shard_tokens t JOIN shards s USING (shard_id)
+     WHERE t.tokenizer = $1 AND t.ids_path IS NOT NULL AND t.docs = s.rows`,
     [tokenizerKey(spec)],
   );
   return new Map(
@@ -68,9 +70,13 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
   const spec = opts.tokenizer ?? {};
   const key = tokenizerKey(spec);
   const done = new Set(
-    (await catalog.rows(`SELECT shard_id FROM trainer_bridge_shard_tokens WHERE tokenizer = $1`, [key])).map(
-      (r) => String(r.shard_id),
-    ),
+    (
+      await catalog.rows(
+        `SELECT t.shard_id FROM trainer_bridge_shard_tokens t JOIN shards s USING (shard_id)
+         WHERE t.tokenizer = $1 AND t.docs = s.rows`,
+        [key],
+      )
+    ).map((r) => String(r.shard_id)),
   );
   const todo = opts.force ? shards : shards.filter((s) => !done.has(s.shard_id));
   const summary: CountSummary = {

@@ -1,4 +1,11 @@
-import { type Catalog, FINAL_STAGES, firstActiveStage, type ShardRecord, UsageError } from "@soro/core";
+import {
+  type Catalog,
+  FINAL_STAGES,
+  firstActiveStage,
+  REPLAY_SOURCE,
+  type ShardRecord,
+  UsageError,
+} from "@soro/core";
 
 /**
  * The stage to read and its active shards: the requested stage, else the finished corpus (`decontam`, else
@@ -22,7 +29,9 @@ export async function resolveStage(
   const final = await firstActiveStage(catalog, FINAL_STAGES);
   if (final) return { stage: final, shards: await catalog.activeShards([final]) };
   const latest = await catalog.rows(
-    `SELECT stage FROM shards WHERE status = 'active' GROUP BY stage ORDER BY max(created_at) DESC LIMIT 1`,
+    // Replay text is no stage of the Tajik corpus: exports carry it beside the corpus.
+    `SELECT stage FROM shards WHERE status = 'active' AND stage <> $1 GROUP BY stage ORDER BY max(created_at) DESC LIMIT 1`,
+    [REPLAY_SOURCE],
   );
   if (latest.length === 0) {
     throw new UsageError(

@@ -1,13 +1,16 @@
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { humanCount, UsageError } from "@soro/core";
+import { humanCount, REPLAY_SOURCE, spdxFromText, UNKNOWN_LICENCE, UsageError } from "@soro/core";
 import {
   CORPUS_FORMATS,
   type CorpusFormat,
   countStageTokens,
+  diffExports,
   exportCorpus,
   exportSft,
+  formatDiff,
   goalStatus,
   isStorageUri,
   loadTokenizer,
@@ -141,8 +144,18 @@ export function registerBridgeCommands(program: Command): void {
       [],
     )
     .option("--train-tokens <n>", "planned training tokens (for effective epochs)")
-    .option("--replay-share <x>", "share of training tokens that are English replay", "0")
-    .option("--replay-source <text>", "where the English replay comes from (dataset and subset)")
+    .option(
+      "--replay-share <x>",
+      "share of training tokens that are English/Russian replay (default 0.2 when the workspace has replay text, else 0)",
+    )
+    .option(
+      "--replay-source <text>",
+      "where the replay comes from when the workspace has none (`soro ingest --source replay` puts it in the export)",
+    )
+    .option(
+      "--licence-allow <ids>",
+      "only documents under these licences (comma-separated SPDX ids; `unknown` for undeclared ones)",
+    )
     .option("--input <file>", "sft: reviewed samples as OpenAI messages JSONL")
     .option("--calibration-samples <n>", "sft: chat samples held out for GPTQ/AWQ", "512")
     .option("--imatrix-tokens <n>", "sft: size of llama.cpp's imatrix text", "600000")
@@ -177,15 +190,24 @@ export function registerBridgeCommands(program: Command): void {
             `use ${CORPUS_FORMATS.join(", ")} or sft`,
           );
         }
-        const share = Number(o.replayShare);
-        if (!(share >= 0 && share < 1))
-          throw new UsageError(`soro bridge export: --replay-share ${share}`, "use 0 <= x < 1");
-        if (share > 0 && !o.replaySource) {
+        const share = o.replayShare === undefined ? undefined : Number(o.replayShare);
+        if (share !== undefined && !(share >= 0 && share < 1))
+          throw new UsageError(`soro bridge export: --replay-share ${o.replayShare}`, "use 0 <= x < 1");
+        const replayText = (await c.activeShards([REPLAY_SOURCE])).length > 0;
+        if (share && !o.replaySource && !replayText) {
           throw new UsageError(
-            "soro bridge export: --replay-share needs --replay-source",
-            "say which English data is replayed",
+            "soro bridge export: --replay-share needs replay text or --replay-source",
+            "ingest it with `soro ingest --source replay FILES`, or say which outside data is replayed",
           );
         }
+        const licenceAllow =
+          o.licenceAllow === undefined
+            ? undefined
+            : String(o.licenceAllow)
+                .split(",")
+                .map((x) => x.trim())
+                .filter(Boolean)
+                .map((x) => (x === UNKNOWN_LICENCE ? x : (spdxFromText(x) ?? x)));
         // An s3:// target is written locally first, then uploaded with the manifest last.
         const target = String(o.out);
         const out = isStorageUri(target) ? await mkdtemp(path.join(c.ws.tmpDir, "export-")) : target;
@@ -201,7 +223,8 @@ export function registerBridgeCommands(program: Command): void {
           validationShare: Number(o.validationShare),
           weights: parseWeights(o.weight as string[]),
           trainTokens: o.trainTokens ? Number(o.trainTokens) : undefined,
-          replay: share > 0 ? { share, source: String(o.replaySource) } : undefined,
+          replay: { share, source: o.replaySource as string | undefined },
+          licenceAllow,
           onShard: (shard, docs) => {
             if (!globals(cmd).quiet) console.error(`${shard.shard_id}: ${docs} docs`);
           },
@@ -215,6 +238,19 @@ export function registerBridgeCommands(program: Command): void {
           `export ${m.format}: ${m.docs} docs, ${m.tokens === null ? "tokens not counted (run soro bridge count)" : `${humanCount(m.tokens)} tokens`}, ${m.files.length} files in ${target} (manifest sha256 ${s.manifestSha256.slice(0, 16)})`,
         );
       });
+    });
+
+  bridge
+    .command("diff")
+    .description(
+      "compare two corpus exports: documents added, removed and changed by source and licence, token deltas, and the stage configurations and export settings that differ",
+    )
+    .argument("<exportA>", "the earlier export folder")
+    .argument("<exportB>", "the later export folder")
+    .option("--json", "print the diff as JSON")
+    .action(async (a: string, b: string, o: { json?: boolean }) => {
+      const d = await diffExports(a, b, tmpdir());
+      console.log(o.json ? JSON.stringify(d, null, 2) : formatDiff(d));
     });
 
   bridge

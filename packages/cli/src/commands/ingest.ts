@@ -45,7 +45,11 @@ export function registerIngestCommand(program: Command): void {
       "<paths...>",
       "files or folders (recursively); _meta.yaml and FILE.meta.yaml sidecars add metadata",
     )
-    .option("--source <kind>", `document source: ${SOURCES.join("|")} (edu needs subject and grade)`, "other")
+    .option(
+      "--source <kind>",
+      `document source: ${SOURCES.join("|")} (edu needs subject and grade; replay: English/Russian text for the CPT mixture, kept out of the Tajik stages)`,
+      "other",
+    )
     .option("--text-field <name>", "JSONL/CSV/TSV/Parquet field holding the text", "text")
     .option(
       "--meta <key=value|file.yaml>",

@@ -76,4 +76,39 @@ export const CORE_MIGRATIONS: string[] = [
   CREATE VIEW quarantine_open AS
     SELECT * FROM quarantine WHERE quarantine_id NOT IN (SELECT quarantine_id FROM quarantine_resolved);
   `,
+  // v3: takedowns (who asked, when, why; honoured by every later source, stage and export), the documents each
+  // removed, and the shard rewrites it planned (so a killed takedown is finished by the next).
+  `
+  CREATE SEQUENCE takedown_seq START 1;
+  CREATE TABLE takedowns (
+    takedown_id BIGINT PRIMARY KEY,
+    kind VARCHAR NOT NULL CHECK (kind IN ('url', 'host', 'doc_id')),
+    value VARCHAR NOT NULL,
+    reason VARCHAR,
+    requested_by VARCHAR NOT NULL,
+    requested_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    docs_removed BIGINT,
+    shards_rewritten BIGINT,
+    finished_at TIMESTAMP
+  );
+  CREATE TABLE takedown_docs (
+    takedown_id BIGINT NOT NULL,
+    doc_id VARCHAR NOT NULL,
+    url VARCHAR,
+    stage VARCHAR NOT NULL,
+    shard_id VARCHAR NOT NULL
+  );
+  CREATE TABLE takedown_rewrites (
+    takedown_id BIGINT NOT NULL,
+    shard_id VARCHAR NOT NULL,
+    tmp_path VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    bytes BIGINT NOT NULL,
+    chars BIGINT NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    run_id BIGINT NOT NULL,
+    done BOOLEAN NOT NULL,
+    PRIMARY KEY (takedown_id, shard_id)
+  );
+  `,
 ];

@@ -1,11 +1,19 @@
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { type Catalog, type ShardRecord, UsageError } from "@soro/core";
+import { type Catalog, REPLAY_SOURCE, type ShardRecord, UsageError } from "@soro/core";
 import { ensureBridgeTables } from "../catalog-ext.js";
 import { TokenPool } from "../pool.js";
 import { resolveStage } from "../stage.js";
 import { GEMMA_BOS, GEMMA_EOS, type TokenizerSpec, tokenizerFileHash } from "../tokenizer.js";
+import {
+  type Excluded,
+  type ExportFilter,
+  excludedCounts,
+  filteredShards,
+  keepSql,
+  shardsSql,
+} from "./filter.js";
 import {
   countedTokensPerSource,
   type Manifest,
@@ -14,6 +22,7 @@ import {
   type ReplaySpec,
   writeManifest,
 } from "./manifest.js";
+import { writeProvenance } from "./provenance.js";
 import { datasetCard, exportText } from "./text.js";
 import { exportMds, exportMegatron } from "./tokens.js";
 
@@ -40,9 +49,19 @@ export interface CorpusExportOptions {
   weights?: Record<string, number>;
   /** Planned training tokens (Tajik plus replay), for effective epochs. */
   trainTokens?: number;
-  replay?: ReplaySpec;
+  /**
+   * Replay against forgetting: its share of training tokens and, when the workspace has no replay text
+   * (`soro ingest --source replay`), where the trainer finds it. With replay text, the export carries it
+   * (Megatron: its own prefix; parquet/jsonl: `replay/`) and the share defaults to REPLAY_SHARE.
+   */
+  replay?: Partial<ReplaySpec>;
+  /** Only documents under these licences (SPDX ids, `unknown`); taken-down documents are always left out. */
+  licenceAllow?: string[];
   onShard?: (shard: ShardRecord, docs: number) => void;
 }
+
+/** The replay share of training tokens when replay text is exported and no share is given (the CPT default). */
+export const REPLAY_SHARE = 0.2;
 
 /** What an export wrote. */
 export interface ExportSummary {
@@ -62,13 +81,50 @@ async function writeCorpus(
   catalog: Catalog,
   opts: CorpusExportOptions,
 ): Promise<{ manifest: Manifest; sha256: string }> {
-  const { stage, shards } = await resolveStage(catalog, opts.stage);
+  const { stage, shards: tajik } = await resolveStage(catalog, opts.stage);
+  const replayShards = opts.format === "mds" ? [] : await catalog.activeShards([REPLAY_SOURCE]);
+  const filter: ExportFilter = { licenceAllow: opts.licenceAllow };
+  const where = keepSql([...tajik, ...replayShards], filter);
+  const excluded = await excludedCounts(catalog, [...tajik, ...replayShards], filter);
+  const licences = await writeProvenance(catalog, opts.out, [...tajik, ...replayShards], where);
+  const tmpDir = path.join(catalog.ws.tmpDir, `export-filter-${process.pid}-${Date.now()}`);
+  try {
+    return await writeFiltered(
+      catalog,
+      opts,
+      { stage, tajik, replayShards, filter, where, tmpDir },
+      {
+        excluded,
+        licences,
+      },
+    );
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** writeCorpus once the documents to export are known. */
+async function writeFiltered(
+  catalog: Catalog,
+  opts: CorpusExportOptions,
+  sel: {
+    stage: string;
+    tajik: ShardRecord[];
+    replayShards: ShardRecord[];
+    filter: ExportFilter;
+    where: string;
+    tmpDir: string;
+  },
+  governance: { excluded: Excluded; licences: Record<string, unknown> },
+): Promise<{ manifest: Manifest; sha256: string }> {
+  const { stage, tajik: shards, replayShards, filter, where } = sel;
   const spec = opts.tokenizer ?? {};
   const bos = opts.bos === undefined ? GEMMA_BOS : opts.bos;
   const eos = opts.eos === undefined ? GEMMA_EOS : opts.eos;
   let docs = 0;
   let tokensPerSource: Record<string, number> | null = null;
   let extra: Record<string, unknown> = {};
+  let replayExported: { docs: number; tokens: number | null; source: string } | null = null;
   const tokenFormat = opts.format === "megatron" || (opts.format === "mds" && opts.mdsColumn === "tokens");
   if (opts.format === "parquet" || opts.format === "jsonl") {
     const name = opts.name ?? "soro-tajik";
@@ -80,9 +136,29 @@ async function writeCorpus(
       validationShare: opts.validationShare ?? 0.005,
       fileBytes: opts.fileBytes ?? 256 * 2 ** 20,
       name,
+      where,
     });
     docs = Object.values(result.splits).reduce((n, s) => n + s.docs, 0);
-    tokensPerSource = await countedTokensPerSource(catalog, shards);
+    tokensPerSource = await countedTokensPerSource(catalog, shards, where);
+    if (replayShards.length > 0) {
+      const replay = await exportText(catalog, {
+        format: opts.format,
+        out: path.join(opts.out, REPLAY_SOURCE),
+        stage: REPLAY_SOURCE,
+        shards: replayShards,
+        validationShare: 0,
+        fileBytes: opts.fileBytes ?? 256 * 2 ** 20,
+        name,
+        where,
+      });
+      const replayDocs = Object.values(replay.splits).reduce((n, s) => n + s.docs, 0);
+      const counted = await countedTokensPerSource(catalog, replayShards, where);
+      replayExported = {
+        docs: replayDocs,
+        tokens: counted ? (counted[REPLAY_SOURCE] ?? 0) : null,
+        source: `${REPLAY_SOURCE}/data/train`,
+      };
+    }
     const tokens = tokensPerSource ? Object.values(tokensPerSource).reduce((a, b) => a + b, 0) : null;
     await writeFile(
       `${opts.out}/README.md`,
@@ -90,9 +166,24 @@ async function writeCorpus(
     );
     extra = { splits: result.splits };
   } else {
-    const pool = new TokenPool(Math.min(opts.workers ?? availableParallelism(), shards.length));
+    // Token workers read shard files: shards that lose documents to the filter are handed over as filtered copies.
+    const toEncode = await filteredShards(
+      catalog,
+      [...shards, ...(opts.format === "megatron" ? replayShards : [])],
+      filter,
+      sel.tmpDir,
+    );
+    const pool = new TokenPool(Math.min(opts.workers ?? availableParallelism(), toEncode.length));
     try {
-      const common = { out: opts.out, shards, tokenizer: spec, bos, eos, pool, onShard: opts.onShard };
+      const common = {
+        out: opts.out,
+        shards: toEncode,
+        tokenizer: spec,
+        bos,
+        eos,
+        pool,
+        onShard: opts.onShard,
+      };
       const r =
         opts.format === "megatron"
           ? await exportMegatron(catalog, common)
@@ -106,10 +197,23 @@ async function writeCorpus(
     } finally {
       await pool.close();
     }
+    if (tokensPerSource && REPLAY_SOURCE in tokensPerSource) {
+      // Replay is no Tajik source: the trainer draws it by the replay share, outside the mixture.
+      const prefixes = (extra.megatron as { prefixes: Record<string, string> }).prefixes;
+      replayExported = {
+        docs: await docsOf(catalog, replayShards, where),
+        tokens: tokensPerSource[REPLAY_SOURCE]!,
+        source: prefixes[REPLAY_SOURCE]!,
+      };
+      delete prefixes[REPLAY_SOURCE];
+      delete tokensPerSource[REPLAY_SOURCE];
+      docs -= replayExported.docs;
+    }
   }
+  const replay = replaySpec(opts.replay, replayExported);
   const tokens = tokensPerSource ? Object.values(tokensPerSource).reduce((a, b) => a + b, 0) : null;
   const mix = tokensPerSource
-    ? mixture(tokensPerSource, opts.weights, opts.trainTokens, opts.replay?.share ?? 0)
+    ? mixture(tokensPerSource, opts.weights, opts.trainTokens, replay?.share ?? 0)
     : null;
   if (opts.format === "megatron" && mix) {
     // Megatron's blend: `--data-path W1 PREFIX1 W2 PREFIX2 ...`, weights as the mixture says.
@@ -126,7 +230,7 @@ async function writeCorpus(
     tokens_per_source: tokensPerSource ?? {},
     mixture: mix?.mixture ?? {},
     train_tokens: mix?.trainTokens ?? null,
-    replay: opts.replay ?? null,
+    replay,
     tokenizer: {
       name: spec.tokenizerJson ?? "gemma3",
       sha256: tokenizerFileHash(spec),
@@ -135,8 +239,42 @@ async function writeCorpus(
     },
     chat_template: null,
     pipeline: await pipelineHashes(catalog),
-    extra,
+    extra: {
+      ...extra,
+      licences: governance.licences,
+      excluded: governance.excluded,
+      ...(filter.licenceAllow && { licence_allow: filter.licenceAllow }),
+    },
   });
+}
+
+/** Documents of the shards an export keeps. */
+async function docsOf(catalog: Catalog, shards: ShardRecord[], where: string): Promise<number> {
+  if (shards.length === 0) return 0;
+  const [r] = await catalog.rows(
+    `SELECT count(*)::BIGINT AS n FROM ${shardsSql(catalog, shards)} d WHERE ${where}`,
+  );
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * The manifest's replay: the replay text this export carries (its share REPLAY_SHARE unless given), else the share
+ * and the outside source the caller named, else none.
+ */
+function replaySpec(
+  asked: Partial<ReplaySpec> | undefined,
+  exported: { docs: number; tokens: number | null; source: string } | null,
+): ReplaySpec | null {
+  if (exported && exported.docs > 0)
+    return {
+      share: asked?.share ?? REPLAY_SHARE,
+      source: exported.source,
+      in_export: true,
+      docs: exported.docs,
+      tokens: exported.tokens,
+    };
+  if (asked?.share && asked.source) return { share: asked.share, source: asked.source };
+  return null;
 }
 
 /**

@@ -22,7 +22,12 @@ export interface MixtureEntry {
 /** English replay against forgetting: its share of training tokens and where that data comes from. */
 export interface ReplaySpec {
   share: number;
+  /** A dataset or Megatron prefix outside the export, or (with `in_export`) a path inside it. */
   source: string;
+  /** The export carries the replay text itself (`soro ingest --source replay`). */
+  in_export?: boolean;
+  docs?: number;
+  tokens?: number | null;
 }
 
 /** What every export carries: the files with checksums, token accounting, mixture and provenance. */
@@ -40,7 +45,7 @@ export interface Manifest {
   replay: ReplaySpec | null;
   tokenizer: { name: string; sha256: string; bos: number | null; eos: number | null };
   chat_template: { name: string; sha256: string } | null;
-  pipeline: Array<{ stage: string; config_hash: string; shards: number }>;
+  pipeline: Array<{ stage: string; config_hash: string; shards: number; config?: unknown }>;
   extra: Record<string, unknown>;
 }
 
@@ -87,25 +92,38 @@ export function mixture(
   return { mixture: out, trainTokens: trainTokens ?? Math.round(total / (1 - replayShare)) };
 }
 
-/** The config hashes of every stage's active shards: which pipeline configurations the export came from. */
+/**
+ * The config hashes of every stage's active shards: which pipeline configurations the export came from, each
+ * with the options of the last run that used it (what `soro bridge diff` compares between two exports).
+ */
 export async function pipelineHashes(catalog: Catalog): Promise<Manifest["pipeline"]> {
-  return (await catalog.rows(
-    `SELECT stage, config_hash, count(*)::INTEGER AS shards FROM shards WHERE status = 'active'
-     GROUP BY stage, config_hash ORDER BY min(created_at), stage`,
-  )) as unknown as Manifest["pipeline"];
+  const rows = await catalog.rows(
+    `SELECT s.stage, s.config_hash, count(*)::INTEGER AS shards,
+            (SELECT CAST(r.config AS VARCHAR) FROM stage_runs r WHERE r.stage = s.stage AND r.config_hash = s.config_hash
+             ORDER BY r.run_id DESC LIMIT 1) AS config
+     FROM shards s WHERE s.status = 'active'
+     GROUP BY s.stage, s.config_hash ORDER BY min(s.created_at), s.stage`,
+  );
+  return rows.map((r) => ({
+    stage: String(r.stage),
+    config_hash: String(r.config_hash),
+    shards: Number(r.shards),
+    config: r.config === null || r.config === undefined ? null : (JSON.parse(String(r.config)) as unknown),
+  }));
 }
 
 /** Tokens per source of a set of shards from the per-document Gemma 3 counts (null when some are uncounted). */
 export async function countedTokensPerSource(
   catalog: Catalog,
   shards: ShardRecord[],
+  where = "TRUE",
 ): Promise<Record<string, number> | null> {
   if (shards.length === 0 || shards.some((s) => s.tokens === null)) return null;
   const files = shards.map((s) => `'${catalog.shardPath(s).replaceAll("'", "''")}'`).join(", ");
   const rows = await catalog.rows(
     `SELECT d.source, sum(t.tokens)::BIGINT AS tokens FROM read_parquet([${files}], union_by_name = true) d
      JOIN (SELECT DISTINCT doc_id, tokens FROM trainer_bridge_doc_tokens WHERE tokenizer = 'gemma3') t ON t.doc_id = d.id
-     GROUP BY d.source ORDER BY d.source`,
+     WHERE ${where} GROUP BY d.source ORDER BY d.source`,
   );
   return Object.fromEntries(rows.map((r) => [String(r.source), Number(r.tokens)]));
 }

@@ -15,6 +15,8 @@ export interface TextExportOptions {
   fileBytes: number;
   /** Dataset name for the card. */
   name: string;
+  /** SQL over alias `d`: the documents kept (takedowns, licences; see filter.ts). */
+  where?: string;
 }
 
 /** The splits of a text export and their files, relative to the export folder. */
@@ -48,7 +50,8 @@ export async function exportText(catalog: Catalog, opts: TextExportOptions): Pro
            CASE WHEN md5_number(d.id) % 1000 < ${permille} THEN 'validation' ELSE 'train' END AS split
     FROM read_parquet([${files}], union_by_name = true) d
     LEFT JOIN (SELECT DISTINCT doc_id, tokens FROM trainer_bridge_doc_tokens WHERE tokenizer = 'gemma3') t
-      ON t.doc_id = d.id`;
+      ON t.doc_id = d.id
+    WHERE ${opts.where ?? "TRUE"}`;
   const result: TextExportResult = { splits: {} };
   const ext = opts.format === "parquet" ? "parquet" : "jsonl";
   for (const split of SPLITS) {

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, readShard, type ShardRecord } from "@soro/core";
+import { type Catalog, REPLAY_SOURCE, readShard, type ShardRecord } from "@soro/core";
 import { keptTokenFiles } from "../counts.js";
 import { orderedMap, type TokenPool } from "../pool.js";
 import type { TokenizerSpec } from "../tokenizer.js";
@@ -77,6 +77,8 @@ async function forEachEncodedDoc(
 
 /** The Megatron prefix of one source, relative to the export folder. */
 export function megatronPrefix(source: string): string {
+  // Replay is English or Russian text, not Tajik.
+  if (source === REPLAY_SOURCE) return "megatron/replay_text_document";
   return `megatron/tg_${source.replace(/\W+/g, "_")}_text_document`;
 }
 
