@@ -25,6 +25,7 @@ const NS_WORD = 0x1b873593;
 const NS_BIGRAM = 0x5bd1e995;
 const NS_CHAR = 0x27d4eb2d;
 const NS_LAYOUT = 0x165667b1;
+const CHAR_SEED = (0x811c9dc5 ^ NS_CHAR) >>> 0;
 
 /** FNV-1a over a string's UTF-16 units, seeded by a namespace. */
 function hashString(s: string, seed: number): number {
@@ -69,11 +70,12 @@ export function featurize(text: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC
   const dim = 1 << spec.bits;
   const mask = dim - 1;
   if (scratch.length !== dim) scratch = new Float32Array(dim);
+  const acc = scratch;
   const touched: number[] = [];
   const add = (h: number, v: number) => {
     const i = h & mask;
-    if (scratch[i] === 0) touched.push(i);
-    scratch[i]! += v;
+    if (acc[i] === 0) touched.push(i);
+    acc[i]! += v;
   };
   const body = text.length > spec.maxChars ? text.slice(0, spec.maxChars) : text;
   const lower = body.toLowerCase();
@@ -84,13 +86,19 @@ export function featurize(text: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC
     add(hw, 1);
     add(mix(prev, hw, NS_BIGRAM), 1);
     prev = hw;
-    // Character 3- to 5-grams of the word with its edges marked, so suffixes (-ҳо, -ро, -ӣ) and stems both count.
-    const padded = `<${w}>`;
-    for (let s = 0; s + 3 <= padded.length; s++) {
-      let h = (0x811c9dc5 ^ NS_CHAR) >>> 0;
-      for (let k = s; k < s + 5 && k < padded.length; k++) {
-        h = Math.imul(h ^ padded.charCodeAt(k), 0x01000193) >>> 0;
-        if (k - s >= 2) add(h, 1);
+    // Character 3- to 5-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems both
+    // count; the marked word is read in place rather than built as a string per word.
+    const n = w.length + 2;
+    for (let s = 0; s + 3 <= n; s++) {
+      let h = CHAR_SEED;
+      const end = s + 5 < n ? s + 5 : n;
+      for (let k = s; k < end; k++) {
+        h = Math.imul(h ^ (k === 0 ? 60 : k === n - 1 ? 62 : w.charCodeAt(k - 1)), 0x01000193);
+        if (k - s >= 2) {
+          const i = h & mask;
+          if (acc[i] === 0) touched.push(i);
+          acc[i]! += 1;
+        }
       }
     }
   }
