@@ -1,4 +1,5 @@
 import { sqlString } from "@soro/core";
+import type { StoredReview } from "./verdict.js";
 
 /** An `sft_review_audit` row as the server numbers it; `detail` is JSON text. */
 export interface AuditRow {
@@ -15,17 +16,8 @@ export interface AssignmentRow {
   username: string;
 }
 
-/** An `sft_review_reviews` row. */
-export interface ReviewRow {
-  sample_id: string;
-  username: string;
-  decision: string;
-  reason: string | null;
-  rating: number | null;
-  comment: string | null;
-  edited: boolean;
-  sample_version: number;
-}
+/** An `sft_review_reviews` row: a stored review and its sample. */
+export type ReviewRow = StoredReview & { sample_id: string };
 
 /** An `sft_review_originals` row: a sample's messages (JSON text) before its first edit. */
 export interface OriginalRow {

@@ -257,7 +257,7 @@ function diffView(diff) {
 
 function actionsView() {
   const editing = state.mode === "edit";
-  const rating = el(
+  const scale = el(
     "div",
     { class: "rating", role: "group", "aria-label": T.rating },
     el("span", { class: "meta" }, `${T.rating}:`),
@@ -297,13 +297,14 @@ function actionsView() {
     : [
         el("button", { class: "accept", id: "accept", onclick: () => submit("accept") }, T.accept, kbd("A")),
         el("button", { class: "reject", id: "reject", onclick: () => setMode("reject") }, T.reject, kbd("R")),
-        el("button", { id: "edit", onclick: startEdit }, T.edit, kbd("E")),
+        // A passage is rated, not edited: a lead settling one accepts or rejects it.
+        rating() ? null : el("button", { id: "edit", onclick: startEdit }, T.edit, kbd("E")),
         el("button", { onclick: loadNext }, T.next, kbd("N")),
       ];
   return el(
     "div",
     { class: "panel" },
-    el("div", { class: "actions" }, buttons, el("span", { class: "spacer" }), rating),
+    el("div", { class: "actions" }, buttons, el("span", { class: "spacer" }), rating() ? null : scale),
   );
 }
 
@@ -398,6 +399,30 @@ function auditView(rows) {
   );
 }
 
+/** The reviewer's comment for the team (C focuses it). */
+function commentBox() {
+  return el(
+    "div",
+    { class: "panel comment" },
+    el("textarea", {
+      id: "comment",
+      placeholder: T.commentHint,
+      "aria-label": T.comment,
+      value: state.comment,
+      oninput: (/** @type {Event} */ e) => {
+        state.comment = /** @type {HTMLTextAreaElement} */ (e.target).value;
+      },
+    }),
+  );
+}
+
+/** The last save's outcome, if any. */
+function noticeBanner() {
+  return state.notice
+    ? el("div", { class: `banner ${state.notice.kind}`, role: "status" }, state.notice.text)
+    : null;
+}
+
 function sampleView() {
   const v = state.view;
   if (!v) return el("section", { class: "sample" }, el("div", { class: "panel empty" }, T.noMore));
@@ -407,9 +432,7 @@ function sampleView() {
   return el(
     "section",
     { class: "sample", "data-sample": s.sample_id },
-    state.notice
-      ? el("div", { class: `banner ${state.notice.kind}`, role: "status" }, state.notice.text)
-      : null,
+    noticeBanner(),
     el(
       "div",
       { class: "chips" },
@@ -438,19 +461,7 @@ function sampleView() {
         )
       : null,
     state.mode === "reject" ? reasonsView() : actionsView(),
-    el(
-      "div",
-      { class: "panel comment" },
-      el("textarea", {
-        id: "comment",
-        placeholder: T.commentHint,
-        "aria-label": T.comment,
-        value: state.comment,
-        oninput: (/** @type {Event} */ e) => {
-          state.comment = /** @type {HTMLTextAreaElement} */ (e.target).value;
-        },
-      }),
-    ),
+    commentBox(),
     v.diff && state.showDiff ? diffView(v.diff) : null,
     v.reviews?.length ? reviewsTable(v.reviews) : null,
     state.audit ? auditView(state.audit) : null,
@@ -467,9 +478,7 @@ function passageView(v) {
   return el(
     "section",
     { class: "sample passage", "data-sample": s.sample_id, "data-doc": s.source_doc_id, "data-task": s.task },
-    state.notice
-      ? el("div", { class: `banner ${state.notice.kind}`, role: "status" }, state.notice.text)
-      : null,
+    noticeBanner(),
     el(
       "div",
       { class: "chips" },
@@ -511,19 +520,7 @@ function passageView(v) {
           ),
           el("div", { class: "actions" }, el("button", { onclick: loadNext }, T.next, kbd("N"))),
         ),
-    el(
-      "div",
-      { class: "panel comment" },
-      el("textarea", {
-        id: "comment",
-        placeholder: T.commentHint,
-        "aria-label": T.comment,
-        value: state.comment,
-        oninput: (/** @type {Event} */ e) => {
-          state.comment = /** @type {HTMLTextAreaElement} */ (e.target).value;
-        },
-      }),
-    ),
+    commentBox(),
     v.reviews?.length ? reviewsTable(v.reviews) : null,
   );
 }
