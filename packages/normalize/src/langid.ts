@@ -252,17 +252,37 @@ function knownForm(forms: Set<string>, w: string): boolean {
   return false;
 }
 
-/** What `tajikWords` knows of a lower-case word: 1 a Tajik function word, 2 a known Tajik form (bounded memo). */
-const wordKinds = new Map<string, number>();
+/**
+ * What `tajikWords` knows of a lower-case word (bit 1: a Tajik function word, bit 2: a known Tajik form), memoised
+ * in an open-addressing table keyed by two 32-bit hashes of the word, so a word seen before costs no string: the
+ * hashes are taken in the scanning loop. Cleared when half full (a long job meets millions of distinct words).
+ */
+const KIND_BITS = 19;
+const kindKeyA = new Int32Array(1 << KIND_BITS);
+const kindKeyB = new Int32Array(1 << KIND_BITS);
+/** 0: empty slot, else kind + 1. */
+const kindValue = new Uint8Array(1 << KIND_BITS);
+let kindCount = 0;
 
-function wordKind(w: string): number {
-  let k = wordKinds.get(w);
-  if (k === undefined) {
-    k = (TAJIK_WORDS.has(w) ? 1 : 0) | (w.length >= 2 && knownForm(tajikWordForms(), foldTajik(w)) ? 2 : 0);
-    // Bounded: a long job meets millions of distinct words.
-    if (wordKinds.size > 200_000) wordKinds.clear();
-    wordKinds.set(w, k);
+function wordKind(lower: string, start: number, end: number, ha: number, hb: number): number {
+  const mask = (1 << KIND_BITS) - 1;
+  let slot = ha >>> (32 - KIND_BITS);
+  while (kindValue[slot] !== 0) {
+    if (kindKeyA[slot] === ha && kindKeyB[slot] === hb) return (kindValue[slot] ?? 1) - 1;
+    slot = (slot + 1) & mask;
   }
+  const w = lower.slice(start, end);
+  const k =
+    (TAJIK_WORDS.has(w) ? 1 : 0) | (w.length >= 2 && knownForm(tajikWordForms(), foldTajik(w)) ? 2 : 0);
+  if (kindCount >= 1 << (KIND_BITS - 1)) {
+    kindValue.fill(0);
+    kindCount = 0;
+    slot = ha >>> (32 - KIND_BITS);
+  }
+  kindKeyA[slot] = ha;
+  kindKeyB[slot] = hb;
+  kindValue[slot] = k + 1;
+  kindCount++;
   return k;
 }
 
@@ -281,9 +301,16 @@ function tajikWords(text: string): { function: number; known: number } {
     let c = lower.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) continue;
     const start = i;
-    while (c >= 0x400 && c <= 0x4ff) c = ++i < n ? lower.charCodeAt(i) : 0;
+    // FNV-1a and a multiplicative hash of the word's char codes, finished with the length.
+    let ha = 0x811c9dc5;
+    let hb = 0;
+    while (c >= 0x400 && c <= 0x4ff) {
+      ha = Math.imul(ha ^ c, 0x01000193);
+      hb = (Math.imul(hb, 31) + c) | 0;
+      c = ++i < n ? lower.charCodeAt(i) : 0;
+    }
     words++;
-    const k = wordKind(lower.slice(start, i));
+    const k = wordKind(lower, start, i, Math.imul(ha ^ (i - start), 0x9e3779b1), hb);
     if (k & 1) fn++;
     if (i - start < 2) continue;
     long++;
