@@ -162,10 +162,8 @@ describe("the shared document context", () => {
     };
     const longWords = (ctx: DocContext) => {
       seen.push(ctx);
-      return {
-        q_long_words: ctx.derive(longForms).length,
-        q_same: ctx.derive(longForms) === ctx.derive(longForms),
-      };
+      const first = ctx.derive(longForms);
+      return { q_long_words: first.length, q_same: ctx.derive(longForms) === first };
     };
     const { add } = analyzeText(text, labels(text), undefined, { measures: [baseSignals, longWords] });
     const expected = new Set(

@@ -91,7 +91,7 @@ export function featurize(text: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC
     const n = w.length + 2;
     for (let s = 0; s + 3 <= n; s++) {
       let h = CHAR_SEED;
-      const end = s + 5 < n ? s + 5 : n;
+      const end = Math.min(s + 5, n);
       for (let k = s; k < end; k++) {
         h = Math.imul(h ^ (k === 0 ? 60 : k === n - 1 ? 62 : w.charCodeAt(k - 1)), 0x01000193);
         if (k - s >= 2) {
