@@ -22,8 +22,12 @@ export interface DecontamOptions {
   ngram: number;
   /** Items shorter than `ngram` words are matched whole when they have at least this many words (default 8). */
   minWords: number;
-  /** `remove` drops contaminated documents; `flag` keeps them with `decontam_hits` set. */
-  mode: "remove" | "flag";
+  /**
+   * `remove` drops contaminated documents; `flag` keeps them with `decontam_hits` set; `cut` drops only the lines
+   * holding a shared n-gram (a textbook loses the quoted exercise, not its other pages) and removes a document
+   * left with less than half its text.
+   */
+  mode: "remove" | "flag" | "cut";
   /** Hash of the benchmark files' contents, so that edited benchmarks make a new configuration. */
   fingerprint?: string;
 }
@@ -145,35 +149,79 @@ export function contaminationHits(xx: XXHashAPI, index: BenchmarkIndex, text: st
   return [...hits].sort();
 }
 
-/** The decontamination stage over the dedup output: drops (or flags) documents sharing n-grams with benchmarks. */
+/** A text without the lines that hold an n-gram of a benchmark item (an n-gram across lines cuts every line it touches). */
+export function cutContaminatedLines(
+  xx: XXHashAPI,
+  index: BenchmarkIndex,
+  text: string,
+): { text: string; lines: number } {
+  const lines = text.split("\n");
+  const words: string[] = [];
+  const lineOf: number[] = [];
+  for (const [i, line] of lines.entries())
+    for (const w of keyWords(line)) {
+      words.push(w);
+      lineOf.push(i);
+    }
+  const cut = new Set<number>();
+  for (const [n, table] of index.byLength)
+    for (let w = 0; w + n <= words.length; w++)
+      if (table.has(ngramHash(xx, words, w, n))) for (let k = w; k < w + n; k++) cut.add(lineOf[k]!);
+  return { text: lines.filter((_, i) => !cut.has(i)).join("\n"), lines: cut.size };
+}
+
+/** The decontamination stage over the dedup output: drops, flags or cuts documents sharing n-grams with benchmarks. */
 export const decontamStage = defineStage<DecontamOptions>({
   name: "decontam",
-  version: "1",
-  description: "documents sharing long n-grams with benchmark items removed (or flagged)",
+  version: "2",
+  description:
+    "documents sharing long n-grams with benchmark items removed (or flagged, or cut line by line)",
   inputs: ["dedup"],
   columns: [
     {
       name: "decontam_hits",
       type: "VARCHAR[]",
-      doc: "benchmark items (bench:item) sharing an n-gram, flag mode",
+      doc: "benchmark items (bench:item) sharing an n-gram, flag and cut modes",
+    },
+    {
+      name: "decontam_cut_lines",
+      type: "INTEGER",
+      doc: "lines cut for holding a benchmark n-gram, cut mode",
     },
   ],
+  rewritesText: true,
   async setup(options) {
     const opts = { ...DEFAULT_DECONTAM, ...options };
     const index = await loadBenchmarks(opts.benchmarks, opts.ngram, opts.minWords);
     const xx = await xxhashApi();
     return (doc) => {
       const hits = contaminationHits(xx, index, doc.text);
-      if (hits.length > 0 && opts.mode === "remove") return { drop: `benchmark:${hits[0]!.split(":")[0]}` };
-      return { add: { decontam_hits: hits.length > 0 ? hits : null } };
+      const rule = `benchmark:${hits[0]?.split(":")[0]}`;
+      if (hits.length > 0 && opts.mode === "remove") return { drop: rule };
+      if (hits.length > 0 && opts.mode === "cut") {
+        const cut = cutContaminatedLines(xx, index, doc.text);
+        if (cut.text.trim().length * 2 < doc.text.length) return { drop: rule };
+        return { add: { decontam_hits: hits, decontam_cut_lines: cut.lines }, text: cut.text };
+      }
+      return { add: { decontam_hits: hits.length > 0 ? hits : null, decontam_cut_lines: 0 } };
     };
   },
 });
 
-/** Per benchmark: items, items too short to match, and documents removed or flagged with their characters. */
+/**
+ * Per benchmark: items, items too short to match, documents removed or flagged with their characters, and (cut
+ * mode) documents kept with lines cut.
+ */
 export interface DecontamReport {
   summary: RunSummary;
-  benchmarks: Array<{ name: string; items: number; tooShort: number; docs: number; chars: number }>;
+  benchmarks: Array<{
+    name: string;
+    items: number;
+    tooShort: number;
+    docs: number;
+    chars: number;
+    cut: number;
+  }>;
 }
 
 /** Runs decontamination over the active dedup shards and reports per benchmark. */
@@ -197,7 +245,18 @@ export async function runDecontam(
     progress: run.progress,
   });
   const counts = new Map<string, { docs: number; chars: number }>();
-  if (opts.mode === "remove") {
+  const cut = new Map<string, number>();
+  if (opts.mode === "cut") {
+    const table = await catalog.stageTableSql("decontam");
+    const rows = table
+      ? await catalog.rows(
+          `SELECT split_part(hit, ':', 1) AS bench, count(DISTINCT id) AS docs
+           FROM (SELECT id, unnest(decontam_hits) AS hit FROM ${table} WHERE decontam_cut_lines > 0) GROUP BY bench`,
+        )
+      : [];
+    for (const r of rows) cut.set(String(r.bench), Number(r.docs));
+  }
+  if (opts.mode !== "flag") {
     const rows = await catalog.rows(
       `SELECT rule, sum(docs_removed) AS docs, sum(chars_removed) AS chars FROM rule_stats
        WHERE stage = 'decontam' AND config_hash = $1 GROUP BY rule`,
@@ -223,6 +282,7 @@ export async function runDecontam(
       items: c.items,
       tooShort: c.tooShort,
       ...(counts.get(name) ?? { docs: 0, chars: 0 }),
+      cut: cut.get(name) ?? 0,
     })),
   };
 }

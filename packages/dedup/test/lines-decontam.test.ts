@@ -154,8 +154,8 @@ describe("benchmark decontamination", () => {
       const report = await runDecontam(catalog, { benchmarks: benchDir }, { workers: 0, progress: "quiet" });
       expect(report.summary.docsOut).toBe(2);
       expect(report.benchmarks).toEqual([
-        { name: "other", items: 1, tooShort: 0, docs: 0, chars: 0 },
-        { name: "tg-mmlu", items: 2, tooShort: 1, docs: 1, chars: docs[0]!.text.length },
+        { name: "other", items: 1, tooShort: 0, docs: 0, chars: 0, cut: 0 },
+        { name: "tg-mmlu", items: 2, tooShort: 1, docs: 1, chars: docs[0]!.text.length, cut: 0 },
       ]);
       const flagged = await runDecontam(
         catalog,
@@ -165,6 +165,18 @@ describe("benchmark decontamination", () => {
       expect(flagged.summary.docsOut).toBe(3);
       const rows = await stageRows(catalog, "decontam", ["id", "decontam_hits"]);
       expect(rows.find((r) => r.id === docs[0]!.id)!.decontam_hits).toEqual(["tg-mmlu:q1"]);
+      // Cut mode: the page loses the quoted item's line and keeps the rest; a page that is mostly the item goes.
+      const cut = await runDecontam(
+        catalog,
+        { benchmarks: benchDir, mode: "cut" },
+        { workers: 0, progress: "quiet" },
+      );
+      expect(cut.summary.docsOut).toBe(3);
+      expect(cut.benchmarks.find((b) => b.name === "tg-mmlu")).toMatchObject({ docs: 0, cut: 1 });
+      const kept = await stageRows(catalog, "decontam", ["id", "text", "decontam_cut_lines"]);
+      const page = kept.find((r) => r.id === docs[0]!.id)!;
+      expect(page.text).toBe(`${paragraphs[0]}\n${paragraphs[1]}`);
+      expect(page.decontam_cut_lines).toBe(1);
     } finally {
       catalog.close();
     }

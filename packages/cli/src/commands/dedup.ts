@@ -187,9 +187,13 @@ export function registerDedupCommand(program: Command): void {
     .option("--ngram <n>", "n-gram length in words (default 13)")
     .option("--min-words <n>", "shorter items are matched whole from this many words (default 8)")
     .option("--flag-only", "keep documents, listing hits in decontam_hits")
+    .option(
+      "--cut",
+      "cut only the lines holding a shared n-gram (a textbook keeps its other pages); a document left with under half its text is removed",
+    )
     .action(
       async (
-        o: { benchmarks: string; ngram?: string; minWords?: string; flagOnly?: boolean },
+        o: { benchmarks: string; ngram?: string; minWords?: string; flagOnly?: boolean; cut?: boolean },
         cmd: Command,
       ) => {
         await withCatalog(cmd, async (c) => {
@@ -199,12 +203,12 @@ export function registerDedupCommand(program: Command): void {
               benchmarks: o.benchmarks,
               ...(o.ngram ? { ngram: Number(o.ngram) } : {}),
               ...(o.minWords ? { minWords: Number(o.minWords) } : {}),
-              mode: o.flagOnly ? "flag" : "remove",
+              mode: o.flagOnly ? "flag" : o.cut ? "cut" : "remove",
             },
             { workers: workerCount(cmd), progress: globals(cmd).quiet ? "quiet" : "auto" },
           );
           console.log(
-            `decontam: ${humanCount(r.summary.docsIn)} docs in, ${humanCount(r.summary.docsOut)} out (${o.flagOnly ? "flagged" : "removed"} per benchmark below)`,
+            `decontam: ${humanCount(r.summary.docsIn)} docs in, ${humanCount(r.summary.docsOut)} out (${o.flagOnly ? "flagged" : o.cut ? "removed, or kept with lines cut," : "removed"} per benchmark below)`,
           );
           console.log(formatTable(r.benchmarks));
         });
