@@ -18,6 +18,7 @@ export * from "./repair.js";
 export * from "./runner/process-shard.js";
 export * from "./runner/runner.js";
 export * from "./runner/stage.js";
+export * from "./runner/stage-run.js";
 export * from "./shards/files.js";
 export * from "./shards/reader.js";
 export * from "./shards/writer.js";

@@ -1,9 +1,8 @@
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import type { Catalog, InputStats, QuarantineEntry, ShardRecord } from "./catalog/catalog.js";
 import { type ColumnSpec, mergeColumns } from "./columns.js";
 import { configHash } from "./config.js";
 import { BASE_COLUMNS, type Document } from "./document.js";
+import { StageRun } from "./runner/stage-run.js";
 import { ShardWriter } from "./shards/writer.js";
 import { TakedownList } from "./takedown.js";
 
@@ -20,13 +19,19 @@ export type SourceItem = { doc: Document } | { bad: { input: string; reason: str
 export class SourceRun {
   private constructor(
     readonly catalog: Catalog,
-    readonly stage: string,
-    readonly runId: number,
+    private readonly run: StageRun,
     private readonly columns: ColumnSpec[],
-    private readonly done: Set<string>,
     /** Documents taken down earlier (`soro takedown`): never written again, counted under rule `takedown`. */
     readonly takedowns: TakedownList,
   ) {}
+
+  get stage(): string {
+    return this.run.spec.stage;
+  }
+
+  get runId(): number {
+    return this.run.runId;
+  }
 
   /** Starts a source run; `columns` are added to the base document columns. */
   static async begin(
@@ -35,17 +40,19 @@ export class SourceRun {
     config: unknown,
     columns: ColumnSpec[] = [],
   ): Promise<SourceRun> {
-    await catalog.markStaleRuns(stage);
-    await catalog.removeOrphans(stage);
-    const runId = await catalog.beginRun(stage, SOURCE_CONFIG, config, 1);
-    const done = await catalog.committedSourceKeys(stage, SOURCE_CONFIG);
+    const run = await StageRun.start(catalog, {
+      stage,
+      configHash: SOURCE_CONFIG,
+      config,
+      outputs: "accumulate",
+    });
     const takedowns = await TakedownList.load(catalog);
-    return new SourceRun(catalog, stage, runId, mergeColumns(BASE_COLUMNS, columns), done, takedowns);
+    return new SourceRun(catalog, run, mergeColumns(BASE_COLUMNS, columns), takedowns);
   }
 
   /** Whether a source key is already committed (skip it unless replacing). */
   has(sourceKey: string): boolean {
-    return this.done.has(sourceKey);
+    return this.run.has(sourceKey);
   }
 
   /** Writes one source's documents to shards named after `name` and commits them with their statistics. */
@@ -57,7 +64,7 @@ export class SourceRun {
     // The key's hash keeps two inputs with the same name (a.txt in two folders) from sharing a file.
     const safe = `${name.replace(/[^\p{L}\p{N}._-]+/gu, "_").slice(0, 80) || "source"}-${configHash(sourceKey).slice(0, 8)}`;
     const writer = await ShardWriter.open({
-      tmpDir: path.join(this.catalog.ws.tmpDir, `run-${this.runId}`),
+      tmpDir: this.run.tmpDir,
       prefix: `${this.stage}/${safe}`,
       columns: this.columns,
     });
@@ -89,26 +96,13 @@ export class SourceRun {
       throw err;
     }
     const files = await writer.close();
-    const records = await this.catalog.commitShards({
-      runId: this.runId,
-      stage: this.stage,
-      configHash: SOURCE_CONFIG,
-      sourceKey,
-      parents: [],
-      files: stats.docsOut > 0 ? files : [],
-      stats,
-      status: "active",
-    });
+    const records = await this.run.commit({ sourceKey, files: stats.docsOut > 0 ? files : [], stats });
     await this.catalog.quarantine(bad);
-    this.done.add(sourceKey);
     return records;
   }
 
   /** Records the end of the run. */
   async finish(error?: Error): Promise<void> {
-    const recorded = this.catalog.finishRun(this.runId, error ? "failed" : "done", error?.message);
-    // After an error (a full disk) recording the failure may fail too; the error itself is what the caller throws.
-    await (error ? recorded.catch(() => undefined) : recorded);
-    await rm(path.join(this.catalog.ws.tmpDir, `run-${this.runId}`), { recursive: true, force: true });
+    await this.run.finish(error);
   }
 }

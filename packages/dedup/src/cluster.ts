@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
@@ -9,6 +9,7 @@ import {
   openScratchDb,
   repairBeforeRun,
   type ShardRecord,
+  StageRun,
   sqlIdent,
   sqlString,
   UsageError,
@@ -85,33 +86,33 @@ export async function clusterDuplicates(catalog: Catalog, options: DedupOptions)
       "run `soro dedup signatures` (or `soro dedup run`) first",
     );
   const hash = clusterConfigHash(options, inputs);
-  await catalog.markStaleRuns("dedup");
-  await catalog.removeOrphans("dedup");
-  const done = await catalog.committedSourceKeys("dedup", hash);
-  if (inputs.every((s) => done.has(s.shard_id)))
+  const run = await StageRun.open(catalog, {
+    stage: "dedup",
+    configHash: hash,
+    config: options,
+    outputs: "replace",
+  });
+  if (run.covers(inputs)) {
+    await run.activate();
     return recordedSummary(catalog, hash, inputs.length, started);
-  const runId = await catalog.beginRun("dedup", hash, options, 1);
-  const tmpDir = path.join(catalog.ws.tmpDir, `run-${runId}`);
-  await mkdir(tmpDir, { recursive: true });
-  const { instance, conn } = await openScratchDb(
-    tmpDir,
-    options.cluster.memoryLimit,
-    options.cluster.threads,
-  );
-  try {
-    const summary = await computeAndWrite(catalog, conn, { runId, hash, tmpDir, inputs, done, options });
-    summary.seconds = (Date.now() - started) / 1000;
-    await catalog.activateRun("dedup", hash);
-    await catalog.finishRun(runId, "done");
-    return summary;
-  } catch (err) {
-    await catalog.finishRun(runId, "failed", (err as Error).message);
-    throw err;
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-    await rm(tmpDir, { recursive: true, force: true });
   }
+  await run.begin(1);
+  const summary = await run.complete(async () => {
+    await mkdir(run.tmpDir, { recursive: true });
+    const { instance, conn } = await openScratchDb(
+      run.tmpDir,
+      options.cluster.memoryLimit,
+      options.cluster.threads,
+    );
+    try {
+      return await computeAndWrite(catalog, conn, { run, hash, inputs, options });
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+  summary.seconds = (Date.now() - started) / 1000;
+  return summary;
 }
 
 /** The summary of a configuration already computed in full: nothing is recomputed, the outputs are made active. */
@@ -121,7 +122,6 @@ async function recordedSummary(
   inputs: number,
   started: number,
 ): Promise<ClusterSummary> {
-  await catalog.activateRun("dedup", hash);
   const one = async (sql: string) => Number((await catalog.rows(sql, [hash]))[0]?.n ?? 0);
   const removed: ClusterSummary["removed"] = {};
   const rules = await catalog.rows(
@@ -145,11 +145,9 @@ async function recordedSummary(
 }
 
 interface StepContext {
-  runId: number;
+  run: StageRun;
   hash: string;
-  tmpDir: string;
   inputs: ShardRecord[];
-  done: Set<string>;
   options: DedupOptions;
 }
 
@@ -298,11 +296,11 @@ async function computeAndWrite(
   await recordTables(catalog, conn, ctx);
   const hasOriginal = cols.has("text_original");
   for (const [i, input] of ctx.inputs.entries()) {
-    if (ctx.done.has(input.shard_id)) {
+    if (ctx.run.has(input.shard_id)) {
       summary.skipped++;
       continue;
     }
-    const stats = await writeOutput(catalog, conn, ctx, input, files[i]!, hasOriginal);
+    const stats = await writeOutput(conn, ctx, input, files[i]!, hasOriginal);
     summary.docsOut += stats.docsOut;
     for (const [rule, r] of Object.entries(stats.removed)) {
       const acc = summary.removed[rule] ?? { docs: 0, chars: 0 };
@@ -409,7 +407,6 @@ async function findRepeatedLines(
 
 /** Writes one input shard's survivors (lines removed, cluster columns added) and commits it with its statistics. */
 async function writeOutput(
-  catalog: Catalog,
   conn: DuckDBConnection,
   ctx: StepContext,
   input: ShardRecord,
@@ -443,7 +440,7 @@ async function writeOutput(
        coalesce(cluster_id, id) AS dup_cluster, coalesce(size, 1)::BIGINT AS dup_cluster_size
      FROM out_rows WHERE coalesce(rule, 'survivor') = 'survivor' AND NOT emptied ORDER BY id`,
     {
-      tmpDir: ctx.tmpDir,
+      tmpDir: ctx.run.tmpDir,
       name: `dedup/${ctx.hash.slice(0, 8)}/${path.basename(input.shard_id, ".parquet")}.parquet`,
     },
   );
@@ -472,31 +469,22 @@ async function writeOutput(
     quarantined: 0,
     removed,
   };
-  await catalog.commitShards({
-    runId: ctx.runId,
-    stage: "dedup",
-    configHash: ctx.hash,
-    sourceKey: input.shard_id,
-    parents: [input.shard_id],
-    files: shard.rows > 0 ? [shard] : [],
-    stats,
-    status: "pending",
-  });
+  await ctx.run.commit({ sourceKey: input.shard_id, files: shard.rows > 0 ? [shard] : [], stats });
   return stats;
 }
 
 /** Replaces this configuration's rows of the dedup tables with the clusters and repeated lines just computed. */
 async function recordTables(catalog: Catalog, conn: DuckDBConnection, ctx: StepContext): Promise<void> {
-  const membersFile = path.join(ctx.tmpDir, "members.parquet");
-  const clustersFile = path.join(ctx.tmpDir, "clusters.parquet");
-  const pairsFile = path.join(ctx.tmpDir, "pairs.parquet");
+  const membersFile = path.join(ctx.run.tmpDir, "members.parquet");
+  const clustersFile = path.join(ctx.run.tmpDir, "clusters.parquet");
+  const pairsFile = path.join(ctx.run.tmpDir, "pairs.parquet");
   await exec(
     conn,
     `COPY (SELECT da.id AS a_id, db.id AS b_id, v.est::DOUBLE AS jaccard_est, v.exact::DOUBLE AS jaccard_exact
        FROM verified v JOIN docs da ON da.idx = v.a JOIN docs db ON db.idx = v.b)
      TO ${sqlString(pairsFile)} (FORMAT parquet)`,
   );
-  const linesFile = path.join(ctx.tmpDir, "lines.parquet");
+  const linesFile = path.join(ctx.run.tmpDir, "lines.parquet");
   await exec(
     conn,
     `COPY (SELECT cluster_id, count(*)::BIGINT AS size, any_value(id) FILTER (WHERE rank = 1) AS survivor_id,

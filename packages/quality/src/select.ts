@@ -3,9 +3,9 @@ import path from "node:path";
 import {
   type Catalog,
   copyQueryToShard,
-  repairBeforeRun,
   type ShardFile,
   type ShardRecord,
+  StageRun,
   sqlString,
   UsageError,
 } from "@soro/core";
@@ -123,9 +123,16 @@ async function nonEmpty(file: ShardFile): Promise<ShardFile[]> {
 export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<SelectSummary> {
   const started = Date.now();
   await ensureQualityTables(catalog);
+  const hash = rulesHash(rules);
   // Missing or damaged shards of the selection or its input are turned back into work first (core's repair).
-  await repairBeforeRun(catalog, SELECT_STAGE, ["quality"]);
-  await repairBeforeRun(catalog, REMOVED_STAGE, []);
+  const run = await StageRun.open(catalog, {
+    stage: SELECT_STAGE,
+    alsoWrites: [REMOVED_STAGE],
+    configHash: hash,
+    config: rules,
+    outputs: "replace",
+    repair: ["quality"],
+  });
   const inputs = (await catalog.activeShards(["quality"])) as Array<ShardRecord & { columns?: string[] }>;
   if (inputs.length === 0) {
     throw new UsageError(
@@ -135,19 +142,13 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
   }
   for (const shard of inputs) checkColumns(rules, shard);
   await checkTypes(catalog, rules, inputs[0]!);
-  const hash = rulesHash(rules);
-  for (const stage of [SELECT_STAGE, REMOVED_STAGE]) {
-    await catalog.markStaleRuns(stage);
-    await catalog.removeOrphans(stage);
-  }
-  const done = await catalog.committedSourceKeys(SELECT_STAGE, hash);
-  const pending = inputs.filter((s) => !done.has(s.shard_id));
-  const runId = await catalog.beginRun(SELECT_STAGE, hash, rules, 1);
+  const pending = run.pending(inputs);
+  const runId = await run.begin(1);
   await catalog.conn.run(
     "INSERT OR REPLACE INTO quality_rule_sets (config_hash, name, version, rules) VALUES ($1, $2, $3, $4)",
     [hash, rules.name, rules.version, JSON.stringify(rules)],
   );
-  const tmpDir = path.join(catalog.ws.tmpDir, `run-${runId}`);
+  const tmpDir = run.tmpDir;
   const passes = rules.rules.map(ruleSql);
   const allPass = passes.join(" AND ");
   const removedBy = removedBySql(rules);
@@ -207,12 +208,9 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
         }
       });
       // The removed documents are committed first: the `select` commit is what marks this input done.
-      await catalog.commitShards({
-        runId,
+      await run.commit({
         stage: REMOVED_STAGE,
-        configHash: hash,
         sourceKey: input.shard_id,
-        parents: [input.shard_id],
         files: await nonEmpty(dropped),
         stats: {
           docsIn: dropped.rows,
@@ -222,26 +220,18 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
           quarantined: 0,
           removed: {},
         },
-        status: "pending",
       });
-      await catalog.commitShards({
-        runId,
-        stage: SELECT_STAGE,
-        configHash: hash,
+      await run.commit({
         sourceKey: input.shard_id,
-        parents: [input.shard_id],
         files: await nonEmpty(kept),
         stats: { docsIn, charsIn, docsOut: kept.rows, charsOut: kept.chars, quarantined: 0, removed },
-        status: "pending",
       });
     }
   } catch (err) {
-    await catalog.finishRun(runId, "failed", (err as Error).message);
+    await run.finish(err as Error);
     throw err;
   }
-  await catalog.activateRun(SELECT_STAGE, hash);
-  await catalog.activateRun(REMOVED_STAGE, hash);
-  await catalog.finishRun(runId, "done");
+  await run.finish();
   return {
     ...(await selectTotals(catalog, rules, hash)),
     runId,

@@ -3,13 +3,16 @@ import path from "node:path";
 import {
   type Catalog,
   fileSha256,
+  loadStageDefinition,
   outputPrefix,
   type ShardRecord,
   SoroError,
   type StageDefinition,
   type StageRef,
+  StageRun,
+  type StageRunSpec,
   stageConfigHash,
-  UsageError,
+  stageInputs,
 } from "@soro/core";
 import type { Backend } from "./backends/backend.js";
 import {
@@ -54,16 +57,9 @@ export async function ensureScaleTables(catalog: Catalog): Promise<void> {
   await catalog.ensureExtension("scale", MIGRATIONS);
 }
 
-/** Loads a stage module's definition. */
-export async function loadStageDefinition(ref: StageRef): Promise<StageDefinition> {
-  const mod = (await import(ref.module)) as Record<string, StageDefinition>;
-  const def = mod[ref.exportName];
-  if (!def || typeof def.setup !== "function")
-    throw new UsageError(
-      `soro: ${ref.module} has no stage ${ref.exportName}`,
-      "check the stage module and export",
-    );
-  return def;
+/** A cluster stage's run: its tasks outlive the process that submits them, and `collect` finishes it. */
+function clusterRun(stage: string, configHash: string, config: unknown): StageRunSpec {
+  return { stage, configHash, config, outputs: "replace", detached: true };
 }
 
 /** Plans not yet collected, optionally of one stage. */
@@ -119,7 +115,12 @@ async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<Coll
   const def = await loadStageDefinition(latest.stageRef);
   const runOf = new Map(plans.map((p) => [p.plan_id, Number(p.run_id)]));
   const active = new Set((await catalog.activeShards(def.inputs)).map((s) => s.shard_id));
-  const done = await catalog.committedSourceKeys(stage, hash);
+  const run = await StageRun.attach(
+    catalog,
+    clusterRun(stage, hash, latest.options),
+    plans.map((p) => Number(p.run_id)),
+  );
+  const done = run.done;
   const summary: CollectSummary = {
     stage,
     configHash: hash,
@@ -139,13 +140,10 @@ async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<Coll
       }
       const result = await storage.getJson<TaskResult>(resultKey(stage, hash, sourceKey));
       if (!result) continue;
-      await registerResult(catalog, storage, result, {
-        stage,
-        hash,
-        runId: runOf.get(result.planId) ?? Number(plans.at(-1)!.run_id),
+      await registerResult(run, storage, result, {
+        runId: runOf.get(result.planId) ?? run.runId,
         tmp,
       });
-      done.add(sourceKey);
       summary.registered++;
     }
   } finally {
@@ -153,11 +151,9 @@ async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<Coll
   }
   summary.missing = [...active].filter((k) => !done.has(k)).length;
   if (summary.missing === 0) {
-    await catalog.activateRun(stage, hash);
-    for (const p of plans) {
-      await catalog.finishRun(Number(p.run_id), "done");
+    await run.finish();
+    for (const p of plans)
       await catalog.conn.run(`UPDATE scale_plans SET status = 'collected' WHERE plan_id = $1`, [p.plan_id]);
-    }
     summary.activated = true;
     const referenced = await publishFromResults(storage, stage, hash, [...active]);
     summary.removedOutputs = await removeUnreferencedOutputs(storage, stage, hash, referenced);
@@ -215,10 +211,10 @@ async function publishFromResults(
 
 /** Downloads and verifies one result's files, then commits them and the input's quarantine. */
 async function registerResult(
-  catalog: Catalog,
+  run: StageRun,
   storage: Storage,
   result: TaskResult,
-  ctx: { stage: string; hash: string; runId: number; tmp: string },
+  ctx: { runId: number; tmp: string },
 ): Promise<void> {
   const files = [];
   for (const f of result.files) {
@@ -229,22 +225,13 @@ async function registerResult(
     if (sha !== f.sha256)
       throw new SoroError(
         `soro collect: ${f.key} in ${storage.uri} has sha256 ${sha}, expected ${f.sha256}`,
-        `delete the result ${resultKey(ctx.stage, ctx.hash, result.sourceKey)} and rerun; that input is then redone`,
+        `delete the result ${resultKey(run.spec.stage, run.spec.configHash, result.sourceKey)} and rerun; that input is then redone`,
         5,
       );
     files.push({ ...f, tmpPath: local });
   }
-  await catalog.commitShards({
-    runId: ctx.runId,
-    stage: ctx.stage,
-    configHash: ctx.hash,
-    sourceKey: result.sourceKey,
-    parents: [result.sourceKey],
-    files,
-    stats: result.stats,
-    status: "pending",
-  });
-  await catalog.quarantine(result.quarantine.map((q) => ({ ...q, runId: ctx.runId })));
+  await run.commit({ sourceKey: result.sourceKey, runId: ctx.runId, files, stats: result.stats });
+  await run.quarantine(result.quarantine.map((q) => ({ ...q, runId: ctx.runId })));
 }
 
 /** How to submit a stage to a cluster. */
@@ -306,14 +293,10 @@ export async function submitStage(opts: SubmitOptions): Promise<SubmitSummary> {
   const def = await loadStageDefinition(opts.stage);
   const hash = stageConfigHash(def, opts.options);
   const collected = await collect(catalog, { stage: def.name });
-  const inputs = await catalog.activeShards(def.inputs);
-  if (inputs.length === 0)
-    throw new UsageError(
-      `soro: ${def.name} has no input: no active shards of ${def.inputs.join(", ")} in ${catalog.ws.dir}`,
-      `run ${def.inputs.join(" or ")} first (see \`soro status\`)`,
-    );
+  const inputs = await stageInputs(catalog, def);
   const storage = openStorage(opts.storage);
-  const done = await catalog.committedSourceKeys(def.name, hash);
+  const run = await StageRun.open(catalog, clusterRun(def.name, hash, opts.options ?? null));
+  const done = run.done;
   const open = (await openPlans(catalog, def.name)).filter((p) => p.config_hash === hash);
   const busy = await inFlightInputs(open, opts.backend, storage);
   const pending = inputs.filter((s) => !done.has(s.shard_id) && !busy.has(s.shard_id));
@@ -329,7 +312,7 @@ export async function submitStage(opts: SubmitOptions): Promise<SubmitSummary> {
   if (pending.length === 0) return summary;
   const planInputs: PlanInput[] = [];
   for (const s of pending) planInputs.push(await stageInput(catalog, storage, def, hash, s));
-  const runId = await catalog.beginRun(def.name, hash, opts.options ?? null, 0);
+  const runId = await run.begin(0);
   const planId = `${def.name}-${hash.slice(0, 8)}-r${runId}`;
   const plan: TaskPlan = {
     format: 1,
@@ -374,7 +357,7 @@ export async function submitStage(opts: SubmitOptions): Promise<SubmitSummary> {
     });
   } catch (err) {
     await catalog.conn.run(`DELETE FROM scale_plans WHERE plan_id = $1`, [planId]);
-    await catalog.finishRun(runId, "failed", (err as Error).message);
+    await run.finish(err as Error);
     throw err;
   }
   await catalog.conn.run(`UPDATE scale_plans SET job_id = $1 WHERE plan_id = $2`, [jobId, planId]);

@@ -7,7 +7,7 @@ import { openScratchDb, sqlString } from "../duck.js";
 import { firstLine, ShardCorruptError, type SoroError } from "../errors.js";
 import { readShard } from "../shards/reader.js";
 import { type ShardFile, ShardWriter } from "../shards/writer.js";
-import type { DocTransform, StageDefinition, StageRef } from "./stage.js";
+import { type DocTransform, loadStageDefinition, type StageDefinition, type StageRef } from "./stage.js";
 
 /** One unit of work: run a stage over one input shard into output parts in the temp folder. */
 export interface ShardTask {
@@ -48,10 +48,7 @@ export function loadStage(
   let entry = transforms.get(key);
   if (!entry) {
     entry = (async () => {
-      const mod = (await import(ref.module)) as Record<string, StageDefinition>;
-      const def = mod[ref.exportName];
-      if (!def || typeof def.setup !== "function")
-        throw new Error(`${ref.module} has no stage export ${ref.exportName}`);
+      const def = await loadStageDefinition(ref);
       return { def, fn: await def.setup(options) };
     })();
     transforms.set(key, entry);

@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { MessageChannel } from "node:worker_threads";
@@ -7,9 +6,9 @@ import type { Catalog, ShardRecord } from "../catalog/catalog.js";
 import { configHash } from "../config.js";
 import { type DiskFullError, diskFullError, SoroError, UsageError } from "../errors.js";
 import { humanCount, humanDuration, type ProgressOptions, startProgress } from "../progress.js";
-import { quickCheckShards, repairShards } from "../repair.js";
 import { processShardSafely, type ShardResult, type ShardTask, type TaskFailure } from "./process-shard.js";
-import type { StageDefinition, StageRef } from "./stage.js";
+import { loadStageDefinition, type StageDefinition, type StageRef } from "./stage.js";
+import { StageRun } from "./stage-run.js";
 
 /** How to run a stage. */
 export interface RunStageOptions {
@@ -50,24 +49,16 @@ export function stageConfigHash(def: StageDefinition, options: unknown): string 
   return configHash({ stage: def.name, version: def.version, options: options ?? null });
 }
 
-/**
- * A stage's check at start: its own shards or its inputs' that are missing or changed in size are turned back into
- * work (repairShards). Broken own shards are rebuilt by this run (returns how many inputs that is); broken inputs
- * must be rebuilt by their own stage first, so the run stops, naming the shard and the commands to run.
- */
-export async function repairBeforeRun(catalog: Catalog, stage: string, inputs: string[]): Promise<number> {
-  const problems = await quickCheckShards(catalog, [stage, ...inputs]);
-  if (problems.length === 0) return 0;
-  const repair = await repairShards(catalog, problems);
-  const first = problems[0]!;
-  if (problems.some((p) => repair.uncommitted.some((u) => u.shards.includes(p.shard) && u.stage !== stage))) {
-    throw new SoroError(
-      `soro: ${stage}: input shard ${first.path} is broken (${first.problem})${problems.length > 1 ? ` and ${problems.length - 1} more` : ""}; the inputs that produced them are uncommitted and what was built from them is marked stale`,
-      `run ${repair.rerun.join(", then ")}`,
-      5,
+/** The active shards a stage reads, or a usage error naming the stages to run first. */
+export async function stageInputs(catalog: Catalog, def: StageDefinition): Promise<ShardRecord[]> {
+  const inputs = await catalog.activeShards(def.inputs);
+  if (inputs.length === 0) {
+    throw new UsageError(
+      `soro: ${def.name} has no input: no active shards of ${def.inputs.join(", ")} in ${catalog.ws.dir}`,
+      `run ${def.inputs.join(" or ")} first (see \`soro status\`)`,
     );
   }
-  return repair.uncommitted.filter((u) => u.stage === stage).length;
+  return inputs;
 }
 
 /**
@@ -78,28 +69,19 @@ export async function repairBeforeRun(catalog: Catalog, stage: string, inputs: s
 export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   const started = Date.now();
   const { catalog } = opts;
-  const mod = (await import(opts.stage.module)) as Record<string, StageDefinition>;
-  const def = mod[opts.stage.exportName];
-  if (!def)
-    throw new UsageError(
-      `soro: ${opts.stage.module} has no stage ${opts.stage.exportName}`,
-      "check the stage name",
-    );
+  const def = await loadStageDefinition(opts.stage);
   const hash = stageConfigHash(def, opts.options);
-  await catalog.markStaleRuns(def.name);
-  await catalog.removeOrphans(def.name);
-  const repaired = await repairBeforeRun(catalog, def.name, def.inputs);
-  const inputs = await catalog.activeShards(def.inputs);
-  if (inputs.length === 0) {
-    throw new UsageError(
-      `soro: ${def.name} has no input: no active shards of ${def.inputs.join(", ")} in ${catalog.ws.dir}`,
-      `run ${def.inputs.join(" or ")} first (see \`soro status\`)`,
-    );
-  }
-  const done = await catalog.committedSourceKeys(def.name, hash);
-  const pending = inputs.filter((s) => !done.has(s.shard_id));
+  const run = await StageRun.open(catalog, {
+    stage: def.name,
+    configHash: hash,
+    config: opts.options ?? null,
+    outputs: "replace",
+    repair: def.inputs,
+  });
+  const inputs = await stageInputs(catalog, def);
+  const pending = run.pending(inputs);
   const workers = Math.min(opts.workers ?? availableParallelism(), pending.length);
-  const runId = await catalog.beginRun(def.name, hash, opts.options ?? null, workers);
+  const runId = await run.begin(workers);
   const summary: RunSummary = {
     runId,
     stage: def.name,
@@ -111,7 +93,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
     docsIn: 0,
     docsOut: 0,
     quarantined: 0,
-    repaired,
+    repaired: run.repaired,
     seconds: 0,
   };
   const progress = startProgress({
@@ -140,7 +122,7 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
       inputPath: catalog.shardPath(input),
       inputShardId: input.shard_id,
       outputPrefix: outputPrefix(def, hash, input),
-      tmpDir: path.join(catalog.ws.tmpDir, `run-${runId}`),
+      tmpDir: run.tmpDir,
       runId,
     };
     let result: ShardResult | TaskFailure;
@@ -165,25 +147,14 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
       // A full disk is not the input's fault: the run stops with it instead of quarantining the shard.
       diskFull ??= diskFullError(new Error(message));
       if (diskFull) return;
-      commits = commits.then(() =>
-        catalog.quarantine([{ runId, stage: def.name, input: input.shard_id, reason: result.error.message }]),
-      );
+      commits = commits.then(() => run.quarantine([{ input: input.shard_id, reason: result.error.message }]));
       await commits;
       return;
     }
     const ok = result;
     // One catalog writer: commits are serialised in completion order.
     commits = commits.then(async () => {
-      await catalog.commitShards({
-        runId,
-        stage: def.name,
-        configHash: hash,
-        sourceKey: input.shard_id,
-        parents: [input.shard_id],
-        files: ok.files,
-        stats: ok.stats,
-        status: "pending",
-      });
+      await run.commit({ sourceKey: input.shard_id, files: ok.files, stats: ok.stats });
       await catalog.quarantine(ok.quarantine);
     });
     await commits;
@@ -200,29 +171,27 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
     await Promise.all(lanes);
   } catch (err) {
     progress.stop();
-    // On a full disk this write fails too; the cause is what must reach the user.
-    await catalog.finishRun(runId, "failed", (err as Error).message).catch(() => undefined);
-    throw diskFullError(err) ?? err;
-  } finally {
     await pool?.destroy();
-    await rm(path.join(catalog.ws.tmpDir, `run-${runId}`), { recursive: true, force: true });
+    // On a full disk recording the failure fails too; the cause is what must reach the user.
+    await run.finish(err as Error);
+    throw diskFullError(err) ?? err;
   }
+  await pool?.destroy();
   summary.seconds = (Date.now() - started) / 1000;
   if (failures.length > 0) {
     progress.stop();
-    const msg = `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]!.text})`;
     // Set by the lanes (TypeScript cannot see that through the closure).
-    const full = diskFull as DiskFullError | null;
-    await catalog.finishRun(runId, "failed", full?.message ?? msg).catch(() => undefined);
-    if (full) throw full;
-    throw new SoroError(
-      msg,
-      "fix or remove those inputs and rerun; committed shards are kept and skipped",
-      1,
-    );
+    const error =
+      (diskFull as DiskFullError | null) ??
+      new SoroError(
+        `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]!.text})`,
+        "fix or remove those inputs and rerun; committed shards are kept and skipped",
+        1,
+      );
+    await run.finish(error);
+    throw error;
   }
-  await catalog.activateRun(def.name, hash);
-  await catalog.finishRun(runId, "done");
+  await run.finish();
   progress.stop(
     `${def.name}: ${summary.processed} shards processed, ${summary.skipped} already done; ${humanCount(summary.docsIn)} docs in, ${humanCount(summary.docsOut)} out, ${summary.quarantined} quarantined in ${humanDuration(summary.seconds)}`,
   );

@@ -1,5 +1,6 @@
 import type { ColumnSpec } from "../columns.js";
 import type { Document } from "../document.js";
+import { UsageError } from "../errors.js";
 
 /**
  * What a stage says about one document: columns to add (and, for a stage with `rewritesText`, the new text),
@@ -37,5 +38,17 @@ export interface StageRef {
 
 /** Declares a stage (identity function that fixes the type). */
 export function defineStage<Options>(def: StageDefinition<Options>): StageDefinition<Options> {
+  return def;
+}
+
+/** Loads the stage definition a `StageRef` names (in the main thread, a worker or a cluster task). */
+export async function loadStageDefinition(ref: StageRef): Promise<StageDefinition> {
+  const mod = (await import(ref.module)) as Record<string, StageDefinition>;
+  const def = mod[ref.exportName];
+  if (!def || typeof def.setup !== "function")
+    throw new UsageError(
+      `soro: ${ref.module} has no stage ${ref.exportName}`,
+      "check the stage module and export",
+    );
   return def;
 }
