@@ -1,5 +1,6 @@
 import { UsageError } from "@soro/core";
 import { DEFAULT_FETCH, type FetchSettings } from "./fetcher.js";
+import { DEFAULT_OPT_OUT, type OptOutPolicy } from "./opt-out.js";
 import { DEFAULT_TRACKING_PARAMS, type ScopeRules } from "./url.js";
 
 /** How the crawl treats each host: every setting a site's owner would ask about, in one place. */
@@ -34,6 +35,8 @@ export interface CrawlConfig {
   /** Requests in flight across all hosts. */
   concurrency: number;
   politeness: Politeness;
+  /** Which opt-out signals (noindex, noai, TDMRep, AI crawler groups in robots.txt) are honoured; all by default. */
+  optOut: OptOutPolicy;
   maxRedirects: number;
   /** Look for sitemaps in robots.txt and at /sitemap.xml. */
   sitemaps: boolean;
@@ -71,6 +74,7 @@ export const DEFAULT_CRAWL: CrawlConfig = {
   maxPages: 0,
   concurrency: 16,
   politeness: DEFAULT_POLITENESS,
+  optOut: DEFAULT_OPT_OUT,
   maxRedirects: 5,
   sitemaps: true,
   trackingParams: DEFAULT_TRACKING_PARAMS,
@@ -142,6 +146,7 @@ export function resolveCrawlConfig(raw: CrawlConfigInput, base: CrawlConfig = DE
   known("config key", Object.keys(input), DEFAULT_CRAWL);
   known("fetch setting", Object.keys(input.fetch ?? {}), DEFAULT_FETCH, ["allowPrivate", "allowNetworks"]);
   known("politeness setting", Object.keys(input.politeness ?? {}), DEFAULT_POLITENESS);
+  known("optOut setting", Object.keys(input.optOut ?? {}), DEFAULT_OPT_OUT);
   const cfg: CrawlConfig = {
     // A config saved by an older version lacks the keys added since.
     ...DEFAULT_CRAWL,
@@ -150,6 +155,7 @@ export function resolveCrawlConfig(raw: CrawlConfigInput, base: CrawlConfig = DE
     scope: { ...from.scope, ...(input.scope as Partial<ScopeRules>) },
     politeness: { ...DEFAULT_POLITENESS, ...from.politeness, ...(input.politeness as Partial<Politeness>) },
     fetch: { ...from.fetch, ...(input.fetch as Partial<FetchSettings>) },
+    optOut: { ...DEFAULT_OPT_OUT, ...from.optOut, ...(input.optOut as Partial<OptOutPolicy>) },
   };
   if (!["hosts", "domains", "any"].includes(cfg.scope.mode))
     throw new UsageError(`soro crawl: unknown scope "${cfg.scope.mode}"`, "use hosts, domains or any");

@@ -7,6 +7,7 @@ import { Fetcher, type FetchFailure, type FetchResult, header, isFailure } from 
 import { type FetchLogRow, Frontier, type FrontierItem, type NewUrl } from "./frontier.js";
 import { type Host, HostTable } from "./hosts.js";
 import { batchKey, crawlDirs } from "./layout.js";
+import { parseTdmRep, type TdmRule } from "./opt-out.js";
 import { rebuildBatches } from "./recover.js";
 import { asResult, type CommitRows, emptyRows, fetchLog, ResponseReader, recoveredLog } from "./responses.js";
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, robotsVerdict } from "./robots.js";
@@ -86,6 +87,7 @@ export async function runCrawl(
   const polite = cfg.politeness;
   const fetcher = new Fetcher(cfg.fetch, hooks.resolver, polite.perHostConnections);
   const warc = new WarcWriter(dirs.warc, cfg.warcFileBytes);
+  let tdmOf = (_url: string): TdmRule[] => [];
   const reader = new ResponseReader({
     cfg,
     wsDir: catalog.ws.dir,
@@ -94,6 +96,8 @@ export async function runCrawl(
     templates: new SiteTemplates(),
     normalize,
     inScope,
+    // The host table is made below; its hosts' TDMRep rules are read through it once it exists.
+    tdmRules: (url) => tdmOf(url),
   });
   let failure: Error | undefined;
   try {
@@ -107,6 +111,10 @@ export async function runCrawl(
     const counts = await frontier.fetchedCounts();
     let fetchedTotal = counts.total;
     const hosts = new HostTable(polite, counts.perHost, cfg.idleHosts);
+    tdmOf = (url) => {
+      const r = hosts.get(url).robots;
+      return r && r !== "loading" ? (r.tdm ?? []) : [];
+    };
     let batch = Math.max(0, ...(await frontier.batches())) + 1;
     let batchDocs: Document[] = [];
     let batchHasPages = false;
@@ -203,6 +211,20 @@ export async function runCrawl(
       }
     };
 
+    /** Reads a host's `/.well-known/tdmrep.json` (TDMRep) beside its robots.txt; logged and kept in the WARC. */
+    const tdmRepTask = async (h: Host, item: FrontierItem): Promise<TdmRule[]> => {
+      const url = `${h.origin}/.well-known/tdmrep.json`;
+      const res = await fetcher.fetch(url, ROBOTS_MAX_BYTES);
+      const at = new Date();
+      const log = fetchLog({ ...item, url }, res, at, "robots");
+      if (!isFailure(res)) log.warc = await warc.writeResponse(res, at);
+      const rules = !isFailure(res) && res.status === 200 ? parseTdmRep(res.body.toString("utf8")) : [];
+      log.outcome = rules.length > 0 ? "tdmrep" : "tdmrep-none";
+      if (rules.length > 0) log.optOut = JSON.stringify({ "tdmrep.json": rules });
+      pending.push({ ...emptyRows(), log });
+      return rules;
+    };
+
     /** Reads a host's robots.txt (following a few in-scope redirects) into the host table. */
     const robotsTask = async (h: Host): Promise<void> => {
       const url = `${h.origin}/robots.txt`;
@@ -246,7 +268,8 @@ export async function runCrawl(
             : verdict === "blocked"
               ? DISALLOW_ALL
               : ALLOW_ALL;
-        hosts.robotsRead(h, rules);
+        const tdm = cfg.optOut.tdm && verdict !== "blocked" ? await tdmRepTask(h, item) : [];
+        hosts.robotsRead(h, { ...rules, tdm });
         log.outcome =
           verdict === "parse" ? "robots" : verdict === "blocked" ? "blocked" : "robots-missing-allow";
         if (cfg.sitemaps && verdict !== "blocked") {
@@ -335,6 +358,11 @@ export async function runCrawl(
           }
           if (!h.robots.isAllowed(item.url)) {
             skip(item, "robots");
+            continue;
+          }
+          const aiGroups = cfg.optOut.aiRobots ? (h.robots.aiDisallowedBy?.(item.url) ?? []) : [];
+          if (aiGroups.length > 0) {
+            skip(item, `opt-out: robots.txt ${aiGroups.join(" ")}`);
             continue;
           }
           if (polite.maxPagesPerHost > 0 && h.fetched >= polite.maxPagesPerHost) {

@@ -28,6 +28,10 @@ export interface Extracted {
   nofollow: boolean;
   /** The licence the page declares and what said so. */
   licence: Licence;
+  /** Raw opt-out markup: meta robots content (lowercase), TDMRep meta reservation and policy. */
+  robotsMeta: string;
+  tdmReservation: string | null;
+  tdmPolicy: string | null;
 }
 
 /** Extracts main text, title, language, canonical URL, date and links from an HTML page. */
@@ -52,6 +56,9 @@ export function extractHtml(html: string): Extracted {
     links: meta.links,
     noindex: /\b(noindex|none)\b/.test(robots),
     nofollow: /\b(nofollow|none)\b/.test(robots),
+    robotsMeta: robots,
+    tdmReservation: meta.tdmReservation,
+    tdmPolicy: meta.tdmPolicy,
     licence: pageLicence({
       ...meta.licence,
       jsonLd: /"license"\s*:\s*"([^"]+)"/.exec(html)?.[1] ?? null,

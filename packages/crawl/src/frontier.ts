@@ -45,6 +45,8 @@ export const CRAWL_MIGRATIONS = [
      fetched_at VARCHAR
    );
    CREATE TABLE crawl_state (key VARCHAR PRIMARY KEY, value VARCHAR);`,
+  // The opt-out signals a fetch showed (X-Robots-Tag, meta robots, TDMRep, AI crawler groups), as JSON.
+  `ALTER TABLE crawl_fetches ADD COLUMN opt_out VARCHAR;`,
 ];
 
 /** One frontier row as the scheduler holds it. */
@@ -94,6 +96,8 @@ export interface FetchLogRow {
   error: string | null;
   warc: { file: string; offset: number; length: number } | null;
   batch: number | null;
+  /** Opt-out signals seen (JSON object by where), null when none. */
+  optOut?: string | null;
 }
 
 /** A document file kept for another stage (PDF and office formats). */
@@ -265,6 +269,7 @@ export class Frontier {
               v(l.warc?.offset),
               v(l.warc?.length),
               v(l.batch),
+              v(l.optOut ?? null),
             ].join(", ")})`,
         );
         await conn.run(`INSERT INTO crawl_fetches VALUES ${values.join(",")}`);

@@ -7,6 +7,7 @@ export * from "./fetcher.js";
 export * from "./frontier.js";
 export * from "./hosts.js";
 export * from "./layout.js";
+export * from "./opt-out.js";
 export * from "./page.js";
 export * from "./page-licence.js";
 export * from "./recover.js";

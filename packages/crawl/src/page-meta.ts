@@ -14,6 +14,9 @@ export interface PageMeta {
   /** Date from article meta tags or `<time datetime>` (JSON-LD is read from the HTML by the caller). */
   publishedMeta: string | null;
   timeDatetime: string | null;
+  /** TDMRep's `<meta name="tdm-reservation">` and `tdm-policy` content (null when absent). */
+  tdmReservation: string | null;
+  tdmPolicy: string | null;
   /** Licence links, statements and the copyright notice (JSON-LD is read from the HTML by the caller). */
   licence: Omit<LicenceSignals, "jsonLd">;
 }
@@ -55,6 +58,8 @@ export function pageMeta(root: DomNode): PageMeta {
   let publishedMeta: string | null = null;
   let timeDatetime: string | null = null;
   const licence: PageMeta["licence"] = { links: [], statements: [], copyright: null };
+  let tdmReservation: string | null = null;
+  let tdmPolicy: string | null = null;
   const walk = (node: DomNode) => {
     const name = node.name;
     const a = node.attribs;
@@ -76,6 +81,8 @@ export function pageMeta(root: DomNode): PageMeta {
         if (a.name === "robots" && robots === null) robots = content ?? "";
         const metaName = a.name?.toLowerCase();
         if (metaName && COPYRIGHT_NAMES.has(metaName)) licence.copyright ??= nonEmpty(content);
+        if (metaName === "tdm-reservation") tdmReservation ??= content?.trim() ?? "";
+        if (metaName === "tdm-policy") tdmPolicy ??= nonEmpty(content);
         if (a.property === "og:title") ogTitle ??= nonEmpty(content);
         if (a.property === "og:locale") ogLocale ??= nonEmpty(content);
         if (a["http-equiv"]?.toLowerCase() === "content-language") contentLanguage ??= nonEmpty(content);
@@ -111,5 +118,7 @@ export function pageMeta(root: DomNode): PageMeta {
     publishedMeta,
     timeDatetime,
     licence,
+    tdmReservation,
+    tdmPolicy,
   };
 }

@@ -37,7 +37,11 @@ const NAMED_TEMPLATE_LINES = 10;
  * `templates`, lines that an earlier page of the same host showed at the same DOM path are cut (rule
  * `site_template`, named in the document's meta), unless that would cut every line (a duplicate page is dedup's).
  */
-export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
+export function readPage(
+  p: PageInput,
+  templates?: SiteTemplates,
+  opts: { keepNoindex?: boolean } = {},
+): PageRead {
   const { text: html, charset, charsetSource } = decodeBody(p.body, p.contentType);
   // The bytes ingest would refuse as binary are no page either (UTF-16 has NULs by design: its text is checked).
   const notText =
@@ -52,7 +56,7 @@ export function readPage(p: PageInput, templates?: SiteTemplates): PageRead {
   const cut = repeated.size < extracted.lines.length ? repeated : new Set<number>();
   const text = extracted.lines.filter((_, i) => !cut.has(i)).join("\n");
   const doc =
-    notText || text.length === 0 || extracted.noindex
+    notText || text.length === 0 || (extracted.noindex && !opts.keepNoindex)
       ? null
       : makeDocument({
           text,

@@ -7,7 +7,9 @@ import type { CrawlConfig } from "./config.js";
 import { type FetchFailure, type FetchResult, header, isFailure } from "./fetcher.js";
 import type { FetchLogRow, FileRow, FrontierItem, NewUrl, UrlUpdate } from "./frontier.js";
 import { canonicalElsewhere } from "./layout.js";
+import { pageOptOut, type TdmRule, tdmRuleFor } from "./opt-out.js";
 import { type PageInput, readPage } from "./page.js";
+import { ROBOTS_AGENT } from "./robots.js";
 import type { SiteTemplates } from "./site-templates.js";
 import { parseSitemap } from "./sitemap.js";
 import { hostKey } from "./url.js";
@@ -43,6 +45,8 @@ export interface ReaderContext {
   normalize: (raw: string, base?: string) => string | null;
   /** Null when a URL is in scope, else why not. */
   inScope: (url: string) => string | null;
+  /** The tdmrep.json rules of a URL's host, as read with its robots.txt. */
+  tdmRules?: (url: string) => TdmRule[];
 }
 
 /**
@@ -141,8 +145,25 @@ export class ResponseReader {
   }
 
   private readHtml(item: FrontierItem, res: FetchResult, at: Date, rows: CommitRows): string {
-    const read = readPage(pageInput(res, rows.log!.contentType, item.depth, at), this.ctx.templates);
+    const policy = this.ctx.cfg.optOut;
+    const read = readPage(pageInput(res, rows.log!.contentType, item.depth, at), this.ctx.templates, {
+      keepNoindex: !policy.noindex,
+    });
     rows.page = true;
+    const optOut = pageOptOut(
+      {
+        xRobotsTag: res.headers.filter(([k]) => k === "x-robots-tag").map(([, v]) => v),
+        metaRobots: read.extracted.robotsMeta,
+        tdmHeader: header(res, "tdm-reservation"),
+        tdmMeta: read.extracted.tdmReservation,
+        tdmPolicy: header(res, "tdm-policy") ?? read.extracted.tdmPolicy,
+        tdmFile: tdmRuleFor(this.ctx.tdmRules?.(item.url) ?? [], item.url),
+      },
+      policy,
+      ROBOTS_AGENT,
+    );
+    if (Object.keys(optOut.seen).length > 0) rows.log!.optOut = JSON.stringify(optOut.seen);
+    if (optOut.refused) read.doc = null;
     if (!read.extracted.nofollow)
       for (const link of read.extracted.links) this.push(rows, link, item, "page", item.depth + 1);
     const { normalize, inScope } = this.ctx;
@@ -160,6 +181,7 @@ export class ResponseReader {
     }
     rows.doc = read.doc;
     if (read.notText) rows.log!.error = read.notText;
+    if (optOut.refused) return `opt-out: ${optOut.refused}`;
     return read.doc ? "document" : read.notText ? "not-text" : read.extracted.noindex ? "noindex" : "no-text";
   }
 }

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { namedAiAgents, type TdmRule } from "./opt-out.js";
 
 /** The part of robots-parser's answer used here. */
 interface ParsedRobots {
@@ -22,6 +23,10 @@ export interface RobotsRules {
   /** Crawl-delay in milliseconds, if the file gives one for us or for `*`. */
   crawlDelayMs: number | null;
   sitemaps: string[];
+  /** The AI crawler groups (GPTBot, CCBot, ...) that disallow a URL; [] when none do. */
+  aiDisallowedBy?: (url: string) => string[];
+  /** The host's `/.well-known/tdmrep.json` rules, read with robots.txt. */
+  tdm?: TdmRule[];
 }
 
 /** Rules when robots.txt is missing (4xx): everything allowed, per RFC 9309. */
@@ -34,7 +39,9 @@ export const DISALLOW_ALL: RobotsRules = { isAllowed: () => false, crawlDelayMs:
 export function parseRobots(robotsUrl: string, body: string): RobotsRules {
   const r = robotsParser(robotsUrl, body);
   const delay = r.getCrawlDelay(ROBOTS_AGENT);
+  const ai = namedAiAgents(body);
   return {
+    aiDisallowedBy: (url) => ai.filter((agent) => r.isAllowed(url, agent) === false),
     // robots-parser answers undefined for URLs of another origin; those are judged by their own host's file.
     isAllowed: (url) => r.isAllowed(url, ROBOTS_AGENT) !== false,
     crawlDelayMs: delay === undefined ? null : Math.min(delay, 120) * 1000,

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Catalog } from "@soro/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CrawlSummary, crawlDirs, readWarcFile, reextract, runCrawl } from "../src/index.js";
-import { crawlDocs, tempCatalog, testConfig, testResolver } from "./helpers.js";
+import { crawlDocs, SITE_POLICY_FILES, tempCatalog, testConfig, testResolver } from "./helpers.js";
 import { startTestSite, type TestSite, withoutTajikLetters } from "./site.js";
 
 describe("a crawl of the local Tajik test site", () => {
@@ -161,7 +161,7 @@ describe("safety and politeness", () => {
       });
       expect(site.hits.get("/robots.txt")).toBe(2);
       const starts = [...site.times.entries()]
-        .filter(([p]) => p !== "/robots.txt")
+        .filter(([p]) => !SITE_POLICY_FILES.has(p))
         .flatMap(([, t]) => t)
         .sort();
       expect(starts.length).toBe(4);
@@ -191,7 +191,7 @@ describe("stopping", () => {
       expect(first.queued).toBeGreaterThan(0);
       const second = await runCrawl(c, cfg);
       expect(second.queued).toBe(0);
-      for (const [p, n] of site.hits) if (p !== "/robots.txt") expect(n, p).toBe(1);
+      for (const [p, n] of site.hits) if (!SITE_POLICY_FILES.has(p)) expect(n, p).toBe(1);
       for (let i = 1; i <= 10; i++) expect(site.hits.get(`/article/${i}`)).toBe(1);
       expect((await crawlDocs(c)).filter((d) => d.url.includes("/article/"))).toHaveLength(10);
     } finally {

@@ -33,3 +33,6 @@ export async function crawlDocs(
   const rows = await c.rows(`SELECT url, text, meta FROM ${table} ORDER BY url`);
   return rows.map((r) => ({ url: String(r.url), text: String(r.text), meta: JSON.parse(String(r.meta)) }));
 }
+
+/** Files a crawl reads per host, before its pages and again in each run: robots.txt and TDMRep's tdmrep.json. */
+export const SITE_POLICY_FILES: ReadonlySet<string> = new Set(["/robots.txt", "/.well-known/tdmrep.json"]);

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Catalog } from "@soro/core";
 import { expect, it } from "vitest";
 import { crawlDirs, readWarcFile, runCrawl, savedCrawlConfig } from "../src/index.js";
-import { crawlDocs } from "./helpers.js";
+import { crawlDocs, SITE_POLICY_FILES } from "./helpers.js";
 import { startTestSite } from "./site.js";
 
 const total = (hits: Map<string, number>) => [...hits.values()].reduce((a, b) => a + b, 0);
@@ -40,7 +40,7 @@ it("a crawl killed with SIGKILL resumes without losing a URL or duplicating a do
       // Every page was fetched; only those in flight or not yet committed at the kill were fetched again.
       for (let i = 1; i <= 31; i++)
         expect(site.hits.get(`/article/${i}`), `article ${i}`).toBeGreaterThanOrEqual(1);
-      const again = [...site.hits].filter(([p, n]) => p !== "/robots.txt" && n > 1).map(([p]) => p);
+      const again = [...site.hits].filter(([p, n]) => !SITE_POLICY_FILES.has(p) && n > 1).map(([p]) => p);
       console.log(`fetched twice: ${again.join(" ") || "none"}`);
       // Only requests still in flight at the kill (concurrency 2) are made again.
       expect(again.length).toBeLessThanOrEqual(2);

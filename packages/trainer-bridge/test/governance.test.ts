@@ -6,6 +6,7 @@ import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countStageTokens } from "../src/counts.js";
 import { exportCorpus } from "../src/export/corpus.js";
+import { jsonChanges } from "../src/export/diff.js";
 import { readMegatron } from "../src/export/megatron.js";
 import { exportsToRebuild } from "../src/export/stale.js";
 import { tajikWorkspace } from "./helpers.js";
@@ -156,4 +157,15 @@ describe("replay text", () => {
     expect(n!.n).toBe(r.docs);
     expect(dir).toBeTruthy();
   }, 180_000);
+});
+
+describe("bridge diff's configuration changes", () => {
+  it("names each option path whose value differs between two runs' configurations", () => {
+    expect(
+      jsonChanges(
+        { rules: { min_words: 3, langs: ["tgk"] }, model: "v1" },
+        { rules: { min_words: 5, langs: ["tgk"] }, model: "v1", lexicon: true },
+      ),
+    ).toEqual(["lexicon: (none) → true", "rules.min_words: 3 → 5"]);
+  });
 });
