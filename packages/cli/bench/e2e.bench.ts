@@ -150,6 +150,7 @@ run(soro("init", "init"));
 stages.pop();
 run(soro("ingest", "ingest", inputDir, "--source", "web"));
 run(soro("normalize", "normalize"));
+run(soro("learn", "normalize", "learn"));
 run(soro("quality", "quality", "signals"));
 run(soro("select", "quality", "select"));
 run(soro("dedup", "dedup", "run"));

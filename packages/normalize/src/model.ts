@@ -103,6 +103,11 @@ export class TajikModel {
     return id === undefined ? 0 : (this.counts[id] ?? 0);
   }
 
+  /** Count of the word at row `id` of the vocabulary. */
+  countAt(id: number): number {
+    return this.counts[id] ?? 0;
+  }
+
   has(word: string): boolean {
     return this.ids.has(word);
   }

@@ -94,27 +94,41 @@ const indexes = new WeakMap<TajikModel, FoldIndex>();
 function foldIndex(model: TajikModel): FoldIndex {
   let found = indexes.get(model);
   if (!found) {
-    const index = new Map<string, string[]>();
-    for (const w of model.vocab) {
+    // Built once per model over ~190k words: by row numbers, each word folded once (it must stay well under the
+    // model's load time).
+    const vocab = model.vocab;
+    const keys = vocab.map(foldKey);
+    const rows = new Map<string, number[]>();
+    for (let id = 0; id < vocab.length; id++) {
+      const w = vocab[id] ?? "";
       let special = false;
-      for (let i = 0; i < w.length; i++) if (SPECIAL_CODES.has(w.charCodeAt(i))) special = true;
+      for (let i = 0; i < w.length && !special; i++) {
+        const c = w.charCodeAt(i) - 0x400;
+        special = c >= 0 && c < 0x100 && SPECIAL_TABLE[c] === 1;
+      }
       if (!special) continue;
-      const k = foldKey(w);
-      const list = index.get(k);
-      if (list) list.push(w);
-      else index.set(k, [w]);
+      const k = keys[id] ?? "";
+      const list = rows.get(k);
+      if (list) list.push(id);
+      else rows.set(k, [id]);
     }
     const suspect = new Set<string>();
-    for (const w of model.vocab) {
-      const list = index.get(foldKey(w));
+    for (let id = 0; id < vocab.length; id++) {
+      const list = rows.get(keys[id] ?? "");
       if (!list) continue;
-      const n = model.count(w);
+      const w = vocab[id] ?? "";
+      const n = model.countAt(id);
       // A final и against ӣ (ezafe against adjective) is no sign of loss in a line typed with Tajik letters.
       const inner = (c: string) => restoredLetters(c, w) > (c.endsWith("ӣ") && !w.endsWith("ӣ") ? 1 : 0);
-      if (list.some((c) => inner(c) && model.count(c) >= SUSPECT_RATIO * n)) suspect.add(w);
+      if (list.some((c) => model.countAt(c) >= SUSPECT_RATIO * n && inner(vocab[c] ?? ""))) suspect.add(w);
     }
     // Most frequent first, so a word's candidates can stop at the best few.
-    for (const list of index.values()) list.sort((a, b) => model.count(b) - model.count(a));
+    const index = new Map<string, string[]>();
+    for (const [k, list] of rows)
+      index.set(
+        k,
+        list.sort((a, b) => model.countAt(b) - model.countAt(a)).map((id) => vocab[id] ?? ""),
+      );
     found = { byFold: index, suspect };
     indexes.set(model, found);
   }
