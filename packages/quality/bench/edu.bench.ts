@@ -4,10 +4,14 @@
  * accuracy of the rounded band, MAE and Spearman against the weak labels, beside two trivial peers fitted on the
  * training split in the same run (the majority band; a least-squares line on length alone), and its speed against
  * the signals stage's own per-document work on the same passages. `--edu-labels FILE.jsonl` (lines
- * `{"text", "score"}`, e.g. annotator means) adds the same table against those labels.
- * Run: node --import tsx packages/quality/bench/edu.bench.ts [--edu-labels FILE.jsonl]
+ * `{"text", "score"}`) and `--edu-ws DIR` (the accepted ratings of a workspace's review app: annotator means) add
+ * the same table against those labels.
+ * Run: node --import tsx packages/quality/bench/edu.bench.ts [--edu-labels FILE.jsonl] [--edu-ws DIR]
  */
+import path from "node:path";
+import { workspacePaths } from "@soro/core";
 import { identifyLines } from "@soro/normalize";
+import { readEduRatings } from "@soro/sft-builder";
 import {
   analyzeText,
   type EduMetrics,
@@ -55,7 +59,7 @@ function cpuSeconds(texts: string[], f: (t: string, k: number) => unknown): numb
   return (c.user + c.system) / 1e6;
 }
 
-export async function benchEdu(labelsFile?: string): Promise<void> {
+export async function benchEdu(labelsFile?: string, workspace?: string): Promise<void> {
   if (!hasReferenceText())
     console.log("edu: ../shared/tajik-text is absent: held-out prose is UDHR only (set SORO_TAJIK_TEXT)");
   const train = await weakLabels("train");
@@ -95,6 +99,17 @@ export async function benchEdu(labelsFile?: string): Promise<void> {
       peers,
     );
   }
+  if (workspace) {
+    const ratings = await readEduRatings(workspacePaths(path.resolve(workspace)));
+    if (ratings.length === 0) console.log(`edu: no accepted ratings in ${workspace} yet`);
+    else
+      compare(
+        `edu against annotator means of ${workspace}`,
+        ratings.map((r) => r.text),
+        ratings.map((r) => r.mean),
+        peers,
+      );
+  }
   // Speed: the same passages through edu_score alone and through the whole signals stage (which includes it).
   const corpus = [...texts, ...texts, ...texts];
   const mb = corpus.reduce((n, t) => n + Buffer.byteLength(t), 0) / 2 ** 20;
@@ -107,8 +122,14 @@ export async function benchEdu(labelsFile?: string): Promise<void> {
   );
 }
 
+/** The value of `--name V` or `--name=V` on the command line. */
+function arg(name: string): string | undefined {
+  const i = process.argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  const a = process.argv[i]!;
+  return a.includes("=") ? a.slice(a.indexOf("=") + 1) : process.argv[i + 1];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const i = process.argv.findIndex((a) => a === "--edu-labels" || a.startsWith("--edu-labels="));
-  const arg = process.argv[i];
-  await benchEdu(i < 0 ? undefined : arg!.includes("=") ? arg!.split("=")[1] : process.argv[i + 1]);
+  await benchEdu(arg("--edu-labels"), arg("--edu-ws"));
 }
