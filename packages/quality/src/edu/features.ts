@@ -42,14 +42,27 @@ function mix(a: number, b: number, seed: number): number {
 }
 
 const WORD = /[\p{L}\p{M}]+|\d+/gu;
+/** Punctuation that closes a sentence-like line, by UTF-16 unit. */
+const LINE_END = new Uint8Array(0x10000);
+for (const ch of '.!?…:;»"') LINE_END[ch.charCodeAt(0)] = 1;
 
 /** Binned layout facts as feature names: they carry what the n-grams cannot see, such as short UI-like lines. */
 function layoutFeatures(text: string): string[] {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   const n = Math.max(1, lines.length);
   const meanLine = text.length / n;
-  const punct = lines.filter((l) => /[.!?…:;»"]\s*$/u.test(l)).length / n;
-  const digits = (text.match(/\d/g)?.length ?? 0) / Math.max(1, text.length);
+  // Last-character and digit counts by code unit: an end-anchored regex rescans each line from every position.
+  const closed = (l: string) => {
+    const t = l.trimEnd();
+    return LINE_END[t.charCodeAt(t.length - 1)] === 1;
+  };
+  const punct = lines.filter(closed).length / n;
+  let digitCount = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) digitCount++;
+  }
+  const digits = digitCount / Math.max(1, text.length);
   const bin = (x: number, step: number, max: number) => Math.min(max, Math.floor(x / step));
   return [
     `line_len:${bin(Math.log2(1 + meanLine), 1, 12)}`,
