@@ -13,7 +13,17 @@
 //
 // `node tools/build.mjs --if-stale` builds only when a source is newer than the last build (the test setup uses it).
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -98,23 +108,30 @@ function outputOf(pkgs, srcFile) {
   return path.join(pkg.dir, distPath(path.relative(pkg.dir, srcFile)));
 }
 
-/** Compiles every package's src/ to dist/. Returns the number of files written. */
+/**
+ * Compiles every package's src/ to dist/. Returns the number of files written. Each package's output is written to
+ * a fresh folder beside dist/ and then renamed over it, so a `soro` started meanwhile (a test, a second shell) finds
+ * the old tree or the new one, never half of one.
+ */
 export async function build() {
   const { build: esbuild } = await import("esbuild");
   const pkgs = packages();
   const stamp = fingerprint(pkgs);
+  const staging = (p) => path.join(p.dir, `.dist-${process.pid}`);
   const entryPoints = [];
   let copied = 0;
   for (const p of pkgs) {
-    rmSync(path.join(p.dir, "dist"), { recursive: true, force: true });
+    rmSync(staging(p), { recursive: true, force: true });
+    mkdirSync(staging(p), { recursive: true });
     for (const f of p.files) {
       const src = path.join(p.dir, "src", f);
       if (SKIPPED.test(f)) continue;
       if (COMPILED.test(f)) {
-        const out = outputOf(pkgs, src);
+        // Written to the staging folder; the imports are computed for the file's place in dist/, at the same depth.
+        const out = path.join(staging(p), path.relative(path.join(p.dir, "dist"), outputOf(pkgs, src)));
         entryPoints.push({ in: src, out: path.relative(root, out).replace(/\.js$/, "") });
       } else {
-        const out = path.join(p.dir, "dist", f);
+        const out = path.join(staging(p), f);
         mkdirSync(path.dirname(out), { recursive: true });
         copyFileSync(src, out);
         copied++;
@@ -155,6 +172,13 @@ export async function build() {
     logLevel: "warning",
     plugins: [workspaceImports],
   });
+  for (const p of pkgs) {
+    const dist = path.join(p.dir, "dist");
+    const old = path.join(p.dir, `.dist-old-${process.pid}`);
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(staging(p), dist);
+    rmSync(old, { recursive: true, force: true });
+  }
   writeFileSync(STAMP, stamp);
   return entryPoints.length + copied;
 }

@@ -1,10 +1,5 @@
-import {
-  Catalog,
-  type CatalogOpenOptions,
-  defaultWorkspaceDir,
-  describeHolder,
-  UsageError,
-} from "@soro/core";
+import type { Catalog, CatalogOpenOptions } from "@soro/core";
+import { defaultWorkspaceDir, describeHolder, UsageError } from "@soro/core/base";
 import type { Command } from "commander";
 
 /** Options every command inherits from the root program. */
@@ -88,7 +83,8 @@ export function catalogWaitOptions(cmd: Command): Pick<CatalogOpenOptions, "wait
 }
 
 /** Catalog.open of the command's workspace with its --wait. */
-export function openCatalog(cmd: Command, options: CatalogOpenOptions = {}): Promise<Catalog> {
+export async function openCatalog(cmd: Command, options: CatalogOpenOptions = {}): Promise<Catalog> {
+  const { Catalog } = await import("@soro/core/catalog");
   return Catalog.open(defaultWorkspaceDir(globals(cmd).workspace), {
     ...catalogWaitOptions(cmd),
     ...options,

@@ -1,5 +1,5 @@
 import { pathToFileURL } from "node:url";
-import { asShardError, describeError, diskFullError, SoroError } from "@soro/core";
+import { asShardError, describeError, diskFullError, SoroError } from "@soro/core/base";
 import { type Command, CommanderError } from "commander";
 import { buildProgram, VALUE_OPTIONS } from "./program.js";
 
@@ -20,10 +20,13 @@ const USAGE_CODES = new Set([
 export function commandPath(program: Command, argv: string[]): string[] {
   const words: string[] = [];
   let cmd: Command = program;
-  const args = argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (VALUE_OPTIONS.has(arg)) i++;
+  let skipValue = false;
+  for (const arg of argv.slice(2)) {
+    if (skipValue) {
+      skipValue = false;
+      continue;
+    }
+    if (VALUE_OPTIONS.has(arg)) skipValue = true;
     if (arg.startsWith("-")) continue;
     const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
     if (!sub) continue; // an argument or an option's value
@@ -80,6 +83,9 @@ export function exitOnInterrupt(): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // `pnpm soro` runs this file in the repository root: go back to the folder the command was typed in, so relative
+  // paths and the workspace search start there, as they do for the built `soro`.
+  if (process.env.npm_lifecycle_event === "soro" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   exitOnInterrupt();
   process.exitCode = await main(process.argv);
 }

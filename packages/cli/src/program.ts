@@ -1,11 +1,14 @@
+import { humanDuration } from "@soro/core/base";
 import { Command } from "commander";
-import { checkNumericOptions, waitSeconds, workerCount } from "./context.js";
+import { checkNumericOptions, DEFAULT_WAIT_SECONDS, waitSeconds, workerCount } from "./context.js";
 
 type Register = (program: Command) => void;
 
 /**
  * Every command module with the top-level commands it defines. A module is imported only when one of its commands
- * runs (or for the full help), because some stages pull in heavy libraries (pdfjs, the Kubernetes client).
+ * runs (or for the full help). Command modules import their stage packages inside their actions (pdfjs, DuckDB,
+ * the tokenizer, the Kubernetes client load only for the command that uses them); at start-up they import only
+ * `@soro/core/base` and the packages' `defaults` modules (test/lazy-imports.test.ts holds them to it).
  */
 const MODULES: Array<{ commands: string[]; load: () => Promise<Register> }> = [
   {
@@ -49,10 +52,10 @@ export const VALUE_OPTIONS = new Set(["-w", "--workspace", "--workers", "--wait"
 
 /** The first word of argv that is not a root option or its value: the command to run, if any. */
 export function commandName(argv: string[]): string | undefined {
-  const args = argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (VALUE_OPTIONS.has(a)) i++;
+  let skipValue = false;
+  for (const a of argv.slice(2)) {
+    if (skipValue) skipValue = false;
+    else if (VALUE_OPTIONS.has(a)) skipValue = true;
     else if (!a.startsWith("-")) return a;
   }
   return undefined;
@@ -62,10 +65,16 @@ export function commandName(argv: string[]): string | undefined {
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command("soro")
     .description("soro-data: build, audit and hand over the Tajik corpus")
-    .option("-w, --workspace <dir>", "workspace folder (default $SORO_WORKSPACE or ./workspace)")
+    .option(
+      "-w, --workspace <dir>",
+      "workspace folder (default: the nearest folder upward holding a catalog, else $SORO_WORKSPACE, else ./workspace)",
+    )
     .option("--workers <n>", "worker threads for CPU-bound stages (default: one per core; 0 = in-process)")
     .option("-q, --quiet", "no progress display")
-    .option("--wait <seconds>", "wait this long for a catalog another command holds (default: a day)")
+    .option(
+      "--wait <seconds>",
+      `wait this long for a catalog another command holds (default ${humanDuration(DEFAULT_WAIT_SECONDS)})`,
+    )
     .option("--no-wait", "fail at once (exit 6) when another command holds the catalog")
     .configureHelp({ sortSubcommands: true })
     // Errors are thrown, not printed: main() turns a usage error into one line and exit code 2. Subcommands

@@ -1,7 +1,8 @@
 /** Renders rows as an aligned text table; long cells are cut to `maxWidth` characters. */
 export function formatTable(rows: Record<string, unknown>[], maxWidth = 60): string {
-  if (rows.length === 0) return "(no rows)";
-  const cols = Object.keys(rows[0]!);
+  const [first] = rows;
+  if (!first) return "(no rows)";
+  const cols = Object.keys(first);
   const cell = (v: unknown): string => {
     const s =
       v === null || v === undefined
@@ -15,13 +16,11 @@ export function formatTable(rows: Record<string, unknown>[], maxWidth = 60): str
     return flat.length > maxWidth ? `${flat.slice(0, maxWidth - 1)}…` : flat;
   };
   const body = rows.map((r) => cols.map((c) => cell(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]!.length)));
-  const numeric = cols.map((_, i) =>
-    rows.every((r) => typeof r[cols[i]!] === "number" || r[cols[i]!] === null),
-  );
+  const widths = cols.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]?.length ?? 0)));
+  const numeric = cols.map((c) => rows.every((r) => typeof r[c] === "number" || r[c] === null));
   const line = (cells: string[]) =>
     cells
-      .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
   return [line(cols), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");

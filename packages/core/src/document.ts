@@ -2,12 +2,9 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ColumnSpec } from "./columns.js";
 import { PROVENANCE_COLUMNS, UNKNOWN_LICENCE } from "./licence.js";
+import { SOURCES } from "./source-kinds.js";
 
-/**
- * Where a document came from; `edu` is curriculum material (subject and grade in `meta`); `replay` is English or
- * Russian text the continued pretraining mixes in against forgetting (its own stage, outside the Tajik pipeline).
- */
-export const SOURCES = ["web", "pdf", "edu", "book", "other", "replay"] as const;
+export { SOURCES };
 
 /** The source, and the stage, of replay text. */
 export const REPLAY_SOURCE = "replay";

@@ -41,7 +41,16 @@ export async function resolveWorkspace(dir: string, create = false): Promise<Wor
   return ws;
 }
 
-/** The workspace folder named by `--workspace`, else $SORO_WORKSPACE, else ./workspace. */
-export function defaultWorkspaceDir(flag?: string): string {
-  return flag ?? process.env.SORO_WORKSPACE ?? "workspace";
+/**
+ * The workspace folder a command uses: the one `--workspace` names, else the nearest folder from `cwd` upward that
+ * holds a catalog (as git finds its repository from anywhere inside it), else $SORO_WORKSPACE, else ./workspace.
+ * Relative paths resolve against `cwd`.
+ */
+export function defaultWorkspaceDir(flag?: string, cwd = process.cwd()): string {
+  if (flag !== undefined) return path.resolve(cwd, flag);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(workspacePaths(dir).catalogPath)) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.resolve(cwd, process.env.SORO_WORKSPACE ?? "workspace");
 }

@@ -5,6 +5,7 @@ import {
   type Catalog,
   configHash,
   copyQueryToShard,
+  hostSql,
   type InputStats,
   openScratchDb,
   repairBeforeRun,
@@ -193,7 +194,7 @@ async function computeAndWrite(
     conn,
     `CREATE TABLE docs AS SELECT idx, id, dedup_exact AS exact, source, length(text) AS len, ${quality} AS quality,
        fetched_at, url, path, filename AS file,
-       nullif(lower(regexp_extract(url, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1)), '') AS host
+       ${hostSql("url")} AS host
      FROM src`,
   );
 

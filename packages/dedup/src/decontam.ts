@@ -11,6 +11,7 @@ import {
   UsageError,
 } from "@soro/core";
 import type { XXHashAPI } from "xxhash-wasm";
+import { DEFAULT_DECONTAM } from "./defaults.js";
 import { keyWords } from "./fold.js";
 import { xxhashApi } from "./minhash.js";
 
@@ -32,12 +33,7 @@ export interface DecontamOptions {
   fingerprint?: string;
 }
 
-/** Default decontamination options (13-grams as in GPT-3's and dolma's decontamination). */
-export const DEFAULT_DECONTAM: Omit<DecontamOptions, "benchmarks"> = {
-  ngram: 13,
-  minWords: 8,
-  mode: "remove",
-};
+export { DEFAULT_DECONTAM };
 
 /** The n-gram index of a set of benchmarks: n-gram hash to the items holding it, per n-gram length. */
 export interface BenchmarkIndex {

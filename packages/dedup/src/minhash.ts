@@ -1,4 +1,5 @@
 import xxhash, { type XXHashAPI } from "xxhash-wasm";
+import { DEFAULT_MINHASH } from "./defaults.js";
 import { foldBuffer, foldForKey, foldInto } from "./fold.js";
 
 /** How signatures are made: word n-gram shingles and `bands × rows` hash functions. */
@@ -13,8 +14,7 @@ export interface MinHashParams {
   seed: number;
 }
 
-/** FineWeb's settings: 5-gram shingles, 14 bands of 8 rows (112 hash functions). */
-export const DEFAULT_MINHASH: MinHashParams = { ngram: 5, bands: 14, rows: 8, seed: 1 };
+export { DEFAULT_MINHASH };
 
 let api: Promise<XXHashAPI> | null = null;
 

@@ -1,4 +1,5 @@
 import { UsageError } from "@soro/core";
+import { DEFAULT_CLUSTER } from "./defaults.js";
 import { DEFAULT_SIGNATURE, SIGNATURE_INPUTS, type SignatureOptions } from "./signature-stage.js";
 
 /** How clusters are formed and which member survives. */
@@ -37,17 +38,7 @@ export interface DedupOptions {
   cluster: ClusterOptions;
 }
 
-/** Defaults: FineWeb's MinHash settings, survivor by `edu` > `book` > `pdf` > `web` > `other`. */
-export const DEFAULT_CLUSTER: ClusterOptions = {
-  threshold: 0.75,
-  exactJaccard: false,
-  priority: ["edu", "book", "pdf", "web", "other"],
-  qualityColumn: "quality_score",
-  maxBucketPairs: 32,
-  lines: { enabled: true, minDocs: 10, minHostDocs: 5, minHostEdgeDocs: 2, edgeLines: 8 },
-  memoryLimit: "2GB",
-  threads: 2,
-};
+export { DEFAULT_CLUSTER };
 
 /** Options with defaults filled in and checked; errors name the option. */
 export function resolveOptions(partial: {

@@ -1,6 +1,7 @@
 import { type ColumnSpec, defineStage, type StageDefinition } from "@soro/core";
+import { DEFAULT_SIGNATURE } from "./defaults.js";
 import { lineHashes } from "./lines.js";
-import { bandKeys, DEFAULT_MINHASH, MinHasher, type MinHashParams, xxhashApi } from "./minhash.js";
+import { bandKeys, MinHasher, type MinHashParams, xxhashApi } from "./minhash.js";
 
 /** Options of the signature stage; `input` is part of them so that each input stage has its own configuration. */
 export interface SignatureOptions extends MinHashParams {
@@ -10,8 +11,7 @@ export interface SignatureOptions extends MinHashParams {
   lineMinChars: number;
 }
 
-/** Default signature options. */
-export const DEFAULT_SIGNATURE: SignatureOptions = { ...DEFAULT_MINHASH, input: "select", lineMinChars: 4 };
+export { DEFAULT_SIGNATURE };
 
 /** The columns the signature stage adds. */
 export const SIGNATURE_COLUMNS: ColumnSpec[] = [

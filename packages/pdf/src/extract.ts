@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { DEFAULT_PDF_LIMITS } from "./defaults.js";
 import { type Fragment, flow, type Line, layoutPages, type Paragraph, pageLines } from "./layout.js";
 import { detectLegacy, type LegacyMapping, repairLegacy } from "./legacy.js";
 import { ocrPage } from "./ocr.js";
@@ -9,11 +10,11 @@ import { openPdf } from "./pdfjs.js";
 export interface ExtractOptions {
   /** OCR pages with no usable text layer (needs tesseract-ocr-tgk and pdftoppm); default off. */
   ocr?: boolean;
-  /** Files with more pages are refused (default 2000). */
+  /** Files with more pages are refused (default DEFAULT_PDF_LIMITS.maxPages). */
   maxPages?: number;
   /** Files larger than this many bytes are refused (default 512 MiB). */
   maxBytes?: number;
-  /** A page taking longer is cut off and the file refused (default 30 s; OCR included). */
+  /** A page taking longer is cut off and the file refused (default DEFAULT_PDF_LIMITS.pageTimeoutMs; OCR included). */
   pageTimeoutMs?: number;
   /** Called as each page starts, with its number (1-based): the heartbeat a supervising thread watches. */
   onPage?: (page: number) => void;
@@ -128,8 +129,8 @@ export async function extractPdfData(
   file: string,
   opts: ExtractOptions = {},
 ): Promise<PdfText> {
-  const maxPages = opts.maxPages ?? 2000;
-  const pageTimeout = opts.pageTimeoutMs ?? 30_000;
+  const maxPages = opts.maxPages ?? DEFAULT_PDF_LIMITS.maxPages;
+  const pageTimeout = opts.pageTimeoutMs ?? DEFAULT_PDF_LIMITS.pageTimeoutMs;
   checkEnvelope(data);
   let pdf: Awaited<ReturnType<typeof openPdf>> | undefined;
   try {

@@ -1,3 +1,4 @@
+export { DEFAULT_PDF_LIMITS } from "./defaults.js";
 export { type ExtractOptions, extractPdf, extractPdfData, PdfInputError, type PdfText } from "./extract.js";
 export {
   crawledPdfs,

@@ -10,6 +10,7 @@ import {
   startProgress,
   UsageError,
 } from "@soro/core";
+import { DEFAULT_PDF_LIMITS } from "./defaults.js";
 import type { PdfText } from "./extract.js";
 import { checkOcrTools } from "./ocr.js";
 import { extractMany, type PoolOptions } from "./pool.js";
@@ -103,7 +104,10 @@ export async function ingestPdfs(
   if (opts.ocr) checkOcrTools();
   const files = await listPdfs(paths);
   const { progress: mode, onFile, urls, ...pool } = opts;
-  const run = await SourceRun.begin(catalog, "pdf", { ocr: !!opts.ocr, maxPages: opts.maxPages ?? 2000 });
+  const run = await SourceRun.begin(catalog, "pdf", {
+    ocr: !!opts.ocr,
+    maxPages: opts.maxPages ?? DEFAULT_PDF_LIMITS.maxPages,
+  });
   const summary: PdfIngestSummary = {
     files: files.length,
     ingested: 0,
@@ -116,7 +120,7 @@ export async function ingestPdfs(
   const todo: string[] = [];
   // A file quarantined for a timeout is kept under a key naming the limits: a rerun with longer ones tries it again.
   const timedOutKey = (key: string) =>
-    `${key}#timeout:${opts.pageTimeoutMs ?? 30_000}:${opts.fileTimeoutMs ?? 600_000}`;
+    `${key}#timeout:${opts.pageTimeoutMs ?? DEFAULT_PDF_LIMITS.pageTimeoutMs}:${opts.fileTimeoutMs ?? DEFAULT_PDF_LIMITS.fileTimeoutMs}`;
   for (const file of files) {
     const key = await sourceKey(file);
     if (run.has(key) || run.has(timedOutKey(key))) {

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { DEFAULT_PDF_LIMITS } from "./defaults.js";
 import { type ExtractOptions, extractPdf, PdfInputError, type PdfText } from "./extract.js";
 import type { WorkerMessage, WorkerTask } from "./worker.js";
 
@@ -112,8 +113,8 @@ export async function extractMany(
     }
     return;
   }
-  const pageMs = extract.pageTimeoutMs ?? 30_000;
-  const fileMs = fileTimeoutMs ?? 600_000;
+  const pageMs = extract.pageTimeoutMs ?? DEFAULT_PDF_LIMITS.pageTimeoutMs;
+  const fileMs = fileTimeoutMs ?? DEFAULT_PDF_LIMITS.fileTimeoutMs;
   const queue = [...files];
   const lane = async () => {
     let worker = new Worker(entry);

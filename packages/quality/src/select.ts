@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   type Catalog,
   copyQueryToShard,
+  estimateTokens,
   type ShardFile,
   type ShardRecord,
   StageRun,
@@ -16,8 +17,6 @@ import { type Condition, type RuleSet, ruleColumns, ruleSql, rulesHash } from ".
 export const SELECT_STAGE = "select";
 /** The stage selection writes removed documents to, each with `removed_by`. */
 export const REMOVED_STAGE = "select_removed";
-/** Characters per Gemma 3 token on Tajik (TAJIK.md): token counts here are estimates until the bridge tokenizes. */
-export const CHARS_PER_TOKEN = 2.3;
 
 /** What one rule removed over the whole selection. */
 export interface RuleRemoval {
@@ -242,7 +241,8 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
   };
 }
 
-const tokens = (chars: number): number => Math.round(chars / CHARS_PER_TOKEN);
+// Token counts here are estimates until the bridge tokenizes.
+const tokens = estimateTokens;
 
 /** Totals of a selection (by rules hash) over every input it covered, from the catalog. */
 async function selectTotals(

@@ -1,6 +1,13 @@
-import { mkdir, readdir, rename } from "node:fs/promises";
+import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, humanCount, licenceSql, PUBLISHED_COLUMNS, sqlString, UsageError } from "@soro/core";
+import {
+  assertEmptyFolder,
+  type Catalog,
+  humanCount,
+  licenceSql,
+  PUBLISHED_COLUMNS,
+  sqlString,
+} from "@soro/core";
 import type { CorpusFigures } from "./figures.js";
 
 /** What the card cannot read from the catalog. */
@@ -33,8 +40,7 @@ export function sizeCategory(n: number): string {
 export async function publishFinalShards(catalog: Catalog, stage: string, dir: string): Promise<string[]> {
   const data = path.join(dir, "data");
   await mkdir(data, { recursive: true });
-  if ((await readdir(data)).length > 0)
-    throw new UsageError(`soro report --card: ${data} is not empty`, "write the card into a new folder");
+  await assertEmptyFolder(data, "soro report --card", "write the card into a new folder");
   const shards = (await catalog.activeShards([stage])).filter((s) => Number(s.rows) > 0);
   for (const [i, shard] of shards.entries()) {
     // Shards written before the licence column existed publish `unknown`.

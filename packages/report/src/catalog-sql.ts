@@ -6,8 +6,6 @@ export const PIPELINE_ORDER: readonly string[] = CORE_PIPELINE_ORDER;
 export const SOURCE_STAGES = ["crawl", "pdf", "ingest"];
 /** Side outputs that hold removed documents, not the corpus. */
 export const SIDE_STAGES = ["select_removed"];
-/** Gemma 3 characters per token on Tajik (TAJIK.md): the estimate for shards whose tokens are not counted. */
-export const CHARS_PER_TOKEN = 2.3;
 
 /** Whether a table or view exists in the catalog. */
 export async function hasTable(catalog: Catalog, name: string): Promise<boolean> {
@@ -66,9 +64,4 @@ export async function currentConfigs(catalog: Catalog, stage: string): Promise<s
 /** A SQL list literal of strings, for `IN (...)`. */
 export function sqlList(values: string[]): string {
   return values.length === 0 ? "(NULL)" : `(${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")})`;
-}
-
-/** The host of a URL column, as SQL. */
-export function hostSql(column = "url"): string {
-  return `lower(nullif(regexp_extract(${column}, '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)', 1), ''))`;
 }

@@ -1,6 +1,6 @@
 import type { Catalog } from "@soro/core";
-import { licenceSql, sqlIdent } from "@soro/core";
-import { CHARS_PER_TOKEN, hostSql, SOURCE_STAGES, stageColumns } from "./catalog-sql.js";
+import { estimateTokens, hostSql, licenceSql, sqlIdent } from "@soro/core";
+import { SOURCE_STAGES, stageColumns } from "./catalog-sql.js";
 import { num, stagesTableSql } from "./tables.js";
 
 /** Documents, characters and estimated tokens of one group, raw and final. */
@@ -47,7 +47,7 @@ export interface ReportRule {
   sources?: Record<string, unknown>;
 }
 
-const tokens = (chars: number): number => Math.round(chars / CHARS_PER_TOKEN);
+const tokens = estimateTokens;
 
 /** Whether `id` is in the final stage, as SQL over alias `t` (all kept when there is no final stage). */
 export function keptSql(finalTable: string | null): string {

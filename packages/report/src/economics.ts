@@ -1,5 +1,5 @@
-import type { Catalog } from "@soro/core";
-import { CHARS_PER_TOKEN, hasTable, stageColumns } from "./catalog-sql.js";
+import { type Catalog, CHARS_PER_TOKEN } from "@soro/core";
+import { hasTable, stageColumns } from "./catalog-sql.js";
 import { num } from "./tables.js";
 
 /** Gemma 3 tokens per word and per character of one language's lines (from one source, or all: `*`). */

@@ -1,4 +1,4 @@
-import { humanCount } from "@soro/core";
+import { CHARS_PER_TOKEN, humanCount } from "@soro/core";
 import type { TopLevelSpec } from "vega-lite";
 import { barSpec, COLORS, columnSpec, histogramSpec, renderSvg, waterfallSpec } from "./charts.js";
 import type { Histogram } from "./corpus.js";
@@ -119,7 +119,7 @@ async function waterfallSection(f: CorpusFigures): Promise<string> {
     await plot(
       "waterfall-tokens",
       waterfallSpec({
-        title: "Tokens (estimated, 2.3 chars/token)",
+        title: `Tokens (estimated, ${CHARS_PER_TOKEN} chars/token)`,
         rows: waterfallRows(w, "tokens"),
         xTitle: "tokens",
       }),

@@ -1,12 +1,5 @@
-import type { Catalog } from "@soro/core";
-import {
-  activeStages,
-  CHARS_PER_TOKEN,
-  currentConfigs,
-  SIDE_STAGES,
-  SOURCE_STAGES,
-  sqlList,
-} from "./catalog-sql.js";
+import { type Catalog, estimateTokens } from "@soro/core";
+import { activeStages, currentConfigs, SIDE_STAGES, SOURCE_STAGES, sqlList } from "./catalog-sql.js";
 import { num } from "./tables.js";
 
 /** Totals of one stage's active shards. */
@@ -58,7 +51,7 @@ export interface StageConfig {
   config: string | null;
 }
 
-const estimate = (chars: number): number => Math.round(chars / CHARS_PER_TOKEN);
+const estimate = estimateTokens;
 
 /** Per-stage totals of active shards, in pipeline order. */
 export async function stageFigures(catalog: Catalog): Promise<StageFigure[]> {

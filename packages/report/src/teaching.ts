@@ -1,5 +1,5 @@
-import type { Catalog } from "@soro/core";
-import { hostSql, stageColumns } from "./catalog-sql.js";
+import { type Catalog, hostSql } from "@soro/core";
+import { stageColumns } from "./catalog-sql.js";
 import { type Histogram, histogram, keptSql, type ReportRule } from "./corpus.js";
 import { num } from "./tables.js";
 

@@ -1,9 +1,7 @@
-import type { Catalog } from "@soro/core";
+import { type Catalog, CHARS_PER_TOKEN } from "@soro/core";
 
 /** The 1.9B-token goal of continual pretraining (Gemma 3 tokens). */
 export const TOKEN_GOAL = 1_900_000_000;
-/** Gemma 3 characters per token on Tajik (TAJIK.md), for estimating shards not yet counted. */
-export const CHARS_PER_TOKEN = 2.3;
 
 /** Tables the trainer bridge owns: per-shard and per-document counts by tokenizer, exports, and the goal view. */
 const MIGRATIONS = [

@@ -134,7 +134,7 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
   return summary;
 }
 
-/** How far a stage's corpus is from the token goal: exact where counted, estimated at 2.3 chars/token elsewhere. */
+/** How far a stage's corpus is from the token goal: exact where counted, estimated at CHARS_PER_TOKEN elsewhere. */
 export interface GoalStatus {
   stage: string;
   countedTokens: number;

@@ -2,24 +2,9 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { humanCount, REPLAY_SOURCE, spdxFromText, UNKNOWN_LICENCE, UsageError } from "@soro/core";
-import {
-  CORPUS_FORMATS,
-  type CorpusFormat,
-  countStageTokens,
-  diffExports,
-  exportCorpus,
-  exportSft,
-  formatDiff,
-  goalStatus,
-  isStorageUri,
-  loadTokenizer,
-  measureFertility,
-  pullExport,
-  pullExportFromStorage,
-  pushExport,
-  serveExport,
-} from "@soro/trainer-bridge";
+import { CHARS_PER_TOKEN, UsageError } from "@soro/core/base";
+import type { GoalStatus } from "@soro/trainer-bridge";
+import { CORPUS_FORMATS, type CorpusFormat } from "@soro/trainer-bridge/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -59,7 +44,8 @@ export function registerBridgeCommands(program: Command): void {
     .description("count the Gemma 3 tokens of stdin (no BOS/EOS)")
     .option("--tokenizer <tokenizer.json>", "another model's tokenizer.json")
     .option("--lines", "one count per input line instead of one total")
-    .action((o: { tokenizer?: string; lines?: boolean }) => {
+    .action(async (o: { tokenizer?: string; lines?: boolean }) => {
+      const { loadTokenizer } = await import("@soro/trainer-bridge");
       const text = readFileSync(0, "utf8");
       const tok = loadTokenizer({ tokenizerJson: o.tokenizer });
       if (!o.lines) {
@@ -85,6 +71,8 @@ export function registerBridgeCommands(program: Command): void {
     )
     .option("--force", "recount shards already counted")
     .action(async (o: { stage?: string; tokenizer?: string; force?: boolean }, cmd: Command) => {
+      const { humanCount } = await import("@soro/core");
+      const { countStageTokens, goalStatus, measureFertility } = await import("@soro/trainer-bridge");
       await withCatalog(cmd, async (c) => {
         const s = await countStageTokens(c, {
           stage: o.stage,
@@ -98,7 +86,7 @@ export function registerBridgeCommands(program: Command): void {
         console.log(
           `count ${s.stage}: ${s.counted} shards counted (${s.docs} docs, ${humanCount(s.tokens)} tokens), ${s.skipped} already counted`,
         );
-        if (!o.tokenizer) printGoal(await goalStatus(c, s.stage));
+        if (!o.tokenizer) await printGoal(await goalStatus(c, s.stage));
         // Tokens per word by language and source, for the report's token economics.
         const f = await measureFertility(c, { tokenizer: { tokenizerJson: o.tokenizer } });
         for (const r of f.filter((x) => x.lines >= 20))
@@ -111,15 +99,16 @@ export function registerBridgeCommands(program: Command): void {
   bridge
     .command("goal")
     .description(
-      "how far the corpus is from 1.9B Gemma 3 tokens (exact where counted, 2.3 chars/token elsewhere)",
+      `how far the corpus is from 1.9B Gemma 3 tokens (exact where counted, ${CHARS_PER_TOKEN} chars/token elsewhere)`,
     )
     .option("--stage <stage>", "stage (default: dedup, else the latest stage with shards)")
     .option("--json", "print JSON")
     .action(async (o: { stage?: string; json?: boolean }, cmd: Command) => {
+      const { goalStatus } = await import("@soro/trainer-bridge");
       await withCatalog(cmd, async (c) => {
         const g = await goalStatus(c, o.stage);
         if (o.json) console.log(JSON.stringify(g));
-        else printGoal(g);
+        else await printGoal(g);
       });
     });
 
@@ -167,6 +156,8 @@ export function registerBridgeCommands(program: Command): void {
     .option("--task <name>", "sft: lm-eval task name", "soro_tg_mc")
     .action(async (o: Record<string, string | string[] | undefined>, cmd: Command) => {
       const format = String(o.format);
+      const { humanCount, REPLAY_SOURCE, spdxFromText, UNKNOWN_LICENCE } = await import("@soro/core");
+      const { exportCorpus, exportSft, isStorageUri, pushExport } = await import("@soro/trainer-bridge");
       await withCatalog(cmd, async (c) => {
         if (format === "sft") {
           if (!o.input)
@@ -249,6 +240,7 @@ export function registerBridgeCommands(program: Command): void {
     .argument("<exportB>", "the later export folder")
     .option("--json", "print the diff as JSON")
     .action(async (a: string, b: string, o: { json?: boolean }) => {
+      const { diffExports, formatDiff } = await import("@soro/trainer-bridge");
       const d = await diffExports(a, b, tmpdir());
       console.log(o.json ? JSON.stringify(d, null, 2) : formatDiff(d));
     });
@@ -263,6 +255,7 @@ export function registerBridgeCommands(program: Command): void {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port", "8731")
     .action(async (dir: string, o: { token?: string; host: string; port: string }, cmd: Command) => {
+      const { serveExport } = await import("@soro/trainer-bridge");
       const server = await serveExport({
         dir,
         token: token(o),
@@ -286,6 +279,8 @@ export function registerBridgeCommands(program: Command): void {
     .argument("<dir>", "destination folder")
     .option("--token <token>", "bearer token (default $SORO_BRIDGE_TOKEN)")
     .action(async (url: string, dir: string, o: { token?: string }, cmd: Command) => {
+      const { humanCount } = await import("@soro/core");
+      const { isStorageUri, pullExport, pullExportFromStorage } = await import("@soro/trainer-bridge");
       const s = isStorageUri(url)
         ? await pullExportFromStorage(url, dir, (f, outcome) => {
             if (!globals(cmd).quiet) console.error(`${outcome.padEnd(10)} ${f.path}`);
@@ -304,8 +299,9 @@ export function registerBridgeCommands(program: Command): void {
     });
 }
 
-function printGoal(g: Awaited<ReturnType<typeof goalStatus>>): void {
+async function printGoal(g: GoalStatus): Promise<void> {
+  const { humanCount } = await import("@soro/core");
   console.log(
-    `goal ${g.stage}: ${humanCount(g.estimatedTokens)} of ${humanCount(g.goalTokens)} Gemma 3 tokens (${(g.share * 100).toFixed(3)}%), ${humanCount(g.remainingTokens)} to go${g.uncountedShards ? `; ${g.uncountedShards} shards estimated at 2.3 chars/token` : ""}`,
+    `goal ${g.stage}: ${humanCount(g.estimatedTokens)} of ${humanCount(g.goalTokens)} Gemma 3 tokens (${(g.share * 100).toFixed(3)}%), ${humanCount(g.remainingTokens)} to go${g.uncountedShards ? `; ${g.uncountedShards} shards estimated at ${CHARS_PER_TOKEN} chars/token` : ""}`,
   );
 }

@@ -1,18 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { loadConfigFile, UsageError } from "@soro/core";
-import {
-  type CrawlConfig,
-  type CrawlConfigInput,
-  DEFAULT_CRAWL,
-  decodeBody,
-  extractHtml,
-  Frontier,
-  parseSeeds,
-  reextract,
-  resolveCrawlConfig,
-  runCrawl,
-  savedCrawlConfig,
-} from "@soro/crawl";
+import { UsageError } from "@soro/core/base";
+import type { CrawlConfig, CrawlConfigInput } from "@soro/crawl";
 import type { Command } from "commander";
 import { globals, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
@@ -49,10 +37,13 @@ function intFlag(name: string, value: string | undefined): number | undefined {
 
 /** The settings the flags give (only those present, so they override a config file or a saved crawl). */
 function flagsToConfig(o: CrawlFlags): CrawlConfigInput {
-  const c: CrawlConfigInput = { scope: {}, fetch: {}, politeness: {} };
-  if (o.scope) c.scope!.mode = o.scope as "hosts";
-  if (o.allow.length) c.scope!.allow = o.allow;
-  if (o.deny.length) c.scope!.deny = o.deny;
+  const scope: NonNullable<CrawlConfigInput["scope"]> = {};
+  const fetch: NonNullable<CrawlConfigInput["fetch"]> = {};
+  const politeness: NonNullable<CrawlConfigInput["politeness"]> = {};
+  const c: CrawlConfigInput = { scope, fetch, politeness };
+  if (o.scope) scope.mode = o.scope as "hosts";
+  if (o.allow.length) scope.allow = o.allow;
+  if (o.deny.length) scope.deny = o.deny;
   const set = <K extends keyof CrawlConfigInput>(k: K, v: CrawlConfigInput[K] | undefined) => {
     if (v !== undefined) c[k] = v;
   };
@@ -60,13 +51,13 @@ function flagsToConfig(o: CrawlFlags): CrawlConfigInput {
   set("maxDepth", intFlag("--max-depth", o.maxDepth));
   set("concurrency", intFlag("--concurrency", o.concurrency));
   const delay = intFlag("--delay", o.delay);
-  if (delay !== undefined) c.politeness!.minDelayMs = delay;
-  if (!o.robots) c.politeness!.robots = false;
+  if (delay !== undefined) politeness.minDelayMs = delay;
+  if (!o.robots) politeness.robots = false;
   const perHost = intFlag("--per-host", o.perHost);
-  if (perHost !== undefined) c.politeness!.perHostConnections = perHost;
-  if (o.allowPrivate) c.fetch!.allowPrivate = true;
-  if (o.allowNet.length) c.fetch!.allowNetworks = o.allowNet;
-  if (o.userAgent) c.fetch!.userAgent = o.userAgent;
+  if (perHost !== undefined) politeness.perHostConnections = perHost;
+  if (o.allowPrivate) fetch.allowPrivate = true;
+  if (o.allowNet.length) fetch.allowNetworks = o.allowNet;
+  if (o.userAgent) fetch.userAgent = o.userAgent;
   return c;
 }
 
@@ -94,6 +85,10 @@ export function registerCrawlCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (catalog) => {
+          const { loadConfigFile } = await import("@soro/core");
+          const { DEFAULT_CRAWL, parseSeeds, resolveCrawlConfig, runCrawl, savedCrawlConfig } = await import(
+            "@soro/crawl"
+          );
           const flags = flagsToConfig(o);
           let cfg: CrawlConfig;
           if (o.resume) {
@@ -162,6 +157,7 @@ export function registerCrawlCommands(program: Command): void {
     .command("extract")
     .description("re-extract documents from the stored WARCs with the current extractor (no refetching)")
     .action(async (_o, cmd: Command) => {
+      const { reextract } = await import("@soro/crawl");
       await withCatalog(cmd, async (catalog) => {
         const r = await reextract(catalog);
         console.log(`crawl extract: ${r.batches} batches, ${r.documents} documents`);
@@ -172,6 +168,7 @@ export function registerCrawlCommands(program: Command): void {
     .command("status")
     .description("the frontier by status and the fetch log by outcome")
     .action(async (_o, cmd: Command) => {
+      const { Frontier } = await import("@soro/crawl");
       await withCatalog(cmd, async (catalog) => {
         const frontier = await Frontier.open(catalog);
         console.log(
@@ -199,6 +196,7 @@ export function registerCrawlCommands(program: Command): void {
                 "check the path, or pass - to read stdin",
               );
             });
+      const { decodeBody, extractHtml } = await import("@soro/crawl");
       const { text } = decodeBody(bytes, null);
       const e = extractHtml(text);
       if (o.json)

@@ -1,16 +1,6 @@
 import { createInterface } from "node:readline";
-import { humanCount, humanDuration, loadConfigFile } from "@soro/core";
-import {
-  type ClusterSummary,
-  clusterDuplicates,
-  computeSignatures,
-  type DedupOptions,
-  explainDocument,
-  foldForKey,
-  MinHasher,
-  resolveOptions,
-  runDecontam,
-} from "@soro/dedup";
+import type { ClusterSummary, DedupOptions } from "@soro/dedup";
+import { DEFAULT_CLUSTER, DEFAULT_DECONTAM, DEFAULT_SIGNATURE } from "@soro/dedup/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 import { bigintSafe, formatTable } from "../table.js";
@@ -35,6 +25,8 @@ const num = (v: string | undefined) => (v === undefined ? undefined : Number(v))
 
 /** Dedup options from a config file (YAML/JSON `{signature, cluster}`) overridden by flags. */
 async function dedupOptions(o: DedupFlags): Promise<DedupOptions> {
+  const { loadConfigFile } = await import("@soro/core");
+  const { resolveOptions } = await import("@soro/dedup");
   const file = (o.config ? await loadConfigFile(o.config) : {}) as Partial<{
     signature: Record<string, unknown>;
     cluster: Record<string, unknown> & { lines?: Record<string, unknown> };
@@ -73,27 +65,43 @@ function signatureFlags(cmd: Command): Command {
     .option("--config <file>", "YAML/JSON with {signature: {...}, cluster: {...}}")
     .option(
       "--input <stage>",
-      "stage to deduplicate: select|quality|normalize|ingest|crawl|pdf (default select)",
+      `stage to deduplicate: select|quality|normalize|ingest|crawl|pdf (default ${DEFAULT_SIGNATURE.input})`,
     )
-    .option("--ngram <n>", "words per shingle (default 5)")
-    .option("--bands <n>", "LSH bands (default 14)")
-    .option("--rows <n>", "hash functions per band (default 8)");
+    .option("--ngram <n>", `words per shingle (default ${DEFAULT_SIGNATURE.ngram})`)
+    .option("--bands <n>", `LSH bands (default ${DEFAULT_SIGNATURE.bands})`)
+    .option("--rows <n>", `hash functions per band (default ${DEFAULT_SIGNATURE.rows})`);
 }
 
 /** Adds the clustering options to a command. */
 function clusterFlags(cmd: Command): Command {
   return cmd
-    .option("--threshold <j>", "Jaccard at or above which a candidate pair is a duplicate (default 0.75)")
+    .option(
+      "--threshold <j>",
+      `Jaccard at or above which a candidate pair is a duplicate (default ${DEFAULT_CLUSTER.threshold})`,
+    )
     .option("--exact-jaccard", "verify candidates with exact Jaccard of their texts instead of the estimate")
-    .option("--priority <list>", "survivor source order (default edu,book,pdf,web,other)")
-    .option("--quality-column <name>", "score column preferred next (default quality_score, if present)")
+    .option("--priority <list>", `survivor source order (default ${DEFAULT_CLUSTER.priority.join(",")})`)
+    .option(
+      "--quality-column <name>",
+      `score column preferred next (default ${DEFAULT_CLUSTER.qualityColumn}, if present)`,
+    )
     .option("--no-lines", "do not remove repeated lines")
-    .option("--line-min-docs <n>", "a line in this many surviving documents is repeated (default 10)")
-    .option("--line-min-host-docs <n>", "or in this many documents of one host (default 5)")
-    .option("--memory <limit>", "DuckDB memory limit of the global step (default 2GB; spills beyond)");
+    .option(
+      "--line-min-docs <n>",
+      `a line in this many surviving documents is repeated (default ${DEFAULT_CLUSTER.lines.minDocs})`,
+    )
+    .option(
+      "--line-min-host-docs <n>",
+      `or in this many documents of one host (default ${DEFAULT_CLUSTER.lines.minHostDocs})`,
+    )
+    .option(
+      "--memory <limit>",
+      `DuckDB memory limit of the global step (default ${DEFAULT_CLUSTER.memoryLimit}; spills beyond)`,
+    );
 }
 
-function printClusters(s: ClusterSummary): void {
+async function printClusters(s: ClusterSummary): Promise<void> {
+  const { humanCount, humanDuration } = await import("@soro/core");
   console.log(
     `dedup: ${humanCount(s.docsIn)} docs in, ${humanCount(s.docsOut)} out; ${s.clusters} clusters; ` +
       `${s.candidatePairs} candidate pairs, ${s.verifiedPairs} verified; ${s.repeatedLines} repeated lines; ` +
@@ -115,10 +123,11 @@ export function registerDedupCommand(program: Command): void {
     ),
   ).action(async (o: DedupFlags, cmd: Command) => {
     const options = await dedupOptions(o);
+    const { clusterDuplicates, computeSignatures } = await import("@soro/dedup");
     await withCatalog(cmd, async (c) => {
       const progress = globals(cmd).quiet ? "quiet" : "auto";
       await computeSignatures(c, options, { workers: workerCount(cmd), progress });
-      printClusters(await clusterDuplicates(c, options));
+      await printClusters(await clusterDuplicates(c, options));
     });
   });
 
@@ -128,6 +137,7 @@ export function registerDedupCommand(program: Command): void {
       .description("per-document exact keys, MinHash and line hashes (stage minhash)"),
   ).action(async (o: DedupFlags, cmd: Command) => {
     const options = await dedupOptions(o);
+    const { computeSignatures } = await import("@soro/dedup");
     await withCatalog(cmd, async (c) => {
       const progress = globals(cmd).quiet ? "quiet" : "auto";
       await computeSignatures(c, options, { workers: workerCount(cmd), progress });
@@ -140,6 +150,7 @@ export function registerDedupCommand(program: Command): void {
     ),
   ).action(async (o: DedupFlags, cmd: Command) => {
     const options = await dedupOptions(o);
+    const { clusterDuplicates } = await import("@soro/dedup");
     await withCatalog(cmd, async (c) => printClusters(await clusterDuplicates(c, options)));
   });
 
@@ -149,6 +160,7 @@ export function registerDedupCommand(program: Command): void {
     .argument("<doc-id>", "document id")
     .option("--json", "print JSON")
     .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+      const { explainDocument } = await import("@soro/dedup");
       await withCatalog(cmd, async (c) => {
         const e = await explainDocument(c, id);
         if (o.json) {
@@ -184,8 +196,11 @@ export function registerDedupCommand(program: Command): void {
     .command("decontam")
     .description("remove (or flag) documents of stage dedup sharing long n-grams with benchmark items")
     .requiredOption("--benchmarks <dir>", "folder of benchmark JSONL files, one per benchmark")
-    .option("--ngram <n>", "n-gram length in words (default 13)")
-    .option("--min-words <n>", "shorter items are matched whole from this many words (default 8)")
+    .option("--ngram <n>", `n-gram length in words (default ${DEFAULT_DECONTAM.ngram})`)
+    .option(
+      "--min-words <n>",
+      `shorter items are matched whole from this many words (default ${DEFAULT_DECONTAM.minWords})`,
+    )
     .option("--flag-only", "keep documents, listing hits in decontam_hits")
     .option(
       "--cut",
@@ -196,6 +211,8 @@ export function registerDedupCommand(program: Command): void {
         o: { benchmarks: string; ngram?: string; minWords?: string; flagOnly?: boolean; cut?: boolean },
         cmd: Command,
       ) => {
+        const { humanCount } = await import("@soro/core");
+        const { runDecontam } = await import("@soro/dedup");
         await withCatalog(cmd, async (c) => {
           const r = await runDecontam(
             c,
@@ -221,6 +238,7 @@ export function registerDedupCommand(program: Command): void {
       "stdin filter: each line as its exact key, folded form and the first band of its MinHash signature",
     )
     .action(async () => {
+      const { foldForKey, MinHasher } = await import("@soro/dedup");
       const hasher = await MinHasher.create();
       for await (const line of createInterface({ input: process.stdin })) {
         const sig = hasher.signature(line);

@@ -1,6 +1,5 @@
-import { SOURCES, UsageError } from "@soro/core";
-import { type FileReport, ingestPaths, loadSidecar } from "@soro/ingest";
-import { ingestPdfs } from "@soro/pdf";
+import { SOURCES, type SourceKind, UsageError } from "@soro/core/base";
+import type { FileReport } from "@soro/ingest";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -10,6 +9,7 @@ async function parseMeta(items: string[]): Promise<Record<string, unknown>> {
   for (const item of items) {
     const eq = item.indexOf("=");
     if (eq < 0 && /\.(ya?ml|json)$/i.test(item)) {
+      const { loadSidecar } = await import("@soro/ingest");
       meta = { ...meta, ...(await loadSidecar(item)) };
       continue;
     }
@@ -92,8 +92,9 @@ export function registerIngestCommand(program: Command): void {
         await withCatalog(
           cmd,
           async (c) => {
+            const { ingestPaths } = await import("@soro/ingest");
             const s = await ingestPaths(c, paths, {
-              source: o.source as (typeof SOURCES)[number],
+              source: o.source as SourceKind,
               textField: o.textField,
               splitBlocks: o.splitBlocks ?? false,
               epub: o.epub as "book" | "chapter",
@@ -113,6 +114,7 @@ export function registerIngestCommand(program: Command): void {
               return;
             }
             // PDFs go to the pdf stage (its own shards, source "pdf"); sidecar metadata does not reach them.
+            const { ingestPdfs } = await import("@soro/pdf");
             const p = await ingestPdfs(c, s.pdfFiles, {
               workers: workerCount(cmd),
               progress: quiet ? "quiet" : "auto",

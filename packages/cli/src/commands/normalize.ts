@@ -1,17 +1,6 @@
 import path from "node:path";
-import { runStage, SoroError } from "@soro/core";
-import {
-  buildCatalogLexicon,
-  defaultLexicon,
-  defaultModel,
-  findWorkspaceModel,
-  langidFilter,
-  learnCatalogModel,
-  loadLexicon,
-  loadModel,
-  type NormalizeStageOptions,
-  normalizeFilter,
-} from "@soro/normalize";
+import { SoroError } from "@soro/core/base";
+import type { NormalizeStageOptions } from "@soro/normalize";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -44,6 +33,8 @@ export function registerNormalizeCommands(program: Command): void {
       // The stage's workers and the config hash need the lexicon's absolute path.
       if (o.lexicon) o.lexicon = path.resolve(o.lexicon);
       if (o.model) o.model = path.resolve(o.model);
+      const { defaultLexicon, defaultModel, findWorkspaceModel, loadLexicon, loadModel, normalizeFilter } =
+        await import("@soro/normalize");
       if (o.filter) {
         const lexicon = o.lexicon ? loadLexicon(o.lexicon) : defaultLexicon();
         const model = o.model ? loadModel(o.model) : defaultModel();
@@ -55,6 +46,7 @@ export function registerNormalizeCommands(program: Command): void {
       const options: NormalizeStageOptions = { scriptMapping: o.scriptMapping, restore: o.restore };
       if (o.lexicon) options.lexicon = o.lexicon;
       await withCatalog(cmd, async (catalog) => {
+        const { runStage } = await import("@soro/core");
         const model = o.model ?? findWorkspaceModel(catalog.ws.dir);
         if (model) {
           options.model = model;
@@ -85,6 +77,7 @@ export function registerNormalizeCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (catalog) => {
+          const { buildCatalogLexicon, defaultLexicon } = await import("@soro/normalize");
           const { lexicon, docs } = await buildCatalogLexicon(catalog, {
             minScore: Number(o.minScore),
             minCount: Number(o.minCount),
@@ -113,6 +106,7 @@ export function registerNormalizeCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (catalog) => {
+          const { learnCatalogModel } = await import("@soro/normalize");
           const r = await learnCatalogModel(catalog, {
             out: o.out ? path.resolve(o.out) : undefined,
             minScore: Number(o.minScore),
@@ -133,6 +127,7 @@ export function registerNormalizeCommands(program: Command): void {
       "language of each line on stdin: `<iso639-3>\\t<score>\\t<P(Tajik)>` (the codes the stage stores: tgk rus uzn kaz kir tat pes prs eng ukr ... und)",
     )
     .action(async () => {
+      const { langidFilter } = await import("@soro/normalize");
       await langidFilter(process.stdin, process.stdout);
     });
 }

@@ -1,5 +1,5 @@
-import { SoroError, UsageError } from "@soro/core";
-import { checkOcrTools, crawledPdfs, extractPdf, ingestPdfs, PdfInputError } from "@soro/pdf";
+import { SoroError, UsageError } from "@soro/core/base";
+import { DEFAULT_PDF_LIMITS } from "@soro/pdf/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -22,8 +22,12 @@ function positive(value: string, flag: string): number {
 function withPdfFlags(cmd: Command): Command {
   return cmd
     .option("--ocr", "OCR pages without a usable text layer (needs tesseract-ocr-tgk and poppler-utils)")
-    .option("--max-pages <n>", "refuse files with more pages", "2000")
-    .option("--page-timeout <s>", "cut off a page (and refuse its file) after this many seconds", "30");
+    .option("--max-pages <n>", "refuse files with more pages", String(DEFAULT_PDF_LIMITS.maxPages))
+    .option(
+      "--page-timeout <s>",
+      "cut off a page (and refuse its file) after this many seconds",
+      String(DEFAULT_PDF_LIMITS.pageTimeoutMs / 1000),
+    );
 }
 
 /** `soro pdf extract` and `soro pdf ingest`: text out of Tajik PDFs. */
@@ -38,6 +42,7 @@ export function registerPdfCommands(program: Command): void {
       .description("print the extracted text of one PDF (metadata on stderr)")
       .argument("<file>", "a PDF file"),
   ).action(async (file: string, o: PdfFlags) => {
+    const { checkOcrTools, extractPdf, PdfInputError } = await import("@soro/pdf");
     if (o.ocr) checkOcrTools();
     try {
       const r = await extractPdf(file, {
@@ -71,7 +76,11 @@ export function registerPdfCommands(program: Command): void {
       .description("bring PDF files or folders (recursively) into the catalog as documents of source pdf")
       .argument("[paths...]", "PDF files or folders")
       .option("--from-crawl", "also the PDFs the crawler kept (with the URLs they came from)")
-      .option("--file-timeout <s>", "cut off a whole file after this many seconds", "600"),
+      .option(
+        "--file-timeout <s>",
+        "cut off a whole file after this many seconds",
+        String(DEFAULT_PDF_LIMITS.fileTimeoutMs / 1000),
+      ),
   ).action(
     async (paths: string[], o: PdfFlags & { fileTimeout: string; fromCrawl?: boolean }, cmd: Command) => {
       if (paths.length === 0 && !o.fromCrawl) {
@@ -80,6 +89,7 @@ export function registerPdfCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (c) => {
+          const { crawledPdfs, ingestPdfs } = await import("@soro/pdf");
           const urls = o.fromCrawl ? await crawledPdfs(c) : new Map<string, string>();
           const s = await ingestPdfs(c, [...paths, ...urls.keys()], {
             urls,

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { UsageError } from "@soro/core";
-import { type RatingSet, readLabelsFile, trainCatalogEduModel } from "@soro/quality";
+import { UsageError } from "@soro/core/base";
+import type { RatingSet } from "@soro/quality";
 import type { Command } from "commander";
 import { intOption, withCatalog } from "../context.js";
 
@@ -25,6 +25,7 @@ export function registerQualityEduCommands(quality: Command): void {
     .option("--out <file>", "model file to write (default: <workspace>/models/edu-model.bin.gz)")
     .action(async (o: EduTrainFlags, cmd: Command) => {
       const epochs = intOption("--epochs", o.epochs, 1);
+      const { readLabelsFile, trainCatalogEduModel } = await import("@soro/quality");
       const sets: RatingSet[] = [];
       if (o.labels) {
         const file = path.resolve(o.labels);

@@ -1,19 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { UsageError } from "@soro/core";
-import { identifyLanguage, identifyLines } from "@soro/normalize";
-import {
-  analyzeText,
-  DEFAULT_LINE_CLEAN,
-  DEFAULT_RULES_PATH,
-  describeCondition,
-  EDU_BANDS,
-  explainDocument,
-  loadRules,
-  type QualitySignalsOptions,
-  runQualitySignals,
-  runSelect,
-} from "@soro/quality";
+import { UsageError } from "@soro/core/base";
+import type { QualitySignalsOptions } from "@soro/quality";
+import { DEFAULT_LINE_CLEAN } from "@soro/quality/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 import { formatTable } from "../table.js";
@@ -27,7 +16,7 @@ interface SignalsFlags {
 }
 
 /** The stage options the flags describe. */
-function signalsOptions(o: SignalsFlags): QualitySignalsOptions {
+async function signalsOptions(o: SignalsFlags): Promise<QualitySignalsOptions> {
   const share = Number(o.minTajikShare);
   if (!(share >= 0 && share <= 1)) {
     throw new UsageError(
@@ -43,6 +32,8 @@ function signalsOptions(o: SignalsFlags): QualitySignalsOptions {
  * plain text, whose lines normalize's language ID labels here), one JSON result a line on stdout.
  */
 async function signalsFilter(opts: QualitySignalsOptions): Promise<void> {
+  const { identifyLanguage, identifyLines } = await import("@soro/normalize");
+  const { analyzeText } = await import("@soro/quality");
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.trim() === "") continue;
@@ -72,15 +63,20 @@ export function registerQualityCommands(program: Command): void {
     .command("signals")
     .description("clean lines, mask PII and compute per-document quality signals over the normalize shards")
     .option("--no-line-clean", "keep Russian/English and navigation lines")
-    .option("--min-tajik-share <x>", "drop foreign lines only from documents at least this Tajik", "0.7")
+    .option(
+      "--min-tajik-share <x>",
+      "drop foreign lines only from documents at least this Tajik",
+      String(DEFAULT_LINE_CLEAN.minTajikShare),
+    )
     .option("--no-pii", "do not mask emails, phones, IPs and ID numbers")
     .option(
       "--stdin",
       "filter: read texts (or JSON with text) a line each from stdin, print results as JSONL",
     )
     .action(async (o: SignalsFlags, cmd: Command) => {
-      const opts = signalsOptions(o);
+      const opts = await signalsOptions(o);
       if (o.stdin) return signalsFilter(opts);
+      const { runQualitySignals } = await import("@soro/quality");
       await withCatalog(cmd, async (c) => {
         const { summary, totals } = await runQualitySignals(c, opts, {
           workers: workerCount(cmd),
@@ -102,6 +98,7 @@ export function registerQualityCommands(program: Command): void {
     )
     .option("--rules <file>", "rules file (YAML/JSON); default: the shipped Tajik rules")
     .action(async (o: { rules?: string }, cmd: Command) => {
+      const { loadRules, runSelect } = await import("@soro/quality");
       const rules = await loadRules(o.rules);
       await withCatalog(cmd, async (c) => {
         const s = await runSelect(c, rules);
@@ -127,6 +124,7 @@ export function registerQualityCommands(program: Command): void {
     .argument("<doc-id>", "document id (32 hex digits)")
     .option("--rules <file>", "rules file (YAML/JSON); default: the shipped Tajik rules")
     .action(async (id: string, o: { rules?: string }, cmd: Command) => {
+      const { describeCondition, EDU_BANDS, explainDocument, loadRules } = await import("@soro/quality");
       const rules = await loadRules(o.rules);
       await withCatalog(
         cmd,
@@ -164,6 +162,7 @@ export function registerQualityCommands(program: Command): void {
     .command("rules")
     .description("print the shipped default rules (copy them to tune thresholds)")
     .action(async () => {
+      const { DEFAULT_RULES_PATH } = await import("@soro/quality");
       process.stdout.write(await readFile(DEFAULT_RULES_PATH, "utf8"));
     });
 }

@@ -1,6 +1,5 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { datasetCard, writeReport } from "@soro/report";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
 
@@ -24,6 +23,7 @@ export function registerReportCommand(program: Command): void {
         o: { out: string; card?: boolean; cardOut?: string; license: string; name?: string },
         cmd: Command,
       ) => {
+        const { datasetCard, writeReport } = await import("@soro/report");
         await withCatalog(
           cmd,
           async (c) => {

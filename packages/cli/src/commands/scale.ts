@@ -1,24 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadConfigFile, runStage, type StageRef, UsageError } from "@soro/core";
-import {
-  type Backend,
-  collect,
-  K8sBackend,
-  openStorage,
-  ProcessBackend,
-  parquetTableSql,
-  planStatusLine,
-  pullStage,
-  pushStage,
-  runTask,
-  SlurmBackend,
-  submitStage,
-  TASK_ENTRY,
-  taskIndexFromEnv,
-  taskStatus,
-} from "@soro/scale";
+import type { StageRef } from "@soro/core";
+import { UsageError } from "@soro/core/base";
+import type { Backend, CollectSummary } from "@soro/scale";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 import { formatTable } from "../table.js";
@@ -38,8 +23,8 @@ const KNOWN_STAGES: Record<string, { pkg: string; resolve: () => string; exportN
 /** Finds a stage's module: `--module file.ts#export`, or a known stage by name. */
 function resolveStage(name: string, moduleSpec?: string): StageRef {
   if (moduleSpec) {
-    const [file, exportName] = moduleSpec.split("#");
-    const url = /^[a-z]+:/.test(file!) ? file! : pathToFileURL(path.resolve(file!)).href;
+    const [file = "", exportName] = moduleSpec.split("#");
+    const url = /^[a-z]+:/.test(file) ? file : pathToFileURL(path.resolve(file)).href;
     return { module: url, exportName: exportName || `${name}Stage` };
   }
   const known = KNOWN_STAGES[name];
@@ -61,7 +46,7 @@ function resolveStage(name: string, moduleSpec?: string): StageRef {
 /** Stage options from inline JSON or a YAML/JSON file. */
 async function parseOptions(value?: string): Promise<unknown> {
   if (value === undefined) return null;
-  if (existsSync(value)) return loadConfigFile(value);
+  if (existsSync(value)) return (await import("@soro/core")).loadConfigFile(value);
   try {
     return JSON.parse(value);
   } catch {
@@ -72,9 +57,12 @@ async function parseOptions(value?: string): Promise<unknown> {
   }
 }
 
+/** @soro/scale, imported when a scale command runs (it loads the S3 and Kubernetes clients). */
+const scale = () => import("@soro/scale");
+
 /** The command a task runs: the lean `run-task` entry of @soro/scale under this process's Node flags (tsx). */
-function taskCommand(): string[] {
-  return [process.execPath, ...process.execArgv, TASK_ENTRY];
+async function taskCommand(): Promise<string[]> {
+  return [process.execPath, ...process.execArgv, (await scale()).TASK_ENTRY];
 }
 
 interface RunFlags {
@@ -93,7 +81,8 @@ interface RunFlags {
 }
 
 /** The backend named by --backend. */
-function makeBackend(o: RunFlags): Backend {
+async function makeBackend(o: RunFlags): Promise<Backend> {
+  const { K8sBackend, ProcessBackend, SlurmBackend } = await scale();
   if (o.backend === "slurm")
     return new SlurmBackend({ cpusPerTask: Number(o.cpusPerTask), sbatchArgs: o.sbatchArg });
   if (o.backend === "process") return new ProcessBackend();
@@ -134,8 +123,10 @@ export function registerScaleCommands(program: Command): void {
     .action(async (name: string, o: RunFlags, cmd: Command) => {
       const stage = resolveStage(name, o.module);
       const options = await parseOptions(o.options);
+      const { collect, K8sBackend, submitStage } = await scale();
       await withCatalog(cmd, async (catalog) => {
         if (o.backend === "local") {
+          const { runStage } = await import("@soro/core");
           await runStage({
             catalog,
             stage,
@@ -145,7 +136,7 @@ export function registerScaleCommands(program: Command): void {
           });
           return;
         }
-        const backend = makeBackend(o);
+        const backend = await makeBackend(o);
         const tasks = Number.parseInt(o.tasks, 10);
         if (!(tasks >= 1))
           throw new UsageError(
@@ -160,7 +151,7 @@ export function registerScaleCommands(program: Command): void {
           storage,
           backend,
           tasks,
-          taskCommand: taskCommand(),
+          taskCommand: await taskCommand(),
         });
         for (const c of s.collected)
           if (c.registered) console.error(`collected ${c.registered} earlier results of ${c.stage}`);
@@ -174,7 +165,14 @@ export function registerScaleCommands(program: Command): void {
           );
           if (backend instanceof K8sBackend && !o.apply)
             console.log(`manifest: ${backend.manifestPath} (kubectl apply -f it, then soro collect)`);
-          if (o.wait) await backend.wait(s.plan.job_id!, s.plan.tasks);
+          if (o.wait) {
+            if (!s.plan.job_id)
+              throw new UsageError(
+                `soro run: ${backend.name} named no job to wait for`,
+                "follow it with `soro tasks`",
+              );
+            await backend.wait(s.plan.job_id, s.plan.tasks);
+          }
         }
         if (o.wait) printCollect(await collect(catalog, { stage: s.stage }));
       });
@@ -188,6 +186,7 @@ export function registerScaleCommands(program: Command): void {
     .requiredOption("--plan <uri>", "plan file (shared folder path or s3://)")
     .option("--index <n>", "task index (default $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)")
     .action(async (o: { plan: string; index?: string }, cmd: Command) => {
+      const { runTask, taskIndexFromEnv } = await scale();
       const index = o.index !== undefined ? Number.parseInt(o.index, 10) : taskIndexFromEnv();
       if (index === undefined || Number.isNaN(index))
         throw new UsageError(
@@ -213,6 +212,7 @@ export function registerScaleCommands(program: Command): void {
     )
     .argument("[stage]", "only this stage")
     .action(async (stage: string | undefined, _o: unknown, cmd: Command) => {
+      const { collect } = await scale();
       await withCatalog(cmd, async (catalog) => printCollect(await collect(catalog, { stage })));
     });
 
@@ -224,6 +224,7 @@ export function registerScaleCommands(program: Command): void {
     .argument("<stage>", "stage whose active shards to publish")
     .requiredOption("--storage <uri>", "shared folder or s3://bucket/prefix")
     .action(async (stage: string, o: { storage: string }, cmd: Command) => {
+      const { openStorage, pushStage } = await scale();
       await withCatalog(cmd, async (catalog) => {
         const p = await pushStage(catalog, openStorage(o.storage), stage);
         console.log(`push: ${stage}: ${p.shards.length} shards published to ${o.storage}`);
@@ -239,6 +240,7 @@ export function registerScaleCommands(program: Command): void {
     .requiredOption("--storage <uri>", "shared folder or s3://bucket/prefix")
     .requiredOption("--to <dir>", "local folder for the shards")
     .action(async (stage: string, o: { storage: string; to: string }) => {
+      const { openStorage, parquetTableSql, pullStage } = await scale();
       const files = await pullStage(openStorage(o.storage), stage, path.resolve(o.to));
       console.error(`pull: ${stage}: ${files.length} shards in ${o.to}`);
       console.log(parquetTableSql(files));
@@ -249,6 +251,7 @@ export function registerScaleCommands(program: Command): void {
     .description("cluster tasks of open runs: done, pending, running, failed")
     .argument("[stage]", "only this stage")
     .action(async (stage: string | undefined, _o: unknown, cmd: Command) => {
+      const { K8sBackend, planStatusLine, SlurmBackend, taskStatus } = await scale();
       await withCatalog(cmd, async (catalog) => {
         const plans = await taskStatus(
           catalog,
@@ -274,7 +277,7 @@ export function registerScaleCommands(program: Command): void {
 }
 
 /** Prints what collect registered. */
-function printCollect(summaries: Awaited<ReturnType<typeof collect>>): void {
+function printCollect(summaries: CollectSummary[]): void {
   if (summaries.length === 0) console.log("collect: no open cluster runs");
   for (const c of summaries)
     console.log(

@@ -1,29 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { defaultWorkspaceDir, workspacePaths } from "@soro/core";
-import {
-  addUser,
-  EXPORT_FORMATS,
-  type ExportFormat,
-  exportAccepted,
-  listUsers,
-  loadEduPassages,
-  mergeReviewDb,
-  openReviewDb,
-  type Role,
-  startReviewServer,
-} from "@soro/sft-builder";
+import { defaultWorkspaceDir, workspacePaths } from "@soro/core/base";
+import type { Role } from "@soro/sft-builder";
+import { EXPORT_FORMATS, type ExportFormat } from "@soro/sft-builder/defaults";
 import type { Command } from "commander";
 import { catalogWaitOptions, globals, intOption, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
 
 /** A password from a file, piped stdin (first line), or typed at a terminal without echo. */
 async function readPassword(file?: string): Promise<string> {
-  if (file) return (await readFile(file, "utf8")).split("\n")[0]!;
+  if (file) return (await readFile(file, "utf8")).split("\n")[0] ?? "";
   if (!process.stdin.isTTY) {
     let text = "";
     for await (const chunk of process.stdin) text += chunk;
-    return text.split("\n")[0]!;
+    return text.split("\n")[0] ?? "";
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   process.stderr.write("password: ");
@@ -48,6 +38,7 @@ export function registerSftReviewCommands(sft: Command): void {
     .option("--secure-cookie", "mark the session cookie Secure (when served over HTTPS)")
     .action(
       async (o: { port: string; host: string; overlap: string; secureCookie?: boolean }, cmd: Command) => {
+        const { openReviewDb, startReviewServer } = await import("@soro/sft-builder");
         const dir = defaultWorkspaceDir(globals(cmd).workspace);
         const review = await openReviewDb(dir, catalogWaitOptions(cmd));
         try {
@@ -83,6 +74,7 @@ export function registerSftReviewCommands(sft: Command): void {
     .option("--stage <stage>", "stage to take documents from (default: the latest with active shards)")
     .option("--seed <n>", "sampling seed (the same seed picks the same documents)", "0")
     .action(async (o: { n: string; stage?: string; seed: string }, cmd: Command) => {
+      const { loadEduPassages } = await import("@soro/sft-builder");
       await withCatalog(cmd, async (c) => {
         const r = await loadEduPassages(c, {
           n: intOption("--n", o.n, 1),
@@ -114,6 +106,7 @@ export function registerSftReviewCommands(sft: Command): void {
         cmd: Command,
       ) => {
         const password = await readPassword(o.passwordFile);
+        const { addUser } = await import("@soro/sft-builder");
         await withCatalog(cmd, async (c) => {
           const u = await addUser(c, {
             username,
@@ -130,6 +123,7 @@ export function registerSftReviewCommands(sft: Command): void {
     .command("list")
     .description("accounts and their roles")
     .action(async (_o, cmd: Command) => {
+      const { listUsers } = await import("@soro/sft-builder");
       await withCatalog(cmd, async (c) =>
         console.log(formatTable((await listUsers(c)) as unknown as Record<string, unknown>[])),
       );
@@ -143,6 +137,7 @@ export function registerSftReviewCommands(sft: Command): void {
     .requiredOption("--out <dir>", "output folder")
     .option("--format <f>", EXPORT_FORMATS.join("|"), "messages")
     .action(async (o: { out: string; format: string }, cmd: Command) => {
+      const { exportAccepted, mergeReviewDb } = await import("@soro/sft-builder");
       await withCatalog(cmd, async (c) => {
         // Reviews a server kept but had not published yet (it stopped while the catalog was busy) come first.
         await mergeReviewDb(c);

@@ -1,17 +1,6 @@
-import { UsageError } from "@soro/core";
-import {
-  checkStats,
-  EXTRACTIVE_TASKS,
-  type GenerateSummary,
-  generateSamples,
-  listSamples,
-  type ModelEngineOptions,
-  measureSftOverlap,
-  parseGradeRange,
-  parseTasks,
-  type SampleStatus,
-  TASKS,
-} from "@soro/sft-builder";
+import { UsageError } from "@soro/core/base";
+import type { GenerateSummary, ModelEngineOptions, SampleStatus } from "@soro/sft-builder";
+import { EXTRACTIVE_TASKS, TASKS } from "@soro/sft-builder/defaults";
 import type { Command } from "commander";
 import { globals, intOption, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
@@ -26,8 +15,15 @@ function price(value: string | undefined): ModelEngineOptions["price"] {
       `soro sft: --price ${value}`,
       "write prompt,completion prices per million tokens, e.g. --price 0.15,0.6",
     );
-  return { prompt: p!, completion: c! };
+  return { prompt: p ?? 0, completion: c ?? 0 };
 }
+
+/** The flags of `soro sft generate`; those with a default are always there. */
+type GenerateFlags = Record<string, string | undefined> & {
+  target: string;
+  concurrency: string;
+  tasks: string;
+};
 
 /** One line of totals for the person watching. */
 function line(s: GenerateSummary): string {
@@ -80,8 +76,8 @@ export function registerSftSynthCommands(sft: Command): void {
     .option("--judge-min <score>", "lowest passing judge score, 1..5", "3")
     .option("--benchmarks <dir>", "folder of benchmark JSONL files: samples overlapping them are rejected")
     .option("--templates <file>", "task template set (default templates/teacher-v1.yaml)")
-    .action(async (o: Record<string, string | undefined>, cmd: Command) => {
-      const target = intOption("--target", o.target!, 1);
+    .action(async (o: GenerateFlags, cmd: Command) => {
+      const target = intOption("--target", o.target, 1);
       let engine: "extractive" | ModelEngineOptions = "extractive";
       const endpoint = () => {
         if (!o.endpoint || !o.model)
@@ -93,7 +89,7 @@ export function registerSftSynthCommands(sft: Command): void {
           baseUrl: o.endpoint,
           model: o.model,
           apiKey: process.env.SORO_SFT_API_KEY,
-          concurrency: intOption("--concurrency", o.concurrency!, 1),
+          concurrency: intOption("--concurrency", o.concurrency, 1),
           price: price(o.price),
           temperature: o.temperature === undefined ? undefined : Number(o.temperature),
         };
@@ -104,6 +100,7 @@ export function registerSftSynthCommands(sft: Command): void {
       const judge = o.judgeModel
         ? { ...endpoint(), model: o.judgeModel, minScore: Number(o.judgeMin) }
         : undefined;
+      const { generateSamples, parseGradeRange, parseTasks } = await import("@soro/sft-builder");
       const grades = o.grade === undefined ? undefined : parseGradeRange(o.grade);
       if (grades === null)
         throw new UsageError(
@@ -115,7 +112,7 @@ export function registerSftSynthCommands(sft: Command): void {
           from: o.from,
           subject: o.subject,
           grades,
-          tasks: parseTasks(o.tasks!),
+          tasks: parseTasks(o.tasks),
           target,
           engine,
           judge,
@@ -132,6 +129,7 @@ export function registerSftSynthCommands(sft: Command): void {
     .command("checks")
     .description("how many samples passed and failed each automatic check")
     .action(async (_o, cmd: Command) => {
+      const { checkStats } = await import("@soro/sft-builder");
       await withCatalog(cmd, async (c) => console.log(formatTable(await checkStats(c))));
     });
   sft
@@ -146,6 +144,7 @@ export function registerSftSynthCommands(sft: Command): void {
     .option("--ngram <n>", "words per n-gram", "8")
     .action(async (o: { stage?: string; ngram: string }, cmd: Command) => {
       const ngram = intOption("--ngram", o.ngram, 2);
+      const { measureSftOverlap } = await import("@soro/sft-builder");
       await withCatalog(cmd, async (c) => {
         const s = await measureSftOverlap(c, { stage: o.stage, ngram });
         for (const p of s.parts)
@@ -164,6 +163,7 @@ export function registerSftSynthCommands(sft: Command): void {
     .option("--limit <n>", "at most this many", "20")
     .option("--json", "one JSON sample a line (all fields)")
     .action(async (o: { status?: string; limit: string; json?: boolean }, cmd: Command) => {
+      const { listSamples } = await import("@soro/sft-builder");
       await withCatalog(cmd, async (c) => {
         const rows = (await listSamples(c, o.status as SampleStatus | undefined)).slice(
           0,

@@ -1,5 +1,5 @@
-import { listTakedowns, TAKEDOWN_KINDS, type TakedownKind, takedown, UsageError } from "@soro/core";
-import { exportsToRebuild } from "@soro/trainer-bridge";
+import type { TakedownKind } from "@soro/core";
+import { UsageError } from "@soro/core/base";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
 
@@ -21,13 +21,14 @@ export function registerTakedownCommand(program: Command): void {
         o: { url?: string; host?: string; docId?: string; reason?: string; by?: string; list?: boolean },
         cmd: Command,
       ) => {
+        const { listTakedowns, TAKEDOWN_KINDS, takedown } = await import("@soro/core");
         const given = (
           [
             ["url", o.url],
             ["host", o.host],
             ["doc_id", o.docId],
           ] as Array<[TakedownKind, string | undefined]>
-        ).filter(([, v]) => v !== undefined);
+        ).filter((g): g is [TakedownKind, string] => g[1] !== undefined);
         if (o.list) {
           await withCatalog(cmd, async (c) => {
             for (const t of await listTakedowns(c))
@@ -37,14 +38,16 @@ export function registerTakedownCommand(program: Command): void {
           });
           return;
         }
-        if (given.length !== 1)
+        const [named] = given;
+        if (given.length !== 1 || !named)
           throw new UsageError(
             "soro takedown: name exactly one of --url, --host, --doc-id",
             `e.g. soro takedown --url https://example.tj/page --reason "author's request" (kinds: ${TAKEDOWN_KINDS.join(", ")})`,
           );
-        const [kind, value] = given[0]!;
+        const [kind, value] = named;
+        const { exportsToRebuild } = await import("@soro/trainer-bridge");
         await withCatalog(cmd, async (c) => {
-          const r = await takedown(c, { kind, value: value!, reason: o.reason, by: o.by });
+          const r = await takedown(c, { kind, value, reason: o.reason, by: o.by });
           const where = Object.entries(r.shards)
             .map(([stage, n]) => `${stage} ${n}`)
             .join(", ");

@@ -1,28 +1,8 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfigFile, UsageError } from "@soro/core";
-import {
-  cancelJob,
-  formatPlan,
-  getJob,
-  type JobKind,
-  type JobRecord,
-  type JobSpecInput,
-  jobEvents,
-  jobLogs,
-  K8sJobs,
-  kubeConfigFor,
-  listJobs,
-  payloadLog,
-  planJob,
-  refreshJob,
-  smokeLine,
-  smokeRun,
-  submitJob,
-  tail,
-  waitForJobs,
-} from "@soro/trainer-bridge";
+import { UsageError } from "@soro/core/base";
+import type { JobKind, JobRecord, JobSpecInput, K8sJobs } from "@soro/trainer-bridge";
 import type { Command } from "commander";
 import { globals, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
@@ -73,6 +53,7 @@ function num(v: string | undefined, flag: string): number | undefined {
 
 /** The job spec from a config file (YAML/JSON, same fields as JobSpecInput) overlaid with flags. */
 async function specFrom(kind: string, o: SpecFlags): Promise<JobSpecInput> {
+  const { loadConfigFile } = await import("@soro/core");
   const file = (o.config ? await loadConfigFile(o.config) : {}) as Partial<JobSpecInput>;
   const defined = <T extends object>(x: T) =>
     Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -174,7 +155,11 @@ function specOptions(cmd: Command): Command {
     .option("--server <url>", "Kubernetes API server address (default: kubeconfig's current context)");
 }
 
-function k8sFor(o: { server?: string; dryRun?: boolean }): K8sJobs {
+/** The trainer bridge, imported when a train command runs (it loads the Kubernetes client and the tokenizer). */
+const bridge = () => import("@soro/trainer-bridge");
+
+async function k8sFor(o: { server?: string; dryRun?: boolean }): Promise<K8sJobs> {
+  const { K8sJobs, kubeConfigFor } = await bridge();
   return new K8sJobs({ kubeConfig: o.server ? kubeConfigFor(o.server) : undefined, dryRun: o.dryRun });
 }
 
@@ -208,7 +193,11 @@ export function registerTrainCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (c) => {
-          const plan = await planJob(c, await specFrom(kind, o), { k8s: k8sFor(o), jobsDir: o.jobsDir });
+          const { formatPlan, planJob } = await bridge();
+          const plan = await planJob(c, await specFrom(kind, o), {
+            k8s: await k8sFor(o),
+            jobsDir: o.jobsDir,
+          });
           process.stdout.write(formatPlan(plan));
         },
         { readOnly: true },
@@ -226,7 +215,8 @@ export function registerTrainCommands(program: Command): void {
         cmd: Command,
       ) => {
         await withCatalog(cmd, async (c) => {
-          const k8s = k8sFor(o);
+          const { planJob, submitJob, waitForJobs } = await bridge();
+          const k8s = await k8sFor(o);
           const plan = await planJob(c, await specFrom(kind, o), { k8s, jobsDir: o.jobsDir });
           const job = await submitJob(c, plan, { k8s }, { dryRun: o.dryRun });
           if (!job) {
@@ -236,10 +226,10 @@ export function registerTrainCommands(program: Command): void {
           }
           console.log(line(job));
           if (o.wait) {
-            const [done] = await waitForJobs(c, [job.jobId], { backends: { k8s } });
-            console.log(line(done!));
-            if (done!.state !== "completed") {
-              if (done!.detail) console.error(done!.detail);
+            const [done = job] = await waitForJobs(c, [job.jobId], { backends: { k8s } });
+            console.log(line(done));
+            if (done.state !== "completed") {
+              if (done.detail) console.error(done.detail);
               process.exitCode = 1;
             }
           }
@@ -253,7 +243,8 @@ export function registerTrainCommands(program: Command): void {
     .option("--server <url>", "Kubernetes API server address")
     .action(async (id: string | undefined, o: { server?: string }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
-        const k8s = k8sFor(o);
+        const { getJob, jobEvents, listJobs, refreshJob } = await bridge();
+        const k8s = await k8sFor(o);
         const jobs = id ? [await getJob(c, id)] : await listJobs(c);
         for (const j of jobs) {
           const now = await refreshJob(c, j, { k8s });
@@ -279,7 +270,8 @@ export function registerTrainCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (c) => {
-          const text = await jobLogs(await getJob(c, id), { k8s: k8sFor(o) });
+          const { getJob, jobLogs, payloadLog, tail } = await bridge();
+          const text = await jobLogs(await getJob(c, id), { k8s: await k8sFor(o) });
           if (o.steps) process.stdout.write(`${formatTable(stepRows(payloadLog(text)))}\n`);
           else process.stdout.write(o.lines ? `${tail(text, Number(o.lines))}\n` : text);
         },
@@ -293,7 +285,8 @@ export function registerTrainCommands(program: Command): void {
     .option("--server <url>", "Kubernetes API server address")
     .action(async (id: string, o: { server?: string }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
-        console.log(line(await cancelJob(c, await getJob(c, id), { k8s: k8sFor(o) })));
+        const { cancelJob, getJob } = await bridge();
+        console.log(line(await cancelJob(c, await getJob(c, id), { k8s: await k8sFor(o) })));
       });
     });
 
@@ -337,6 +330,7 @@ export function registerTrainCommands(program: Command): void {
         await withCatalog(
           cmd,
           async (c) => {
+            const { smokeLine, smokeRun } = await bridge();
             const results = await smokeRun(c, {
               megatronExport: o.export,
               sftExport: o.sftExport,

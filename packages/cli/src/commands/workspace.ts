@@ -1,12 +1,4 @@
-import {
-  humanCount,
-  lockDownForQueries,
-  repairShards,
-  runUserQuery,
-  verifyShards,
-  workspaceStatus,
-} from "@soro/core";
-import { statusSummary } from "@soro/report";
+import { humanCount } from "@soro/core/base";
 import type { Command } from "commander";
 import { withCatalog } from "../context.js";
 import { bigintSafe, formatTable } from "../table.js";
@@ -28,7 +20,8 @@ export function registerWorkspaceCommands(program: Command): void {
     .option("--summary", "the corpus report's key figures: raw to final, largest removals, sources")
     .action(async (o: { json?: boolean; runs: string; summary?: boolean }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
-        if (o.summary) return console.log(await statusSummary(c));
+        if (o.summary) return console.log(await (await import("@soro/report")).statusSummary(c));
+        const { workspaceStatus } = await import("@soro/core/status");
         const s = await workspaceStatus(c, Number(o.runs));
         if (o.json) {
           console.log(JSON.stringify(s, bigintSafe, 2));
@@ -70,6 +63,7 @@ export function registerWorkspaceCommands(program: Command): void {
       await withCatalog(
         cmd,
         async (c) => {
+          const { lockDownForQueries, runUserQuery } = await import("@soro/core");
           await lockDownForQueries(c);
           const rows = await runUserQuery(c, query);
           if (o.json) for (const r of rows) console.log(JSON.stringify(r, bigintSafe));
@@ -88,6 +82,7 @@ export function registerWorkspaceCommands(program: Command): void {
     )
     .action(async (o: { repair?: boolean }, cmd: Command) => {
       await withCatalog(cmd, async (c) => {
+        const { repairShards, verifyShards } = await import("@soro/core");
         const problems = await verifyShards(c);
         if (problems.length === 0) {
           console.log("all shards verified");

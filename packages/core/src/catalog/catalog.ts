@@ -1,7 +1,8 @@
 import { mkdir, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
 import { sqlString } from "../duck.js";
+import { duckdb } from "../duckdb.js";
 import { CatalogLockedError, CatalogVersionError, firstLine, SoroError } from "../errors.js";
 import { durableRename } from "../shards/files.js";
 import type { ShardFile } from "../shards/writer.js";
@@ -104,7 +105,7 @@ export class Catalog {
     let instance: DuckDBInstance | null = null;
     for (let delay = 50, told = false; !instance; delay = Math.min(delay * 2, 1000)) {
       try {
-        instance = await DuckDBInstance.create(ws.catalogPath, {
+        instance = await duckdb.DuckDBInstance.create(ws.catalogPath, {
           access_mode: options.readOnly ? "READ_ONLY" : "READ_WRITE",
           autoinstall_known_extensions: "false",
           temp_directory: ws.tmpDir,

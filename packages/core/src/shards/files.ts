@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, rename, stat } from "node:fs/promises";
+import { open, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
+import { UsageError } from "../errors.js";
 
 /** The sha256 of a file, streamed. */
 export async function fileSha256(file: string): Promise<string> {
@@ -30,4 +31,13 @@ export async function durableRename(from: string, to: string): Promise<void> {
 /** Size of a file in bytes. */
 export async function fileSize(file: string): Promise<number> {
   return (await stat(file)).size;
+}
+
+/**
+ * Refuses a folder that holds anything (an absent one passes): exports and publications are written once, never
+ * over or beside earlier files. The error names `command` and the folder.
+ */
+export async function assertEmptyFolder(dir: string, command: string, hint: string): Promise<void> {
+  if ((await readdir(dir).catch(() => [])).length > 0)
+    throw new UsageError(`${command}: ${dir} is not empty`, hint);
 }

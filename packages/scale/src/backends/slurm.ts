@@ -2,15 +2,10 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { SoroError } from "@soro/core";
+import { SoroError, shellQuote } from "@soro/core";
 import { type Backend, type SchedulerState, type SubmitRequest, waitUntilGone } from "./backend.js";
 
 const run = promisify(execFile);
-
-/** Quotes one word for a POSIX shell. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The sbatch script of a job array: every array task runs `soro run-task` with its own index. */
 export function slurmScript(req: SubmitRequest, cpusPerTask: number): string {

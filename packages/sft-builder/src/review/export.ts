@@ -1,12 +1,11 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, openScratchDb, sqlString, UsageError } from "@soro/core";
+import { EXPORT_FORMATS, type ExportFormat } from "../defaults.js";
 import { EDU_TASK } from "./edu-ratings.js";
 import { ensureReviewTables } from "./schema.js";
 
-/** Trainer forms an export can take: OpenAI messages (TRL, axolotl), ShareGPT or Alpaca (LLaMA-Factory). */
-export const EXPORT_FORMATS = ["messages", "sharegpt", "alpaca"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat };
 
 /** What an export wrote. */
 export interface ExportResult {

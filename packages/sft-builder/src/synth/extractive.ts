@@ -1,12 +1,13 @@
 import { foldTajik } from "@soro/normalize";
+import { EXTRACTIVE_TASKS } from "../defaults.js";
 import type { ChatMessage } from "../samples/schema.js";
 import type { Candidate } from "./candidate.js";
 import type { SeedChunk } from "./seeds.js";
 import { fill, type Task, type TemplateSet } from "./templates.js";
 import { sentences, words } from "./text.js";
 
-/** Tasks the extractive engine can mine from curriculum text (worked solutions and translation need a model). */
-export const EXTRACTIVE_TASKS: Task[] = ["explain", "quiz", "summary", "correct_mistakes", "followup"];
+// Tasks the extractive engine can mine from curriculum text: worked solutions and translation need a model.
+export { EXTRACTIVE_TASKS };
 
 /** Tajik function words: never a blank in a quiz, never a summary keyword. */
 const FUNCTION_WORDS = new Set(

@@ -1,18 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { loadConfigFile, UsageError } from "@soro/core";
+import { TASKS, type Task } from "../defaults.js";
 
-/** The tasks a teacher-style example can be (issue 9). */
-export const TASKS = [
-  "explain",
-  "worked_solution",
-  "quiz",
-  "summary",
-  "correct_mistakes",
-  "followup",
-  "ru_to_tg",
-] as const;
-/** One task name. */
-export type Task = (typeof TASKS)[number];
+export { TASKS, type Task };
 
 /** A versioned template set as read from YAML (templates/teacher-v1.yaml). */
 export interface TemplateSet {

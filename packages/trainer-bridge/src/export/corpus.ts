@@ -1,8 +1,9 @@
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { type Catalog, REPLAY_SOURCE, type ShardRecord, UsageError } from "@soro/core";
+import { assertEmptyFolder, type Catalog, REPLAY_SOURCE, type ShardRecord, UsageError } from "@soro/core";
 import { ensureBridgeTables } from "../catalog-ext.js";
+import { CORPUS_FORMATS, type CorpusFormat } from "../defaults.js";
 import { TokenPool } from "../pool.js";
 import { resolveStage } from "../stage.js";
 import { GEMMA_BOS, GEMMA_EOS, type TokenizerSpec, tokenizerFileHash } from "../tokenizer.js";
@@ -26,9 +27,7 @@ import { writeProvenance } from "./provenance.js";
 import { datasetCard, exportText } from "./text.js";
 import { exportMds, exportMegatron } from "./tokens.js";
 
-/** The corpus export formats. */
-export const CORPUS_FORMATS = ["parquet", "jsonl", "megatron", "mds"] as const;
-export type CorpusFormat = (typeof CORPUS_FORMATS)[number];
+export { CORPUS_FORMATS, type CorpusFormat };
 
 /** Options of `soro bridge export` for pretraining data. */
 export interface CorpusExportOptions {
@@ -287,11 +286,7 @@ export async function stagedExport(
   write: (dir: string) => Promise<{ manifest: Manifest; sha256: string }>,
 ): Promise<ExportSummary> {
   const final = path.resolve(out);
-  if ((await readdir(final).catch(() => [])).length > 0)
-    throw new UsageError(
-      `soro bridge: ${out} is not empty`,
-      "export into a new folder (exports are immutable)",
-    );
+  await assertEmptyFolder(out, "soro bridge", "export into a new folder (exports are immutable)");
   const staging = `${final}.partial`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });

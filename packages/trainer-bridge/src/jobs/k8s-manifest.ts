@@ -1,8 +1,8 @@
-import { SoroError } from "@soro/core";
+import { SoroError, shellQuote } from "@soro/core";
 import { Job } from "kubernetes-models/batch/v1";
 import { EnvVar, ResourceRequirements, Service, Volume, VolumeMount } from "kubernetes-models/v1";
 import type { JobContext } from "./backend.js";
-import { isDistributed, PAYLOADS, payloadCommand, shellQuote } from "./launch.js";
+import { isDistributed, PAYLOADS, payloadCommand } from "./launch.js";
 
 /** The Kubernetes name of a soro job (a DNS label). */
 export function k8sName(jobId: string): string {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { shellQuote } from "@soro/core";
 import type { JobKind, JobSpec } from "./spec.js";
 
 /** The folder of the Python payloads in this checkout. */
@@ -23,11 +24,6 @@ export const REQUIREMENTS: Record<JobKind, string> = {
   gguf: "requirements-gguf.txt",
   eval: "requirements-eval.txt",
 };
-
-/** Quotes one word for a POSIX shell (variables like `$SLURM_JOB_ID` stay unexpanded unless the caller wants them). */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Training kinds run one process per GPU under torchrun; the rest are one process. */
 export function isDistributed(spec: JobSpec): boolean {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { SoroError } from "@soro/core";
+import { SoroError, shellQuote } from "@soro/core";
 import {
   type Artefact,
   type JobBackend,
@@ -11,7 +11,7 @@ import {
   type Observed,
   readExitCode,
 } from "./backend.js";
-import { payloadCommand, shellQuote } from "./launch.js";
+import { payloadCommand } from "./launch.js";
 
 /** The local run script: the payload (torchrun standalone for training on this machine's GPUs), exit code kept. */
 export function localScript(ctx: JobContext): string {

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, configHash, SoroError } from "@soro/core";
-import { CHARS_PER_TOKEN } from "../catalog-ext.js";
+import { type Catalog, configHash, estimateTokens, SoroError } from "@soro/core";
 import { renderGemma3 } from "../export/chat.js";
 import type { Manifest, ManifestFile } from "../export/manifest.js";
 import type { Tokenizer } from "../tokenizer.js";
@@ -275,7 +274,7 @@ export async function planJob(
   if (spec.kind === "cpt" || spec.kind === "sft") {
     tokensPerStep = t.globalBatch * t.seqLen;
     if (spec.kind === "cpt") {
-      const tajik = manifest.tokens ?? Math.round(charsOf(manifest.files) / CHARS_PER_TOKEN);
+      const tajik = manifest.tokens ?? estimateTokens(charsOf(manifest.files));
       jobTokens = t.tokens ?? manifest.train_tokens ?? Math.round(tajik / (1 - replayShare));
       if (replayShare > 0 && !replaySource)
         warnings.push("no English replay source: pass --replay-source (HF dataset or Megatron prefix)");
@@ -294,7 +293,7 @@ export async function planJob(
     estimate = `${perToken}·N·D with N=${params} and the model FLOPs utilisation ${spec.resources.mfu} of ${spec.resources.gpuPeakFlops.toExponential(2)} FLOP/s per GPU`;
   } else {
     const chars = charsOf(need.files);
-    jobTokens = Math.round(chars / CHARS_PER_TOKEN);
+    jobTokens = estimateTokens(chars);
     if (spec.kind === "quantize-fp8") jobTokens = 0;
     // Forward passes over the calibration/eval tokens (2·N·D), plus GPTQ's per-layer solves (rule of thumb).
     flops = 2 * params * jobTokens;

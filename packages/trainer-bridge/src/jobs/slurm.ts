@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { SoroError } from "@soro/core";
+import { SoroError, shellQuote } from "@soro/core";
 import {
   type Artefact,
   type JobBackend,
@@ -12,7 +12,7 @@ import {
   type Observed,
   readExitCode,
 } from "./backend.js";
-import { isDistributed, payloadCommand, shellQuote } from "./launch.js";
+import { isDistributed, payloadCommand } from "./launch.js";
 
 const run = promisify(execFile);
 
