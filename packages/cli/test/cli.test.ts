@@ -1,26 +1,17 @@
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { SORO_BIN as BIN } from "@soro/core/testing";
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
+import { runSoro, udhrJsonl } from "./soro-process.js";
 
 /** Runs the real `soro` binary and returns its exit code and output. */
-function soro(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-}
+const soro = (...args: string[]) => runSoro(args);
 
 async function workspaceWithDocs(): Promise<{ ws: string; dir: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), "soro-cli-"));
-  const paragraphs = await udhrParagraphs("tgk");
-  const file = path.join(dir, "tgk.jsonl");
-  await writeFile(
-    file,
-    paragraphs.map((text, i) => JSON.stringify({ text, url: `https://udhr.example/${i}` })).join("\n"),
-  );
+  const { file } = await udhrJsonl(dir);
   const ws = path.join(dir, "ws");
   expect(soro("-w", ws, "ingest", file, "--source", "web").code).toBe(0);
   return { ws, dir };

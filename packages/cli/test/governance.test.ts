@@ -1,20 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
+import { runSoro, udhrJsonl } from "./soro-process.js";
 
-const BIN = new URL("../bin/soro.mjs", import.meta.url).pathname;
-
-function soro(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, SORO_USER: "editor" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
-}
+const soro = (...args: string[]) => runSoro(args, { SORO_USER: "editor" });
 
 /** Rows of a query over Parquet/JSON files, on a private DuckDB. */
 async function query(sql: string): Promise<Record<string, unknown>[]> {
@@ -28,21 +19,18 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   }
 }
 
+/** `soro bridge export --format parquet` of the ingest stage into `out`, with more flags. */
+const exportIngest = (ws: string, out: string, ...more: string[]) =>
+  soro("-w", ws, "bridge", "export", "--format", "parquet", "--out", out, "--stage", "ingest", ...more);
+
 describe("soro takedown, bridge export --licence-allow and bridge diff", () => {
   it("takes a URL out of every shard and every later export, names the earlier export, and diffs the two", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "soro-gov-cli-"));
-    const paragraphs = await udhrParagraphs("tgk");
-    const file = path.join(dir, "tgk.jsonl");
-    await writeFile(
-      file,
-      paragraphs.map((text, i) => JSON.stringify({ text, url: `https://udhr.example/${i}` })).join("\n"),
-    );
+    const { file, paragraphs } = await udhrJsonl(dir);
     const ws = path.join(dir, "ws");
     expect(soro("-w", ws, "ingest", file, "--source", "web", "--licence", "CC BY 4.0").code).toBe(0);
     const before = path.join(dir, "export-a");
-    expect(
-      soro("-w", ws, "bridge", "export", "--format", "parquet", "--out", before, "--stage", "ingest").code,
-    ).toBe(0);
+    expect(exportIngest(ws, before).code).toBe(0);
 
     const url = "https://udhr.example/7";
     const t = soro("-w", ws, "takedown", "--url", url, "--reason", "the author asked");
@@ -69,40 +57,14 @@ describe("soro takedown, bridge export --licence-allow and bridge diff", () => {
     ).toMatch(/\b0\b/);
 
     const after = path.join(dir, "export-b");
-    const e = soro(
-      "-w",
-      ws,
-      "bridge",
-      "export",
-      "--format",
-      "parquet",
-      "--out",
-      after,
-      "--stage",
-      "ingest",
-      "--licence-allow",
-      "CC-BY-4.0",
-    );
+    const e = exportIngest(ws, after, "--licence-allow", "CC-BY-4.0");
     expect(e.code, e.stderr).toBe(0);
     const rows = await query(`SELECT url, licence FROM read_parquet('${after}/data/*/*.parquet')`);
     expect(rows.length).toBe(paragraphs.length - 1);
     expect(rows.some((r) => r.url === url)).toBe(false);
     expect(new Set(rows.map((r) => r.licence))).toEqual(new Set(["CC-BY-4.0"]));
     const none = path.join(dir, "export-c");
-    soro(
-      "-w",
-      ws,
-      "bridge",
-      "export",
-      "--format",
-      "parquet",
-      "--out",
-      none,
-      "--stage",
-      "ingest",
-      "--licence-allow",
-      "CC-BY-SA-4.0",
-    );
+    exportIngest(ws, none, "--licence-allow", "CC-BY-SA-4.0");
     expect(JSON.parse(await readFile(path.join(none, "manifest.json"), "utf8")).docs).toBe(0);
 
     const d = soro("bridge", "diff", before, after, "--json");

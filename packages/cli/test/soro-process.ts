@@ -1,5 +1,28 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { SORO_BIN as BIN } from "@soro/core/testing";
+import { udhrParagraphs } from "@soro/samples";
+
+/** Runs the real `soro` binary to the end and returns its exit code and output. */
+export function runSoro(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
+}
+
+/** Writes `dir/tgk.jsonl`: the Tajik UDHR paragraphs as records with URLs https://udhr.example/N. */
+export async function udhrJsonl(dir: string): Promise<{ file: string; paragraphs: string[] }> {
+  const paragraphs = await udhrParagraphs("tgk");
+  const file = path.join(dir, "tgk.jsonl");
+  await writeFile(
+    file,
+    paragraphs.map((text, i) => JSON.stringify({ text, url: `https://udhr.example/${i}` })).join("\n"),
+  );
+  return { file, paragraphs };
+}
 
 /** A `soro` child process: its output so far and how it ended. */
 export interface SoroChild {
