@@ -1,7 +1,8 @@
 import { type Catalog, CHARS_PER_TOKEN } from "@soro/core";
 
-/** The 1.9B-token goal of continual pretraining (Gemma 3 tokens). */
-export const TOKEN_GOAL = 1_900_000_000;
+import { TOKEN_GOAL } from "./defaults.js";
+
+export { TOKEN_GOAL };
 
 /** Tables the trainer bridge owns: per-shard and per-document counts by tokenizer, exports, and the goal view. */
 const MIGRATIONS = [

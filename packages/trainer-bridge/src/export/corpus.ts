@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { assertEmptyFolder, type Catalog, REPLAY_SOURCE, type ShardRecord, UsageError } from "@soro/core";
 import { ensureBridgeTables } from "../catalog-ext.js";
-import { CORPUS_FORMATS, type CorpusFormat } from "../defaults.js";
+import { CORPUS_FORMATS, type CorpusFormat, REPLAY_SHARE } from "../defaults.js";
 import { TokenPool } from "../pool.js";
 import { resolveStage } from "../stage.js";
 import { GEMMA_BOS, GEMMA_EOS, type TokenizerSpec, tokenizerFileHash } from "../tokenizer.js";
@@ -59,8 +59,7 @@ export interface CorpusExportOptions {
   onShard?: (shard: ShardRecord, docs: number) => void;
 }
 
-/** The replay share of training tokens when replay text is exported and no share is given (the CPT default). */
-export const REPLAY_SHARE = 0.2;
+export { REPLAY_SHARE };
 
 /** What an export wrote. */
 export interface ExportSummary {
