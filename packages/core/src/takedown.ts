@@ -190,11 +190,9 @@ export async function takedown(catalog: Catalog, req: TakedownRequest): Promise<
   const shards = await catalog.rows(
     `SELECT shard_id, stage, path, run_id FROM shards ORDER BY stage, shard_id`,
   );
-  const one = `(SELECT $1::VARCHAR AS kind, $2::VARCHAR AS value)`;
   const tmpDir = path.join(catalog.ws.tmpDir, `takedown-${takedownId}`);
   const result: TakedownResult = { takedownId, docs: 0, rows: 0, shards: {} };
   const planned: Array<Record<string, unknown>> = [];
-  const ids = new Set<string>();
   try {
     for (const s of shards) {
       const file = path.join(catalog.ws.dir, String(s.path));
@@ -205,23 +203,20 @@ export async function takedown(catalog: Catalog, req: TakedownRequest): Promise<
         ))
       )
         continue;
-      const hit = await catalog.rows(
-        `SELECT d.id, d.url FROM read_parquet(${sqlString(file)}) d, ${one} t WHERE ${matchSql("d", "t")}`,
-        [req.kind, value],
+      const lit = `(SELECT ${sqlString(req.kind)} AS kind, ${sqlString(value)} AS value) t`;
+      const from = `read_parquet(${sqlString(file)}) d, ${lit}`;
+      // Set-based per shard (no row-by-row inserts): a host can hold a large share of the corpus.
+      const [hit] = await catalog.rows(
+        `SELECT count(*)::BIGINT AS n FROM ${from} WHERE ${matchSql("d", "t")}`,
       );
-      if (hit.length === 0) continue;
-      for (const h of hit) {
-        ids.add(String(h.id));
-        await catalog.conn.run(`INSERT INTO takedown_docs VALUES ($1, $2, $3, $4, $5)`, [
-          takedownId,
-          String(h.id),
-          h.url === null ? null : String(h.url),
-          String(s.stage),
-          String(s.shard_id),
-        ]);
-      }
-      // The kind and value are bound again inside COPY, which takes no parameters: inline them as literals.
-      const keep = `SELECT d.* FROM read_parquet(${sqlString(file)}) d, (SELECT ${sqlString(req.kind)} AS kind, ${sqlString(value)} AS value) t WHERE NOT coalesce(${matchSql("d", "t")}, false)`;
+      const n = Number(hit?.n ?? 0);
+      if (n === 0) continue;
+      await catalog.conn.run(
+        `INSERT INTO takedown_docs SELECT $1, d.id, d.url, $2, $3 FROM ${from} WHERE ${matchSql("d", "t")}`,
+        [takedownId, String(s.stage), String(s.shard_id)],
+      );
+      // COPY takes no parameters: the kind and value are inlined as escaped literals (`lit`).
+      const keep = `SELECT d.* FROM ${from} WHERE NOT coalesce(${matchSql("d", "t")}, false)`;
       const f = await copyQueryToShard(catalog.conn, keep, { tmpDir, name: String(s.shard_id) });
       planned.push({
         takedown_id: takedownId,
@@ -234,7 +229,7 @@ export async function takedown(catalog: Catalog, req: TakedownRequest): Promise<
         run_id: Number(s.run_id),
         target: file,
       });
-      result.rows += hit.length;
+      result.rows += n;
       result.shards[String(s.stage)] = (result.shards[String(s.stage)] ?? 0) + 1;
     }
     await catalog.transaction(async () => {
@@ -258,7 +253,11 @@ export async function takedown(catalog: Catalog, req: TakedownRequest): Promise<
       await durableRename(String(p.tmp_path), String(p.target));
       await applyRewrite(catalog, p);
     }
-    result.docs = ids.size;
+    const [distinct] = await catalog.rows(
+      `SELECT count(DISTINCT doc_id)::BIGINT AS n FROM takedown_docs WHERE takedown_id = $1`,
+      [takedownId],
+    );
+    result.docs = Number(distinct?.n ?? 0);
     await catalog.conn.run(
       `UPDATE takedowns SET docs_removed = $1, shards_rewritten = $2, finished_at = current_timestamp WHERE takedown_id = $3`,
       [result.docs, planned.length, takedownId],
