@@ -2,6 +2,7 @@ export * from "./backends/backend.js";
 export * from "./backends/k8s.js";
 export * from "./backends/process.js";
 export * from "./backends/slurm.js";
+export * from "./backends/slurm-client.js";
 export * from "./coordinator.js";
 export * from "./plan.js";
 export * from "./publish.js";

@@ -6,6 +6,7 @@ export * from "./export/corpus.js";
 export * from "./export/diff.js";
 export * from "./export/eval.js";
 export * from "./export/filter.js";
+export * from "./export/formats.js";
 export * from "./export/handoff.js";
 export * from "./export/manifest.js";
 export * from "./export/mds.js";

@@ -1,31 +1,14 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { assertEmptyFolder, type Catalog, REPLAY_SOURCE, type ShardRecord, UsageError } from "@soro/core";
+import { assertEmptyFolder, type Catalog, REPLAY_SOURCE, type ShardRecord } from "@soro/core";
 import { ensureBridgeTables } from "../catalog-ext.js";
 import { CORPUS_FORMATS, type CorpusFormat, REPLAY_SHARE } from "../defaults.js";
-import { TokenPool } from "../pool.js";
 import { resolveStage } from "../stage.js";
 import { GEMMA_BOS, GEMMA_EOS, type TokenizerSpec, tokenizerFileHash } from "../tokenizer.js";
-import {
-  type Excluded,
-  type ExportFilter,
-  excludedCounts,
-  filteredShards,
-  keepSql,
-  shardsSql,
-} from "./filter.js";
-import {
-  countedTokensPerSource,
-  type Manifest,
-  mixture,
-  pipelineHashes,
-  type ReplaySpec,
-  writeManifest,
-} from "./manifest.js";
+import { type Excluded, type ExportFilter, excludedCounts, keepSql } from "./filter.js";
+import { formatForFlag, type TrainerFormat } from "./formats.js";
+import { type Manifest, mixture, pipelineHashes, type ReplaySpec, writeManifest } from "./manifest.js";
 import { writeProvenance } from "./provenance.js";
-import { datasetCard, exportText } from "./text.js";
-import { exportMds, exportMegatron } from "./tokens.js";
 
 export { CORPUS_FORMATS, type CorpusFormat };
 
@@ -80,7 +63,8 @@ async function writeCorpus(
   opts: CorpusExportOptions,
 ): Promise<{ manifest: Manifest; sha256: string }> {
   const { stage, shards: tajik } = await resolveStage(catalog, opts.stage);
-  const replayShards = opts.format === "mds" ? [] : await catalog.activeShards([REPLAY_SOURCE]);
+  const format = formatForFlag(opts.format, opts.mdsColumn);
+  const replayShards = format.carriesReplay ? await catalog.activeShards([REPLAY_SOURCE]) : [];
   const filter: ExportFilter = { licenceAllow: opts.licenceAllow };
   const where = keepSql([...tajik, ...replayShards], filter);
   const excluded = await excludedCounts(catalog, [...tajik, ...replayShards], filter);
@@ -90,7 +74,7 @@ async function writeCorpus(
     return await writeFiltered(
       catalog,
       opts,
-      { stage, tajik, replayShards, filter, where, tmpDir },
+      { format, stage, tajik, replayShards, filter, where, tmpDir },
       {
         excluded,
         licences,
@@ -106,6 +90,7 @@ async function writeFiltered(
   catalog: Catalog,
   opts: CorpusExportOptions,
   sel: {
+    format: TrainerFormat;
     stage: string;
     tajik: ShardRecord[];
     replayShards: ShardRecord[];
@@ -119,101 +104,32 @@ async function writeFiltered(
   const spec = opts.tokenizer ?? {};
   const bos = opts.bos === undefined ? GEMMA_BOS : opts.bos;
   const eos = opts.eos === undefined ? GEMMA_EOS : opts.eos;
-  let docs = 0;
-  let tokensPerSource: Record<string, number> | null = null;
-  let extra: Record<string, unknown> = {};
-  let replayExported: { docs: number; tokens: number | null; source: string } | null = null;
-  const tokenFormat = opts.format === "megatron" || (opts.format === "mds" && opts.mdsColumn === "tokens");
-  if (opts.format === "parquet" || opts.format === "jsonl") {
-    const name = opts.name ?? "soro-tajik";
-    const result = await exportText(catalog, {
-      format: opts.format,
-      out: opts.out,
-      stage,
-      shards,
-      validationShare: opts.validationShare ?? 0.005,
-      fileBytes: opts.fileBytes ?? 256 * 2 ** 20,
-      name,
-      where,
-    });
-    docs = Object.values(result.splits).reduce((n, s) => n + s.docs, 0);
-    tokensPerSource = await countedTokensPerSource(catalog, shards, where);
-    if (replayShards.length > 0) {
-      const replay = await exportText(catalog, {
-        format: opts.format,
-        out: path.join(opts.out, REPLAY_SOURCE),
-        stage: REPLAY_SOURCE,
-        shards: replayShards,
-        validationShare: 0,
-        fileBytes: opts.fileBytes ?? 256 * 2 ** 20,
-        name,
-        where,
-      });
-      const replayDocs = Object.values(replay.splits).reduce((n, s) => n + s.docs, 0);
-      const counted = await countedTokensPerSource(catalog, replayShards, where);
-      replayExported = {
-        docs: replayDocs,
-        tokens: counted ? (counted[REPLAY_SOURCE] ?? 0) : null,
-        source: `${REPLAY_SOURCE}/data/train`,
-      };
-    }
-    const tokens = tokensPerSource ? Object.values(tokensPerSource).reduce((a, b) => a + b, 0) : null;
-    await writeFile(
-      `${opts.out}/README.md`,
-      datasetCard({ format: opts.format, name, stage }, result, { docs, tokens }),
-    );
-    extra = { splits: result.splits };
-  } else {
-    // Token workers read shard files: shards that lose documents to the filter are handed over as filtered copies.
-    const toEncode = await filteredShards(
-      catalog,
-      [...shards, ...(opts.format === "megatron" ? replayShards : [])],
-      filter,
-      sel.tmpDir,
-    );
-    const pool = new TokenPool(Math.min(opts.workers ?? availableParallelism(), toEncode.length));
-    try {
-      const common = {
-        out: opts.out,
-        shards: toEncode,
-        tokenizer: spec,
-        bos,
-        eos,
-        pool,
-        onShard: opts.onShard,
-      };
-      const r =
-        opts.format === "megatron"
-          ? await exportMegatron(catalog, common)
-          : await exportMds(catalog, { ...common, column: opts.mdsColumn ?? "tokens" });
-      docs = r.docs;
-      tokensPerSource =
-        opts.format === "mds" && opts.mdsColumn === "text"
-          ? await countedTokensPerSource(catalog, shards)
-          : r.tokensPerSource;
-      extra = tokenFormat ? { ...r.extra, reused_shards: r.reusedShards ?? 0 } : r.extra;
-    } finally {
-      await pool.close();
-    }
-    if (tokensPerSource && REPLAY_SOURCE in tokensPerSource) {
-      // Replay is no Tajik source: the trainer draws it by the replay share, outside the mixture.
-      const prefixes = (extra.megatron as { prefixes: Record<string, string> }).prefixes;
-      replayExported = {
-        docs: await docsOf(catalog, replayShards, where),
-        tokens: tokensPerSource[REPLAY_SOURCE]!,
-        source: prefixes[REPLAY_SOURCE]!,
-      };
-      delete prefixes[REPLAY_SOURCE];
-      delete tokensPerSource[REPLAY_SOURCE];
-      docs -= replayExported.docs;
-    }
-  }
+  const { format } = sel;
+  const written = await format.write(catalog, {
+    out: opts.out,
+    stage,
+    shards,
+    replayShards,
+    filter,
+    where,
+    tmpDir: sel.tmpDir,
+    tokenizer: spec,
+    bos,
+    eos,
+    workers: opts.workers,
+    validationShare: opts.validationShare,
+    fileBytes: opts.fileBytes,
+    name: opts.name,
+    onShard: opts.onShard,
+  });
+  const { tokensPerSource, extra, replay: replayExported } = written;
+  const docs = written.docs;
   const replay = replaySpec(opts.replay, replayExported);
   const tokens = tokensPerSource ? Object.values(tokensPerSource).reduce((a, b) => a + b, 0) : null;
   const mix = tokensPerSource
     ? mixture(tokensPerSource, opts.weights, opts.trainTokens, replay?.share ?? 0)
     : null;
-  if (opts.format === "megatron" && mix) {
+  if (format.name === "megatron" && mix) {
     // Megatron's blend: `--data-path W1 PREFIX1 W2 PREFIX2 ...`, weights as the mixture says.
     const prefixes = (extra.megatron as { prefixes: Record<string, string> }).prefixes;
     (extra.megatron as Record<string, unknown>).data_path = Object.entries(prefixes)
@@ -221,7 +137,7 @@ async function writeFiltered(
       .join(" ");
   }
   return writeManifest(opts.out, {
-    format: opts.format === "mds" ? `mds-${opts.mdsColumn ?? "tokens"}` : opts.format,
+    format: format.name,
     stage,
     docs,
     tokens,
@@ -232,8 +148,8 @@ async function writeFiltered(
     tokenizer: {
       name: spec.tokenizerJson ?? "gemma3",
       sha256: tokenizerFileHash(spec),
-      bos: tokenFormat ? bos : null,
-      eos: tokenFormat ? eos : null,
+      bos: format.tokenized ? bos : null,
+      eos: format.tokenized ? eos : null,
     },
     chat_template: null,
     pipeline: await pipelineHashes(catalog),
@@ -244,15 +160,6 @@ async function writeFiltered(
       ...(filter.licenceAllow && { licence_allow: filter.licenceAllow }),
     },
   });
-}
-
-/** Documents of the shards an export keeps. */
-async function docsOf(catalog: Catalog, shards: ShardRecord[], where: string): Promise<number> {
-  if (shards.length === 0) return 0;
-  const [r] = await catalog.rows(
-    `SELECT count(*)::BIGINT AS n FROM ${shardsSql(catalog, shards)} d WHERE ${where}`,
-  );
-  return Number(r?.n ?? 0);
 }
 
 /**

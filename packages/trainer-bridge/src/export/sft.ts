@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { SoroError } from "@soro/core";
+import { openScratchDb, SoroError, sqlString } from "@soro/core";
 import { type Message, renderGemma3 } from "./chat.js";
 
 /** One SFT sample: an id (derived from the messages when absent) and its messages. */
@@ -105,6 +105,60 @@ export function toAlpaca(s: SftSample): {
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
 
+/** The trainer forms of an SFT sample: OpenAI messages (TRL, axolotl), ShareGPT or Alpaca (LLaMA-Factory). */
+export const SFT_FORMATS = ["messages", "sharegpt", "alpaca"] as const;
+export type SftFormat = (typeof SFT_FORMATS)[number];
+
+/** A sample in one trainer form (without its id). */
+export function sftRecord(s: SftSample, format: SftFormat): Record<string, unknown> {
+  if (format === "sharegpt") return toShareGpt(s);
+  if (format === "alpaca") return toAlpaca(s);
+  return { messages: s.messages };
+}
+
+/** Every sample rendered with Gemma 3's chat template under a `### id` line: what the trainer will see. */
+export function gemmaPreview(samples: SftSample[]): string {
+  return samples.map((s) => `### ${s.id}\n${renderGemma3(s.messages)}`).join("\n");
+}
+
+/**
+ * Writes samples in one trainer form as `sft-<format>.jsonl` and `sft-<format>.parquet` (none when there are no
+ * samples) under `out`, with `gemma3.txt`, each record holding the id, the form's fields and `fields(sample)`.
+ * Returns the files written. `tmpDir` holds DuckDB's scratch files for the Parquet conversion.
+ */
+export async function writeSftForm<T extends SftSample>(
+  out: string,
+  samples: T[],
+  format: SftFormat,
+  opts: { tmpDir: string; fields?: (s: T) => Record<string, unknown> },
+): Promise<string[]> {
+  if (!SFT_FORMATS.includes(format))
+    throw new SoroError(`soro sft export: unknown --format ${format}`, `use ${SFT_FORMATS.join(", ")}`, 2);
+  await mkdir(out, { recursive: true });
+  const file = path.join(out, `sft-${format}.jsonl`);
+  const parquet = path.join(out, `sft-${format}.parquet`);
+  const gemma = path.join(out, "gemma3.txt");
+  const records = samples.map((s) => ({ id: s.id, ...sftRecord(s, format), ...opts.fields?.(s) }));
+  await writeFile(file, jsonl(records));
+  await writeFile(gemma, gemmaPreview(samples));
+  const files = [file, gemma];
+  await rm(parquet, { force: true });
+  if (samples.length) {
+    const db = await openScratchDb(opts.tmpDir);
+    try {
+      await db.conn.run(
+        `COPY (SELECT * FROM read_json(${sqlString(file)}, format = 'newline_delimited'))
+         TO ${sqlString(parquet)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+    } finally {
+      db.conn.closeSync();
+      db.instance.closeSync();
+    }
+    files.push(parquet);
+  }
+  return files;
+}
+
 /**
  * Writes SFT data in every trainer's form under `sft/`: messages.jsonl (TRL, axolotl), sharegpt.json and alpaca.json
  * with LLaMA-Factory's dataset_info.json, and gemma3.txt (each sample rendered with Gemma 3's template, for checking).
@@ -114,10 +168,17 @@ export async function writeSft(out: string, train: SftSample[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(
     path.join(dir, "messages.jsonl"),
-    jsonl(train.map((s) => ({ id: s.id, messages: s.messages }))),
+    jsonl(train.map((s) => ({ id: s.id, ...sftRecord(s, "messages") }))),
   );
-  await writeFile(path.join(dir, "sharegpt.json"), JSON.stringify(train.map(toShareGpt), null, 1));
-  await writeFile(path.join(dir, "alpaca.json"), JSON.stringify(train.map(toAlpaca), null, 1));
+  for (const form of ["sharegpt", "alpaca"] as const)
+    await writeFile(
+      path.join(dir, `${form}.json`),
+      JSON.stringify(
+        train.map((s) => sftRecord(s, form)),
+        null,
+        1,
+      ),
+    );
   const info = {
     soro_tajik_sharegpt: {
       file_name: "sharegpt.json",
@@ -137,8 +198,5 @@ export async function writeSft(out: string, train: SftSample[]): Promise<void> {
     },
   };
   await writeFile(path.join(dir, "dataset_info.json"), `${JSON.stringify(info, null, 2)}\n`);
-  await writeFile(
-    path.join(dir, "gemma3.txt"),
-    train.map((s) => `### ${s.id}\n${renderGemma3(s.messages)}`).join("\n"),
-  );
+  await writeFile(path.join(dir, "gemma3.txt"), gemmaPreview(train));
 }

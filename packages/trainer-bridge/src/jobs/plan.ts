@@ -3,10 +3,12 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, configHash, estimateTokens, SoroError } from "@soro/core";
 import { renderGemma3 } from "../export/chat.js";
+import { trainableFormats, trainerFormat } from "../export/formats.js";
 import type { Manifest, ManifestFile } from "../export/manifest.js";
 import type { Tokenizer } from "../tokenizer.js";
 import { loadTokenizer } from "../tokenizer.js";
 import type { Artefact, JobBackend, JobContext } from "./backend.js";
+import { estimateCompute } from "./estimate.js";
 import { K8sJobs } from "./k8s.js";
 import { imagePayloadDir } from "./k8s-manifest.js";
 import { PAYLOAD_DIR, PAYLOADS, REQUIREMENTS } from "./launch.js";
@@ -94,9 +96,9 @@ function neededFiles(spec: JobSpec, m: Manifest): { files: ManifestFile[]; missi
   const has = (p: string) => m.files.filter((f) => f.path.startsWith(p));
   switch (spec.kind) {
     case "cpt":
-      return ["megatron", "jsonl", "parquet"].includes(m.format)
+      return trainerFormat(m.format)?.trainable
         ? { files: m.files, missing: null }
-        : { files: [], missing: `a megatron, jsonl or parquet export (this one is ${m.format})` };
+        : { files: [], missing: `a ${trainableFormats().join(", ")} export (this one is ${m.format})` };
     case "sft":
       return has("sft/messages.jsonl").length
         ? { files: has("sft/"), missing: null }
@@ -262,51 +264,35 @@ export async function planJob(
   const gpus = spec.resources.nodes * Math.max(1, spec.resources.gpusPerNode);
   const t = spec.train;
   const params = spec.tiny ? 0 : facts.params;
-  let jobTokens = 0;
-  let tokensPerStep: number | null = null;
-  let steps: number | null = null;
-  let flops = 0;
-  let estimate = "";
   const replayShare =
     spec.kind === "cpt" ? (input.train?.replayShare ?? manifest.replay?.share ?? t.replayShare) : 0;
   const replaySource = t.replaySource ?? manifest.replay?.source ?? null;
   spec.train = { ...t, replayShare };
-  if (spec.kind === "cpt" || spec.kind === "sft") {
-    tokensPerStep = t.globalBatch * t.seqLen;
-    if (spec.kind === "cpt") {
-      const tajik = manifest.tokens ?? estimateTokens(charsOf(manifest.files));
-      jobTokens = t.tokens ?? manifest.train_tokens ?? Math.round(tajik / (1 - replayShare));
-      if (replayShare > 0 && !replaySource)
-        warnings.push("no English replay source: pass --replay-source (HF dataset or Megatron prefix)");
-    } else {
-      const s = await sftTokens(spec.exportDir, opts.tokenizer ?? loadTokenizer());
-      jobTokens = (t.tokens ?? s.tokens) * t.epochs;
-      if (!t.packing) tokensPerStep = null;
-    }
-    steps = tokensPerStep
-      ? Math.ceil(jobTokens / tokensPerStep)
-      : Math.ceil(jobTokens / (t.globalBatch * t.seqLen));
-    if (spec.maxSteps !== null) steps = Math.min(steps, spec.maxSteps);
-    // 6·N·D for full training; LoRA skips the weight gradients (about 4·N·D).
-    const perToken = t.lora ? 4 : 6;
-    flops = perToken * params * Math.min(jobTokens, steps * t.globalBatch * t.seqLen);
-    estimate = `${perToken}·N·D with N=${params} and the model FLOPs utilisation ${spec.resources.mfu} of ${spec.resources.gpuPeakFlops.toExponential(2)} FLOP/s per GPU`;
+  let dataTokens: number;
+  if (spec.kind === "cpt") {
+    const tajik = manifest.tokens ?? estimateTokens(charsOf(manifest.files));
+    dataTokens = t.tokens ?? manifest.train_tokens ?? Math.round(tajik / (1 - replayShare));
+    if (replayShare > 0 && !replaySource)
+      warnings.push("no English replay source: pass --replay-source (HF dataset or Megatron prefix)");
+  } else if (spec.kind === "sft") {
+    dataTokens = t.tokens ?? (await sftTokens(spec.exportDir, opts.tokenizer ?? loadTokenizer())).tokens;
   } else {
-    const chars = charsOf(need.files);
-    jobTokens = estimateTokens(chars);
-    if (spec.kind === "quantize-fp8") jobTokens = 0;
-    // Forward passes over the calibration/eval tokens (2·N·D), plus GPTQ's per-layer solves (rule of thumb).
-    flops = 2 * params * jobTokens;
-    const extra =
-      spec.kind === "quantize-int4"
-        ? (params / 1e9) * 0.1 * 3600 * spec.resources.gpuPeakFlops * spec.resources.mfu
-        : 0;
-    flops += extra;
-    estimate =
-      spec.kind === "quantize-fp8"
-        ? "FP8_DYNAMIC converts weights only: minutes, dominated by loading and saving"
-        : `2·N·D forward over ${jobTokens} tokens${spec.kind === "quantize-int4" ? " + 0.1 GPU-hour per billion parameters for GPTQ" : ""}`;
+    dataTokens = estimateTokens(charsOf(need.files));
   }
+  const { jobTokens, tokensPerStep, steps, flops, gpuHours, method } = estimateCompute({
+    kind: spec.kind,
+    params,
+    tokens: dataTokens,
+    epochs: t.epochs,
+    globalBatch: t.globalBatch,
+    seqLen: t.seqLen,
+    packing: t.packing,
+    lora: Boolean(t.lora),
+    maxSteps: spec.maxSteps,
+    gpuPeakFlops: spec.resources.gpuPeakFlops,
+    mfu: spec.resources.mfu,
+    dataCheck: spec.dataCheck,
+  });
   const memory =
     (spec.kind === "cpt" || spec.kind === "sft") && !spec.dataCheck && !spec.tiny
       ? trainingMemory(spec, facts, usesFsdp(spec))
@@ -327,12 +313,6 @@ export async function planJob(
         2,
       );
   }
-  const gpuHours = spec.dataCheck
-    ? 0
-    : Math.max(
-        spec.kind === "quantize-fp8" ? 0.05 : 0,
-        flops / (spec.resources.gpuPeakFlops * spec.resources.mfu) / 3600,
-      );
   const configPath = path.join(jobDir, "job.json");
   const base = {
     jobId,
@@ -368,7 +348,7 @@ export async function planJob(
     steps,
     flops,
     gpuHours,
-    estimate,
+    estimate: method,
     warnings,
   };
   const ctx: JobContext = { jobId, jobDir, configPath, spec, payloadDir: PAYLOAD_DIR };

@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-import { SoroError, shellQuote } from "@soro/core";
+import { shellQuote } from "@soro/core";
+import { SlurmClient, slurmJobState } from "@soro/scale";
 import {
   type Artefact,
   type JobBackend,
@@ -14,7 +13,7 @@ import {
 } from "./backend.js";
 import { isDistributed, payloadCommand } from "./launch.js";
 
-const run = promisify(execFile);
+const slurm = new SlurmClient("soro train");
 
 /** The sbatch script: one task per node, `srun torchrun` with a c10d rendezvous on the first node, exit code kept. */
 export function sbatchScript(ctx: JobContext): string {
@@ -60,35 +59,8 @@ export function sbatchScript(ctx: JobContext): string {
   return lines.join("\n");
 }
 
-/** Slurm's job states as soro tells them apart. */
-export function slurmState(state: string): JobState {
-  const s = state.split(/\s/)[0]!.replace(/\+$/, "");
-  if (["PENDING", "CONFIGURING", "REQUEUED", "RESIZING", "SUSPENDED", "REQUEUE_HOLD"].includes(s))
-    return "pending";
-  if (["RUNNING", "COMPLETING", "STAGE_OUT", "SIGNALING"].includes(s)) return "running";
-  if (s === "COMPLETED") return "completed";
-  if (s === "CANCELLED") return "cancelled";
-  if (["FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"].includes(s))
-    return "failed";
-  return "unknown";
-}
-
-async function quiet(cmd: string, args: string[]): Promise<string> {
-  try {
-    return (await run(cmd, args)).stdout;
-  } catch {
-    return "";
-  }
-}
-
-function slurmError(what: string, err: unknown): SoroError {
-  const e = err as NodeJS.ErrnoException & { stderr?: string };
-  return new SoroError(
-    `soro train: ${what}: ${e.code === "ENOENT" ? "Slurm's client tools are not installed" : (e.stderr ?? e.message).trim()}`,
-    "check that the controller answers (`sinfo`); on a test machine start one with packages/scale/scripts/start-slurm.sh",
-    7,
-  );
-}
+/** Slurm's job states as soro tells them apart (scale's Slurm client reads them). */
+export const slurmState = (state: string): JobState => slurmJobState(state);
 
 /** Slurm: `sbatch --parsable`, `squeue` while it is known, then `sacct`, `scontrol` and the exit code the script wrote. */
 export class SlurmJobs implements JobBackend {
@@ -99,32 +71,16 @@ export class SlurmJobs implements JobBackend {
   }
 
   async submit(ctx: JobContext): Promise<string> {
-    const script = path.join(ctx.jobDir, "job.sbatch");
-    try {
-      const { stdout } = await run("sbatch", ["--parsable", ...ctx.spec.sbatchArgs, script]);
-      return stdout.trim().split(";")[0]!;
-    } catch (err) {
-      throw slurmError(`sbatch ${script} failed`, err);
-    }
+    return slurm.submit(path.join(ctx.jobDir, "job.sbatch"), ctx.spec.sbatchArgs);
   }
 
   async observe(job: JobHandle): Promise<Observed> {
     const id = job.schedulerId!;
-    const queued = (await quiet("squeue", ["-h", "-j", id, "-o", "%T"])).trim();
-    if (queued) return { state: slurmState(queued) };
+    const queued = (await slurm.queued(id))?.get(0);
+    if (queued) return { state: queued };
     // Gone from the queue: accounting knows how it ended when it is configured; scontrol until MinJobAge.
-    const acct = (await quiet("sacct", ["-n", "-X", "-P", "-j", id, "-o", "State,ExitCode"]))
-      .trim()
-      .split("\n")[0];
-    if (acct) {
-      const [state, code] = acct.split("|");
-      const s = slurmState(state ?? "");
-      if (s !== "unknown") return { state: s, exitCode: code ? Number(code.split(":")[0]) : null };
-    }
-    const shown = await quiet("scontrol", ["show", "job", "-o", id]);
-    const m = /JobState=(\S+)/.exec(shown);
-    const exit = /ExitCode=(\d+):/.exec(shown);
-    if (m) return { state: slurmState(m[1]!), exitCode: exit ? Number(exit[1]) : null };
+    const ended = await slurm.ended(id);
+    if (ended && ended.state !== "unknown") return ended;
     const rc = await readExitCode(job.jobDir);
     if (rc !== null) return { state: rc === 0 ? "completed" : "failed", exitCode: rc };
     return { state: "unknown", detail: `Slurm no longer knows job ${id} and it left no exit code` };
@@ -139,10 +95,6 @@ export class SlurmJobs implements JobBackend {
   }
 
   async cancel(job: JobHandle): Promise<void> {
-    try {
-      await run("scancel", [job.schedulerId!]);
-    } catch (err) {
-      throw slurmError(`scancel ${job.schedulerId} failed`, err);
-    }
+    await slurm.cancel(job.schedulerId!);
   }
 }
