@@ -1,4 +1,5 @@
 import { type Catalog, SoroError } from "@soro/core";
+import { DEFAULT_CORPUS_COUNTS } from "./defaults.js";
 import { TAJIK_ALPHABET } from "./letters.js";
 import { Lexicon } from "./lexicon.js";
 
@@ -17,7 +18,7 @@ export async function buildCatalogLexicon(
       "run `soro normalize` first",
       2,
     );
-  const where = `lang = 'tgk' AND script = 'cyrl' AND lang_score >= ${Number(options.minScore ?? 0.9)}`;
+  const where = `lang = 'tgk' AND script = 'cyrl' AND lang_score >= ${Number(options.minScore ?? DEFAULT_CORPUS_COUNTS.minScore)}`;
   const docs = await catalog.rows(`SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${where}`);
   // Lines and their labels unnest side by side, so the Russian lines of a Tajik page stay out.
   const rows = await catalog.rows(
@@ -25,7 +26,7 @@ export async function buildCatalogLexicon(
        SELECT unnest(regexp_extract_all(lower(line), '[${TAJIK_ALPHABET}]+')) AS w FROM (
          SELECT unnest(string_split(text, chr(10))) AS line, unnest(line_langs) AS l FROM ${table} WHERE ${where}
        ) WHERE l = 'tgk'
-     ) GROUP BY w HAVING count(*) >= ${Number(options.minCount ?? 2)}`,
+     ) GROUP BY w HAVING count(*) >= ${Number(options.minCount ?? DEFAULT_CORPUS_COUNTS.minCount)}`,
   );
   const counts = new Map(options.base?.counts);
   for (const r of rows) {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Catalog, SoroError } from "@soro/core";
+import { DEFAULT_CORPUS_COUNTS } from "./defaults.js";
 import { TAJIK_ALPHABET, TAJIK_SPECIAL } from "./letters.js";
 import { BOS, defaultModel, saveModel, type TajikModel } from "./model.js";
 import { ModelCounter } from "./model-build.js";
@@ -51,11 +52,11 @@ export async function learnCatalogModel(
       "run `soro normalize` first",
       2,
     );
-  const minCount = Number(options.minCount ?? 2);
+  const minCount = Number(options.minCount ?? DEFAULT_CORPUS_COUNTS.minCount);
   // Unrepaired, or with a few restored letters at most (real text has typos; a document typed without its
   // letters would feed restoration's own guesses back).
   const where = `lang = 'tgk' AND script = 'cyrl' AND encoding IN ('none', 'russian_keyboard')
-    AND repairs * 200 <= length(text) AND lang_score >= ${Number(options.minScore ?? 0.9)}`;
+    AND repairs * 200 <= length(text) AND lang_score >= ${Number(options.minScore ?? DEFAULT_CORPUS_COUNTS.minScore)}`;
   const special = `[${TAJIK_SPECIAL}${TAJIK_SPECIAL.toUpperCase()}]`;
   const clean = `SELECT regexp_extract_all(lower(line), '[${TAJIK_ALPHABET}]+') AS ws FROM (
        SELECT unnest(string_split(text, chr(10))) AS line, unnest(line_langs) AS l FROM ${table} WHERE ${where}

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { SoroError } from "@soro/core/base";
 import type { NormalizeStageOptions } from "@soro/normalize";
+import { DEFAULT_CORPUS_COUNTS } from "@soro/normalize/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog, workerCount } from "../context.js";
 
@@ -70,8 +71,12 @@ export function registerNormalizeCommands(program: Command): void {
       "count the words of the workspace's Tajik Cyrillic documents (after `soro normalize`) into a lexicon",
     )
     .requiredOption("--out <file>", "lexicon file to write (.tsv.gz), for `soro normalize --lexicon`")
-    .option("--min-score <p>", "least lang_score of a document to count", "0.9")
-    .option("--min-count <n>", "least count of a word to keep", "2")
+    .option(
+      "--min-score <p>",
+      "least lang_score of a document to count",
+      String(DEFAULT_CORPUS_COUNTS.minScore),
+    )
+    .option("--min-count <n>", "least count of a word to keep", String(DEFAULT_CORPUS_COUNTS.minCount))
     .option("--no-merge", "leave out the shipped default lexicon")
     .action(async (o: { out: string; minScore: string; minCount: string; merge: boolean }, cmd: Command) => {
       await withCatalog(
@@ -99,8 +104,16 @@ export function registerNormalizeCommands(program: Command): void {
       "learn a Tajik word model from the workspace's clean Tajik lines (after `soro normalize`), merged with the shipped one; later `soro normalize` runs use it",
     )
     .option("--out <file>", "model file to write (default: <workspace>/models/tajik-model.bin.gz)")
-    .option("--min-score <p>", "least lang_score of a document to learn from", "0.9")
-    .option("--min-count <n>", "least count of a word or bigram to keep", "2")
+    .option(
+      "--min-score <p>",
+      "least lang_score of a document to learn from",
+      String(DEFAULT_CORPUS_COUNTS.minScore),
+    )
+    .option(
+      "--min-count <n>",
+      "least count of a word or bigram to keep",
+      String(DEFAULT_CORPUS_COUNTS.minCount),
+    )
     .option("--no-merge", "leave out the shipped model's counts")
     .action(async (o: { out?: string; minScore: string; minCount: string; merge: boolean }, cmd: Command) => {
       await withCatalog(
