@@ -17,6 +17,8 @@ export type Task = (typeof TASKS)[number];
 /** Tasks the offline extractive engine can mine from curriculum text (worked solutions and translation need a model). */
 export const EXTRACTIVE_TASKS: Task[] = ["explain", "quiz", "summary", "correct_mistakes", "followup"];
 
-/** Trainer forms an export can take: OpenAI messages (TRL, axolotl), ShareGPT or Alpaca (LLaMA-Factory). */
-export const EXPORT_FORMATS = ["messages", "sharegpt", "alpaca"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Trainer forms an export can take: the trainer bridge's SFT forms, which its writer produces. */
+export {
+  SFT_FORMATS as EXPORT_FORMATS,
+  type SftFormat as ExportFormat,
+} from "@soro/trainer-bridge/defaults";

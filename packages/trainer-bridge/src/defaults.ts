@@ -16,3 +16,7 @@ export const REPLAY_SHARE = 0.2;
 /** The corpus export formats. */
 export const CORPUS_FORMATS = ["parquet", "jsonl", "megatron", "mds"] as const;
 export type CorpusFormat = (typeof CORPUS_FORMATS)[number];
+
+/** The trainer forms of an SFT sample: OpenAI messages (TRL, axolotl), ShareGPT or Alpaca (LLaMA-Factory). */
+export const SFT_FORMATS = ["messages", "sharegpt", "alpaca"] as const;
+export type SftFormat = (typeof SFT_FORMATS)[number];

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openScratchDb, SoroError, sqlString } from "@soro/core";
+import { SFT_FORMATS, type SftFormat } from "../defaults.js";
 import { type Message, renderGemma3 } from "./chat.js";
 
 /** One SFT sample: an id (derived from the messages when absent) and its messages. */
@@ -105,9 +106,7 @@ export function toAlpaca(s: SftSample): {
 
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
 
-/** The trainer forms of an SFT sample: OpenAI messages (TRL, axolotl), ShareGPT or Alpaca (LLaMA-Factory). */
-export const SFT_FORMATS = ["messages", "sharegpt", "alpaca"] as const;
-export type SftFormat = (typeof SFT_FORMATS)[number];
+export { SFT_FORMATS, type SftFormat };
 
 /** A sample in one trainer form (without its id). */
 export function sftRecord(s: SftSample, format: SftFormat): Record<string, unknown> {
