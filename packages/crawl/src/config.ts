@@ -1,7 +1,8 @@
 import { UsageError } from "@soro/core";
-import { DEFAULT_FETCH, type FetchSettings } from "./fetcher.js";
-import { DEFAULT_OPT_OUT, type OptOutPolicy } from "./opt-out.js";
-import { DEFAULT_TRACKING_PARAMS, type ScopeRules } from "./url.js";
+import { DEFAULT_CRAWL, DEFAULT_FETCH, DEFAULT_OPT_OUT, DEFAULT_POLITENESS } from "./defaults.js";
+import type { FetchSettings } from "./fetcher.js";
+import type { OptOutPolicy } from "./opt-out.js";
+import type { ScopeRules } from "./url.js";
 
 /** How the crawl treats each host: every setting a site's owner would ask about, in one place. */
 export interface Politeness {
@@ -53,36 +54,6 @@ export interface CrawlConfig {
   warcFileBytes: number;
   fetch: FetchSettings;
 }
-
-/** Defaults for a polite crawl of the open web. */
-export const DEFAULT_POLITENESS: Politeness = {
-  robots: true,
-  robotsTtlMs: 24 * 3600_000,
-  minDelayMs: 2_000,
-  perHostConnections: 2,
-  maxPagesPerHost: 0,
-  maxRetries: 3,
-  backoffMs: 2_000,
-  maxRetryAfterMs: 10 * 60_000,
-};
-
-/** Defaults for a polite crawl. */
-export const DEFAULT_CRAWL: CrawlConfig = {
-  seeds: [],
-  scope: { mode: "hosts" },
-  maxDepth: 5,
-  maxPages: 0,
-  concurrency: 16,
-  politeness: DEFAULT_POLITENESS,
-  optOut: DEFAULT_OPT_OUT,
-  maxRedirects: 5,
-  sitemaps: true,
-  trackingParams: DEFAULT_TRACKING_PARAMS,
-  batchDocs: 500,
-  idleHosts: 10_000,
-  warcFileBytes: 1024 * 1024 * 1024,
-  fetch: DEFAULT_FETCH,
-};
 
 type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];

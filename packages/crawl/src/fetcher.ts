@@ -27,18 +27,6 @@ export interface FetchSettings extends AddressPolicy {
   maxDecompressionRatio: number;
 }
 
-/** Defaults suited to a polite crawl of the open web. */
-export const DEFAULT_FETCH: FetchSettings = {
-  userAgent: "soro-data-crawler/0.1 (+https://github.com/soro-data/soro-data#crawler)",
-  connectTimeoutMs: 10_000,
-  headersTimeoutMs: 20_000,
-  bodyTimeoutMs: 20_000,
-  totalTimeoutMs: 60_000,
-  maxBodyBytes: 1024 * 1024,
-  maxDocumentBytes: 32 * 1024 * 1024,
-  maxDecompressionRatio: 100,
-};
-
 /** One HTTP exchange as the crawler keeps it. The body is decoded (no Content-Encoding) and possibly truncated. */
 export interface FetchResult {
   url: string;

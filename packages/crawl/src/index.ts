@@ -2,6 +2,7 @@ export * from "./charset.js";
 export * from "./classify.js";
 export * from "./config.js";
 export * from "./crawler.js";
+export * from "./defaults.js";
 export * from "./extract.js";
 export * from "./fetcher.js";
 export * from "./frontier.js";

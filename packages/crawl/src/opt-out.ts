@@ -17,15 +17,6 @@ export interface OptOutPolicy {
   aiRobots: boolean;
 }
 
-/** Honour every signal. */
-export const DEFAULT_OPT_OUT: OptOutPolicy = {
-  noindex: true,
-  noai: true,
-  noimageai: true,
-  tdm: true,
-  aiRobots: true,
-};
-
 /**
  * User agents of crawlers that gather AI training data. A site that shuts them out in robots.txt says it does not
  * want its text used for training, which is what this crawl gathers it for.

@@ -1,16 +1,4 @@
-/** Query parameters removed by default: analytics and click identifiers that never change the page. */
-export const DEFAULT_TRACKING_PARAMS = [
-  "utm_*",
-  "fbclid",
-  "gclid",
-  "yclid",
-  "msclkid",
-  "mc_cid",
-  "mc_eid",
-  "_ga",
-  "_openstat",
-  "ref_src",
-];
+import { DEFAULT_TRACKING_PARAMS } from "./defaults.js";
 
 /** Builds a predicate for parameter names from patterns where `*` matches any run of characters. */
 function paramMatcher(patterns: string[]): (name: string) => boolean {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "@soro/core/base";
 import type { CrawlConfig, CrawlConfigInput } from "@soro/crawl";
+import { DEFAULT_CRAWL } from "@soro/crawl/defaults";
 import type { Command } from "commander";
 import { globals, withCatalog } from "../context.js";
 import { formatTable } from "../table.js";
@@ -69,26 +70,39 @@ export function registerCrawlCommands(program: Command): void {
     .option("--seeds <file>", "seed URLs, one a line (# starts a note)")
     .option("--config <file>", "crawl settings (YAML or JSON; flags override)")
     .option("--resume", "continue the workspace's crawl with its saved settings")
-    .option("--scope <mode>", "hosts (seed hosts) | domains (and subdomains) | any")
+    .option(
+      "--scope <mode>",
+      `hosts (seed hosts) | domains (and subdomains) | any (default: ${DEFAULT_CRAWL.scope.mode})`,
+    )
     .option("--allow <regex>", "URLs must match one of these (repeatable)", repeat, [])
     .option("--deny <regex>", "URLs matching this are skipped (repeatable)", repeat, [])
-    .option("--max-pages <n>", "stop after this many fetches in the whole crawl")
-    .option("--max-depth <n>", "link hops from a seed")
-    .option("--concurrency <n>", "requests in flight across hosts")
-    .option("--per-host <n>", "connections per host")
-    .option("--delay <ms>", "minimum milliseconds between requests to one host")
+    .option(
+      "--max-pages <n>",
+      `stop after this many fetches in the whole crawl (default: ${DEFAULT_CRAWL.maxPages || "no limit"})`,
+    )
+    .option("--max-depth <n>", `link hops from a seed (default: ${DEFAULT_CRAWL.maxDepth})`)
+    .option("--concurrency <n>", `requests in flight across hosts (default: ${DEFAULT_CRAWL.concurrency})`)
+    .option(
+      "--per-host <n>",
+      `connections per host (default: ${DEFAULT_CRAWL.politeness.perHostConnections})`,
+    )
+    .option(
+      "--delay <ms>",
+      `minimum milliseconds between requests to one host (default: ${DEFAULT_CRAWL.politeness.minDelayMs})`,
+    )
     .option("--no-robots", "ignore robots.txt (only for your own servers)")
     .option("--allow-private", "allow private, loopback and link-local addresses (intranets, tests)")
     .option("--allow-net <cidr>", "allow one private network, e.g. 127.0.0.1/32 (repeatable)", repeat, [])
-    .option("--user-agent <ua>", "User-Agent header (keep a contact URL in it)")
+    .option(
+      "--user-agent <ua>",
+      `User-Agent header (keep a contact URL in it; default: ${DEFAULT_CRAWL.fetch.userAgent})`,
+    )
     .action(async (o: CrawlFlags, cmd: Command) => {
       await withCatalog(
         cmd,
         async (catalog) => {
           const { loadConfigFile } = await import("@soro/core");
-          const { DEFAULT_CRAWL, parseSeeds, resolveCrawlConfig, runCrawl, savedCrawlConfig } = await import(
-            "@soro/crawl"
-          );
+          const { parseSeeds, resolveCrawlConfig, runCrawl, savedCrawlConfig } = await import("@soro/crawl");
           const flags = flagsToConfig(o);
           let cfg: CrawlConfig;
           if (o.resume) {
