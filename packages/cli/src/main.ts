@@ -83,8 +83,8 @@ export function exitOnInterrupt(): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `pnpm soro` runs this file in the repository root: go back to the folder the command was typed in, so relative
-  // paths and the workspace search start there, as they do for the built `soro`.
+  // `pnpm -w soro` runs this file in the repository root: go back to the folder the command was typed in (pnpm's
+  // INIT_CWD, a package folder too), so relative paths and the workspace search start there, as for the built `soro`.
   if (process.env.npm_lifecycle_event === "soro" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   exitOnInterrupt();
   process.exitCode = await main(process.argv);

@@ -53,4 +53,16 @@ describe("soro finds its workspace from the current folder", () => {
     expect(r.stderr.trim()).toBe("");
     expect(r.stdout).toContain(`workspace ${ws} `);
   });
+
+  it("`pnpm -w -s soro` runs from a package folder, with paths relative to that folder", {
+    timeout: 120_000,
+  }, () => {
+    const pkg = path.join(ROOT, "packages", "normalize");
+    const r = spawnSync("pnpm", ["-w", "-s", "soro", "-w", path.relative(pkg, ws), "status"], {
+      cwd: pkg,
+      encoding: "utf8",
+    });
+    expect(r.stderr.trim()).toBe("");
+    expect(r.stdout).toContain(`workspace ${ws} `);
+  });
 });
