@@ -5,6 +5,7 @@ export const LETTER = 2; // \p{L}
 export const NUMBER = 4; // \p{N}
 export const EDGE = 8; // \p{P} or \p{S}: stripped from word edges
 export const SYMBOL = 16; // \p{S} or #: counted by q_symbol_share
+export const MARK = 32; // \p{M}: combining marks, read as part of a word by the reading level and the edu model
 const UNSEEN = 255;
 const classTable = new Uint8Array(0x10000).fill(UNSEEN);
 const astralClasses = new Map<number, number>();
@@ -15,8 +16,19 @@ function classOf(ch: string): number {
     (/\p{L}/u.test(ch) ? LETTER : 0) |
     (/\p{N}/u.test(ch) ? NUMBER : 0) |
     (/[\p{P}\p{S}]/u.test(ch) ? EDGE : 0) |
-    (/[\p{S}#]/u.test(ch) ? SYMBOL : 0)
+    (/[\p{S}#]/u.test(ch) ? SYMBOL : 0) |
+    (/\p{M}/u.test(ch) ? MARK : 0)
   );
+}
+
+/** The class bits of one UTF-16 unit on its own (a surrogate half, paired or not, has none). */
+export function unitClass(c: number): number {
+  let v = classTable[c]!;
+  if (v === UNSEEN) {
+    v = classOf(String.fromCharCode(c));
+    classTable[c] = v;
+  }
+  return v;
 }
 
 /** The class bits of the code point at `k` (a lone surrogate is a unit of its own). */
@@ -33,12 +45,7 @@ export function classAt(text: string, k: number): number {
       return v;
     }
   }
-  let v = classTable[c]!;
-  if (v === UNSEEN) {
-    v = classOf(String.fromCharCode(c));
-    classTable[c] = v;
-  }
-  return v;
+  return unitClass(c);
 }
 
 /** UTF-16 units of the code point at `k`. */

@@ -51,6 +51,7 @@ export interface CharCounts {
  * paragraphs and character counts, each computed once on first use and shared by all signal modules.
  */
 export class DocContext {
+  #lower?: string;
   #lines?: LabelledLine[];
   #paragraphs?: string[];
   #words?: Words;
@@ -66,6 +67,12 @@ export class DocContext {
     readonly doc: Readonly<Partial<Document>> = {},
   ) {}
 
+  /** The text lower-cased, once for every module that reads words. */
+  get lower(): string {
+    this.#lower ??= this.text.toLowerCase();
+    return this.#lower;
+  }
+
   /** The non-blank lines, trimmed (`trimmed`), with their labels and kinds. */
   get lines(): readonly LabelledLine[] {
     this.#lines ??= this.allLines.filter((l) => l.kind !== null);
@@ -80,7 +87,7 @@ export class DocContext {
 
   /** The words and their interned forms. */
   get words(): Words {
-    this.#words ??= readWords(this.text);
+    this.#words ??= readWords(this.lower);
     return this.#words;
   }
 
@@ -169,9 +176,8 @@ function sameForm(s: string, a: number, b: number, c: number, d: number): boolea
   return true;
 }
 
-function readWords(text: string): Words {
-  // Lowercasing the whole text once gives the same words (whitespace never changes case) in one call.
-  const lower = text.toLowerCase();
+/** The words of the lower-cased text (lowercasing the whole text once gives the same words: whitespace never changes case). */
+function readWords(lower: string): Words {
   const forms: string[] = [];
   // At most one form per two units (a word and its separator), so this table stays at most half full.
   let cap = 1 << 12;

@@ -46,14 +46,18 @@ function modelFor(option: EduOption | undefined): EduModel | null {
   return m;
 }
 
-/** edu_score (rounded to 3 decimals) and edu_model of a cleaned text; NULLs when scoring is off. */
+/**
+ * edu_score (rounded to 3 decimals) and edu_model of a cleaned text (`lower`: its lowercased form, when known);
+ * NULLs when scoring is off.
+ */
 export function eduColumns(
   text: string,
   option: EduOption | undefined,
+  lower?: string,
 ): { edu_score: number | null; edu_model: string | null } {
   const model = modelFor(option);
   if (!model) return { edu_score: null, edu_model: null };
-  return { edu_score: Math.round(eduScore(model, text) * 1000) / 1000, edu_model: model.version };
+  return { edu_score: Math.round(eduScore(model, text, lower) * 1000) / 1000, edu_model: model.version };
 }
 
 /** The model a workspace's signals run uses: its own (`soro quality edu train`) when it has one, else the shipped one. */
@@ -71,6 +75,6 @@ export const eduModule: SignalModule = {
   setup: (options) => {
     const edu = options?.edu;
     modelFor(edu); // loaded once per worker, before the first document
-    return (ctx) => eduColumns(ctx.text, edu);
+    return (ctx) => eduColumns(ctx.text, edu, ctx.lower);
   },
 };

@@ -1,3 +1,5 @@
+import { classAt, LETTER, MARK, unitClass, unitsAt, WS } from "../char-classes.js";
+
 /**
  * Hashed features of a passage for the educational-value classifier: word unigrams and bigrams, character 3- to
  * 5-grams inside words, and a few binned layout facts (line length, punctuated lines, digits, length). Hashing keeps
@@ -26,6 +28,7 @@ const NS_BIGRAM = 0x5bd1e995;
 const NS_CHAR = 0x27d4eb2d;
 const NS_LAYOUT = 0x165667b1;
 const CHAR_SEED = (0x811c9dc5 ^ NS_CHAR) >>> 0;
+const WORD_SEED = (0x811c9dc5 ^ NS_WORD) >>> 0;
 
 /** FNV-1a over a string's UTF-16 units, seeded by a namespace. */
 function hashString(s: string, seed: number): number {
@@ -41,99 +44,188 @@ function mix(a: number, b: number, seed: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
-const WORD = /[\p{L}\p{M}]+|\d+/gu;
 /** Punctuation that closes a sentence-like line, by UTF-16 unit. */
 const LINE_END = new Uint8Array(0x10000);
 for (const ch of '.!?…:;»"') LINE_END[ch.charCodeAt(0)] = 1;
 
-/** Binned layout facts as feature names: they carry what the n-grams cannot see, such as short UI-like lines. */
-function layoutFeatures(text: string): string[] {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  const n = Math.max(1, lines.length);
-  const meanLine = text.length / n;
-  // Last-character and digit counts by code unit: an end-anchored regex rescans each line from every position.
-  const closed = (l: string) => {
-    const t = l.trimEnd();
-    return LINE_END[t.charCodeAt(t.length - 1)] === 1;
-  };
-  const punct = lines.filter(closed).length / n;
-  let digitCount = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c >= 48 && c <= 57) digitCount++;
-  }
-  const digits = digitCount / Math.max(1, text.length);
-  const bin = (x: number, step: number, max: number) => Math.min(max, Math.floor(x / step));
-  return [
-    `line_len:${bin(Math.log2(1 + meanLine), 1, 12)}`,
-    `punct_lines:${bin(punct, 0.2, 5)}`,
-    `digits:${bin(Math.sqrt(digits), 0.1, 6)}`,
-    `chars:${bin(Math.log2(1 + text.length), 1.5, 10)}`,
-  ];
-}
+/** The hashed slot of each binned layout fact (`name:bin`), computed once: they carry what the n-grams cannot see. */
+const layoutSlots = (name: string, maxBin: number): number[] =>
+  Array.from({ length: maxBin + 1 }, (_, b) => hashString(`${name}:${b}`, NS_LAYOUT));
+const LINE_LEN = layoutSlots("line_len", 12);
+const PUNCT_LINES = layoutSlots("punct_lines", 5);
+const DIGITS = layoutSlots("digits", 6);
+const CHARS = layoutSlots("chars", 10);
+const bin = (x: number, step: number, max: number) => Math.min(max, Math.floor(x / step));
 
-/** Scratch accumulator reused across calls (features are summed in a dense array, then read back sparse). */
-let scratch = new Float32Array(0);
+/** log(1 + n) of small counts, looked up rather than computed per feature. */
+const LOG1P = Float64Array.from({ length: 256 }, (_, n) => Math.log1p(n));
+
+/** A word is a run of letters and combining marks (by code point) or of ASCII digits. */
+const WORD_UNIT = LETTER | MARK;
+
+/** Scratch reused across calls: counts per slot, and the slots in the order they were first counted. */
+let counts = new Int32Array(0);
+let touched = new Int32Array(0);
+let logs = new Float32Array(0);
+/** The current word between its edge marks, `<` and `>`. */
+let marked = new Uint16Array(256);
 
 /**
  * The feature vector of a text: log(1 + count) of each hashed n-gram, scaled to unit length, plus the layout
- * indicators at a fixed weight (so they count the same in a one-line string and a long page).
+ * indicators at a fixed weight (so they count the same in a one-line string and a long page). `lower` is
+ * `text.toLowerCase()` when the caller has it (the signals stage lowercases each document once for every module).
+ *
+ * One pass over the lowercased text finds the words and hashes them as it goes (FNV-1a over UTF-16 units, no
+ * string per word or per n-gram), and counts the lines and digits the layout facts need: lowercasing changes
+ * none of whitespace, newlines, ASCII digits or closing punctuation, so they are read from the same units.
  */
-export function featurize(text: string, spec: FeatureSpec = DEFAULT_FEATURE_SPEC): SparseVector {
+export function featurize(
+  text: string,
+  spec: FeatureSpec = DEFAULT_FEATURE_SPEC,
+  lower?: string,
+): SparseVector {
   const dim = 1 << spec.bits;
   const mask = dim - 1;
-  if (scratch.length !== dim) scratch = new Float32Array(dim);
-  const acc = scratch;
-  const touched: number[] = [];
-  const add = (h: number, v: number) => {
-    const i = h & mask;
-    if (acc[i] === 0) touched.push(i);
-    acc[i]! += v;
-  };
+  if (counts.length !== dim) {
+    counts = new Int32Array(dim);
+    touched = new Int32Array(dim);
+    logs = new Float32Array(dim);
+  }
+  const acc = counts;
+  const order = touched;
+  let nt = 0;
   const body = text.length > spec.maxChars ? text.slice(0, spec.maxChars) : text;
-  const lower = body.toLowerCase();
+  const low = lower !== undefined && body === text ? lower : body.toLowerCase();
+  const len = low.length;
+  if (marked.length < len + 2) marked = new Uint16Array(len + 2);
+  marked[0] = 60;
   let prev = 0x2f; // a start-of-text word
-  for (const m of lower.matchAll(WORD)) {
-    const w = m[0];
-    const hw = hashString(w, NS_WORD);
-    add(hw, 1);
-    add(mix(prev, hw, NS_BIGRAM), 1);
-    prev = hw;
-    // Character 3- to 5-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems both
-    // count; the marked word is read in place rather than built as a string per word.
-    const n = w.length + 2;
-    for (let s = 0; s + 3 <= n; s++) {
-      let h = CHAR_SEED;
-      const end = Math.min(s + 5, n);
-      for (let k = s; k < end; k++) {
-        h = Math.imul(h ^ (k === 0 ? 60 : k === n - 1 ? 62 : w.charCodeAt(k - 1)), 0x01000193);
-        if (k - s >= 2) {
-          const i = h & mask;
-          if (acc[i] === 0) touched.push(i);
-          acc[i]! += 1;
+  // Layout facts: non-blank lines, those that end in closing punctuation, ASCII digits.
+  let lines = 0;
+  let closed = 0;
+  let digitCount = 0;
+  let lineOpen = false;
+  let lastUnit = 0;
+  for (let k = 0; k < len; ) {
+    let c = low.charCodeAt(k);
+    const digit = c >= 48 && c <= 57;
+    let cls = 0;
+    let u = 1;
+    if (!digit) {
+      if (c >= 0xd800 && c <= 0xdbff) {
+        cls = classAt(low, k);
+        u = unitsAt(low, k);
+      } else cls = unitClass(c);
+      if (!(cls & WORD_UNIT)) {
+        if (c === 10) {
+          if (lineOpen) {
+            lines++;
+            closed += LINE_END[lastUnit]!;
+          }
+          lineOpen = false;
+        } else if (!(cls & WS)) {
+          lineOpen = true;
+          lastUnit = low.charCodeAt(k + u - 1);
         }
+        k += u;
+        continue;
       }
     }
+    // One word: its hash as its units go by, and its units copied to `marked` after a `<` for the n-grams below.
+    let h = WORD_SEED;
+    let n = 1;
+    if (digit) {
+      do {
+        h = Math.imul(h ^ c, 0x01000193);
+        marked[n++] = c;
+        digitCount++;
+        c = low.charCodeAt(++k);
+      } while (c >= 48 && c <= 57);
+    } else {
+      for (;;) {
+        h = Math.imul(h ^ c, 0x01000193);
+        marked[n++] = c;
+        if (u === 2) {
+          const lo = low.charCodeAt(k + 1);
+          h = Math.imul(h ^ lo, 0x01000193);
+          marked[n++] = lo;
+        }
+        k += u;
+        if (k >= len) break;
+        c = low.charCodeAt(k);
+        if (c >= 0xd800 && c <= 0xdbff) {
+          cls = classAt(low, k);
+          u = unitsAt(low, k);
+        } else {
+          cls = unitClass(c);
+          u = 1;
+        }
+        if (!(cls & WORD_UNIT)) break;
+      }
+    }
+    lineOpen = true;
+    lastUnit = low.charCodeAt(k - 1);
+    const hw = h >>> 0;
+    let i = hw & mask;
+    if (acc[i] === 0) order[nt++] = i;
+    acc[i]!++;
+    i = mix(prev, hw, NS_BIGRAM) & mask;
+    if (acc[i] === 0) order[nt++] = i;
+    acc[i]!++;
+    prev = hw;
+    // Character 3- to 5-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems both
+    // count: by start, each 3-gram's hash extended to the 4- and 5-gram (the order of first counts fixes the order
+    // in which the score sums its terms, so it stays the same).
+    marked[n++] = 62;
+    for (let s = 0; s + 3 <= n; s++) {
+      let g = Math.imul(CHAR_SEED ^ marked[s]!, 0x01000193);
+      g = Math.imul(g ^ marked[s + 1]!, 0x01000193);
+      g = Math.imul(g ^ marked[s + 2]!, 0x01000193);
+      i = g & mask;
+      if (acc[i] === 0) order[nt++] = i;
+      acc[i]!++;
+      if (s + 4 > n) continue;
+      g = Math.imul(g ^ marked[s + 3]!, 0x01000193);
+      i = g & mask;
+      if (acc[i] === 0) order[nt++] = i;
+      acc[i]!++;
+      if (s + 5 > n) continue;
+      g = Math.imul(g ^ marked[s + 4]!, 0x01000193);
+      i = g & mask;
+      if (acc[i] === 0) order[nt++] = i;
+      acc[i]!++;
+    }
+  }
+  if (lineOpen) {
+    lines++;
+    closed += LINE_END[lastUnit]!;
   }
   let norm = 0;
-  for (const i of touched) {
-    const v = Math.log1p(scratch[i]!);
-    scratch[i] = v;
+  for (let t = 0; t < nt; t++) {
+    const c = acc[order[t]!]!;
+    const v = c < 256 ? LOG1P[c]! : Math.log1p(c);
+    logs[t] = v;
     norm += v * v;
   }
   const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  const layout = layoutFeatures(body);
-  const idx = new Int32Array(touched.length + layout.length);
+  const idx = new Int32Array(nt + 4);
   const val = new Float32Array(idx.length);
-  for (let k = 0; k < touched.length; k++) {
-    const i = touched[k]!;
-    idx[k] = i;
-    val[k] = scratch[i]! * scale;
-    scratch[i] = 0;
+  for (let t = 0; t < nt; t++) {
+    const i = order[t]!;
+    idx[t] = i;
+    val[t] = logs[t]! * scale;
+    acc[i] = 0;
   }
+  const n = Math.max(1, lines);
+  const layout = [
+    LINE_LEN[bin(Math.log2(1 + body.length / n), 1, 12)]!,
+    PUNCT_LINES[bin(closed / n, 0.2, 5)]!,
+    DIGITS[bin(Math.sqrt(digitCount / Math.max(1, body.length)), 0.1, 6)]!,
+    CHARS[bin(Math.log2(1 + body.length), 1.5, 10)]!,
+  ];
   for (let k = 0; k < layout.length; k++) {
-    idx[touched.length + k] = hashString(layout[k]!, NS_LAYOUT) & mask;
-    val[touched.length + k] = 0.5;
+    idx[nt + k] = layout[k]! & mask;
+    val[nt + k] = 0.5;
   }
   return { idx, val };
 }

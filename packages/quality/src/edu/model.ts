@@ -48,9 +48,12 @@ export function scoreFromLinear(model: EduModel, s: number): number {
   return e;
 }
 
-/** A document's educational value, 0 (none) to 5 (a school lesson); see packages/quality/README.md for the bands. */
-export function eduScore(model: EduModel, text: string): number {
-  return scoreFromLinear(model, linearScore(model, featurize(text, model.features)));
+/**
+ * A document's educational value, 0 (none) to 5 (a school lesson); see packages/quality/README.md for the bands.
+ * `lower` is `text.toLowerCase()` when the caller already has it.
+ */
+export function eduScore(model: EduModel, text: string, lower?: string): number {
+  return scoreFromLinear(model, linearScore(model, featurize(text, model.features, lower)));
 }
 
 /** The weights quantized to 16 bits with one scale: a third of the float file, and scores move by < 0.001. */
