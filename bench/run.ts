@@ -11,6 +11,8 @@ const passthrough: string[] = [];
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
+  // `pnpm bench -- e2e` hands the bare `--` on: it separates nothing here.
+  if (a === "--") continue;
   if (!a.startsWith("--")) filters.push(a);
   else {
     passthrough.push(a);

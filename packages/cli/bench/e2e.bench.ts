@@ -1,22 +1,26 @@
-// The whole pipeline on realistic Tajik documents: `pnpm bench -- e2e --size 1GB` (default 50MB; --workers 2).
+// The whole pipeline on realistic Tajik documents: `pnpm bench -- e2e --size 1GB` (default 50MB).
+// Options: --workers N (2), --work DIR (default $TMPDIR/soro-e2e-<size>), --keep (keep DIR after success), --fresh
+// (start over even when DIR holds an unfinished run).
 //
-// Documents: 3-15 paragraphs each, drawn (seeded) from ../shared/tajik-text: the Presidential addresses
-// (running prose) and the explanatory dictionary's entries (short lines), with a Russian UDHR paragraph in one
-// document of six and a phone line in one of eleven; 4% of documents are near-copies of an earlier one (a
-// paragraph dropped, a sentence added), 1% exact copies, 2% short junk (a menu of a few words). The text repeats
-// the same few MB of real Tajik, so the tokenizer's piece cache and dedup see more repeats than a real crawl would:
-// read the count stage's rate as an upper bound. Written as 8 JSONL files.
+// Documents are built from ../shared/tajik-text as e2e-corpus.ts's CORPUS_RECIPE says (printed with the results).
+// Stages run as `soro` commands with --workers; each is measured over its whole process tree (e2e-measure.ts):
+// wall, CPU (user + sys), peak RSS. The table gives each stage's input (docs and MB of text, from the catalog),
+// MB/s of wall and per CPU-second, and its share of the total CPU and wall; then the projection to 8 GB on one
+// 2-core machine from CPU time and from wall time, with the formula. Peers in the same run, same JSONL, same
+// worker count: DuckDB's own read_json into Parquet (ingest), and datatrove's Gopher + FineWeb quality filters and
+// MinHash signatures when $SORO_PYTHON (default python3) imports datatrove.
 //
-// Stages run as `soro` commands with --workers; each prints wall time, CPU time, peak RSS (/usr/bin/time), MB/s of
-// the input JSONL, share of the total and the projection to 8 GB (linear in size). Peers in the same run: DuckDB's
-// own read_json into Parquet (the ingest peer), and datatrove's Gopher + FineWeb quality filters and MinHash
-// signatures on the same JSONL with the same worker count, when $SORO_PYTHON (default python3) imports datatrove.
+// Resuming: every finished step is recorded in DIR/bench-state.json; when a stage fails the bench names it, shows
+// the end of its log (DIR/logs/<stage>.log) and keeps DIR, and the same command again continues from that stage
+// (the `soro` stages themselves skip shards they already committed; the attempts' times are added up).
 import { spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { SORO_BIN } from "@soro/core/testing";
-import { tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
+import { tajikTextDir } from "@soro/samples";
+import { CORPUS_RECIPE, type CorpusStats, writeCorpus } from "./e2e-corpus.js";
+import { type Measure, measure } from "./e2e-measure.js";
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -29,6 +33,7 @@ const sizeArg = opt("size", "50MB");
 const unit = /gb$/i.test(sizeArg) ? 1e9 : /kb$/i.test(sizeArg) ? 1e3 : 1e6;
 const targetBytes = Number.parseFloat(sizeArg) * unit;
 const workers = Number(opt("workers", "2"));
+const work = path.resolve(opt("work", path.join(tmpdir(), `soro-e2e-${sizeArg}`)));
 const keep = argv.includes("--keep");
 if (!tajikTextDir()) {
   console.log("skipped: ../shared/tajik-text is absent (the documents are built from it)");
@@ -36,180 +41,243 @@ if (!tajikTextDir()) {
 }
 
 const root = path.resolve(import.meta.dirname, "../../..");
-const work = mkdtempSync(path.join(tmpdir(), "soro-e2e-"));
 const inputDir = path.join(work, "input");
 const ws = path.join(work, "workspace");
+const logs = path.join(work, "logs");
+const stateFile = path.join(work, "bench-state.json");
 
-// --- documents -----------------------------------------------------------------------------------------------
-let seed = 20261204;
-const rand = () => {
-  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-  return seed / 2 ** 32;
-};
-const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
-const payom = tajikTextLines("komdil_payom.txt");
-const dict = tajikTextLines("komdil_dictionary.txt");
-const russian = await udhrParagraphs("rus");
-const menus = [
-  "Саҳифаи асосӣ | Хабарҳо | Тамос",
-  "Ворид шудан Бақайдгирӣ",
-  "Ҳамаи ҳуқуқҳо ҳифз шудаанд © 2024",
-];
-async function writeCorpus(): Promise<{ bytes: number; docs: number }> {
-  rmSync(inputDir, { recursive: true, force: true });
-  const { mkdirSync } = await import("node:fs");
-  mkdirSync(inputDir, { recursive: true });
-  const files = Array.from({ length: 8 }, (_, k) =>
-    createWriteStream(path.join(inputDir, `part-${k}.jsonl`)),
-  );
-  const recent: string[] = [];
-  let bytes = 0;
-  let docs = 0;
-  while (bytes < targetBytes) {
-    const r = rand();
-    let text: string;
-    if (r < 0.04 && recent.length > 0) {
-      const paras = pick(recent).split("\n");
-      paras.splice(Math.floor(rand() * paras.length), 1);
-      paras.push(pick(payom).split(". ")[0]!);
-      text = paras.join("\n");
-    } else if (r < 0.05 && recent.length > 0) text = pick(recent);
-    else if (r < 0.07) text = pick(menus);
-    else {
-      const paras: string[] = [];
-      for (let k = 3 + Math.floor(rand() * 13); k > 0; k--)
-        paras.push(rand() < 0.6 ? pick(payom) : pick(dict));
-      if (docs % 6 === 0) paras.splice(1, 0, pick(russian));
-      if (docs % 11 === 0) paras.push(`Тамос: +992 (37) 221-${10 + (docs % 80)}-45`);
-      text = paras.join("\n");
-    }
-    if (recent.length < 500) recent.push(text);
-    else recent[Math.floor(rand() * 500)] = text;
-    const line = `${JSON.stringify({ id: `doc-${docs}`, text, url: `https://example.tj/${docs}` })}\n`;
-    const f = files[docs % files.length]!;
-    if (!f.write(line)) await new Promise<void>((res) => f.once("drain", () => res()));
-    bytes += Buffer.byteLength(line);
-    docs++;
+// --- state: what an earlier run of the same size already did ------------------------------------------------
+interface State {
+  size: string;
+  workers: number;
+  corpus?: CorpusStats;
+  /** Finished steps (stages and peers), each with the time of all its attempts added up. */
+  done: Record<string, Measure>;
+  /** Time spent in failed attempts of a step that is not finished yet. */
+  failed: Record<string, Measure>;
+}
+let state: State = { size: sizeArg, workers, done: {}, failed: {} };
+if (existsSync(stateFile) && !argv.includes("--fresh")) {
+  const old = JSON.parse(readFileSync(stateFile, "utf8")) as State;
+  if (old.size === sizeArg && old.workers === workers) state = old;
+}
+if (Object.keys(state.done).length === 0 && Object.keys(state.failed).length === 0)
+  rmSync(work, { recursive: true, force: true });
+else console.log(`resuming in ${work}: done ${Object.keys(state.done).join(", ") || "nothing"}`);
+mkdirSync(logs, { recursive: true });
+const save = () => writeFileSync(stateFile, JSON.stringify(state, null, 1));
+
+const addUp = (a: Measure | undefined, b: Measure): Measure =>
+  a
+    ? {
+        ...b,
+        wall: a.wall + b.wall,
+        cpu: a.cpu + b.cpu,
+        rssMb: Math.max(a.rssMb, b.rssMb),
+        attempts: (a.attempts ?? 1) + 1,
+      }
+    : b;
+
+/** Runs one step unless an earlier run finished it; a failure is recorded, reported and stops the bench. */
+async function step(name: string, cmd: string, args: string[], cwd = root): Promise<Measure> {
+  const finished = state.done[name];
+  if (finished) {
+    console.log(`  ${name.padEnd(10)} done earlier (${finished.wall.toFixed(1)} s)`);
+    return finished;
   }
-  await Promise.all(files.map((f) => new Promise<void>((res) => f.end(() => res()))));
-  return { bytes, docs };
+  const m = await measure(name, cmd, args, { cwd, logFile: path.join(logs, `${name}.log`) });
+  const total = addUp(state.failed[name], m);
+  if (m.exitCode !== 0) {
+    state.failed[name] = total;
+    save();
+    throw new StepFailed(name, m.error ?? "failed");
+  }
+  delete state.failed[name];
+  state.done[name] = total;
+  save();
+  console.log(
+    `  ${name.padEnd(10)} ${m.wall.toFixed(1).padStart(7)} s wall ${m.cpu.toFixed(1).padStart(7)} s CPU ${Math.round(m.rssMb).toString().padStart(6)} MB`,
+  );
+  return total;
+}
+class StepFailed extends Error {
+  constructor(
+    readonly step: string,
+    detail: string,
+  ) {
+    super(`stage ${step} FAILED (${detail})`);
+  }
 }
 
-// --- measuring ---------------------------------------------------------------------------------------------
-interface Measure {
-  stage: string;
-  wall: number;
-  cpu: number;
-  rssMb: number;
-  ok: boolean;
-  note: string;
-}
-/** Runs a command under /usr/bin/time: wall and CPU seconds, peak RSS (the process and its worker threads). */
-function timed(stage: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Measure {
-  const stats = path.join(work, "time.txt");
-  const r = spawnSync("/usr/bin/time", ["-o", stats, "-f", "%e %U %S %M", cmd, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  const [wall, user, sys, rss] = readFileSync(stats, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-  const tail = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n").slice(-2).join(" | ");
-  return {
-    stage,
-    wall: wall!,
-    cpu: user! + sys!,
-    rssMb: rss! / 1024,
-    ok: r.status === 0,
-    note: tail.slice(0, 160),
-  };
-}
-const soro = (stage: string, ...args: string[]) =>
-  timed(stage, process.execPath, [
-    SORO_BIN,
-    "-w",
-    ws,
-    ...args,
-    ...(args.includes("--workers") ? [] : ["--workers", String(workers)]),
-  ]);
+const soroArgs = (...args: string[]) => [SORO_BIN, "-w", ws, ...args, "--workers", String(workers)];
+const STAGES: Array<{ name: string; args: string[]; input: string }> = [
+  { name: "ingest", args: ["ingest", inputDir, "--source", "web"], input: "jsonl" },
+  { name: "normalize", args: ["normalize"], input: "ingest" },
+  { name: "learn", args: ["normalize", "learn"], input: "normalize" },
+  { name: "quality", args: ["quality", "signals"], input: "normalize" },
+  { name: "select", args: ["quality", "select"], input: "quality" },
+  { name: "dedup", args: ["dedup", "run"], input: "select" },
+  { name: "count", args: ["bridge", "count"], input: "dedup" },
+  {
+    name: "export",
+    args: ["bridge", "export", "--format", "megatron", "--out", path.join(work, "export")],
+    input: "dedup",
+  },
+];
 
 // --- run -----------------------------------------------------------------------------------------------------
-const t0 = performance.now();
-const corpus = await writeCorpus();
+const loadStart = loadavg();
+if (!state.corpus) {
+  const t0 = performance.now();
+  state.corpus = await writeCorpus(inputDir, targetBytes);
+  save();
+  console.log(`corpus built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+const corpus = state.corpus;
 const mb = corpus.bytes / 1e6;
 console.log(
-  `corpus: ${corpus.docs} documents, ${mb.toFixed(1)} MB of JSONL in 8 files (built in ${((performance.now() - t0) / 1000).toFixed(1)} s), ${workers} workers, ${work}`,
+  `corpus: ${corpus.docs} documents, ${mb.toFixed(1)} MB of JSONL in 8 files (${(corpus.textBytes / 1e6).toFixed(1)} MB of text, drawn from ${(corpus.sourceBytes / 1e6).toFixed(1)} MB of real text: ${(corpus.textBytes / corpus.sourceBytes).toFixed(1)}× its size), ${workers} workers, ${work}`,
 );
-const stages: Measure[] = [];
-const run = (m: Measure) => {
-  stages.push(m);
-  console.log(`  ${m.stage.padEnd(10)} ${m.ok ? "ok" : "FAILED"} ${m.wall.toFixed(1)} s  ${m.note}`);
-  if (!m.ok) process.exitCode = 1;
-};
-run(soro("init", "init"));
-stages.pop();
-run(soro("ingest", "ingest", inputDir, "--source", "web"));
-run(soro("normalize", "normalize"));
-run(soro("learn", "normalize", "learn"));
-run(soro("quality", "quality", "signals"));
-run(soro("select", "quality", "select"));
-run(soro("dedup", "dedup", "run"));
-run(soro("count", "bridge", "count"));
-run(soro("export", "bridge", "export", "--format", "megatron", "--out", path.join(work, "export")));
+
+let failure: StepFailed | null = null;
+try {
+  if (!existsSync(path.join(ws, "catalog.duckdb")))
+    await step("init", process.execPath, [SORO_BIN, "-w", ws, "init"]);
+  for (const s of STAGES) await step(s.name, process.execPath, soroArgs(...s.args));
+  await peers();
+} catch (e) {
+  if (!(e instanceof StepFailed)) throw e;
+  failure = e;
+}
 
 // --- peers ---------------------------------------------------------------------------------------------------
-const peers: Measure[] = [];
-const duckScript = `
+async function peers(): Promise<void> {
+  const duck = `
 import { DuckDBInstance } from "@duckdb/node-api";
 const db = await DuckDBInstance.create(":memory:");
 const c = await db.connect();
 await c.run("SET threads=${workers}");
-await c.run(\`COPY (SELECT * FROM read_json('${inputDir}/*.jsonl', format='newline_delimited')) TO '${work}/duck.parquet' (FORMAT parquet, COMPRESSION zstd)\`);
-`;
-writeFileSync(path.join(root, "packages/core/.e2e-duck.tmp.mjs"), duckScript);
-try {
-  peers.push({
-    ...timed("duckdb read_json → parquet", process.execPath, ["packages/core/.e2e-duck.tmp.mjs"]),
-    stage: "duckdb read_json → parquet (ingest peer)",
-  });
-} finally {
-  rmSync(path.join(root, "packages/core/.e2e-duck.tmp.mjs"), { force: true });
-}
-const python = process.env.SORO_PYTHON ?? "python3";
-const probe = spawnSync(python, ["-c", "import datatrove, spacy"], { encoding: "utf8" });
-if (probe.status !== 0) {
-  console.log(
-    `datatrove peer skipped: ${python} cannot import datatrove and spacy (${probe.stderr.trim().split("\n").pop()})`,
+await c.run(\`COPY (SELECT * FROM read_json('${inputDir}/*.jsonl', format='newline_delimited')) TO '${work}/duck.parquet' (FORMAT parquet, COMPRESSION zstd)\`);`;
+  // --eval resolves packages from the working folder: core's, which depends on @duckdb/node-api.
+  await step(
+    "duckdb",
+    process.execPath,
+    ["--input-type=module", "-e", duck],
+    path.join(root, "packages/core"),
   );
-} else {
-  const script = path.join(import.meta.dirname, "datatrove_peer.py");
-  for (const what of ["quality", "minhash"]) {
-    peers.push({
-      ...timed(what, python, [script, what, inputDir, path.join(work, `dt-${what}`), String(workers)]),
-      stage: `datatrove ${what === "quality" ? "Gopher+FineWeb filters" : "MinHash signatures"}`,
-    });
+  const python = process.env.SORO_PYTHON ?? "python3";
+  const probe = spawnSync(python, ["-c", "import datatrove, spacy"], { encoding: "utf8" });
+  if (probe.status !== 0) {
+    console.log(
+      `datatrove peers skipped: ${python} cannot import datatrove and spacy (${(probe.stderr ?? String(probe.error)).trim().split("\n").pop()}); set SORO_PYTHON`,
+    );
+    return;
   }
+  const script = path.join(import.meta.dirname, "datatrove_peer.py");
+  for (const what of ["quality", "minhash"])
+    await step(`dt-${what}`, python, [
+      script,
+      what,
+      inputDir,
+      path.join(work, `dt-${what}`),
+      String(workers),
+    ]);
 }
 
 // --- report --------------------------------------------------------------------------------------------------
-const total = stages.reduce((n, s) => n + s.wall, 0);
-const scale = 8e9 / corpus.bytes;
-console.log(`\nstage        wall s   cpu s   MB/s   MB/s/core  peak RSS MB  share   8 GB projection`);
-for (const s of [...stages, ...peers]) {
-  const isPeer = peers.includes(s);
+/** Documents and characters of each stage's active shards, from `soro status --json`. */
+function stageTotals(): Map<string, { docs: number; chars: number }> {
+  const r = spawnSync(process.execPath, [SORO_BIN, "-w", ws, "status", "--json"], {
+    encoding: "utf8",
+    cwd: root,
+  });
+  const out = new Map<string, { docs: number; chars: number }>();
+  out.set("jsonl", { docs: corpus.docs, chars: corpus.textChars });
+  if (r.status !== 0) return out;
+  for (const s of (JSON.parse(r.stdout) as { stages: Array<{ stage: string; docs: number; chars: number }> })
+    .stages)
+    out.set(s.stage, { docs: Number(s.docs), chars: Number(s.chars) });
+  return out;
+}
+const totals = stageTotals();
+const bytesPerChar = corpus.textBytes / corpus.textChars;
+const done = STAGES.flatMap((s) => (state.done[s.name] ? [{ ...s, m: state.done[s.name]! }] : []));
+const cpuTotal = done.reduce((n, s) => n + s.m.cpu, 0);
+const wallTotal = done.reduce((n, s) => n + s.m.wall, 0);
+const num = (x: number, w: number, d = 1) => x.toFixed(d).padStart(w);
+const inMb = (input: string) => ((totals.get(input)?.chars ?? 0) * bytesPerChar) / 1e6;
+
+console.log(`\n${CORPUS_RECIPE}\n`);
+console.log(
+  "stage        in docs   in MB   wall s    CPU s  CPU/wall  MB/s wall  MB/s/core  peak RSS MB  CPU share  wall share",
+);
+const row = (name: string, m: Measure, docs: number, mbIn: number, share: boolean) =>
   console.log(
-    `${s.stage.padEnd(12).slice(0, isPeer ? 60 : 12)}${isPeer ? "\n            " : ""}${s.wall.toFixed(1).padStart(7)} ${s.cpu.toFixed(1).padStart(7)} ${(mb / s.wall).toFixed(1).padStart(6)} ${(mb / s.cpu).toFixed(1).padStart(10)} ${Math.round(s.rssMb).toString().padStart(12)} ${isPeer ? "     " : `${((100 * s.wall) / total).toFixed(0).padStart(4)}%`} ${((s.wall * scale) / 3600).toFixed(2).padStart(8)} h${s.ok ? "" : " FAILED"}`,
+    `${name.padEnd(11)}${Math.round(docs).toString().padStart(9)} ${num(mbIn, 7)} ${num(m.wall, 8)} ${num(m.cpu, 8)} ${num(m.cpu / m.wall, 9, 2)} ${num(mbIn / m.wall, 10)} ${num(mbIn / m.cpu, 10)} ${Math.round(m.rssMb).toString().padStart(12)} ${share ? `${num((100 * m.cpu) / cpuTotal, 9, 0)}% ${num((100 * m.wall) / wallTotal, 10, 0)}%` : ""}${(m.attempts ?? 1) > 1 ? `  (${m.attempts} attempts)` : ""}`,
+  );
+for (const s of done) row(s.name, s.m, totals.get(s.input)?.docs ?? 0, inMb(s.input), true);
+console.log(
+  `${"total".padEnd(11)}${"".padStart(17)} ${num(wallTotal, 8)} ${num(cpuTotal, 8)} ${num(cpuTotal / wallTotal, 9, 2)} ${num(mb / wallTotal, 10)} ${num(mb / cpuTotal, 10)} ${Math.round(
+    Math.max(0, ...done.map((s) => s.m.rssMb)),
+  )
+    .toString()
+    .padStart(12)}`,
+);
+const PEERS: Array<[string, string]> = [
+  ["duckdb", "DuckDB read_json → Parquet (ingest's peer)"],
+  ["dt-quality", "datatrove Gopher + FineWeb quality filters (quality signals' + select's peer)"],
+  ["dt-minhash", "datatrove MinHash signatures, stage 1 of 4 (dedup's peer)"],
+];
+console.log("peers, same JSONL and workers:");
+for (const [key, label] of PEERS) {
+  const m = state.done[key];
+  if (m) {
+    console.log(`  ${label}`);
+    row("", m, corpus.docs, mb, false);
+  }
+}
+const ratio = (a: string, b: string) => {
+  const x = state.done[a];
+  const y = state.done[b];
+  return x && y ? `${(x.wall / y.wall).toFixed(2)}× wall, ${(x.cpu / y.cpu).toFixed(2)}× CPU` : "n/a";
+};
+console.log(
+  `ratios: ingest / DuckDB ${ratio("ingest", "duckdb")}; quality signals / datatrove filters ${ratio("quality", "dt-quality")}; dedup (signatures + clustering) / datatrove signatures ${ratio("dedup", "dt-minhash")}`,
+);
+const dedupIn = totals.get("select");
+const dedupOut = totals.get("dedup");
+if (dedupIn && dedupOut)
+  console.log(
+    `dedup kept ${dedupOut.docs} of ${dedupIn.docs} documents (${((100 * dedupOut.docs) / dedupIn.docs).toFixed(1)}%) and ${((100 * dedupOut.chars) / dedupIn.chars).toFixed(1)}% of the characters`,
+  );
+
+if (done.length === STAGES.length) {
+  const k = 8e9 / corpus.bytes;
+  const h = (s: number) => `${(s / 3600).toFixed(2)} h`;
+  console.log(
+    `\nprojection to 8 GB of JSONL (~1.9B Gemma 3 tokens) on one 2-core machine, linear in size (k = 8 GB / ${(corpus.bytes / 1e9).toFixed(3)} GB = ${k.toFixed(1)}):`,
+  );
+  console.log(
+    `  from CPU:  Σ CPU s × k / 2 cores = ${cpuTotal.toFixed(0)} × ${k.toFixed(1)} / 2 = ${h((cpuTotal * k) / 2)}  (every stage keeps both cores busy; a load-independent floor)`,
+  );
+  console.log(
+    `  from wall: Σ wall s × k          = ${wallTotal.toFixed(0)} × ${k.toFixed(1)}     = ${h(wallTotal * k)}  (only on a quiet machine: load average ${loadStart.map((l) => l.toFixed(1)).join(" ")} at start, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at end, ${availableParallelism()} cores here)`,
+  );
+  console.log(
+    "  goal: ≤ 2 h. The global dedup step (sort/join over all documents) grows a little faster than linear.",
   );
 }
-console.log(
-  `total ${total.toFixed(1)} s for ${mb.toFixed(1)} MB: ${(mb / total).toFixed(2)} MB/s; 8 GB projected ${((total * scale) / 3600).toFixed(2)} h on this machine (linear; global dedup steps grow faster)`,
-);
-const byName = new Map(stages.map((s) => [s.stage, s]));
-const ratio = (a?: Measure, b?: Measure) => (a && b ? `${(a.wall / b.wall).toFixed(2)}×` : "n/a");
-console.log(
-  `ratios (wall, same run): ingest / duckdb ${ratio(byName.get("ingest"), peers[0])}; ` +
-    `quality signals / datatrove filters ${ratio(byName.get("quality"), peers[1])}; ` +
-    `dedup (signatures + clustering) / datatrove signatures ${ratio(byName.get("dedup"), peers[2])}`,
-);
-if (!keep) rmSync(work, { recursive: true, force: true });
-else if (existsSync(work)) console.log(`kept ${work}`);
+
+const du = spawnSync("du", ["-sm", work], { encoding: "utf8" }).stdout.split("\t")[0];
+if (failure) {
+  console.log(
+    `\n${failure.message}\nkept ${work} (${du} MB); run the same command again to continue from ${failure.step}`,
+  );
+  process.exitCode = 1;
+} else if (keep) console.log(`kept ${work} (${du} MB)`);
+else {
+  rmSync(work, { recursive: true, force: true });
+  console.log(`removed ${work} (${du} MB)`);
+}
