@@ -1,4 +1,4 @@
-import { identifyLanguage, identifyLineResults, type Lang, type LangResult } from "./langid.js";
+import { type Lang, type LangResult, TextReading } from "./langid.js";
 import { BOS, defaultModel, type TajikModel } from "./model.js";
 import { type NormalizeOptions, type NormalizeResult, normalizeText } from "./normalize.js";
 import { RESTORE_DEFAULTS } from "./restore.js";
@@ -56,18 +56,18 @@ const ORIGINAL_NOT_TAJIK = 0.1;
  * another language with P(Tajik) under 0.1: then look-alike repair or letter restoration has made Bulgarian,
  * Mongolian or Belarusian look Tajik (Belarusian ў -> ӯ, restored ҳ in Bulgarian words), and the original stands.
  * Tajik typed without its letters still reads Tajik before restoration, from its words. A text no repair changed
- * is read once.
+ * is read once, and of one that was, only the lines the repair changed are read again.
  */
 function documentLanguage(
   original: string,
-  normalized: string,
+  normalized: TextReading,
   encoding: string,
   repairs: number,
 ): LangResult {
-  const doc = identifyLanguage(normalized);
+  const doc = normalized.document();
   // Without a repair only cleanup (Unicode, spaces, punctuation) separates the two readings.
   if (doc.lang !== "tgk" || repairs === 0 || ENCODING_REPAIRS.has(encoding)) return doc;
-  const before = identifyLanguage(original);
+  const before = new TextReading(original, normalized).document();
   return before.lang !== "tgk" && before.tgk < ORIGINAL_NOT_TAJIK ? before : doc;
 }
 
@@ -79,11 +79,12 @@ function documentLanguage(
  */
 export function analyseText(text: string, options: NormalizeOptions = {}): Analysis {
   const n = normalizeText(text, options);
-  const doc = documentLanguage(text, n.text, n.encoding, n.repairs);
+  const reading = new TextReading(n.text);
+  const doc = documentLanguage(text, reading, n.encoding, n.repairs);
   const from = n.original.arab >= 0.5 ? "arab" : n.original.latn >= 0.5 ? "latn" : "";
   const converted = from !== "" && doc.lang === "tgk" && readsAsTajik(n.text, from, options) ? from : "";
-  const lang = from !== "" && converted === "" ? identifyLanguage(text).lang : doc.lang;
-  const lines = identifyLineResults(n.text, doc.lang);
+  const lang = from !== "" && converted === "" ? new TextReading(text, reading).document().lang : doc.lang;
+  const lines = reading.lineResults(doc.lang);
   const lineLangs = lines.map((r) => r.lang);
   let labelled = 0;
   let tgk = 0;

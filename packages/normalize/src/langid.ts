@@ -3,7 +3,15 @@ import { gunzipSync } from "node:zlib";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { foldTajik } from "./letters.js";
-import { type TrigramIndex, type TrigramScript, trigramIndex, trigramScores } from "./trigrams.js";
+import {
+  readTrigrams,
+  scoreTrigrams,
+  TRIGRAM_TEXT_LIMIT,
+  type TrigramIndex,
+  type TrigramRead,
+  type TrigramScript,
+  trigramIndex,
+} from "./trigrams.js";
 
 /**
  * Language codes: ISO 639-3 individual languages as franc-all names them (tgk, rus, uzn, kaz, kir, tat, bak, ukr,
@@ -135,26 +143,27 @@ for (const [lang, letters] of Object.entries(LETTER_ONLY))
     LETTER_ONLY_CODES.set(c.toUpperCase().charCodeAt(0), lang);
   }
 
-/** Reused by `readLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
+/** Letters per script of a text and how often each lower-case Cyrillic letter occurs, in order of first sight. */
+interface LetterCounts {
+  letters: number;
+  cyrl: number;
+  arab: number;
+  latn: number;
+  /** Distinct lower-case Cyrillic letters (U+0400..U+052F) in order of first sight, and their counts. */
+  distinct: Int32Array;
+  counts: Int32Array;
+}
+
+/** Reused by `countLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
 const letterCounts = new Int32Array(0x130);
 const seenLetters = new Int32Array(0x130);
 
-/**
- * Counts letters by script and, for Cyrillic, the letter evidence against each candidate, in one pass: the pass
- * only counts each Cyrillic letter; the per-language evidence is added once per distinct letter afterwards.
- */
-function readLetters(text: string, table: AlphabetTable): Letters {
-  const n = table.langs.length;
-  const e: Letters = {
-    letters: 0,
-    cyrl: 0,
-    arab: 0,
-    latn: 0,
-    foreign: new Float64Array(n),
-    loan: new Float64Array(n),
-    signature: new Float64Array(n),
-    letterOnly: new Map(),
-  };
+/** Counts a text's letters by script, and its Cyrillic letters one by one, in one pass over the char codes. */
+function countLetters(text: string): LetterCounts {
+  let letters = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
   let distinct = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -164,23 +173,89 @@ function readLetters(text: string, table: AlphabetTable): Letters {
       (c >= 0x41 && c <= 0x5a) ||
       (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
     )
-      e.latn++;
+      latn++;
     else if (c >= 0x400 && c <= 0x52f) {
-      e.cyrl++;
+      cyrl++;
       // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
       const lower = c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
       const k = lower - 0x400;
       if (letterCounts[k] === 0) seenLetters[distinct++] = lower;
       letterCounts[k] = (letterCounts[k] ?? 0) + 1;
     } else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
-      e.arab++;
+      arab++;
     else continue;
-    e.letters++;
+    letters++;
   }
+  const out: LetterCounts = {
+    letters,
+    cyrl,
+    arab,
+    latn,
+    distinct: seenLetters.slice(0, distinct),
+    counts: new Int32Array(distinct),
+  };
   for (let k = 0; k < distinct; k++) {
     const lower = seenLetters[k]!;
-    const count = letterCounts[lower - 0x400]!;
+    out.counts[k] = letterCounts[lower - 0x400]!;
     letterCounts[lower - 0x400] = 0;
+  }
+  return out;
+}
+
+/** The letter counts of a text made of several (its lines), letters in order of first sight over the whole. */
+function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
+  if (parts.length === 1) return parts[0]!;
+  let letters = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
+  let distinct = 0;
+  for (const p of parts) {
+    letters += p.letters;
+    cyrl += p.cyrl;
+    arab += p.arab;
+    latn += p.latn;
+    for (let k = 0; k < p.distinct.length; k++) {
+      const lower = p.distinct[k]!;
+      if (letterCounts[lower - 0x400] === 0) seenLetters[distinct++] = lower;
+      letterCounts[lower - 0x400]! += p.counts[k]!;
+    }
+  }
+  const out: LetterCounts = {
+    letters,
+    cyrl,
+    arab,
+    latn,
+    distinct: seenLetters.slice(0, distinct),
+    counts: new Int32Array(distinct),
+  };
+  for (let k = 0; k < distinct; k++) {
+    const lower = seenLetters[k]!;
+    out.counts[k] = letterCounts[lower - 0x400]!;
+    letterCounts[lower - 0x400] = 0;
+  }
+  return out;
+}
+
+/**
+ * The letter evidence against each Cyrillic candidate, added once per distinct letter (the pass over the text only
+ * counted them).
+ */
+function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
+  const n = table.langs.length;
+  const e: Letters = {
+    letters: counts.letters,
+    cyrl: counts.cyrl,
+    arab: counts.arab,
+    latn: counts.latn,
+    foreign: new Float64Array(n),
+    loan: new Float64Array(n),
+    signature: new Float64Array(n),
+    letterOnly: new Map(),
+  };
+  for (let k = 0; k < counts.distinct.length; k++) {
+    const lower = counts.distinct[k]!;
+    const count = counts.counts[k]!;
     const row = table.fit.get(lower);
     if (row)
       for (let j = 0; j < n; j++) {
@@ -264,14 +339,14 @@ const kindKeyB = new Int32Array(1 << KIND_BITS);
 const kindValue = new Uint8Array(1 << KIND_BITS);
 let kindCount = 0;
 
-function wordKind(lower: string, start: number, end: number, ha: number, hb: number): number {
+function wordKind(text: string, start: number, end: number, ha: number, hb: number): number {
   const mask = (1 << KIND_BITS) - 1;
   let slot = ha >>> (32 - KIND_BITS);
   while (kindValue[slot] !== 0) {
     if (kindKeyA[slot] === ha && kindKeyB[slot] === hb) return (kindValue[slot] ?? 1) - 1;
     slot = (slot + 1) & mask;
   }
-  const w = lower.slice(start, end);
+  const w = text.slice(start, end).toLowerCase();
   const k =
     (TAJIK_WORDS.has(w) ? 1 : 0) | (w.length >= 2 && knownForm(tajikWordForms(), foldTajik(w)) ? 2 : 0);
   if (kindCount >= 1 << (KIND_BITS - 1)) {
@@ -286,37 +361,69 @@ function wordKind(lower: string, start: number, end: number, ha: number, hb: num
   return k;
 }
 
+/** Characters of a text read for Tajik words. */
+const WORD_TEXT_LIMIT = 4096;
+
+/** Cyrillic words of a text: all of them, Tajik function words, words of two letters or more, known Tajik forms. */
+interface WordCounts {
+  words: number;
+  fn: number;
+  long: number;
+  known: number;
+}
+
+/** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
+const CYRILLIC_LOWER = new Uint16Array(0x100);
+for (let c = 0x400; c <= 0x4ff; c++)
+  CYRILLIC_LOWER[c - 0x400] = String.fromCharCode(c).toLowerCase().charCodeAt(0);
+
 /**
- * Word evidence for Tajik in a text's first 4096 characters: the share of its Cyrillic words that are Tajik function
- * words, and the share of its words of two letters or more that Tajik writes (folded forms).
+ * Counts the Cyrillic words of a text's first `limit` characters and what Tajik knows of them. Letters are lowered
+ * by table and words hashed while scanning, so a word seen before costs no string.
  */
-function tajikWords(text: string): { function: number; known: number } {
-  const lower = text.slice(0, 4096).toLowerCase();
+function countWords(text: string, limit = WORD_TEXT_LIMIT): WordCounts {
   let words = 0;
   let fn = 0;
   let long = 0;
   let known = 0;
-  const n = lower.length;
+  const n = Math.min(text.length, limit);
   for (let i = 0; i < n; i++) {
-    let c = lower.charCodeAt(i);
+    let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) continue;
     const start = i;
-    // FNV-1a and a multiplicative hash of the word's char codes, finished with the length.
+    // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
     let ha = 0x811c9dc5;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
+      c = CYRILLIC_LOWER[c - 0x400]!;
       ha = Math.imul(ha ^ c, 0x01000193);
       hb = (Math.imul(hb, 31) + c) | 0;
-      c = ++i < n ? lower.charCodeAt(i) : 0;
+      c = ++i < n ? text.charCodeAt(i) : 0;
     }
     words++;
-    const k = wordKind(lower, start, i, Math.imul(ha ^ (i - start), 0x9e3779b1), hb);
+    const k = wordKind(text, start, i, Math.imul(ha ^ (i - start), 0x9e3779b1), hb);
     if (k & 1) fn++;
     if (i - start < 2) continue;
     long++;
     if (k & 2) known++;
   }
-  return { function: words === 0 ? 0 : fn / words, known: long === 0 ? 0 : known / long };
+  return { words, fn, long, known };
+}
+
+/**
+ * Word evidence for Tajik: the share of a text's Cyrillic words that are Tajik function words, and the share of its
+ * words of two letters or more that Tajik writes (folded forms).
+ */
+function wordShares(w: WordCounts): { function: number; known: number } {
+  return { function: w.words === 0 ? 0 : w.fn / w.words, known: w.long === 0 ? 0 : w.known / w.long };
+}
+
+/** What `rank` reads of a text besides its letters. */
+interface TextSource {
+  /** Trigram scores under a script's index (see trigrams.ts). */
+  trigrams(index: TrigramIndex): { scores: Float64Array; n: number };
+  /** Tajik word counts (Cyrillic only). */
+  words(): WordCounts;
 }
 
 /** Evidence (log units) per candidate language of a text, before calibration. */
@@ -337,18 +444,18 @@ function scriptOf(e: Letters): TrigramScript | undefined {
 }
 
 /** Scores every language of the text's script; `prior` adds to one language (the document's, for a line). */
-function rank(text: string, e: Letters, script: TrigramScript, prior?: Lang): Ranked {
+function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang): Ranked {
   const p = LANGID_PARAMS;
   const index =
     script === "Cyrillic"
       ? cyrillicModels().index
       : trigramIndex(script, script === "Latin" ? LATIN_CANDIDATES : undefined);
-  const { scores, n } = trigramScores(text, index);
+  const { scores, n } = text.trigrams(index);
   const weight = Math.min(n, p.cap);
   const table = cyrillicModels().table;
   const langs = script === "Cyrillic" ? table.langs : index.langs;
   const evidence = new Float64Array(langs.length);
-  const tgkWords = script === "Cyrillic" ? tajikWords(text) : { function: 0, known: 0 };
+  const tgkWords = script === "Cyrillic" ? wordShares(text.words()) : { function: 0, known: 0 };
   const letters = Math.max(1, e.letters);
   langs.forEach((lang, i) => {
     let s = i < scores.length ? scores[i]! : Number.NEGATIVE_INFINITY;
@@ -394,6 +501,124 @@ function decide(r: Ranked): LangResult {
 
 const UND: LangResult = { lang: "und", score: 0, tgk: 0, by: "short" };
 
+/** One line as language ID reads it, kept so that its document's reading is assembled from its lines' readings. */
+class LineReading implements TextSource {
+  readonly letters: LetterCounts;
+  /** Trigram reads by index (a line is read under one script's index, seldom two). */
+  private reads: Array<[TrigramIndex, TrigramRead]> = [];
+  private wordCounts: WordCounts | undefined;
+
+  constructor(readonly text: string) {
+    this.letters = countLetters(text);
+  }
+
+  read(index: TrigramIndex): TrigramRead {
+    for (const [i, r] of this.reads) if (i === index) return r;
+    const r = readTrigrams(this.text, index);
+    this.reads.push([index, r]);
+    return r;
+  }
+
+  trigrams(index: TrigramIndex): { scores: Float64Array; n: number } {
+    const r = this.read(index);
+    const scores = r.sums.slice();
+    if (r.n > 0) for (let j = 0; j < scores.length; j++) scores[j]! /= r.n;
+    return { scores, n: r.n };
+  }
+
+  words(): WordCounts {
+    this.wordCounts ??= countWords(this.text);
+    return this.wordCounts;
+  }
+}
+
+/**
+ * A text read line by line for language ID. The document's evidence is assembled from its lines' (letter counts
+ * added, trigram rows merged in order, word counts added, each within the same first characters a whole-text read
+ * takes), so a document and its lines are read once, and the same numbers come out as reading the whole text.
+ * Built `from` another reading (the repaired text's, for its original), lines that are the same are not read again.
+ */
+export class TextReading implements TextSource {
+  readonly lines: LineReading[];
+  /** Where each line starts in the text. */
+  private readonly starts: number[];
+  private readonly length: number;
+
+  constructor(text: string, from?: TextReading) {
+    const known = from ? new Map(from.lines.map((l) => [l.text, l])) : undefined;
+    const parts = text.split("\n");
+    this.lines = parts.map((t) => known?.get(t) ?? new LineReading(t));
+    this.starts = [];
+    let at = 0;
+    for (const t of parts) {
+      this.starts.push(at);
+      at += t.length + 1;
+    }
+    this.length = text.length;
+  }
+
+  trigrams(index: TrigramIndex): { scores: Float64Array; n: number } {
+    const end = Math.min(this.length, TRIGRAM_TEXT_LIMIT);
+    const reads: TrigramRead[] = [];
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = this.lines[i]!;
+      const start = this.starts[i]!;
+      if (start >= end) break;
+      reads.push(
+        start + line.text.length <= end || end - start >= TRIGRAM_TEXT_LIMIT
+          ? line.read(index)
+          : readTrigrams(line.text, index, end - start),
+      );
+    }
+    return scoreTrigrams(reads, index);
+  }
+
+  words(): WordCounts {
+    const end = Math.min(this.length, WORD_TEXT_LIMIT);
+    const sum: WordCounts = { words: 0, fn: 0, long: 0, known: 0 };
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = this.lines[i]!;
+      const start = this.starts[i]!;
+      if (start >= end) break;
+      const w =
+        start + line.text.length <= end || end - start >= WORD_TEXT_LIMIT
+          ? line.words()
+          : countWords(line.text, end - start);
+      sum.words += w.words;
+      sum.fn += w.fn;
+      sum.long += w.long;
+      sum.known += w.known;
+    }
+    return sum;
+  }
+
+  /** The language of the whole text (see `identifyLanguage`). */
+  document(prior?: Lang): LangResult {
+    const table = cyrillicModels().table;
+    return identifyWith(this, letterEvidence(sumLetters(this.lines.map((l) => l.letters)), table), prior);
+  }
+
+  /** The language of each line (see `identifyLineResults`). */
+  lineResults(docLang: Lang): LangResult[] {
+    const table = cyrillicModels().table;
+    return this.lines.map((line) => {
+      if (line.letters.letters === 0) return UND;
+      const e = letterEvidence(line.letters, table);
+      const own = identifyWith(line, e, docLang === "und" ? undefined : docLang);
+      if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
+      // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
+      const d = table.langs.indexOf(docLang);
+      if (d < 0 || e.foreign[d]! + e.loan[d]! > 0) return own;
+      return {
+        lang: docLang,
+        score: own.score,
+        tgk: docLang === "tgk" ? Math.max(own.tgk, 0.5) : own.tgk,
+        by: "document",
+      };
+    });
+  }
+}
+
 /**
  * Identifies the language of a text among every language franc-all knows in its script (run it after repair, so
  * damaged Tajik is still Tajik and legacy-font letters no longer look Serbian): trigram models, letters each
@@ -401,10 +626,13 @@ const UND: LangResult = { lang: "und", score: 0, tgk: 0, by: "short" };
  * script.
  */
 export function identifyLanguage(text: string, prior?: Lang): LangResult {
-  return identifyWith(text, readLetters(text, cyrillicModels().table), prior);
+  if (text.includes("\n")) return new TextReading(text).document(prior);
+  // One line is read as a document would be: the same first characters for trigrams and words.
+  const line = new LineReading(text);
+  return identifyWith(line, letterEvidence(line.letters, cyrillicModels().table), prior);
 }
 
-function identifyWith(text: string, e: Letters, prior?: Lang): LangResult {
+function identifyWith(text: TextSource, e: Letters, prior?: Lang): LangResult {
   if (e.letters < 3) return UND;
   const script = scriptOf(e);
   if (!script) return UND;
@@ -427,20 +655,5 @@ export function identifyLines(text: string, docLang: Lang): Lang[] {
 
 /** Like identifyLines, with each line's confidence and P(Tajik). */
 export function identifyLineResults(text: string, docLang: Lang): LangResult[] {
-  const table = cyrillicModels().table;
-  return text.split("\n").map((line) => {
-    const e = readLetters(line, table);
-    if (e.letters === 0) return UND;
-    const own = identifyWith(line, e, docLang === "und" ? undefined : docLang);
-    if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
-    // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
-    const d = table.langs.indexOf(docLang);
-    if (d < 0 || e.foreign[d]! + e.loan[d]! > 0) return own;
-    return {
-      lang: docLang,
-      score: own.score,
-      tgk: docLang === "tgk" ? Math.max(own.tgk, 0.5) : own.tgk,
-      by: "document",
-    };
-  });
+  return new TextReading(text).lineResults(docLang);
 }

@@ -148,74 +148,177 @@ function isLetter(c: number): boolean {
 
 /** Reused between calls: per row, how often the text holds its trigram, and the rows in order of first sight. */
 let rowCounts = new Int32Array(0);
-const seenRows = new Int32Array(TRIGRAM_TEXT_LIMIT + 4);
+let seenRows = new Int32Array(TRIGRAM_TEXT_LIMIT + 4);
+
+/** Per index: the symbol of each UTF-16 code unit (its lower case's), SEPARATOR, or 0 when not yet known. */
+const charSymbolTables = new WeakMap<TrigramIndex, Uint16Array>();
+const SEPARATOR = 0xffff;
+
+function charSymbolsOf(index: TrigramIndex): Uint16Array {
+  let t = charSymbolTables.get(index);
+  if (!t) {
+    t = new Uint16Array(0x10000);
+    charSymbolTables.set(index, t);
+  }
+  return t;
+}
+
+/** Fills in the symbol of a code unit on first sight. */
+function learnChar(table: Uint16Array, index: TrigramIndex, c: number): number {
+  const s = isLetter(c) ? (index.symbols[lowerOf(c)] ?? UNUSED_LETTER) : SEPARATOR;
+  table[c] = s;
+  return s;
+}
+
+/** Counts one more of a row; returns how many distinct rows have been seen. */
+function count(row: number, seen: number): number {
+  if (rowCounts[row] === 0) seenRows[seen++] = row;
+  rowCounts[row] = (rowCounts[row] ?? 0) + 1;
+  return seen;
+}
 
 /**
- * Mean log-probability gain per trigram of a text under every language of the index (same order as `langs`), and
- * the number of trigrams read. Letters are lower-cased; everything that is not a letter or mark separates words
- * (runs of separators count as one space, and the text is read as if padded with one space at either end). One pass
- * over the char codes; no strings are built.
+ * The trigrams of one text (a line) under one script's index, summed per language: kept per line so that a
+ * document's scores are its lines' sums added up (`scoreTrigrams`), without reading its characters again.
  */
-export function trigramScores(text: string, index: TrigramIndex): { scores: Float64Array; n: number } {
+export interface TrigramRead {
+  /** Log-probability gain of the text's trigrams per language of the index (same order as `langs`), summed. */
+  sums: Float64Array;
+  /** Trigrams read. */
+  n: number;
+  /** First and last symbol read (0: the text has no letter): a document read across lines joins them by a space. */
+  first: number;
+  last: number;
+}
+
+/**
+ * Reads the trigrams of a text's first `limit` characters. Letters are lower-cased; everything that is not a letter
+ * or mark separates words (runs of separators count as one space, and the text is read as if padded with one space
+ * at either end). One pass over the char codes; no strings are built.
+ */
+export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
   if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
-  const { symbols, base } = index;
-  const end = Math.min(text.length, TRIGRAM_TEXT_LIMIT);
+  const base = index.base;
+  const end = Math.min(text.length, limit);
+  if (seenRows.length < end + 4) seenRows = new Int32Array(end + 4);
+  const charSymbols = charSymbolsOf(index);
   let seen = 0;
   let n = 0;
-  // The last two symbols; the text starts after a space. `gap`: separators were met since the last letter.
+  // The last two symbols; the text starts after a space. `gap`: separators were met since the last letter. Taking a
+  // symbol counts the trigram it ends; it is written out where it happens (this loop runs on every character).
   let a = 0;
   let b = SPACE;
+  let first = 0;
   let gap = false;
   let letters = false;
-  const push = (s: number) => {
-    if (a !== 0) {
-      n++;
-      const row = rowOf(index, (a * base + b) * base + s + 1);
-      if (row >= 0) {
-        if (rowCounts[row] === 0) seenRows[seen++] = row;
-        rowCounts[row] = (rowCounts[row] ?? 0) + 1;
-      }
-    }
-    a = b;
-    b = s;
-  };
+  let row = -1;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
-    let letter: boolean;
-    let s = UNUSED_LETTER;
+    let s: number;
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
       const d = text.charCodeAt(i + 1);
       // An astral letter: two code units, neither in any model.
-      letter = d >= 0xdc00 && d <= 0xdfff && LETTER_OR_MARK.test(String.fromCharCode(c, d));
-      if (letter) {
-        if (gap && letters) push(SPACE);
-        gap = false;
-        letters = true;
-        push(UNUSED_LETTER);
-        push(UNUSED_LETTER);
-        i++;
+      if (!(d >= 0xdc00 && d <= 0xdfff && LETTER_OR_MARK.test(String.fromCharCode(c, d)))) {
+        gap = true;
         continue;
       }
-    } else letter = isLetter(c);
-    if (!letter) {
-      gap = true;
-      continue;
+      i++;
+      s = UNUSED_LETTER;
+      if (gap && letters) {
+        // take(SPACE)
+        n++;
+        row = rowOf(index, (a * base + b) * base + SPACE + 1);
+        if (row >= 0) seen = count(row, seen);
+        a = b;
+        b = SPACE;
+      }
+      gap = false;
+      if (!letters) first = UNUSED_LETTER;
+      letters = true;
+      // take(UNUSED_LETTER), the first half; the second is taken below
+      if (a !== 0) {
+        n++;
+        row = rowOf(index, (a * base + b) * base + s + 1);
+        if (row >= 0) seen = count(row, seen);
+      }
+      a = b;
+      b = s;
+    } else {
+      s = charSymbols[c] ?? 0;
+      if (s === 0) s = learnChar(charSymbols, index, c);
+      if (s === SEPARATOR) {
+        gap = true;
+        continue;
+      }
+      if (!letters) first = s;
     }
-    s = symbols[lowerOf(c)] ?? UNUSED_LETTER;
-    if (gap && letters) push(SPACE);
+    if (gap && letters) {
+      // take(SPACE)
+      n++;
+      row = rowOf(index, (a * base + b) * base + SPACE + 1);
+      if (row >= 0) seen = count(row, seen);
+      a = b;
+      b = SPACE;
+    }
     gap = false;
     letters = true;
-    push(s);
+    // take(s)
+    if (a !== 0) {
+      n++;
+      row = rowOf(index, (a * base + b) * base + s + 1);
+      if (row >= 0) seen = count(row, seen);
+    }
+    a = b;
+    b = s;
   }
-  if (letters) push(SPACE);
-  const scores = new Float64Array(index.langs.length);
+  const last = letters ? b : 0;
+  if (letters) {
+    // take(SPACE)
+    n++;
+    row = rowOf(index, (a * base + b) * base + SPACE + 1);
+    if (row >= 0) seen = count(row, seen);
+  }
+  const sums = new Float64Array(index.langs.length);
   for (let k = 0; k < seen; k++) {
     const row = seenRows[k] ?? 0;
     const c = rowCounts[row] ?? 0;
     rowCounts[row] = 0;
     for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
-      scores[index.rowLang[j] ?? 0]! += c * (index.rowGain[j] ?? 0);
+      sums[index.rowLang[j] ?? 0]! += c * (index.rowGain[j] ?? 0);
+  }
+  return { sums, n, first, last };
+}
+
+/**
+ * Mean log-probability gain per trigram under every language of the index (same order as `langs`) of the text whose
+ * lines `reads` are, in order, and the number of trigrams read: the lines' sums added up, with the trigram that
+ * joins two lines (a newline separates words: the last letter of one line, a space and the first of the next).
+ */
+export function scoreTrigrams(
+  reads: readonly TrigramRead[],
+  index: TrigramIndex,
+): { scores: Float64Array; n: number } {
+  const scores = new Float64Array(index.langs.length);
+  let n = 0;
+  let last = 0;
+  for (const r of reads) {
+    if (r.first === 0) continue;
+    if (last !== 0) {
+      n++;
+      const row = rowOf(index, (last * index.base + SPACE) * index.base + r.first + 1);
+      if (row >= 0)
+        for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
+          scores[index.rowLang[j] ?? 0]! += index.rowGain[j] ?? 0;
+    }
+    for (let j = 0; j < scores.length; j++) scores[j]! += r.sums[j]!;
+    n += r.n;
+    last = r.last;
   }
   if (n > 0) for (let j = 0; j < scores.length; j++) scores[j]! /= n;
   return { scores, n };
+}
+
+/** Scores of one text under every language of the index (see `readTrigrams`, `scoreTrigrams`). */
+export function trigramScores(text: string, index: TrigramIndex): { scores: Float64Array; n: number } {
+  return scoreTrigrams([readTrigrams(text, index)], index);
 }
