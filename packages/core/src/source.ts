@@ -3,7 +3,7 @@ import { type ColumnSpec, mergeColumns } from "./columns.js";
 import { configHash } from "./config.js";
 import { BASE_COLUMNS, type Document } from "./document.js";
 import { StageRun } from "./runner/stage-run.js";
-import { ShardWriter } from "./shards/writer.js";
+import { type ShardFile, ShardWriter } from "./shards/writer.js";
 import { TakedownList } from "./takedown.js";
 
 /** The fixed config hash of source stages: their shards accumulate, and re-adding a source key replaces its shards. */
@@ -50,6 +50,30 @@ export class SourceRun {
     return new SourceRun(catalog, run, mergeColumns(BASE_COLUMNS, columns), takedowns);
   }
 
+  /** The columns of the run's shards, in order. */
+  get shardColumns(): ColumnSpec[] {
+    return this.columns;
+  }
+
+  /** The run's scratch folder, where shard files wait until they are committed. */
+  get tmpDir(): string {
+    return this.run.tmpDir;
+  }
+
+  /** The shard name prefix for one source (relative to the shards folder; parts add `-00000.parquet`). */
+  shardPrefix(sourceKey: string, name: string): string {
+    // The key's hash keeps two inputs with the same name (a.txt in two folders) from sharing a file.
+    return `${this.stage}/${name.replace(/[^\p{L}\p{N}._-]+/gu, "_").slice(0, 80) || "source"}-${configHash(sourceKey).slice(0, 8)}`;
+  }
+
+  /**
+   * Commits shard files a source wrote itself (as ingest has DuckDB turn a JSONL or Parquet file into shards in one
+   * statement), with their statistics; the caller has already left out taken-down documents.
+   */
+  async addFiles(sourceKey: string, files: ShardFile[], stats: InputStats): Promise<ShardRecord[]> {
+    return this.run.commit({ sourceKey, files: stats.docsOut > 0 ? files : [], stats });
+  }
+
   /** Whether a source key is already committed (skip it unless replacing). */
   has(sourceKey: string): boolean {
     return this.run.has(sourceKey);
@@ -61,11 +85,9 @@ export class SourceRun {
     name: string,
     items: AsyncIterable<SourceItem> | Iterable<SourceItem>,
   ): Promise<ShardRecord[]> {
-    // The key's hash keeps two inputs with the same name (a.txt in two folders) from sharing a file.
-    const safe = `${name.replace(/[^\p{L}\p{N}._-]+/gu, "_").slice(0, 80) || "source"}-${configHash(sourceKey).slice(0, 8)}`;
     const writer = await ShardWriter.open({
       tmpDir: this.run.tmpDir,
-      prefix: `${this.stage}/${safe}`,
+      prefix: this.shardPrefix(sourceKey, name),
       columns: this.columns,
     });
     const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };

@@ -1,7 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE_COLUMNS, readShard, ShardCorruptError, ShardWriter } from "../src/index.js";
+import {
+  BASE_COLUMNS,
+  copyQueryToParts,
+  fileSha256,
+  openScratchDb,
+  readShard,
+  ShardCorruptError,
+  ShardWriter,
+} from "../src/index.js";
 import { tajikDocs, tempDir } from "./helpers.js";
 
 const COLUMNS = [
@@ -56,6 +64,41 @@ describe("shards", () => {
     });
     expect(rows[7]!.sig).toEqual([2n ** 63n + 7n]);
     expect(files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("writes a query's rows to numbered parts in one statement, in order, each described for its commit", async () => {
+    const dir = await tempDir();
+    const { instance, conn } = await openScratchDb(dir);
+    try {
+      const files = await copyQueryToParts(
+        conn,
+        "SELECT i::VARCHAR AS id, repeat('ҳ', i % 7 + 1) AS text FROM range(50000) t(i)",
+        { tmpDir: dir, prefix: "test/q", maxRows: 20_000 },
+      );
+      expect(files.map((f) => f.name)).toEqual([
+        "test/q-00000.parquet",
+        "test/q-00001.parquet",
+        "test/q-00002.parquet",
+      ]);
+      expect(files.reduce((a, f) => a + f.rows, 0)).toBe(50000);
+      expect(files.reduce((a, f) => a + f.chars, 0)).toBe(
+        Array.from({ length: 50000 }, (_, i) => (i % 7) + 1).reduce((a, b) => a + b),
+      );
+      const first: string[] = [];
+      for (const f of files) {
+        expect(f.sha256).toBe(await fileSha256(f.tmpPath));
+        expect(f.columns).toEqual(["id", "text"]);
+        for await (const batch of readShard(f.tmpPath)) {
+          first.push(String(batch[0]!.id));
+          break;
+        }
+      }
+      // In order: each part starts where the one before it ended.
+      expect(first.map(Number)).toEqual([0, files[0]!.rows, files[0]!.rows + files[1]!.rows]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 
   it("names a truncated or non-Parquet file in its error", async () => {

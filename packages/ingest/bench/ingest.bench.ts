@@ -1,7 +1,11 @@
-// Ingest throughput: `ingestPaths` on a JSONL file of real Tajik word forms and on a folder of DOCX files (the
-// LibreOffice-made fixture, copied), beside DuckDB alone loading the same JSONL bytes with read_json into a table
-// (the peer, one thread, measured in the same run). Per-core figures: ingest is one JS thread.
-// Usage: pnpm bench -- ingest [--mb=50] [--docx=200]
+// Ingest throughput, each beside DuckDB alone doing the same job in the same run (one thread):
+// - a JSONL file of real Tajik word forms: `ingestPaths` (DuckDB reads it and writes the shard when the file is
+//   clean) beside DuckDB converting the same file to zstd Parquet (`COPY (SELECT * FROM read_json(...))`), and
+//   beside DuckDB only loading it into a table (`read_json`, no Parquet written);
+// - the same records as a Parquet file: `ingestPaths` beside DuckDB copying it to zstd Parquet;
+// - folders of DOCX and of ODT files (copies of the LibreOffice-made fixtures): files per second.
+// Wall and CPU seconds (CPU of the whole process: DuckDB's threads included).
+// Usage: pnpm bench -- ingest [--mb=50] [--docx=200] [--odt=200]
 import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,9 +19,18 @@ const arg = (name: string, dflt: number) => {
 };
 const targetMb = arg("mb", 50);
 const docxCopies = arg("docx", 200);
+const odtCopies = arg("odt", docxCopies);
 const words = tesseractTajikWords().filter((w) => /^[\p{L}-]+$/u.test(w));
 const dir = await mkdtemp(path.join(tmpdir(), "soro-ingest-bench-"));
-const secs = (t: number) => (performance.now() - t) / 1000;
+
+/** Wall and CPU seconds of `fn` (CPU of the process, so DuckDB's threads count). */
+async function timed<T>(fn: () => Promise<T>): Promise<{ out: T; wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const out = await fn();
+  const c = process.cpuUsage(c0);
+  return { out, wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 };
+}
 
 // A JSONL corpus of documents of 40-120 real Tajik word forms, with a little metadata per record.
 const jsonl = path.join(dir, "corpus.jsonl");
@@ -27,8 +40,10 @@ for (let i = 0, x = 1; bytes < targetMb * 1e6; i++) {
   const n = 40 + (i % 80);
   const parts: string[] = [];
   for (let k = 0; k < n; k++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    parts.push(words[x % words.length]!);
+    // Math.imul: a plain product passes 2^53, loses its low bits and falls into a short cycle of repeated words.
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    // The high bits: an LCG's low bits repeat with a short period.
+    parts.push(words[(x >>> 8) % words.length]!);
   }
   const line = JSON.stringify({
     text: `${parts.join(" ")}.`,
@@ -40,50 +55,77 @@ for (let i = 0, x = 1; bytes < targetMb * 1e6; i++) {
 }
 await writeFile(jsonl, `${lines.join("\n")}\n`);
 const jsonlMb = (await stat(jsonl)).size / 1e6;
+const readJson = `read_json(${sqlString(jsonl)}, format = 'newline_delimited', columns = {text: 'VARCHAR', url: 'VARCHAR', meta: 'JSON'})`;
 
-const ingestOnce = async (paths: string[], ws: string) => {
-  const c = await Catalog.open(ws, { create: true });
+/** DuckDB alone running one statement on a fresh one-thread instance. */
+async function duck(sql: string) {
+  const { instance, conn } = await openScratchDb(dir, "2GB", 1);
   try {
-    const t = performance.now();
-    const s = await ingestPaths(c, paths, { source: "other" });
-    return { s, secs: secs(t) };
+    return await timed(() => conn.run(sql));
   } finally {
-    c.close();
+    conn.closeSync();
+    instance.closeSync();
   }
-};
+}
+const zstd = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE 20000)";
+const parquet = path.join(dir, "corpus.parquet");
+await duck(`COPY (SELECT * FROM ${readJson}) TO ${sqlString(parquet)} ${zstd}`);
 
-const soro = await ingestOnce([jsonl], path.join(dir, "ws-jsonl"));
+let wsN = 0;
+const ingestOnce = (paths: string[]) =>
+  timed(async () => {
+    const c = await Catalog.open(path.join(dir, `ws-${wsN++}`), { create: true });
+    try {
+      return await ingestPaths(c, paths, { source: "other" });
+    } finally {
+      c.close();
+    }
+  });
 
-const { instance, conn } = await openScratchDb(dir, "2GB", 1);
-let t = performance.now();
-await conn.run(
-  `CREATE TABLE peer AS SELECT * FROM read_json(${sqlString(jsonl)}, format = 'newline_delimited', columns = {text: 'VARCHAR', url: 'VARCHAR', meta: 'JSON'})`,
+const soroJsonl = await ingestOnce([jsonl]);
+const peerJsonl = await duck(
+  `COPY (SELECT * FROM ${readJson}) TO ${sqlString(path.join(dir, "peer1.parquet"))} ${zstd}`,
 );
-const peer = secs(t);
-conn.closeSync();
-instance.closeSync();
-
-// DOCX: copies of the fixture in one folder (each its own file, so each is hashed, read and committed).
-const docxDir = path.join(dir, "docx");
-await mkdir(docxDir);
-const fixture = path.join(import.meta.dirname, "..", "fixtures", "udhr-tgk.docx");
-for (let i = 0; i < docxCopies; i++) await copyFile(fixture, path.join(docxDir, `book-${i}.docx`));
-const docxMb = ((await stat(fixture)).size * docxCopies) / 1e6;
-t = performance.now();
-const docx = await ingestOnce([docxDir], path.join(dir, "ws-docx"));
-
-const row = (name: string, s: number, mb: number, docs: number) =>
-  `${name.padEnd(46)} ${s.toFixed(2).padStart(7)} s  ${(mb / s).toFixed(2).padStart(7)} MB/s  ${Math.round(
-    docs / s,
-  )
-    .toString()
-    .padStart(8)} docs/s`;
-console.log(
-  `JSONL ${jsonlMb.toFixed(1)} MB (${lines.length} docs); DOCX ${docxCopies} files, ${docxMb.toFixed(1)} MB`,
+const peerTable = await duck(`CREATE TABLE peer AS SELECT * FROM ${readJson}`);
+const soroParquet = await ingestOnce([parquet]);
+const peerParquet = await duck(
+  `COPY (SELECT * FROM read_parquet(${sqlString(parquet)})) TO ${sqlString(path.join(dir, "peer2.parquet"))} ${zstd}`,
 );
-console.log(row("soro ingest JSONL (one thread)", soro.secs, jsonlMb, soro.s.docs));
-console.log(row("duckdb alone: read_json into a table (1 thread)", peer, jsonlMb, lines.length));
-console.log(row("soro ingest DOCX (one thread, file bytes)", docx.secs, docxMb, docx.s.docs));
-console.log(`ratio JSONL soro/duckdb (time, lower is better): ${(soro.secs / peer).toFixed(2)}`);
-console.log(`ratio DOCX/JSONL per MB (time): ${(docx.secs / docxMb / (soro.secs / jsonlMb)).toFixed(2)}`);
+
+// DOCX and ODT: copies of the LibreOffice-made fixtures in one folder each (each its own file, hashed, read, committed).
+async function office(ext: "docx" | "odt", copies: number) {
+  const folder = path.join(dir, ext);
+  await mkdir(folder);
+  const fixture = path.join(import.meta.dirname, "..", "fixtures", `udhr-tgk.${ext}`);
+  for (let i = 0; i < copies; i++) await copyFile(fixture, path.join(folder, `book-${i}.${ext}`));
+  const run = await ingestOnce([folder]);
+  if (run.out.ingested !== copies) throw new Error(`${ext}: ${run.out.ingested} of ${copies} files ingested`);
+  return run;
+}
+const docx = await office("docx", docxCopies);
+const odt = await office("odt", odtCopies);
+
+type T = { wall: number; cpu: number };
+const row = (name: string, t: T, mb: number) =>
+  `${name.padEnd(52)} ${t.wall.toFixed(2).padStart(6)} s wall ${t.cpu.toFixed(2).padStart(6)} s cpu ${(mb / t.wall).toFixed(1).padStart(7)} MB/s`;
+const ratio = (name: string, a: T, b: T) =>
+  `ratio ${name} (time, lower is better): ${(a.wall / b.wall).toFixed(2)} wall, ${(a.cpu / b.cpu).toFixed(2)} cpu`;
+const parquetMb = (await stat(parquet)).size / 1e6;
+console.log(`JSONL ${jsonlMb.toFixed(1)} MB (${lines.length} docs); Parquet ${parquetMb.toFixed(1)} MB`);
+console.log(row("soro ingest JSONL", soroJsonl, jsonlMb));
+console.log(row("duckdb alone: JSONL to zstd Parquet (1 thread)", peerJsonl, jsonlMb));
+console.log(row("duckdb alone: read_json into a table (1 thread)", peerTable, jsonlMb));
+console.log(row("soro ingest Parquet", soroParquet, jsonlMb));
+console.log(row("duckdb alone: Parquet to zstd Parquet (1 thread)", peerParquet, jsonlMb));
+for (const [ext, r, n] of [
+  ["DOCX", docx, docxCopies],
+  ["ODT", odt, odtCopies],
+] as const)
+  console.log(
+    `soro ingest ${ext} (${n} files)`.padEnd(52),
+    `${r.wall.toFixed(2).padStart(6)} s wall ${r.cpu.toFixed(2).padStart(6)} s cpu ${(n / r.wall).toFixed(1).padStart(7)} files/s`,
+  );
+console.log(ratio("JSONL soro/duckdb JSONL→Parquet", soroJsonl, peerJsonl));
+console.log(ratio("JSONL soro/duckdb read_json into a table", soroJsonl, peerTable));
+console.log(ratio("Parquet soro/duckdb Parquet→Parquet", soroParquet, peerParquet));
 await rm(dir, { recursive: true, force: true });

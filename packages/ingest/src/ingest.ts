@@ -14,6 +14,7 @@ import {
   UsageError,
 } from "@soro/core";
 import { DEFAULT_LIMITS, type IngestLimits, isBlank, type ReadOptions } from "./context.js";
+import { recordsBySql, sqlReadable } from "./formats/records-sql.js";
 import { fileInput } from "./input.js";
 import { PDF_NOTE, READERS, RECORD_FORMATS, readInput } from "./readers.js";
 import { isSidecar, SidecarResolver } from "./sidecar.js";
@@ -264,7 +265,19 @@ export async function ingestPaths(
         items = [{ bad: { input: plan.file, reason: lastReason } }];
       }
       try {
-        await run.add(key, path.basename(plan.file), items);
+        // DuckDB reads and writes a clean JSONL or Parquet file alone; anything it cannot do goes to the JS reader.
+        const bySql =
+          crashedIn === undefined && sqlReadable(ctx, run.takedowns.size)
+            ? await recordsBySql(ctx, {
+                tmpDir: run.tmpDir,
+                prefix: run.shardPrefix(key, path.basename(plan.file)),
+                columns: run.shardColumns.map((c) => c.name),
+              })
+            : null;
+        if (bySql) {
+          docs = bySql.stats.docsOut;
+          await run.addFiles(key, bySql.files, bySql.stats);
+        } else await run.add(key, path.basename(plan.file), items);
       } catch (err) {
         // An error (a full disk, a broken catalog) is not the file's fault: only a process that died keeps the mark.
         await versions.doneReading(key);

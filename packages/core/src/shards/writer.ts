@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { appendColumnValue, type ColumnSpec } from "../columns.js";
@@ -128,6 +128,42 @@ export async function copyQueryToShard(
   await conn.run(
     `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000)`,
   );
+  return finishedShard(conn, tmpPath, opts.name);
+}
+
+/**
+ * Writes the result of a SQL query to zstd Parquet parts named `<prefix>-00000.parquet`, ... in one statement
+ * (a new part after about `maxRows` rows, as ShardWriter rotates), each complete and fsynced, in order.
+ */
+export async function copyQueryToParts(
+  conn: DuckDBConnection,
+  query: string,
+  opts: { tmpDir: string; prefix: string; maxRows?: number; zstdLevel?: number },
+): Promise<ShardFile[]> {
+  const dir = path.join(opts.tmpDir, `${opts.prefix.replaceAll("/", "__")}.${process.pid}.parts`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(opts.tmpDir, { recursive: true });
+  const groups = Math.max(1, Math.round((opts.maxRows ?? 200_000) / 20_000));
+  await conn.run(
+    `COPY (${query}) TO ${sqlString(dir)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000, ROW_GROUPS_PER_FILE ${groups}, FILENAME_PATTERN 'part_{i}')`,
+  );
+  const parts = (await readdir(dir))
+    .map((f) => Number(/^part_(\d+)\.parquet$/.exec(f)?.[1] ?? Number.NaN))
+    .filter((i) => !Number.isNaN(i))
+    .sort((a, b) => a - b);
+  const out: ShardFile[] = [];
+  for (const [k, i] of parts.entries()) {
+    const name = `${opts.prefix}-${String(k).padStart(5, "0")}.parquet`;
+    const tmpPath = path.join(opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
+    await rename(path.join(dir, `part_${i}.parquet`), tmpPath);
+    out.push(await finishedShard(conn, tmpPath, name));
+  }
+  await rm(dir, { recursive: true, force: true });
+  return out;
+}
+
+/** A written Parquet file, fsynced, described as a shard file ready to commit (rows and characters read back). */
+async function finishedShard(conn: DuckDBConnection, tmpPath: string, name: string): Promise<ShardFile> {
   await fsyncPath(tmpPath);
   const stats = await conn.runAndReadAll(
     `SELECT count(*)::BIGINT AS rows, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM read_parquet(${sqlString(tmpPath)})`,
@@ -135,7 +171,7 @@ export async function copyQueryToShard(
   const cols = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(tmpPath)})`);
   const row = stats.getRowObjectsJS()[0]!;
   return {
-    name: opts.name,
+    name,
     tmpPath,
     rows: Number(row.rows),
     chars: Number(row.chars),

@@ -1,0 +1,206 @@
+// JSONL and Parquet files that DuckDB can turn into shards alone: one statement reads the file, makes every
+// column of the document (the id is sha256 in SQL, as documentId computes it) and writes the zstd Parquet parts,
+// so no record crosses into JavaScript. Whatever DuckDB cannot do the way the JavaScript readers do (a line that
+// is not UTF-8 or not JSON, a record without text, an `edu` record, a licence per record, a takedown to check) sends
+// the whole file to those readers instead, which quarantine the bad records one by one.
+import { open, rm } from "node:fs/promises";
+import {
+  copyQueryToParts,
+  type InputStats,
+  openScratchDb,
+  type ShardFile,
+  SOURCES,
+  sqlIdent,
+  sqlString,
+  UNKNOWN_LICENCE,
+} from "@soro/core";
+import type { ReaderContext } from "../context.js";
+
+/** What DuckDB wrote for one file: the shard parts and their statistics. */
+export interface SqlShards {
+  files: ShardFile[];
+  stats: InputStats;
+}
+
+/** Where the parts go and which columns they have (those of the source run). */
+export interface SqlTarget {
+  tmpDir: string;
+  prefix: string;
+  columns: string[];
+}
+
+/** The fields a record may set besides its text (as recordItem reads them): the text field must be none of them. */
+const RECORD_FIELDS = ["url", "source", "fetched_at", "meta"];
+
+/** Whitespace as String.prototype.trim sees it, in RE2 syntax (a text of nothing else has no text). */
+const BLANK_CHAR = String.raw`[\s\p{Zs}\x{0B}\x{FEFF}\x{2028}\x{2029}]`;
+
+/** Whether a file may go through DuckDB at all (an uncompressed JSONL or Parquet file, nothing that needs JS). */
+export function sqlReadable(ctx: ReaderContext, takedowns: number): boolean {
+  return (
+    ctx.input.file !== undefined &&
+    (ctx.input.ext === ".jsonl" || ctx.input.ext === ".ndjson" || ctx.input.ext === ".parquet") &&
+    !RECORD_FIELDS.includes(ctx.textField) &&
+    ctx.source !== "edu" &&
+    takedowns === 0
+  );
+}
+
+/** The JSON of a document's meta before a record's own `meta` object is merged in (as docItem builds it). */
+function baseMeta(ctx: ReaderContext, extra: Record<string, unknown>): string {
+  return JSON.stringify({ ...ctx.meta, ...extra });
+}
+
+/**
+ * The SELECT list of a document from a record's fields as SQL expressions (`text`, `url` a non-empty string or
+ * NULL, `src`, `fetched`, `recmeta` a minified JSON object or NULL, `recno` the record's place in the file).
+ */
+function documentSelect(ctx: ReaderContext, base: string, columns: string[], readAt: string): string {
+  // Where a record without a URL was read, as the JS readers name it: `file:line` (JSONL), `file#row` (Parquet).
+  const where = `${sqlString(`${ctx.input.name}${ctx.input.ext === ".parquet" ? "#" : ":"}`)} || recno`;
+  const origin = `coalesce(url, ${where})`;
+  const expr: Record<string, string> = {
+    id: `left(sha256(${origin} || chr(10) || text), 32)`,
+    text: "text",
+    source: `coalesce(src, ${sqlString(ctx.source)})`,
+    url: "url",
+    path: `CASE WHEN url IS NULL THEN ${where} END`,
+    fetched_at: `coalesce(fetched, ${sqlString(readAt)})`,
+    meta: `CASE WHEN recmeta IS NULL OR recmeta = '{}' THEN ${sqlString(base)} ELSE ${sqlString(base.slice(0, -1))} || (CASE WHEN ${sqlString(base)} = '{}' THEN '' ELSE ',' END) || substr(recmeta, 2) END`,
+    licence: sqlString(ctx.licence?.licence ?? UNKNOWN_LICENCE),
+    licence_evidence: ctx.licence?.evidence ? sqlString(ctx.licence.evidence) : "NULL::VARCHAR",
+  };
+  return columns
+    .map((c) => {
+      const e = expr[c];
+      if (!e) throw new Error(`ingest: no SQL for column ${c}`);
+      return `${e} AS ${sqlIdent(c)}`;
+    })
+    .join(", ");
+}
+
+/** The error a record raises when the file must go to the JavaScript reader. */
+const JS_READER = "soro: needs the JS reader";
+
+/** SQL true for a record the JS reader would quarantine or read otherwise. */
+function problemSql(ctx: ReaderContext, base: string): string {
+  const reserved = [...Object.keys(JSON.parse(base) as object), "licence", "license"];
+  // A key's quoted name followed by a colon, searched in the minified object: a match that is really inside a
+  // value only sends the file to the JS reader, which is never wrong.
+  const keys = reserved.map((k) => `contains(recmeta, ${sqlString(`${JSON.stringify(k)}:`)})`).join(" OR ");
+  return `(text IS NULL OR length(text) > ${ctx.limits.maxDocChars}
+      OR (regexp_matches(text, ${sqlString(`^${BLANK_CHAR}`)}) AND regexp_full_match(text, ${sqlString(`${BLANK_CHAR}*`)}))
+      OR badmeta OR coalesce(src = 'edu', false) OR coalesce(${keys}, false))`;
+}
+
+/** A SQL test that a string expression is one of the source kinds (a record's `source` is honoured only then). */
+function sourceSql(e: string): string {
+  return `CASE WHEN ${e} IN (${SOURCES.map(sqlString).join(", ")}) THEN ${e} END`;
+}
+
+/** How many lines a file has (a last line without a newline counts). */
+async function countLines(file: string): Promise<number> {
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let lines = 0;
+    let last = 10;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) lines++;
+      last = buf[bytesRead - 1]!;
+    }
+    return last === 10 ? lines : lines + 1;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The records of a JSONL file as a SQL relation of record fields, `recno` the line number. */
+function jsonlRecords(ctx: ReaderContext): string {
+  const cols = `{${sqlString(ctx.textField)}: 'JSON', url: 'JSON', source: 'JSON', fetched_at: 'JSON', meta: 'JSON'}`;
+  // A JSON value is a string when its minified text starts with a quote, an object with a brace: cheaper than json_type.
+  const str = (c: string) =>
+    `CASE WHEN starts_with(${sqlIdent(c)}::VARCHAR, '"') THEN ${sqlIdent(c)}->>'$' END`;
+  return `SELECT ${str(ctx.textField)} AS text, nullif(${str("url")}, '') AS url,
+      ${sourceSql(str("source"))} AS src, ${str("fetched_at")} AS fetched,
+      CASE WHEN starts_with(meta::VARCHAR, '{') THEN meta::VARCHAR END AS recmeta,
+      coalesce(NOT starts_with(meta::VARCHAR, '{') AND meta::VARCHAR <> 'null', false) AS badmeta,
+      row_number() OVER () AS recno
+    FROM read_json(${sqlString(ctx.input.file!)}, format = 'newline_delimited', records = true, columns = ${cols})`;
+}
+
+/** The records of a Parquet file as the same relation, `recno` the 1-based row; null when a column needs JS. */
+async function parquetRecords(ctx: ReaderContext, types: Map<string, string>): Promise<string | null> {
+  if (types.get(ctx.textField) !== "VARCHAR") return null;
+  for (const c of RECORD_FIELDS)
+    if (types.has(c) && types.get(c) !== "VARCHAR" && !(c === "meta" && types.get(c) === "JSON")) return null;
+  const has = (c: string) => types.has(c);
+  // A meta string is read as JSON when it starts with "{" (a valid one is then an object, minified here); one that
+  // starts so but is not JSON is kept by the JS reader as {meta: ...}, so the file goes there.
+  const meta = has("meta")
+    ? `CASE WHEN starts_with(meta::VARCHAR, '{') THEN CASE WHEN json_valid(meta) THEN json(meta)::VARCHAR END END`
+    : "NULL::VARCHAR";
+  const badmeta = has("meta")
+    ? `coalesce(starts_with(meta::VARCHAR, '{') AND NOT json_valid(meta), false)`
+    : "false";
+  return `SELECT ${sqlIdent(ctx.textField)} AS text,
+      ${has("url") ? "nullif(url, '')" : "NULL::VARCHAR"} AS url,
+      ${has("source") ? sourceSql("source") : "NULL::VARCHAR"} AS src,
+      ${has("fetched_at") ? "fetched_at" : "NULL::VARCHAR"} AS fetched,
+      ${meta} AS recmeta, ${badmeta} AS badmeta,
+      file_row_number + 1 AS recno
+    FROM read_parquet(${sqlString(ctx.input.file!)}, file_row_number = true)`;
+}
+
+/**
+ * Has DuckDB turn a JSONL or Parquet file into shard parts, or returns null when the file needs the JavaScript
+ * reader (any record it would quarantine, anything DuckDB reads differently); nothing is written then.
+ */
+export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promise<SqlShards | null> {
+  const file = ctx.input.file!;
+  const parquet = ctx.input.ext === ".parquet";
+  const { instance, conn } = await openScratchDb(target.tmpDir, "512MB", 1);
+  try {
+    let records: string | null;
+    let base: string;
+    if (parquet) {
+      const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
+      const types = new Map(
+        described.getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type)]),
+      );
+      records = await parquetRecords(ctx, types);
+      base = baseMeta(ctx, { format: "parquet" });
+    } else {
+      records = jsonlRecords(ctx);
+      base = baseMeta(ctx, { format: "jsonl", encoding: "utf-8", bad_bytes: 0 });
+    }
+    if (records === null) return null;
+    await conn.run(`CREATE TEMP VIEW records AS ${records}`);
+    // One pass: a record the JS reader would treat otherwise stops the statement, and the file goes to that reader.
+    const select = documentSelect(ctx, base, target.columns, new Date().toISOString());
+    const files = await copyQueryToParts(
+      conn,
+      `SELECT ${select} FROM records WHERE CASE WHEN ${problemSql(ctx, base)} THEN error(${sqlString(JS_READER)}) ELSE true END`,
+      { tmpDir: target.tmpDir, prefix: target.prefix },
+    );
+    const n = files.reduce((a, f) => a + f.rows, 0);
+    // A blank line is skipped by both readers but still counts in the JS reader's line numbers.
+    if (n === 0 || (!parquet && (await countLines(file)) !== n)) {
+      await Promise.all(files.map((f) => rm(f.tmpPath, { force: true })));
+      return null;
+    }
+    const chars = files.reduce((a, f) => a + f.chars, 0);
+    return {
+      files,
+      stats: { docsIn: n, charsIn: chars, docsOut: n, charsOut: chars, quarantined: 0, removed: {} },
+    };
+  } catch {
+    // Anything DuckDB refuses (not UTF-8, not JSON, a line too long) is the JS reader's to quarantine.
+    return null;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
