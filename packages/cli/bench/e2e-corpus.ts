@@ -7,16 +7,17 @@ import { toLegacyA, toRussianKeyboard } from "@soro/normalize";
 import { tajikTextLines, udhrParagraphs } from "@soro/samples";
 
 export const CORPUS_RECIPE = `\
-Each document is 3-15 paragraphs on one of 400 hosts. A prose paragraph is 2-6 sentences drawn at random from the
-Presidential addresses (komdil_payom.txt, ~3k sentences); a glossary paragraph is 2-5 entries of the explanatory
-dictionary (komdil_dictionary.txt, 50k entries); 60% prose. Added like a crawl: a Russian UDHR paragraph in one
-document of six, a phone line in one of eleven, each host's menu and footer lines on about a third of its documents
-(boilerplate for the repeated-line rules), 2% short junk (a menu alone), 2% in legacy font A and 2% typed on a
-Russian keyboard (normalize's repairs), 4% near-copies of a recent document (a paragraph dropped, a sentence added)
-and 1% exact copies under another URL (the planted duplicates). Paragraphs are random sentence mixes, so no
-paragraph recurs verbatim except the boilerplate; but the real text is only ~9 MB, so at 1 GB each sentence recurs
-~100 times: word- and line-level caches (normalize, tokenizer) hit more often than on a real crawl, MinHash costs
-the same per shingle, and LSH sees few chance candidates because two random mixes share few 5-word shingles.`;
+Each document (~4 KB on average, like web text) is 2-8 paragraphs on one of 400 hosts. A prose paragraph is 2-3
+sentences drawn at random from the Presidential addresses (komdil_payom.txt, ~1.7k sentences); a glossary paragraph
+is 2-4 entries of the explanatory dictionary (komdil_dictionary.txt, 50k entries); 60% prose. Added like a crawl: a
+Russian UDHR paragraph in one document of six, a phone line in one of eleven, each host's menu and footer lines on
+about a third of its documents (boilerplate for the repeated-line rules), 2% short junk (a menu alone), 2% in
+legacy font A and 2% typed on a Russian keyboard (normalize's repairs), 4% near-copies of a recent document (a
+paragraph dropped, a sentence added) and 1% exact copies under another URL (the planted duplicates). Paragraphs are
+random sentence mixes, so no paragraph recurs verbatim except the boilerplate; but the real text is only ~9 MB, so
+at 1 GB each sentence recurs ~100 times (the bench prints the factor): word- and line-level caches (normalize,
+tokenizer) hit more often than on a real crawl, MinHash costs the same per shingle, and LSH sees few chance
+candidates because two random mixes share few 5-word shingles.`;
 
 export interface CorpusStats {
   bytes: number;
@@ -52,8 +53,8 @@ export async function writeCorpus(dir: string, targetBytes: number, seed = 20261
   }));
   const paragraph = () =>
     rand() < 0.6
-      ? Array.from({ length: between(2, 6) }, () => pick(sentences)).join(" ")
-      : Array.from({ length: between(2, 5) }, () => pick(dict)).join(" ");
+      ? Array.from({ length: between(2, 3) }, () => pick(sentences)).join(" ")
+      : Array.from({ length: between(2, 4) }, () => pick(dict)).join(" ");
 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -73,7 +74,7 @@ export async function writeCorpus(dir: string, targetBytes: number, seed = 20261
     } else if (r < 0.05 && recent.length > 0) text = pick(recent);
     else if (r < 0.07) text = pick(MENUS);
     else {
-      const paras = Array.from({ length: between(3, 15) }, paragraph);
+      const paras = Array.from({ length: between(2, 8) }, paragraph);
       if (docs % 6 === 0) paras.splice(1, 0, pick(russian));
       if (docs % 11 === 0) paras.push(`Тамос: +992 (37) 221-${10 + (docs % 80)}-45`);
       if (rand() < 0.35) paras.unshift(hostLines[host]!.menu);

@@ -43,7 +43,7 @@ export const SIGNATURE_INPUTS = ["select", "quality", "normalize", "ingest", "cr
 function signatureStage(input: string): StageDefinition<SignatureOptions> {
   return defineStage<SignatureOptions>({
     name: "minhash",
-    version: "4",
+    version: "5",
     description: `exact key, MinHash signature and line hashes of each document of ${input}`,
     inputs: [input],
     columns: SIGNATURE_COLUMNS,
