@@ -237,9 +237,40 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
   return out;
 }
 
+/** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
+interface LetterFits {
+  foreign: Array<Int32Array | undefined>;
+  loan: Array<Int32Array | undefined>;
+  signature: Array<Int32Array | undefined>;
+}
+const letterFits = new WeakMap<AlphabetTable, LetterFits>();
+
+/** The alphabet table as lists of candidates per letter, so evidence is added only where a letter says something. */
+function fitsOf(table: AlphabetTable): LetterFits {
+  let f = letterFits.get(table);
+  if (f) return f;
+  f = { foreign: [], loan: [], signature: [] };
+  const which = (row: Uint8Array | undefined, keep: (v: number) => boolean) => {
+    if (!row) return undefined;
+    const out: number[] = [];
+    row.forEach((v, j) => {
+      if (keep(v)) out.push(j);
+    });
+    return out.length === 0 ? undefined : Int32Array.from(out);
+  };
+  for (let k = 0; k < 0x130; k++) {
+    const row = table.fit.get(0x400 + k);
+    f.foreign[k] = which(row, (v) => v === Fit.Foreign);
+    f.loan[k] = which(row, (v) => v === Fit.Loan);
+    f.signature[k] = which(table.signature.get(0x400 + k), (v) => v !== 0);
+  }
+  letterFits.set(table, f);
+  return f;
+}
+
 /**
  * The letter evidence against each Cyrillic candidate, added once per distinct letter (the pass over the text only
- * counted them).
+ * counted them). Every term is a whole count, so the sums do not depend on the order letters come in.
  */
 function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
   const n = table.langs.length;
@@ -253,17 +284,16 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
     signature: new Float64Array(n),
     letterOnly: new Map(),
   };
+  const fits = fitsOf(table);
   for (let k = 0; k < counts.distinct.length; k++) {
     const lower = counts.distinct[k]!;
     const count = counts.counts[k]!;
-    const row = table.fit.get(lower);
-    if (row)
-      for (let j = 0; j < n; j++) {
-        if (row[j] === Fit.Foreign) e.foreign[j]! += count;
-        else if (row[j] === Fit.Loan) e.loan[j]! += count;
-      }
-    const sig = table.signature.get(lower);
-    if (sig) for (let j = 0; j < n; j++) e.signature[j]! += count * sig[j]!;
+    const foreign = fits.foreign[lower - 0x400];
+    if (foreign) for (const j of foreign) e.foreign[j]! += count;
+    const loan = fits.loan[lower - 0x400];
+    if (loan) for (const j of loan) e.loan[j]! += count;
+    const sig = fits.signature[lower - 0x400];
+    if (sig) for (const j of sig) e.signature[j]! += count;
     const only = LETTER_ONLY_CODES.get(lower);
     if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + count);
   }

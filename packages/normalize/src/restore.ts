@@ -15,11 +15,9 @@ const RUSSIAN_ONLY = /[ыщьЫЩЬ]/;
 const OTHER_CYRILLIC = /[әөүұіңһўҗҙҫӘӨҮҰІҢҺЎҖҘҪ]/;
 const OTHER_CYRILLIC_ALL = new RegExp(OTHER_CYRILLIC.source, "g");
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
-const CYRILLIC_WORD = /[\u0400-\u04FF]+/g;
 /** 1 at (code - 0x400) for the Tajik letters, for counting them without a set lookup per character. */
 const SPECIAL_TABLE = new Uint8Array(0x100);
 for (const c of SPECIAL_CODES) SPECIAL_TABLE[c - 0x400] = 1;
-const SENTENCE_END = /[.!?…]/;
 
 /** Russian letter -> the Tajik letter it may stand for (й for ӣ too: typists reach for it). */
 const RESTORES: Readonly<Record<string, string>> = { х: "ҳ", ч: "ҷ", к: "қ", г: "ғ", у: "ӯ", и: "ӣ", й: "ӣ" };
@@ -173,6 +171,8 @@ interface WordEntry {
   known: boolean;
   /** Holds a letter only Russian writes: never restored. */
   russian: boolean;
+  /** A frequent Tajik word typed without Tajik letters (1), or a Russian function word Tajik lacks (2), else 0. */
+  marker: 0 | 1 | 2;
   /** The character model's restorations, worked out when a line first asks for them. */
   guesses?: { cands: string[]; ids: number[]; restored: number[] };
 }
@@ -196,6 +196,7 @@ function wordEntry(lower: string, model: TajikModel, index: FoldIndex, settings:
     loss: lost > 0 || index.suspect.has(lower),
     known: model.has(lower),
     russian: RUSSIAN_ONLY.test(lower),
+    marker: TAJIK_MARKERS.has(lower) ? 1 : RUSSIAN_MARKERS.has(lower) ? 2 : 0,
   };
   if (!e.russian) {
     const list = index.byFold.get(foldKey(lower));
@@ -235,15 +236,24 @@ function withGuesses(
   return e.guesses;
 }
 
+/** A Cyrillic word of a line: where it starts, as written, and what restoration knows of it. */
+interface LineWord {
+  at: number;
+  word: string;
+  entry: WordEntry;
+}
+
 /**
  * One pass over a line: its Cyrillic letters, its Tajik letters, and whether some word is unknown as written but
- * known restored, or a suspect spelling (see `FoldIndex`). Written as a loop over char codes: it runs on every line.
+ * known restored, or a suspect spelling (see `FoldIndex`); with `words`, its words are collected there. Written as
+ * a loop over char codes: it runs on every line.
  */
 function scanLine(
   line: string,
   model: TajikModel,
   index: FoldIndex,
   settings: RestoreSettings,
+  words?: LineWord[],
 ): { cyrillic: number; kept: number; loss: boolean } {
   let cyrillic = 0;
   let kept = 0;
@@ -265,9 +275,11 @@ function scanLine(
       if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) upper = true;
       c = ++i < n ? line.charCodeAt(i) : 0;
     }
-    if (loss) continue;
+    if (loss && !words) continue;
     const word = line.slice(start, i);
-    if (wordEntry(upper ? word.toLowerCase() : word, model, index, settings).loss) loss = true;
+    const entry = wordEntry(upper ? word.toLowerCase() : word, model, index, settings);
+    if (entry.loss) loss = true;
+    words?.push({ at: start, word, entry });
   }
   return { cyrillic, kept, loss };
 }
@@ -325,17 +337,25 @@ function guessRestorations(model: TajikModel, lower: string, n: number): string[
 }
 
 /** Whether a line reads as Russian (more Russian function words than Tajik ones, or Russian-only letters). */
-function readsRussian(words: string[]): boolean {
+function readsRussian(words: readonly LineWord[]): boolean {
   let tajik = 0;
   let russian = 0;
   let russianLetters = 0;
-  for (const w of words) {
-    const l = w.toLowerCase();
-    if (TAJIK_MARKERS.has(l)) tajik++;
-    else if (RUSSIAN_MARKERS.has(l)) russian++;
-    if (RUSSIAN_ONLY.test(w)) russianLetters++;
+  for (const { entry } of words) {
+    if (entry.marker === 1) tajik++;
+    else if (entry.marker === 2) russian++;
+    if (entry.russian) russianLetters++;
   }
   return russian > tajik || russianLetters * 4 > words.length;
+}
+
+/** Whether a sentence ends between two positions of a line (one of . ! ? … lies there). */
+function sentenceEnds(line: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x2026) return true;
+  }
+  return false;
 }
 
 /**
@@ -361,12 +381,9 @@ export function restoreLine(
   // known with letters restored, or outnumbered by a restoration of itself, it stays as it is.
   if (kept >= settings.cleanLetters && !scan.loss) return line;
   if (OTHER_CYRILLIC.test(line)) return line;
-  const words: { at: number; word: string; entry: WordEntry }[] = [];
-  for (const m of line.matchAll(CYRILLIC_WORD)) {
-    const lower = m[0].toLowerCase();
-    words.push({ at: m.index ?? 0, word: m[0], entry: wordEntry(lower, model, index, settings) });
-  }
-  if (readsRussian(words.map((w) => w.word))) return line;
+  const words: LineWord[] = [];
+  scanLine(line, model, index, settings, words);
+  if (readsRussian(words)) return line;
   let lost = 0;
   for (const w of words) lost += w.entry.lost;
   // Only a line that shows loss gets the character model's guesses for its unknown words.
@@ -375,7 +392,7 @@ export function restoreLine(
   let ambiguous = false;
   let last = 0;
   for (const { at, word, entry } of words) {
-    const start = slots.length === 0 || SENTENCE_END.test(line.slice(last, at));
+    const start = slots.length === 0 || sentenceEnds(line, last, at);
     last = at + word.length;
     const options =
       guess && !entry.known && !entry.russian && entry.cands.length === 1
