@@ -36,9 +36,9 @@ report(`current ${JSON.stringify(LANGID_PARAMS)}`);
 
 if (process.argv.includes("--grid")) {
   const grid: Array<Partial<typeof LANGID_PARAMS>> = [];
-  for (const known of [0, 1, 2, 4])
-    for (const knownMid of [0.3, 0.5, 0.7])
-      for (const absent of [1, 3]) grid.push({ known, knownMid, absent });
+  for (const char of [0.5, 1, 2])
+    for (const charMid of [0.25, 0.5, 0.75])
+      for (const charFull of [0, 12, 24]) grid.push({ char, charMid, charFull });
   const base = { ...LANGID_PARAMS };
   let best = Number.POSITIVE_INFINITY;
   let bestP = base;

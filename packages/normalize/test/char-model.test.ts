@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CharCounts,
+  charEvidence,
+  charModelFromCounts,
+  countCharNgrams,
+  formatCharCounts,
+  parseCharCounts,
+  tajikCharModel,
+} from "../src/char-model.js";
+
+describe("Tajik character model", () => {
+  it("reads a Tajik sentence as Tajik, Russian and Kazakh ones as not, Uzbek far below Tajik", () => {
+    const tajik = charEvidence("Барномаи нав ҳуҷҷатҳои шуморо ба таври худкор нигоҳ медорад.");
+    expect(tajik.llr).toBeGreaterThan(1);
+    expect(charEvidence("Программа автоматически сохраняет ваши документы.").llr).toBeLessThan(-1);
+    // Uzbek shares Tajik's Persian and Arabic loans; its trigrams and letters (ў, -лар) do the rest in language ID.
+    expect(charEvidence("Дастур ҳужжатларингизни автоматик равишда сақлайди.").llr).toBeLessThan(
+      tajik.llr - 1,
+    );
+    expect(charEvidence("Бағдарлама құжаттарыңызды автоматты түрде сақтайды.").llr).toBeLessThan(-1);
+  });
+
+  it("reads Tajik endings on Russian loans as Tajik", () => {
+    // -кунии (verbal noun with izafet), -ҳо (plural), -ро (object): the words' stems are Russian.
+    expect(charEvidence("Формаҳоро санҷед").llr).toBeGreaterThan(0);
+    expect(charEvidence("Формы проверьте").llr).toBeLessThan(0);
+  });
+
+  it("says nothing about text without Cyrillic words, and reads a long line only in part", () => {
+    for (const t of ["", "12345", "🙂🙂", "Hello world", "سلام"])
+      expect(charEvidence(t)).toEqual({ llr: 0, n: 0 });
+    const long = charEvidence("ҳуҷҷат ".repeat(200_000));
+    expect(long.n).toBeLessThan(2000);
+    expect(long.llr).toBeGreaterThan(1);
+  });
+
+  it("is the log-likelihood ratio of its two sides' counts", () => {
+    const counts: CharCounts = new Map();
+    countCharNgrams(counts, ["кунии кунии хона"], 0);
+    countCharNgrams(counts, ["книги книги дома"], 1);
+    const model = charModelFromCounts(parseCharCounts(formatCharCounts(counts, "# test")));
+    expect(charEvidence("кунии", model).llr).toBeGreaterThan(0.5);
+    expect(charEvidence("книги", model).llr).toBeLessThan(-0.5);
+    // The same counts on both sides say nothing.
+    const even: CharCounts = new Map();
+    countCharNgrams(even, ["кунии"], 0);
+    countCharNgrams(even, ["кунии"], 1);
+    expect(charEvidence("кунии книги", charModelFromCounts(even)).llr).toBeCloseTo(0, 10);
+  });
+
+  it("loads the shipped model once", () => {
+    expect(tajikCharModel()).toBe(tajikCharModel());
+    expect(tajikCharModel().ngram.size).toBeGreaterThan(50_000);
+  });
+});
