@@ -15,5 +15,5 @@ saveModel(out, { version: "reference-1", sources: counter.sources, minBigram: 2,
 const t0 = performance.now();
 const model = loadModel(out);
 console.log(
-  `model: ${model.vocab.length} words, ${counts.bigrams.size} bigrams, ${counts.chars.size} char n-grams, ${(statSync(out).size / 1e6).toFixed(2)} MB, loads in ${Math.round(performance.now() - t0)} ms -> ${out}`,
+  `model: ${model.vocab.length} words, ${counts.bigrams.size} bigrams, ${counts.chars.keys.length} char n-grams, ${(statSync(out).size / 1e6).toFixed(2)} MB, loads in ${Math.round(performance.now() - t0)} ms -> ${out}`,
 );

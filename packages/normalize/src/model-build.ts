@@ -1,5 +1,5 @@
 import { isTajikSpelling } from "./lexicon.js";
-import { BOS, gramKey, type ModelCounts, type ModelSource, symbolCodes, type TajikModel } from "./model.js";
+import { BOS, type ModelCounts, type ModelSource, SYMBOLS, symbolCodes, type TajikModel } from "./model.js";
 
 /** Words and sentence ends of running text. */
 const TOKEN_RE = /\p{L}[\p{L}\p{M}]*|[.!?…;:]+/gu;
@@ -104,21 +104,79 @@ export class ModelCounter {
     for (const [w, c] of this.unigrams) if (c >= minWord) unigrams.set(w, c);
     for (const [k, c] of this.bigrams) {
       if (c < minBigram) continue;
-      const [a = "", b = ""] = k.split("\t");
-      if (unigrams.has(a) && unigrams.has(b)) bigrams.set(k, c);
+      const tab = k.indexOf("\t");
+      if (unigrams.has(k.slice(0, tab)) && unigrams.has(k.slice(tab + 1))) bigrams.set(k, c);
     }
-    const chars = new Map<number, number>();
+    const chars = new GramCounter();
     for (const w of unigrams.keys()) {
       if (w === BOS) continue;
       const codes = symbolCodes(w, order);
       for (let i = 0; i < codes.length; i++)
-        for (let n = 1; n <= order && i + n <= codes.length; n++) {
-          const g = gramKey(codes, i, i + n);
-          chars.set(g, (chars.get(g) ?? 0) + 1);
+        for (let n = 1, g = 0; n <= order && i + n <= codes.length; n++) {
+          g = g * SYMBOLS + (codes[i + n - 1] ?? 0);
+          chars.add(g);
         }
     }
-    // Keys of 3 symbols or more are >= 64^2.
-    for (const [g, c] of chars) if (c < 2 && g >= 64 * 64) chars.delete(g);
-    return { unigrams, bigrams, chars };
+    // Keys of 3 symbols or more are >= 64^2: those seen once are dropped.
+    return { unigrams, bigrams, chars: chars.sorted((g, c) => c >= 2 || g < SYMBOLS * SYMBOLS) };
+  }
+}
+
+/**
+ * Counts of character n-gram keys (non-zero uint32) in an open-addressing table of typed arrays: a Map keyed by
+ * numbers was most of the time of a large learned model's build (tens of millions of n-grams over its words).
+ */
+class GramCounter {
+  private bits = 16;
+  private keys = new Uint32Array(1 << 16);
+  private counts = new Uint32Array(1 << 16);
+  private size = 0;
+
+  add(key: number): void {
+    const mask = this.keys.length - 1;
+    let s = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
+    while (this.keys[s] !== 0 && this.keys[s] !== key) s = (s + 1) & mask;
+    if (this.keys[s] === 0) {
+      this.keys[s] = key;
+      this.size++;
+    }
+    this.counts[s]!++;
+    if (this.size * 2 > this.keys.length) this.grow();
+  }
+
+  private grow(): void {
+    const { keys, counts } = this;
+    this.bits++;
+    this.keys = new Uint32Array(1 << this.bits);
+    this.counts = new Uint32Array(1 << this.bits);
+    const mask = this.keys.length - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (k === 0) continue;
+      let s = Math.imul(k, 0x9e3779b1) >>> (32 - this.bits);
+      while (this.keys[s] !== 0) s = (s + 1) & mask;
+      this.keys[s] = k;
+      this.counts[s] = counts[i]!;
+    }
+  }
+
+  /** The keys that `keep` accepts, sorted, with their counts. */
+  sorted(keep: (key: number, count: number) => boolean): { keys: Uint32Array; counts: Uint32Array } {
+    const keys = new Uint32Array(this.size);
+    let n = 0;
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]!;
+      if (k !== 0 && keep(k, this.counts[i]!)) keys[n++] = k;
+    }
+    const out = keys.subarray(0, n).sort();
+    const counts = new Uint32Array(n);
+    // Each key's count, found again by probing.
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < n; j++) {
+      let s = Math.imul(out[j]!, 0x9e3779b1) >>> (32 - this.bits);
+      while (this.keys[s] !== out[j]) s = (s + 1) & mask;
+      counts[j] = this.counts[s]!;
+    }
+    return { keys: out, counts };
   }
 }

@@ -30,8 +30,11 @@ export interface ModelCounts {
   unigrams: Map<string, number>;
   /** Bigram counts keyed `first\tsecond`; `<s>` starts a sentence. */
   bigrams: Map<string, number>;
-  /** Character n-gram counts over word types (`gramKey` of the padded word's symbols), orders 1..charOrder. */
-  chars: Map<number, number>;
+  /**
+   * Character n-gram counts over word types (`gramKey` of the padded word's symbols), orders 1..charOrder: keys
+   * sorted ascending, counts beside them.
+   */
+  chars: { keys: Uint32Array; counts: Uint32Array };
 }
 
 const MAGIC = "soro-tajik-model";
@@ -218,7 +221,11 @@ export class TajikModel {
       const k = this.bigramKeys[i] ?? 0;
       bigrams.set(`${this.vocab[Math.floor(k / V)]}\t${this.vocab[k % V]}`, this.bigramCounts[i] ?? 0);
     }
-    return { unigrams: this.unigramMap(), bigrams, chars: new Map() };
+    return {
+      unigrams: this.unigramMap(),
+      bigrams,
+      chars: { keys: new Uint32Array(), counts: new Uint32Array() },
+    };
   }
 }
 
@@ -237,7 +244,7 @@ function lowerBound(a: Float64Array | Uint32Array, x: number): number {
 /** Symbols of the character model: word start, word end, the Tajik letters; anything else is one more symbol. */
 const ALPHABET = `^$${TAJIK_ALPHABET}`;
 /** Codes run 1..ALPHABET.length+1 (0 is never a symbol, so n-grams of different lengths get different keys). */
-const SYMBOLS = 64;
+export const SYMBOLS = 64;
 const OTHER = ALPHABET.length + 1;
 
 /** A word padded with order-1 starts and one end, as symbol codes. */
@@ -258,30 +265,26 @@ export function gramKey(codes: number[], from: number, to: number): number {
   return k;
 }
 
-/** Writes counts as a model file (gzip: magic line, JSON header line, then length-prefixed sections). */
-export function saveModel(path: string, header: Omit<ModelHeader, "format">, counts: ModelCounts): void {
+/**
+ * Writes counts as a model file (gzip: magic line, JSON header line, then length-prefixed sections). `level` is
+ * gzip's (9 for the shipped file; a large learned model saves faster at a lower one and loads as fast).
+ */
+export function saveModel(
+  path: string,
+  header: Omit<ModelHeader, "format">,
+  counts: ModelCounts,
+  options: { level?: number } = {},
+): void {
   const vocab = [...counts.unigrams.keys()].sort();
   const id = new Map(vocab.map((w, i) => [w, i]));
   const uni = Uint32Array.from(vocab, (w) => counts.unigrams.get(w) ?? 0);
-  const rows: number[] = [];
-  for (const [k, c] of counts.bigrams) {
-    const [a = "", b = ""] = k.split("\t");
-    const ia = id.get(a);
-    const ib = id.get(b);
-    if (ia !== undefined && ib !== undefined) rows.push(ia, ib, c);
-  }
-  // Sorted rows compress better and read back in order.
-  const triples: [number, number, number][] = [];
-  for (let i = 0; i < rows.length; i += 3) triples.push([rows[i] ?? 0, rows[i + 1] ?? 0, rows[i + 2] ?? 0]);
-  triples.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const bi = Uint32Array.from(triples.flat());
-  const grams = [...counts.chars].sort((x, y) => x[0] - y[0]);
+  const bi = bigramRows(counts.bigrams, id, vocab.length);
   const sections = [
     Buffer.from(vocab.join("\n")),
     Buffer.from(uni.buffer),
-    Buffer.from(bi.buffer),
-    Buffer.from(Uint32Array.from(grams, (g) => g[0]).buffer),
-    Buffer.from(Uint32Array.from(grams, (g) => g[1]).buffer),
+    Buffer.from(bi.buffer, bi.byteOffset, bi.byteLength),
+    Buffer.from(counts.chars.keys.buffer, counts.chars.keys.byteOffset, counts.chars.keys.byteLength),
+    Buffer.from(counts.chars.counts.buffer, counts.chars.counts.byteOffset, counts.chars.counts.byteLength),
   ];
   const head = Buffer.from(`${MAGIC}\n${JSON.stringify({ format: FORMAT, ...header })}\n`);
   const parts: Buffer[] = [head];
@@ -290,7 +293,52 @@ export function saveModel(path: string, header: Omit<ModelHeader, "format">, cou
     len.writeUInt32LE(s.length);
     parts.push(len, s);
   }
-  writeFileSync(path, gzipSync(Buffer.concat(parts), { level: 9 }));
+  writeFileSync(path, gzipSync(Buffer.concat(parts), { level: options.level ?? 9 }));
+}
+
+/**
+ * Bigrams of known words as (first id, second id, count) rows sorted by ids (sorted rows compress better and read
+ * back in order). Sorted without a comparator: a counting sort by first word, then each first word's
+ * (second id * 2^32 + count) numbers sorted natively, which is exact below 2^53.
+ */
+function bigramRows(bigrams: Map<string, number>, id: Map<string, number>, vocabSize: number): Uint32Array {
+  const first = new Uint32Array(bigrams.size);
+  const rest = new Float64Array(bigrams.size);
+  let n = 0;
+  for (const [k, c] of bigrams) {
+    const tab = k.indexOf("\t");
+    const ia = id.get(k.slice(0, tab));
+    const ib = id.get(k.slice(tab + 1));
+    if (ia === undefined || ib === undefined || tab < 0) continue;
+    first[n] = ia;
+    rest[n++] = ib * 2 ** 32 + c;
+  }
+  const from = new Uint32Array(vocabSize + 1);
+  for (let i = 0; i < n; i++) from[first[i]! + 1]!++;
+  for (let a = 0; a < vocabSize; a++) from[a + 1]! += from[a]!;
+  const at = from.slice(0, vocabSize);
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[at[first[i]!]!++] = rest[i]!;
+  const rows = new Uint32Array(3 * n);
+  for (let a = 0; a < vocabSize; a++) {
+    const lo = from[a]!;
+    const hi = from[a + 1]!;
+    // Most words begin few bigrams: insertion sort, cheaper than a native sort call per word.
+    if (hi - lo > 32) sorted.subarray(lo, hi).sort();
+    else
+      for (let i = lo + 1; i < hi; i++) {
+        const x = sorted[i]!;
+        let j = i - 1;
+        for (; j >= lo && sorted[j]! > x; j--) sorted[j + 1] = sorted[j]!;
+        sorted[j + 1] = x;
+      }
+    for (let j = lo; j < hi; j++) {
+      rows[3 * j] = a;
+      rows[3 * j + 1] = Math.floor(sorted[j]! / 2 ** 32);
+      rows[3 * j + 2] = sorted[j]! % 2 ** 32;
+    }
+  }
+  return rows;
 }
 
 function corrupt(path: string, why: string): SoroError {

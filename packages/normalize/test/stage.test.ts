@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -96,6 +96,23 @@ describe("the normalize stage over a real catalog", () => {
     // The Russian line of the mixed document is left out.
     expect(learned.count("все")).toBe(defaultModel().count("все"));
     expect(learned.vocab.length).toBeGreaterThanOrEqual(defaultModel().vocab.length);
+  });
+
+  it("resumes an interrupted learn from the batches it counted, to the same model", async () => {
+    const blocked = path.join(dir, "models", "blocked");
+    await mkdir(blocked, { recursive: true });
+    // Writing the model over a folder fails after the counting: the counted batches stay for the next run.
+    await expect(
+      learnCatalogModel(catalog, { minCount: 1, out: blocked, progress: "quiet" }),
+    ).rejects.toThrow();
+    const out = path.join(dir, "models", "resumed.bin.gz");
+    const r = await learnCatalogModel(catalog, { minCount: 1, out, progress: "quiet" });
+    expect(r.resumedBatches).toBe(1);
+    expect(r.distinctBigrams).toBeGreaterThan(r.distinctWords);
+    const fresh = loadModel(findWorkspaceModel(dir) ?? "").toCounts();
+    const resumed = loadModel(out).toCounts();
+    expect(resumed.unigrams).toEqual(fresh.unigrams);
+    expect(resumed.bigrams).toEqual(fresh.bigrams);
   });
 
   it("builds a lexicon from the Tajik Cyrillic documents", async () => {

@@ -115,24 +115,31 @@ export function registerNormalizeCommands(program: Command): void {
       String(DEFAULT_CORPUS_COUNTS.minCount),
     )
     .option("--no-merge", "leave out the shipped model's counts")
-    .action(async (o: { out?: string; minScore: string; minCount: string; merge: boolean }, cmd: Command) => {
-      await withCatalog(
-        cmd,
-        async (catalog) => {
-          const { learnCatalogModel } = await import("@soro/normalize");
-          const r = await learnCatalogModel(catalog, {
-            out: o.out ? path.resolve(o.out) : undefined,
-            minScore: Number(o.minScore),
-            minCount: Number(o.minCount),
-            base: o.merge ? undefined : null,
-          });
-          console.log(
-            `model: ${r.vocabulary} words, learned from ${r.lines} clean Tajik lines (${r.words} words) of ${r.docs} documents -> ${r.path}`,
-          );
-        },
-        { readOnly: true },
-      );
-    });
+    .option("--memory <size>", "DuckDB memory limit while counting (beyond it, it spills to tmp/)", "1GB")
+    .action(
+      async (
+        o: { out?: string; minScore: string; minCount: string; merge: boolean; memory: string },
+        cmd: Command,
+      ) => {
+        await withCatalog(
+          cmd,
+          async (catalog) => {
+            const { learnCatalogModel } = await import("@soro/normalize");
+            const r = await learnCatalogModel(catalog, {
+              out: o.out ? path.resolve(o.out) : undefined,
+              minScore: Number(o.minScore),
+              minCount: Number(o.minCount),
+              base: o.merge ? undefined : null,
+              memoryLimit: o.memory,
+            });
+            console.log(
+              `model: ${r.vocabulary} words, learned from ${r.lines} clean Tajik lines (${r.words} words, ${r.distinctWords} distinct, ${r.distinctBigrams} distinct bigrams) of ${r.docs} documents -> ${r.path}`,
+            );
+          },
+          { readOnly: true },
+        );
+      },
+    );
 
   program
     .command("langid")
