@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Catalog, documentMeta } from "@soro/core";
-import { letterWords } from "./reading-level.js";
+import { formCounts, type LetterWords, letterWords } from "./reading-level.js";
 
 /**
  * The curriculum vocabulary of a workspace: every word its graded curriculum documents (source edu with `grade`
@@ -41,7 +41,9 @@ export async function buildCurriculumVocab(
     const grade = Number.parseInt(String(documentMeta({ meta: r.meta as string | null }).grade ?? ""), 10);
     if (!Number.isFinite(grade)) continue;
     docs++;
-    for (const w of letterWords(String(r.text))) {
+    const words = letterWords(String(r.text));
+    for (const id of words.ids) {
+      const w = words.forms[id]!;
       uses.set(w, (uses.get(w) ?? 0) + 1);
       const g = lowest.get(w);
       if (g === undefined || grade < g) lowest.set(w, grade);
@@ -91,17 +93,20 @@ const MIN_KNOWN = 20;
  * lowest grade by which 90% of those known words have been introduced (NULL under 20 known words).
  */
 export function curriculumSignals(
-  words: readonly string[],
+  words: LetterWords,
   vocab: CurriculumVocab,
 ): { rl_curriculum_share: number | null; rl_curriculum_grade: number | null } {
   const grades: number[] = [];
   let cyrillic = 0;
-  for (const w of words) {
+  // Each form is looked up once and counted as often as it occurs.
+  const counts = formCounts(words);
+  for (let id = 0; id < counts.length; id++) {
+    const w = words.forms[id]!;
     const c = w.charCodeAt(0);
     if (c < 0x400 || c >= 0x500) continue;
-    cyrillic++;
+    cyrillic += counts[id]!;
     const g = vocab.get(w);
-    if (g !== undefined) grades.push(g);
+    if (g !== undefined) for (let m = 0; m < counts[id]!; m++) grades.push(g);
   }
   if (cyrillic === 0) return NO_CURRICULUM;
   grades.sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 import type { Document } from "@soro/core";
-import { classAt, EDGE, LETTER, NUMBER, SYMBOL, unitSet, unitsAt, WS } from "./char-classes.js";
+import { classAt, EDGE, LETTER, NUMBER, SYMBOL, unitClass, unitSet, unitsAt, WS } from "./char-classes.js";
+import { beginForms, FNV_SEED, fnvStep, formId, pushId } from "./intern.js";
 import type { LabelledLine } from "./lines.js";
 
 /** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
@@ -160,33 +161,9 @@ function countChars(text: string): CharCounts {
   return c;
 }
 
-/**
- * The interning table of word forms: open addressing over typed arrays, keyed by a hash of the form's characters
- * and checked against the characters themselves, so a form is sliced out of the text only the first time it
- * occurs (a Map keyed by strings sliced per word spent most of the word pass on allocation and hashing).
- */
-let slotHash = new Int32Array(1 << 12);
-let slotId = new Int32Array(1 << 12); // id + 1; 0 is an empty slot
-let formStart = new Int32Array(1 << 10);
-let formEnd = new Int32Array(1 << 10);
-
-function sameForm(s: string, a: number, b: number, c: number, d: number): boolean {
-  if (b - a !== d - c) return false;
-  for (let k = 0; k < b - a; k++) if (s.charCodeAt(a + k) !== s.charCodeAt(c + k)) return false;
-  return true;
-}
-
 /** The words of the lower-cased text (lowercasing the whole text once gives the same words: whitespace never changes case). */
 function readWords(lower: string): Words {
-  const forms: string[] = [];
-  // At most one form per two units (a word and its separator), so this table stays at most half full.
-  let cap = 1 << 12;
-  while (cap < lower.length + 2) cap *= 2;
-  if (slotHash.length < cap) {
-    slotHash = new Int32Array(cap);
-    slotId = new Int32Array(cap);
-  } else slotId.fill(0, 0, cap);
-  const mask = cap - 1;
+  const forms = beginForms(lower);
   let ids = new Int32Array(Math.max(16, lower.length >> 2));
   let lens = new Int32Array(ids.length);
   const w: Words = {
@@ -202,7 +179,8 @@ function readWords(lower: string): Words {
   let n = 0;
   const len = lower.length;
   for (let k = 0; k < len; ) {
-    if (classAt(lower, k) & WS) {
+    // Whitespace is never a surrogate, so the unit's own class tells.
+    if (unitClass(lower.charCodeAt(k)) & WS) {
       k++;
       continue;
     }
@@ -212,9 +190,14 @@ function readWords(lower: string): Words {
     let fe = k;
     let hasAlnum = false;
     while (k < len) {
-      const cls = classAt(lower, k);
+      const c = lower.charCodeAt(k);
+      let cls: number;
+      let u = 1;
+      if (c >= 0xd800 && c <= 0xdbff) {
+        cls = classAt(lower, k);
+        u = unitsAt(lower, k);
+      } else cls = unitClass(c);
       if (cls & WS) break;
-      const u = unitsAt(lower, k);
       if (cls & LETTER) hasLetter = true;
       if (!(cls & EDGE)) {
         if (fs < 0) fs = k;
@@ -231,45 +214,11 @@ function readWords(lower: string): Words {
       w.alnumCount++;
       w.alnumChars += flen;
     }
-    let h = 0x811c9dc5;
-    for (let j = fs; j < fe; j++) h = Math.imul(h ^ lower.charCodeAt(j), 0x01000193);
-    let slot = h & mask;
-    let id = -1;
-    for (;;) {
-      const v = slotId[slot]!;
-      if (v === 0) break;
-      if (slotHash[slot] === h && sameForm(lower, fs, fe, formStart[v - 1]!, formEnd[v - 1]!)) {
-        id = v - 1;
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-    if (id < 0) {
-      id = forms.length;
-      if (id === formStart.length) {
-        const grownStart = new Int32Array(id * 2);
-        grownStart.set(formStart);
-        formStart = grownStart;
-        const grownEnd = new Int32Array(id * 2);
-        grownEnd.set(formEnd);
-        formEnd = grownEnd;
-      }
-      formStart[id] = fs;
-      formEnd[id] = fe;
-      forms.push(lower.slice(fs, fe));
-      slotHash[slot] = h;
-      slotId[slot] = id + 1;
-    }
-    if (n === ids.length) {
-      const grownIds = new Int32Array(ids.length * 2);
-      grownIds.set(ids);
-      ids = grownIds;
-      const grownLens = new Int32Array(lens.length * 2);
-      grownLens.set(lens);
-      lens = grownLens;
-    }
-    ids[n] = id;
-    lens[n] = flen;
+    let h = FNV_SEED;
+    for (let j = fs; j < fe; j++) h = fnvStep(h, lower.charCodeAt(j));
+    const id = formId(fs, fe, h);
+    ids = pushId(ids, n, id);
+    lens = pushId(lens, n, flen);
     w.chars += flen;
     n++;
   }

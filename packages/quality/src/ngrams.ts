@@ -30,7 +30,7 @@ let slotOf = new Int32Array(512);
 
 /** Clears a table of at least twice `items` slots (a power of two) and returns its index mask. */
 function resetTable(items: number): number {
-  let cap = 1024;
+  let cap = 64;
   while (cap < items * 2) cap *= 2;
   if (tableHi.length < cap) {
     tableHi = new Int32Array(cap);
@@ -52,20 +52,30 @@ function slotFor(mask: number): number {
   return s;
 }
 
-/** The starts whose n-gram occurs more than once (and leaves room for one more word): only there can the (n+1)-gram repeat. */
-function repeatedStarts(starts: Int32Array, limit: number): Int32Array {
-  let m = 0;
-  const out = new Int32Array(starts.length);
-  for (let k = 0; k < starts.length; k++)
-    if (tableCount[slotOf[k]!]! > 1 && starts[k]! < limit) out[m++] = starts[k]!;
-  return out.subarray(0, m);
+/**
+ * The n-gram starts still in play, in a scratch buffer reused across sizes and documents (a typed array allocated
+ * per size and document was a good part of these signals' garbage): `starts[0, count)`.
+ */
+let starts = new Int32Array(512);
+let covered = new Uint8Array(512);
+
+/** Sets the starts to 0..count-1 and returns how many there are. */
+function allStarts(count: number): number {
+  if (starts.length < count) starts = new Int32Array(count * 2);
+  for (let k = 0; k < count; k++) starts[k] = k;
+  return Math.max(0, count);
 }
 
-const allStarts = (count: number): Int32Array => {
-  const out = new Int32Array(Math.max(0, count));
-  for (let k = 0; k < out.length; k++) out[k] = k;
-  return out;
-};
+/**
+ * Keeps, in place, the starts whose n-gram occurs more than once (and leaves room for one more word): only there
+ * can the (n+1)-gram repeat. Returns how many are left.
+ */
+function keepRepeated(count: number, limit: number): number {
+  let m = 0;
+  for (let k = 0; k < count; k++)
+    if (tableCount[slotOf[k]!]! > 1 && starts[k]! < limit) starts[m++] = starts[k]!;
+  return m;
+}
 
 /**
  * Shares of word characters in the most frequent 2-, 3- and 4-gram (counted only when it occurs more than once;
@@ -79,12 +89,12 @@ export function topNgramShares(
 ): [number, number, number] {
   const out: [number, number, number] = [0, 0, 0];
   if (wordChars === 0) return out;
-  let starts = allStarts(ids.length - 1);
-  for (let n = 2; n <= 4 && starts.length > 0; n++) {
-    const mask = resetTable(starts.length);
+  let count = allStarts(ids.length - 1);
+  for (let n = 2; n <= 4 && count > 0; n++) {
+    const mask = resetTable(count);
     let best = 0;
     let bestStart = 0;
-    for (let k = 0; k < starts.length; k++) {
+    for (let k = 0; k < count; k++) {
       ngramKey(ids, starts[k]!, n);
       const s = slotFor(mask);
       slotOf[k] = s;
@@ -99,7 +109,7 @@ export function topNgramShares(
       for (let k = bestStart; k < bestStart + n; k++) len += lens[k]!;
       out[n - 2] = Math.min(1, (best * len) / wordChars);
     }
-    starts = repeatedStarts(starts, ids.length - n);
+    count = keepRepeated(count, ids.length - n);
   }
   return out;
 }
@@ -112,14 +122,14 @@ export function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: num
   const shares = DUP_NGRAM_SIZES.map(() => 0);
   const first = DUP_NGRAM_SIZES[0];
   if (wordChars === 0 || ids.length < first) return shares;
-  let starts = allStarts(ids.length - first + 1);
-  const covered = new Uint8Array(ids.length);
+  let count = allStarts(ids.length - first + 1);
+  if (covered.length < ids.length) covered = new Uint8Array(ids.length * 2);
   for (const [i, n] of DUP_NGRAM_SIZES.entries()) {
-    if (starts.length === 0) break;
-    const mask = resetTable(starts.length);
-    covered.fill(0);
+    if (count === 0) break;
+    const mask = resetTable(count);
+    covered.fill(0, 0, ids.length);
     let any = false;
-    for (let k = 0; k < starts.length; k++) {
+    for (let k = 0; k < count; k++) {
       const st = starts[k]!;
       ngramKey(ids, st, n);
       const s = slotFor(mask);
@@ -133,7 +143,7 @@ export function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: num
     let chars = 0;
     for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k]!;
     shares[i] = chars / wordChars;
-    starts = repeatedStarts(starts, ids.length - n);
+    count = keepRepeated(count, ids.length - n);
   }
   return shares;
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ColumnSpec } from "@soro/core";
+import { LETTER, MARK, unitClass } from "./char-classes.js";
+import { beginForms, FNV_SEED, fnvStep, formHashes, formId, HashedForms, pushId } from "./intern.js";
 
 /**
  * Tajik reading level: the classic readability ingredients (words per sentence, syllables per word) plus the share
@@ -7,32 +9,50 @@ import type { ColumnSpec } from "@soro/core";
  * Vowel letters stand for syllables: Tajik spelling writes one vowel letter per syllable.
  */
 
-// Whether each UTF-16 unit is a letter or a combining mark (\p{L} or \p{M}), learned on first sight.
-const LETTER_UNIT = new Uint8Array(0x10000).fill(2);
-function isLetterUnit(c: number): boolean {
-  let v = LETTER_UNIT[c]!;
-  if (v === 2) {
-    // A lone surrogate half is no letter here: astral letters are too rare in Tajik text to matter.
-    v = c >= 0xd800 && c <= 0xdfff ? 0 : /[\p{L}\p{M}]/u.test(String.fromCharCode(c)) ? 1 : 0;
-    LETTER_UNIT[c] = v;
-  }
-  return v === 1;
+/** Lower-case letter runs of a text, interned: the words the reading level and the safety terms look at. */
+export interface LetterWords {
+  /** The form id of each word, in text order. */
+  ids: Int32Array;
+  /** The form of each id. */
+  forms: string[];
+  /** The FNV-1a hash of each form (`HashedForms` looks forms up by it). */
+  hashes: Int32Array;
 }
 
-/** Lower-case letter runs of a text: the words the reading level and the safety terms look at. */
-export function letterWords(text: string): string[] {
-  const lower = text.toLowerCase();
-  const out: string[] = [];
-  let start = -1;
-  for (let k = 0; k <= lower.length; k++) {
-    const letter = k < lower.length && isLetterUnit(lower.charCodeAt(k));
-    if (letter && start < 0) start = k;
-    else if (!letter && start >= 0) {
-      out.push(lower.slice(start, k));
-      start = -1;
-    }
+/** A letter or a combining mark, by UTF-16 unit (astral letters are too rare in Tajik text to matter). */
+const WORD_UNIT = LETTER | MARK;
+
+/** Word ids as they are found, reused across texts (each text's ids are copied out at its end). */
+let idScratch = new Int32Array(1024);
+
+/** The runs of letters and combining marks of a text, lower-cased. */
+export function letterWords(text: string): LetterWords {
+  return letterRuns(text.toLowerCase());
+}
+
+/** `letterWords` of a text that is already lower-cased (`DocContext.lower`). */
+export function letterRuns(lower: string): LetterWords {
+  const forms = beginForms(lower);
+  let ids = idScratch;
+  let n = 0;
+  const len = lower.length;
+  for (let k = 0; k < len; k++) {
+    if (!(unitClass(lower.charCodeAt(k)) & WORD_UNIT)) continue;
+    const start = k;
+    let h = FNV_SEED;
+    do h = fnvStep(h, lower.charCodeAt(k++));
+    while (k < len && unitClass(lower.charCodeAt(k)) & WORD_UNIT);
+    ids = pushId(ids, n++, formId(start, k, h));
   }
-  return out;
+  idScratch = ids;
+  return { ids: ids.slice(0, n), forms, hashes: formHashes() };
+}
+
+/** How often each form of `words` occurs. */
+export function formCounts(words: LetterWords): Int32Array {
+  const counts = new Int32Array(words.forms.length);
+  for (let k = 0; k < words.ids.length; k++) counts[words.ids[k]!]!++;
+  return counts;
 }
 
 /** Vowel letters (one a syllable) by char code, lower case Cyrillic only (words come lower-cased). */
@@ -53,6 +73,13 @@ let frequent: Set<string> | null = null;
 export function frequentTajikWords(): Set<string> {
   frequent ??= new Set(readFileSync(dataFile("tajik-frequent.txt"), "utf8").split("\n").filter(Boolean));
   return frequent;
+}
+
+let frequentHashed: HashedForms | null = null;
+/** `frequentTajikWords` looked up by form hash. */
+function frequentForms(): HashedForms {
+  frequentHashed ??= new HashedForms(frequentTajikWords());
+  return frequentHashed;
 }
 
 /** How the grade is computed from the features; data/reading-grade.json holds the fitted one. */
@@ -147,26 +174,32 @@ function countSentences(text: string): number {
 }
 
 /** The reading-level features of a text whose words `letterWords` gave. */
-export function readingFeatures(text: string, words: readonly string[]): ReadingFeatures {
-  const known = frequentTajikWords();
+export function readingFeatures(text: string, words: LetterWords): ReadingFeatures {
+  const known = frequentForms();
   let chars = 0;
   let syllables = 0;
   let cyrillic = 0;
   let rare = 0;
-  for (const w of words) {
-    chars += w.length;
+  // Each form is read once and counted as often as it occurs.
+  const counts = formCounts(words);
+  for (let id = 0; id < counts.length; id++) {
+    const w = words.forms[id]!;
+    const m = counts[id]!;
+    chars += m * w.length;
     let allCyrillic = true;
+    let vowels = 0;
     for (let k = 0; k < w.length; k++) {
       const c = w.charCodeAt(k);
       if (c < 0x400 || c >= 0x500) allCyrillic = false;
-      else syllables += VOWEL[c]!;
+      else vowels += VOWEL[c]!;
     }
+    syllables += m * vowels;
     if (allCyrillic) {
-      cyrillic++;
-      if (!known.has(w)) rare++;
+      cyrillic += m;
+      if (!known.has(w, words.hashes[id]!)) rare += m;
     }
   }
-  const n = words.length;
+  const n = words.ids.length;
   const sentences = countSentences(text);
   return {
     rl_sentences: sentences,
@@ -188,9 +221,9 @@ export function gradeOf(f: ReadingFeatures, model: GradeModel = readingGradeMode
 }
 
 /** Every reading-level column of a text. */
-export function readingSignals(text: string, words: readonly string[] = letterWords(text)): ReadingSignals {
+export function readingSignals(text: string, words: LetterWords = letterWords(text)): ReadingSignals {
   const f = readingFeatures(text, words);
-  return { ...f, reading_grade: words.length >= MIN_GRADE_WORDS ? gradeOf(f) : null };
+  return { ...f, reading_grade: words.ids.length >= MIN_GRADE_WORDS ? gradeOf(f) : null };
 }
 
 /**

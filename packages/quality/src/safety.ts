@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ColumnSpec } from "@soro/core";
+import { FNV_SEED, fnvOf, fnvStep } from "./intern.js";
+import type { LetterWords } from "./reading-level.js";
 
 /**
  * Safety signals: adult, violent and extremist content and hate speech, scored from Tajik and Russian term lists
@@ -55,6 +57,8 @@ interface TermIndex {
   phrases: Map<string, Array<{ rest: string[]; term: Term }>>;
   /** The first three letters of every term, a cheap filter that most words fail. */
   heads: Set<string>;
+  /** `heads` as bits by the FNV-1a hash of those letters: most forms fail it without a string being cut. */
+  headBits: Uint8Array;
   minStem: number;
 }
 
@@ -96,6 +100,8 @@ const TAJIK_SUFFIXES: Set<string> = (() => {
 })();
 const MAX_SUFFIX = Math.max(...[...TAJIK_SUFFIXES].map((s) => s.length));
 
+const HEAD_BITS = 1 << 16;
+
 let index: TermIndex | null = null;
 /** The shipped term lists, compiled once per thread. */
 function termIndex(): TermIndex {
@@ -105,6 +111,7 @@ function termIndex(): TermIndex {
     stems: new Map(),
     phrases: new Map(),
     heads: new Set(),
+    headBits: new Uint8Array(HEAD_BITS),
     minStem: 99,
   };
   for (const [file, tajik] of [
@@ -119,7 +126,9 @@ function termIndex(): TermIndex {
       const label = raw.toLowerCase();
       const term: Term = { category: category as SafetyCategory, weight: Number(weight), label };
       const parts = label.split(/\s+/);
-      idx.heads.add(parts[0]!.slice(0, 3));
+      const head = parts[0]!.slice(0, 3);
+      idx.heads.add(head);
+      idx.headBits[fnvOf(head) & (HEAD_BITS - 1)] = 1;
       if (parts.length > 1) {
         const list = idx.phrases.get(parts[0]!) ?? [];
         list.push({ rest: parts.slice(1), term });
@@ -160,15 +169,25 @@ function phraseWordMatches(w: string, p: string, last: boolean): boolean {
 }
 
 /** Term hits of a word sequence: term → count. */
-export function termHits(words: readonly string[]): Map<Term, number> {
+export function termHits(words: LetterWords): Map<Term, number> {
   const idx = termIndex();
   const hits = new Map<Term, number>();
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (!idx.heads.has(w.slice(0, 3))) continue;
+  const { ids, forms } = words;
+  // Whether each form's first three letters start a term, tested once per form: most forms fail it.
+  const head = new Uint8Array(forms.length);
+  for (let id = 0; id < forms.length; id++) {
+    const f = forms[id]!;
+    let h = FNV_SEED;
+    for (let k = 0; k < 3 && k < f.length; k++) h = fnvStep(h, f.charCodeAt(k));
+    head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(f.slice(0, 3)) ? 1 : 0;
+  }
+  const wordAt = (j: number): string => (j < ids.length ? forms[ids[j]!]! : "");
+  for (let i = 0; i < ids.length; i++) {
+    if (head[ids[i]!] === 0) continue;
+    const w = forms[ids[i]!]!;
     let term = idx.phrases.has(w) ? null : wordTerm(idx, w);
     for (const ph of idx.phrases.get(w) ?? []) {
-      if (ph.rest.every((p, k) => phraseWordMatches(words[i + 1 + k] ?? "", p, k === ph.rest.length - 1))) {
+      if (ph.rest.every((p, k) => phraseWordMatches(wordAt(i + 1 + k), p, k === ph.rest.length - 1))) {
         term = ph.term;
         break;
       }
@@ -238,9 +257,9 @@ export function hostCategory(url: string | null | undefined): string | null {
 }
 
 /** Every safety column of a text (its words from `letterWords`) and URL. */
-export function safetySignals(words: readonly string[], url?: string | null): Record<string, unknown> {
+export function safetySignals(words: LetterWords, url?: string | null): Record<string, unknown> {
   const hits = termHits(words);
-  const scores = categoryScores(hits, words.length);
+  const scores = categoryScores(hits, words.ids.length);
   const host = hostCategory(url);
   const out: Record<string, unknown> = {};
   for (const c of SAFETY_CATEGORIES) out[`unsafe_${c}`] = scores[c];

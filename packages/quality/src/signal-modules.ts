@@ -1,13 +1,13 @@
 import { type CurriculumVocab, curriculumSignals, loadCurriculumVocab, NO_CURRICULUM } from "./curriculum.js";
 import type { DocContext } from "./doc-context.js";
 import { eduModule } from "./edu/columns.js";
-import { letterWords, READING_COLUMNS, readingSignals } from "./reading-level.js";
+import { type LetterWords, letterRuns, READING_COLUMNS, readingSignals } from "./reading-level.js";
 import { SAFETY_COLUMNS, safetySignals } from "./safety.js";
 import type { SignalModule } from "./signal-module.js";
 import { baseSignalsModule } from "./signals.js";
 
 /** The letter-run words reading level and safety both read, split once per document. */
-const lettersOf = (ctx: DocContext): string[] => letterWords(ctx.text);
+const lettersOf = (ctx: DocContext): LetterWords => letterRuns(ctx.lower);
 
 /** Reading level: sentence and word lengths, syllables, rare words, the grade they give, and curriculum words. */
 export const readingModule: SignalModule = {

@@ -1,6 +1,7 @@
 import type { ColumnSpec } from "@soro/core";
 import { unitSet } from "./char-classes.js";
 import { DocContext, TAJIK_STOPWORDS } from "./doc-context.js";
+import { fnvOf, HashedForms } from "./intern.js";
 import { readLines } from "./lines.js";
 import { DUP_NGRAM_SIZES, dupNgramShares, topNgramShares } from "./ngrams.js";
 import type { SignalModule } from "./signal-module.js";
@@ -95,6 +96,10 @@ const ELLIPSIS_DOT = 46;
 const ELLIPSIS_CHAR = 0x2026;
 
 const LONGEST_STOPWORD = Math.max(...[...TAJIK_STOPWORDS].map((w) => w.length));
+/** The stopwords by form hash: a Set would hash every freshly cut form again. */
+const STOPWORD_FORMS = new HashedForms(TAJIK_STOPWORDS);
+/** Whether each form of the current document is a stopword (scratch, reused). */
+let stop = new Uint8Array(1024);
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
@@ -151,10 +156,10 @@ export function baseSignals(ctx: DocContext): Signals {
   const chars = text.length;
   const trimmed = lines.map((l) => l.trimmed);
   let stopwords = 0;
-  const stop = new Uint8Array(words.forms.length);
-  for (let id = 0; id < stop.length; id++) {
+  if (stop.length < words.forms.length) stop = new Uint8Array(words.forms.length * 2);
+  for (let id = 0; id < words.forms.length; id++) {
     const form = words.forms[id]!;
-    stop[id] = form.length <= LONGEST_STOPWORD && TAJIK_STOPWORDS.has(form) ? 1 : 0;
+    stop[id] = form.length <= LONGEST_STOPWORD && STOPWORD_FORMS.has(form, fnvOf(form)) ? 1 : 0;
   }
   for (let k = 0; k < words.ids.length; k++) stopwords += stop[words.ids[k]!]!;
   const top = topNgramShares(words.ids, words.lens, words.chars);

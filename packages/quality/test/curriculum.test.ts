@@ -47,6 +47,6 @@ describe("curriculum vocabulary by grade (invented short strings)", () => {
     expect(s.rl_curriculum_share).toBeCloseTo(21 / 23);
     expect(s.rl_curriculum_grade).toBe(1); // 20 of 21 known words (95%) are grade 1
     expect(curriculumSignals(letterWords("Модар об."), vocab).rl_curriculum_grade).toBeNull();
-    expect(curriculumSignals(["abc"], vocab).rl_curriculum_share).toBeNull();
+    expect(curriculumSignals(letterWords("abc"), vocab).rl_curriculum_share).toBeNull();
   });
 });

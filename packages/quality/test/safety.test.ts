@@ -43,7 +43,7 @@ describe("safety terms (invented short strings)", () => {
     expect(hostCategory("https://sussex.ac.uk/")).toBeNull();
     expect(hostCategory("https://khovar.tj/2024/")).toBeNull();
     expect(hostCategory("not a url")).toBeNull();
-    expect(safetySignals([], "https://xnxx.com/").unsafe_host).toBe(1);
-    expect(safetySignals([], null).unsafe_host).toBe(0);
+    expect(safetySignals(letterWords(""), "https://xnxx.com/").unsafe_host).toBe(1);
+    expect(safetySignals(letterWords(""), null).unsafe_host).toBe(0);
   });
 });

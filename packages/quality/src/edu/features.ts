@@ -84,6 +84,66 @@ export function featurize(
   spec: FeatureSpec = DEFAULT_FEATURE_SPEC,
   lower?: string,
 ): SparseVector {
+  const nt = countFeatures(text, spec, lower);
+  const idx = new Int32Array(nt + 4);
+  const val = new Float32Array(idx.length);
+  const scale = logCounts(nt);
+  for (let t = 0; t < nt; t++) {
+    const i = touched[t]!;
+    idx[t] = i;
+    val[t] = logs[t]! * scale;
+    counts[i] = 0;
+  }
+  for (let k = 0; k < 4; k++) {
+    idx[nt + k] = layout[k]!;
+    val[nt + k] = 0.5;
+  }
+  return { idx, val };
+}
+
+/**
+ * The linear score `bias + weights · featurize(text)` without building the vector: the same terms summed in the
+ * same order (the n-grams in the order they were first counted, then the layout facts), so the same number.
+ */
+export function linearScoreOf(
+  weights: Float32Array,
+  bias: number,
+  text: string,
+  spec: FeatureSpec = DEFAULT_FEATURE_SPEC,
+  lower?: string,
+): number {
+  const nt = countFeatures(text, spec, lower);
+  const scale = logCounts(nt);
+  let s = bias;
+  for (let t = 0; t < nt; t++) {
+    const i = touched[t]!;
+    s += weights[i]! * Math.fround(logs[t]! * scale);
+    counts[i] = 0;
+  }
+  for (let k = 0; k < 4; k++) s += weights[layout[k]!]! * 0.5;
+  return s;
+}
+
+/** Turns the counts of the `nt` touched slots into log(1 + count) (in `logs`) and returns the unit-length scale. */
+function logCounts(nt: number): number {
+  let norm = 0;
+  for (let t = 0; t < nt; t++) {
+    const c = counts[touched[t]!]!;
+    const v = c < 256 ? LOG1P[c]! : Math.log1p(c);
+    logs[t] = v;
+    norm += v * v;
+  }
+  return norm > 0 ? 1 / Math.sqrt(norm) : 0;
+}
+
+/** The slots of the four layout facts of the last text counted. */
+const layout = new Int32Array(4);
+
+/**
+ * Counts the hashed n-grams of a text into `counts` (the slots in first-count order in `touched`, returned: how
+ * many) and puts its layout slots in `layout`.
+ */
+function countFeatures(text: string, spec: FeatureSpec, lower: string | undefined): number {
   const dim = 1 << spec.bits;
   const mask = dim - 1;
   if (counts.length !== dim) {
@@ -200,32 +260,10 @@ export function featurize(
     lines++;
     closed += LINE_END[lastUnit]!;
   }
-  let norm = 0;
-  for (let t = 0; t < nt; t++) {
-    const c = acc[order[t]!]!;
-    const v = c < 256 ? LOG1P[c]! : Math.log1p(c);
-    logs[t] = v;
-    norm += v * v;
-  }
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  const idx = new Int32Array(nt + 4);
-  const val = new Float32Array(idx.length);
-  for (let t = 0; t < nt; t++) {
-    const i = order[t]!;
-    idx[t] = i;
-    val[t] = logs[t]! * scale;
-    acc[i] = 0;
-  }
   const n = Math.max(1, lines);
-  const layout = [
-    LINE_LEN[bin(Math.log2(1 + body.length / n), 1, 12)]!,
-    PUNCT_LINES[bin(closed / n, 0.2, 5)]!,
-    DIGITS[bin(Math.sqrt(digitCount / Math.max(1, body.length)), 0.1, 6)]!,
-    CHARS[bin(Math.log2(1 + body.length), 1.5, 10)]!,
-  ];
-  for (let k = 0; k < layout.length; k++) {
-    idx[nt + k] = layout[k]! & mask;
-    val[nt + k] = 0.5;
-  }
-  return { idx, val };
+  layout[0] = LINE_LEN[bin(Math.log2(1 + body.length / n), 1, 12)]! & mask;
+  layout[1] = PUNCT_LINES[bin(closed / n, 0.2, 5)]! & mask;
+  layout[2] = DIGITS[bin(Math.sqrt(digitCount / Math.max(1, body.length)), 0.1, 6)]! & mask;
+  layout[3] = CHARS[bin(Math.log2(1 + body.length), 1.5, 10)]! & mask;
+  return nt;
 }

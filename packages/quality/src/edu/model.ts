@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { DEFAULT_FEATURE_SPEC, type FeatureSpec, featurize, type SparseVector } from "./features.js";
+import { DEFAULT_FEATURE_SPEC, type FeatureSpec, linearScoreOf, type SparseVector } from "./features.js";
 
 /** Where a training label came from and how many passages it covered, as the model file records it. */
 export interface ModelSource {
@@ -53,7 +53,7 @@ export function scoreFromLinear(model: EduModel, s: number): number {
  * `lower` is `text.toLowerCase()` when the caller already has it.
  */
 export function eduScore(model: EduModel, text: string, lower?: string): number {
-  return scoreFromLinear(model, linearScore(model, featurize(text, model.features, lower)));
+  return scoreFromLinear(model, linearScoreOf(model.weights, model.bias, text, model.features, lower));
 }
 
 /** The weights quantized to 16 bits with one scale: a third of the float file, and scores move by < 0.001. */
