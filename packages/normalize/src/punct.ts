@@ -4,8 +4,9 @@ const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
 const DASH_BETWEEN_WORDS = / (?:-{1,2}|–|—) /g;
 const STRAIGHT_QUOTES = /(^|[\s([])"([^"\n]*\S)"/g;
 const CURLY_QUOTES = /[“„]([^“”„\n]*)[”“]/g;
+// Looked for at the comma (a pattern that starts with a letter is tried at every letter of the text).
 const COMMA_BEFORE_LETTER =
-  /([A-Za-z\u00C0-\u024F\u0400-\u04FF»)])([,;])(?=[A-Za-z\u00C0-\u024F\u0400-\u04FF])/g;
+  /(?<=[A-Za-z\u00C0-\u024F\u0400-\u04FF»)])[,;](?=[A-Za-z\u00C0-\u024F\u0400-\u04FF])/g;
 
 /**
  * Whitespace and punctuation as Tajik typesetting has them: one space between words, no trailing spaces, at most
@@ -18,14 +19,12 @@ export function normalizePunctuation(text: string, log: ChangeLog): string {
   out = out.replace(/[ \t]+$/gm, (m) => log.record("space", m, ""));
   out = out.replace(/\n{3,}/g, (m) => log.record("space", m, "\n\n"));
   out = out.replace(DASH_BETWEEN_WORDS, (m) => log.record("dash", m, " — "));
-  out = out.replace(
-    STRAIGHT_QUOTES,
-    (_m, pre: string, inner: string) => `${pre}${log.record("quotes", `"${inner}"`, `«${inner}»`)}`,
-  );
+  if (out.includes('"'))
+    out = out.replace(
+      STRAIGHT_QUOTES,
+      (_m, pre: string, inner: string) => `${pre}${log.record("quotes", `"${inner}"`, `«${inner}»`)}`,
+    );
   out = out.replace(CURLY_QUOTES, (m, inner: string) => log.record("quotes", m, `«${inner}»`));
-  out = out.replace(
-    COMMA_BEFORE_LETTER,
-    (_m, a: string, p: string) => `${a}${log.record("comma_space", p, `${p} `)}`,
-  );
+  out = out.replace(COMMA_BEFORE_LETTER, (p) => log.record("comma_space", p, `${p} `));
   return out;
 }

@@ -111,10 +111,11 @@ function slotOf(key: number, bits: number): number {
 
 /** Row of a trigram key, or -1. */
 function rowOf(index: TrigramIndex, key: number): number {
-  const mask = (1 << index.bits) - 1;
-  for (let slot = slotOf(key, index.bits); ; slot = (slot + 1) & mask) {
-    const k = index.keys[slot] ?? 0;
-    if (k === key) return index.rows[slot] ?? -1;
+  const { keys, bits } = index;
+  const mask = (1 << bits) - 1;
+  for (let slot = slotOf(key, bits); ; slot = (slot + 1) & mask) {
+    const k = keys[slot]!;
+    if (k === key) return index.rows[slot]!;
     if (k === 0) return -1;
   }
 }
@@ -173,7 +174,7 @@ function learnChar(table: Uint16Array, index: TrigramIndex, c: number): number {
 /** Counts one more of a row; returns how many distinct rows have been seen. */
 function count(row: number, seen: number): number {
   if (rowCounts[row] === 0) seenRows[seen++] = row;
-  rowCounts[row] = (rowCounts[row] ?? 0) + 1;
+  rowCounts[row]!++;
   return seen;
 }
 
@@ -198,7 +199,7 @@ export interface TrigramRead {
  */
 export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
   if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
-  const base = index.base;
+  const { base, rowStart, rowLang, rowGain } = index;
   const end = Math.min(text.length, limit);
   if (seenRows.length < end + 4) seenRows = new Int32Array(end + 4);
   const charSymbols = charSymbolsOf(index);
@@ -280,11 +281,11 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
   }
   const sums = new Float64Array(index.langs.length);
   for (let k = 0; k < seen; k++) {
-    const row = seenRows[k] ?? 0;
-    const c = rowCounts[row] ?? 0;
+    const row = seenRows[k]!;
+    const c = rowCounts[row]!;
     rowCounts[row] = 0;
-    for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
-      sums[index.rowLang[j] ?? 0]! += c * (index.rowGain[j] ?? 0);
+    const to = rowStart[row + 1]!;
+    for (let j = rowStart[row]!; j < to; j++) sums[rowLang[j]!]! += c * rowGain[j]!;
   }
   return { sums, n, first, last };
 }
