@@ -1,6 +1,7 @@
 // The whole pipeline on realistic Tajik documents: `pnpm bench -- e2e --size 1GB` (default 50MB).
-// Options: --workers N (2), --work DIR (default $TMPDIR/soro-e2e-<size>), --keep (keep DIR after success), --fresh
-// (start over even when DIR holds an unfinished run).
+// Options: --workers N (2), --work=DIR (default $TMPDIR/soro-e2e-<size>; write it with `=`: `pnpm bench` passes
+// only numeric values as separate words), --keep (keep DIR after success), --fresh (start over even when DIR holds
+// an unfinished run).
 //
 // Documents are built from ../shared/tajik-text as e2e-corpus.ts's CORPUS_RECIPE says (printed with the results).
 // Stages run as `soro` commands with --workers; each is measured over its whole process tree (e2e-measure.ts):

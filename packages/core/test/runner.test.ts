@@ -60,6 +60,35 @@ describe("runStage", () => {
     });
   }
 
+  it("a stage that reads only id and text writes the same shards as one that reads everything", async () => {
+    const dir = await tempDir();
+    await seedWorkspace(dir, 3, 20);
+    const catalog = await Catalog.open(dir);
+    try {
+      await runStage({
+        catalog,
+        stage: LENGTH_STAGE,
+        options: { minChars: 120 },
+        workers: 2,
+        progress: "quiet",
+      });
+      const wide = await stageDocs(catalog, "length");
+      const narrow = await runStage({
+        catalog,
+        stage: { ...LENGTH_STAGE, exportName: "narrowLengthStage" },
+        options: { minChars: 120, delayMs: 0 },
+        workers: 2,
+        progress: "quiet",
+      });
+      expect(narrow).toMatchObject({ processed: 3, docsOut: wide.length });
+      const joined = await stageDocs(catalog, "length");
+      expect(joined.map((d) => Object.keys(d))).toEqual(wide.map((d) => Object.keys(d)));
+      expect(joined).toEqual(wide);
+    } finally {
+      catalog.close();
+    }
+  });
+
   it("quarantines a document the stage fails on and goes on", async () => {
     const dir = await tempDir();
     const catalog = await Catalog.open(dir, { create: true });

@@ -504,11 +504,14 @@ async function recordTables(catalog: Catalog, conn: DuckDBConnection, ctx: StepC
   await exec(
     conn,
     hasBoiler
-      ? `COPY (SELECT b.h AS line_hash, b.docs, any_value(string_split(s.text, chr(10))[l.pos]) AS example, b.rule
-           FROM (SELECT h, max(docs) AS docs, min(rule) AS rule FROM (
+      ? // One occurrence per repeated line is split out of its document for the example, not every occurrence.
+        `COPY (WITH b AS (SELECT h, max(docs) AS docs, min(rule) AS rule FROM (
              SELECT h, docs, rule FROM boiler UNION ALL SELECT h, docs, 'host_edge' AS rule FROM edge_boiler)
-             GROUP BY h) b
-           JOIN surv_lines l USING (h) JOIN src s ON s.idx = l.idx GROUP BY b.h, b.docs, b.rule)
+             GROUP BY h),
+           one AS (SELECT h, min(idx) AS idx, arg_min(pos, idx) AS pos FROM surv_lines WHERE h IN (SELECT h FROM b)
+             GROUP BY h)
+           SELECT b.h AS line_hash, b.docs, string_split(s.text, chr(10))[one.pos] AS example, b.rule
+           FROM b JOIN one USING (h) JOIN src s ON s.idx = one.idx)
          TO ${sqlString(linesFile)} (FORMAT parquet)`
       : `COPY (SELECT NULL::UBIGINT AS line_hash, 0::BIGINT AS docs, NULL AS example, NULL AS rule WHERE false)
          TO ${sqlString(linesFile)} (FORMAT parquet)`,

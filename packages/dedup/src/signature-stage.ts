@@ -47,6 +47,8 @@ function signatureStage(input: string): StageDefinition<SignatureOptions> {
     description: `exact key, MinHash signature and line hashes of each document of ${input}`,
     inputs: [input],
     columns: SIGNATURE_COLUMNS,
+    // Only the text is hashed: the documents' other columns are joined back in DuckDB, not copied through JS.
+    reads: ["id", "text"],
     async setup(options) {
       const opts = { ...DEFAULT_SIGNATURE, ...options };
       const hasher = await MinHasher.create(opts);

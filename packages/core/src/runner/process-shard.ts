@@ -103,12 +103,33 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
     def.columns,
     keepsOriginal ? [TEXT_ORIGINAL] : [],
   );
-  const writer = await ShardWriter.open({ tmpDir: task.tmpDir, prefix: task.outputPrefix, columns });
+  // A stage that names the columns it reads gets only those, and its own columns are joined onto the input rows.
+  const narrow = def.reads !== undefined && !def.rewritesText;
+  const writer = await ShardWriter.open({
+    tmpDir: task.tmpDir,
+    prefix: task.outputPrefix,
+    columns: narrow ? def.columns : columns,
+    joinInput: narrow
+      ? {
+          file: task.inputPath,
+          columns: columns.filter((c) => !own.has(c.name)),
+          exclude: inputColumns.filter((c) => own.has(c.name)).map((c) => c.name),
+        }
+      : null,
+  });
+  const reads = narrow
+    ? inputColumns.filter((c) => def.reads!.includes(c.name)).map((c) => c.name)
+    : undefined;
   const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
   const quarantine: QuarantineEntry[] = [];
   let sinceReport = { docs: 0, chars: 0 };
   try {
-    for await (const batch of readShard(task.inputPath, { types: inputColumns, tmpDir: task.tmpDir })) {
+    for await (const batch of readShard(task.inputPath, {
+      types: inputColumns,
+      tmpDir: task.tmpDir,
+      columns: reads,
+      rowNumbers: narrow,
+    })) {
       for (const row of batch) {
         const doc = row as Document;
         const chars = typeof doc.text === "string" ? doc.text.length : 0;
@@ -137,7 +158,9 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
           stats.removed[verdict.drop] = r;
           continue;
         }
-        const out: Record<string, unknown> = { ...doc };
+        const out: Record<string, unknown> = narrow
+          ? { _row: doc.file_row_number, text: doc.text }
+          : { ...doc };
         for (const col of def.columns) out[col.name] = verdict.add[col.name] ?? null;
         if (keepsOriginal) out[TEXT_ORIGINAL.name] = doc.text;
         if (def.rewritesText && verdict.text !== undefined) out.text = verdict.text;

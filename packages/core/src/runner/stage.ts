@@ -26,6 +26,12 @@ export interface StageDefinition<Options = unknown> {
    * `text_original`, so no stage loses another's output.
    */
   rewritesText?: boolean;
+  /**
+   * The only input columns the transform reads. The worker then decodes just these, stores just the stage's own
+   * columns, and DuckDB joins them back onto the input rows when a part is written, so wide documents (text,
+   * text_original, signals) never pass through JavaScript. Not with `rewritesText`.
+   */
+  reads?: string[];
   /** Builds the transform once per worker (load lexicons, models, ...). */
   setup(options: Options): DocTransform | Promise<DocTransform>;
 }

@@ -14,6 +14,8 @@ export interface ReadShardOptions {
   conn?: DuckDBConnection;
   /** Folder for DuckDB spill files when a scratch database is opened (default: OS temp). */
   tmpDir?: string;
+  /** Add each row's position in the file as `file_row_number` (a bigint). */
+  rowNumbers?: boolean;
 }
 
 /** Streams a Parquet shard as batches of row objects (DuckDB vector-sized), never holding the file whole. */
@@ -33,11 +35,16 @@ export async function* readShard(
   const own = options.conn ? null : await openScratchDb(options.tmpDir ?? (process.env.TMPDIR || "/tmp"));
   const conn = options.conn ?? own!.conn;
   const types = new Map((options.types ?? []).map((c) => [c.name, c.type]));
-  const select = options.columns ? options.columns.map(sqlIdent).join(", ") : "*";
+  const rowNumbers = options.rowNumbers === true;
+  if (rowNumbers) types.set("file_row_number", "BIGINT");
+  const select = options.columns
+    ? [...options.columns, ...(rowNumbers ? ["file_row_number"] : [])].map(sqlIdent).join(", ")
+    : "*";
+  const source = `read_parquet(${sqlString(file)}${rowNumbers ? ", file_row_number = true" : ""})`;
   try {
     let result: Awaited<ReturnType<DuckDBConnection["stream"]>>;
     try {
-      result = await conn.stream(`SELECT ${select} FROM read_parquet(${sqlString(file)})`);
+      result = await conn.stream(`SELECT ${select} FROM ${source}`);
     } catch (err) {
       throw new ShardCorruptError(file, (err as Error).message, err);
     }

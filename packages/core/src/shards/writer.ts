@@ -5,6 +5,9 @@ import { appendColumnValue, type ColumnSpec } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
 import { fileSha256, fileSize, fsyncPath } from "./files.js";
 
+/** The input row number a joined writer stores beside a stage's own columns. */
+const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row number (joined away on write)" };
+
 /** A finished Parquet shard file waiting (in the temp folder) to be committed to the catalog. */
 export interface ShardFile {
   /** Final file name, e.g. `normalize/raw-00001-00000.parquet` relative to the shards folder. */
@@ -31,6 +34,11 @@ export interface ShardWriterOptions {
   maxChars?: number;
   /** Parquet zstd level (default 3). */
   zstdLevel?: number;
+  /**
+   * Write only `columns` plus the input row number `_row` from JS, and join each part onto the rows of this
+   * input Parquet file when it is written (the input's columns first, less `joinExclude`).
+   */
+  joinInput?: { file: string; columns: ColumnSpec[]; exclude: string[] } | null;
 }
 
 /**
@@ -56,11 +64,13 @@ export class ShardWriter {
       maxRows: 200_000,
       maxChars: 256 * 2 ** 20,
       zstdLevel: 3,
+      joinInput: null,
       ...options,
     };
     await mkdir(opts.tmpDir, { recursive: true });
     const { instance, conn } = await openScratchDb(opts.tmpDir);
-    const cols = opts.columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
+    const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
+    const cols = stored.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
     await conn.run(`CREATE TABLE buf (${cols})`);
     return new ShardWriter(opts, instance, conn);
   }
@@ -69,6 +79,7 @@ export class ShardWriter {
   async write(doc: Record<string, unknown>): Promise<void> {
     if (!this.appender) this.appender = await this.conn.createAppender("buf");
     for (const col of this.opts.columns) appendColumnValue(this.appender, col.type, doc[col.name]);
+    if (this.opts.joinInput) appendColumnValue(this.appender, JOIN_ROW.type, doc[JOIN_ROW.name]);
     this.appender.endRow();
     this.rows++;
     const text = doc.text;
@@ -97,8 +108,14 @@ export class ShardWriter {
     }
     const name = `${this.opts.prefix}-${String(this.part).padStart(5, "0")}.parquet`;
     const tmpPath = path.join(this.opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
+    const join = this.opts.joinInput;
+    const query = join
+      ? `SELECT i.* EXCLUDE (${["file_row_number", ...join.exclude].map(sqlIdent).join(", ")}), b.* EXCLUDE (_row)
+         FROM buf b JOIN read_parquet(${sqlString(join.file)}, file_row_number = true) i ON i.file_row_number = b._row
+         ORDER BY b._row`
+      : "SELECT * FROM buf";
     await this.conn.run(
-      `COPY buf TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE 20000)`,
+      `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE 20000)`,
     );
     await fsyncPath(tmpPath);
     this.done.push({
@@ -108,7 +125,7 @@ export class ShardWriter {
       bytes: await fileSize(tmpPath),
       chars: this.chars,
       sha256: await fileSha256(tmpPath),
-      columns: this.opts.columns.map((c) => c.name),
+      columns: [...(join?.columns ?? []), ...this.opts.columns].map((c) => c.name),
     });
     await this.conn.run("DELETE FROM buf");
     this.part++;
