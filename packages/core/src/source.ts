@@ -12,6 +12,19 @@ export const SOURCE_CONFIG = "source";
 /** What a source yields per input item: a document, or a bad input to quarantine with its reason. */
 export type SourceItem = { doc: Document } | { bad: { input: string; reason: string; excerpt?: string } };
 
+/** One source of a batch: its key and what it yields. */
+export interface BatchSource {
+  key: string;
+  items: AsyncIterable<SourceItem> | Iterable<SourceItem>;
+}
+
+/** What a batch holds of one of its sources: `rows` documents written, and its statistics. */
+export interface BatchPart {
+  key: string;
+  rows: number;
+  stats: InputStats;
+}
+
 /**
  * A run of a source stage (ingest, crawl, pdf): documents made from outside inputs are written to shards and
  * committed per source key (a file, a crawl batch), so a rerun skips what is already in the catalog.
@@ -70,8 +83,13 @@ export class SourceRun {
    * Commits shard files a source wrote itself (as ingest has DuckDB turn a JSONL or Parquet file into shards in one
    * statement), with their statistics; the caller has already left out taken-down documents.
    */
-  async addFiles(sourceKey: string, files: ShardFile[], stats: InputStats): Promise<ShardRecord[]> {
-    return this.run.commit({ sourceKey, files: stats.docsOut > 0 ? files : [], stats });
+  async addFiles(
+    sourceKey: string,
+    files: ShardFile[],
+    stats: InputStats,
+    within?: () => Promise<void>,
+  ): Promise<ShardRecord[]> {
+    return this.run.commit({ sourceKey, files: stats.docsOut > 0 ? files : [], stats, within });
   }
 
   /** Whether a source key is already committed (skip it unless replacing). */
@@ -93,26 +111,7 @@ export class SourceRun {
     const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
     const bad: QuarantineEntry[] = [];
     try {
-      for await (const item of items) {
-        stats.docsIn++;
-        if ("bad" in item) {
-          stats.quarantined++;
-          bad.push({ runId: this.runId, stage: this.stage, ...item.bad });
-          continue;
-        }
-        const chars = item.doc.text.length;
-        stats.charsIn += chars;
-        if (this.takedowns.has(item.doc)) {
-          const r = stats.removed.takedown ?? { docs: 0, chars: 0 };
-          r.docs++;
-          r.chars += chars;
-          stats.removed.takedown = r;
-          continue;
-        }
-        stats.docsOut++;
-        stats.charsOut += chars;
-        await writer.write(item.doc);
-      }
+      await this.writeItems(items, writer, stats, bad);
     } catch (err) {
       writer.abort();
       throw err;
@@ -123,8 +122,100 @@ export class SourceRun {
     return records;
   }
 
+  /**
+   * Writes many small sources (a folder of DOCX files) into one shard committed once under `batchKey`: a commit
+   * per source costs far more than reading one. `within` runs inside the commit's transaction with what each source
+   * gave, so a source's own record of what it committed (ingest's file versions) lands with the shard or not at all.
+   */
+  async addBatch(
+    batchKey: string,
+    name: string,
+    sources: BatchSource[],
+    within: (parts: BatchPart[]) => Promise<void>,
+  ): Promise<BatchPart[]> {
+    const writer = await ShardWriter.open({
+      tmpDir: this.run.tmpDir,
+      prefix: this.shardPrefix(batchKey, name),
+      columns: this.columns,
+    });
+    const total: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
+    const parts: BatchPart[] = [];
+    const bad: QuarantineEntry[] = [];
+    try {
+      for (const source of sources) {
+        const stats: InputStats = {
+          docsIn: 0,
+          charsIn: 0,
+          docsOut: 0,
+          charsOut: 0,
+          quarantined: 0,
+          removed: {},
+        };
+        await this.writeItems(source.items, writer, stats, bad);
+        parts.push({ key: source.key, rows: stats.docsOut, stats });
+        addStats(total, stats);
+      }
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    const files = await writer.close();
+    await this.run.commit({
+      sourceKey: batchKey,
+      files: total.docsOut > 0 ? files : [],
+      stats: total,
+      within: () => within(parts),
+    });
+    await this.catalog.quarantine(bad);
+    return parts;
+  }
+
+  /** Writes a source's documents (taken-down ones counted, not written) and gathers its quarantine entries. */
+  private async writeItems(
+    items: AsyncIterable<SourceItem> | Iterable<SourceItem>,
+    writer: ShardWriter,
+    stats: InputStats,
+    bad: QuarantineEntry[],
+  ): Promise<void> {
+    for await (const item of items) {
+      stats.docsIn++;
+      if ("bad" in item) {
+        stats.quarantined++;
+        bad.push({ runId: this.runId, stage: this.stage, ...item.bad });
+        continue;
+      }
+      const chars = item.doc.text.length;
+      stats.charsIn += chars;
+      if (this.takedowns.has(item.doc)) {
+        const r = stats.removed.takedown ?? { docs: 0, chars: 0 };
+        r.docs++;
+        r.chars += chars;
+        stats.removed.takedown = r;
+        continue;
+      }
+      stats.docsOut++;
+      stats.charsOut += chars;
+      await writer.write(item.doc);
+    }
+  }
+
   /** Records the end of the run. */
   async finish(error?: Error): Promise<void> {
     await this.run.finish(error);
+  }
+}
+
+/** Adds one source's statistics to a batch's. */
+function addStats(total: InputStats, s: InputStats): void {
+  total.docsIn += s.docsIn;
+  total.charsIn += s.charsIn;
+  total.docsOut += s.docsOut;
+  total.charsOut += s.charsOut;
+  total.quarantined += s.quarantined;
+  for (const [rule, r] of Object.entries(s.removed)) {
+    const t = total.removed[rule] ?? { docs: 0, chars: 0 };
+    t.docs += r.docs;
+    t.chars += r.chars;
+    total.removed[rule] = t;
   }
 }

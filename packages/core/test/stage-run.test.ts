@@ -1,8 +1,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Catalog, copyQueryToShard, type ShardRecord, StageRun, type StageRunSpec } from "../src/index.js";
-import { seedWorkspace, tempDir } from "./helpers.js";
+import {
+  Catalog,
+  copyQueryToShard,
+  type ShardRecord,
+  SourceRun,
+  StageRun,
+  type StageRunSpec,
+} from "../src/index.js";
+import { seedWorkspace, tajikDocs, tempDir } from "./helpers.js";
 
 /** A global step over the ingest shards, written the way select and dedup are: one output shard per input. */
 const spec: StageRunSpec = {
@@ -89,5 +96,42 @@ describe("StageRun", () => {
     } finally {
       catalog.close();
     }
+  });
+
+  it("commits a source batch in one shard with the source's own writes, or none of it when those fail", async () => {
+    const dir = await tempDir();
+    const c = await Catalog.open(dir, { create: true });
+    await c.conn.run("CREATE TABLE own (key VARCHAR)");
+    const run = await SourceRun.begin(c, "ingest", {});
+    const docs = await tajikDocs(5);
+    const sources = [
+      { key: "a", items: docs.slice(0, 2) },
+      { key: "b", items: [...docs.slice(2), { bad: { input: "b:9", reason: "broken" } }] },
+    ];
+    const failing = run.addBatch("batch:1", "batch", sources, async () => {
+      await c.conn.run("INSERT INTO own VALUES ('batch:1')");
+      throw new Error("own bookkeeping failed");
+    });
+    await expect(failing).rejects.toThrow("own bookkeeping failed");
+    expect(await c.rows("SELECT count(*)::INTEGER AS n FROM own")).toEqual([{ n: 0 }]);
+    expect(await c.rows("SELECT count(*)::INTEGER AS n FROM shards")).toEqual([{ n: 0 }]);
+    expect(run.has("batch:1")).toBe(false);
+
+    const parts = await run.addBatch("batch:2", "batch", sources, async () => {
+      await c.conn.run("INSERT INTO own VALUES ('batch:2')");
+    });
+    expect(parts.map((p) => [p.key, p.rows, p.stats.quarantined])).toEqual([
+      ["a", 2, 0],
+      ["b", 3, 1],
+    ]);
+    expect(await c.rows("SELECT key FROM own")).toEqual([{ key: "batch:2" }]);
+    expect(await c.rows("SELECT source_key, rows::INTEGER AS rows FROM shards")).toEqual([
+      { source_key: "batch:2", rows: 5 },
+    ]);
+    expect(await c.rows("SELECT docs_in::INTEGER AS i, docs_out::INTEGER AS o FROM stage_io")).toEqual([
+      { i: 6, o: 5 },
+    ]);
+    await run.finish();
+    c.close();
   });
 });

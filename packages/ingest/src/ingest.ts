@@ -13,12 +13,19 @@ import {
   SourceRun,
   UsageError,
 } from "@soro/core";
-import { DEFAULT_LIMITS, type IngestLimits, isBlank, type ReadOptions } from "./context.js";
+import { dropStale } from "./batches.js";
+import {
+  DEFAULT_LIMITS,
+  type IngestLimits,
+  isBlank,
+  type ReaderContext,
+  type ReadOptions,
+} from "./context.js";
 import { recordsBySql, sqlReadable } from "./formats/records-sql.js";
 import { fileInput } from "./input.js";
 import { PDF_NOTE, READERS, RECORD_FORMATS, readInput } from "./readers.js";
 import { isSidecar, SidecarResolver } from "./sidecar.js";
-import { FileVersions } from "./versions.js";
+import { BATCH_PREFIX, type FileVersion, FileVersions } from "./versions.js";
 
 /** Options of an ingest run. */
 export interface IngestOptions extends Partial<ReadOptions> {
@@ -61,6 +68,33 @@ export interface IngestSummary {
   docs: number;
   /** Quarantined entries (files, lines, records, members). */
   problems: number;
+}
+
+/** Formats read in batches: one small document (or a few) per file, so a commit per file would dominate. */
+const BATCHED = new Set([".docx", ".odt", ".epub", ".html", ".htm", ".xhtml", ".txt", ".text", ".md"]);
+/** A batch closes at this many files or input bytes (its documents then fit one shard part). */
+const BATCH_FILES = 200;
+const BATCH_BYTES = 64 * 2 ** 20;
+
+/** A file to read, with what its version record needs. */
+interface Pending {
+  /** Its place among the files found (reports come in that order). */
+  index: number;
+  plan: { file: string; ext: string };
+  abs: string;
+  key: string;
+  sha256: string;
+  bytes: number;
+  ctx: ReaderContext;
+  /** The run that died reading it, if one did. */
+  crashedIn: number | undefined;
+}
+
+/** What one file gave. */
+interface Tally {
+  docs: number;
+  problems: number;
+  lastReason: string;
 }
 
 /** A file to ingest with the argument it was found under (sidecars are looked up from there down). */
@@ -123,7 +157,8 @@ async function fileHash(file: string): Promise<{ sha256: string; bytes: number }
 }
 
 /**
- * Ingests files and folders into source shards of stage `ingest`, one commit per file. A file's key is its
+ * Ingests files and folders into source shards of stage `ingest`: a record file (JSONL, CSV, Parquet) or an archive
+ * is committed on its own, small files (DOCX, ODT, EPUB, HTML, text) a batch at a time. A file's key is its
  * content hash plus what shapes its documents (source, read options, metadata), so re-ingesting adds nothing, and
  * a changed file (or sidecar) becomes a new version that supersedes the old one.
  */
@@ -178,9 +213,143 @@ export async function ingestPaths(
   // Replay text (English or Russian, for the CPT mixture) has its own stage: the Tajik stages never read it.
   const stage = opts.source === REPLAY_SOURCE ? REPLAY_SOURCE : "ingest";
   const run = opts.dryRun ? null : await SourceRun.begin(catalog, stage, { source: opts.source, ...read });
+
+  // Reports come in the order the files were found, though a batch's files are settled together after it.
+  const reports: Array<FileReport | undefined> = [];
+  let reported = 0;
+  const emit = (index: number, r: FileReport) => {
+    reports[index] = r;
+    for (; reported < plans.length && reports[reported]; reported++) opts.onFile?.(reports[reported]!);
+  };
+
+  /** A file's documents and problems as read, counted (a file that gives nothing is quarantined as such). */
+  const counted = async function* (f: Pending, t: Tally): AsyncGenerator<SourceItem> {
+    if (f.crashedIn !== undefined) {
+      t.problems = 1;
+      t.lastReason = crashReason(f.crashedIn);
+      yield { bad: { input: f.plan.file, reason: t.lastReason } };
+      return;
+    }
+    for await (const item of readInput(f.ctx)) {
+      if ("doc" in item) t.docs++;
+      else {
+        t.problems++;
+        t.lastReason = item.bad.reason;
+      }
+      yield item;
+    }
+    if (t.docs + t.problems === 0) {
+      t.problems++;
+      t.lastReason = "no text found";
+      yield { bad: { input: f.plan.file, reason: t.lastReason } };
+    }
+  };
+
+  /** Counts and reports a file whose version is recorded. */
+  const settle = (f: Pending, t: Tally, v: { version: number; replaces: { version: number } | null }) => {
+    summary.docs += t.docs;
+    summary.problems += t.problems;
+    if (t.docs > 0 && v.replaces) summary.replaced++;
+    if (t.docs > 0) summary.ingested++;
+    else summary.quarantined++;
+    emit(f.index, {
+      file: f.plan.file,
+      outcome: t.docs > 0 ? "ingested" : "quarantined",
+      docs: t.docs,
+      quarantined: t.problems,
+      version: v.version,
+      replaces: v.replaces?.version,
+      note: t.docs > 0 ? undefined : t.lastReason,
+    });
+  };
+
+  /** The version record of a file read. */
+  const newVersion = (f: Pending, t: Tally, r: SourceRun) => ({
+    path: f.abs,
+    sourceKey: f.key,
+    sha256: f.sha256,
+    bytes: f.bytes,
+    format: f.plan.ext.slice(1) || "none",
+    docs: t.docs,
+    quarantined: t.problems,
+    runId: r.runId,
+  });
+
+  /** Reads one file into its own shards, committed on their own (record formats, archives). */
+  const ingestOne = async (f: Pending) => {
+    const r = run!;
+    const t: Tally = { docs: 0, problems: 0, lastReason: "" };
+    const items = counted(f, t);
+    if (f.crashedIn === undefined) await versions.startReading(f.key, f.abs, r.runId);
+    try {
+      // DuckDB reads and writes a clean JSONL or Parquet file alone; anything it cannot do goes to the JS reader.
+      const bySql =
+        f.crashedIn === undefined && sqlReadable(f.ctx, r.takedowns.size)
+          ? await recordsBySql(f.ctx, {
+              tmpDir: r.tmpDir,
+              prefix: r.shardPrefix(f.key, path.basename(f.plan.file)),
+              columns: r.shardColumns.map((c) => c.name),
+            })
+          : null;
+      if (bySql) {
+        t.docs = bySql.stats.docsOut;
+        await r.addFiles(f.key, bySql.files, bySql.stats);
+      } else await r.add(f.key, path.basename(f.plan.file), items);
+    } catch (err) {
+      // An error (a full disk, a broken catalog) is not the file's fault: only a process that died keeps the mark.
+      await versions.doneReading(f.key);
+      throw err;
+    }
+    const v = await versions.record(newVersion(f, t, r));
+    await versions.doneReading(f.key);
+    if (t.docs > 0) await catalog.resolveQuarantine(stage, f.plan.file, r.runId);
+    settle(f, t, v);
+  };
+
+  // Small files (DOCX, ODT, EPUB, HTML, text) are read in batches, one shard and one commit per batch.
+  const batch: Pending[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batch.length === 0 || !run) return;
+    const files = batch.splice(0);
+    batchBytes = 0;
+    const r = run;
+    const tallies = files.map((): Tally => ({ docs: 0, problems: 0, lastReason: "" }));
+    // The mark lasts while the file is read: a process that dies then is the file's fault, not the batch's.
+    const marked = async function* (f: Pending, t: Tally): AsyncGenerator<SourceItem> {
+      if (f.crashedIn === undefined) await versions.startReading(f.key, f.abs, r.runId);
+      try {
+        yield* counted(f, t);
+      } finally {
+        await versions.doneReading(f.key);
+      }
+    };
+    const batchKey = `${BATCH_PREFIX}${configHash(files.map((f) => f.key))}`;
+    const recorded: Array<{ version: number; replaces: FileVersion | null }> = [];
+    await r.addBatch(
+      batchKey,
+      `batch-${path.basename(files[0]!.plan.file)}`,
+      files.map((f, i) => ({ key: f.key, items: marked(f, tallies[i]!) })),
+      async () => {
+        recorded.push(
+          ...(await versions.recordBatch(
+            files.map((f, i) => ({
+              ...newVersion(f, tallies[i]!, r),
+              shardKey: batchKey,
+              docPath: f.plan.file,
+            })),
+          )),
+        );
+        const read = files.filter((_, i) => tallies[i]!.docs > 0).map((f) => f.plan.file);
+        await catalog.resolveQuarantine(stage, read, r.runId);
+      },
+    );
+    for (const [i, f] of files.entries()) settle(f, tallies[i]!, recorded[i]!);
+  };
+
   try {
-    for (const plan of plans) {
-      const report = (r: Omit<FileReport, "file">) => opts.onFile?.({ file: plan.file, ...r });
+    for (const [index, plan] of plans.entries()) {
+      const report = (r: Omit<FileReport, "file">) => emit(index, { file: plan.file, ...r });
       if (plan.ext === ".pdf") {
         summary.pdf++;
         summary.pdfFiles.push(plan.file);
@@ -201,7 +370,8 @@ export async function ingestPaths(
       });
       const key = `${abs}@${sha256.slice(0, 16)}#${shape.slice(0, 8)}`;
       const prev = versions.of(abs);
-      if (prev?.source_key === key) {
+      // Unchanged unless what holds its documents was uncommitted since (`soro verify --repair`).
+      if (prev?.source_key === key && (!run || run.has(prev.shard_key ?? key))) {
         summary.unchanged++;
         report({
           outcome: "unchanged",
@@ -227,24 +397,6 @@ export async function ingestPaths(
         });
         continue;
       }
-      let docs = 0;
-      let problems = 0;
-      let lastReason = "";
-      const counted = async function* (items: AsyncIterable<SourceItem>): AsyncGenerator<SourceItem> {
-        for await (const item of items) {
-          if ("doc" in item) docs++;
-          else {
-            problems++;
-            lastReason = item.bad.reason;
-          }
-          yield item;
-        }
-        if (docs + problems === 0) {
-          problems++;
-          lastReason = "no text found";
-          yield { bad: { input: plan.file, reason: lastReason } };
-        }
-      };
       const ctx = {
         ...read,
         input: fileInput(plan.file, limits.maxInflateRatio),
@@ -254,61 +406,19 @@ export async function ingestPaths(
         tmpDir: catalog.ws.tmpDir,
         licence: plan.licence,
       };
-      const crashedIn = versions.crashedIn(key);
-      let items: AsyncIterable<SourceItem> | SourceItem[];
-      if (crashedIn === undefined) {
-        items = counted(readInput(ctx));
-        await versions.startReading(key, abs, run.runId);
+      const file: Pending = { index, plan, abs, key, sha256, bytes, ctx, crashedIn: versions.crashedIn(key) };
+      if (BATCHED.has(plan.ext)) {
+        batch.push(file);
+        batchBytes += bytes;
+        if (batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES) await flush();
       } else {
-        problems = 1;
-        lastReason = crashReason(crashedIn);
-        items = [{ bad: { input: plan.file, reason: lastReason } }];
+        // Files are read in the order found: the batch so far is committed first.
+        await flush();
+        await ingestOne(file);
       }
-      try {
-        // DuckDB reads and writes a clean JSONL or Parquet file alone; anything it cannot do goes to the JS reader.
-        const bySql =
-          crashedIn === undefined && sqlReadable(ctx, run.takedowns.size)
-            ? await recordsBySql(ctx, {
-                tmpDir: run.tmpDir,
-                prefix: run.shardPrefix(key, path.basename(plan.file)),
-                columns: run.shardColumns.map((c) => c.name),
-              })
-            : null;
-        if (bySql) {
-          docs = bySql.stats.docsOut;
-          await run.addFiles(key, bySql.files, bySql.stats);
-        } else await run.add(key, path.basename(plan.file), items);
-      } catch (err) {
-        // An error (a full disk, a broken catalog) is not the file's fault: only a process that died keeps the mark.
-        await versions.doneReading(key);
-        throw err;
-      }
-      const v = await versions.record({
-        path: abs,
-        sourceKey: key,
-        sha256,
-        bytes,
-        format: plan.ext.slice(1) || "none",
-        docs,
-        quarantined: problems,
-        runId: run.runId,
-      });
-      await versions.doneReading(key);
-      if (docs > 0) await catalog.resolveQuarantine(stage, plan.file, run.runId);
-      summary.docs += docs;
-      summary.problems += problems;
-      if (docs > 0 && v.replaces) summary.replaced++;
-      if (docs > 0) summary.ingested++;
-      else summary.quarantined++;
-      report({
-        outcome: docs > 0 ? "ingested" : "quarantined",
-        docs,
-        quarantined: problems,
-        version: v.version,
-        replaces: v.replaces?.version,
-        note: docs > 0 ? undefined : lastReason,
-      });
     }
+    await flush();
+    if (run) await dropStale(catalog, run, versions);
     await run?.finish();
   } catch (err) {
     await run?.finish(err as Error);

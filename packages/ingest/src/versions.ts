@@ -31,13 +31,28 @@ const INGEST_MIGRATIONS = [
   `CREATE TABLE ingest_reading (source_key VARCHAR PRIMARY KEY)`,
   // v3: the marks table is gone.
   `DROP TABLE ingest_reading`,
+  // v4: a version read in a batch has its documents in the batch's shard (shard_key, the batch's source key), under
+  // the path its documents name (doc_path); a version committed on its own has no row. (A table of its own: DuckDB
+  // 1.5 cannot replay an ALTER of a table with a primary key from its WAL after a kill.)
+  `CREATE TABLE ingest_batched (
+    path VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    shard_key VARCHAR NOT NULL,
+    doc_path VARCHAR NOT NULL
+  )`,
 ];
+
+/** Source keys of batches start so (a file's key starts with its absolute path). */
+export const BATCH_PREFIX = "batch:";
 
 /** The current version of an ingested file. */
 export interface FileVersion {
   version: number;
   source_key: string;
   docs: number;
+  /** The batch whose shard holds its documents, and the path they carry there (null when committed alone). */
+  shard_key: string | null;
+  doc_path: string | null;
 }
 
 /** What to record about one file's new version. */
@@ -50,6 +65,9 @@ export interface NewVersion {
   docs: number;
   quarantined: number;
   runId: number;
+  /** For a version read in a batch: the batch's key and the path its documents carry. */
+  shardKey?: string;
+  docPath?: string;
 }
 
 /** The versions of ingested files: a changed file's new version supersedes the shards of the one it replaces. */
@@ -65,7 +83,8 @@ export class FileVersions {
   static async load(catalog: Catalog): Promise<FileVersions> {
     await catalog.ensureExtension("ingest", INGEST_MIGRATIONS);
     const rows = await catalog.rows(
-      `SELECT path, version, source_key, docs FROM ingest_files QUALIFY row_number() OVER (PARTITION BY path ORDER BY version DESC) = 1`,
+      `SELECT path, version, source_key, docs, shard_key, doc_path FROM ingest_files LEFT JOIN ingest_batched USING (path, version)
+       QUALIFY row_number() OVER (PARTITION BY path ORDER BY version DESC) = 1`,
     );
     const current = new Map<string, FileVersion>();
     for (const r of rows)
@@ -73,6 +92,8 @@ export class FileVersions {
         version: Number(r.version),
         source_key: String(r.source_key),
         docs: Number(r.docs),
+        shard_key: r.shard_key === null ? null : String(r.shard_key),
+        doc_path: r.doc_path === null ? null : String(r.doc_path),
       });
     // A mark is a file: writing it fails before reading starts, and removing it works even on a full disk, so only a
     // process that died mid-file leaves one.
@@ -109,6 +130,39 @@ export class FileVersions {
     return path.join(this.marks, `${createHash("sha256").update(sourceKey).digest("hex").slice(0, 32)}.json`);
   }
 
+  /**
+   * Documents left behind in batch shards by files that have since changed: per active batch key, the paths its
+   * stale documents carry (a version read in a batch whose file has a later version that yielded documents).
+   */
+  async staleInBatches(): Promise<Map<string, string[]>> {
+    const rows = await this.catalog.rows(
+      `SELECT DISTINCT o.shard_key, o.doc_path FROM ingest_batched o
+       WHERE EXISTS (SELECT 1 FROM ingest_files n WHERE n.path = o.path AND n.version > o.version AND n.docs > 0)
+         AND EXISTS (SELECT 1 FROM shards s WHERE s.source_key = o.shard_key AND s.status = 'active')
+       ORDER BY 1, 2`,
+    );
+    const out = new Map<string, string[]>();
+    for (const r of rows) {
+      const key = String(r.shard_key);
+      out.set(key, [...(out.get(key) ?? []), String(r.doc_path)]);
+    }
+    return out;
+  }
+
+  /**
+   * Inside the commit of a batch rewritten without stale documents: the versions still in it move to the new key,
+   * and the old batch's shards are superseded.
+   */
+  async moveBatchIn(from: string, to: string, stale: string[]): Promise<void> {
+    await this.catalog.conn.run(
+      `UPDATE ingest_batched SET shard_key = $2 WHERE shard_key = $1 AND NOT list_contains(from_json($3, '["VARCHAR"]'), doc_path)`,
+      [from, to, JSON.stringify(stale)],
+    );
+    await this.catalog.conn.run(`UPDATE shards SET status = 'superseded' WHERE source_key = $1`, [from]);
+    for (const v of this.current.values())
+      if (v.shard_key === from && !stale.includes(v.doc_path!)) v.shard_key = to;
+  }
+
   /** The current version of a file (by absolute path), if it was ingested before. */
   of(path: string): FileVersion | undefined {
     return this.current.get(path);
@@ -120,33 +174,65 @@ export class FileVersions {
    * readable one active.
    */
   async record(v: NewVersion): Promise<{ version: number; replaces: FileVersion | null }> {
-    const prev = this.current.get(v.path) ?? null;
-    const version = (prev?.version ?? 0) + 1;
-    await this.catalog.transaction(async () => {
+    return (await this.catalog.transaction(() => this.recordBatch([v])))[0]!;
+  }
+
+  /**
+   * Records new versions inside a transaction the caller holds (a batch's commit), in a few statements (one per
+   * file costs more than reading a small file). Earlier versions committed alone are superseded with their shards;
+   * one read in a batch leaves that batch's shard after the commit (`staleInBatches`).
+   */
+  async recordBatch(vs: NewVersion[]): Promise<Array<{ version: number; replaces: FileVersion | null }>> {
+    const out = vs.map((v) => {
+      const prev = this.current.get(v.path) ?? null;
+      return { version: (prev?.version ?? 0) + 1, replaces: prev };
+    });
+    const rows = vs.map((v, i) => ({
+      path: v.path,
+      version: out[i]!.version,
+      source_key: v.sourceKey,
+      sha256: v.sha256,
+      bytes: v.bytes,
+      format: v.format,
+      docs: v.docs,
+      quarantined: v.quarantined,
+      replaces: out[i]!.replaces?.source_key ?? null,
+      run_id: v.runId,
+      shard_key: v.shardKey ?? null,
+      doc_path: v.docPath ?? v.path,
+    }));
+    const shape = `[{"path":"VARCHAR","version":"INTEGER","source_key":"VARCHAR","sha256":"VARCHAR","bytes":"BIGINT","format":"VARCHAR","docs":"BIGINT","quarantined":"BIGINT","replaces":"VARCHAR","run_id":"BIGINT","shard_key":"VARCHAR","doc_path":"VARCHAR"}]`;
+    const rowsSql = `SELECT unnest(from_json($1, '${shape}'), recursive := true)`;
+    await this.catalog.conn.run(
+      `INSERT INTO ingest_files (path, version, source_key, sha256, bytes, format, docs, quarantined, replaces, run_id)
+       SELECT path, version, source_key, sha256, bytes, format, docs, quarantined, replaces, run_id FROM (${rowsSql})`,
+      [JSON.stringify(rows)],
+    );
+    await this.catalog.conn.run(
+      `INSERT INTO ingest_batched SELECT path, version, shard_key, doc_path FROM (${rowsSql}) WHERE shard_key IS NOT NULL`,
+      [JSON.stringify(rows)],
+    );
+    const read = vs.filter((v) => v.docs > 0);
+    if (read.length > 0)
       await this.catalog.conn.run(
-        `INSERT INTO ingest_files (path, version, source_key, sha256, bytes, format, docs, quarantined, replaces, run_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `UPDATE shards SET status = 'superseded' WHERE stage IN ('ingest', $3)
+           AND NOT starts_with(source_key, '${BATCH_PREFIX}')
+           AND NOT list_contains(from_json($2, '["VARCHAR"]'), source_key)
+           AND source_key IN (SELECT source_key FROM ingest_files WHERE list_contains(from_json($1, '["VARCHAR"]'), path))`,
         [
-          v.path,
-          version,
-          v.sourceKey,
-          v.sha256,
-          v.bytes,
-          v.format,
-          v.docs,
-          v.quarantined,
-          prev?.source_key ?? null,
-          v.runId,
+          JSON.stringify(read.map((v) => v.path)),
+          JSON.stringify(read.map((v) => v.sourceKey)),
+          REPLAY_SOURCE,
         ],
       );
-      if (v.docs > 0)
-        await this.catalog.conn.run(
-          `UPDATE shards SET status = 'superseded' WHERE stage IN ('ingest', $3) AND source_key <> $2
-             AND source_key IN (SELECT source_key FROM ingest_files WHERE path = $1)`,
-          [v.path, v.sourceKey, REPLAY_SOURCE],
-        );
-    });
-    this.current.set(v.path, { version, source_key: v.sourceKey, docs: v.docs });
-    return { version, replaces: prev };
+    for (const [i, v] of vs.entries())
+      this.current.set(v.path, {
+        version: out[i]!.version,
+        source_key: v.sourceKey,
+        docs: v.docs,
+        shard_key: v.shardKey ?? null,
+        doc_path: v.shardKey ? (v.docPath ?? v.path) : null,
+      });
+    return out;
   }
 }

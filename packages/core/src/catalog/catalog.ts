@@ -59,6 +59,8 @@ export interface ShardCommit {
   stats: InputStats;
   /** `pending` until the whole run completes (then `activateRun`), or `active` for incremental sources. */
   status: "pending" | "active";
+  /** Further catalog writes that must land in the same transaction (a source's own bookkeeping). */
+  within?: () => Promise<void>;
 }
 
 /** An input a stage could not use, kept with its reason instead of being dropped. */
@@ -306,6 +308,7 @@ export class Catalog {
         ]);
       }
       await this.resolveQuarantine(commit.stage, commit.sourceKey, commit.runId);
+      await commit.within?.();
     });
     return (await this.rows(
       `SELECT * FROM shards WHERE stage = $1 AND config_hash = $2 AND source_key = $3 ORDER BY shard_id`,
@@ -385,11 +388,13 @@ export class Catalog {
   }
 
   /** Marks what earlier runs quarantined for an input (a whole shard, a whole file) resolved: it has now been read. */
-  async resolveQuarantine(stage: string, input: string, runId: number): Promise<void> {
+  async resolveQuarantine(stage: string, input: string | string[], runId: number): Promise<void> {
+    const inputs = typeof input === "string" ? [input] : input;
+    if (inputs.length === 0) return;
     await this.conn.run(
       `INSERT INTO quarantine_resolved (quarantine_id)
-       SELECT quarantine_id FROM quarantine_open WHERE stage = $1 AND input = $2 AND run_id <> $3`,
-      [stage, input, runId],
+       SELECT quarantine_id FROM quarantine_open WHERE stage = $1 AND list_contains(from_json($2, '["VARCHAR"]'), input) AND run_id <> $3`,
+      [stage, JSON.stringify(inputs), runId],
     );
   }
 

@@ -43,6 +43,8 @@ export interface StageCommit {
   parents?: string[];
   files: ShardFile[];
   stats: InputStats;
+  /** Further catalog writes that must land in the commit's transaction. */
+  within?: () => Promise<void>;
 }
 
 /**
@@ -166,6 +168,7 @@ export class StageRun {
       files: c.files,
       stats: c.stats,
       status: accumulate ? "active" : "pending",
+      within: c.within,
     });
     if (stage === this.spec.stage) this.done.add(c.sourceKey);
     return records;
