@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { copyFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Catalog } from "@soro/core";
+import { runKillable } from "@soro/core/testing";
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { ingestPaths } from "../src/index.js";
@@ -72,4 +74,34 @@ describe("batches of small files", () => {
     c3.close();
     expect(await state(ws)).toEqual(after);
   });
+
+  it("takes a changed file's old documents out of its batch on the next run when a run was killed first", async () => {
+    const dir = await tempDir();
+    const p = await udhrParagraphs("tgk");
+    const ws = `${dir}-ws`;
+    await writeFile(path.join(dir, "a.txt"), p[0]!);
+    await writeFile(path.join(dir, "z.txt"), p[1]!);
+    const c = await Catalog.open(ws, { create: true });
+    await ingestPaths(c, [dir], { source: "other" });
+    c.close();
+    // a.txt changes and is committed in a new batch (m.jsonl, read alone, closes it); the run dies on z.txt, before
+    // the old batch is written again.
+    await writeFile(path.join(dir, "a.txt"), p[2]!);
+    await writeFile(path.join(dir, "m.jsonl"), `${JSON.stringify({ text: p[3] })}\n`);
+    await writeFile(path.join(dir, "z.txt"), "HANG");
+    const sentinel = `${dir}.reading`;
+    const child = new URL("./fixtures/hang-child.ts", import.meta.url).pathname;
+    const exit = await runKillable(child, [ws, dir, sentinel], { killWhen: () => existsSync(sentinel) });
+    expect(exit.killed).toBe(true);
+    const killed = (await state(ws)).docs.filter((d) => d[0] === "a.txt");
+    expect(killed.map((d) => d[1]).sort()).toEqual([p[0]!.slice(0, 40), p[2]!.slice(0, 40)].sort());
+
+    const c2 = await Catalog.open(ws);
+    await ingestPaths(c2, [dir], { source: "other" });
+    c2.close();
+    const after = await state(ws);
+    expect(after.docs.filter((d) => d[0] === "a.txt")).toEqual([["a.txt", p[2]!.slice(0, 40)]]);
+    // z.txt's old text stays (its new version killed a run and is quarantined), and m.jsonl's record is in.
+    expect(after.docs.map((d) => d[0])).toEqual(["a.txt", "m.jsonl:1", "z.txt"]);
+  }, 30_000);
 });
