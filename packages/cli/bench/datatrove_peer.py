@@ -1,7 +1,8 @@
 """The e2e bench's peer: datatrove on the same JSONL (python datatrove_peer.py quality|minhash IN OUT WORKERS).
 
 quality: Gopher quality + FineWeb quality filters with Tajik settings (FineWeb-2's stop words), documents written
-back as JSONL. minhash: MinHash signatures (5-grams, 14 buckets x 8 hashes, FineWeb's settings), stage 1 only.
+back as JSONL. minhash: MinHash dedup with FineWeb's settings (5-grams, 14 buckets x 8 hashes), all four stages as datatrove runs
+them: signatures, bucket matches, clusters, and the filter that writes the surviving documents back as JSONL.
 """
 
 import sys
@@ -14,7 +15,13 @@ for _name in ("xxh64_intdigest", "xxh32_intdigest"):
     setattr(xxhash, _name, lambda data, *a, _f=_orig, **k: _f(data.encode() if isinstance(data, str) else data, *a, **k))
 
 from datatrove.executor import LocalPipelineExecutor
-from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
+from datatrove.pipeline.dedup.minhash import (
+    MinhashConfig,
+    MinhashDedupBuckets,
+    MinhashDedupCluster,
+    MinhashDedupFilter,
+    MinhashDedupSignature,
+)
 from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
@@ -34,12 +41,35 @@ def main() -> None:
             FineWebQualityFilter(language=LANG),
             JsonlWriter(f"{out}/kept"),
         ]
-    else:
-        steps = [
-            reader,
-            MinhashDedupSignature(output_folder=f"{out}/sigs", config=MinhashConfig(), language=LANG),
-        ]
-    LocalPipelineExecutor(pipeline=steps, tasks=8, workers=workers, logging_dir=f"{out}/logs").run()
+        LocalPipelineExecutor(pipeline=steps, tasks=8, workers=workers, logging_dir=f"{out}/logs").run()
+        return
+    config = MinhashConfig()
+    signatures = LocalPipelineExecutor(
+        pipeline=[reader, MinhashDedupSignature(output_folder=f"{out}/sigs", config=config, language=LANG)],
+        tasks=8,
+        workers=workers,
+        logging_dir=f"{out}/logs/sigs",
+    )
+    buckets = LocalPipelineExecutor(
+        pipeline=[MinhashDedupBuckets(input_folder=f"{out}/sigs", output_folder=f"{out}/buckets", config=config)],
+        tasks=config.num_buckets,
+        workers=workers,
+        logging_dir=f"{out}/logs/buckets",
+        depends=signatures,
+    )
+    clusters = LocalPipelineExecutor(
+        pipeline=[MinhashDedupCluster(input_folder=f"{out}/buckets", output_folder=f"{out}/remove_ids", config=config)],
+        tasks=1,
+        logging_dir=f"{out}/logs/clusters",
+        depends=buckets,
+    )
+    LocalPipelineExecutor(
+        pipeline=[reader, MinhashDedupFilter(input_folder=f"{out}/remove_ids"), JsonlWriter(f"{out}/deduped")],
+        tasks=8,
+        workers=workers,
+        logging_dir=f"{out}/logs/filter",
+        depends=clusters,
+    ).run()
 
 
 if __name__ == "__main__":  # the executor's worker processes import this file

@@ -9,7 +9,7 @@
 // MB/s of wall and per CPU-second, and its share of the total CPU and wall; then the projection to 8 GB on one
 // 2-core machine from CPU time and from wall time, with the formula. Peers in the same run, same JSONL, same
 // worker count: DuckDB's own read_json into Parquet (ingest), and datatrove's Gopher + FineWeb quality filters and
-// MinHash signatures when $SORO_PYTHON (default python3) imports datatrove.
+// four-stage MinHash dedup when $SORO_PYTHON (default python3) imports datatrove.
 //
 // Resuming: every finished step is recorded in DIR/bench-state.json; when a stage fails the bench names it, shows
 // the end of its log (DIR/logs/<stage>.log) and keeps DIR, and the same command again continues from that stage
@@ -227,7 +227,10 @@ console.log(
 const PEERS: Array<[string, string]> = [
   ["duckdb", "DuckDB read_json → Parquet (ingest's peer)"],
   ["dt-quality", "datatrove Gopher + FineWeb quality filters (quality signals' + select's peer)"],
-  ["dt-minhash", "datatrove MinHash signatures, stage 1 of 4 (dedup's peer)"],
+  [
+    "dt-minhash",
+    "datatrove MinHash dedup, all 4 stages: signatures, buckets, clusters, filter (dedup's peer)",
+  ],
 ];
 console.log("peers, same JSONL and workers:");
 for (const [key, label] of PEERS) {
@@ -243,7 +246,7 @@ const ratio = (a: string, b: string) => {
   return x && y ? `${(x.wall / y.wall).toFixed(2)}× wall, ${(x.cpu / y.cpu).toFixed(2)}× CPU` : "n/a";
 };
 console.log(
-  `ratios: ingest / DuckDB ${ratio("ingest", "duckdb")}; quality signals / datatrove filters ${ratio("quality", "dt-quality")}; dedup (signatures + clustering) / datatrove signatures ${ratio("dedup", "dt-minhash")}`,
+  `ratios: ingest / DuckDB ${ratio("ingest", "duckdb")}; quality signals / datatrove filters ${ratio("quality", "dt-quality")}; dedup (signatures, clusters, repeated lines) / datatrove MinHash dedup ${ratio("dedup", "dt-minhash")}`,
 );
 const dedupIn = totals.get("select");
 const dedupOut = totals.get("dedup");
