@@ -502,7 +502,9 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
   const charLlr = chars.n === 0 ? 0 : Math.max(-p.charClip, Math.min(p.charClip, chars.sum / chars.n));
   const charWeight = p.char * Math.min(1, chars.n / Math.max(1, p.charFull));
   const letters = Math.max(1, e.letters);
-  langs.forEach((lang, i) => {
+  const penalty = priorPenalties(langs, script);
+  for (let i = 0; i < langs.length; i++) {
+    const lang = langs[i]!;
     let s = i < scores.length ? scores[i]! : Number.NEGATIVE_INFINITY;
     if (script === "Cyrillic") {
       s -= (p.foreign * e.foreign[i]! + p.loan * e.loan[i]!) / letters;
@@ -512,35 +514,58 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
           p.words * tgkWords.function +
           p.known * (tgkWords.known - p.knownMid) +
           charWeight * (charLlr - p.charMid);
-      const own = e.letterOnly.get(lang);
+      const own = e.letterOnly.size === 0 ? undefined : e.letterOnly.get(lang);
       // A language without a trigram model takes the best score when its own letters are there.
       if (own !== undefined) s = Math.max(...scores) + (p.foreign * own) / letters;
     }
-    if (!CORPUS.has(lang))
-      s -= REGIONAL.has(lang) ? (script === "Cyrillic" ? p.regional : p.regionalOtherScript) : p.rare;
+    if (penalty[i] !== 0) s -= penalty[i]!;
     if (lang === prior) s += p.docPrior;
     evidence[i] = s * weight;
-  });
+  }
   return { langs, evidence };
+}
+
+const penalties = new WeakMap<string[], { key: string; values: Float64Array }>();
+
+/**
+ * Per candidate of a script, the prior penalty of a language the corpus seldom meets (REGIONAL) or never does;
+ * worked out again when the parameters change (the tuning script sets them).
+ */
+function priorPenalties(langs: string[], script: TrigramScript): Float64Array {
+  const p = LANGID_PARAMS;
+  const key = `${p.regional} ${p.regionalOtherScript} ${p.rare}`;
+  const hit = penalties.get(langs);
+  if (hit?.key === key) return hit.values;
+  const values = Float64Array.from(langs, (lang) =>
+    CORPUS.has(lang)
+      ? 0
+      : REGIONAL.has(lang)
+        ? script === "Cyrillic"
+          ? p.regional
+          : p.regionalOtherScript
+        : p.rare,
+  );
+  penalties.set(langs, { key, values });
+  return values;
 }
 
 function decide(r: Ranked): LangResult {
   let best = -1;
   let max = Number.NEGATIVE_INFINITY;
-  r.evidence.forEach((v, i) => {
-    if (v > max) {
-      max = v;
+  for (let i = 0; i < r.evidence.length; i++)
+    if (r.evidence[i]! > max) {
+      max = r.evidence[i]!;
       best = i;
     }
-  });
   let sum = 0;
   let otherMax = Number.NEGATIVE_INFINITY;
   let tgk = Number.NEGATIVE_INFINITY;
-  r.evidence.forEach((v, i) => {
+  for (let i = 0; i < r.evidence.length; i++) {
+    const v = r.evidence[i]!;
     sum += Math.exp(v - max);
     if (r.langs[i] === "tgk") tgk = v;
     else if (v > otherMax) otherMax = v;
-  });
+  }
   const pTgk =
     tgk === Number.NEGATIVE_INFINITY
       ? 0
