@@ -270,7 +270,8 @@ if (done.length === STAGES.length) {
       .join(" ")} at end, ${availableParallelism()} cores here)`,
   );
   console.log(
-    "  goal: ≤ 2 h. The global dedup step (sort/join over all documents) grows a little faster than linear.",
+    "  goal: ≤ 2 h. Each command's start-up (models, tokenizer: ~30 CPU s in all) is scaled too, so sizes under\n" +
+      "  ~1 GB overstate the projection; the global dedup step (sorts and joins over all documents) grows a little faster.",
   );
 }
 
