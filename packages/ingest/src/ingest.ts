@@ -275,6 +275,12 @@ export async function ingestPaths(
     runId: r.runId,
   });
 
+  // The takedown list, for files DuckDB reads alone (the JS readers' documents are checked by SourceRun).
+  const takedowns = (await catalog.rows("SELECT kind, value FROM takedowns")).map((t) => ({
+    kind: String(t.kind),
+    value: String(t.value),
+  }));
+
   /** Reads one file into its own shards, committed on their own (record formats, archives). */
   const ingestOne = async (f: Pending) => {
     const r = run!;
@@ -284,11 +290,12 @@ export async function ingestPaths(
     try {
       // DuckDB reads and writes a clean JSONL or Parquet file alone; anything it cannot do goes to the JS reader.
       const bySql =
-        f.crashedIn === undefined && sqlReadable(f.ctx, r.takedowns.size)
+        f.crashedIn === undefined && sqlReadable(f.ctx)
           ? await recordsBySql(f.ctx, {
               tmpDir: r.tmpDir,
               prefix: r.shardPrefix(f.key, path.basename(f.plan.file)),
               columns: r.shardColumns.map((c) => c.name),
+              takedowns,
             })
           : null;
       if (bySql) {

@@ -29,6 +29,7 @@ async function bySql(ctx: ReaderContext, dir: string): Promise<Record<string, un
     tmpDir: path.join(dir, "tmp"),
     prefix: "ingest/test",
     columns: BASE_COLUMNS.map((c) => c.name),
+    takedowns: [],
   });
   if (!out) return null;
   const docs: Record<string, unknown>[] = [];
@@ -103,6 +104,38 @@ describe("JSONL and Parquet through DuckDB alone", () => {
       { text: p[2]!, url: "https://example.tj/3", meta: "{ }", fetched_at: "2022" },
     ]);
     await expectSame(contextFor(file, dir), dir, [true, true, true]);
+  });
+
+  it("leaves out and counts the documents on the takedown list", async () => {
+    const dir = await tempDir();
+    const p = await udhrParagraphs("tgk");
+    const file = path.join(dir, "c.jsonl");
+    const recs = [
+      { text: p[0], url: "https://gone.example/1" },
+      { text: p[1], url: "https://news.host.example/2" },
+      { text: p[2], url: "https://kept.example/3" },
+      { text: p[3] },
+    ];
+    await writeFile(file, `${recs.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const out = await recordsBySql(contextFor(file, dir), {
+      tmpDir: path.join(dir, "tmp"),
+      prefix: "ingest/td",
+      columns: BASE_COLUMNS.map((c) => c.name),
+      takedowns: [
+        { kind: "url", value: "https://gone.example/1" },
+        { kind: "host", value: "host.example" },
+      ],
+    });
+    expect(out).not.toBeNull();
+    const urls: unknown[] = [];
+    for (const f of out!.files)
+      for await (const batch of readShard(f.tmpPath)) urls.push(...batch.map((d) => d.url));
+    expect(urls).toEqual(["https://kept.example/3", null]);
+    expect(out!.stats).toMatchObject({
+      docsIn: 4,
+      docsOut: 2,
+      removed: { takedown: { docs: 2, chars: p[0]!.length + p[1]!.length } },
+    });
   });
 
   it("leaves a file to the JS reader when it holds anything the reader would quarantine or read otherwise", async () => {

@@ -12,6 +12,7 @@ import {
   SOURCES,
   sqlIdent,
   sqlString,
+  takenDownSql,
   UNKNOWN_LICENCE,
 } from "@soro/core";
 import type { ReaderContext } from "../context.js";
@@ -27,6 +28,8 @@ export interface SqlTarget {
   tmpDir: string;
   prefix: string;
   columns: string[];
+  /** The takedown list's rows (`kind`, `value`): documents it names are counted, not written. */
+  takedowns: Array<{ kind: string; value: string }>;
 }
 
 /** The fields a record may set besides its text (as recordItem reads them): the text field must be none of them. */
@@ -36,13 +39,12 @@ const RECORD_FIELDS = ["url", "source", "fetched_at", "meta"];
 const BLANK_CHAR = String.raw`[\s\p{Zs}\x{0B}\x{FEFF}\x{2028}\x{2029}]`;
 
 /** Whether a file may go through DuckDB at all (an uncompressed JSONL or Parquet file, nothing that needs JS). */
-export function sqlReadable(ctx: ReaderContext, takedowns: number): boolean {
+export function sqlReadable(ctx: ReaderContext): boolean {
   return (
     ctx.input.file !== undefined &&
     (ctx.input.ext === ".jsonl" || ctx.input.ext === ".ndjson" || ctx.input.ext === ".parquet") &&
     !RECORD_FIELDS.includes(ctx.textField) &&
-    ctx.source !== "edu" &&
-    takedowns === 0
+    ctx.source !== "edu"
   );
 }
 
@@ -180,22 +182,46 @@ export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promi
     await conn.run(`CREATE TEMP VIEW records AS ${records}`);
     // One pass: a record the JS reader would treat otherwise stops the statement, and the file goes to that reader.
     const select = documentSelect(ctx, base, target.columns, new Date().toISOString());
+    const docs = `SELECT ${select} FROM records WHERE CASE WHEN ${problemSql(ctx, base)} THEN error(${sqlString(JS_READER)}) ELSE true END`;
+    if (target.takedowns.length > 0)
+      await conn.run(
+        `CREATE TEMP TABLE takedowns AS SELECT unnest(from_json($1, '[{"kind":"VARCHAR","value":"VARCHAR"}]'), recursive := true)`,
+        [JSON.stringify(target.takedowns)],
+      );
+    // One pass: a record the JS reader would treat otherwise stops the statement, and the file goes to that reader.
     const files = await copyQueryToParts(
       conn,
-      `SELECT ${select} FROM records WHERE CASE WHEN ${problemSql(ctx, base)} THEN error(${sqlString(JS_READER)}) ELSE true END`,
+      target.takedowns.length > 0 ? `SELECT * FROM (${docs}) d WHERE NOT ${takenDownSql("d")}` : docs,
       { tmpDir: target.tmpDir, prefix: target.prefix },
     );
     const n = files.reduce((a, f) => a + f.rows, 0);
+    const chars = files.reduce((a, f) => a + f.chars, 0);
+    const stats: InputStats = {
+      docsIn: n,
+      charsIn: chars,
+      docsOut: n,
+      charsOut: chars,
+      quarantined: 0,
+      removed: {},
+    };
+    if (target.takedowns.length > 0) {
+      // Taken-down documents are counted under rule `takedown`, as SourceRun counts them: a second pass, only here.
+      const gone = (
+        await conn.runAndReadAll(
+          `SELECT count(*)::BIGINT AS docs, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM (${docs}) d WHERE ${takenDownSql("d")}`,
+        )
+      ).getRowObjectsJS()[0]!;
+      const removed = { docs: Number(gone.docs), chars: Number(gone.chars) };
+      stats.docsIn += removed.docs;
+      stats.charsIn += removed.chars;
+      if (removed.docs > 0) stats.removed.takedown = removed;
+    }
     // A blank line is skipped by both readers but still counts in the JS reader's line numbers.
-    if (n === 0 || (!parquet && (await countLines(file)) !== n)) {
+    if (stats.docsIn === 0 || (!parquet && (await countLines(file)) !== stats.docsIn)) {
       await Promise.all(files.map((f) => rm(f.tmpPath, { force: true })));
       return null;
     }
-    const chars = files.reduce((a, f) => a + f.chars, 0);
-    return {
-      files,
-      stats: { docsIn: n, charsIn: chars, docsOut: n, charsOut: chars, quarantined: 0, removed: {} },
-    };
+    return { files, stats };
   } catch {
     // Anything DuckDB refuses (not UTF-8, not JSON, a line too long) is the JS reader's to quarantine.
     return null;
