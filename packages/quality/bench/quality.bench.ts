@@ -2,7 +2,8 @@
  * Quality benchmarks: signals throughput on real Tajik text (MB/s on one core) and selection time over 1M
  * documents' signals. Run: node --import tsx packages/quality/bench/quality.bench.ts [--docs 1000000]
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, ShardWriter } from "@soro/core";
@@ -60,6 +61,65 @@ export async function benchSignals(
   const wallS = median(passes.map((p) => p.wallS));
   const mb = bytes / 2 ** 20;
   return { mbPerSec: mb / cpuS, mbPerWallSec: mb / wallS, docsPerSec: docs / cpuS };
+}
+
+/**
+ * The peer: datatrove's Gopher + FineWeb quality filters (packages/cli/bench/datatrove_peer.py, one worker) on the
+ * same documents as JSONL, in MB per CPU-second of its whole process tree. Python's start and datatrove's imports
+ * are taken out by running it on an empty file too. Null, with the reason, when $SORO_PYTHON (default python3)
+ * cannot import datatrove.
+ */
+export async function benchDatatroveFilters(
+  docs = 3000,
+): Promise<{ mbPerSec: number } | { skipped: string }> {
+  const python = process.env.SORO_PYTHON ?? "python3";
+  const probe = spawnSync(python, ["-c", "import datatrove, spacy"], { encoding: "utf8" });
+  if (probe.status !== 0)
+    return {
+      skipped: `${python} cannot import datatrove and spacy (${(probe.stderr ?? String(probe.error)).trim().split("\n").pop()}); set SORO_PYTHON`,
+    };
+  const corpus = await tajikCorpus(docs);
+  const bytes = corpus.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const dir = await mkdtemp(path.join(tmpdir(), "soro-quality-dt-"));
+  const script = path.resolve(import.meta.dirname, "../../cli/bench/datatrove_peer.py");
+  // `times` prints the CPU of the shell's finished children: the peer and every process under it.
+  const cpuOf = async (texts: string[], name: string): Promise<number> => {
+    await writeFile(
+      path.join(dir, `${name}.jsonl`),
+      texts.map((text, k) => JSON.stringify({ id: String(k), text })).join("\n"),
+    );
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        '"$@" >/dev/null 2>&1; s=$?; times; exit $s',
+        "bash",
+        python,
+        script,
+        "quality",
+        dir,
+        path.join(dir, `out-${name}`),
+        "1",
+      ],
+      { encoding: "utf8", env: { ...process.env, PYTHONWARNINGS: "ignore" } },
+    );
+    await rm(path.join(dir, `${name}.jsonl`));
+    if (r.status !== 0)
+      throw new Error(`datatrove peer failed (exit ${r.status}): run ${script} by hand to see why`);
+    const child = r.stdout.trim().split("\n").pop()!.split(/\s+/);
+    const sec = (t: string) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+    };
+    return sec(child[0]!) + sec(child[1]!);
+  };
+  try {
+    const base = await cpuOf([], "empty");
+    const full = await cpuOf(corpus, "docs");
+    return { mbPerSec: bytes / 2 ** 20 / Math.max(1e-3, full - base) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -189,6 +249,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sig = await benchSignals();
   console.log(
     `quality signals: ${sig.mbPerSec.toFixed(2)} MB/s per core of CPU time (${sig.mbPerWallSec.toFixed(2)} MB/s wall; ${sig.docsPerSec.toFixed(0)} docs/s) on Tajik text; goal ≥ 15 MB/s per core`,
+  );
+  const dt = await benchDatatroveFilters();
+  console.log(
+    "mbPerSec" in dt
+      ? `datatrove Gopher + FineWeb quality filters on the same documents: ${dt.mbPerSec.toFixed(2)} MB/s per CPU-second; quality signals / datatrove: ${(sig.mbPerSec / dt.mbPerSec).toFixed(2)}x (the signals stage computes more: line cleaning, PII, edu, reading level, safety)`
+      : `datatrove peer skipped: ${dt.skipped}`,
   );
   const rs = await benchReadingSafety();
   console.log(

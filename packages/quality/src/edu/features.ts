@@ -74,10 +74,6 @@ let marked = new Uint16Array(256);
  * The feature vector of a text: log(1 + count) of each hashed n-gram, scaled to unit length, plus the layout
  * indicators at a fixed weight (so they count the same in a one-line string and a long page). `lower` is
  * `text.toLowerCase()` when the caller has it (the signals stage lowercases each document once for every module).
- *
- * One pass over the lowercased text finds the words and hashes them as it goes (FNV-1a over UTF-16 units, no
- * string per word or per n-gram), and counts the lines and digits the layout facts need: lowercasing changes
- * none of whitespace, newlines, ASCII digits or closing punctuation, so they are read from the same units.
  */
 export function featurize(
   text: string,
@@ -142,6 +138,10 @@ const layout = new Int32Array(4);
 /**
  * Counts the hashed n-grams of a text into `counts` (the slots in first-count order in `touched`, returned: how
  * many) and puts its layout slots in `layout`.
+ *
+ * One pass over the lowercased text finds the words and hashes them as it goes (FNV-1a over UTF-16 units, no
+ * string per word or per n-gram), and counts the lines and digits the layout facts need: lowercasing changes
+ * none of whitespace, newlines, ASCII digits or closing punctuation, so they are read from the same units.
  */
 function countFeatures(text: string, spec: FeatureSpec, lower: string | undefined): number {
   const dim = 1 << spec.bits;
