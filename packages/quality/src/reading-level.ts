@@ -65,6 +65,18 @@ const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c 
 /** A letter, cheaply: ASCII letters, and from U+00C0 up anything outside the punctuation and symbol blocks. */
 const isLetterish = (c: number) =>
   (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff));
+/** The tests above as bits by UTF-16 unit, one lookup per character of a text. */
+const SENTENCE_END = 1;
+const SPACE = 2;
+const LETTERISH = 4;
+const LINE_CLOSER = 8;
+const SENTENCE_UNIT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++)
+  SENTENCE_UNIT[c] =
+    (isSentenceEnd(c) ? SENTENCE_END : 0) |
+    (isSpace(c) ? SPACE : 0) |
+    (isLetterish(c) ? LETTERISH : 0) |
+    (LINE_CLOSERS.has(c) ? LINE_CLOSER : 0);
 
 const dataFile = (name: string) => new URL(`../data/${name}`, import.meta.url);
 
@@ -158,17 +170,19 @@ function countSentences(text: string): number {
   let n = 0;
   let lineHasLetter = false;
   let lastNonSpace = 0;
-  for (let k = 0; k <= text.length; k++) {
-    const c = k < text.length ? text.charCodeAt(k) : 10;
+  const len = text.length;
+  for (let k = 0; k <= len; k++) {
+    const c = k < len ? text.charCodeAt(k) : 10;
     if (c === 10) {
-      if (lineHasLetter && !LINE_CLOSERS.has(lastNonSpace)) n++;
+      if (lineHasLetter && !(SENTENCE_UNIT[lastNonSpace]! & LINE_CLOSER)) n++;
       lineHasLetter = false;
       lastNonSpace = 0;
       continue;
     }
-    if (isSentenceEnd(c) && (k + 1 >= text.length || isSpace(text.charCodeAt(k + 1)))) n++;
-    if (!isSpace(c)) lastNonSpace = c;
-    if (!lineHasLetter && isLetterish(c)) lineHasLetter = true;
+    const f = SENTENCE_UNIT[c]!;
+    if (f & SENTENCE_END && (k + 1 >= len || SENTENCE_UNIT[text.charCodeAt(k + 1)]! & SPACE)) n++;
+    if (!(f & SPACE)) lastNonSpace = c;
+    if (f & LETTERISH) lineHasLetter = true;
   }
   return n;
 }
