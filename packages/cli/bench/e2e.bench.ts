@@ -18,23 +18,16 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { SORO_BIN } from "@soro/core/testing";
+import { benchBytes, benchOption, SORO_BIN } from "@soro/core/testing";
 import { tajikTextDir } from "@soro/samples";
 import { CORPUS_RECIPE, type CorpusStats, writeCorpus } from "./e2e-corpus.js";
 import { type Measure, measure } from "./e2e-measure.js";
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const eq = argv.find((a) => a.startsWith(`--${name}=`));
-  if (eq) return eq.slice(name.length + 3);
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] ? argv[at + 1]! : dflt;
-};
-const sizeArg = opt("size", "50MB");
-const unit = /gb$/i.test(sizeArg) ? 1e9 : /kb$/i.test(sizeArg) ? 1e3 : 1e6;
-const targetBytes = Number.parseFloat(sizeArg) * unit;
-const workers = Number(opt("workers", "2"));
-const work = path.resolve(opt("work", path.join(tmpdir(), `soro-e2e-${sizeArg}`)));
+const sizeArg = benchOption("size", "50MB");
+const targetBytes = benchBytes(sizeArg);
+const workers = Number(benchOption("workers", "2"));
+const work = path.resolve(benchOption("work", path.join(tmpdir(), `soro-e2e-${sizeArg}`)));
 const keep = argv.includes("--keep");
 if (!tajikTextDir()) {
   console.log("skipped: ../shared/tajik-text is absent (the documents are built from it)");

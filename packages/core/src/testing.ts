@@ -88,3 +88,17 @@ export const CHROMIUM_ARGS: readonly string[] = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+/** A bench's option from `process.argv`: `--name=value` or `--name value`, else `dflt`. */
+export function benchOption(name: string, dflt: string): string {
+  const argv = process.argv.slice(2);
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 && argv[at + 1] ? argv[at + 1]! : dflt;
+}
+
+/** Bytes of a size as benches take it: `1GB`, `256MB`, `500KB` (decimal units; a bare number is MB). */
+export function benchBytes(size: string): number {
+  return Number.parseFloat(size) * (/gb$/i.test(size) ? 1e9 : /kb$/i.test(size) ? 1e3 : 1e6);
+}

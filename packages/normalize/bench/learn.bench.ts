@@ -11,23 +11,16 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, configHash, openScratchDb, sqlString } from "@soro/core";
-import { commitQueryShard, SORO_BIN } from "@soro/core/testing";
+import { benchBytes, benchOption, commitQueryShard, SORO_BIN } from "@soro/core/testing";
 import { tajikTextDir } from "@soro/samples";
 import { DEFAULT_MODEL, loadModel, type TajikModel } from "../src/model.js";
 import { dataFile } from "../src/tables.js";
 import { learnCorpus } from "./learn-corpus.js";
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const eq = argv.find((a) => a.startsWith(`--${name}=`));
-  if (eq) return eq.slice(name.length + 3);
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] ? argv[at + 1]! : dflt;
-};
-const sizeArg = opt("size", "100MB");
-const targetBytes =
-  Number.parseFloat(sizeArg) * (/gb$/i.test(sizeArg) ? 1e9 : /kb$/i.test(sizeArg) ? 1e3 : 1e6);
-const memory = opt("memory", "1GB");
+const sizeArg = benchOption("size", "100MB");
+const targetBytes = benchBytes(sizeArg);
+const memory = benchOption("memory", "1GB");
 const peer = !argv.includes("--no-peer");
 if (!tajikTextDir()) {
   console.log("skipped: ../shared/tajik-text is absent (the documents are built from it)");
