@@ -106,6 +106,12 @@ export async function learnCatalogModel(catalog: Catalog, options: LearnOptions 
   const parts: string[] = [];
   let docs = 0;
   let resumedBatches = 0;
+  const started = Date.now();
+  const say = (what: string) => {
+    if (options.progress !== "quiet")
+      process.stderr.write(`learn: ${what} (${humanDuration((Date.now() - started) / 1000)})\n`);
+  };
+  let counted: Awaited<ReturnType<typeof mergeParts>>;
   try {
     for (const [i, batch] of batches.entries()) {
       const part = path.join(partsDir, `part-${i}.parquet`);
@@ -134,57 +140,53 @@ export async function learnCatalogModel(catalog: Catalog, options: LearnOptions 
         ? `learn: ${resumedBatches} of ${batches.length} batches were counted by an earlier run`
         : undefined,
     );
-    const started = Date.now();
-    const say = (what: string) => {
-      if (options.progress !== "quiet")
-        process.stderr.write(`learn: ${what} (${humanDuration((Date.now() - started) / 1000)})\n`);
-    };
     say(`summing the counts of ${parts.length} batches`);
-    const counted = await mergeParts(conn, parts, minCount);
-    say(
-      `${counted.distinctWords} distinct words, ${counted.distinctBigrams} distinct bigrams; building the model`,
-    );
-    const counter = new ModelCounter();
-    const base = options.base === undefined ? defaultModel() : options.base;
-    if (base) counter.addModel(base);
-    counter.addCounts(
-      `workspace ${catalog.ws.dir}: ${docs} documents`,
-      "the workspace's own text",
-      counted.unigrams,
-      counted.bigrams,
-      { lines: counted.lines, words: counted.words },
-    );
-    const out = options.out ?? workspaceModelPath(catalog.ws.dir);
-    mkdirSync(path.dirname(out), { recursive: true });
-    const counts = counter.counts({ minBigram: 1 });
-    saveModel(
-      out,
-      {
-        version: `learned-${new Date().toISOString()}`,
-        sources: counter.sources,
-        minBigram: minCount,
-        charOrder: 5,
-      },
-      counts,
-      // gzip -6: a learned model of a million bigrams saves in a third of -9's time, 0.5% larger.
-      { level: 6 },
-    );
-    say(`wrote ${out}`);
-    rmSync(partsDir, { recursive: true, force: true });
-    return {
-      path: out,
-      docs,
-      lines: counted.lines,
-      words: counted.words,
-      vocabulary: counts.unigrams.size,
-      distinctWords: counted.distinctWords,
-      distinctBigrams: counted.distinctBigrams,
-      resumedBatches,
-    };
+    counted = await mergeParts(conn, parts, minCount);
   } finally {
+    // Closed before the model is built, so DuckDB's memory is given back first.
     conn.closeSync();
     instance.closeSync();
   }
+  say(
+    `${counted.distinctWords} distinct words, ${counted.distinctBigrams} distinct bigrams; building the model`,
+  );
+  const counter = new ModelCounter();
+  const base = options.base === undefined ? defaultModel() : options.base;
+  if (base) counter.addModel(base);
+  counter.addCounts(
+    `workspace ${catalog.ws.dir}: ${docs} documents`,
+    "the workspace's own text",
+    counted.unigrams,
+    counted.bigrams,
+    { lines: counted.lines, words: counted.words },
+  );
+  const out = options.out ?? workspaceModelPath(catalog.ws.dir);
+  mkdirSync(path.dirname(out), { recursive: true });
+  const counts = counter.counts({ minBigram: 1 });
+  saveModel(
+    out,
+    {
+      version: `learned-${new Date().toISOString()}`,
+      sources: counter.sources,
+      minBigram: minCount,
+      charOrder: 5,
+    },
+    counts,
+    // gzip -6: a learned model of a million bigrams saves in a third of -9's time, 0.5% larger.
+    { level: 6 },
+  );
+  say(`wrote ${out}`);
+  rmSync(partsDir, { recursive: true, force: true });
+  return {
+    path: out,
+    docs,
+    lines: counted.lines,
+    words: counted.words,
+    vocabulary: counts.unigrams.size,
+    distinctWords: counted.distinctWords,
+    distinctBigrams: counted.distinctBigrams,
+    resumedBatches,
+  };
 }
 
 type Conn = Awaited<ReturnType<typeof openScratchDb>>["conn"];
