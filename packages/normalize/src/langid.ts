@@ -168,6 +168,30 @@ interface LetterCounts {
 const letterCounts = new Int32Array(0x130);
 const seenLetters = new Int32Array(0x130);
 
+/** The letter counts gathered in `letterCounts` / `seenLetters` (`distinct` of them), which are left cleared. */
+function takeLetters(
+  letters: number,
+  cyrl: number,
+  arab: number,
+  latn: number,
+  distinct: number,
+): LetterCounts {
+  const out: LetterCounts = {
+    letters,
+    cyrl,
+    arab,
+    latn,
+    distinct: seenLetters.slice(0, distinct),
+    counts: new Int32Array(distinct),
+  };
+  for (let k = 0; k < distinct; k++) {
+    const lower = seenLetters[k]!;
+    out.counts[k] = letterCounts[lower - 0x400]!;
+    letterCounts[lower - 0x400] = 0;
+  }
+  return out;
+}
+
 /** Counts a text's letters by script, and its Cyrillic letters one by one, in one pass over the char codes. */
 function countLetters(text: string): LetterCounts {
   let letters = 0;
@@ -196,20 +220,7 @@ function countLetters(text: string): LetterCounts {
     else continue;
     letters++;
   }
-  const out: LetterCounts = {
-    letters,
-    cyrl,
-    arab,
-    latn,
-    distinct: seenLetters.slice(0, distinct),
-    counts: new Int32Array(distinct),
-  };
-  for (let k = 0; k < distinct; k++) {
-    const lower = seenLetters[k]!;
-    out.counts[k] = letterCounts[lower - 0x400]!;
-    letterCounts[lower - 0x400] = 0;
-  }
-  return out;
+  return takeLetters(letters, cyrl, arab, latn, distinct);
 }
 
 /** The letter counts of a text made of several (its lines), letters in order of first sight over the whole. */
@@ -231,20 +242,7 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
       letterCounts[lower - 0x400]! += p.counts[k]!;
     }
   }
-  const out: LetterCounts = {
-    letters,
-    cyrl,
-    arab,
-    latn,
-    distinct: seenLetters.slice(0, distinct),
-    counts: new Int32Array(distinct),
-  };
-  for (let k = 0; k < distinct; k++) {
-    const lower = seenLetters[k]!;
-    out.counts[k] = letterCounts[lower - 0x400]!;
-    letterCounts[lower - 0x400] = 0;
-  }
-  return out;
+  return takeLetters(letters, cyrl, arab, latn, distinct);
 }
 
 /** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
