@@ -1,5 +1,6 @@
 export * from "./backends/backend.js";
 export * from "./backends/k8s.js";
+export * from "./backends/k8s-client.js";
 export * from "./backends/process.js";
 export * from "./backends/slurm.js";
 export * from "./backends/slurm-client.js";

@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { appendFile } from "node:fs/promises";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Catalog } from "@soro/core";
+import { startKubeApi } from "@soro/scale/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { K8sJobs, kubeConfigFor } from "../src/jobs/k8s.js";
+import { K8sJobs } from "../src/jobs/k8s.js";
 import { planJob } from "../src/jobs/plan.js";
 import { cancelJob, jobLogs, submitJob, waitForJobs } from "../src/jobs/run.js";
 import { listJobs } from "../src/jobs/store.js";
@@ -119,20 +118,9 @@ describe.skipIf(!slurmUp())("slurm backend (one-node cluster)", () => {
 
 describe("k8s backend", () => {
   it("creates the Service and Indexed Job through the API with server-side dry run, recording nothing", async () => {
-    const seen: Array<{ method: string; url: string; body: Record<string, unknown> }> = [];
-    const server = createServer(async (req: IncomingMessage, res) => {
-      let raw = "";
-      for await (const chunk of req) raw += chunk;
-      const body = JSON.parse(raw || "{}") as Record<string, unknown>;
-      seen.push({ method: req.method!, url: req.url!, body });
-      res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(body));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const api = await startKubeApi();
     try {
-      const k8s = new K8sJobs({
-        kubeConfig: kubeConfigFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
-        dryRun: true,
-      });
+      const k8s = new K8sJobs({ server: api.server, dryRun: true });
       const before = (await listJobs(catalog)).length;
       const plan = await planJob(
         catalog,
@@ -140,11 +128,11 @@ describe("k8s backend", () => {
         { k8s },
       );
       expect(await submitJob(catalog, plan, { k8s }, { dryRun: true })).toBeNull();
-      expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      expect(api.requests.map((s) => `${s.method} ${s.url}`)).toEqual([
         "POST /api/v1/namespaces/train/services?dryRun=All",
         "POST /apis/batch/v1/namespaces/train/jobs?dryRun=All",
       ]);
-      expect(seen[1]!.body).toMatchObject({ kind: "Job", spec: { completionMode: "Indexed" } });
+      expect(api.requests[1]?.body).toMatchObject({ kind: "Job", spec: { completionMode: "Indexed" } });
       expect((await listJobs(catalog)).length).toBe(before);
       const tj = await planJob(
         catalog,
@@ -157,10 +145,48 @@ describe("k8s backend", () => {
         { k8s },
       );
       await submitJob(catalog, tj, { k8s }, { dryRun: true });
-      expect(seen[2]!.url).toBe("/apis/trainer.kubeflow.org/v1alpha1/namespaces/train/trainjobs?dryRun=All");
-      expect(seen[2]!.body).toMatchObject({ kind: "TrainJob" });
+      expect(api.requests[2]?.url).toBe(
+        "/apis/trainer.kubeflow.org/v1alpha1/namespaces/train/trainjobs?dryRun=All",
+      );
+      expect(api.requests[2]?.body).toMatchObject({ kind: "TrainJob" });
     } finally {
-      server.close();
+      await api.close();
+    }
+  });
+
+  it("submits, follows the Job's conditions, reads its pods' logs and cancels it", async () => {
+    const api = await startKubeApi();
+    const JOBS = "/apis/batch/v1/namespaces/train/jobs";
+    try {
+      const k8s = new K8sJobs({ server: api.server });
+      const plan = await planJob(
+        catalog,
+        { kind: "cpt", exportDir: exports.megatron, backend: "k8s", k8s: { namespace: "train" } },
+        { k8s },
+      );
+      const job = await submitJob(catalog, plan, { k8s });
+      if (!job?.schedulerId) throw new Error("the job was not submitted");
+      const name = job.schedulerId;
+      expect(api.get(JOBS, name)?.kind).toBe("Job");
+      expect(api.get("/api/v1/namespaces/train/services", name)?.kind).toBe("Service");
+      expect(await k8s.observe(job)).toEqual({ state: "pending" });
+      api.put("/api/v1/namespaces/train/pods", {
+        metadata: { name: `${name}-0`, labels: { "job-name": name } },
+        status: { phase: "Running" },
+      });
+      const created = api.get(JOBS, name);
+      if (!created) throw new Error("the Job is missing");
+      created.status = { active: 1 };
+      expect(await k8s.observe(job)).toEqual({ state: "running" });
+      expect(await jobLogs(job, { k8s })).toBe(`==> ${name}-0 <==\nlog of ${name}-0\n`);
+      created.status = { conditions: [{ type: "Failed", status: "True", message: "BackoffLimitExceeded" }] };
+      expect(await k8s.observe(job)).toEqual({ state: "failed", detail: "BackoffLimitExceeded" });
+      const cancelled = await cancelJob(catalog, job, { k8s });
+      expect(cancelled.state).toBe("cancelled");
+      expect(api.get(JOBS, name)).toBeUndefined();
+      expect(api.get("/api/v1/namespaces/train/services", name)).toBeUndefined();
+    } finally {
+      await api.close();
     }
   });
 });

@@ -78,6 +78,7 @@ interface RunFlags {
   namespace?: string;
   envSecret?: string;
   apply?: boolean;
+  server?: string;
 }
 
 /** The backend named by --backend. */
@@ -89,7 +90,13 @@ async function makeBackend(o: RunFlags): Promise<Backend> {
   if (o.backend === "k8s") {
     if (!o.image)
       throw new UsageError("soro run: --backend k8s needs --image", "name an image holding this repository");
-    return new K8sBackend({ image: o.image, namespace: o.namespace, envSecret: o.envSecret, apply: o.apply });
+    return new K8sBackend({
+      image: o.image,
+      namespace: o.namespace,
+      envSecret: o.envSecret,
+      apply: o.apply,
+      connection: { server: o.server },
+    });
   }
   throw new UsageError(`soro run: unknown --backend ${o.backend}`, "use local, process, slurm or k8s");
 }
@@ -119,7 +126,8 @@ export function registerScaleCommands(program: Command): void {
     .option("--image <image>", "k8s: container image with this repository at the same path")
     .option("--namespace <ns>", "k8s: namespace")
     .option("--env-secret <name>", "k8s: Secret with the AWS credentials, passed as environment")
-    .option("--apply", "k8s: kubectl apply the manifest (default: only write it)")
+    .option("--apply", "k8s: create the Job through the Kubernetes API (default: only write the manifest)")
+    .option("--server <url>", "k8s: API server address (default: the kubeconfig's current context)")
     .action(async (name: string, o: RunFlags, cmd: Command) => {
       const stage = resolveStage(name, o.module);
       const options = await parseOptions(o.options);

@@ -159,8 +159,8 @@ function specOptions(cmd: Command): Command {
 const bridge = () => import("@soro/trainer-bridge");
 
 async function k8sFor(o: { server?: string; dryRun?: boolean }): Promise<K8sJobs> {
-  const { K8sJobs, kubeConfigFor } = await bridge();
-  return new K8sJobs({ kubeConfig: o.server ? kubeConfigFor(o.server) : undefined, dryRun: o.dryRun });
+  const { K8sJobs } = await bridge();
+  return new K8sJobs({ server: o.server, dryRun: o.dryRun });
 }
 
 function line(j: JobRecord): string {
