@@ -1,4 +1,5 @@
 import iconv from "iconv-lite";
+import { defined } from "./errors.js";
 
 /**
  * Character sets of undeclared text, shared by every stage that reads bytes (ingest, crawl) and by normalize's
@@ -62,7 +63,7 @@ export function checkUtf8(bytes: Uint8Array, cutEnd = false): Utf8Check {
   const n = bytes.length;
   let i = 0;
   while (i < n) {
-    const b = bytes[i]!;
+    const b = bytes[i] ?? 0;
     if (b < 0x80) {
       i++;
       continue;
@@ -83,7 +84,7 @@ export function checkUtf8(bytes: Uint8Array, cutEnd = false): Utf8Check {
     let got = 0;
     if (need > 0)
       while (got < need && i + 1 + got < n) {
-        const c = bytes[i + 1 + got]!;
+        const c = bytes[i + 1 + got] ?? 0;
         if (c < (got === 0 ? lo : 0x80) || c > (got === 0 ? hi : 0xbf)) break;
         got++;
       }
@@ -144,7 +145,7 @@ function letterShape(text: string): number {
   let score = 0;
   let prevLetter = false;
   for (const ch of text) {
-    const c = ch.codePointAt(0)!;
+    const c = ch.codePointAt(0) ?? 0;
     const cyr = c >= 0x400 && c <= 0x4ff;
     if (cyr) {
       const lower = ch !== ch.toUpperCase();
@@ -201,7 +202,7 @@ export function guessCharset(bytes: Uint8Array, head = false): { charset: string
   const sample = bytes.subarray(0, 64 * 1024);
   if (checkUtf8(sample, head || sample.length < bytes.length).invalid === 0)
     return { charset: "utf-8", by: "utf-8" };
-  const best = legacyReadings(sample)[0]!;
+  const best = defined(legacyReadings(sample)[0], "a legacy reading of the sample");
   if (readingWords(best) > 0) return { charset: best.charset, by: "lexicon" };
   if (!sample.some((b) => b >= 0xc0)) return { charset: "windows-1252", by: "latin" };
   return { charset: best.charset, by: "letters" };

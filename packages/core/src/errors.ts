@@ -142,3 +142,12 @@ export function asShardError(err: unknown): ShardCorruptError | null {
     return null;
   return new ShardCorruptError(file, message, err);
 }
+
+/**
+ * `value`, or an error naming what was promised and is missing: for values the code's own invariants guarantee
+ * (the row an aggregate query returns, a regex group that matched), where `!` would hide the broken promise.
+ */
+export function defined<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`soro: ${what} is missing (a bug: report it)`);
+  return value;
+}

@@ -40,7 +40,7 @@ export function spdxFromUrl(raw: string): string | null {
   const parts = url.pathname.toLowerCase().split("/").filter(Boolean);
   if (host === "creativecommons.org") {
     if (parts[0] === "licenses" && CC_KINDS.has(parts[1] ?? "") && /^\d\.\d$/.test(parts[2] ?? "")) {
-      const base = `CC-${parts[1]!.toUpperCase()}-${parts[2]}`;
+      const base = `CC-${(parts[1] ?? "").toUpperCase()}-${parts[2]}`;
       const port = parts[3] && /^[a-z]{2,3}$/.test(parts[3]) ? `${base}-${parts[3].toUpperCase()}` : null;
       if (port && KNOWN.has(port)) return port;
       return KNOWN.has(base) ? base : null;
@@ -57,10 +57,7 @@ export function spdxFromUrl(raw: string): string | null {
     return null;
   }
   if ((host === "opensource.org" || host === "spdx.org") && parts[0] === "licenses" && parts[1]) {
-    const name = url.pathname
-      .split("/")
-      .filter(Boolean)[1]!
-      .replace(/\.(html?|php)$/i, "");
+    const name = parts[1].replace(/\.(html?|php)$/i, "");
     const exact = [...KNOWN].find((id) => id.toLowerCase() === name.toLowerCase());
     return exact ?? null;
   }
@@ -82,7 +79,7 @@ export function spdxFromText(raw: string): string | null {
   const cc = /\bCC[ -]?(0|BY(?:[ -](?:NC|SA|ND)){0,2})(?:[ -](\d\.\d))?/i.exec(text);
   if (cc) {
     if (cc[1] === "0") return "CC0-1.0";
-    const id = spdxCorrect(`CC ${cc[1]!.replaceAll(" ", "-")} ${cc[2] ?? "4.0"}`);
+    const id = spdxCorrect(`CC ${(cc[1] ?? "").replaceAll(" ", "-")} ${cc[2] ?? "4.0"}`);
     if (id) return id;
   }
   if (text.length > 60 || /©|\(c\)|copyright|all rights reserved/i.test(text)) return null;

@@ -50,8 +50,8 @@ export async function repairShards(catalog: Catalog, problems: ShardProblem[]): 
   const commits = new Map<string, Uncommitted>();
   const queue = problems.map((p) => ({ shard: p.shard, reason: `${p.shard}: ${p.problem}` }));
   const seen = new Set<string>();
-  while (queue.length) {
-    const { shard, reason } = queue.shift()!;
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { shard, reason } = next;
     if (seen.has(shard)) continue;
     seen.add(shard);
     const [row] = await catalog.rows(

@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import type { Catalog } from "./catalog/catalog.js";
 import { sqlString } from "./duck.js";
-import { UsageError } from "./errors.js";
+import { defined, UsageError } from "./errors.js";
 import { durableRename, fileSha256 } from "./shards/files.js";
 import { copyQueryToShard } from "./shards/writer.js";
 
@@ -186,7 +186,7 @@ export async function takedown(catalog: Catalog, req: TakedownRequest): Promise<
      RETURNING takedown_id`,
     [req.kind, value, req.reason ?? null, by],
   );
-  const takedownId = Number(row!.takedown_id);
+  const takedownId = Number(defined(row, "the takedown id INSERT ... RETURNING gave").takedown_id);
   const shards = await catalog.rows(
     `SELECT shard_id, stage, path, run_id FROM shards ORDER BY stage, shard_id`,
   );

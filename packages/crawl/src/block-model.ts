@@ -26,7 +26,8 @@ export function mainContainers(blocks: Block[]): Set<DomNode> {
     // The block's own element is the last ancestor when it is a paragraph; a text run in a div scores that div.
     const first = b.tag === "body" ? n - 1 : n - 2;
     for (let level = 0; level < 3 && first - level >= 0; level++) {
-      const el = b.ancestors[first - level]!;
+      const el = b.ancestors[first - level];
+      if (el === undefined) break;
       score.set(el, (score.get(el) ?? 0) + s / (level === 0 ? 1 : level === 1 ? 2 : level * 3));
     }
   }
@@ -132,7 +133,7 @@ export const KEEP_THRESHOLD = 0.45;
 export function blockProbabilities(features: number[][], weights: readonly number[] = WEIGHTS): number[] {
   const p = features.map((f) => {
     let z = 0;
-    for (let k = 0; k < f.length; k++) z += f[k]! * weights[k]!;
+    for (let k = 0; k < f.length; k++) z += (f[k] ?? 0) * (weights[k] ?? 0);
     return 1 / (1 + Math.exp(-z));
   });
   return p.map((x, i) => {

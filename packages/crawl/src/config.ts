@@ -150,5 +150,5 @@ export function parseSeeds(text: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.replace(/#.*/, "").trim())
     .filter((l) => l.length > 0)
-    .map((l) => l.split(/\s+/)[0]!);
+    .map((l) => l.split(/\s+/)[0] ?? "");
 }

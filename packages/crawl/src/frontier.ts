@@ -167,7 +167,8 @@ export class Frontier {
   /** A saved setting (JSON), e.g. the config a crawl was started with. */
   async getState<T>(key: string): Promise<T | null> {
     const rows = await this.catalog.rows("SELECT value FROM crawl_state WHERE key = $1", [key]);
-    return rows.length ? (JSON.parse(String(rows[0]!.value)) as T) : null;
+    const [row] = rows;
+    return row ? (JSON.parse(String(row.value)) as T) : null;
   }
 
   /** Saves a setting. */
@@ -194,7 +195,8 @@ export class Frontier {
       "SELECT url, seq, host, kind, depth, hops, attempts, next_at FROM crawl_frontier WHERE url = $1 AND status = 'queued'",
       [url],
     );
-    return rows.length ? toItem(rows[0]!) : null;
+    const [row] = rows;
+    return row ? toItem(row) : null;
   }
 
   /**

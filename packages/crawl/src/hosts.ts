@@ -96,9 +96,10 @@ export class HostTable {
   /** Takes the first URL of the host that is due at `now`, or returns the time the earliest one is due. */
   take(h: Host, now: number): FrontierItem | number {
     const idx = h.queue.findIndex((it) => it.nextAt <= now);
-    if (idx < 0) return Math.min(...h.queue.map((it) => it.nextAt));
+    const [item] = idx < 0 ? [] : this.own(h).queue.splice(idx, 1);
+    if (!item) return Math.min(...h.queue.map((it) => it.nextAt));
     this.held--;
-    return this.own(h).queue.splice(idx, 1)[0]!;
+    return item;
   }
 
   /** Puts a taken URL back at the head of its host's queue (a limit stopped it before its fetch). */

@@ -35,7 +35,9 @@ export function mainText(
   const containers = mainContainers(blocks);
   const inContainer = (b: Block) => b.ancestors.some((a) => containers.has(a));
   const p = blockProbabilities(blockFeatures(blocks, inContainer), weights);
-  const keep = blocks.map((b, i) => p[i]! >= threshold && b.linkChars / b.text.length <= MAX_LINK_DENSITY);
+  const keep = blocks.map(
+    (b, i) => (p[i] ?? 0) >= threshold && b.linkChars / b.text.length <= MAX_LINK_DENSITY,
+  );
   // A heading is kept with the text it heads (headings are short and carry no stop-words, so they score low alone).
   blocks.forEach((b, i) => {
     if (!b.heading || keep[i] || linkDense(b)) return;
@@ -53,7 +55,7 @@ export function mainText(
     if (!keep[i]) return;
     kept.push(b);
     keptChars += b.text.length;
-    sure += p[i]!;
+    sure += p[i] ?? 0;
   });
   if (keptChars >= MIN_KEPT_CHARS) return { kept, method: "blocks", confidence: round(sure / kept.length) };
   const container = blocks.filter((b) => inContainer(b) && !linkDense(b));

@@ -47,7 +47,8 @@ export const AI_CRAWLER_AGENTS = [
 /** The AI crawler agents a robots.txt names in a `User-agent:` line (as the list spells them). */
 export function namedAiAgents(robotsTxt: string): string[] {
   const named = new Set<string>();
-  for (const m of robotsTxt.matchAll(/^\s*user-agent\s*:\s*([^\s#]+)/gim)) named.add(m[1]!.toLowerCase());
+  for (const m of robotsTxt.matchAll(/^\s*user-agent\s*:\s*([^\s#]+)/gim))
+    named.add((m[1] ?? "").toLowerCase());
   return AI_CRAWLER_AGENTS.filter((a) => named.has(a.toLowerCase()));
 }
 
@@ -63,12 +64,13 @@ export function robotsDirectives(values: string[], agent: string): Set<string> {
     for (const raw of value.split(",")) {
       let part = raw.trim().toLowerCase();
       // `ua: directive` names the crawler for this and the following directives of the same value.
-      const m = /^([a-z0-9_.-]+)\s*:\s*(.*)$/.exec(part);
-      if (m && !/^(unavailable_after|max-snippet|max-image-preview|max-video-preview)$/.test(m[1]!)) {
-        target = m[1]!;
-        part = m[2]!;
+      const [, ua, rest = ""] = /^([a-z0-9_.-]+)\s*:\s*(.*)$/.exec(part) ?? [];
+      if (ua && !/^(unavailable_after|max-snippet|max-image-preview|max-video-preview)$/.test(ua)) {
+        target = ua;
+        part = rest;
       }
-      if (part && (target === null || target === me)) out.add(part.split(/\s+/)[0]!);
+      const [directive] = part.split(/\s+/);
+      if (directive && (target === null || target === me)) out.add(directive);
     }
   }
   return out;

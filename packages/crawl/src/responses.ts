@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Document } from "@soro/core";
+import { type Document, defined } from "@soro/core";
 import { classify, type Outcome, type RetryPolicy } from "./classify.js";
 import type { CrawlConfig } from "./config.js";
 import { type FetchFailure, type FetchResult, header, isFailure } from "./fetcher.js";
@@ -98,7 +98,7 @@ export class ResponseReader {
     if (outcome.retry) rows.retry = { ...item, attempts: outcome.attempts, nextAt: outcome.nextAt };
     if (!isFailure(res)) log.warc = stored ?? (await this.ctx.warc.writeResponse(res, at));
     let found = outcome.outcome;
-    if (!isFailure(res)) found = await this.readBody(outcome, item, res, at, rows);
+    if (!isFailure(res)) found = await this.readBody(outcome, item, res, at, rows, log);
     log.outcome = found;
     if (rows.update.status === "done") rows.update.reason = found;
     return { rows, outcome };
@@ -111,13 +111,20 @@ export class ResponseReader {
     res: FetchResult,
     at: Date,
     rows: CommitRows,
+    log: FetchLogRow,
   ): Promise<string> {
-    const log = rows.log!;
     switch (outcome.body) {
       case "none":
         return outcome.outcome;
       case "redirect": {
-        const next = this.admit(outcome.location!, item.url, item, item.kind, item.depth, item.hops + 1);
+        const next = this.admit(
+          defined(outcome.location, "a redirect's location"),
+          item.url,
+          item,
+          item.kind,
+          item.depth,
+          item.hops + 1,
+        );
         if (next) rows.discovered.push(next);
         return next ? "redirect" : "redirect-out-of-scope";
       }
@@ -135,7 +142,7 @@ export class ResponseReader {
         rows.file = await keepFile(this.ctx.filesDir, this.ctx.wsDir, item.url, log.contentType, res, at);
         return "file";
       case "page":
-        return this.readHtml(item, res, at, rows);
+        return this.readHtml(item, res, at, rows, log);
     }
   }
 
@@ -144,9 +151,15 @@ export class ResponseReader {
     if (n) rows.discovered.push(n);
   }
 
-  private readHtml(item: FrontierItem, res: FetchResult, at: Date, rows: CommitRows): string {
+  private readHtml(
+    item: FrontierItem,
+    res: FetchResult,
+    at: Date,
+    rows: CommitRows,
+    log: FetchLogRow,
+  ): string {
     const policy = this.ctx.cfg.optOut;
-    const read = readPage(pageInput(res, rows.log!.contentType, item.depth, at), this.ctx.templates, {
+    const read = readPage(pageInput(res, log.contentType, item.depth, at), this.ctx.templates, {
       keepNoindex: !policy.noindex,
     });
     rows.page = true;
@@ -162,7 +175,7 @@ export class ResponseReader {
       policy,
       ROBOTS_AGENT,
     );
-    if (Object.keys(optOut.seen).length > 0) rows.log!.optOut = JSON.stringify(optOut.seen);
+    if (Object.keys(optOut.seen).length > 0) log.optOut = JSON.stringify(optOut.seen);
     if (optOut.refused) read.doc = null;
     if (!read.extracted.nofollow)
       for (const link of read.extracted.links) this.push(rows, link, item, "page", item.depth + 1);
@@ -180,7 +193,7 @@ export class ResponseReader {
       return "canonical-elsewhere";
     }
     rows.doc = read.doc;
-    if (read.notText) rows.log!.error = read.notText;
+    if (read.notText) log.error = read.notText;
     if (optOut.refused) return `opt-out: ${optOut.refused}`;
     return read.doc ? "document" : read.notText ? "not-text" : read.extracted.noindex ? "noindex" : "no-text";
   }

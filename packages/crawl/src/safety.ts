@@ -83,14 +83,15 @@ export function guardedLookup(guard: (ip: string) => string | null, resolver: Re
   return ((host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     resolver(host).then(
       (addrs) => {
-        if (addrs.length === 0) return callback(new Error(`no address for ${host}`));
         for (const a of addrs) {
           const why = guard(a.address);
           // One bad answer refuses the host: a mixed answer is a classic rebinding trick.
           if (why) return callback(new BlockedAddressError(`${host}: ${why}`));
         }
+        const [first] = addrs;
+        if (!first) return callback(new Error(`no address for ${host}`));
         if (options?.all) return callback(null, addrs);
-        return callback(null, addrs[0]!.address, addrs[0]!.family);
+        return callback(null, first.address, first.family);
       },
       (err: Error) => callback(err),
     );

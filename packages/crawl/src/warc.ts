@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, stat, truncate, unlink } from "node:fs/promises";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { defined } from "@soro/core";
 import { WARCParser, WARCRecord } from "warcio";
 import { WARCSerializer } from "warcio/node";
 import { type FetchResult, header } from "./fetcher.js";
@@ -72,7 +73,9 @@ export class WarcWriter {
     );
     // Digests and gzip done here in one call each: warcio's per-record WASM hashers and streaming compression
     // cost more than the rest of the crawl's per-page work.
-    const http = Buffer.from(`${record.httpHeaders!.toString()}\r\n`);
+    const http = Buffer.from(
+      `${defined(record.httpHeaders, "the response record's HTTP headers").toString()}\r\n`,
+    );
     const sha = (...parts: Buffer[]) => {
       const h = createHash("sha256");
       for (const p of parts) h.update(p);
@@ -104,23 +107,28 @@ export class WarcWriter {
     try {
       while (i < records.length) {
         if (!this.handle || this.size >= this.maxFileBytes) await this.roll();
+        const { handle, file } = this;
+        if (!handle || !file) throw new Error(`WARC writer: no file open in ${this.dir}`);
         const start = this.size;
         let end = start;
         let j = i;
-        while (j < records.length && (j === i || end < this.maxFileBytes)) end += records[j++]!.bytes.length;
-        await this.handle!.writev(
-          records.slice(i, j).map((r) => r.bytes),
+        while (j < records.length && (j === i || end < this.maxFileBytes))
+          end += records[j++]?.bytes.length ?? 0;
+        const batch = records.slice(i, j);
+        await handle.writev(
+          batch.map((r) => r.bytes),
           start,
         );
-        for (let offset = start; i < j; i++) {
-          const { bytes, resolve } = records[i]!;
-          resolve({ file: this.file!, offset, length: bytes.length });
+        let offset = start;
+        for (const { bytes, resolve } of batch) {
+          resolve({ file, offset, length: bytes.length });
           offset += bytes.length;
         }
+        i = j;
         this.size = end;
       }
     } catch (err) {
-      for (; i < records.length; i++) records[i]!.reject(err as Error);
+      for (const r of records.slice(i)) r.reject(err as Error);
     }
   }
 

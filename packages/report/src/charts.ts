@@ -47,6 +47,7 @@ export function barSpec(opts: {
   stack?: boolean;
 }): TopLevelSpec {
   const series = opts.colors ? Object.keys(opts.colors) : null;
+  const range = opts.colors ? Object.values(opts.colors) : [];
   return {
     title: opts.title,
     width: opts.width ?? 360,
@@ -62,7 +63,7 @@ export function barSpec(opts: {
             color: {
               field: "series",
               title: null,
-              scale: { domain: series, range: series.map((s) => opts.colors![s]!) },
+              scale: { domain: series, range },
             },
           }
         : {}),

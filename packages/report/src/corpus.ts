@@ -244,13 +244,11 @@ export async function signalHistograms(
   final: string | null,
   rules: ReportRule[],
 ): Promise<{ stage: string | null; length: Histogram | null; signals: Histogram[] }> {
-  const stage = (await catalog.stageTableSql("quality"))
-    ? "quality"
-    : (await catalog.stageTableSql("normalize"))
-      ? "normalize"
-      : null;
-  if (!stage) return { stage: null, length: null, signals: [] };
-  const table = (await catalog.stageTableSql(stage))!;
+  const quality = await catalog.stageTableSql("quality");
+  const normalize = quality ? null : await catalog.stageTableSql("normalize");
+  const stage = quality ? "quality" : normalize ? "normalize" : null;
+  const table = quality ?? normalize;
+  if (!stage || !table) return { stage: null, length: null, signals: [] };
   const fin = final && final !== stage ? await catalog.stageTableSql(final) : null;
   const kept = keptSql(fin);
   const cols = await stageColumns(catalog, stage);

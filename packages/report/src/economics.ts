@@ -108,10 +108,11 @@ export async function overlapFigures(catalog: Catalog): Promise<OverlapFigures |
             sum(hits) AS hits
      FROM sft_overlap_samples GROUP BY ALL ORDER BY part`,
   );
-  if (rows.length === 0) return null;
+  const [first] = rows;
+  if (!first) return null;
   return {
-    stage: String(rows[0]!.stage),
-    ngram: num(rows[0]!.ngram),
+    stage: String(first.stage),
+    ngram: num(first.ngram),
     parts: rows.map((r) => ({
       part: String(r.part),
       samples: num(r.samples),

@@ -65,11 +65,11 @@ export interface CorpusFigures {
 /** The selection rules of the current `select` output, as recorded by the quality package. */
 async function currentRules(catalog: Catalog): Promise<CorpusFigures["rules"]> {
   if (!(await hasTable(catalog, "quality_rule_sets"))) return null;
-  const configs = await currentConfigs(catalog, "select");
-  if (configs.length === 0) return null;
+  const [config] = await currentConfigs(catalog, "select");
+  if (config === undefined) return null;
   const rows = await catalog.rows(
     `SELECT config_hash, name, CAST(rules AS VARCHAR) AS rules FROM quality_rule_sets WHERE config_hash = $1`,
-    [configs[0]!],
+    [config],
   );
   const row = rows[0];
   if (!row) return null;

@@ -85,9 +85,7 @@ export function chainStages(stages: StageFigure[]): string[] {
 
 /** The last stage of the chain: the final corpus (or the raw sources when nothing ran after them). */
 export function finalStage(stages: StageFigure[]): string | null {
-  const chain = chainStages(stages);
-  if (chain.length > 0) return chain[chain.length - 1]!;
-  return stages.find((s) => SOURCE_STAGES.includes(s.stage))?.stage ?? null;
+  return chainStages(stages).at(-1) ?? stages.find((s) => SOURCE_STAGES.includes(s.stage))?.stage ?? null;
 }
 
 /**

@@ -57,13 +57,15 @@ export function isHeldOut(text: string): boolean {
 export function snippets(line: string): string[] {
   const words = line.split(" ");
   const out: string[] = [];
-  let i = 0;
-  while (i < words.length) {
-    let s = words[i]!;
-    let j = i + 1;
-    while (j < words.length && s.length + 1 + words[j]!.length <= 40) s += ` ${words[j++]}`;
-    if (s.length >= 20 && s.length <= 40) out.push(s);
-    i = j;
+  const keep = (s: string) => s.length >= 20 && s.length <= 40;
+  let s: string | null = null;
+  for (const w of words) {
+    if (s !== null && s.length + 1 + w.length <= 40) s += ` ${w}`;
+    else {
+      if (s !== null && keep(s)) out.push(s);
+      s = w;
+    }
   }
+  if (s !== null && keep(s)) out.push(s);
   return out;
 }

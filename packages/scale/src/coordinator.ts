@@ -19,6 +19,7 @@ import {
   finishedSourceKeys,
   objectKey,
   type PlanInput,
+  planInput,
   planKey,
   resultKey,
   splitIntoTasks,
@@ -103,15 +104,14 @@ export async function collect(catalog: Catalog, opts: { stage?: string } = {}): 
 }
 
 async function collectGroup(catalog: Catalog, plans: PlanRecord[]): Promise<CollectSummary> {
-  const { stage, config_hash: hash } = plans[0]!;
-  const storage = openStorage(plans[0]!.storage);
-  const latest = await storage.getJson<TaskPlan>(planKey(stage, hash, plans.at(-1)!.plan_id));
+  const [first] = plans;
+  const last = plans.at(-1);
+  if (!first || !last) throw new Error("soro collect: a group of no plans (a bug: report it)");
+  const { stage, config_hash: hash } = first;
+  const storage = openStorage(first.storage);
+  const latest = await storage.getJson<TaskPlan>(planKey(stage, hash, last.plan_id));
   if (!latest)
-    throw new SoroError(
-      `soro collect: plan ${plans.at(-1)!.plan_uri} is missing`,
-      "check the storage location",
-      5,
-    );
+    throw new SoroError(`soro collect: plan ${last.plan_uri} is missing`, "check the storage location", 5);
   const def = await loadStageDefinition(latest.stageRef);
   const runOf = new Map(plans.map((p) => [p.plan_id, Number(p.run_id)]));
   const active = new Set((await catalog.activeShards(def.inputs)).map((s) => s.shard_id));
@@ -276,7 +276,7 @@ async function inFlightInputs(plans: PlanRecord[], backend: Backend, storage: St
     if (!plan) continue;
     for (const [index, state] of states) {
       if (state !== "pending" && state !== "running") continue;
-      for (const i of plan.tasks[index] ?? []) busy.add(plan.inputs[i]!.sourceKey);
+      for (const i of plan.tasks[index] ?? []) busy.add(planInput(plan, i).sourceKey);
     }
   }
   return busy;

@@ -1,4 +1,4 @@
-import type { InputStats, QuarantineEntry, StageRef } from "@soro/core";
+import { type InputStats, type QuarantineEntry, SoroError, type StageRef } from "@soro/core";
 import type { Storage } from "./storage/storage.js";
 
 /** One input shard of a plan, as a task finds it in storage. */
@@ -28,6 +28,18 @@ export interface TaskPlan {
   /** For each task index, the positions in `inputs` it processes. */
   tasks: number[][];
   createdAt: string;
+}
+
+/** The input at position `i` of a plan, or an error naming the plan that lists no such input (a damaged plan). */
+export function planInput(plan: TaskPlan, i: number): PlanInput {
+  const input = plan.inputs[i];
+  if (!input)
+    throw new SoroError(
+      `soro: plan ${plan.planId} (${plan.stage}) gives a task input ${i}, but lists ${plan.inputs.length} inputs`,
+      "the plan in storage is damaged: submit the stage again with `soro run`",
+      5,
+    );
+  return input;
 }
 
 /** One output file of a task, uploaded to storage. */
@@ -109,12 +121,11 @@ export async function finishedSourceKeys(
 export function splitIntoTasks(inputs: Array<{ rows: number }>, n: number): number[][] {
   const count = Math.max(1, Math.min(n, inputs.length));
   const tasks = Array.from({ length: count }, () => ({ rows: 0, items: [] as number[] }));
-  const order = inputs.map((_, i) => i).sort((a, b) => inputs[b]!.rows - inputs[a]!.rows || a - b);
-  for (const i of order) {
-    let lightest = tasks[0]!;
-    for (const t of tasks) if (t.rows < lightest.rows) lightest = t;
+  const order = inputs.map(({ rows }, i) => ({ rows, i })).sort((a, b) => b.rows - a.rows || a.i - b.i);
+  for (const { rows, i } of order) {
+    const lightest = tasks.reduce((min, t) => (t.rows < min.rows ? t : min));
     lightest.items.push(i);
-    lightest.rows += inputs[i]!.rows;
+    lightest.rows += rows;
   }
   return tasks.map((t) => t.items.sort((a, b) => a - b));
 }

@@ -23,7 +23,8 @@ export function publishedKey(stage: string): string {
  */
 export async function pushStage(catalog: Catalog, storage: Storage, stage: string): Promise<PublishedStage> {
   const shards = await catalog.activeShards([stage]);
-  if (shards.length === 0)
+  const [first] = shards;
+  if (!first)
     throw new SoroError(
       `soro push: stage ${stage} has no active shards`,
       "run the stage first (see `soro status`)",
@@ -32,7 +33,7 @@ export async function pushStage(catalog: Catalog, storage: Storage, stage: strin
   const published: PublishedStage = {
     format: 1,
     stage,
-    configHash: shards[0]!.config_hash,
+    configHash: first.config_hash,
     shards: [],
     publishedAt: new Date().toISOString(),
   };

@@ -1,7 +1,7 @@
 import type { Catalog } from "@soro/core";
 import type { Backend } from "./backends/backend.js";
 import { openPlans } from "./coordinator.js";
-import { finishedSourceKeys, planKey, type TaskPlan } from "./plan.js";
+import { finishedSourceKeys, planInput, planKey, type TaskPlan } from "./plan.js";
 import { openStorage } from "./storage/storage.js";
 
 /** A task's state: its results are all in storage (done), or the scheduler's word, or failed when it left without them. */
@@ -37,7 +37,7 @@ export async function taskStatus(
     const states = backend && p.job_id ? await backend.states(p.job_id, p.tasks) : new Map();
     const counts: Record<TaskState, number> = { done: 0, pending: 0, running: 0, failed: 0, waiting: 0 };
     const tasks = plan.tasks.map((slice, index) => {
-      const n = slice.filter((i) => finished.has(plan.inputs[i]!.sourceKey)).length;
+      const n = slice.filter((i) => finished.has(planInput(plan, i).sourceKey)).length;
       const s = states.get(index) ?? "unknown";
       const state: TaskState =
         n === slice.length

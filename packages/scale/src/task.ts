@@ -3,7 +3,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { fileSha256, processShard, SoroError, siblingModule, UsageError } from "@soro/core";
-import { outputKey, resultKey, type TaskPlan, type TaskResult } from "./plan.js";
+import { outputKey, planInput, resultKey, type TaskPlan, type TaskResult } from "./plan.js";
 import { openStorage, splitUri } from "./storage/storage.js";
 
 /** Options of one cluster task. */
@@ -63,7 +63,7 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskSummary> {
   await mkdir(tmp, { recursive: true });
   try {
     for (const i of slice) {
-      const input = plan.inputs[i]!;
+      const input = planInput(plan, i);
       const rkey = resultKey(plan.stage, plan.configHash, input.sourceKey);
       // A retried task, or a second copy racing this one, skips what already has a result.
       if (await storage.exists(rkey)) {

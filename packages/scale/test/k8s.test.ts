@@ -51,17 +51,21 @@ describe("K8sBackend through the API server", () => {
     },
     status: { phase },
   });
-
-  it("creates the Indexed Job, reads each index's state from the Job and its pods, and waits", async () => {
+  /** A stand-in API server and a backend that creates its Jobs there, in namespace `batch`. */
+  const applying = async () => {
     const api = await startKubeApi();
     const logDir = await mkdtemp(path.join(tmpdir(), "soro-k8s-"));
+    const connection = { server: api.server };
+    return {
+      api,
+      logDir,
+      backend: new K8sBackend({ image: "soro:dev", namespace: "batch", apply: true, connection }),
+    };
+  };
+
+  it("creates the Indexed Job, reads each index's state from the Job and its pods, and waits", async () => {
+    const { api, backend, logDir } = await applying();
     try {
-      const backend = new K8sBackend({
-        image: "soro:dev",
-        namespace: "batch",
-        apply: true,
-        connection: { server: api.server },
-      });
       const jobId = await backend.submit({ ...req, logDir });
       expect(jobId).toBe(`batch/${req.name}`);
       expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${JOBS}`]);
@@ -104,15 +108,8 @@ describe("K8sBackend through the API server", () => {
   });
 
   it("names the Job and the server's reason when creating fails", async () => {
-    const api = await startKubeApi();
-    const logDir = await mkdtemp(path.join(tmpdir(), "soro-k8s-"));
+    const { api, backend, logDir } = await applying();
     try {
-      const backend = new K8sBackend({
-        image: "soro:dev",
-        namespace: "batch",
-        apply: true,
-        connection: { server: api.server },
-      });
       await backend.submit({ ...req, logDir });
       await expect(backend.submit({ ...req, logDir })).rejects.toThrow(
         `soro run: creating Job ${req.name} in namespace batch failed: ${req.name} already exists`,

@@ -109,11 +109,11 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
           [shard.shard_id, key],
         );
         const app = await catalog.conn.createAppender("trainer_bridge_doc_tokens");
-        for (let i = 0; i < r.ids.length; i++) {
+        for (const [i, id] of r.ids.entries()) {
           app.appendVarchar(shard.shard_id);
           app.appendVarchar(key);
-          app.appendVarchar(r.ids[i]!);
-          app.appendInteger(r.counts[i]!);
+          app.appendVarchar(id);
+          app.appendInteger(r.counts[i] ?? 0);
           app.endRow();
         }
         app.closeSync();

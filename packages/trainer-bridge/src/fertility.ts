@@ -66,9 +66,10 @@ export async function measureFertility(
       tokens: 0,
     };
     row.lines++;
-    row.words += lines[i]!.split(/\s+/).filter(Boolean).length;
-    row.chars += lines[i]!.length;
-    row.tokens += lengths[i]!;
+    const line = lines[i] ?? "";
+    row.words += line.split(/\s+/).filter(Boolean).length;
+    row.chars += line.length;
+    row.tokens += lengths[i] ?? 0;
     by.set(key, row);
   });
   const out = [...by.values()];

@@ -31,7 +31,7 @@ class IdBuffer {
   pushAll(ids: Int32Array): void {
     if (this.length + ids.length > this.ids.length) this.grow(ids.length);
     // Most pieces are a few tokens: a loop beats set() below about eight.
-    if (ids.length < 8) for (let i = 0; i < ids.length; i++) this.ids[this.length++] = ids[i]!;
+    if (ids.length < 8) for (let i = 0; i < ids.length; i++) this.ids[this.length++] = ids[i] ?? 0;
     else {
       this.ids.set(ids, this.length);
       this.length += ids.length;
@@ -63,7 +63,7 @@ export class PieceCache {
   constructor(private readonly capacity = 400_000) {}
 
   private store(piece: string, ids: Int32Array): void {
-    this.map.set(piece, ids.length === 1 ? ids[0]! : ids);
+    this.map.set(piece, ids.length === 1 ? (ids[0] ?? ids) : ids);
   }
 
   /** Ids of one text, with misses encoded synchronously (the JS tokenizer). */
@@ -77,7 +77,7 @@ export class PieceCache {
         this.misses++;
         const fresh = encode(piece);
         this.store(piece, fresh);
-        ids = fresh.length === 1 ? fresh[0]! : fresh;
+        ids = fresh.length === 1 ? (fresh[0] ?? fresh) : fresh;
       }
       if (typeof ids === "number") out.push(ids);
       else out.pushAll(ids);
@@ -103,8 +103,8 @@ export class PieceCache {
     const found: Array<PieceIds | undefined> = [];
     const ends = new Int32Array(texts.length);
     const missing = new Map<string, number>();
-    for (let t = 0; t < texts.length; t++) {
-      for (const p of splitPieces(texts[t]!)) {
+    for (const [t, text] of texts.entries()) {
+      for (const p of splitPieces(text)) {
         const ids = this.map.get(p);
         if (ids === undefined && !missing.has(p)) missing.set(p, missing.size);
         pieces.push(p);
@@ -113,18 +113,23 @@ export class PieceCache {
       ends[t] = pieces.length;
     }
     let fresh: Int32Array[] = [];
+    const missed = (i: number): Int32Array => {
+      const ids = fresh[i];
+      if (!ids) throw new Error(`tokenizer: ${missing.size} pieces came back as ${fresh.length} encodings`);
+      return ids;
+    };
     if (missing.size > 0) {
       const list = [...missing.keys()];
       fresh = await encode(list);
-      for (let i = 0; i < list.length; i++) this.store(list[i]!, fresh[i]!);
+      for (const [i, p] of list.entries()) this.store(p, missed(i));
     }
     const out = new IdBuffer();
     const lengths = new Int32Array(texts.length);
     let k = 0;
     for (let t = 0; t < texts.length; t++) {
       const start = out.length;
-      for (; k < ends[t]!; k++) {
-        const ids = found[k] ?? fresh[missing.get(pieces[k]!)!]!;
+      for (; k < (ends[t] ?? 0); k++) {
+        const ids = found[k] ?? missed(missing.get(pieces[k] ?? "") ?? -1);
         if (typeof ids === "number") out.push(ids);
         else out.pushAll(ids);
       }

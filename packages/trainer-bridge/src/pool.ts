@@ -60,19 +60,23 @@ export async function orderedMap<T, R>(
   sink: (result: R, item: T, index: number) => Promise<void> | void,
 ): Promise<void> {
   const pending: Array<Promise<R>> = [];
-  let next = 0;
+  const unstarted = items.values();
   const fill = () => {
-    while (next < items.length && pending.length < Math.max(1, width) * 2) {
-      const p = fn(items[next++]!);
+    while (pending.length < Math.max(1, width) * 2) {
+      const next = unstarted.next();
+      if (next.done) return;
+      const p = fn(next.value);
       // Rejections are awaited in order below; this keeps an early one from counting as unhandled meanwhile.
       p.catch(() => {});
       pending.push(p);
     }
   };
   fill();
-  for (let i = 0; i < items.length; i++) {
-    const result = await pending.shift()!;
+  for (const [i, item] of items.entries()) {
+    const started = pending.shift();
+    if (!started) throw new Error(`orderedMap: item ${i} was never started (a bug: report it)`);
+    const result = await started;
     fill();
-    await sink(result, items[i]!, i);
+    await sink(result, item, i);
   }
 }

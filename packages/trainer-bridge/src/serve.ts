@@ -73,10 +73,10 @@ export async function serveExport(opts: ServeOptions): Promise<Server> {
     const url = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     let abs: string;
     let etag: string | null = null;
+    const f = url.startsWith("/files/") ? files.get(url.slice(7)) : undefined;
     if (url === "/manifest.json") {
       abs = path.join(opts.dir, "manifest.json");
-    } else if (url.startsWith("/files/") && files.has(url.slice(7))) {
-      const f = files.get(url.slice(7))!;
+    } else if (f) {
       abs = path.join(opts.dir, ...f.path.split("/"));
       etag = `"${f.sha256}"`;
     } else {

@@ -33,12 +33,13 @@ export async function resolveStage(
     `SELECT stage FROM shards WHERE status = 'active' AND stage <> $1 GROUP BY stage ORDER BY max(created_at) DESC LIMIT 1`,
     [REPLAY_SOURCE],
   );
-  if (latest.length === 0) {
+  const [newest] = latest;
+  if (!newest) {
     throw new UsageError(
       `soro bridge: no active shards in ${catalog.ws.dir}`,
       "ingest or crawl documents and run the pipeline first",
     );
   }
-  const stage = String(latest[0]!.stage);
+  const stage = String(newest.stage);
   return { stage, shards: await catalog.activeShards([stage]) };
 }

@@ -66,9 +66,9 @@ export async function countShard(task: CountTask): Promise<CountResult> {
     for await (const batch of readShard(task.file, { columns: ["id", "text"] })) {
       const enc = await tok.encodeBatch(batch.map((row) => String(row.text ?? "")));
       await writer?.add(enc.ids, enc.lengths);
-      for (let i = 0; i < batch.length; i++) {
-        out.ids.push(String(batch[i]!.id));
-        out.counts.push(enc.lengths[i]!);
+      for (const [i, row] of batch.entries()) {
+        out.ids.push(String(row.id));
+        out.counts.push(enc.lengths[i] ?? 0);
       }
       out.tokens += enc.ids.length;
     }
@@ -136,7 +136,7 @@ function frame(
   let from = 0;
   let to = 0;
   for (let i = 0; i < enc.lengths.length; i++) {
-    const n = enc.lengths[i]!;
+    const n = enc.lengths[i] ?? 0;
     if (bos !== null) tokens[to++] = bos;
     tokens.set(enc.ids.subarray(from, from + n), to);
     to += n;

@@ -141,9 +141,9 @@ function nativePieceEncoder(native: NativeTokenizer): PieceEncoder {
   return async (pieces) => {
     const out = new Array<Int32Array>(pieces.length);
     const joined: number[] = [];
-    for (let i = 0; i < pieces.length; i++) {
-      if (pieces[i]!.includes(SEPARATOR)) {
-        const enc = await native.encode(pieces[i]!, null, { addSpecialTokens: false });
+    for (const [i, piece] of pieces.entries()) {
+      if (piece.includes(SEPARATOR)) {
+        const enc = await native.encode(piece, null, { addSpecialTokens: false });
         out[i] = Int32Array.from(enc.getIds());
       } else joined.push(i);
     }
@@ -157,7 +157,9 @@ function nativePieceEncoder(native: NativeTokenizer): PieceEncoder {
       let g = 0;
       for (let k = 0; k <= ids.length; k++) {
         if (k === ids.length || ids[k] === GEMMA_EOS) {
-          out[group[g++]!] = Int32Array.from(ids.slice(start, k));
+          const index = group[g++];
+          if (index === undefined) throw new Error(`native tokenizer: more pieces back than ${group.length}`);
+          out[index] = Int32Array.from(ids.slice(start, k));
           start = k + 1;
         }
       }

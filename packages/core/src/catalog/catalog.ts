@@ -3,7 +3,7 @@ import path from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from "@duckdb/node-api";
 import { sqlString } from "../duck.js";
 import { duckdb } from "../duckdb.js";
-import { CatalogLockedError, CatalogVersionError, firstLine, SoroError } from "../errors.js";
+import { CatalogLockedError, CatalogVersionError, defined, firstLine, SoroError } from "../errors.js";
 import { durableRename } from "../shards/files.js";
 import type { ShardFile } from "../shards/writer.js";
 import { resolveWorkspace, type Workspace } from "../workspace.js";
@@ -174,7 +174,7 @@ export class Catalog {
       );
     }
     await this.transaction(async () => {
-      for (let v = found; v < migrations.length; v++) await this.conn.run(migrations[v]!);
+      for (const sql of migrations.slice(found)) await this.conn.run(sql);
       await this.conn.run("INSERT OR REPLACE INTO soro_meta VALUES ($1, $2)", [
         key,
         String(migrations.length),
@@ -187,7 +187,7 @@ export class Catalog {
     const exists = await this.rows("SELECT 1 FROM duckdb_tables() WHERE table_name = 'soro_meta'");
     if (exists.length === 0) return 0;
     const rows = await this.rows("SELECT value FROM soro_meta WHERE key = $1", [key]);
-    return rows.length ? Number(rows[0]!.value) : 0;
+    return Number(rows[0]?.value ?? 0);
   }
 
   /** Runs `fn` inside one transaction, rolling back on any error. */
@@ -221,7 +221,7 @@ export class Catalog {
        VALUES (nextval('run_seq'), $1, $2, $3, 'running', $4, $5) RETURNING run_id`,
       [stage, configHash, JSON.stringify(config ?? null), workers, process.pid],
     );
-    return Number(rows[0]!.run_id);
+    return Number(defined(rows[0], "the run id INSERT ... RETURNING gave").run_id);
   }
 
   /** Records the end of a stage run. */

@@ -178,13 +178,14 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   }
   await pool?.destroy();
   summary.seconds = (Date.now() - started) / 1000;
-  if (failures.length > 0) {
+  const [firstFailure] = failures;
+  if (firstFailure) {
     progress.stop();
     // Set by the lanes (TypeScript cannot see that through the closure).
     const error =
       (diskFull as DiskFullError | null) ??
       new SoroError(
-        `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${failures[0]!.text})`,
+        `soro: ${def.name}: ${failures.length} of ${pending.length} input shards failed (first: ${firstFailure.text})`,
         "fix or remove those inputs and rerun; committed shards are kept and skipped",
         1,
       );

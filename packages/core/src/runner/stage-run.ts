@@ -54,9 +54,9 @@ export interface StageCommit {
  */
 export async function repairBeforeRun(catalog: Catalog, stage: string, inputs: string[]): Promise<number> {
   const problems = await quickCheckShards(catalog, [stage, ...inputs]);
-  if (problems.length === 0) return 0;
+  const [first] = problems;
+  if (!first) return 0;
   const repair = await repairShards(catalog, problems);
-  const first = problems[0]!;
   if (problems.some((p) => repair.uncommitted.some((u) => u.shards.includes(p.shard) && u.stage !== stage))) {
     throw new SoroError(
       `soro: ${stage}: input shard ${first.path} is broken (${first.problem})${problems.length > 1 ? ` and ${problems.length - 1} more` : ""}; the inputs that produced them are uncommitted and what was built from them is marked stale`,

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ColumnSpec, fromDuckValue } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
-import { firstLine, ShardCorruptError, SoroError } from "../errors.js";
+import { defined, firstLine, ShardCorruptError, SoroError } from "../errors.js";
 
 /** Options for reading a shard. */
 export interface ReadShardOptions {
@@ -33,7 +33,7 @@ export async function* readShard(
     );
   }
   const own = options.conn ? null : await openScratchDb(options.tmpDir ?? (process.env.TMPDIR || "/tmp"));
-  const conn = options.conn ?? own!.conn;
+  const conn = options.conn ?? defined(own, "the scratch database").conn;
   const types = new Map((options.types ?? []).map((c) => [c.name, c.type]));
   const rowNumbers = options.rowNumbers === true;
   if (rowNumbers) types.set("file_row_number", "BIGINT");
@@ -59,9 +59,10 @@ export async function* readShard(
       ) {
         const cols = chunk.getColumns();
         const rows: Record<string, unknown>[] = new Array(chunk.rowCount);
+        const fields = names.map((name, i) => ({ name, type: colTypes[i], values: cols[i] ?? [] }));
         for (let r = 0; r < chunk.rowCount; r++) {
           const obj: Record<string, unknown> = {};
-          for (let i = 0; i < names.length; i++) obj[names[i]!] = fromDuckValue(colTypes[i], cols[i]![r]);
+          for (const f of fields) obj[f.name] = fromDuckValue(f.type, f.values[r]);
           rows[r] = obj;
         }
         yield rows;

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { appendColumnValue, type ColumnSpec } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
+import { defined } from "../errors.js";
 import { fileSha256, fileSize, fsyncPath } from "./files.js";
 
 /** The input row number a joined writer stores beside a stage's own columns. */
@@ -186,7 +187,7 @@ async function finishedShard(conn: DuckDBConnection, tmpPath: string, name: stri
     `SELECT count(*)::BIGINT AS rows, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM read_parquet(${sqlString(tmpPath)})`,
   );
   const cols = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(tmpPath)})`);
-  const row = stats.getRowObjectsJS()[0]!;
+  const row = defined(stats.getRowObjectsJS()[0], `the row count of ${tmpPath}`);
   return {
     name,
     tmpPath,

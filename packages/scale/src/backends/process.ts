@@ -17,11 +17,12 @@ export class ProcessBackend implements Backend {
     await mkdir(req.logDir, { recursive: true });
     const jobId = `${process.pid}.${++this.seq}`;
     const [cmd, ...args] = req.taskCommand;
+    if (!cmd) throw new Error(`soro run: job ${req.name} has an empty task command (a bug: report it)`);
     const children = Array.from({ length: req.tasks }, (_, i) => {
       // The task writes its log file itself, so it outlives a coordinator that submits without waiting.
       const log = openSync(path.join(req.logDir, `${req.name}-${jobId}_${i}.log`), "a");
       try {
-        return spawn(cmd!, [...args, "--plan", req.planUri, "--index", String(i)], {
+        return spawn(cmd, [...args, "--plan", req.planUri, "--index", String(i)], {
           cwd: req.cwd,
           stdio: ["ignore", log, log],
         });

@@ -9,7 +9,7 @@ export type SlurmJobState = "pending" | "running" | "completed" | "cancelled" | 
 
 /** Slurm's state names (squeue, sacct, scontrol; `CANCELLED by 0` and `FAILED+` included) in soro's terms. */
 export function slurmJobState(state: string): SlurmJobState {
-  const s = state.split(/\s/)[0]!.replace(/\+$/, "");
+  const s = (state.split(/\s/)[0] ?? "").replace(/\+$/, "");
   if (["PENDING", "CONFIGURING", "REQUEUED", "RESIZING", "SUSPENDED", "REQUEUE_HOLD"].includes(s))
     return "pending";
   if (["RUNNING", "COMPLETING", "STAGE_OUT", "SIGNALING"].includes(s)) return "running";
@@ -44,7 +44,9 @@ export class SlurmClient {
   async submit(script: string, args: string[] = []): Promise<string> {
     try {
       const { stdout } = await run("sbatch", ["--parsable", ...args, script]);
-      return stdout.trim().split(";")[0]!;
+      const id = stdout.trim().split(";")[0];
+      if (!id) throw new Error("sbatch printed no job id");
+      return id;
     } catch (err) {
       throw this.error(`sbatch ${script}`, err);
     }
@@ -74,7 +76,7 @@ export class SlurmClient {
     for (const line of stdout.split("\n")) {
       const fields = line.trim().split(/\s+/);
       if (!array && fields[0] && !out.has(0)) out.set(0, slurmJobState(fields[0]));
-      else if (array && fields[1] !== undefined && /^\d+$/.test(fields[0]!))
+      else if (array && fields[0] && fields[1] !== undefined && /^\d+$/.test(fields[0]))
         out.set(Number(fields[0]), slurmJobState(fields[1]));
     }
     return out;
@@ -96,7 +98,7 @@ export class SlurmClient {
     const shown = await quiet("scontrol", ["show", "job", "-o", jobId]);
     const m = /JobState=(\S+)/.exec(shown);
     const exit = /ExitCode=(\d+):/.exec(shown);
-    if (m) return { state: slurmJobState(m[1]!), exitCode: exit ? Number(exit[1]) : null };
+    if (m?.[1]) return { state: slurmJobState(m[1]), exitCode: exit ? Number(exit[1]) : null };
     return null;
   }
 

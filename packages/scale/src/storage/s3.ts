@@ -50,10 +50,10 @@ export class S3Storage implements Storage {
 
   /** Opens `s3://bucket[/prefix]` with a client configured from the environment. */
   static fromUri(uri: string, client: S3Client = s3ClientFromEnv()): S3Storage {
-    const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-    if (!m?.[1]) throw new UsageError(`soro: ${uri} is not an s3:// URI`, "write s3://bucket/prefix");
-    const prefix = m[2]!.replace(/\/+$/, "");
-    return new S3Storage(uri.replace(/\/+$/, ""), m[1], prefix ? `${prefix}/` : "", client);
+    const [, bucket, rest = ""] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri) ?? [];
+    if (!bucket) throw new UsageError(`soro: ${uri} is not an s3:// URI`, "write s3://bucket/prefix");
+    const prefix = rest.replace(/\/+$/, "");
+    return new S3Storage(uri.replace(/\/+$/, ""), bucket, prefix ? `${prefix}/` : "", client);
   }
 
   private key(key: string): string {
@@ -98,7 +98,8 @@ export class S3Storage implements Storage {
   async getJson<T>(key: string): Promise<T | null> {
     try {
       const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
-      return JSON.parse(await res.Body!.transformToString("utf8")) as T;
+      if (!res.Body) throw new Error(`s3: ${this.key(key)} has no body`);
+      return JSON.parse(await res.Body.transformToString("utf8")) as T;
     } catch (err) {
       if (err instanceof NoSuchKey || (err as Error).name === "NoSuchKey") return null;
       throw err;

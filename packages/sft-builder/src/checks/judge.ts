@@ -13,7 +13,8 @@ export interface Judge {
 /** The score on the judge's «Баҳо: N» line (the last one if it wrote several), or null. */
 export function judgeScore(answer: string): number | null {
   const all = [...answer.matchAll(/ба[ҳх]о\s*[:：-]?\s*\**\s*([1-5])/giu)];
-  return all.length ? Number(all.at(-1)![1]) : null;
+  const last = all.at(-1);
+  return last ? Number(last[1]) : null;
 }
 
 /** Judge: a teacher model scores the dialogue; passes at `minScore` or above. The judge's reasoning is kept. */

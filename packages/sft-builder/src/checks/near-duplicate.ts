@@ -21,10 +21,10 @@ export function rougeL(a: string[], b: string[]): number {
   let cur = new Uint16Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++)
-      cur[j] = a[i - 1] === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
+      cur[j] = a[i - 1] === b[j - 1] ? (prev[j - 1] ?? 0) + 1 : Math.max(prev[j] ?? 0, cur[j - 1] ?? 0);
     [prev, cur] = [cur, prev];
   }
-  const lcs = prev[b.length]!;
+  const lcs = prev[b.length] ?? 0;
   if (lcs === 0) return 0;
   const p = lcs / b.length;
   const r = lcs / a.length;
@@ -60,8 +60,10 @@ export class InstructionIndex {
     let best: { id: string; score: number } | null = null;
     for (const [d, n] of hits) {
       if (n * 2 < probe.length) continue;
-      const score = rougeL(query, this.tokens[d]!);
-      if (score >= threshold && (!best || score > best.score)) best = { id: this.ids[d]!, score };
+      const [tokens, id] = [this.tokens[d], this.ids[d]];
+      if (!tokens || id === undefined) continue;
+      const score = rougeL(query, tokens);
+      if (score >= threshold && (!best || score > best.score)) best = { id, score };
     }
     return best;
   }

@@ -8,10 +8,12 @@ export function cohensKappa<T>(a: T[], b: T[]): number {
   let agree = 0;
   const countA = new Map<T, number>();
   const countB = new Map<T, number>();
-  for (let i = 0; i < n; i++) {
-    if (a[i] === b[i]) agree++;
-    countA.set(a[i]!, (countA.get(a[i]!) ?? 0) + 1);
-    countB.set(b[i]!, (countB.get(b[i]!) ?? 0) + 1);
+  for (const [i, x] of a.entries()) {
+    const y = b[i];
+    if (y === undefined) throw new Error("cohensKappa: raters must label the same items");
+    if (x === y) agree++;
+    countA.set(x, (countA.get(x) ?? 0) + 1);
+    countB.set(y, (countB.get(y) ?? 0) + 1);
   }
   const po = agree / n;
   let pe = 0;
@@ -38,14 +40,11 @@ export function krippendorffAlpha(units: Array<Array<string | number>>, metric: 
   for (const unit of units) {
     const m = unit.length;
     if (m < 2) continue;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < m; j++) {
-        if (i === j) continue;
-        const row = coincidence.get(unit[i]!) ?? new Map();
-        row.set(unit[j]!, (row.get(unit[j]!) ?? 0) + 1 / (m - 1));
-        coincidence.set(unit[i]!, row);
-      }
-      totals.set(unit[i]!, (totals.get(unit[i]!) ?? 0) + 1);
+    for (const [i, x] of unit.entries()) {
+      const row = coincidence.get(x) ?? new Map();
+      for (const [j, y] of unit.entries()) if (i !== j) row.set(y, (row.get(y) ?? 0) + 1 / (m - 1));
+      coincidence.set(x, row);
+      totals.set(x, (totals.get(x) ?? 0) + 1);
     }
     n += m;
   }
@@ -99,19 +98,19 @@ export function agreementByTask(reviews: RatedReview[]): TaskAgreement[] {
     const units = [...samples.values()].map((m) => [...m.values()]);
     const users = [...new Set(units.flat().map((r) => r.username))].sort();
     const pairs: TaskAgreement["pairs"] = [];
-    for (let i = 0; i < users.length; i++) {
-      for (let j = i + 1; j < users.length; j++) {
+    for (const [i, userA] of users.entries()) {
+      for (const userB of users.slice(i + 1)) {
         const a: string[] = [];
         const b: string[] = [];
         for (const m of samples.values()) {
-          const ra = m.get(users[i]!);
-          const rb = m.get(users[j]!);
+          const ra = m.get(userA);
+          const rb = m.get(userB);
           if (ra && rb) {
             a.push(label(ra));
             b.push(label(rb));
           }
         }
-        if (a.length) pairs.push({ a: users[i]!, b: users[j]!, shared: a.length, kappa: cohensKappa(a, b) });
+        if (a.length) pairs.push({ a: userA, b: userB, shared: a.length, kappa: cohensKappa(a, b) });
       }
     }
     out.push({
@@ -120,7 +119,7 @@ export function agreementByTask(reviews: RatedReview[]): TaskAgreement[] {
       reviews: units.flat().length,
       alphaDecision: krippendorffAlpha(units.map((u) => u.map((r) => r.decision))),
       alphaRating: krippendorffAlpha(
-        units.map((u) => u.filter((r) => r.rating !== null).map((r) => r.rating!)),
+        units.map((u) => u.flatMap((r) => (r.rating === null ? [] : [r.rating]))),
         "interval",
       ),
       pairs,

@@ -4,6 +4,7 @@ import {
   Catalog,
   type CatalogOpenOptions,
   configHash,
+  defined,
   describeError,
   sqlIdent,
   sqlString,
@@ -64,7 +65,7 @@ async function hasRatingTables(c: Catalog, database: string): Promise<boolean> {
        AND table_name IN ('sft_samples', 'sft_review_reviews')`,
     [database],
   );
-  return Number(rows[0]!.n) === 2;
+  return Number(rows[0]?.n ?? 0) === 2;
 }
 
 async function ratingsIn(c: Catalog, database: string): Promise<EduRating[]> {
@@ -98,7 +99,9 @@ export async function readEduRatings(
   const own = !(ws instanceof Catalog);
   const c = ws instanceof Catalog ? ws : await Catalog.open(ws.dir, { ...options, readOnly: true });
   try {
-    const main = String((await c.rows("SELECT current_database() AS db"))[0]!.db);
+    const main = String(
+      defined((await c.rows("SELECT current_database() AS db"))[0], "the current database").db,
+    );
     const file = path.join(reviewDbDir(c.ws.dir), "catalog.duckdb");
     const alias = "soro_edu_review_db";
     let attached = false;

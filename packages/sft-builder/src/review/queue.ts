@@ -120,11 +120,12 @@ export class ReviewQueue {
       if (!s || !matches(s.sample, s.raw, f)) continue;
       if (!best || a.at < best.at || (a.at === best.at && id < best.id)) best = { id, at: a.at };
     }
-    if (best) return this.items.get(best.id)!;
+    const held = best && this.items.get(best.id);
+    if (held) return held;
     let pick: { s: QueuedItem; n: number } | null = null;
     for (const s of this.started) {
       if (!matches(s.sample, s.raw, f)) continue;
-      const slots = this.bySample.get(s.sample.sample_id)!;
+      const slots = this.bySample.get(s.sample.sample_id) ?? new Map<string, Assignment>();
       if (slots.has(username)) continue;
       let n = 0;
       for (const a of slots.values()) if (a.done || a.at > now - ASSIGNMENT_TTL_MS) n++;
@@ -132,10 +133,9 @@ export class ReviewQueue {
       if (!pick || n > pick.n || (n === pick.n && s.index < pick.s.index)) pick = { s, n };
     }
     if (!pick?.n) {
-      while (this.head < this.order.length && this.order[this.head]!.sample.status !== "queued") this.head++;
+      while ((this.order[this.head]?.sample.status ?? "queued") !== "queued") this.head++;
       const end = pick?.s.index ?? this.order.length;
-      for (let i = this.head; i < end; i++) {
-        const s = this.order[i]!;
+      for (const s of this.order.slice(this.head, end)) {
         if (this.started.has(s) || !matches(s.sample, s.raw, f)) continue;
         return s;
       }

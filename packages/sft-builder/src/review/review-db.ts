@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Catalog, type CatalogOpenOptions, describeError, sqlIdent, sqlString } from "@soro/core";
+import { Catalog, type CatalogOpenOptions, defined, describeError, sqlIdent, sqlString } from "@soro/core";
 import { ensureReviewTables } from "./schema.js";
 
 /*
@@ -85,7 +85,7 @@ function pullSql(src: string, dst: string): string[] {
 
 async function currentDatabase(conn: DuckDBConnection): Promise<string> {
   const reader = await conn.runAndReadAll("SELECT current_database() AS db");
-  return String(reader.getRowObjectsJS()[0]!.db);
+  return String(defined(reader.getRowObjectsJS()[0], "the current database").db);
 }
 
 async function inTransaction(conn: DuckDBConnection, statements: string[]): Promise<void> {
@@ -259,7 +259,7 @@ export class ReviewPublisher {
     const reader = await this.conn.runAndReadAll(
       "SELECT coalesce(max(audit_id), 0) AS n FROM sft_review_audit",
     );
-    return Number(reader.getRowObjectsJS()[0]!.n);
+    return Number(reader.getRowObjectsJS()[0]?.n ?? 0);
   }
 
   private async attempt(force: boolean): Promise<void> {

@@ -124,7 +124,10 @@ export class SerialCatalog {
 
   private settle(batch: Pending[], results: Array<{ ok: boolean; value: unknown }>): void {
     batch.forEach((item, i) => {
-      const r = results[i]!;
+      const r = results[i] ?? {
+        ok: false,
+        value: new Error(`review writes: no result for write ${i + 1} of ${batch.length}`),
+      };
       if (r.ok) item.resolve(r.value);
       else item.reject(r.value);
     });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import type { Catalog } from "@soro/core";
+import { type Catalog, defined } from "@soro/core";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
@@ -326,7 +326,8 @@ export async function startReviewServer(
   await ensureReviewTables(opts.catalog);
   // The server's statements are small: DuckDB's worker threads would only take cores from the event loop (a
   // flush of 25 reviews took 28 ms with 2 threads, 13 ms with 1). The setting is put back on close.
-  const threads = Number((await opts.catalog.rows("SELECT current_setting('threads') AS n"))[0]!.n);
+  const setting = await opts.catalog.rows("SELECT current_setting('threads') AS n");
+  const threads = Number(defined(setting[0], "DuckDB's threads setting").n);
   await opts.catalog.conn.run("SET threads = 1");
   const { app, serial, state } = createReviewApp(opts);
   const publisher = opts.publishTo

@@ -130,17 +130,17 @@ export class ReviewState {
       throw new ReviewError(409, "this sample already has enough reviewers");
 
     const edited = changed(sample.messages, input.messages);
-    if (edited) this.edit(user.username, item, input.messages!);
+    if (changed(sample.messages, input.messages)) this.edit(user.username, item, input.messages);
     const list = this.reviews.get(id) ?? [];
     this.reviews.set(id, list);
     const i = list.findIndex((r) => r.username === user.username);
     const review: StoredReview = {
       username: user.username,
       decision: input.decision,
-      reason: input.decision === "reject" ? input.reason! : null,
+      reason: input.decision === "reject" ? (input.reason ?? null) : null,
       rating: input.rating ?? null,
       comment: input.comment?.trim() || null,
-      edited: edited || (i >= 0 && list[i]!.edited),
+      edited: edited || (list[i]?.edited ?? false),
       sample_version: item.sample.version,
     };
     if (i >= 0) list[i] = review;
@@ -169,7 +169,7 @@ export class ReviewState {
     // A lead's word on a passage is accept (its mean rating stands) or reject; no rating of its own.
     validate(input, item.sample.messages);
     if (input.version !== item.sample.version) return this.conflict(lead, id, input);
-    if (changed(item.sample.messages, input.messages)) this.edit(lead.username, item, input.messages!);
+    if (changed(item.sample.messages, input.messages)) this.edit(lead.username, item, input.messages);
     this.audit(id, lead.username, "adjudicate", {
       decision: input.decision,
       reason: input.reason ?? null,
@@ -308,6 +308,6 @@ export class ReviewState {
       this.originals.set(String(r.sample_id), JSON.parse(String(r.messages)));
     const [last] = await c.rows("SELECT coalesce(max(audit_id), 0) AS n FROM sft_review_audit");
     // A request already past ready() may have numbered rows after a failed write; ids only need to be unique.
-    this.nextAuditId = Math.max(this.nextAuditId, Number(last!.n) + 1);
+    this.nextAuditId = Math.max(this.nextAuditId, Number(last?.n ?? 0) + 1);
   }
 }

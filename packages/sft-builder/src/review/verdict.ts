@@ -40,7 +40,12 @@ export function validate(input: ReviewInput, current: ChatMessage[], task?: stri
         400,
         "a passage is rated (decision accept with a rating), not rejected or edited",
       );
-    if (!Number.isInteger(input.rating) || input.rating! < EDU_MIN || input.rating! > EDU_MAX)
+    if (
+      input.rating == null ||
+      !Number.isInteger(input.rating) ||
+      input.rating < EDU_MIN ||
+      input.rating > EDU_MAX
+    )
       throw new ReviewError(400, `a passage needs a rating from ${EDU_MIN} to ${EDU_MAX}`);
   }
   if (input.decision === "reject" && !REASONS.has(input.reason ?? ""))
@@ -62,7 +67,7 @@ export function validate(input: ReviewInput, current: ChatMessage[], task?: stri
       m.length === current.length &&
       m.every(
         (x, i) =>
-          x?.role === current[i]!.role &&
+          x?.role === current[i]?.role &&
           typeof x.content === "string" &&
           x.content.trim().length > 0 &&
           x.content.length <= 20_000,
@@ -91,6 +96,7 @@ export function outcome(task: string, reviews: StoredReview[]): SampleStatus {
     return Math.max(...ratings) - Math.min(...ratings) > EDU_MAX_SPREAD ? "needs_adjudication" : "accepted";
   }
   const all = new Set(reviews.map((r) => r.decision));
-  if (all.size > 1) return "needs_adjudication";
-  return reviews[0]!.decision === "accept" ? "accepted" : "rejected";
+  const [first] = reviews;
+  if (all.size > 1 || !first) return "needs_adjudication";
+  return first.decision === "accept" ? "accepted" : "rejected";
 }

@@ -27,7 +27,10 @@ export function parseDialogue(text: string): ChatMessage[] | null {
       const last = turns.at(-1);
       if (last?.role === speaker[1]) last.content += `\n${content}`;
       else turns.push({ role: speaker[1], content });
-    } else if (turns.length > 0) turns.at(-1)!.content += `\n${raw.trimEnd()}`;
+    } else {
+      const last = turns.at(-1);
+      if (last) last.content += `\n${raw.trimEnd()}`;
+    }
   }
   for (const t of turns) t.content = t.content.trim();
   return turns.length > 0 ? turns : null;

@@ -42,23 +42,26 @@ function minePairs(list: string[], grade: string, t: TemplateSet): Pair[] {
     const def =
       body.match(/^([^,—–]{2,60}?)\s+[—–]\s+(.{10,})$/u) ??
       body.match(/^([^,]{2,60}?)\s+он аст, ки\s+(.{10,})$/u);
-    if (def && words(def[1]!).length <= 5) {
+    const term = def?.[1];
+    if (term && words(term).length <= 5) {
       pairs.push({
-        question: fill(t.extractive.definition!, { term: def[1]!.trim(), grade }),
-        answer: fill(t.extractive.definition_answer!, { answer: s }),
+        question: fill(t.extractive.definition, { term: term.trim(), grade }),
+        answer: fill(t.extractive.definition_answer, { answer: s }),
         at,
       });
       return;
     }
-    const object = body.match(/^(.+?)(?<=\s)ба\s+(.+?)\s+(ҳақ|ҳуқуқ)\s+(дорад|доранд)$/u);
-    if (object) {
-      pairs.push({ question: `${object[1]!.trim()} ба чӣ ${object[3]} ${object[4]}?`, answer: s, at });
+    const [, holder, , right, verb] =
+      body.match(/^(.+?)(?<=\s)ба\s+(.+?)\s+(ҳақ|ҳуқуқ)\s+(дорад|доранд)$/u) ?? [];
+    if (holder) {
+      pairs.push({ question: `${holder.trim()} ба чӣ ${right} ${verb}?`, answer: s, at });
       return;
     }
-    const clause = body.match(/^(.+?)\s+(ҳақ|ҳуқуқ)\s+(дорад|доранд),?\s+(.{10,})$/u);
-    if (clause) {
+    const [, subject, noun, has, rest = ""] =
+      body.match(/^(.+?)\s+(ҳақ|ҳуқуқ)\s+(дорад|доранд),?\s+(.{10,})$/u) ?? [];
+    if (subject) {
       pairs.push({
-        question: `Оё ${lowerFirst(clause[1]!.trim())} ${clause[2]} ${clause[3]}, ки ${clause[4]!.replace(/^ки\s+/, "")}?`,
+        question: `Оё ${lowerFirst(subject.trim())} ${noun} ${has}, ки ${rest.replace(/^ки\s+/, "")}?`,
         answer: `Бале. ${s}`,
         at,
       });
@@ -66,7 +69,7 @@ function minePairs(list: string[], grade: string, t: TemplateSet): Pair[] {
     }
     const next = list[at + 1];
     if (s.endsWith("?") && next && !next.endsWith("?"))
-      pairs.push({ question: s, answer: fill(t.extractive.question_answer!, { answer: next }), at: at + 1 });
+      pairs.push({ question: s, answer: fill(t.extractive.question_answer, { answer: next }), at: at + 1 });
   });
   return pairs;
 }
@@ -89,8 +92,8 @@ function quiz(list: string[], t: TemplateSet): { user: string; answer: string; u
   }
   if (items.length < 2) return null;
   return {
-    user: fill(t.extractive.quiz!, { items: items.map((it, i) => `${i + 1}. ${it.text}`).join("\n") }),
-    answer: fill(t.extractive.quiz_answer!, {
+    user: fill(t.extractive.quiz, { items: items.map((it, i) => `${i + 1}. ${it.text}`).join("\n") }),
+    answer: fill(t.extractive.quiz_answer, {
       keys: items.map((it, i) => `${i + 1}. ${it.key}`).join("\n"),
       full: items.map((it, i) => `${i + 1}. ${it.full}`).join("\n"),
     }),
@@ -112,7 +115,7 @@ function central(list: string[]): string[] {
     .slice(0, list.length >= 5 ? 2 : 1)
     .map((x) => x.i)
     .sort((a, b) => a - b);
-  return keep.map((i) => list[i]!);
+  return keep.flatMap((i) => list[i] ?? []);
 }
 
 /** The sentence as a pupil typing on a Russian keyboard would write it, with the words that changed. */
@@ -151,7 +154,7 @@ export function mineChunk(chunk: SeedChunk, tasks: Task[], t: TemplateSet): Cand
   const pairs = minePairs(list, grade, t);
   if (tasks.includes("explain"))
     for (const p of pairs)
-      add("explain", [turn("user", p.question), turn("assistant", p.answer)], [list[p.at]!]);
+      add("explain", [turn("user", p.question), turn("assistant", p.answer)], list.slice(p.at, p.at + 1));
   if (tasks.includes("followup"))
     for (const p of pairs) {
       const next = list[p.at + 1];
@@ -161,10 +164,10 @@ export function mineChunk(chunk: SeedChunk, tasks: Task[], t: TemplateSet): Cand
         [
           turn("user", p.question),
           turn("assistant", p.answer),
-          turn("user", t.extractive.followup!),
-          turn("assistant", fill(t.extractive.followup_answer!, { answer: next })),
+          turn("user", t.extractive.followup),
+          turn("assistant", fill(t.extractive.followup_answer, { answer: next })),
         ],
-        [list[p.at]!, next],
+        [...list.slice(p.at, p.at + 1), next],
       );
     }
   if (tasks.includes("quiz")) {
@@ -176,8 +179,8 @@ export function mineChunk(chunk: SeedChunk, tasks: Task[], t: TemplateSet): Cand
     add(
       "summary",
       [
-        turn("user", fill(t.extractive.summary!, { text: chunk.paragraphs.join("\n") })),
-        turn("assistant", fill(t.extractive.summary_answer!, { answer: keep.join(" ") })),
+        turn("user", fill(t.extractive.summary, { text: chunk.paragraphs.join("\n") })),
+        turn("assistant", fill(t.extractive.summary_answer, { answer: keep.join(" ") })),
       ],
       keep,
     );
@@ -191,10 +194,10 @@ export function mineChunk(chunk: SeedChunk, tasks: Task[], t: TemplateSet): Cand
       add(
         "correct_mistakes",
         [
-          turn("user", fill(t.extractive.correct_mistakes!, { text: m.text })),
+          turn("user", fill(t.extractive.correct_mistakes, { text: m.text })),
           turn(
             "assistant",
-            fill(t.extractive.correct_mistakes_answer!, {
+            fill(t.extractive.correct_mistakes_answer, {
               fixes: m.fixes
                 .slice(0, 10)
                 .map(([bad, good]) => `${bad} → ${good}`)

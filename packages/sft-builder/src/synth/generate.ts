@@ -1,5 +1,5 @@
 import path from "node:path";
-import { type Catalog, configHash, UsageError } from "@soro/core";
+import { type Catalog, configHash, defined, UsageError } from "@soro/core";
 import { loadBenchmarkChecker } from "../checks/benchmark.js";
 import { type CheckOptions, CheckSuite } from "../checks/suite.js";
 import type { Verdict } from "../checks/verdict.js";
@@ -163,7 +163,7 @@ export async function generateSamples(catalog: Catalog, opts: GenerateOptions): 
     `INSERT INTO sft_runs (status, engine, template_version, stage, tasks, target) VALUES ('running', $1, $2, $3, $4::VARCHAR[], $5) RETURNING run_id`,
     [engine?.name ?? "extractive", t.version, seeds.stage, JSON.stringify(tasks), opts.target],
   )) as Array<{ run_id: bigint }>;
-  const runId = Number(run!.run_id);
+  const runId = Number(defined(run, "the run id INSERT ... RETURNING gave").run_id);
   const summary: GenerateSummary = {
     runId,
     stage: seeds.stage,
@@ -245,8 +245,8 @@ async function storeBatch(
     });
     const status = passed ? "queued" : "auto_rejected";
     known.set(id, status);
-    summary.byTask[c.task] ??= { queued: 0, autoRejected: 0 };
-    const t = summary.byTask[c.task]!;
+    const t = summary.byTask[c.task] ?? { queued: 0, autoRejected: 0 };
+    summary.byTask[c.task] = t;
     if (passed) {
       summary.queued++;
       t.queued++;

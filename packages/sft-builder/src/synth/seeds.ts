@@ -1,4 +1,4 @@
-import { type Catalog, documentMeta, firstActiveStage, UsageError } from "@soro/core";
+import { type Catalog, defined, documentMeta, firstActiveStage, UsageError } from "@soro/core";
 import { isHeading } from "./text.js";
 
 /** Stages a selection can name, latest first: the default is the first that has active shards. */
@@ -107,7 +107,7 @@ export async function loadSeeds(
   opts: { from?: string; subject?: string; maxChars?: number; grades?: GradeRange } = {},
 ): Promise<{ stage: string; docs: number; chunks: SeedChunk[] }> {
   const stage = await seedStage(catalog, opts.from);
-  const table = (await catalog.stageTableSql(stage))!;
+  const table = defined(await catalog.stageTableSql(stage), `the active shards of ${stage}`);
   const hasReading =
     (
       await catalog.rows(

@@ -4,6 +4,21 @@ import { TASKS, type Task } from "../defaults.js";
 
 export { TASKS, type Task };
 
+/** The templates of the extractive engine, each required in a template set's `extractive:` block. */
+export const EXTRACTIVE_TEMPLATES = [
+  "definition",
+  "definition_answer",
+  "question_answer",
+  "quiz",
+  "quiz_answer",
+  "summary",
+  "summary_answer",
+  "correct_mistakes",
+  "correct_mistakes_answer",
+  "followup",
+  "followup_answer",
+] as const;
+
 /** A versioned template set as read from YAML (templates/teacher-v1.yaml). */
 export interface TemplateSet {
   version: string;
@@ -11,7 +26,7 @@ export interface TemplateSet {
   format: string;
   tasks: Record<Task, { title: string; prompt: string }>;
   seed: string;
-  extractive: Record<string, string>;
+  extractive: Record<(typeof EXTRACTIVE_TEMPLATES)[number], string> & Record<string, string>;
   judge: string;
 }
 
@@ -31,7 +46,8 @@ export async function loadTemplates(file = DEFAULT_TEMPLATES): Promise<TemplateS
     if (typeof t[key] !== "string") throw missing(key);
   for (const task of TASKS)
     if (typeof t.tasks?.[task]?.prompt !== "string") throw missing(`tasks.${task}.prompt`);
-  if (!t.extractive) throw missing("extractive");
+  for (const key of EXTRACTIVE_TEMPLATES)
+    if (typeof t.extractive?.[key] !== "string") throw missing(`extractive.${key}`);
   return t as TemplateSet;
 }
 

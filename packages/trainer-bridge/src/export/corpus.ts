@@ -133,7 +133,7 @@ async function writeFiltered(
     // Megatron's blend: `--data-path W1 PREFIX1 W2 PREFIX2 ...`, weights as the mixture says.
     const prefixes = (extra.megatron as { prefixes: Record<string, string> }).prefixes;
     (extra.megatron as Record<string, unknown>).data_path = Object.entries(prefixes)
-      .map(([src, p]) => `${mix.mixture[src]!.weight.toFixed(6)} ${p}`)
+      .map(([src, p]) => `${(mix.mixture[src]?.weight ?? 0).toFixed(6)} ${p}`)
       .join(" ");
   }
   return writeManifest(opts.out, {

@@ -23,13 +23,15 @@ export async function readBenchmark(file: string): Promise<McItem[]> {
   text.split("\n").forEach((line, i) => {
     if (!line.trim()) return;
     const r = JSON.parse(line) as Partial<McItem>;
+    const answer = r.answer;
     if (
       typeof r.question !== "string" ||
       !Array.isArray(r.choices) ||
       r.choices.length < 2 ||
-      !Number.isInteger(r.answer) ||
-      r.answer! < 0 ||
-      r.answer! >= r.choices.length
+      answer === undefined ||
+      !Number.isInteger(answer) ||
+      answer < 0 ||
+      answer >= r.choices.length
     ) {
       throw new SoroError(
         `soro bridge: ${file}:${i + 1} is not a multiple-choice item`,
@@ -37,7 +39,7 @@ export async function readBenchmark(file: string): Promise<McItem[]> {
         2,
       );
     }
-    items.push({ question: r.question, choices: r.choices.map(String), answer: r.answer! });
+    items.push({ question: r.question, choices: r.choices.map(String), answer });
   });
   return items;
 }

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { type Catalog, REPLAY_SOURCE, type ShardRecord } from "@soro/core";
+import { type Catalog, defined, REPLAY_SOURCE, type ShardRecord } from "@soro/core";
 import type { CorpusFormat } from "../defaults.js";
 import { TokenPool } from "../pool.js";
 import type { TokenizerSpec } from "../tokenizer.js";
@@ -164,8 +164,8 @@ const megatron: TrainerFormat = {
       const prefixes = (extra.megatron as { prefixes: Record<string, string> }).prefixes;
       replay = {
         docs: await docsOf(catalog, ctx.replayShards, ctx.where),
-        tokens: tokensPerSource[REPLAY_SOURCE]!,
-        source: prefixes[REPLAY_SOURCE]!,
+        tokens: tokensPerSource[REPLAY_SOURCE] ?? 0,
+        source: defined(prefixes[REPLAY_SOURCE], "the Megatron prefix of the replay source"),
       };
       delete prefixes[REPLAY_SOURCE];
       delete tokensPerSource[REPLAY_SOURCE];

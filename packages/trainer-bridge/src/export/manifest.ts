@@ -86,7 +86,7 @@ export function mixture(
   const tajikTokens = trainTokens === undefined ? total : trainTokens * (1 - replayShare);
   const out: Record<string, MixtureEntry> = {};
   for (const [src, n] of Object.entries(tokensPerSource)) {
-    const weight = raw[src]! / sum;
+    const weight = (raw[src] ?? 0) / sum;
     out[src] = { tokens: n, weight, effectiveEpochs: n > 0 ? (weight * tajikTokens) / n : 0 };
   }
   return { mixture: out, trainTokens: trainTokens ?? Math.round(total / (1 - replayShare)) };

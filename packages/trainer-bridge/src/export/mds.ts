@@ -59,8 +59,10 @@ export class MdsWriter {
     columns: Record<string, MdsEncoding>,
     readonly sizeLimit = 1 << 26,
   ) {
-    this.names = Object.keys(columns).sort();
-    this.encodings = this.names.map((n) => columns[n]!);
+    // Sorted by name (code units, as Object.keys().sort() orders them).
+    const sorted = Object.entries(columns).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.names = sorted.map(([name]) => name);
+    this.encodings = sorted.map(([, encoding]) => encoding);
     this.config = Buffer.from(pythonJson(this.writerConfig()), "utf8");
     this.size = this.emptySize();
   }
@@ -110,9 +112,9 @@ export class MdsWriter {
     const n = this.samples.length;
     const offsets = new Uint32Array(n + 1);
     let at = 4 + (n + 1) * 4 + this.config.length;
-    for (let i = 0; i < n; i++) {
+    for (const [i, sample] of this.samples.entries()) {
       offsets[i] = at;
-      at += this.samples[i]!.length;
+      at += sample.length;
     }
     offsets[n] = at;
     const count = Buffer.alloc(4);
@@ -148,7 +150,7 @@ function encodeInt32Array(a: Int32Array): Buffer {
 }
 
 function decodeInt32Array(b: Buffer): Int32Array {
-  const head = b[0]!;
+  const head = b[0] ?? 0;
   const ndim = head >> 2;
   const width = 2 ** (head & 3);
   const start = 1 + ndim * width;

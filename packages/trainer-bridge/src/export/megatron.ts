@@ -53,7 +53,7 @@ export class MegatronWriter {
     let at = 0n;
     for (let i = 0; i < n; i++) {
       pointers[i] = at;
-      at += BigInt(this.lengths[i]!) * 4n;
+      at += BigInt(this.lengths[i] ?? 0) * 4n;
     }
     const docs = new BigInt64Array(n + 1);
     for (let i = 0; i <= n; i++) docs[i] = BigInt(i);
@@ -104,8 +104,8 @@ export async function readMegatron(prefix: string): Promise<MegatronDataset> {
     pointers,
     documentIndices,
     sequence(i) {
-      const start = Number(pointers[i]!);
-      const n = lengths[i]!;
+      const start = Number(pointers[i] ?? 0n);
+      const n = lengths[i] ?? 0;
       return size === 4
         ? new Int32Array(data.slice(start, start + n * 4))
         : new Uint16Array(data.slice(start, start + n * 2));

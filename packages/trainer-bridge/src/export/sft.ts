@@ -92,13 +92,14 @@ export function toAlpaca(s: SftSample): {
   history: string[][];
 } {
   const turns = s.messages.filter((m) => m.role !== "system");
-  const pairs: string[][] = [];
-  for (let i = 0; i + 1 < turns.length; i += 2) pairs.push([turns[i]!.content, turns[i + 1]!.content]);
-  const last = pairs.pop() ?? [turns[0]?.content ?? "", ""];
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < turns.length; i += 2)
+    pairs.push([turns[i]?.content ?? "", turns[i + 1]?.content ?? ""]);
+  const [instruction, output] = pairs.pop() ?? [turns[0]?.content ?? "", ""];
   return {
-    instruction: last[0]!,
+    instruction,
     input: "",
-    output: last[1]!,
+    output,
     system: s.messages.find((m) => m.role === "system")?.content ?? "",
     history: pairs,
   };

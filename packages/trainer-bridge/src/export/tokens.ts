@@ -61,9 +61,9 @@ async function forEachEncodedDoc(
     async (enc, shard) => {
       let at = 0;
       for (let i = 0; i < enc.lengths.length; i++) {
-        const n = enc.lengths[i]!;
-        const source = enc.sources[i]!;
-        await write({ id: enc.docIds[i]!, source, tokens: enc.tokens.subarray(at, at + n) });
+        const n = enc.lengths[i] ?? 0;
+        const source = enc.sources[i] ?? "";
+        await write({ id: enc.docIds[i] ?? "", source, tokens: enc.tokens.subarray(at, at + n) });
         at += n;
         result.tokensPerSource[source] = (result.tokensPerSource[source] ?? 0) + n - framing;
       }

@@ -53,7 +53,11 @@ export class LocalJobs implements JobBackend {
       cwd: ctx.jobDir,
     });
     const pid = await new Promise<number>((resolve, reject) => {
-      child.once("spawn", () => resolve(child.pid!));
+      child.once("spawn", () =>
+        child.pid === undefined
+          ? reject(new SoroError("soro train: bash started without a process id", "run the job again", 7))
+          : resolve(child.pid),
+      );
       child.once("error", (err) =>
         reject(new SoroError(`soro train: cannot start bash (${err.message})`, "install bash", 7)),
       );

@@ -67,7 +67,7 @@ export async function submitJob(
     gpuHours: plan.gpuHours,
   };
   await insertJob(catalog, record);
-  return (await getJob(catalog, plan.jobId))!;
+  return getJob(catalog, plan.jobId);
 }
 
 /** One job by id or unique id prefix, or an error naming it. */
@@ -75,7 +75,8 @@ export async function getJob(catalog: Catalog, id: string): Promise<JobRecord> {
   const found = await listJobs(catalog, id);
   const exact = found.find((j) => j.jobId === id);
   if (exact) return exact;
-  if (found.length === 1) return found[0]!;
+  const [only] = found;
+  if (only && found.length === 1) return only;
   throw new UsageError(
     found.length === 0 ? `soro train: no job ${id}` : `soro train: ${id} names ${found.length} jobs`,
     "see `soro train status` for the job ids",

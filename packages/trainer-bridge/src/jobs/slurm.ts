@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { shellQuote } from "@soro/core";
+import { SoroError, shellQuote } from "@soro/core";
 import { SlurmClient, slurmJobState } from "@soro/scale";
 import {
   type Artefact,
@@ -62,6 +62,17 @@ export function sbatchScript(ctx: JobContext): string {
 /** Slurm's job states as soro tells them apart (scale's Slurm client reads them). */
 export const slurmState = (state: string): JobState => slurmJobState(state);
 
+/** The Slurm job id of a submitted job, or an error naming the job that has none. */
+function slurmId(job: JobHandle): string {
+  if (!job.schedulerId)
+    throw new SoroError(
+      `soro train: job ${job.jobId} has no Slurm job id: it was never submitted`,
+      "submit it with `soro train submit`",
+      2,
+    );
+  return job.schedulerId;
+}
+
 /** Slurm: `sbatch --parsable`, `squeue` while it is known, then `sacct`, `scontrol` and the exit code the script wrote. */
 export class SlurmJobs implements JobBackend {
   readonly name = "slurm";
@@ -75,7 +86,7 @@ export class SlurmJobs implements JobBackend {
   }
 
   async observe(job: JobHandle): Promise<Observed> {
-    const id = job.schedulerId!;
+    const id = slurmId(job);
     const queued = (await slurm.queued(id))?.get(0);
     if (queued) return { state: queued };
     // Gone from the queue: accounting knows how it ended when it is configured; scontrol until MinJobAge.
@@ -95,6 +106,6 @@ export class SlurmJobs implements JobBackend {
   }
 
   async cancel(job: JobHandle): Promise<void> {
-    await slurm.cancel(job.schedulerId!);
+    await slurm.cancel(slurmId(job));
   }
 }
