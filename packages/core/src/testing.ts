@@ -94,8 +94,8 @@ export function benchOption(name: string, dflt: string): string {
   const argv = process.argv.slice(2);
   const eq = argv.find((a) => a.startsWith(`--${name}=`));
   if (eq) return eq.slice(name.length + 3);
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 && argv[at + 1] ? argv[at + 1]! : dflt;
+  const value = argv[argv.indexOf(`--${name}`) + 1];
+  return argv.includes(`--${name}`) && value ? value : dflt;
 }
 
 /** Bytes of a size as benches take it: `1GB`, `256MB`, `500KB` (decimal units; a bare number is MB). */

@@ -117,9 +117,9 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
         }
       : null,
   });
-  const reads = narrow
-    ? inputColumns.filter((c) => def.reads!.includes(c.name)).map((c) => c.name)
-    : undefined;
+  const named = def.reads;
+  const reads =
+    narrow && named ? inputColumns.filter((c) => named.includes(c.name)).map((c) => c.name) : undefined;
   const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
   const quarantine: QuarantineEntry[] = [];
   let sinceReport = { docs: 0, chars: 0 };
