@@ -2,7 +2,8 @@
  * Fits language ID's evidence weights and P(Tajik) calibration on the tuning part of the UI-string set (never on the
  * held-out part the bench reports). Prints per-language accuracy and Tajik recall/false positives for each setting
  * tried, then the calibration. Run from the repository root:
- *   node --import tsx packages/normalize/scripts/tune-langid.ts [--grid]
+ *   node --import tsx packages/normalize/scripts/tune-langid.ts [--grid] [--slavic]
+ * (--slavic: accuracy per prior of Russian's Slavic neighbours, to weigh Russian against Bulgarian and Ukrainian.)
  */
 import { evalItems, measure } from "../bench/langid-eval.js";
 import { identifyLanguage, LANGID_PARAMS } from "../src/langid.js";
@@ -52,6 +53,15 @@ if (process.argv.includes("--grid")) {
   }
   console.log(`best ${JSON.stringify(bestP)} loss ${best.toFixed(3)}`);
   Object.assign(LANGID_PARAMS, bestP);
+}
+
+if (process.argv.includes("--slavic")) {
+  const base = LANGID_PARAMS.slavic;
+  for (const slavic of [0.1, 0.15, 0.2, 0.25, 0.3]) {
+    LANGID_PARAMS.slavic = slavic;
+    report(`slavic ${slavic}`);
+  }
+  LANGID_PARAMS.slavic = base;
 }
 
 // Calibration: logistic regression of "is Tajik" on the margin, by gradient descent on the tuning items.
