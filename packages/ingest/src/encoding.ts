@@ -2,6 +2,7 @@ import {
   charsetLabel,
   checkUtf8,
   decodeBytes,
+  defined,
   type GuessedBy,
   guessCharset,
   legacyReadings,
@@ -59,8 +60,8 @@ export function utf16Order(sample: Uint8Array): "utf-16le" | "utf-16be" | null {
   let hiOdd = 0;
   let hiEven = 0;
   for (let i = 0; i < pairs; i++) {
-    const even = sample[2 * i]!;
-    const odd = sample[2 * i + 1]!;
+    const even = sample[2 * i] as number;
+    const odd = sample[2 * i + 1] as number;
     if ((odd === 0 || odd === 4) && even !== 0) hiOdd++;
     if ((even === 0 || even === 4) && odd !== 0) hiEven++;
   }
@@ -105,7 +106,7 @@ export class RecordDecoder {
     }
     if (this.declared) return this.single(bytes, this.declared, "label");
     const utf8 = checkUtf8(bytes);
-    const best = legacyReadings(bytes)[0]!;
+    const best = defined(legacyReadings(bytes)[0], "a legacy reading");
     const words = readingWords(best);
     // A few broken bytes in a UTF-8 record (a cut, a stray byte) cost those bytes, not the record, unless a
     // legacy reading holds more known words than the UTF-8 one.

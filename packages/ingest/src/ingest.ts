@@ -6,6 +6,7 @@ import {
   type Catalog,
   configHash,
   declaredLicence,
+  defined,
   type Licence,
   type NewDocument,
   REPLAY_SOURCE,
@@ -219,7 +220,11 @@ export async function ingestPaths(
   let reported = 0;
   const emit = (index: number, r: FileReport) => {
     reports[index] = r;
-    for (; reported < plans.length && reports[reported]; reported++) opts.onFile?.(reports[reported]!);
+    for (; reported < plans.length; reported++) {
+      const next = reports[reported];
+      if (!next) break;
+      opts.onFile?.(next);
+    }
   };
 
   /** A file's documents and problems as read, counted (a file that gives nothing is quarantined as such). */
@@ -283,7 +288,7 @@ export async function ingestPaths(
 
   /** Reads one file into its own shards, committed on their own (record formats, archives). */
   const ingestOne = async (f: Pending) => {
-    const r = run!;
+    const r = defined(run, "the source run of a real (not dry) ingest");
     const t: Tally = { docs: 0, problems: 0, lastReason: "" };
     const items = counted(f, t);
     if (f.crashedIn === undefined) await versions.startReading(f.key, f.abs, r.runId);
@@ -321,7 +326,7 @@ export async function ingestPaths(
     const files = batch.splice(0);
     batchBytes = 0;
     const r = run;
-    const tallies = files.map((): Tally => ({ docs: 0, problems: 0, lastReason: "" }));
+    const tallied = files.map((f) => ({ f, t: { docs: 0, problems: 0, lastReason: "" } as Tally }));
     // The mark lasts while the file is read: a process that dies then is the file's fault, not the batch's.
     const marked = async function* (f: Pending, t: Tally): AsyncGenerator<SourceItem> {
       if (f.crashedIn === undefined) await versions.startReading(f.key, f.abs, r.runId);
@@ -335,23 +340,24 @@ export async function ingestPaths(
     const recorded: Array<{ version: number; replaces: FileVersion | null }> = [];
     await r.addBatch(
       batchKey,
-      `batch-${path.basename(files[0]!.plan.file)}`,
-      files.map((f, i) => ({ key: f.key, items: marked(f, tallies[i]!) })),
+      `batch-${path.basename(defined(files[0], "a batch's first file").plan.file)}`,
+      tallied.map(({ f, t }) => ({ key: f.key, items: marked(f, t) })),
       async () => {
         recorded.push(
           ...(await versions.recordBatch(
-            files.map((f, i) => ({
-              ...newVersion(f, tallies[i]!, r),
+            tallied.map(({ f, t }) => ({
+              ...newVersion(f, t, r),
               shardKey: batchKey,
               docPath: f.plan.file,
             })),
           )),
         );
-        const read = files.filter((_, i) => tallies[i]!.docs > 0).map((f) => f.plan.file);
+        const read = tallied.filter(({ t }) => t.docs > 0).map(({ f }) => f.plan.file);
         await catalog.resolveQuarantine(stage, read, r.runId);
       },
     );
-    for (const [i, f] of files.entries()) settle(f, tallies[i]!, recorded[i]!);
+    for (const [i, { f, t }] of tallied.entries())
+      settle(f, t, defined(recorded[i], `the recorded version of ${f.plan.file}`));
   };
 
   try {

@@ -134,13 +134,13 @@ async function* zstdChunks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer
   let ended = false;
   for await (const chunk of source) {
     zstd.push(chunk);
-    while (out.length) yield Buffer.from(out.shift()!);
+    for (let c = out.shift(); c; c = out.shift()) yield Buffer.from(c);
   }
   try {
     zstd.push(new Uint8Array(0), true);
     ended = true;
   } finally {
-    while (out.length) yield Buffer.from(out.shift()!);
+    for (let c = out.shift(); c; c = out.shift()) yield Buffer.from(c);
   }
   if (!ended) throw new Error("zstd stream ended early");
 }
@@ -197,7 +197,8 @@ export interface ZipMember {
  */
 export async function* zipMembers(source: string | Buffer): AsyncGenerator<ZipMember> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    const done = (err: Error | null, z?: yauzl.ZipFile) => (err ? reject(err) : resolve(z!));
+    const done = (err: Error | null, z?: yauzl.ZipFile) =>
+      err || !z ? reject(err ?? new Error("the zip reader gave no archive")) : resolve(z);
     const opts = { lazyEntries: true, autoClose: false, strictFileNames: false };
     if (typeof source === "string") yauzl.open(source, opts, done);
     else yauzl.fromBuffer(source, opts, done);
@@ -229,7 +230,9 @@ export async function* zipMembers(source: string | Buffer): AsyncGenerator<ZipMe
       if (entry.fileName.endsWith("/")) continue;
       const stream = () =>
         new Promise<Readable>((resolve, reject) =>
-          zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s!))),
+          zip.openReadStream(entry, (err, s) =>
+            err || !s ? reject(err ?? new Error(`no stream for ${entry.fileName}`)) : resolve(s),
+          ),
         );
       yield {
         name: entry.fileName,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, REPLAY_SOURCE } from "@soro/core";
+import { type Catalog, defined, REPLAY_SOURCE } from "@soro/core";
 
 /** What a mark of a file being read holds. */
 interface ReadingMark {
@@ -160,7 +160,7 @@ export class FileVersions {
     );
     await this.catalog.conn.run(`UPDATE shards SET status = 'superseded' WHERE source_key = $1`, [from]);
     for (const v of this.current.values())
-      if (v.shard_key === from && !stale.includes(v.doc_path!)) v.shard_key = to;
+      if (v.shard_key === from && (v.doc_path === null || !stale.includes(v.doc_path))) v.shard_key = to;
   }
 
   /** The current version of a file (by absolute path), if it was ingested before. */
@@ -174,7 +174,10 @@ export class FileVersions {
    * readable one active.
    */
   async record(v: NewVersion): Promise<{ version: number; replaces: FileVersion | null }> {
-    return (await this.catalog.transaction(() => this.recordBatch([v])))[0]!;
+    return defined(
+      (await this.catalog.transaction(() => this.recordBatch([v])))[0],
+      `the new version of ${v.path}`,
+    );
   }
 
   /**
@@ -183,20 +186,20 @@ export class FileVersions {
    * one read in a batch leaves that batch's shard after the commit (`staleInBatches`).
    */
   async recordBatch(vs: NewVersion[]): Promise<Array<{ version: number; replaces: FileVersion | null }>> {
-    const out = vs.map((v) => {
+    const next = vs.map((v) => {
       const prev = this.current.get(v.path) ?? null;
-      return { version: (prev?.version ?? 0) + 1, replaces: prev };
+      return { v, version: (prev?.version ?? 0) + 1, replaces: prev };
     });
-    const rows = vs.map((v, i) => ({
+    const rows = next.map(({ v, version, replaces }) => ({
       path: v.path,
-      version: out[i]!.version,
+      version,
       source_key: v.sourceKey,
       sha256: v.sha256,
       bytes: v.bytes,
       format: v.format,
       docs: v.docs,
       quarantined: v.quarantined,
-      replaces: out[i]!.replaces?.source_key ?? null,
+      replaces: replaces?.source_key ?? null,
       run_id: v.runId,
       shard_key: v.shardKey ?? null,
       doc_path: v.docPath ?? v.path,
@@ -225,14 +228,14 @@ export class FileVersions {
           REPLAY_SOURCE,
         ],
       );
-    for (const [i, v] of vs.entries())
+    for (const { v, version } of next)
       this.current.set(v.path, {
-        version: out[i]!.version,
+        version,
         source_key: v.sourceKey,
         docs: v.docs,
         shard_key: v.shardKey ?? null,
         doc_path: v.shardKey ? (v.docPath ?? v.path) : null,
       });
-    return out;
+    return next.map(({ version, replaces }) => ({ version, replaces }));
   }
 }

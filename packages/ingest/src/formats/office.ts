@@ -27,8 +27,9 @@ export async function* readDocx(ctx: ReaderContext): AsyncGenerator<SourceItem> 
     yield { bad: { input: ctx.input.name, reason: "DOCX without text" } };
     return;
   }
-  const title = core.size
-    ? cheerio.load(core.get("docProps/core.xml")!.toString("utf8"), { xml: true })("dc\\:title").text().trim()
+  const coreXml = core.get("docProps/core.xml");
+  const title = coreXml
+    ? cheerio.load(coreXml.toString("utf8"), { xml: true })("dc\\:title").text().trim()
     : "";
   yield docItem(ctx, text, ctx.input.name, { format: "docx", ...(title ? { title } : {}) });
 }

@@ -111,7 +111,7 @@ async function countLines(file: string): Promise<number> {
       const { bytesRead } = await fh.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) lines++;
-      last = buf[bytesRead - 1]!;
+      last = buf[bytesRead - 1] as number;
     }
     return last === 10 ? lines : lines + 1;
   } finally {
@@ -120,7 +120,7 @@ async function countLines(file: string): Promise<number> {
 }
 
 /** The records of a JSONL file as a SQL relation of record fields, `recno` the line number. */
-function jsonlRecords(ctx: ReaderContext): string {
+function jsonlRecords(ctx: ReaderContext, file: string): string {
   const cols = `{${sqlString(ctx.textField)}: 'JSON', url: 'JSON', source: 'JSON', fetched_at: 'JSON', meta: 'JSON'}`;
   // A JSON value is a string when its minified text starts with a quote, an object with a brace: cheaper than json_type.
   const str = (c: string) =>
@@ -130,11 +130,15 @@ function jsonlRecords(ctx: ReaderContext): string {
       CASE WHEN starts_with(meta::VARCHAR, '{') THEN meta::VARCHAR END AS recmeta,
       coalesce(NOT starts_with(meta::VARCHAR, '{') AND meta::VARCHAR <> 'null', false) AS badmeta,
       row_number() OVER () AS recno
-    FROM read_json(${sqlString(ctx.input.file!)}, format = 'newline_delimited', records = true, columns = ${cols})`;
+    FROM read_json(${sqlString(file)}, format = 'newline_delimited', records = true, columns = ${cols})`;
 }
 
 /** The records of a Parquet file as the same relation, `recno` the 1-based row; null when a column needs JS. */
-async function parquetRecords(ctx: ReaderContext, types: Map<string, string>): Promise<string | null> {
+async function parquetRecords(
+  ctx: ReaderContext,
+  file: string,
+  types: Map<string, string>,
+): Promise<string | null> {
   if (types.get(ctx.textField) !== "VARCHAR") return null;
   for (const c of RECORD_FIELDS)
     if (types.has(c) && types.get(c) !== "VARCHAR" && !(c === "meta" && types.get(c) === "JSON")) return null;
@@ -153,7 +157,7 @@ async function parquetRecords(ctx: ReaderContext, types: Map<string, string>): P
       ${has("fetched_at") ? "fetched_at" : "NULL::VARCHAR"} AS fetched,
       ${meta} AS recmeta, ${badmeta} AS badmeta,
       file_row_number + 1 AS recno
-    FROM read_parquet(${sqlString(ctx.input.file!)}, file_row_number = true)`;
+    FROM read_parquet(${sqlString(file)}, file_row_number = true)`;
 }
 
 /**
@@ -161,7 +165,9 @@ async function parquetRecords(ctx: ReaderContext, types: Map<string, string>): P
  * reader (any record it would quarantine, anything DuckDB reads differently); nothing is written then.
  */
 export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promise<SqlShards | null> {
-  const file = ctx.input.file!;
+  // Only a plain file on disk can be read by DuckDB; anything else (a stream out of an archive) goes to the JS reader.
+  const file = ctx.input.file;
+  if (file === undefined) return null;
   const parquet = ctx.input.ext === ".parquet";
   const { instance, conn } = await openScratchDb(target.tmpDir, "512MB", 1);
   try {
@@ -172,10 +178,10 @@ export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promi
       const types = new Map(
         described.getRowObjectsJS().map((r) => [String(r.column_name), String(r.column_type)]),
       );
-      records = await parquetRecords(ctx, types);
+      records = await parquetRecords(ctx, file, types);
       base = baseMeta(ctx, { format: "parquet" });
     } else {
-      records = jsonlRecords(ctx);
+      records = jsonlRecords(ctx, file);
       base = baseMeta(ctx, { format: "jsonl", encoding: "utf-8", bad_bytes: 0 });
     }
     if (records === null) return null;
@@ -210,7 +216,8 @@ export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promi
         await conn.runAndReadAll(
           `SELECT count(*)::BIGINT AS docs, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM (${docs}) d WHERE ${takenDownSql("d")}`,
         )
-      ).getRowObjectsJS()[0]!;
+      ).getRowObjectsJS()[0];
+      if (!gone) throw new Error(`soro: the takedown count of ${file} returned no row (a bug: report it)`);
       const removed = { docs: Number(gone.docs), chars: Number(gone.chars) };
       stats.docsIn += removed.docs;
       stats.charsIn += removed.chars;

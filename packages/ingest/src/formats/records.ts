@@ -144,7 +144,7 @@ export async function* readCsv(ctx: ReaderContext): AsyncGenerator<SourceItem> {
     record: Record<string, unknown>;
     info: { lines: number };
   }>) {
-    while (skipped.length) yield skipped.shift()!;
+    for (let item = skipped.shift(); item; item = skipped.shift()) yield item;
     if (!(ctx.textField in row.record)) {
       yield {
         bad: {
@@ -166,7 +166,7 @@ export async function* readCsv(ctx: ReaderContext): AsyncGenerator<SourceItem> {
     yield recordItem(ctx, row.record, `${ctx.input.name}:${row.info.lines}`, { format, ...tally.meta() });
   }
   await feeding;
-  while (skipped.length) yield skipped.shift()!;
+  for (let item = skipped.shift(); item; item = skipped.shift()) yield item;
 }
 
 /** Documents from a Parquet file, read through DuckDB in batches; an archived one is first copied to scratch. */
