@@ -23,7 +23,7 @@ function classOf(ch: string): number {
 
 /** The class bits of one UTF-16 unit on its own (a surrogate half, paired or not, has none). */
 export function unitClass(c: number): number {
-  let v = classTable[c]!;
+  let v = classTable[c] as number;
   if (v === UNSEEN) {
     v = classOf(String.fromCharCode(c));
     classTable[c] = v;
@@ -35,7 +35,7 @@ export function unitClass(c: number): number {
 export function classAt(text: string, k: number): number {
   const c = text.charCodeAt(k);
   if (c >= 0xd800 && c <= 0xdbff) {
-    const cp = text.codePointAt(k)!;
+    const cp = text.codePointAt(k) as number;
     if (cp > 0xffff) {
       let v = astralClasses.get(cp);
       if (v === undefined) {

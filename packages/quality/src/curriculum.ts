@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, documentMeta } from "@soro/core";
+import { type Catalog, defined, documentMeta } from "@soro/core";
 import { formCounts, type LetterWords, letterWords } from "./reading-level.js";
 
 /**
@@ -43,7 +43,7 @@ export async function buildCurriculumVocab(
     docs++;
     const words = letterWords(String(r.text));
     for (const id of words.ids) {
-      const w = words.forms[id]!;
+      const w = defined(words.forms[id], "a word form");
       uses.set(w, (uses.get(w) ?? 0) + 1);
       const g = lowest.get(w);
       if (g === undefined || grade < g) lowest.set(w, grade);
@@ -101,17 +101,18 @@ export function curriculumSignals(
   // Each form is looked up once and counted as often as it occurs.
   const counts = formCounts(words);
   for (let id = 0; id < counts.length; id++) {
-    const w = words.forms[id]!;
+    const w = words.forms[id] as string;
     const c = w.charCodeAt(0);
     if (c < 0x400 || c >= 0x500) continue;
-    cyrillic += counts[id]!;
+    cyrillic += counts[id] as number;
     const g = vocab.get(w);
-    if (g !== undefined) for (let m = 0; m < counts[id]!; m++) grades.push(g);
+    if (g !== undefined) for (let m = 0; m < (counts[id] as number); m++) grades.push(g);
   }
   if (cyrillic === 0) return NO_CURRICULUM;
   grades.sort((a, b) => a - b);
   return {
     rl_curriculum_share: grades.length / cyrillic,
-    rl_curriculum_grade: grades.length >= MIN_KNOWN ? grades[Math.ceil(COVER * grades.length) - 1]! : null,
+    rl_curriculum_grade:
+      grades.length >= MIN_KNOWN ? (grades[Math.ceil(COVER * grades.length) - 1] as number) : null,
   };
 }

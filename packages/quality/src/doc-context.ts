@@ -111,15 +111,16 @@ export class DocContext {
 function paragraphsOf(lines: readonly LabelledLine[]): string[] {
   const out: string[] = [];
   for (let k = 0; k < lines.length; ) {
-    if (lines[k]!.kind === null) {
+    const first = lines[k] as LabelledLine;
+    if (first.kind === null) {
       k++;
       continue;
     }
     let end = k + 1;
-    while (end < lines.length && lines[end]!.kind !== null) end++;
+    while (end < lines.length && (lines[end] as LabelledLine).kind !== null) end++;
     out.push(
       end === k + 1
-        ? lines[k]!.trimmed
+        ? first.trimmed
         : lines
             .slice(k, end)
             .map((l) => l.raw)

@@ -46,9 +46,13 @@ export function beginForms(s: string): string[] {
 export function formId(start: number, end: number, h: number): number {
   let slot = h & mask;
   for (;;) {
-    const v = slotId[slot]!;
+    const v = slotId[slot] as number;
     if (v === 0) break;
-    if (slotHash[slot] === h && sameForm(text, start, end, formStart[v - 1]!, formEnd[v - 1]!)) return v - 1;
+    if (
+      slotHash[slot] === h &&
+      sameForm(text, start, end, formStart[v - 1] as number, formEnd[v - 1] as number)
+    )
+      return v - 1;
     slot = (slot + 1) & mask;
   }
   const id = forms.length;
@@ -115,7 +119,7 @@ export class HashedForms {
   has(form: string, hash: number): boolean {
     const h = hash || 1;
     for (let slot = h & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      const v = this.#hash[slot]!;
+      const v = this.#hash[slot] as number;
       if (v === 0) return false;
       if (v === h && this.#form[slot] === form) return true;
     }

@@ -109,7 +109,7 @@ export function readLines(text: string, lineLangs: readonly string[] | null | un
     throw new Error(
       `line_langs has ${lineLangs?.length ?? "no"} labels for ${lines.length} lines: run normalize (it labels every line) before quality signals`,
     );
-  return lines.map((l, i) => labelLine(l, lineLangs[i]!));
+  return lines.map((l, i) => labelLine(l, lineLangs[i] as string));
 }
 
 /** A line the cleaner removed, and why. */
@@ -172,10 +172,10 @@ export function cleanLabelledLines(
   // paragraph signals stay meaningful (the labels follow their lines).
   const out: LabelledLine[] = [];
   for (const line of kept) {
-    if (line.kind === null && (out.length === 0 || out.at(-1)!.kind === null)) continue;
+    if (line.kind === null && (out.at(-1)?.kind ?? null) === null) continue;
     out.push(line);
   }
-  while (out.length > 0 && out.at(-1)!.kind === null) out.pop();
+  while (out.length > 0 && out.at(-1)?.kind === null) out.pop();
   return { lines: out, dropped };
 }
 

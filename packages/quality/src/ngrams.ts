@@ -15,8 +15,8 @@ function ngramKey(ids: Int32Array, start: number, n: number): void {
   let a = 0x811c9dc5;
   let b = 0x9e3779b1;
   for (let k = start; k < start + n; k++) {
-    a = Math.imul(a ^ ids[k]!, 0x01000193);
-    b = Math.imul(b ^ ids[k]!, 0x85ebca6b) + k - start;
+    a = Math.imul(a ^ (ids[k] as number), 0x01000193);
+    b = Math.imul(b ^ (ids[k] as number), 0x85ebca6b) + k - start;
   }
   keyHi = a | 0;
   keyLo = b & 0x1fffff;
@@ -44,7 +44,8 @@ function resetTable(items: number): number {
 /** The slot of the current key (keyHi, keyLo), claimed if new; its count is 0 when it was new. */
 function slotFor(mask: number): number {
   let s = Math.imul(keyHi ^ (keyLo * 0x9e37), 0x27d4eb2d) & mask;
-  while (tableCount[s]! !== 0 && (tableHi[s] !== keyHi || tableLo[s] !== keyLo)) s = (s + 1) & mask;
+  while ((tableCount[s] as number) !== 0 && (tableHi[s] !== keyHi || tableLo[s] !== keyLo))
+    s = (s + 1) & mask;
   if (tableCount[s] === 0) {
     tableHi[s] = keyHi;
     tableLo[s] = keyLo;
@@ -73,7 +74,8 @@ function allStarts(count: number): number {
 function keepRepeated(count: number, limit: number): number {
   let m = 0;
   for (let k = 0; k < count; k++)
-    if (tableCount[slotOf[k]!]! > 1 && starts[k]! < limit) starts[m++] = starts[k]!;
+    if ((tableCount[slotOf[k] as number] as number) > 1 && (starts[k] as number) < limit)
+      starts[m++] = starts[k] as number;
   return m;
 }
 
@@ -95,18 +97,18 @@ export function topNgramShares(
     let best = 0;
     let bestStart = 0;
     for (let k = 0; k < count; k++) {
-      ngramKey(ids, starts[k]!, n);
+      ngramKey(ids, starts[k] as number, n);
       const s = slotFor(mask);
       slotOf[k] = s;
-      const c = ++tableCount[s]!;
+      const c = ++(tableCount[s] as number);
       if (c > best) {
         best = c;
-        bestStart = starts[k]!;
+        bestStart = starts[k] as number;
       }
     }
     if (best >= 2) {
       let len = 0;
-      for (let k = bestStart; k < bestStart + n; k++) len += lens[k]!;
+      for (let k = bestStart; k < bestStart + n; k++) len += lens[k] as number;
       out[n - 2] = Math.min(1, (best * len) / wordChars);
     }
     count = keepRepeated(count, ids.length - n);
@@ -130,18 +132,18 @@ export function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: num
     covered.fill(0, 0, ids.length);
     let any = false;
     for (let k = 0; k < count; k++) {
-      const st = starts[k]!;
+      const st = starts[k] as number;
       ngramKey(ids, st, n);
       const s = slotFor(mask);
       slotOf[k] = s;
-      if (tableCount[s]!++ > 0) {
+      if ((tableCount[s] as number)++ > 0) {
         covered.fill(1, st, st + n);
         any = true;
       }
     }
     if (!any) break; // nothing repeats at this size, so nothing longer can
     let chars = 0;
-    for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k]!;
+    for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k] as number;
     shares[i] = chars / wordChars;
     count = keepRepeated(count, ids.length - n);
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { ColumnSpec } from "@soro/core";
+import { type ColumnSpec, defined } from "@soro/core";
 import { LETTER, MARK, unitClass } from "./char-classes.js";
 import { beginForms, FNV_SEED, fnvStep, formHashes, formId, HashedForms, pushId } from "./intern.js";
 
@@ -51,7 +51,7 @@ export function letterRuns(lower: string): LetterWords {
 /** How often each form of `words` occurs. */
 export function formCounts(words: LetterWords): Int32Array {
   const counts = new Int32Array(words.forms.length);
-  for (let k = 0; k < words.ids.length; k++) counts[words.ids[k]!]!++;
+  for (let k = 0; k < words.ids.length; k++) (counts[words.ids[k] as number] as number)++;
   return counts;
 }
 
@@ -174,13 +174,13 @@ function countSentences(text: string): number {
   for (let k = 0; k <= len; k++) {
     const c = k < len ? text.charCodeAt(k) : 10;
     if (c === 10) {
-      if (lineHasLetter && !(SENTENCE_UNIT[lastNonSpace]! & LINE_CLOSER)) n++;
+      if (lineHasLetter && !((SENTENCE_UNIT[lastNonSpace] as number) & LINE_CLOSER)) n++;
       lineHasLetter = false;
       lastNonSpace = 0;
       continue;
     }
-    const f = SENTENCE_UNIT[c]!;
-    if (f & SENTENCE_END && (k + 1 >= len || SENTENCE_UNIT[text.charCodeAt(k + 1)]! & SPACE)) n++;
+    const f = SENTENCE_UNIT[c] as number;
+    if (f & SENTENCE_END && (k + 1 >= len || (SENTENCE_UNIT[text.charCodeAt(k + 1)] as number) & SPACE)) n++;
     if (!(f & SPACE)) lastNonSpace = c;
     if (f & LETTERISH) lineHasLetter = true;
   }
@@ -197,20 +197,20 @@ export function readingFeatures(text: string, words: LetterWords): ReadingFeatur
   // Each form is read once and counted as often as it occurs.
   const counts = formCounts(words);
   for (let id = 0; id < counts.length; id++) {
-    const w = words.forms[id]!;
-    const m = counts[id]!;
+    const w = words.forms[id] as string;
+    const m = counts[id] as number;
     chars += m * w.length;
     let allCyrillic = true;
     let vowels = 0;
     for (let k = 0; k < w.length; k++) {
       const c = w.charCodeAt(k);
       if (c < 0x400 || c >= 0x500) allCyrillic = false;
-      else vowels += VOWEL[c]!;
+      else vowels += VOWEL[c] as number;
     }
     syllables += m * vowels;
     if (allCyrillic) {
       cyrillic += m;
-      if (!known.has(w, words.hashes[id]!)) rare += m;
+      if (!known.has(w, words.hashes[id] as number)) rare += m;
     }
   }
   const n = words.ids.length;
@@ -249,6 +249,7 @@ export function fitGradeModel(
   lambda = 0.1,
 ): GradeModel {
   const w = rows.map((r) => r.weight ?? 1);
+  const y = rows.map((r) => r.grade);
   const x = rows.map((r) => [
     1,
     Math.min(r.features.rl_sentence_words, 60),
@@ -260,29 +261,43 @@ export function fitGradeModel(
   const a = Array.from({ length: k }, (_, i) =>
     Array.from({ length: k + 1 }, (_, j) =>
       j < k
-        ? x.reduce((s, row, n) => s + w[n]! * row[i]! * row[j]!, 0) + (i === j && i > 0 ? lambda : 0)
-        : x.reduce((s, row, n) => s + w[n]! * row[i]! * rows[n]!.grade, 0),
+        ? x.reduce((s, row, n) => s + (w[n] as number) * (row[i] as number) * (row[j] as number), 0) +
+          (i === j && i > 0 ? lambda : 0)
+        : x.reduce((s, row, n) => s + (w[n] as number) * (row[i] as number) * (y[n] as number), 0),
     ),
   );
+  const row = (i: number) => defined(a[i], "a row of the normal equations");
+  const cell = (i: number, j: number) => defined(row(i)[j], "a cell of the normal equations");
   for (let c = 0; c < k; c++) {
     let p = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const pivot = a[c]![c]!;
-    for (let j = c; j <= k; j++) a[c]![j]! /= pivot;
+    for (let r = c + 1; r < k; r++) if (Math.abs(cell(r, c)) > Math.abs(cell(p, c))) p = r;
+    [a[c], a[p]] = [row(p), row(c)];
+    const pivotRow = row(c);
+    const pivot = cell(c, c);
+    for (let j = c; j <= k; j++) pivotRow[j] = (pivotRow[j] as number) / pivot;
     for (let r = 0; r < k; r++) {
       if (r === c) continue;
-      const f = a[r]![c]!;
-      for (let j = c; j <= k; j++) a[r]![j]! -= f * a[c]![j]!;
+      const other = row(r);
+      const f = other[c] as number;
+      for (let j = c; j <= k; j++) other[j] = (other[j] as number) - f * (pivotRow[j] as number);
     }
   }
-  const b = a.map((row) => row[k]!);
+  const [intercept, sentenceWords, syllablesPerWord, rareShare] = a.map((r) =>
+    defined(r[k], "a coefficient"),
+  );
+  if (
+    intercept === undefined ||
+    sentenceWords === undefined ||
+    syllablesPerWord === undefined ||
+    rareShare === undefined
+  )
+    throw new Error(`soro: the grade fit solved ${a.length} of 4 coefficients (a bug: report it)`);
   return {
     calibration: `ridge fit on ${rows.length} documents of known grade`,
-    intercept: b[0]!,
-    sentenceWords: b[1]!,
-    syllablesPerWord: b[2]!,
-    rareShare: b[3]!,
+    intercept,
+    sentenceWords,
+    syllablesPerWord,
+    rareShare,
     min: 1,
     max: 12,
   };

@@ -60,9 +60,9 @@ export const DEFAULT_RULES_PATH = fileURLToPath(new URL("../rules/default.yaml",
 export function parseRules(value: unknown, where: string): RuleSet {
   const parsed = ruleSetSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new UsageError(
-      `soro quality: rules ${where} are invalid at ${issue.path.join(".") || "(top)"}: ${issue.message}`,
+      `soro quality: rules ${where} are invalid at ${issue?.path.join(".") || "(top)"}: ${issue?.message ?? parsed.error.message}`,
       "fix the rules file (see packages/quality/rules/default.yaml for the format)",
     );
   }
@@ -109,9 +109,10 @@ function conditionsSql(list: Condition[] | "off"): string {
 
 /** A rule as a SQL boolean expression over the signal columns: TRUE when the document passes. */
 export function ruleSql(rule: Rule): string {
-  const overrides = Object.entries(rule.sources ?? {});
-  if (overrides.length === 0) return conditionsSql(rule.all);
-  const arms = overrides.map(([src, list]) => `WHEN ${sqlString(src)} THEN ${conditionsSql(list!)}`);
+  const arms: string[] = [];
+  for (const [src, list] of Object.entries(rule.sources ?? {}))
+    if (list !== undefined) arms.push(`WHEN ${sqlString(src)} THEN ${conditionsSql(list)}`);
+  if (arms.length === 0) return conditionsSql(rule.all);
   return `(CASE "source" ${arms.join(" ")} ELSE ${conditionsSql(rule.all)} END)`;
 }
 

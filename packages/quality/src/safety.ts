@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { ColumnSpec } from "@soro/core";
+import { type ColumnSpec, defined } from "@soro/core";
 import { FNV_SEED, fnvOf, fnvStep } from "./intern.js";
 import type { LetterWords } from "./reading-level.js";
 
@@ -126,13 +126,14 @@ function termIndex(): TermIndex {
       const label = raw.toLowerCase();
       const term: Term = { category: category as SafetyCategory, weight: Number(weight), label };
       const parts = label.split(/\s+/);
-      const head = parts[0]!.slice(0, 3);
+      const first = defined(parts[0], `the first word of term "${label}"`);
+      const head = first.slice(0, 3);
       idx.heads.add(head);
       idx.headBits[fnvOf(head) & (HEAD_BITS - 1)] = 1;
       if (parts.length > 1) {
-        const list = idx.phrases.get(parts[0]!) ?? [];
+        const list = idx.phrases.get(first) ?? [];
         list.push({ rest: parts.slice(1), term });
-        idx.phrases.set(parts[0]!, list);
+        idx.phrases.set(first, list);
       } else if (label.endsWith("*")) {
         const stem = label.slice(0, -1);
         idx.stems.set(stem, term);
@@ -176,15 +177,15 @@ export function termHits(words: LetterWords): Map<Term, number> {
   // Whether each form's first three letters start a term, tested once per form: most forms fail it.
   const head = new Uint8Array(forms.length);
   for (let id = 0; id < forms.length; id++) {
-    const f = forms[id]!;
+    const f = forms[id] as string;
     let h = FNV_SEED;
     for (let k = 0; k < 3 && k < f.length; k++) h = fnvStep(h, f.charCodeAt(k));
     head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(f.slice(0, 3)) ? 1 : 0;
   }
-  const wordAt = (j: number): string => (j < ids.length ? forms[ids[j]!]! : "");
+  const wordAt = (j: number): string => (j < ids.length ? (forms[ids[j] as number] as string) : "");
   for (let i = 0; i < ids.length; i++) {
-    if (head[ids[i]!] === 0) continue;
-    const w = forms[ids[i]!]!;
+    if (head[ids[i] as number] === 0) continue;
+    const w = forms[ids[i] as number] as string;
     let term = idx.phrases.has(w) ? null : wordTerm(idx, w);
     for (const ph of idx.phrases.get(w) ?? []) {
       if (ph.rest.every((p, k) => phraseWordMatches(wordAt(i + 1 + k), p, k === ph.rest.length - 1))) {
@@ -218,7 +219,16 @@ export function categoryScores(hits: Map<Term, number>, words: number): Record<S
 let hosts: Map<string, string> | null = null;
 /** Listed hosts and their category (data/safety/hosts.tsv). */
 function hostList(): Map<string, string> {
-  hosts ??= new Map(tsvRows("hosts.tsv").map(([category, host]) => [host!.toLowerCase(), category!]));
+  hosts ??= new Map(
+    tsvRows("hosts.tsv").map((row): [string, string] => {
+      const [category, host] = row;
+      if (!category || !host)
+        throw new Error(
+          `packages/quality/data/safety/hosts.tsv: bad line "${row.join("\t")}": write category<TAB>host`,
+        );
+      return [host.toLowerCase(), category];
+    }),
+  );
   return hosts;
 }
 

@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   type Catalog,
   copyQueryToShard,
+  defined,
   estimateTokens,
   type ShardFile,
   type ShardRecord,
@@ -133,14 +134,15 @@ export async function runSelect(catalog: Catalog, rules: RuleSet): Promise<Selec
     repair: ["quality"],
   });
   const inputs = (await catalog.activeShards(["quality"])) as Array<ShardRecord & { columns?: string[] }>;
-  if (inputs.length === 0) {
+  const first = inputs[0];
+  if (first === undefined) {
     throw new UsageError(
       `soro quality select: no active quality shards in ${catalog.ws.dir}`,
       "run `soro quality signals` first",
     );
   }
   for (const shard of inputs) checkColumns(rules, shard);
-  await checkTypes(catalog, rules, inputs[0]!);
+  await checkTypes(catalog, rules, first);
   const pending = run.pending(inputs);
   const runId = await run.begin(1);
   await catalog.conn.run(
@@ -262,11 +264,12 @@ async function selectTotals(
     [hash],
   );
   const byRule = new Map(stats.map((r) => [String(r.rule), r]));
+  const totals = defined(io, "the stage_io totals row");
   return {
-    docsIn: Number(io!.docs_in),
-    charsIn: Number(io!.chars_in),
-    docsKept: Number(io!.docs_out),
-    charsKept: Number(io!.chars_out),
+    docsIn: Number(totals.docs_in),
+    charsIn: Number(totals.chars_in),
+    docsKept: Number(totals.docs_out),
+    charsKept: Number(totals.chars_out),
     rules: rules.rules.map((r) => {
       const s = byRule.get(r.name);
       const n = (k: string) => Number(s?.[k] ?? 0);

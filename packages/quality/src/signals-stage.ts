@@ -77,7 +77,7 @@ function maskLines(lines: LabelledLine[]): { lines: LabelledLine[]; counts: Mask
   const counts: MaskResult["counts"] = { email: 0, phone: 0, ip: 0, id: 0 };
   let out = lines;
   for (let k = 0; k < lines.length; k++) {
-    const line = lines[k]!;
+    const line = lines[k] as LabelledLine;
     if (!PII_GATE.test(line.raw)) continue;
     const m = maskPii(line.raw);
     for (const kind of PII_KINDS) counts[kind] += m.counts[kind];

@@ -158,10 +158,10 @@ export function baseSignals(ctx: DocContext): Signals {
   let stopwords = 0;
   if (stop.length < words.forms.length) stop = new Uint8Array(words.forms.length * 2);
   for (let id = 0; id < words.forms.length; id++) {
-    const form = words.forms[id]!;
+    const form = words.forms[id] as string;
     stop[id] = form.length <= LONGEST_STOPWORD && STOPWORD_FORMS.has(form, fnvOf(form)) ? 1 : 0;
   }
-  for (let k = 0; k < words.ids.length; k++) stopwords += stop[words.ids[k]!]!;
+  for (let k = 0; k < words.ids.length; k++) stopwords += stop[words.ids[k] as number] as number;
   const top = topNgramShares(words.ids, words.lens, words.chars);
   const lineDups = duplicates(trimmed);
   const paraDups = duplicates(paragraphs);
@@ -193,7 +193,7 @@ export function baseSignals(ctx: DocContext): Signals {
   for (const { shape, row } of numberRows) {
     if (row) numberLines++;
     // A template row: its number-bearing shape occurs at least three times in the document.
-    if (row || shapes.get(shape)! >= 3) boilerplate++;
+    if (row || (shapes.get(shape) ?? 0) >= 3) boilerplate++;
   }
   const hasUrl = /https?:\/\/|www\./i.test(text);
 
@@ -236,7 +236,7 @@ export function baseSignals(ctx: DocContext): Signals {
     q_boilerplate: ratio(boilerplate, lines.length),
   };
   const dups = dupNgramShares(words.ids, words.lens, words.chars);
-  for (const [k, n] of DUP_NGRAM_SIZES.entries()) signals[`q_dup${n}gram`] = dups[k]!;
+  for (const [k, n] of DUP_NGRAM_SIZES.entries()) signals[`q_dup${n}gram`] = dups[k] as number;
   return signals;
 }
 

@@ -1,5 +1,5 @@
 /** The signals stage's educational-value columns, as a signal module. */
-import type { ColumnSpec } from "@soro/core";
+import { type ColumnSpec, defined } from "@soro/core";
 import type { SignalModule } from "../signal-module.js";
 import {
   type EduModel,
@@ -63,7 +63,7 @@ export function eduColumns(
 /** The model a workspace's signals run uses: its own (`soro quality edu train`) when it has one, else the shipped one. */
 export function workspaceEduOption(workspaceDir: string): { model: string; version: string } {
   const file = findWorkspaceEduModel(workspaceDir) ?? SHIPPED_EDU_MODEL_PATH;
-  const model = modelFor({ model: file, version: "" })!;
+  const model = defined(modelFor({ model: file, version: "" }), `the edu model ${file}`);
   return { model: file, version: model.version };
 }
 

@@ -1,3 +1,4 @@
+import { defined } from "@soro/core";
 /**
  * How well scores match labels: accuracy of the rounded band, mean absolute error and Spearman's rank correlation,
  * plus the trivial peers a result must beat (the majority band, and a least-squares fit on document length alone).
@@ -16,10 +17,11 @@ export interface EduMetrics {
 function ranks(xs: readonly number[]): number[] {
   const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const r = new Array<number>(xs.length);
+  const at = (k: number) => defined(order[k], "a ranked value");
   for (let i = 0; i < order.length; ) {
     let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
+    while (j + 1 < order.length && at(j + 1)[0] === at(i)[0]) j++;
+    for (let k = i; k <= j; k++) r[at(k)[1]] = (i + j) / 2 + 1;
     i = j + 1;
   }
   return r;
@@ -34,9 +36,9 @@ function pearson(a: readonly number[], b: readonly number[]): number {
   let saa = 0;
   let sbb = 0;
   for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
+    sab += ((a[i] as number) - ma) * ((b[i] as number) - mb);
+    saa += ((a[i] as number) - ma) ** 2;
+    sbb += ((b[i] as number) - mb) ** 2;
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
@@ -52,8 +54,8 @@ export function eduMetrics(predicted: readonly number[], labels: readonly number
   let hits = 0;
   let abs = 0;
   for (let i = 0; i < n; i++) {
-    if (Math.round(predicted[i]!) === Math.round(labels[i]!)) hits++;
-    abs += Math.abs(predicted[i]! - labels[i]!);
+    if (Math.round(predicted[i] as number) === Math.round(labels[i] as number)) hits++;
+    abs += Math.abs((predicted[i] as number) - (labels[i] as number));
   }
   return { n, accuracy: n ? hits / n : 0, mae: n ? abs / n : 0, spearman: spearman(predicted, labels) };
 }
@@ -77,8 +79,8 @@ export function fitLengthBaseline(
   let sxy = 0;
   let sxx = 0;
   for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (labels[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
+    sxy += ((xs[i] as number) - mx) * ((labels[i] as number) - my);
+    sxx += ((xs[i] as number) - mx) ** 2;
   }
   const slope = sxx > 0 ? sxy / sxx : 0;
   return (text) => Math.min(5, Math.max(0, my + slope * (Math.log1p(text.length) - mx)));

@@ -85,13 +85,13 @@ export function featurize(
   const val = new Float32Array(idx.length);
   const scale = logCounts(nt);
   for (let t = 0; t < nt; t++) {
-    const i = touched[t]!;
+    const i = touched[t] as number;
     idx[t] = i;
-    val[t] = logs[t]! * scale;
+    val[t] = (logs[t] as number) * scale;
     counts[i] = 0;
   }
   for (let k = 0; k < 4; k++) {
-    idx[nt + k] = layout[k]!;
+    idx[nt + k] = layout[k] as number;
     val[nt + k] = 0.5;
   }
   return { idx, val };
@@ -112,11 +112,11 @@ export function linearScoreOf(
   const scale = logCounts(nt);
   let s = bias;
   for (let t = 0; t < nt; t++) {
-    const i = touched[t]!;
-    s += weights[i]! * Math.fround(logs[t]! * scale);
+    const i = touched[t] as number;
+    s += (weights[i] as number) * Math.fround((logs[t] as number) * scale);
     counts[i] = 0;
   }
-  for (let k = 0; k < 4; k++) s += weights[layout[k]!]! * 0.5;
+  for (let k = 0; k < 4; k++) s += (weights[layout[k] as number] as number) * 0.5;
   return s;
 }
 
@@ -124,8 +124,8 @@ export function linearScoreOf(
 function logCounts(nt: number): number {
   let norm = 0;
   for (let t = 0; t < nt; t++) {
-    const c = counts[touched[t]!]!;
-    const v = c < 256 ? LOG1P[c]! : Math.log1p(c);
+    const c = counts[touched[t] as number] as number;
+    const v = c < 256 ? (LOG1P[c] as number) : Math.log1p(c);
     logs[t] = v;
     norm += v * v;
   }
@@ -180,7 +180,7 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
         if (c === 10) {
           if (lineOpen) {
             lines++;
-            closed += LINE_END[lastUnit]!;
+            closed += LINE_END[lastUnit] as number;
           }
           lineOpen = false;
         } else if (!(cls & WS)) {
@@ -228,42 +228,42 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     const hw = h >>> 0;
     let i = hw & mask;
     if (acc[i] === 0) order[nt++] = i;
-    acc[i]!++;
+    (acc[i] as number)++;
     i = mix(prev, hw, NS_BIGRAM) & mask;
     if (acc[i] === 0) order[nt++] = i;
-    acc[i]!++;
+    (acc[i] as number)++;
     prev = hw;
     // Character 3- to 5-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems both
     // count: by start, each 3-gram's hash extended to the 4- and 5-gram (the order of first counts fixes the order
     // in which the score sums its terms, so it stays the same).
     marked[n++] = 62;
     for (let s = 0; s + 3 <= n; s++) {
-      let g = Math.imul(CHAR_SEED ^ marked[s]!, 0x01000193);
-      g = Math.imul(g ^ marked[s + 1]!, 0x01000193);
-      g = Math.imul(g ^ marked[s + 2]!, 0x01000193);
+      let g = Math.imul(CHAR_SEED ^ (marked[s] as number), 0x01000193);
+      g = Math.imul(g ^ (marked[s + 1] as number), 0x01000193);
+      g = Math.imul(g ^ (marked[s + 2] as number), 0x01000193);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
-      acc[i]!++;
+      (acc[i] as number)++;
       if (s + 4 > n) continue;
-      g = Math.imul(g ^ marked[s + 3]!, 0x01000193);
+      g = Math.imul(g ^ (marked[s + 3] as number), 0x01000193);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
-      acc[i]!++;
+      (acc[i] as number)++;
       if (s + 5 > n) continue;
-      g = Math.imul(g ^ marked[s + 4]!, 0x01000193);
+      g = Math.imul(g ^ (marked[s + 4] as number), 0x01000193);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
-      acc[i]!++;
+      (acc[i] as number)++;
     }
   }
   if (lineOpen) {
     lines++;
-    closed += LINE_END[lastUnit]!;
+    closed += LINE_END[lastUnit] as number;
   }
   const n = Math.max(1, lines);
-  layout[0] = LINE_LEN[bin(Math.log2(1 + body.length / n), 1, 12)]! & mask;
-  layout[1] = PUNCT_LINES[bin(closed / n, 0.2, 5)]! & mask;
-  layout[2] = DIGITS[bin(Math.sqrt(digitCount / Math.max(1, body.length)), 0.1, 6)]! & mask;
-  layout[3] = CHARS[bin(Math.log2(1 + body.length), 1.5, 10)]! & mask;
+  layout[0] = (LINE_LEN[bin(Math.log2(1 + body.length / n), 1, 12)] as number) & mask;
+  layout[1] = (PUNCT_LINES[bin(closed / n, 0.2, 5)] as number) & mask;
+  layout[2] = (DIGITS[bin(Math.sqrt(digitCount / Math.max(1, body.length)), 0.1, 6)] as number) & mask;
+  layout[3] = (CHARS[bin(Math.log2(1 + body.length), 1.5, 10)] as number) & mask;
   return nt;
 }

@@ -37,7 +37,8 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 /** The linear score w·x + b of one feature vector. */
 export function linearScore(model: EduModel, x: SparseVector): number {
   let s = model.bias;
-  for (let k = 0; k < x.idx.length; k++) s += model.weights[x.idx[k]!]! * x.val[k]!;
+  for (let k = 0; k < x.idx.length; k++)
+    s += (model.weights[x.idx[k] as number] as number) * (x.val[k] as number);
   return s;
 }
 

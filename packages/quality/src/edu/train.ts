@@ -3,7 +3,7 @@
  * so the same labels give the same weights on every machine. Labels may be fractional (an annotators' mean of 3.4
  * says P(>=3) = 1 and P(>=4) = 0.4) and weighted (an annotator label counts more than a weak one).
  */
-import { seededRandom } from "@soro/core";
+import { defined, seededRandom } from "@soro/core";
 import { DEFAULT_FEATURE_SPEC, type FeatureSpec, featurize, type SparseVector } from "./features.js";
 import { BANDS, type EduModel, emptyModel, type ModelSource } from "./model.js";
 
@@ -54,28 +54,30 @@ export function trainEduModel(
     // Fisher-Yates with the seeded generator: the visiting order is part of what makes a build reproducible.
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
     }
     for (const n of order) {
-      const x = xs[n]!;
-      const y = Math.min(BANDS, Math.max(0, data[n]!.score));
-      const w = data[n]!.weight ?? 1;
+      const x = defined(xs[n], "a training example's features");
+      const d = defined(data[n], "a training example");
+      const y = Math.min(BANDS, Math.max(0, d.score));
+      const w = d.weight ?? 1;
       let s = 0;
-      for (let k = 0; k < x.idx.length; k++) s += weights[x.idx[k]!]! * x.val[k]!;
+      for (let k = 0; k < x.idx.length; k++)
+        s += (weights[x.idx[k] as number] as number) * (x.val[k] as number);
       let gs = 0;
       for (let b = 0; b < BANDS; b++) {
         const target = Math.min(1, Math.max(0, y - b));
-        const err = (sigmoid(s - thresholds[b]!) - target) * w;
+        const err = (sigmoid(s - (thresholds[b] as number)) - target) * w;
         gs += err;
-        gT[b]! += err * err;
-        thresholds[b]! += (0.1 * err) / (Math.sqrt(gT[b]!) + 1e-8);
+        (gT[b] as number) += err * err;
+        (thresholds[b] as number) += (0.1 * err) / (Math.sqrt(gT[b] as number) + 1e-8);
       }
       thresholds.sort((a, b) => a - b);
       for (let k = 0; k < x.idx.length; k++) {
-        const i = x.idx[k]!;
-        const g = gs * x.val[k]! + l2 * weights[i]!;
-        gW[i]! += g * g;
-        weights[i]! -= (rate * g) / (Math.sqrt(gW[i]!) + 1e-8);
+        const i = x.idx[k] as number;
+        const g = gs * (x.val[k] as number) + l2 * (weights[i] as number);
+        (gW[i] as number) += g * g;
+        (weights[i] as number) -= (rate * g) / (Math.sqrt(gW[i] as number) + 1e-8);
       }
     }
   }
@@ -112,6 +114,6 @@ export function balanceBands(data: LabelledText[], cap = 5): LabelledText[] {
   const per = data.length / count.size;
   return data.map((d) => ({
     ...d,
-    weight: (d.weight ?? 1) * Math.min(cap, per / count.get(Math.round(d.score))!),
+    weight: (d.weight ?? 1) * Math.min(cap, per / (count.get(Math.round(d.score)) as number)),
   }));
 }

@@ -7,7 +7,7 @@
  *   0  UI strings (LibreOffice), menus made of them, word lists (Tesseract) and number tables made from real words
  * The dictionary's glosses reach the shipped model only as hashed feature weights, never as text.
  */
-import { seededRandom } from "@soro/core";
+import { defined, seededRandom } from "@soro/core";
 import {
   libreofficeTajikStrings,
   tajikTextDir,
@@ -132,7 +132,7 @@ function uiPassages(split: Split, seed: number): LabelledText[] {
 function wordListPassages(split: Split, seed: number, count: number): LabelledText[] {
   const words = tesseractTajikWords().filter((w) => inSplit(split, stableHash(w) % 5 === 0));
   const rand = seededRandom(seed + (split === "test" ? 1 : 0));
-  const pick = () => words[Math.floor(rand() * words.length)]!;
+  const pick = () => defined(words[Math.floor(rand() * words.length)], "a Tesseract Tajik word");
   const out: LabelledText[] = [];
   for (let k = 0; k < count; k++) {
     const n = 8 + Math.floor(rand() * 120);
