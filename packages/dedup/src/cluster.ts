@@ -5,6 +5,7 @@ import {
   type Catalog,
   configHash,
   copyQueryToShard,
+  defined,
   hostSql,
   type InputStats,
   openScratchDb,
@@ -61,7 +62,7 @@ const TRACE = process.env.SORO_DEDUP_TRACE === "1";
 async function exec(conn: DuckDBConnection, sql: string): Promise<void> {
   const t = Date.now();
   await conn.run(sql);
-  if (TRACE) console.error(`dedup: ${Date.now() - t} ms ${sql.trim().split("\n")[0]!.slice(0, 90)}`);
+  if (TRACE) console.error(`dedup: ${Date.now() - t} ms ${(sql.trim().split("\n")[0] ?? "").slice(0, 90)}`);
 }
 
 async function scalar(conn: DuckDBConnection, sql: string): Promise<number> {
@@ -161,8 +162,8 @@ async function computeAndWrite(
   const files = ctx.inputs.map((s) => catalog.shardPath(s));
   // Dense document numbers: each shard's rows follow the previous shards', so no sort is needed to number them.
   let base = 0;
-  const offsets = ctx.inputs.map((s, i) => {
-    const row = `(${sqlString(files[i]!)}, ${base}::BIGINT)`;
+  const offsets = ctx.inputs.map((s) => {
+    const row = `(${sqlString(catalog.shardPath(s))}, ${base}::BIGINT)`;
     base += Number(s.rows);
     return row;
   });
@@ -296,12 +297,12 @@ async function computeAndWrite(
   // Tables first: once every output is committed, a rerun of this configuration can trust them and skip all work.
   await recordTables(catalog, conn, ctx);
   const hasOriginal = cols.has("text_original");
-  for (const [i, input] of ctx.inputs.entries()) {
+  for (const input of ctx.inputs) {
     if (ctx.run.has(input.shard_id)) {
       summary.skipped++;
       continue;
     }
-    const stats = await writeOutput(conn, ctx, input, files[i]!, hasOriginal);
+    const stats = await writeOutput(conn, ctx, input, catalog.shardPath(input), hasOriginal);
     summary.docsOut += stats.docsOut;
     for (const [rule, r] of Object.entries(stats.removed)) {
       const acc = summary.removed[rule] ?? { docs: 0, chars: 0 };
@@ -326,7 +327,9 @@ async function scoreExactly(conn: DuckDBConnection, ngram: number): Promise<void
   for (const [a, b] of pairs.getRows()) {
     appender.appendBigInt(BigInt(a as bigint));
     appender.appendBigInt(BigInt(b as bigint));
-    appender.appendDouble(exactJaccard(texts.get(Number(a))!, texts.get(Number(b))!, ngram));
+    const textA = defined(texts.get(Number(a)), `the text of scored document ${a}`);
+    const textB = defined(texts.get(Number(b)), `the text of scored document ${b}`);
+    appender.appendDouble(exactJaccard(textA, textB, ngram));
     appender.endRow();
   }
   appender.closeSync();
@@ -445,13 +448,16 @@ async function writeOutput(
       name: `dedup/${ctx.hash.slice(0, 8)}/${path.basename(input.shard_id, ".parquet")}.parquet`,
     },
   );
-  const totals = (
-    await conn.runAndReadAll(
-      `SELECT count(*) AS docs, coalesce(sum(length(text)), 0) AS chars,
+  const totals = defined(
+    (
+      await conn.runAndReadAll(
+        `SELECT count(*) AS docs, coalesce(sum(length(text)), 0) AS chars,
          coalesce(sum(length(text) - length(new_text)) FILTER (WHERE coalesce(rule, 'survivor') = 'survivor'), 0) AS cut
        FROM out_rows`,
-    )
-  ).getRowObjectsJS()[0]!;
+      )
+    ).getRowObjectsJS()[0],
+    "the output totals row",
+  );
   const removed: InputStats["removed"] = {};
   for (const r of removedRows) removed[String(r.rule)] = { docs: Number(r.docs), chars: Number(r.chars) };
   // Lines cut from documents that survive still count as removed characters of the repeated_lines rule.

@@ -162,7 +162,7 @@ export function cutContaminatedLines(
   const cut = new Set<number>();
   for (const [n, table] of index.byLength)
     for (let w = 0; w + n <= words.length; w++)
-      if (table.has(ngramHash(xx, words, w, n))) for (let k = w; k < w + n; k++) cut.add(lineOf[k]!);
+      if (table.has(ngramHash(xx, words, w, n))) for (let k = w; k < w + n; k++) cut.add(lineOf[k] as number);
   return { text: lines.filter((_, i) => !cut.has(i)).join("\n"), lines: cut.size };
 }
 

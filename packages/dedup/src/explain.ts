@@ -63,11 +63,12 @@ async function activeDedup(catalog: Catalog): Promise<{ hash: string; options: D
        ON r.stage = 'dedup' AND r.config_hash = s.config_hash AND r.status = 'done'
      WHERE s.stage = 'dedup' AND s.status = 'active' GROUP BY s.config_hash`,
   );
-  if (rows.length === 0)
+  const first = rows[0];
+  if (first === undefined)
     throw new UsageError(`soro dedup: no dedup output in ${catalog.ws.dir}`, "run `soro dedup run` first");
-  const config = rows[0]!.config;
+  const config = first.config;
   return {
-    hash: String(rows[0]!.config_hash),
+    hash: String(first.config_hash),
     options: config ? (JSON.parse(String(config)) as DedupOptions) : null,
   };
 }
@@ -85,7 +86,8 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
     "SELECT cluster_id FROM dedup_members WHERE config_hash = $1 AND doc_id = $2 LIMIT 1",
     [hash, docId],
   );
-  if (found.length === 0) {
+  const hit = found[0];
+  if (hit === undefined) {
     return {
       docId,
       configHash: hash,
@@ -95,7 +97,7 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
       removedLines,
     };
   }
-  const clusterId = String(found[0]!.cluster_id);
+  const clusterId = String(hit.cluster_id);
   const rows = await catalog.rows(
     `SELECT * FROM dedup_members WHERE config_hash = $1 AND cluster_id = $2 ORDER BY rank`,
     [hash, clusterId],
@@ -106,7 +108,8 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
     rows.map((r) => String(r.shard)),
   );
   const ngram = options?.signature.ngram ?? 5;
-  const survivorText = texts.get(String(rows[0]!.doc_id));
+  const survivor = rows[0];
+  const survivorText = survivor === undefined ? undefined : texts.get(String(survivor.doc_id));
   const members: ExplainedMember[] = rows.map((r) => {
     const text = texts.get(String(r.doc_id));
     return {
@@ -124,9 +127,10 @@ export async function explainDocument(catalog: Catalog, docId: string): Promise<
         text !== undefined && survivorText !== undefined ? exactJaccard(text, survivorText, ngram) : null,
     };
   });
+  const [kept, runnerUp] = members;
   const reason =
-    members.length > 1
-      ? `${members[0]!.docId} survives: ${survivorReason(members[0]!, members[1]!, priority)}`
+    kept && runnerUp
+      ? `${kept.docId} survives: ${survivorReason(kept, runnerUp, priority)}`
       : "single member";
   return { docId, configHash: hash, clusterId, members, reason, removedLines };
 }
@@ -165,9 +169,10 @@ async function linesRemoved(
     `SELECT text, text_original FROM read_parquet([${files.join(", ")}], union_by_name = true) WHERE id = $1 LIMIT 1`,
     [docId],
   );
-  const before = rows[0]?.text_original;
-  if (before === null || before === undefined) return [];
-  const kept = new Set(String(rows[0]!.text).split("\n"));
+  const row = rows[0];
+  const before = row?.text_original;
+  if (row === undefined || before === null || before === undefined) return [];
+  const kept = new Set(String(row.text).split("\n"));
   const cut = String(before)
     .split("\n")
     .filter((l) => !kept.has(l));

@@ -21,7 +21,10 @@ const LETTER_FOLD: Record<string, string> = {
   ї: "и",
 };
 const FOLD = new Map<number, number>(
-  Object.entries(LETTER_FOLD).map(([from, to]) => [from.codePointAt(0)!, to.codePointAt(0)!]),
+  Object.entries(LETTER_FOLD).map(([from, to]) => [
+    from.codePointAt(0) as number,
+    to.codePointAt(0) as number,
+  ]),
 );
 
 const MARK = /\p{M}/u;
@@ -41,7 +44,7 @@ function keyUnits(code: number): Int32Array {
   const src = String.fromCodePoint(code).normalize("NFKD").toLowerCase();
   const out: number[] = [];
   for (const ch of src) {
-    const c = ch.codePointAt(0)!;
+    const c = ch.codePointAt(0) as number;
     if (c < 0x80) {
       const lower = c | 0x20;
       out.push((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x7a) ? c : BREAK);
@@ -57,7 +60,7 @@ function keyUnits(code: number): Int32Array {
 
 function learn(unit: number): number {
   const units = keyUnits(unit);
-  const v = units.length === 0 ? NOTHING : units.length === 1 ? units[0]! : SEVERAL;
+  const v = units.length === 0 ? NOTHING : units.length === 1 ? (units[0] as number) : SEVERAL;
   if (v === SEVERAL) MULTI.set(unit, units);
   table[unit] = v;
   return v;
@@ -83,7 +86,7 @@ export function foldInto(text: string, buf: Uint16Array): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const cp = text.codePointAt(i)!;
+      const cp = text.codePointAt(i) as number;
       if (cp > 0xffff) {
         let units = astral.get(cp);
         if (!units) {
@@ -95,14 +98,14 @@ export function foldInto(text: string, buf: Uint16Array): number {
         continue;
       }
     }
-    let v = table[code]!;
+    let v = table[code] as number;
     if (v === UNKNOWN) v = learn(code);
     if (v >= 0) {
       if (pending && n > 0) buf[n++] = 0x20;
       pending = false;
       buf[n++] = v;
     } else if (v === BREAK) pending = true;
-    else if (v === SEVERAL) for (const u of MULTI.get(code)!) put(u);
+    else if (v === SEVERAL) for (const u of MULTI.get(code) as Int32Array) put(u);
   }
   return n;
 }

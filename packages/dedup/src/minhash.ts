@@ -112,7 +112,7 @@ export class MinHasher {
     const start = 0x811c9dc5 ^ this.params.seed;
     let h = start;
     for (let i = 0; i <= n; i++) {
-      const c = i < n ? buf[i]! : 0x20;
+      const c = i < n ? (buf[i] as number) : 0x20;
       if (c === 0x20) {
         words[count++] = fmix32(h);
         h = start;
@@ -134,12 +134,12 @@ export class MinHasher {
     for (let w = 0; w + g <= count; w++) {
       // Shingle hash: word hashes combined by position (a text shorter than n words is one shingle).
       let x = g;
-      for (let k = 0; k < g; k++) x = Math.imul(x ^ words[w + k]!, 0x9e3779b1) + k;
+      for (let k = 0; k < g; k++) x = Math.imul(x ^ (words[w + k] as number), 0x9e3779b1) + k;
       const h = fmix32(x ^ seed);
       // Bin from the high bits (multiply-shift), value from an independent remix: both uniform, unrelated.
       const bin = Math.floor(((h >>> 8) * size) / 0x1000000);
       const v = fmix32(h ^ 0x5bd1e995);
-      if (v < mins[bin]!) mins[bin] = v;
+      if (v < (mins[bin] as number)) mins[bin] = v;
       filled[bin] = 1;
     }
     this.densify(mins, filled);
@@ -151,12 +151,12 @@ export class MinHasher {
     const size = this.size;
     for (let i = 0; i < size; i++) {
       if (filled[i]) continue;
-      let s = this.probeSeeds[i]!;
+      let s = this.probeSeeds[i] as number;
       for (;;) {
         s = fmix32((s + 0x9e3779b9) >>> 0);
         const j = Math.floor(((s >>> 8) * size) / 0x1000000);
         if (filled[j]) {
-          mins[i] = mins[j]!;
+          mins[i] = mins[j] as number;
           break;
         }
       }
@@ -200,6 +200,7 @@ export function exactJaccard(a: string, b: string, ngram = DEFAULT_MINHASH.ngram
 /** Estimated Jaccard similarity: the share of hash functions on which two signatures agree. */
 export function estimatedJaccard(a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>): number {
   let same = 0;
-  for (let i = 0; i < a.length; i++) if (BigInt(a[i]!) === BigInt(b[i]!)) same++;
+  for (let i = 0; i < a.length; i++)
+    if (BigInt(a[i] as number | bigint) === BigInt(b[i] as number | bigint)) same++;
   return a.length === 0 ? 0 : same / a.length;
 }

@@ -77,5 +77,5 @@ export const minhashFromPdf = signatureStage("pdf");
 
 /** The export name of the signature stage for an input stage. */
 export function signatureExport(input: (typeof SIGNATURE_INPUTS)[number]): string {
-  return `minhashFrom${input[0]!.toUpperCase()}${input.slice(1)}`;
+  return `minhashFrom${input.charAt(0).toUpperCase()}${input.slice(1)}`;
 }

@@ -14,8 +14,8 @@ export class UnionFind {
     const p = this.parent;
     let r = x;
     while (p[r] !== r) {
-      p[r] = p[p[r]!]!;
-      r = p[r]!;
+      p[r] = p[p[r] as number] as number;
+      r = p[r] as number;
     }
     return r;
   }
@@ -25,8 +25,8 @@ export class UnionFind {
     let ra = this.find(a);
     let rb = this.find(b);
     if (ra === rb) return;
-    if (this.size[ra]! < this.size[rb]!) [ra, rb] = [rb, ra];
+    if ((this.size[ra] as number) < (this.size[rb] as number)) [ra, rb] = [rb, ra];
     this.parent[rb] = ra;
-    this.size[ra] = this.size[ra]! + this.size[rb]!;
+    this.size[ra] = (this.size[ra] as number) + (this.size[rb] as number);
   }
 }
