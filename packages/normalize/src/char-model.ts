@@ -86,8 +86,8 @@ export class KeyTable {
   get(key: number): number {
     const mask = (1 << this.bits) - 1;
     for (let slot = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits); ; slot = (slot + 1) & mask) {
-      const k = this.keys[slot]!;
-      if (k === key) return this.values[slot]!;
+      const k = this.keys[slot] as number;
+      if (k === key) return this.values[slot] as number;
       if (k === 0) return Number.NaN;
     }
   }
@@ -131,10 +131,10 @@ export function charModelFromCounts(counts: CharCounts): CharModel {
     const ctx = g.key >>> BITS;
     const t = total.get(ctx) ?? new Float64Array(4);
     total.set(ctx, t);
-    t[0]! += g.a;
-    t[1]! += g.b;
-    if (g.a > 0) t[2]!++;
-    if (g.b > 0) t[3]!++;
+    (t[0] as number) += g.a;
+    (t[1] as number) += g.b;
+    if (g.a > 0) (t[2] as number)++;
+    if (g.b > 0) (t[3] as number)++;
   }
   const uniform = 1 / (ids.size + 1);
   // Interpolated probability of an n-gram's last letter, per side: lambda * ML + (1 - lambda) * the lower order's.
@@ -143,11 +143,21 @@ export function charModelFromCounts(counts: CharCounts): CharModel {
   const ngram = new Map<number, number>();
   for (const g of grams) {
     const lowerKey = g.key & ((1 << (BITS * (g.order - 1))) - 1);
-    const t = total.get(g.key >>> BITS)!;
+    const t = total.get(g.key >>> BITS) as Float64Array;
     const side = (count: number, n: number, types: number, lower: number) =>
       n === 0 ? lower : (count + types * lower) / (n + types);
-    const pa = side(g.a, t[0]!, t[2]!, g.order === 1 ? uniform : probA.get(lowerKey)!);
-    const pb = side(g.b, t[1]!, t[3]!, g.order === 1 ? uniform : probB.get(lowerKey)!);
+    const pa = side(
+      g.a,
+      t[0] as number,
+      t[2] as number,
+      g.order === 1 ? uniform : (probA.get(lowerKey) as number),
+    );
+    const pb = side(
+      g.b,
+      t[1] as number,
+      t[3] as number,
+      g.order === 1 ? uniform : (probB.get(lowerKey) as number),
+    );
     probA.set(g.key, pa);
     probB.set(g.key, pb);
     ngram.set(g.key, Math.log(pa) - Math.log(pb));
@@ -155,7 +165,10 @@ export function charModelFromCounts(counts: CharCounts): CharModel {
   const backoff = new Map<number, number>();
   for (const [ctx, t] of total) {
     const w = (n: number, types: number) => (n === 0 ? 1 : types / (n + types));
-    backoff.set(ctx + 1, Math.log(w(t[0]!, t[2]!)) - Math.log(w(t[1]!, t[3]!)));
+    backoff.set(
+      ctx + 1,
+      Math.log(w(t[0] as number, t[2] as number)) - Math.log(w(t[1] as number, t[3] as number)),
+    );
   }
   const cyrillic = new Uint8Array(0x100).fill(UNKNOWN);
   for (let c = 0x400; c <= 0x4ff; c++)
@@ -234,7 +247,7 @@ export function readChars(
     if (c >= 0x400 && c <= 0x4ff) {
       if (!inWord) ctx = start;
       inWord = true;
-      id = cyrillic[c - 0x400]!;
+      id = cyrillic[c - 0x400] as number;
     } else if (inWord) {
       inWord = false;
       id = EOS_ID;

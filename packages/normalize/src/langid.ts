@@ -149,8 +149,10 @@ function cyrillicModels(): { index: TrigramIndex; table: AlphabetTable } {
   const modelLetters = new Map<string, string>();
   for (const lang of index.langs) modelLetters.set(lang, "");
   for (const [t, row] of index.gain)
-    for (const li of row.lang)
-      modelLetters.set(index.langs[li]!, `${modelLetters.get(index.langs[li]!)}${t}`);
+    for (const li of row.lang) {
+      const lang = index.langs[li] as string;
+      modelLetters.set(lang, `${modelLetters.get(lang)}${t}`);
+    }
   cyrillic = { index, table: alphabetTable(langs, (l) => modelLetters.get(l) ?? "") };
   return cyrillic;
 }
@@ -194,8 +196,8 @@ function takeLetters(
     counts: new Int32Array(distinct),
   };
   for (let k = 0; k < distinct; k++) {
-    const lower = seenLetters[k]!;
-    out.counts[k] = letterCounts[lower - 0x400]!;
+    const lower = seenLetters[k] as number;
+    out.counts[k] = letterCounts[lower - 0x400] as number;
     letterCounts[lower - 0x400] = 0;
   }
   return out;
@@ -234,7 +236,7 @@ function countLetters(text: string): LetterCounts {
 
 /** The letter counts of a text made of several (its lines), letters in order of first sight over the whole. */
 function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return parts[0] as LetterCounts;
   let letters = 0;
   let cyrl = 0;
   let arab = 0;
@@ -246,9 +248,9 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
     arab += p.arab;
     latn += p.latn;
     for (let k = 0; k < p.distinct.length; k++) {
-      const lower = p.distinct[k]!;
+      const lower = p.distinct[k] as number;
       if (letterCounts[lower - 0x400] === 0) seenLetters[distinct++] = lower;
-      letterCounts[lower - 0x400]! += p.counts[k]!;
+      (letterCounts[lower - 0x400] as number) += p.counts[k] as number;
     }
   }
   return takeLetters(letters, cyrl, arab, latn, distinct);
@@ -303,14 +305,14 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
   };
   const fits = fitsOf(table);
   for (let k = 0; k < counts.distinct.length; k++) {
-    const lower = counts.distinct[k]!;
-    const count = counts.counts[k]!;
+    const lower = counts.distinct[k] as number;
+    const count = counts.counts[k] as number;
     const foreign = fits.foreign[lower - 0x400];
-    if (foreign) for (const j of foreign) e.foreign[j]! += count;
+    if (foreign) for (const j of foreign) (e.foreign[j] as number) += count;
     const loan = fits.loan[lower - 0x400];
-    if (loan) for (const j of loan) e.loan[j]! += count;
+    if (loan) for (const j of loan) (e.loan[j] as number) += count;
     const sig = fits.signature[lower - 0x400];
-    if (sig) for (const j of sig) e.signature[j]! += count;
+    if (sig) for (const j of sig) (e.signature[j] as number) += count;
     const only = LETTER_ONLY_CODES.get(lower);
     if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + count);
   }
@@ -442,7 +444,7 @@ function countWords(text: string, limit = WORD_TEXT_LIMIT): WordCounts {
     let ha = 0x811c9dc5;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
-      c = CYRILLIC_LOWER[c - 0x400]!;
+      c = CYRILLIC_LOWER[c - 0x400] as number;
       ha = Math.imul(ha ^ c, 0x01000193);
       hb = (Math.imul(hb, 31) + c) | 0;
       c = ++i < n ? text.charCodeAt(i) : 0;
@@ -511,11 +513,11 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
   const letters = Math.max(1, e.letters);
   const penalty = priorPenalties(langs, script);
   for (let i = 0; i < langs.length; i++) {
-    const lang = langs[i]!;
-    let s = i < scores.length ? scores[i]! : Number.NEGATIVE_INFINITY;
+    const lang = langs[i] as string;
+    let s = i < scores.length ? (scores[i] as number) : Number.NEGATIVE_INFINITY;
     if (script === "Cyrillic") {
-      s -= (p.foreign * e.foreign[i]! + p.loan * e.loan[i]!) / letters;
-      if (e.signature[i] === 0) s += p.absent * table.absent[i]!;
+      s -= (p.foreign * (e.foreign[i] as number) + p.loan * (e.loan[i] as number)) / letters;
+      if (e.signature[i] === 0) s += p.absent * (table.absent[i] as number);
       if (lang === "tgk")
         s +=
           p.words * tgkWords.function +
@@ -525,7 +527,7 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
       // A language without a trigram model takes the best score when its own letters are there.
       if (own !== undefined) s = Math.max(...scores) + (p.foreign * own) / letters;
     }
-    if (penalty[i] !== 0) s -= penalty[i]!;
+    if (penalty[i] !== 0) s -= penalty[i] as number;
     if (lang === prior) s += p.docPrior;
     evidence[i] = s * weight;
   }
@@ -562,15 +564,15 @@ function decide(r: Ranked): LangResult {
   let best = -1;
   let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < r.evidence.length; i++)
-    if (r.evidence[i]! > max) {
-      max = r.evidence[i]!;
+    if ((r.evidence[i] as number) > max) {
+      max = r.evidence[i] as number;
       best = i;
     }
   let sum = 0;
   let otherMax = Number.NEGATIVE_INFINITY;
   let tgk = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < r.evidence.length; i++) {
-    const v = r.evidence[i]!;
+    const v = r.evidence[i] as number;
     sum += Math.exp(v - max);
     if (r.langs[i] === "tgk") tgk = v;
     else if (v > otherMax) otherMax = v;
@@ -606,7 +608,7 @@ class LineReading implements TextSource {
   trigrams(index: TrigramIndex): { scores: Float64Array; n: number } {
     const r = this.read(index);
     const scores = r.sums.slice();
-    if (r.n > 0) for (let j = 0; j < scores.length; j++) scores[j]! /= r.n;
+    if (r.n > 0) for (let j = 0; j < scores.length; j++) (scores[j] as number) /= r.n;
     return { scores, n: r.n };
   }
 
@@ -650,8 +652,8 @@ export class TextReading implements TextSource {
     const end = Math.min(this.length, TRIGRAM_TEXT_LIMIT);
     const reads: TrigramRead[] = [];
     for (let i = 0; i < this.lines.length; i++) {
-      const line = this.lines[i]!;
-      const start = this.starts[i]!;
+      const line = this.lines[i] as LineReading;
+      const start = this.starts[i] as number;
       if (start >= end) break;
       reads.push(
         start + line.text.length <= end || end - start >= TRIGRAM_TEXT_LIMIT
@@ -666,8 +668,8 @@ export class TextReading implements TextSource {
     const end = Math.min(this.length, WORD_TEXT_LIMIT);
     const sum: WordCounts = { words: 0, fn: 0, long: 0, known: 0 };
     for (let i = 0; i < this.lines.length; i++) {
-      const line = this.lines[i]!;
-      const start = this.starts[i]!;
+      const line = this.lines[i] as LineReading;
+      const start = this.starts[i] as number;
       if (start >= end) break;
       const w =
         start + line.text.length <= end || end - start >= WORD_TEXT_LIMIT
@@ -685,8 +687,8 @@ export class TextReading implements TextSource {
     const end = Math.min(this.length, CHAR_TEXT_LIMIT);
     const sum: CharRead = { sum: 0, n: 0 };
     for (let i = 0; i < this.lines.length; i++) {
-      const line = this.lines[i]!;
-      const start = this.starts[i]!;
+      const line = this.lines[i] as LineReading;
+      const start = this.starts[i] as number;
       if (start >= end) break;
       const c =
         start + line.text.length <= end || end - start >= CHAR_TEXT_LIMIT
@@ -714,7 +716,7 @@ export class TextReading implements TextSource {
       if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
       // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
       const d = table.langs.indexOf(docLang);
-      if (d < 0 || e.foreign[d]! + e.loan[d]! > 0) return own;
+      if (d < 0 || (e.foreign[d] as number) + (e.loan[d] as number) > 0) return own;
       return {
         lang: docLang,
         score: own.score,

@@ -49,8 +49,12 @@ function koi8tAsKoi8r(): Map<string, string> {
   const r = [...new TextDecoder("koi8-r").decode(ALL_BYTES)];
   const t = [...decodeBytes(ALL_BYTES, "koi8-t")];
   const map = new Map<string, string>();
-  for (let b = 0x80; b < 0xc0; b++)
-    if (r[b] !== t[b] && t[b] !== "\uFFFD" && !/\s/.test(r[b]!)) map.set(r[b]!, t[b]!);
+  for (let b = 0x80; b < 0xc0; b++) {
+    const from = r[b];
+    const to = t[b];
+    if (from !== undefined && to !== undefined && from !== to && to !== "\uFFFD" && !/\s/.test(from))
+      map.set(from, to);
+  }
   return map;
 }
 

@@ -140,7 +140,7 @@ class GramCounter {
       this.keys[s] = key;
       this.size++;
     }
-    this.counts[s]!++;
+    (this.counts[s] as number)++;
     if (this.size * 2 > this.keys.length) this.grow();
   }
 
@@ -151,12 +151,12 @@ class GramCounter {
     this.counts = new Uint32Array(1 << this.bits);
     const mask = this.keys.length - 1;
     for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+      const k = keys[i] as number;
       if (k === 0) continue;
       let s = Math.imul(k, 0x9e3779b1) >>> (32 - this.bits);
       while (this.keys[s] !== 0) s = (s + 1) & mask;
       this.keys[s] = k;
-      this.counts[s] = counts[i]!;
+      this.counts[s] = counts[i] as number;
     }
   }
 
@@ -165,17 +165,17 @@ class GramCounter {
     const keys = new Uint32Array(this.size);
     let n = 0;
     for (let i = 0; i < this.keys.length; i++) {
-      const k = this.keys[i]!;
-      if (k !== 0 && keep(k, this.counts[i]!)) keys[n++] = k;
+      const k = this.keys[i] as number;
+      if (k !== 0 && keep(k, this.counts[i] as number)) keys[n++] = k;
     }
     const out = keys.subarray(0, n).sort();
     const counts = new Uint32Array(n);
     // Each key's count, found again by probing.
     const mask = this.keys.length - 1;
     for (let j = 0; j < n; j++) {
-      let s = Math.imul(out[j]!, 0x9e3779b1) >>> (32 - this.bits);
+      let s = Math.imul(out[j] as number, 0x9e3779b1) >>> (32 - this.bits);
       while (this.keys[s] !== out[j]) s = (s + 1) & mask;
-      counts[j] = this.counts[s]!;
+      counts[j] = this.counts[s] as number;
     }
     return { keys: out, counts };
   }

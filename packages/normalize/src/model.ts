@@ -91,9 +91,9 @@ export class TajikModel {
     for (let i = 0; i < n; i++) {
       this.bigramKeys[i] = (bigramRows[3 * i] ?? 0) * vocab.length + (bigramRows[3 * i + 1] ?? 0);
       this.bigramCounts[i] = bigramRows[3 * i + 2] ?? 0;
-      this.bigramFrom[(bigramRows[3 * i] ?? 0) + 1]!++;
+      (this.bigramFrom[(bigramRows[3 * i] ?? 0) + 1] as number)++;
     }
-    for (let i = 0; i < vocab.length; i++) this.bigramFrom[i + 1]! += this.bigramFrom[i] ?? 0;
+    for (let i = 0; i < vocab.length; i++) (this.bigramFrom[i + 1] as number) += this.bigramFrom[i] ?? 0;
     let charTotal = 0;
     for (let i = 0; i < charKeys.length; i++)
       if ((charKeys[i] ?? 0) < SYMBOLS) charTotal += charCounts[i] ?? 0;
@@ -314,28 +314,28 @@ function bigramRows(bigrams: Map<string, number>, id: Map<string, number>, vocab
     rest[n++] = ib * 2 ** 32 + c;
   }
   const from = new Uint32Array(vocabSize + 1);
-  for (let i = 0; i < n; i++) from[first[i]! + 1]!++;
-  for (let a = 0; a < vocabSize; a++) from[a + 1]! += from[a]!;
+  for (let i = 0; i < n; i++) (from[(first[i] as number) + 1] as number)++;
+  for (let a = 0; a < vocabSize; a++) (from[a + 1] as number) += from[a] as number;
   const at = from.slice(0, vocabSize);
   const sorted = new Float64Array(n);
-  for (let i = 0; i < n; i++) sorted[at[first[i]!]!++] = rest[i]!;
+  for (let i = 0; i < n; i++) sorted[(at[first[i] as number] as number)++] = rest[i] as number;
   const rows = new Uint32Array(3 * n);
   for (let a = 0; a < vocabSize; a++) {
-    const lo = from[a]!;
-    const hi = from[a + 1]!;
+    const lo = from[a] as number;
+    const hi = from[a + 1] as number;
     // Most words begin few bigrams: insertion sort, cheaper than a native sort call per word.
     if (hi - lo > 32) sorted.subarray(lo, hi).sort();
     else
       for (let i = lo + 1; i < hi; i++) {
-        const x = sorted[i]!;
+        const x = sorted[i] as number;
         let j = i - 1;
-        for (; j >= lo && sorted[j]! > x; j--) sorted[j + 1] = sorted[j]!;
+        for (; j >= lo && (sorted[j] as number) > x; j--) sorted[j + 1] = sorted[j] as number;
         sorted[j + 1] = x;
       }
     for (let j = lo; j < hi; j++) {
       rows[3 * j] = a;
-      rows[3 * j + 1] = Math.floor(sorted[j]! / 2 ** 32);
-      rows[3 * j + 2] = sorted[j]! % 2 ** 32;
+      rows[3 * j + 1] = Math.floor((sorted[j] as number) / 2 ** 32);
+      rows[3 * j + 2] = (sorted[j] as number) % 2 ** 32;
     }
   }
   return rows;

@@ -114,8 +114,8 @@ function rowOf(index: TrigramIndex, key: number): number {
   const { keys, bits } = index;
   const mask = (1 << bits) - 1;
   for (let slot = slotOf(key, bits); ; slot = (slot + 1) & mask) {
-    const k = keys[slot]!;
-    if (k === key) return index.rows[slot]!;
+    const k = keys[slot] as number;
+    if (k === key) return index.rows[slot] as number;
     if (k === 0) return -1;
   }
 }
@@ -174,7 +174,7 @@ function learnChar(table: Uint16Array, index: TrigramIndex, c: number): number {
 /** Counts one more of a row; returns how many distinct rows have been seen. */
 function count(row: number, seen: number): number {
   if (rowCounts[row] === 0) seenRows[seen++] = row;
-  rowCounts[row]!++;
+  (rowCounts[row] as number)++;
   return seen;
 }
 
@@ -281,11 +281,12 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
   }
   const sums = new Float64Array(index.langs.length);
   for (let k = 0; k < seen; k++) {
-    const row = seenRows[k]!;
-    const c = rowCounts[row]!;
+    const row = seenRows[k] as number;
+    const c = rowCounts[row] as number;
     rowCounts[row] = 0;
-    const to = rowStart[row + 1]!;
-    for (let j = rowStart[row]!; j < to; j++) sums[rowLang[j]!]! += c * rowGain[j]!;
+    const to = rowStart[row + 1] as number;
+    for (let j = rowStart[row] as number; j < to; j++)
+      (sums[rowLang[j] as number] as number) += c * (rowGain[j] as number);
   }
   return { sums, n, first, last };
 }
@@ -309,13 +310,13 @@ export function scoreTrigrams(
       const row = rowOf(index, (last * index.base + SPACE) * index.base + r.first + 1);
       if (row >= 0)
         for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
-          scores[index.rowLang[j] ?? 0]! += index.rowGain[j] ?? 0;
+          (scores[index.rowLang[j] ?? 0] as number) += index.rowGain[j] ?? 0;
     }
-    for (let j = 0; j < scores.length; j++) scores[j]! += r.sums[j]!;
+    for (let j = 0; j < scores.length; j++) (scores[j] as number) += r.sums[j] as number;
     n += r.n;
     last = r.last;
   }
-  if (n > 0) for (let j = 0; j < scores.length; j++) scores[j]! /= n;
+  if (n > 0) for (let j = 0; j < scores.length; j++) (scores[j] as number) /= n;
   return { scores, n };
 }
 
