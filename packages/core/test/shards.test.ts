@@ -29,6 +29,18 @@ async function readAll(file: string) {
 }
 
 describe("shards", () => {
+  it("rotates parts by the buffered bytes of every column, so a part's buffer never spills", async () => {
+    const dir = await tempDir();
+    const writer = await ShardWriter.open({ tmpDir: dir, prefix: "test/b", columns: COLUMNS, maxBytes: 100_000 });
+    const text = "ҳукумати ҷумҳурӣ ".repeat(300); // ~5.1k characters, ~10 KB as UTF-8
+    for (let i = 0; i < 30; i++) await writer.write({ id: `d${i}`, text, tags: [text], n: i });
+    const files = await writer.close();
+    // Text and one tag of the same size are ~20 KB a row: five rows reach 100 KB.
+    expect(files.map((f) => f.rows)).toEqual([5, 5, 5, 5, 5, 5]);
+    const rows = (await Promise.all(files.map((f) => readAll(f.tmpPath)))).flat();
+    expect(rows.map((r) => r.n)).toEqual([...Array(30).keys()]);
+  });
+
   it("round-trips documents and typed columns through zstd Parquet, rotating parts by rows", async () => {
     const dir = await tempDir();
     const docs = (await tajikDocs(250)).map((i) => ("doc" in i ? i.doc : null)!);

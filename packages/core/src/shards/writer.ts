@@ -9,6 +9,19 @@ import { fileSha256, fileSize, fsyncPath } from "./files.js";
 /** The input row number a joined writer stores beside a stage's own columns. */
 const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row number (joined away on write)" };
 
+/** About how many bytes a value takes in the buffer: Tajik text is ~2 UTF-8 bytes a character. */
+function approxBytes(type: ColumnSpec["type"], value: unknown): number {
+  if (value === null || value === undefined) return 1;
+  if (type === "VARCHAR") return 16 + 2 * String(value).length;
+  if (type === "VARCHAR[]") {
+    let n = 16;
+    for (const v of value as unknown[]) n += 16 + 2 * String(v).length;
+    return n;
+  }
+  if (type === "DOUBLE[]" || type === "UBIGINT[]") return 16 + 8 * (value as unknown[]).length;
+  return 8;
+}
+
 /** A finished Parquet shard file waiting (in the temp folder) to be committed to the catalog. */
 export interface ShardFile {
   /** Final file name, e.g. `normalize/raw-00001-00000.parquet` relative to the shards folder. */
@@ -33,6 +46,12 @@ export interface ShardWriterOptions {
   maxRows?: number;
   /** Start a new part after this many text characters (default 256M, ~0.5 GB of Tajik UTF-8). */
   maxChars?: number;
+  /**
+   * Start a new part once the buffered rows reach about this many bytes, all columns counted (default 128 MiB).
+   * It keeps a part's buffer well inside the scratch database's 512 MB memory limit: DuckDB 1.5 crashed the process
+   * (SIGSEGV in its string scan) when a buffer that had spilled to disk was copied out to Parquet.
+   */
+  maxBytes?: number;
   /** Parquet zstd level (default 3). */
   zstdLevel?: number;
   /**
@@ -51,6 +70,7 @@ export class ShardWriter {
   private part = 0;
   private rows = 0;
   private chars = 0;
+  private bytes = 0;
   private readonly done: ShardFile[] = [];
 
   private constructor(
@@ -64,6 +84,7 @@ export class ShardWriter {
     const opts: Required<ShardWriterOptions> = {
       maxRows: 200_000,
       maxChars: 256 * 2 ** 20,
+      maxBytes: 128 * 2 ** 20,
       zstdLevel: 3,
       joinInput: null,
       ...options,
@@ -79,13 +100,18 @@ export class ShardWriter {
   /** Appends one document; keys not among the writer's columns are not stored. */
   async write(doc: Record<string, unknown>): Promise<void> {
     if (!this.appender) this.appender = await this.conn.createAppender("buf");
-    for (const col of this.opts.columns) appendColumnValue(this.appender, col.type, doc[col.name]);
+    for (const col of this.opts.columns) {
+      const value = doc[col.name];
+      appendColumnValue(this.appender, col.type, value);
+      this.bytes += approxBytes(col.type, value);
+    }
     if (this.opts.joinInput) appendColumnValue(this.appender, JOIN_ROW.type, doc[JOIN_ROW.name]);
     this.appender.endRow();
     this.rows++;
     const text = doc.text;
     if (typeof text === "string") this.chars += text.length;
-    if (this.rows >= this.opts.maxRows || this.chars >= this.opts.maxChars) await this.flushPart();
+    if (this.rows >= this.opts.maxRows || this.chars >= this.opts.maxChars || this.bytes >= this.opts.maxBytes)
+      await this.flushPart();
   }
 
   /** Finishes the last part and returns every part written, complete and fsynced, in order. */
@@ -132,6 +158,7 @@ export class ShardWriter {
     this.part++;
     this.rows = 0;
     this.chars = 0;
+    this.bytes = 0;
   }
 }
 
