@@ -31,7 +31,12 @@ async function readAll(file: string) {
 describe("shards", () => {
   it("rotates parts by the buffered bytes of every column, so a part's buffer never spills", async () => {
     const dir = await tempDir();
-    const writer = await ShardWriter.open({ tmpDir: dir, prefix: "test/b", columns: COLUMNS, maxBytes: 100_000 });
+    const writer = await ShardWriter.open({
+      tmpDir: dir,
+      prefix: "test/b",
+      columns: COLUMNS,
+      maxBytes: 100_000,
+    });
     const text = "ҳукумати ҷумҳурӣ ".repeat(300); // ~5.1k characters, ~10 KB as UTF-8
     for (let i = 0; i < 30; i++) await writer.write({ id: `d${i}`, text, tags: [text], n: i });
     const files = await writer.close();

@@ -110,7 +110,11 @@ export class ShardWriter {
     this.rows++;
     const text = doc.text;
     if (typeof text === "string") this.chars += text.length;
-    if (this.rows >= this.opts.maxRows || this.chars >= this.opts.maxChars || this.bytes >= this.opts.maxBytes)
+    if (
+      this.rows >= this.opts.maxRows ||
+      this.chars >= this.opts.maxChars ||
+      this.bytes >= this.opts.maxBytes
+    )
       await this.flushPart();
   }
 
