@@ -222,49 +222,76 @@ export function charEvidence(text: string, model: CharModel = tajikCharModel()):
   return { llr: n === 0 ? 0 : sum / n, n };
 }
 
+/** The context at a word's start: CHAR_ORDER - 1 word starts. */
+const START_CONTEXT = (() => {
+  let ctx = 0;
+  for (let k = 1; k < CHAR_ORDER; k++) ctx = (ctx << BITS) | BOS_ID;
+  return ctx;
+})();
+
+/** Most terms one letter (or word end) adds: a back-off weight per longer context, then the n-gram found. */
+export const CHAR_TERMS_PER_LETTER = CHAR_ORDER;
+
 /**
- * Reads the Cyrillic words of a text's first `limit` characters under the model: per letter (and word end), the
- * longest n-gram either side saw, plus the back-off weights of the longer contexts whose continuation neither saw.
- * A text cut at a line break reads as the sum of its lines.
+ * The terms the models add for one Cyrillic word (`text[start..end)`, all in U+0400..U+04FF, then its end), in the
+ * order `readChars` adds them, written to `out` from `at` (room for CHAR_TERMS_PER_LETTER per letter and one more
+ * set for the end); returns where they stop. Per letter: the back-off weights of the longer contexts whose
+ * continuation neither side saw, then the longest n-gram either side saw. Kept as terms, not summed, so that a
+ * word's terms worked out once add up to the same floating-point sum as reading it again.
+ */
+export function wordCharTerms(
+  text: string,
+  start: number,
+  end: number,
+  out: Float64Array,
+  at: number,
+  model: CharModel = tajikCharModel(),
+): number {
+  const { cyrillic, ngram, backoff } = model;
+  const mask = (1 << (BITS * (CHAR_ORDER - 1))) - 1;
+  let ctx = START_CONTEXT;
+  for (let i = start; i <= end; i++) {
+    const id = i < end ? (cyrillic[text.charCodeAt(i) - 0x400] as number) : EOS_ID;
+    for (let k = CHAR_ORDER - 1; k >= 0; k--) {
+      const context = ctx & ((1 << (BITS * k)) - 1);
+      const v = ngram.get((context << BITS) | id);
+      if (!Number.isNaN(v)) {
+        out[at++] = v;
+        break;
+      }
+      const b = backoff.get(context + 1);
+      if (!Number.isNaN(b)) out[at++] = b;
+    }
+    ctx = ((ctx << BITS) | id) & mask;
+  }
+  return at;
+}
+
+/** Reused by `readChars` for one word's terms. */
+let wordTerms = new Float64Array(64);
+
+/**
+ * Reads the Cyrillic words of a text's first `limit` characters under the model (see `wordCharTerms`): the sum of
+ * their terms and the letters read (word ends included). A text cut at a line break reads as the sum of its lines.
  */
 export function readChars(
   text: string,
   limit = CHAR_TEXT_LIMIT,
   model: CharModel = tajikCharModel(),
 ): CharRead {
-  const { cyrillic, ngram, backoff } = model;
-  const mask = (1 << (BITS * (CHAR_ORDER - 1))) - 1;
-  let start = 0;
-  for (let k = 1; k < CHAR_ORDER; k++) start = (start << BITS) | BOS_ID;
-  let ctx = start;
-  let inWord = false;
   let sum = 0;
   let n = 0;
   const end = Math.min(text.length, limit);
-  for (let i = 0; i <= end; i++) {
-    const c = i < end ? text.charCodeAt(i) : 0;
-    let id: number;
-    if (c >= 0x400 && c <= 0x4ff) {
-      if (!inWord) ctx = start;
-      inWord = true;
-      id = cyrillic[c - 0x400] as number;
-    } else if (inWord) {
-      inWord = false;
-      id = EOS_ID;
-    } else continue;
-    // The longest n-gram either side saw, plus the back-off weights of the longer contexts neither saw it after.
-    for (let k = CHAR_ORDER - 1; k >= 0; k--) {
-      const context = ctx & ((1 << (BITS * k)) - 1);
-      const v = ngram.get((context << BITS) | id);
-      if (!Number.isNaN(v)) {
-        sum += v;
-        break;
-      }
-      const b = backoff.get(context + 1);
-      if (!Number.isNaN(b)) sum += b;
-    }
-    n++;
-    ctx = ((ctx << BITS) | id) & mask;
+  for (let i = 0; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x400 || c > 0x4ff) continue;
+    const start = i;
+    while (c >= 0x400 && c <= 0x4ff) c = ++i < end ? text.charCodeAt(i) : 0;
+    const room = (i - start + 1) * CHAR_TERMS_PER_LETTER;
+    if (wordTerms.length < room) wordTerms = new Float64Array(room);
+    const to = wordCharTerms(text, start, i, wordTerms, 0, model);
+    for (let k = 0; k < to; k++) sum += wordTerms[k] as number;
+    n += i - start + 1;
   }
   return { sum, n };
 }

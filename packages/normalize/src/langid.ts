@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
-import { CHAR_TEXT_LIMIT, type CharRead, readChars } from "./char-model.js";
+import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
+import { readCyrillicWords, type WordCounts, type WordRead } from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { foldTajik } from "./letters.js";
 import {
@@ -376,87 +377,17 @@ function knownForm(forms: Set<string>, w: string): boolean {
   return false;
 }
 
-/**
- * What `tajikWords` knows of a lower-case word (bit 1: a Tajik function word, bit 2: a known Tajik form), memoised
- * in an open-addressing table keyed by two 32-bit hashes of the word, so a word seen before costs no string: the
- * hashes are taken in the scanning loop. Cleared when half full (a long job meets millions of distinct words).
- */
-const KIND_BITS = 19;
-const kindKeyA = new Int32Array(1 << KIND_BITS);
-const kindKeyB = new Int32Array(1 << KIND_BITS);
-/** 0: empty slot, else kind + 1. */
-const kindValue = new Uint8Array(1 << KIND_BITS);
-let kindCount = 0;
-
-function wordKind(text: string, start: number, end: number, ha: number, hb: number): number {
-  const mask = (1 << KIND_BITS) - 1;
-  let slot = ha >>> (32 - KIND_BITS);
-  while (kindValue[slot] !== 0) {
-    if (kindKeyA[slot] === ha && kindKeyB[slot] === hb) return (kindValue[slot] ?? 1) - 1;
-    slot = (slot + 1) & mask;
-  }
-  const w = text.slice(start, end).toLowerCase();
-  const k =
-    (TAJIK_WORDS.has(w) ? 1 : 0) | (w.length >= 2 && knownForm(tajikWordForms(), foldTajik(w)) ? 2 : 0);
-  if (kindCount >= 1 << (KIND_BITS - 1)) {
-    kindValue.fill(0);
-    kindCount = 0;
-    slot = ha >>> (32 - KIND_BITS);
-  }
-  kindKeyA[slot] = ha;
-  kindKeyB[slot] = hb;
-  kindValue[slot] = k + 1;
-  kindCount++;
-  return k;
+/** What language ID knows of a lower-case Cyrillic word: bit 1 a Tajik function word, bit 2 a known Tajik form. */
+function wordKind(w: string): number {
+  return (TAJIK_WORDS.has(w) ? 1 : 0) | (w.length >= 2 && knownForm(tajikWordForms(), foldTajik(w)) ? 2 : 0);
 }
 
 /** Characters of a text read for Tajik words. */
 const WORD_TEXT_LIMIT = 4096;
 
-/** Cyrillic words of a text: all of them, Tajik function words, words of two letters or more, known Tajik forms. */
-interface WordCounts {
-  words: number;
-  fn: number;
-  long: number;
-  known: number;
-}
-
-/** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
-const CYRILLIC_LOWER = new Uint16Array(0x100);
-for (let c = 0x400; c <= 0x4ff; c++)
-  CYRILLIC_LOWER[c - 0x400] = String.fromCharCode(c).toLowerCase().charCodeAt(0);
-
-/**
- * Counts the Cyrillic words of a text's first `limit` characters and what Tajik knows of them. Letters are lowered
- * by table and words hashed while scanning, so a word seen before costs no string.
- */
-function countWords(text: string, limit = WORD_TEXT_LIMIT): WordCounts {
-  let words = 0;
-  let fn = 0;
-  let long = 0;
-  let known = 0;
-  const n = Math.min(text.length, limit);
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x400 || c > 0x4ff) continue;
-    const start = i;
-    // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
-    let ha = 0x811c9dc5;
-    let hb = 0;
-    while (c >= 0x400 && c <= 0x4ff) {
-      c = CYRILLIC_LOWER[c - 0x400] as number;
-      ha = Math.imul(ha ^ c, 0x01000193);
-      hb = (Math.imul(hb, 31) + c) | 0;
-      c = ++i < n ? text.charCodeAt(i) : 0;
-    }
-    words++;
-    const k = wordKind(text, start, i, Math.imul(ha ^ (i - start), 0x9e3779b1), hb);
-    if (k & 1) fn++;
-    if (i - start < 2) continue;
-    long++;
-    if (k & 2) known++;
-  }
-  return { words, fn, long, known };
+/** Reads a text's Cyrillic words for Tajik word evidence (first `wordLimit` characters) and the character model. */
+function readWords(text: string, wordLimit: number, charLimit: number): WordRead {
+  return readCyrillicWords(text, wordLimit, charLimit, wordKind);
 }
 
 /**
@@ -591,8 +522,8 @@ class LineReading implements TextSource {
   readonly letters: LetterCounts;
   /** Trigram reads by index (a line is read under one script's index, seldom two). */
   private reads: Array<[TrigramIndex, TrigramRead]> = [];
-  private wordCounts: WordCounts | undefined;
-  private charRead: CharRead | undefined;
+  /** Its words and the character model's read of them, read together. */
+  private wordRead: WordRead | undefined;
 
   constructor(readonly text: string) {
     this.letters = countLetters(text);
@@ -613,13 +544,13 @@ class LineReading implements TextSource {
   }
 
   words(): WordCounts {
-    this.wordCounts ??= countWords(this.text);
-    return this.wordCounts;
+    this.wordRead ??= readWords(this.text, WORD_TEXT_LIMIT, CHAR_TEXT_LIMIT);
+    return this.wordRead.words;
   }
 
   chars(): CharRead {
-    this.charRead ??= readChars(this.text);
-    return this.charRead;
+    this.wordRead ??= readWords(this.text, WORD_TEXT_LIMIT, CHAR_TEXT_LIMIT);
+    return this.wordRead.chars;
   }
 }
 
@@ -674,7 +605,7 @@ export class TextReading implements TextSource {
       const w =
         start + line.text.length <= end || end - start >= WORD_TEXT_LIMIT
           ? line.words()
-          : countWords(line.text, end - start);
+          : readWords(line.text, end - start, 0).words;
       sum.words += w.words;
       sum.fn += w.fn;
       sum.long += w.long;
@@ -693,7 +624,7 @@ export class TextReading implements TextSource {
       const c =
         start + line.text.length <= end || end - start >= CHAR_TEXT_LIMIT
           ? line.chars()
-          : readChars(line.text, end - start);
+          : readWords(line.text, 0, end - start).chars;
       sum.sum += c.sum;
       sum.n += c.n;
     }

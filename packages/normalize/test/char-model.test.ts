@@ -6,8 +6,10 @@ import {
   countCharNgrams,
   formatCharCounts,
   parseCharCounts,
+  readChars,
   tajikCharModel,
 } from "../src/char-model.js";
+import { readCyrillicWords } from "../src/cyrillic-words.js";
 
 describe("Tajik character model", () => {
   it("reads a Tajik sentence as Tajik, Russian and Kazakh ones as not, Uzbek far below Tajik", () => {
@@ -52,5 +54,24 @@ describe("Tajik character model", () => {
   it("loads the shipped model once", () => {
     expect(tajikCharModel()).toBe(tajikCharModel());
     expect(tajikCharModel().ngram.size).toBeGreaterThan(50_000);
+  });
+
+  it("reads a text's words once for word kinds and the model, as readChars does, kept words or not", () => {
+    const text = "Ҳуҷҷатҳои НАВ ва ҳуҷҷатҳои кӯҳна, Документы; ва x ҳуҷҷатҳои ".repeat(3) + "ҳ".repeat(80);
+    const asked: string[] = [];
+    const kind = (w: string) => {
+      asked.push(w);
+      return w === "ва" ? 1 : w.startsWith("ҳуҷҷат") ? 2 : 0;
+    };
+    for (const limit of [text.length, 40, 17, 3, 0])
+      for (let round = 0; round < 2; round++) {
+        const r = readCyrillicWords(text, 1000, limit, kind);
+        // The same terms in the same order: the same floating-point sum.
+        expect(r.chars).toEqual(readChars(text, limit));
+      }
+    const r = readCyrillicWords(text, 1000, 0, kind);
+    expect(r.words).toEqual({ words: 25, fn: 6, long: 25, known: 9 });
+    expect(new Set(asked).size).toBe(asked.length);
+    expect(readCyrillicWords(text, 5, 0, kind).words).toEqual({ words: 1, fn: 0, long: 1, known: 0 });
   });
 });

@@ -1,0 +1,183 @@
+import {
+  CHAR_TERMS_PER_LETTER,
+  type CharModel,
+  type CharRead,
+  tajikCharModel,
+  wordCharTerms,
+} from "./char-model.js";
+
+/**
+ * Language ID's word evidence and the Tajik character model read the same Cyrillic words (runs of U+0400..U+04FF),
+ * and a text repeats its words: both are read here in one pass, and what either needs of a word (its kind, the
+ * character model's terms) is worked out once per distinct word and kept.
+ */
+
+/** Cyrillic words of a text: all of them, those of kind bit 1, words of two letters or more, those of kind bit 2. */
+export interface WordCounts {
+  words: number;
+  fn: number;
+  long: number;
+  known: number;
+}
+
+/** A text's Cyrillic words: their counts and the character model's read of them. */
+export interface WordRead {
+  words: WordCounts;
+  chars: CharRead;
+}
+
+/** What the caller knows of a lower-case word: bit 1 a function word, bit 2 a known form. */
+export type WordKind = (lower: string) => number;
+
+/** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
+const CYRILLIC_LOWER = new Uint16Array(0x100);
+for (let c = 0x400; c <= 0x4ff; c++)
+  CYRILLIC_LOWER[c - 0x400] = String.fromCharCode(c).toLowerCase().charCodeAt(0);
+
+/**
+ * Per distinct word, memoised in an open-addressing table keyed by two 32-bit hashes of its lower-case letters (so
+ * a word seen before costs no string): its kind, and where its character-model terms lie in `terms` (-1: not yet
+ * worked out). Cleared when half full or when the terms fill up (a long job meets millions of distinct words).
+ */
+const BITS = 19;
+const keyA = new Int32Array(1 << BITS);
+const keyB = new Int32Array(1 << BITS);
+/** 0: empty slot, else kind + 1. */
+const kindValue = new Uint8Array(1 << BITS);
+const termStart = new Int32Array(1 << BITS);
+const termEnd = new Int32Array(1 << BITS);
+let used = 0;
+/** Words longer than this keep no terms (their terms are worked out where they are read). */
+const MEMO_LETTERS = 64;
+const TERMS = 1 << 21;
+let terms: Float64Array | undefined;
+let termTop = 0;
+/** The character model the kept terms are of. */
+let termModel: CharModel | undefined;
+/** Reused for the terms of a word that is not kept. */
+let scratch = new Float64Array(64);
+
+function clear(): void {
+  kindValue.fill(0);
+  used = 0;
+  termTop = 0;
+}
+
+/** The slot of the lower-case word `text[start..end)`, its kind worked out on first sight. */
+function wordSlot(text: string, start: number, end: number, kindOf: WordKind): number {
+  // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
+  let ha = 0x811c9dc5;
+  let hb = 0;
+  for (let i = start; i < end; i++) {
+    const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
+    ha = Math.imul(ha ^ c, 0x01000193);
+    hb = (Math.imul(hb, 31) + c) | 0;
+  }
+  ha = Math.imul(ha ^ (end - start), 0x9e3779b1);
+  const mask = (1 << BITS) - 1;
+  let slot = ha >>> (32 - BITS);
+  while (kindValue[slot] !== 0) {
+    if (keyA[slot] === ha && keyB[slot] === hb) return slot;
+    slot = (slot + 1) & mask;
+  }
+  const kind = kindOf(text.slice(start, end).toLowerCase());
+  if (used >= 1 << (BITS - 1)) {
+    clear();
+    slot = ha >>> (32 - BITS);
+  }
+  keyA[slot] = ha;
+  keyB[slot] = hb;
+  kindValue[slot] = kind + 1;
+  termStart[slot] = -1;
+  used++;
+  return slot;
+}
+
+/**
+ * The slot of the word in `slot` (`text[start..end)`) with its terms kept in `terms` (worked out on first need; when
+ * they no longer fit, the table is cleared and the word takes a new slot).
+ */
+function keptTerms(
+  text: string,
+  start: number,
+  end: number,
+  slot: number,
+  kindOf: WordKind,
+  model: CharModel,
+): number {
+  let s = slot;
+  if (termStart[s] === -1) {
+    terms ??= new Float64Array(TERMS);
+    if (termTop + (end - start + 1) * CHAR_TERMS_PER_LETTER > TERMS) {
+      clear();
+      s = wordSlot(text, start, end, kindOf);
+    }
+    termStart[s] = termTop;
+    termTop = wordCharTerms(text, start, end, terms, termTop, model);
+    termEnd[s] = termTop;
+  }
+  return s;
+}
+
+/**
+ * Reads the Cyrillic words of a text: counts of the first `wordLimit` characters' words by kind (`kindOf`, asked
+ * once per distinct word), and the shipped character model's read of the first `charLimit` characters' (the same
+ * sum, term by term in the same order, as `readChars`). A word cut by a limit is read as cut.
+ */
+export function readCyrillicWords(
+  text: string,
+  wordLimit: number,
+  charLimit: number,
+  kindOf: WordKind,
+): WordRead {
+  const model = tajikCharModel();
+  if (model !== termModel) {
+    clear();
+    termModel = model;
+  }
+  let words = 0;
+  let fn = 0;
+  let long = 0;
+  let known = 0;
+  let sum = 0;
+  let n = 0;
+  const wordEnd = Math.min(text.length, wordLimit);
+  const charEnd = Math.min(text.length, charLimit);
+  const m = Math.max(wordEnd, charEnd);
+  for (let i = 0; i < m; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x400 || c > 0x4ff) continue;
+    const start = i;
+    while (c >= 0x400 && c <= 0x4ff) c = ++i < m ? text.charCodeAt(i) : 0;
+    let slot = -1;
+    if (start < wordEnd) {
+      const end = Math.min(i, wordEnd);
+      const s = wordSlot(text, start, end, kindOf);
+      if (end === i) slot = s;
+      const kind = (kindValue[s] as number) - 1;
+      words++;
+      if (kind & 1) fn++;
+      if (end - start >= 2) {
+        long++;
+        if (kind & 2) known++;
+      }
+    }
+    if (start < charEnd) {
+      const end = Math.min(i, charEnd);
+      if (end === i && end - start <= MEMO_LETTERS) {
+        if (slot === -1) slot = wordSlot(text, start, end, kindOf);
+        slot = keptTerms(text, start, end, slot, kindOf, model);
+        const pool = terms as Float64Array;
+        const to = termEnd[slot] as number;
+        for (let k = termStart[slot] as number; k < to; k++) sum += pool[k] as number;
+      } else {
+        const room = (end - start + 1) * CHAR_TERMS_PER_LETTER;
+        if (scratch.length < room) scratch = new Float64Array(room);
+        const to = wordCharTerms(text, start, end, scratch, 0, model);
+        for (let k = 0; k < to; k++) sum += scratch[k] as number;
+      }
+      n += end - start + 1;
+    }
+  }
+  return { words: { words, fn, long, known }, chars: { sum, n } };
+}
