@@ -97,7 +97,7 @@ function timed(name: string, args: string[], out: string): Measure {
   return { name, wall, cpu: user! + sys!, rssMb: rss! / 1024, out };
 }
 const runs: Measure[] = [];
-const newOut = path.join(work, "learned.bin.gz");
+const newOut = path.join(work, "learned.bin");
 runs.push(
   timed(
     "learn (batches, bounded DuckDB)",

@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { SoroError } from "@soro/core";
 import { TAJIK_ALPHABET } from "./letters.js";
 import { dataFile } from "./tables.js";
+import { WordTable, wordTableArrays } from "./word-table.js";
 
 /** Where the counts of a model came from (recorded inside the model file). */
 export interface ModelSource {
@@ -38,72 +39,100 @@ export interface ModelCounts {
 }
 
 const MAGIC = "soro-tajik-model";
-const FORMAT = 1;
+/** 2: typed arrays read in place (word code units and offsets, bigrams grouped by first word); 1: parsed at load. */
+const FORMAT = 2;
 /** Stupid back-off factor (Brants et al. 2007): a lower order's relative frequency counts 0.4 times. */
 const BACKOFF = Math.log(0.4);
 /** Sentence start, as a word of the bigram table. */
 export const BOS = "<s>";
 
+/** The arrays of a model file, each used where it lies in the file's bytes. */
+interface ModelTables {
+  /** The sorted vocabulary's UTF-16 code units and word start offsets (see `WordTable`). */
+  codes: Uint16Array;
+  offsets: Uint32Array;
+  counts: Uint32Array;
+  /** Bigrams of first word `a` lie at bigramFrom[a]..bigramFrom[a+1], sorted by second word. */
+  bigramFrom: Uint32Array;
+  bigramSecond: Uint32Array;
+  bigramCounts: Uint32Array;
+  /** Character n-grams as `gramKey` numbers, sorted, and their counts (binary search: nothing to build at load). */
+  charKeys: Uint32Array;
+  charCounts: Uint32Array;
+}
+const TABLES = [
+  "codes",
+  "offsets",
+  "counts",
+  "bigramFrom",
+  "bigramSecond",
+  "bigramCounts",
+  "charKeys",
+  "charCounts",
+] as const;
+
 /**
  * A Tajik word model: unigram and bigram counts scored with stupid back-off, and a character n-gram model (also
- * with stupid back-off) that scores words the vocabulary lacks. Loaded from a gzip file of sorted string tables and
- * little-endian uint32 columns; the header names its version and the sources of its counts.
+ * with stupid back-off) that scores words the vocabulary lacks. Loaded from a file of sorted little-endian typed
+ * arrays used in place; the header names its version and the sources of its counts.
  */
 export class TajikModel {
-  /** Word -> row in the sorted vocabulary. */
-  private readonly ids = new Map<string, number>();
+  private readonly words: WordTable;
   private readonly counts: Uint32Array;
-  /** Bigram keys (first id * vocabulary size + second id), sorted, and their counts. */
-  private readonly bigramKeys: Float64Array;
+  private readonly bigramFrom: Uint32Array;
+  private readonly bigramSecond: Uint32Array;
   private readonly bigramCounts: Uint32Array;
+  private readonly charKeys: Uint32Array;
+  private readonly charCounts: Uint32Array;
   private readonly total: number;
   private readonly charTotal: number;
-  private readonly vocabSize: number;
   /** Stupid back-off score of each word after a context the bigrams lack: 0.4 * P(word). */
   private readonly backedOff: Float64Array;
-  /** Bigrams of first word `a` lie at bigramFrom[a]..bigramFrom[a+1] (their keys sorted by second word). */
-  private readonly bigramFrom: Uint32Array;
 
   constructor(
     readonly header: ModelHeader,
-    readonly vocab: string[],
-    counts: Uint32Array,
-    bigramRows: Uint32Array,
-    /** Character n-grams as `gramKey` numbers, sorted, and their counts (binary search: nothing to build at load). */
-    private readonly charKeys: Uint32Array,
-    private readonly charCounts: Uint32Array,
+    tables: ModelTables,
   ) {
-    this.counts = counts;
-    this.vocabSize = vocab.length;
+    this.words = new WordTable(tables.codes, tables.offsets);
+    this.counts = tables.counts;
+    this.bigramFrom = tables.bigramFrom;
+    this.bigramSecond = tables.bigramSecond;
+    this.bigramCounts = tables.bigramCounts;
+    this.charKeys = tables.charKeys;
+    this.charCounts = tables.charCounts;
+    const counts = this.counts;
     let total = 0;
-    for (let i = 0; i < vocab.length; i++) {
-      this.ids.set(vocab[i] ?? "", i);
-      total += counts[i] ?? 0;
-    }
+    for (let i = 0; i < counts.length; i++) total += counts[i] as number;
     this.total = Math.max(1, total);
-    this.backedOff = new Float64Array(vocab.length);
-    for (let i = 0; i < vocab.length; i++)
-      this.backedOff[i] = BACKOFF + Math.log((counts[i] ?? 0) / this.total);
-    const n = Math.floor(bigramRows.length / 3);
-    this.bigramKeys = new Float64Array(n);
-    this.bigramCounts = new Uint32Array(n);
-    this.bigramFrom = new Uint32Array(vocab.length + 1);
-    for (let i = 0; i < n; i++) {
-      this.bigramKeys[i] = (bigramRows[3 * i] ?? 0) * vocab.length + (bigramRows[3 * i + 1] ?? 0);
-      this.bigramCounts[i] = bigramRows[3 * i + 2] ?? 0;
-      (this.bigramFrom[(bigramRows[3 * i] ?? 0) + 1] as number)++;
-    }
-    for (let i = 0; i < vocab.length; i++) (this.bigramFrom[i + 1] as number) += this.bigramFrom[i] ?? 0;
+    this.backedOff = new Float64Array(counts.length);
+    for (let i = 0; i < counts.length; i++)
+      this.backedOff[i] = BACKOFF + Math.log((counts[i] as number) / this.total);
     let charTotal = 0;
-    for (let i = 0; i < charKeys.length; i++)
-      if ((charKeys[i] ?? 0) < SYMBOLS) charTotal += charCounts[i] ?? 0;
+    // Keys are sorted: the single symbols (keys below SYMBOLS) come first.
+    for (let i = 0; i < this.charKeys.length && (this.charKeys[i] as number) < SYMBOLS; i++)
+      charTotal += this.charCounts[i] as number;
     this.charTotal = Math.max(1, charTotal);
+  }
+
+  /** Words in the vocabulary. */
+  get size(): number {
+    return this.words.size;
+  }
+
+  /** The sorted vocabulary (made into strings on first use; `id` and `count` need none). */
+  get vocab(): readonly string[] {
+    return this.words.all();
+  }
+
+  /** The word at row `id` of the vocabulary. */
+  word(id: number): string {
+    return this.words.word(id);
   }
 
   /** Count of a lower-case word (0 when unknown). */
   count(word: string): number {
-    const id = this.ids.get(word);
-    return id === undefined ? 0 : (this.counts[id] ?? 0);
+    const id = this.words.id(word);
+    return id < 0 ? 0 : (this.counts[id] ?? 0);
   }
 
   /** Count of the word at row `id` of the vocabulary. */
@@ -112,20 +141,21 @@ export class TajikModel {
   }
 
   has(word: string): boolean {
-    return this.ids.has(word);
+    return this.words.id(word) >= 0;
   }
 
   /** Unigram counts as a map (for the lexicon-based steps and for merging). */
   unigramMap(): Map<string, number> {
     const m = new Map<string, number>();
-    for (let i = 0; i < this.vocab.length; i++) m.set(this.vocab[i] ?? "", this.counts[i] ?? 0);
+    const vocab = this.vocab;
+    for (let i = 0; i < vocab.length; i++) m.set(vocab[i] ?? "", this.counts[i] ?? 0);
     return m;
   }
 
   /** log P(word) of a known word, or undefined. */
   unigramLog(word: string): number | undefined {
-    const id = this.ids.get(word);
-    if (id === undefined) return undefined;
+    const id = this.words.id(word);
+    if (id < 0) return undefined;
     return Math.log((this.counts[id] ?? 0) / this.total);
   }
 
@@ -134,14 +164,14 @@ export class TajikModel {
    * unigram's, else (unknown word) 0.4 times `unknownWeight` times the character model's probability of the word.
    */
   score(prev: string, word: string, unknownWeight: number): number {
-    const id = this.ids.get(word);
-    if (id === undefined) return this.unknownScore(word, unknownWeight);
-    return this.scoreIds(this.ids.get(prev) ?? -1, id);
+    const id = this.words.id(word);
+    if (id < 0) return this.unknownScore(word, unknownWeight);
+    return this.scoreIds(this.words.id(prev), id);
   }
 
   /** Row of a known word (see `scoreIds`), or -1. */
   id(word: string): number {
-    return this.ids.get(word) ?? -1;
+    return this.words.id(word);
   }
 
   /** `score` of a word the vocabulary lacks (its own, whatever comes before it). */
@@ -159,17 +189,16 @@ export class TajikModel {
   }
 
   private bigram(a: number, b: number): number {
-    const key = a * this.vocabSize + b;
+    const second = this.bigramSecond;
     let lo = this.bigramFrom[a] ?? 0;
-    let hi = this.bigramFrom[a + 1] ?? 0;
+    const end = this.bigramFrom[a + 1] ?? 0;
+    let hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.bigramKeys[mid] ?? 0) < key) lo = mid + 1;
+      if ((second[mid] as number) < b) lo = mid + 1;
       else hi = mid;
     }
-    return lo < (this.bigramFrom[a + 1] ?? 0) && this.bigramKeys[lo] === key
-      ? (this.bigramCounts[lo] ?? 0)
-      : 0;
+    return lo < end && second[lo] === b ? (this.bigramCounts[lo] ?? 0) : 0;
   }
 
   private charCount(key: number): number {
@@ -213,24 +242,23 @@ export class TajikModel {
     return penalty + Math.log((this.charCount(codes[i] ?? 0) + 0.5) / this.charTotal);
   }
 
-  /** The model's word and bigram counts, to merge with new ones (character n-grams are recounted from the words). */
+  /** The model's counts, to merge with new ones (a merge recounts the character n-grams from the words). */
   toCounts(): ModelCounts {
     const bigrams = new Map<string, number>();
-    const V = this.vocabSize;
-    for (let i = 0; i < this.bigramKeys.length; i++) {
-      const k = this.bigramKeys[i] ?? 0;
-      bigrams.set(`${this.vocab[Math.floor(k / V)]}\t${this.vocab[k % V]}`, this.bigramCounts[i] ?? 0);
-    }
+    const vocab = this.vocab;
+    for (let a = 0; a < vocab.length; a++)
+      for (let j = this.bigramFrom[a] as number; j < (this.bigramFrom[a + 1] as number); j++)
+        bigrams.set(`${vocab[a]}\t${vocab[this.bigramSecond[j] as number]}`, this.bigramCounts[j] as number);
     return {
       unigrams: this.unigramMap(),
       bigrams,
-      chars: { keys: new Uint32Array(), counts: new Uint32Array() },
+      chars: { keys: this.charKeys, counts: this.charCounts },
     };
   }
 }
 
 /** First index of a sorted array whose value is >= `x`. */
-function lowerBound(a: Float64Array | Uint32Array, x: number): number {
+function lowerBound(a: Uint32Array, x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -266,42 +294,57 @@ export function gramKey(codes: number[], from: number, to: number): number {
 }
 
 /**
- * Writes counts as a model file (gzip: magic line, JSON header line, then length-prefixed sections). `level` is
- * gzip's (9 for the shipped file; a large learned model saves faster at a lower one and loads as fast).
+ * Writes counts as a model file: a magic line, a JSON header line, then the `ModelTables` arrays in `TABLES`
+ * order, each after its byte length (uint32 and 4 zero bytes) and padded to 8 bytes, so that a loader can view them
+ * where they lie. `gzip` is the compression level (9 for the shipped file), 0 for none: inflating a learned model of
+ * 600k words takes about as long as the rest of its load.
  */
 export function saveModel(
   path: string,
   header: Omit<ModelHeader, "format">,
   counts: ModelCounts,
-  options: { level?: number } = {},
+  options: { gzip?: number } = {},
 ): void {
   const vocab = [...counts.unigrams.keys()].sort();
   const id = new Map(vocab.map((w, i) => [w, i]));
-  const uni = Uint32Array.from(vocab, (w) => counts.unigrams.get(w) ?? 0);
-  const bi = bigramRows(counts.bigrams, id, vocab.length);
-  const sections = [
-    Buffer.from(vocab.join("\n")),
-    Buffer.from(uni.buffer),
-    Buffer.from(bi.buffer, bi.byteOffset, bi.byteLength),
-    Buffer.from(counts.chars.keys.buffer, counts.chars.keys.byteOffset, counts.chars.keys.byteLength),
-    Buffer.from(counts.chars.counts.buffer, counts.chars.counts.byteOffset, counts.chars.counts.byteLength),
-  ];
-  const head = Buffer.from(`${MAGIC}\n${JSON.stringify({ format: FORMAT, ...header })}\n`);
-  const parts: Buffer[] = [head];
-  for (const s of sections) {
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(s.length);
-    parts.push(len, s);
+  const tables: ModelTables = {
+    ...wordTableArrays(vocab),
+    counts: Uint32Array.from(vocab, (w) => counts.unigrams.get(w) ?? 0),
+    ...bigramTables(counts.bigrams, id, vocab.length),
+    charKeys: counts.chars.keys,
+    charCounts: counts.chars.counts,
+  };
+  const parts: Buffer[] = [Buffer.from(`${MAGIC}\n${JSON.stringify({ format: FORMAT, ...header })}\n`)];
+  let size = (parts[0] as Buffer).length;
+  const pad = () => {
+    if (size % 8 === 0) return;
+    parts.push(Buffer.alloc(8 - (size % 8)));
+    size += 8 - (size % 8);
+  };
+  pad();
+  for (const name of TABLES) {
+    const a = tables[name];
+    const len = Buffer.alloc(8);
+    len.writeUInt32LE(a.byteLength);
+    parts.push(len, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    size += 8 + a.byteLength;
+    pad();
   }
-  writeFileSync(path, gzipSync(Buffer.concat(parts), { level: options.level ?? 9 }));
+  const body = Buffer.concat(parts);
+  const level = options.gzip ?? 9;
+  writeFileSync(path, level > 0 ? gzipSync(body, { level }) : body);
 }
 
 /**
- * Bigrams of known words as (first id, second id, count) rows sorted by ids (sorted rows compress better and read
- * back in order). Sorted without a comparator: a counting sort by first word, then each first word's
- * (second id * 2^32 + count) numbers sorted natively, which is exact below 2^53.
+ * Bigrams of known words grouped by first word, each group sorted by second word. Sorted without a comparator: a
+ * counting sort by first word, then each first word's (second id * 2^32 + count) numbers sorted natively, which is
+ * exact below 2^53.
  */
-function bigramRows(bigrams: Map<string, number>, id: Map<string, number>, vocabSize: number): Uint32Array {
+function bigramTables(
+  bigrams: Map<string, number>,
+  id: Map<string, number>,
+  vocabSize: number,
+): Pick<ModelTables, "bigramFrom" | "bigramSecond" | "bigramCounts"> {
   const first = new Uint32Array(bigrams.size);
   const rest = new Float64Array(bigrams.size);
   let n = 0;
@@ -319,7 +362,8 @@ function bigramRows(bigrams: Map<string, number>, id: Map<string, number>, vocab
   const at = from.slice(0, vocabSize);
   const sorted = new Float64Array(n);
   for (let i = 0; i < n; i++) sorted[(at[first[i] as number] as number)++] = rest[i] as number;
-  const rows = new Uint32Array(3 * n);
+  const second = new Uint32Array(n);
+  const count = new Uint32Array(n);
   for (let a = 0; a < vocabSize; a++) {
     const lo = from[a] as number;
     const hi = from[a + 1] as number;
@@ -333,12 +377,11 @@ function bigramRows(bigrams: Map<string, number>, id: Map<string, number>, vocab
         sorted[j + 1] = x;
       }
     for (let j = lo; j < hi; j++) {
-      rows[3 * j] = a;
-      rows[3 * j + 1] = Math.floor((sorted[j] as number) / 2 ** 32);
-      rows[3 * j + 2] = (sorted[j] as number) % 2 ** 32;
+      second[j] = Math.floor((sorted[j] as number) / 2 ** 32);
+      count[j] = (sorted[j] as number) % 2 ** 32;
     }
   }
-  return rows;
+  return { bigramFrom: from, bigramSecond: second, bigramCounts: count };
 }
 
 function corrupt(path: string, why: string): SoroError {
@@ -349,11 +392,12 @@ function corrupt(path: string, why: string): SoroError {
   );
 }
 
-/** Reads a model file written by `saveModel`; a missing or damaged file throws a one-line SoroError naming it. */
+/** Reads a model file written by `saveModel` (gzipped or not); a missing or damaged file throws a one-line SoroError naming it. */
 export function loadModel(path: string): TajikModel {
   let buf: Buffer;
   try {
-    buf = gunzipSync(readFileSync(path));
+    buf = readFileSync(path);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw corrupt(path, code === "ENOENT" ? "no such file" : `unreadable (${code ?? (e as Error).message})`);
@@ -369,31 +413,41 @@ export function loadModel(path: string): TajikModel {
     throw corrupt(path, "damaged header");
   }
   if (header.format !== FORMAT) throw corrupt(path, `format ${header.format}, this version reads ${FORMAT}`);
-  const sections: Buffer[] = [];
-  let at = nl2 + 1;
-  while (at < buf.length) {
-    if (at + 4 > buf.length) throw corrupt(path, "truncated");
+  // Typed arrays view the bytes in place when the buffer is 8-aligned (a whole file or inflated output is).
+  if (buf.byteOffset % 8 !== 0) buf = Buffer.from(buf);
+  const arrays: (Uint16Array | Uint32Array)[] = [];
+  let at = Math.ceil((nl2 + 1) / 8) * 8;
+  for (const name of TABLES) {
+    if (at + 8 > buf.length) throw corrupt(path, "truncated");
     const len = buf.readUInt32LE(at);
-    if (at + 4 + len > buf.length) throw corrupt(path, "truncated");
-    sections.push(buf.subarray(at + 4, at + 4 + len));
-    at += 4 + len;
+    const from = buf.byteOffset + at + 8;
+    if (at + 8 + len > buf.length) throw corrupt(path, "truncated");
+    arrays.push(
+      name === "codes"
+        ? new Uint16Array(buf.buffer, from, len >>> 1)
+        : new Uint32Array(buf.buffer, from, len >>> 2),
+    );
+    at += 8 + Math.ceil(len / 8) * 8;
   }
-  if (sections.length !== 5) throw corrupt(path, `${sections.length} sections, expected 5`);
-  const [vocabBuf, uniBuf, biBuf, gramBuf, gramCountBuf] = sections as [
-    Buffer,
-    Buffer,
-    Buffer,
-    Buffer,
-    Buffer,
-  ];
-  const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
-  const vocab = vocabBuf.length ? vocabBuf.toString().split("\n") : [];
-  const uni = u32(uniBuf);
-  const grams = u32(gramBuf);
-  const gramCounts = u32(gramCountBuf);
-  if (uni.length !== vocab.length || gramCounts.length !== grams.length || biBuf.length % 12 !== 0)
+  const t = Object.fromEntries(TABLES.map((name, i) => [name, arrays[i]])) as unknown as ModelTables;
+  const words = t.offsets.length - 1;
+  if (
+    words < 0 ||
+    t.offsets[words] !== t.codes.length ||
+    t.counts.length !== words ||
+    t.bigramFrom.length !== words + 1 ||
+    t.bigramFrom[words] !== t.bigramSecond.length ||
+    t.bigramCounts.length !== t.bigramSecond.length ||
+    t.charCounts.length !== t.charKeys.length
+  )
     throw corrupt(path, "section sizes disagree");
-  return new TajikModel(header, vocab, uni, u32(biBuf), grams, gramCounts);
+  for (let i = 0; i < words; i++)
+    if (
+      (t.offsets[i] as number) > (t.offsets[i + 1] as number) ||
+      (t.bigramFrom[i] as number) > (t.bigramFrom[i + 1] as number)
+    )
+      throw corrupt(path, "damaged tables");
+  return new TajikModel(header, t);
 }
 
 /** File name of the shipped default model under data/. */

@@ -40,23 +40,66 @@ describe("the shipped Tajik model", () => {
     );
     const m = loadModel(file);
     expect(m.count("одамон")).toBe(2);
+    expect(m.word(m.id("одамон"))).toBe("одамон");
+    expect(m.count("одамонҳо")).toBe(0);
     expect(m.score("ҳамаи", "одамон", 0.02)).toBeCloseTo(0); // seen every time after ҳамаи
     expect(m.header.sources[0]).toMatchObject({ name: "test", lines: 2, words: 9 });
+    // Not compressed, the same model.
+    saveModel(
+      `${file}.raw`,
+      { version: "t", sources: counter.sources, minBigram: 1, charOrder: 5 },
+      counter.counts({ minBigram: 1 }),
+      { gzip: 0 },
+    );
+    const raw = loadModel(`${file}.raw`);
+    expect(raw.toCounts()).toEqual(m.toCounts());
+    expect(raw.score("ҳамаи", "одамон", 0.02)).toBe(m.score("ҳамаи", "одамон", 0.02));
+  });
+
+  it("finds every word of the shipped vocabulary at its row", () => {
+    const vocab = model.vocab;
+    expect(vocab.length).toBe(model.size);
+    for (let i = 0; i < vocab.length; i++) if (model.id(vocab[i] ?? "") !== i) throw new Error(`row ${i}`);
+    expect(model.id("")).toBe(-1);
   });
 });
 
-describe("a missing or damaged model file", () => {
+describe("a missing, damaged or old model file", () => {
   it("is a one-line error naming the file", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "soro-model-"));
-    const missing = path.join(dir, "none.bin.gz");
-    const garbage = path.join(dir, "garbage.bin.gz");
-    const truncated = path.join(dir, "truncated.bin.gz");
-    await writeFile(garbage, "not gzip at all");
-    await writeFile(truncated, gzipSync(Buffer.from('soro-tajik-model\n{"format":1}\n\u0001\u0000')));
+    const missing = path.join(dir, "none.bin");
+    const garbage = path.join(dir, "garbage.bin");
+    const badGzip = path.join(dir, "bad.bin.gz");
+    const truncated = path.join(dir, "truncated.bin");
+    const old = path.join(dir, "old.bin.gz");
+    const sized = path.join(dir, "sized.bin");
+    await writeFile(garbage, "not a model at all");
+    await writeFile(badGzip, Buffer.from([0x1f, 0x8b, 1, 2, 3]));
+    const head = 'soro-tajik-model\n{"format":2}\n';
+    await writeFile(
+      truncated,
+      Buffer.concat([Buffer.from(head.padEnd(32)), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0])]),
+    );
+    await writeFile(old, gzipSync(Buffer.from('soro-tajik-model\n{"format":1}\n\u0001\u0000')));
+    // Eight empty tables but the offsets: one word with no code units behind it.
+    const empty = Buffer.alloc(8 * 8);
+    empty.writeUInt32LE(8, 8);
+    await writeFile(
+      sized,
+      Buffer.concat([
+        Buffer.from(head.padEnd(32)),
+        empty.subarray(0, 16),
+        Buffer.alloc(8, 1),
+        empty.subarray(16),
+      ]),
+    );
     for (const [file, why] of [
       [missing, "no such file"],
-      [garbage, "unreadable"],
+      [garbage, "not a model file"],
+      [badGzip, "unreadable"],
       [truncated, "truncated"],
+      [old, "format 1, this version reads 2"],
+      [sized, "section sizes disagree"],
     ] as const) {
       let error: unknown;
       try {

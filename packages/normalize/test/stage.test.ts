@@ -85,7 +85,7 @@ describe("the normalize stage over a real catalog", () => {
   });
 
   it("learns a word model from the clean Tajik lines and merges it with the shipped one", async () => {
-    const out = path.join(dir, "models", "tajik-model.bin.gz");
+    const out = path.join(dir, "models", "tajik-model.bin");
     const r = await learnCatalogModel(catalog, { minCount: 1 });
     expect(r.path).toBe(out);
     expect(findWorkspaceModel(dir)).toBe(out);
@@ -105,7 +105,7 @@ describe("the normalize stage over a real catalog", () => {
     await expect(
       learnCatalogModel(catalog, { minCount: 1, out: blocked, progress: "quiet" }),
     ).rejects.toThrow();
-    const out = path.join(dir, "models", "resumed.bin.gz");
+    const out = path.join(dir, "models", "resumed.bin");
     const r = await learnCatalogModel(catalog, { minCount: 1, out, progress: "quiet" });
     expect(r.resumedBatches).toBe(1);
     expect(r.distinctBigrams).toBeGreaterThan(r.distinctWords);

@@ -103,7 +103,7 @@ export function registerNormalizeCommands(program: Command): void {
     .description(
       "learn a Tajik word model from the workspace's clean Tajik lines (after `soro normalize`), merged with the shipped one; later `soro normalize` runs use it",
     )
-    .option("--out <file>", "model file to write (default: <workspace>/models/tajik-model.bin.gz)")
+    .option("--out <file>", "model file to write (default: <workspace>/models/tajik-model.bin)")
     .option(
       "--min-score <p>",
       "least lang_score of a document to learn from",
