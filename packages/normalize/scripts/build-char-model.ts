@@ -1,5 +1,6 @@
 /**
- * Builds data/tajik-char-model.tsv.gz, language ID's Tajik-against-neighbours character model (src/char-model.ts):
+ * Builds data/uzbek-char-model.tsv.gz (Latin Uzbek against English, src/uzbek-english.ts: the UDHR of each) and
+ * data/tajik-char-model.tsv.gz, language ID's Tajik-against-neighbours character model (src/char-model.ts):
  * Tajik side from the reference text in ../shared/tajik-text that is no part of any evaluation (four Presidential
  * Addresses, the 2018 and 2019 ones held back; UDHR tgk; Tatoeba; Common Voice; the explanatory dictionary's
  * headwords, not its glosses, whose 4M characters would dwarf the other side), other side from the UDHR translations
@@ -11,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import { type UdhrCode, udhrParagraphs } from "@soro/samples";
 import { data } from "franc-all/data.js";
 import { CHAR_MODEL_FILE, type CharCounts, countCharNgrams, formatCharCounts } from "../src/char-model.js";
+import { latinWords, UZBEK_CHAR_MODEL_FILE } from "../src/uzbek-english.js";
 import { learningTexts } from "./corpus.js";
 
 const counts: CharCounts = new Map();
@@ -42,3 +44,17 @@ writeFileSync(CHAR_MODEL_FILE, gzipSync(formatCharCounts(counts, header), { leve
 console.log(
   `${CHAR_MODEL_FILE.pathname}: ${counts.size} n-grams (Tajik: ${tajik.length} sources, other: ${others.length} languages)`,
 );
+
+const uzbek: CharCounts = new Map();
+countCharNgrams(uzbek, await udhrParagraphs("uzn_latn" as UdhrCode), 0, 1, latinWords);
+countCharNgrams(uzbek, await udhrParagraphs("eng" as UdhrCode), 1, 1, latinWords);
+writeFileSync(
+  UZBEK_CHAR_MODEL_FILE,
+  gzipSync(
+    formatCharCounts(uzbek, "# uzbek-char-model 1: ngram, count in UDHR uzn_latn, count in UDHR eng"),
+    {
+      level: 9,
+    },
+  ),
+);
+console.log(`${UZBEK_CHAR_MODEL_FILE.pathname}: ${uzbek.size} n-grams (UDHR uzn_latn against eng)`);

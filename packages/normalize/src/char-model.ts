@@ -32,10 +32,19 @@ function cyrillicWords(text: string): string[] {
   return text.toLowerCase().match(/[\u0400-\u04ff]+/g) ?? [];
 }
 
-/** Adds a text's n-grams (orders 1..CHAR_ORDER) to one side (0 Tajik, 1 other) of the counts, `weight` times. */
-export function countCharNgrams(counts: CharCounts, lines: Iterable<string>, side: 0 | 1, weight = 1): void {
+/**
+ * Adds a text's n-grams (orders 1..CHAR_ORDER) to one side (0 Tajik, 1 other) of the counts, `weight` times;
+ * `words` splits a line into the lower-case words a model reads (Cyrillic ones for the Tajik model).
+ */
+export function countCharNgrams(
+  counts: CharCounts,
+  lines: Iterable<string>,
+  side: 0 | 1,
+  weight = 1,
+  words: (line: string) => string[] = cyrillicWords,
+): void {
   for (const line of lines)
-    for (const w of cyrillicWords(line)) {
+    for (const w of words(line)) {
       const s = BOS.repeat(CHAR_ORDER - 1) + w + EOS;
       for (let i = CHAR_ORDER - 1; i < s.length; i++)
         for (let k = 0; k < CHAR_ORDER; k++) {
@@ -187,20 +196,24 @@ export function parseCharCounts(text: string): CharCounts {
   return counts;
 }
 
+/** A shipped model file (gzipped counts); `what` names it in the one-line error. */
+export function loadCharModel(file: URL, what: string): CharModel {
+  let text: string;
+  try {
+    text = gunzipSync(readFileSync(file)).toString("utf8");
+  } catch (err) {
+    throw new Error(
+      `${file.pathname}: cannot read the ${what} character model (${(err as Error).message}); rebuild it with scripts/build-char-model.ts`,
+    );
+  }
+  return charModelFromCounts(parseCharCounts(text));
+}
+
 let shipped: CharModel | undefined;
 
 /** The shipped model (data/tajik-char-model.tsv.gz), loaded on first use. */
 export function tajikCharModel(): CharModel {
-  if (shipped) return shipped;
-  let text: string;
-  try {
-    text = gunzipSync(readFileSync(CHAR_MODEL_FILE)).toString("utf8");
-  } catch (err) {
-    throw new Error(
-      `${CHAR_MODEL_FILE.pathname}: cannot read the Tajik character model (${(err as Error).message}); rebuild it with scripts/build-char-model.ts`,
-    );
-  }
-  shipped = charModelFromCounts(parseCharCounts(text));
+  shipped ??= loadCharModel(CHAR_MODEL_FILE, "Tajik");
   return shipped;
 }
 
@@ -292,6 +305,39 @@ export function readChars(
     const to = wordCharTerms(text, start, i, wordTerms, 0, model);
     for (let k = 0; k < to; k++) sum += wordTerms[k] as number;
     n += i - start + 1;
+  }
+  return { sum, n };
+}
+
+/**
+ * `readChars` over words already split and lower-cased (a model of another script than Cyrillic, read off the hot
+ * path: Latin lines are few in a Tajik crawl): the same longest-n-gram reading with back-off weights, per letter and
+ * word end.
+ */
+export function readWordList(words: readonly string[], model: CharModel): CharRead {
+  const { ids, ngram, backoff } = model;
+  const mask = (1 << (BITS * (CHAR_ORDER - 1))) - 1;
+  let start = 0;
+  for (let k = 1; k < CHAR_ORDER; k++) start = (start << BITS) | BOS_ID;
+  let sum = 0;
+  let n = 0;
+  for (const w of words) {
+    let ctx = start;
+    for (let i = 0; i <= w.length; i++) {
+      const id = i < w.length ? (ids.get(w.charCodeAt(i)) ?? UNKNOWN) : EOS_ID;
+      for (let k = CHAR_ORDER - 1; k >= 0; k--) {
+        const context = ctx & ((1 << (BITS * k)) - 1);
+        const v = ngram.get((context << BITS) | id);
+        if (!Number.isNaN(v)) {
+          sum += v;
+          break;
+        }
+        const b = backoff.get(context + 1);
+        if (!Number.isNaN(b)) sum += b;
+      }
+      n++;
+      ctx = ((ctx << BITS) | id) & mask;
+    }
   }
   return { sum, n };
 }
