@@ -250,6 +250,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `quality signals: ${sig.mbPerSec.toFixed(2)} MB/s per core of CPU time (${sig.mbPerWallSec.toFixed(2)} MB/s wall; ${sig.docsPerSec.toFixed(0)} docs/s) on Tajik text; goal ≥ 15 MB/s per core`,
   );
+  // `--only signals`: the signals loop alone, e.g. under `node --cpu-prof`.
+  if (process.argv.includes("--only")) process.exit(0);
   const dt = await benchDatatroveFilters();
   console.log(
     "mbPerSec" in dt

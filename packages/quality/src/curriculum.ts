@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalog, defined, documentMeta } from "@soro/core";
-import { formCounts, type LetterWords, letterWords } from "./reading-level.js";
+import { type Catalog, documentMeta } from "@soro/core";
+import { formCounts, letterWords } from "./reading-level.js";
+import type { LetterWords } from "./tokenize.js";
 
 /**
  * The curriculum vocabulary of a workspace: every word its graded curriculum documents (source edu with `grade`
@@ -43,7 +44,7 @@ export async function buildCurriculumVocab(
     docs++;
     const words = letterWords(String(r.text));
     for (const id of words.ids) {
-      const w = defined(words.forms[id], "a word form");
+      const w = words.form(id);
       uses.set(w, (uses.get(w) ?? 0) + 1);
       const g = lowest.get(w);
       if (g === undefined || grade < g) lowest.set(w, grade);
@@ -101,9 +102,9 @@ export function curriculumSignals(
   // Each form is looked up once and counted as often as it occurs.
   const counts = formCounts(words);
   for (let id = 0; id < counts.length; id++) {
-    const w = words.forms[id] as string;
-    const c = w.charCodeAt(0);
+    const c = words.text.charCodeAt(words.starts[id] as number);
     if (c < 0x400 || c >= 0x500) continue;
+    const w = words.form(id);
     cyrillic += counts[id] as number;
     const g = vocab.get(w);
     if (g !== undefined) for (let m = 0; m < (counts[id] as number); m++) grades.push(g);

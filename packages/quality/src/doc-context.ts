@@ -1,7 +1,7 @@
 import type { Document } from "@soro/core";
-import { classAt, EDGE, LETTER, NUMBER, SYMBOL, unitClass, unitSet, unitsAt, WS } from "./char-classes.js";
-import { beginForms, FNV_SEED, fnvStep, formId, pushId } from "./intern.js";
+import { classAt, SYMBOL, unitSet, unitsAt } from "./char-classes.js";
 import type { LabelledLine } from "./lines.js";
+import { type LetterWords, tokenize, type Words } from "./tokenize.js";
 
 /** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
 export const TAJIK_STOPWORDS = new Set(["дар", "ва", "аз", "ба", "ки", "аст", "соли", "бо", "деҳа", "дорад"]);
@@ -13,25 +13,6 @@ const RUSSIAN_LETTERS = unitSet("щыьцЩЫЬЦ");
 /** Cyrillic-block units that are also symbols (҂): counted as both. */
 const CYRILLIC_SYMBOLS = new Uint8Array(0x530);
 for (let u = 0x400; u < 0x530; u++) CYRILLIC_SYMBOLS[u] = classAt(String.fromCharCode(u), 0) & SYMBOL ? 1 : 0;
-
-/** The words of a document: lower-cased, stripped of edge punctuation, interned as ids. */
-export interface Words {
-  /** Whitespace-separated words, including those that are only punctuation. */
-  rawCount: number;
-  /** Words with at least one letter. */
-  alphaCount: number;
-  /** The id of each word form in text order (words that are only punctuation have no form). */
-  ids: Int32Array;
-  /** The length (UTF-16 units) of each word form. */
-  lens: Int32Array;
-  /** The form of each id. */
-  forms: string[];
-  /** Sum of `lens`. */
-  chars: number;
-  /** Forms that hold a letter or digit, and their characters. */
-  alnumCount: number;
-  alnumChars: number;
-}
 
 /** Character counts of a document's text. */
 export interface CharCounts {
@@ -55,7 +36,7 @@ export class DocContext {
   #lower?: string;
   #lines?: LabelledLine[];
   #paragraphs?: string[];
-  #words?: Words;
+  #tokens?: { words: Words; letters: LetterWords };
   #chars?: CharCounts;
   #derived = new Map<(ctx: DocContext) => unknown, unknown>();
 
@@ -86,10 +67,16 @@ export class DocContext {
     return this.#paragraphs;
   }
 
-  /** The words and their interned forms. */
+  /** The whitespace words and their interned forms (found in one pass with `letters`). */
   get words(): Words {
-    this.#words ??= readWords(this.lower);
-    return this.#words;
+    this.#tokens ??= tokenize(this.lower);
+    return this.#tokens.words;
+  }
+
+  /** The runs of letters and combining marks, lower-cased and interned (found in one pass with `words`). */
+  get letters(): LetterWords {
+    this.#tokens ??= tokenize(this.lower);
+    return this.#tokens.letters;
   }
 
   /**
@@ -160,70 +147,4 @@ function countChars(text: string): CharCounts {
     k += u >= 0xd800 && u <= 0xdbff ? unitsAt(text, k) : 1;
   }
   return c;
-}
-
-/** The words of the lower-cased text (lowercasing the whole text once gives the same words: whitespace never changes case). */
-function readWords(lower: string): Words {
-  const forms = beginForms(lower);
-  let ids = new Int32Array(Math.max(16, lower.length >> 2));
-  let lens = new Int32Array(ids.length);
-  const w: Words = {
-    rawCount: 0,
-    alphaCount: 0,
-    ids,
-    lens,
-    forms,
-    chars: 0,
-    alnumCount: 0,
-    alnumChars: 0,
-  };
-  let n = 0;
-  const len = lower.length;
-  for (let k = 0; k < len; ) {
-    // Whitespace is never a surrogate, so the unit's own class tells.
-    if (unitClass(lower.charCodeAt(k)) & WS) {
-      k++;
-      continue;
-    }
-    // One whitespace-separated word: its letters, its edge punctuation, its form [fs, fe).
-    let hasLetter = false;
-    let fs = -1;
-    let fe = k;
-    let hasAlnum = false;
-    while (k < len) {
-      const c = lower.charCodeAt(k);
-      let cls: number;
-      let u = 1;
-      if (c >= 0xd800 && c <= 0xdbff) {
-        cls = classAt(lower, k);
-        u = unitsAt(lower, k);
-      } else cls = unitClass(c);
-      if (cls & WS) break;
-      if (cls & LETTER) hasLetter = true;
-      if (!(cls & EDGE)) {
-        if (fs < 0) fs = k;
-        fe = k + u;
-        if (cls & (LETTER | NUMBER)) hasAlnum = true;
-      }
-      k += u;
-    }
-    w.rawCount++;
-    if (hasLetter) w.alphaCount++;
-    if (fs < 0) continue;
-    const flen = fe - fs;
-    if (hasAlnum) {
-      w.alnumCount++;
-      w.alnumChars += flen;
-    }
-    let h = FNV_SEED;
-    for (let j = fs; j < fe; j++) h = fnvStep(h, lower.charCodeAt(j));
-    const id = formId(fs, fe, h);
-    ids = pushId(ids, n, id);
-    lens = pushId(lens, n, flen);
-    w.chars += flen;
-    n++;
-  }
-  w.ids = ids.subarray(0, n);
-  w.lens = lens.subarray(0, n);
-  return w;
 }

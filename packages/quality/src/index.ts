@@ -15,3 +15,4 @@ export * from "./signal-module.js";
 export * from "./signal-modules.js";
 export * from "./signals.js";
 export * from "./signals-stage.js";
+export * from "./tokenize.js";

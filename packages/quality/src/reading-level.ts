@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type ColumnSpec, defined } from "@soro/core";
-import { LETTER, MARK, unitClass } from "./char-classes.js";
-import { beginForms, FNV_SEED, fnvStep, formHashes, formId, HashedForms, pushId } from "./intern.js";
+import { HashedForms } from "./intern.js";
+import { type LetterWords, tokenize } from "./tokenize.js";
 
 /**
  * Tajik reading level: the classic readability ingredients (words per sentence, syllables per word) plus the share
@@ -9,48 +9,19 @@ import { beginForms, FNV_SEED, fnvStep, formHashes, formId, HashedForms, pushId 
  * Vowel letters stand for syllables: Tajik spelling writes one vowel letter per syllable.
  */
 
-/** Lower-case letter runs of a text, interned: the words the reading level and the safety terms look at. */
-export interface LetterWords {
-  /** The form id of each word, in text order. */
-  ids: Int32Array;
-  /** The form of each id. */
-  forms: string[];
-  /** The FNV-1a hash of each form (`HashedForms` looks forms up by it). */
-  hashes: Int32Array;
-}
-
-/** A letter or a combining mark, by UTF-16 unit (astral letters are too rare in Tajik text to matter). */
-const WORD_UNIT = LETTER | MARK;
-
-/** Word ids as they are found, reused across texts (each text's ids are copied out at its end). */
-let idScratch = new Int32Array(1024);
-
 /** The runs of letters and combining marks of a text, lower-cased. */
 export function letterWords(text: string): LetterWords {
   return letterRuns(text.toLowerCase());
 }
 
-/** `letterWords` of a text that is already lower-cased (`DocContext.lower`). */
+/** `letterWords` of a text that is already lower-cased (`DocContext.letters` has them for a document). */
 export function letterRuns(lower: string): LetterWords {
-  const forms = beginForms(lower);
-  let ids = idScratch;
-  let n = 0;
-  const len = lower.length;
-  for (let k = 0; k < len; k++) {
-    if (!(unitClass(lower.charCodeAt(k)) & WORD_UNIT)) continue;
-    const start = k;
-    let h = FNV_SEED;
-    do h = fnvStep(h, lower.charCodeAt(k++));
-    while (k < len && unitClass(lower.charCodeAt(k)) & WORD_UNIT);
-    ids = pushId(ids, n++, formId(start, k, h));
-  }
-  idScratch = ids;
-  return { ids: ids.slice(0, n), forms, hashes: formHashes() };
+  return tokenize(lower).letters;
 }
 
 /** How often each form of `words` occurs. */
 export function formCounts(words: LetterWords): Int32Array {
-  const counts = new Int32Array(words.forms.length);
+  const counts = new Int32Array(words.formCount);
   for (let k = 0; k < words.ids.length; k++) (counts[words.ids[k] as number] as number)++;
   return counts;
 }
@@ -196,21 +167,23 @@ export function readingFeatures(text: string, words: LetterWords): ReadingFeatur
   let rare = 0;
   // Each form is read once and counted as often as it occurs.
   const counts = formCounts(words);
+  const { text: lower, starts, ends, hashes } = words;
   for (let id = 0; id < counts.length; id++) {
-    const w = words.forms[id] as string;
+    const start = starts[id] as number;
+    const end = ends[id] as number;
     const m = counts[id] as number;
-    chars += m * w.length;
+    chars += m * (end - start);
     let allCyrillic = true;
     let vowels = 0;
-    for (let k = 0; k < w.length; k++) {
-      const c = w.charCodeAt(k);
+    for (let k = start; k < end; k++) {
+      const c = lower.charCodeAt(k);
       if (c < 0x400 || c >= 0x500) allCyrillic = false;
       else vowels += VOWEL[c] as number;
     }
     syllables += m * vowels;
     if (allCyrillic) {
       cyrillic += m;
-      if (!known.has(w, words.hashes[id] as number)) rare += m;
+      if (!known.hasRange(lower, start, end, hashes[id] as number)) rare += m;
     }
   }
   const n = words.ids.length;

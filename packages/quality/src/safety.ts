@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type ColumnSpec, defined } from "@soro/core";
 import { FNV_SEED, fnvOf, fnvStep } from "./intern.js";
-import type { LetterWords } from "./reading-level.js";
+import type { LetterWords } from "./tokenize.js";
 
 /**
  * Safety signals: adult, violent and extremist content and hate speech, scored from Tajik and Russian term lists
@@ -173,27 +173,39 @@ function phraseWordMatches(w: string, p: string, last: boolean): boolean {
 export function termHits(words: LetterWords): Map<Term, number> {
   const idx = termIndex();
   const hits = new Map<Term, number>();
-  const { ids, forms } = words;
-  // Whether each form's first three letters start a term, tested once per form: most forms fail it.
-  const head = new Uint8Array(forms.length);
-  for (let id = 0; id < forms.length; id++) {
-    const f = forms[id] as string;
+  const { ids, text, starts, ends } = words;
+  // Whether each form's first three letters start a term, tested once per form on the text's units: most forms
+  // fail the bits, so few are cut as strings.
+  const head = new Uint8Array(words.formCount);
+  for (let id = 0; id < head.length; id++) {
+    const start = starts[id] as number;
+    const end = Math.min(ends[id] as number, start + 3);
     let h = FNV_SEED;
-    for (let k = 0; k < 3 && k < f.length; k++) h = fnvStep(h, f.charCodeAt(k));
-    head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(f.slice(0, 3)) ? 1 : 0;
+    for (let k = start; k < end; k++) h = fnvStep(h, text.charCodeAt(k));
+    head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(text.slice(start, end)) ? 1 : 0;
   }
-  const wordAt = (j: number): string => (j < ids.length ? (forms[ids[j] as number] as string) : "");
+  const wordAt = (j: number): string => (j < ids.length ? words.form(ids[j] as number) : "");
+  // The single-word term of each form, found at its first occurrence (undefined: not looked up yet).
+  const single: Array<Term | null | undefined> = [];
   for (let i = 0; i < ids.length; i++) {
-    if (head[ids[i] as number] === 0) continue;
-    const w = forms[ids[i] as number] as string;
-    let term = idx.phrases.has(w) ? null : wordTerm(idx, w);
+    const id = ids[i] as number;
+    if (head[id] === 0) continue;
+    const w = words.form(id);
+    let term: Term | null = null;
     for (const ph of idx.phrases.get(w) ?? []) {
       if (ph.rest.every((p, k) => phraseWordMatches(wordAt(i + 1 + k), p, k === ph.rest.length - 1))) {
         term = ph.term;
         break;
       }
     }
-    term ??= idx.phrases.has(w) ? wordTerm(idx, w) : null;
+    if (term === null) {
+      let t = single[id];
+      if (t === undefined) {
+        t = wordTerm(idx, w);
+        single[id] = t;
+      }
+      term = t;
+    }
     if (term) hits.set(term, (hits.get(term) ?? 0) + 1);
   }
   return hits;

@@ -1,13 +1,10 @@
 import { type CurriculumVocab, curriculumSignals, loadCurriculumVocab, NO_CURRICULUM } from "./curriculum.js";
 import type { DocContext } from "./doc-context.js";
 import { eduModule } from "./edu/columns.js";
-import { type LetterWords, letterRuns, READING_COLUMNS, readingSignals } from "./reading-level.js";
+import { READING_COLUMNS, readingSignals } from "./reading-level.js";
 import { SAFETY_COLUMNS, safetySignals } from "./safety.js";
 import type { SignalModule } from "./signal-module.js";
 import { baseSignalsModule } from "./signals.js";
-
-/** The letter-run words reading level and safety both read, split once per document. */
-const lettersOf = (ctx: DocContext): LetterWords => letterRuns(ctx.lower);
 
 /** Reading level: sentence and word lengths, syllables, rare words, the grade they give, and curriculum words. */
 export const readingModule: SignalModule = {
@@ -16,7 +13,7 @@ export const readingModule: SignalModule = {
   columns: READING_COLUMNS,
   setup: (options) => {
     const measure = (vocab: CurriculumVocab | null) => (ctx: DocContext) => {
-      const words = ctx.derive(lettersOf);
+      const words = ctx.letters;
       return {
         ...readingSignals(ctx.text, words),
         ...(vocab ? curriculumSignals(words, vocab) : NO_CURRICULUM),
@@ -33,7 +30,7 @@ export const safetyModule: SignalModule = {
   name: "safety",
   version: "1",
   columns: SAFETY_COLUMNS,
-  setup: () => (ctx) => safetySignals(ctx.derive(lettersOf), ctx.doc.url),
+  setup: () => (ctx) => safetySignals(ctx.letters, ctx.doc.url),
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { ColumnSpec } from "@soro/core";
 import { unitSet } from "./char-classes.js";
 import { DocContext, TAJIK_STOPWORDS } from "./doc-context.js";
-import { fnvOf, HashedForms } from "./intern.js";
+import { HashedForms } from "./intern.js";
 import { readLines } from "./lines.js";
 import { DUP_NGRAM_SIZES, dupNgramShares, topNgramShares } from "./ngrams.js";
 import type { SignalModule } from "./signal-module.js";
@@ -156,10 +156,15 @@ export function baseSignals(ctx: DocContext): Signals {
   const chars = text.length;
   const trimmed = lines.map((l) => l.trimmed);
   let stopwords = 0;
-  if (stop.length < words.forms.length) stop = new Uint8Array(words.forms.length * 2);
-  for (let id = 0; id < words.forms.length; id++) {
-    const form = words.forms[id] as string;
-    stop[id] = form.length <= LONGEST_STOPWORD && STOPWORD_FORMS.has(form, fnvOf(form)) ? 1 : 0;
+  const { starts, ends, hashes } = words;
+  if (stop.length < words.formCount) stop = new Uint8Array(words.formCount * 2);
+  for (let id = 0; id < words.formCount; id++) {
+    const start = starts[id] as number;
+    const end = ends[id] as number;
+    stop[id] =
+      end - start <= LONGEST_STOPWORD && STOPWORD_FORMS.hasRange(words.text, start, end, hashes[id] as number)
+        ? 1
+        : 0;
   }
   for (let k = 0; k < words.ids.length; k++) stopwords += stop[words.ids[k] as number] as number;
   const top = topNgramShares(words.ids, words.lens, words.chars);

@@ -1,0 +1,127 @@
+import { classAt, EDGE, LETTER, MARK, NUMBER, unitClass, unitsAt, WS } from "./char-classes.js";
+import { FNV_SEED, FormTable, fnvStep, InternedWords, pushId } from "./intern.js";
+
+/**
+ * The two kinds of words the quality signals read, found in one pass over a lower-cased text: the whitespace words
+ * (FineWeb-2's statistics, without their edge punctuation) and the runs of letters and combining marks inside them
+ * (reading level, safety terms, curriculum). Each is interned as it goes, its form hashed from the units read, so
+ * no string is cut per word.
+ */
+
+/** Whitespace-separated words: ids of their forms (stripped of edge punctuation) and their counts. */
+export class Words extends InternedWords {
+  /** Whitespace-separated words, including those that are only punctuation. */
+  rawCount = 0;
+  /** Words with at least one letter. */
+  alphaCount = 0;
+  /** The length (UTF-16 units) of each word's form, in text order. */
+  lens: Int32Array = new Int32Array(0);
+  /** Sum of `lens`. */
+  chars = 0;
+  /** Words whose form holds a letter or digit, and their characters. */
+  alnumCount = 0;
+  alnumChars = 0;
+}
+
+/** Lower-case letter runs of a text, interned: the words the reading level and the safety terms look at. */
+export type LetterWords = InternedWords;
+
+/** A letter or a combining mark, by UTF-16 unit (astral letters are too rare in Tajik text to matter). */
+const RUN_UNIT = LETTER | MARK;
+
+const wordTable = new FormTable();
+const runTable = new FormTable();
+/** Ids as they are found, reused across texts (each text's are copied out at its end). */
+let wordIds = new Int32Array(1024);
+let wordLens = new Int32Array(1024);
+let runIds = new Int32Array(1024);
+
+/** The whitespace words and the letter runs of a lower-cased text (`DocContext.lower`). */
+export function tokenize(lower: string): { words: Words; letters: LetterWords } {
+  wordTable.begin(lower);
+  runTable.begin(lower);
+  let ids = wordIds;
+  let lens = wordLens;
+  let rids = runIds;
+  let n = 0;
+  let rn = 0;
+  let rawCount = 0;
+  let alphaCount = 0;
+  let chars = 0;
+  let alnumCount = 0;
+  let alnumChars = 0;
+  const len = lower.length;
+  for (let k = 0; k < len; ) {
+    // Whitespace is never a surrogate, so the unit's own class tells.
+    if (unitClass(lower.charCodeAt(k)) & WS) {
+      k++;
+      continue;
+    }
+    // One whitespace word: its letters, its form [fs, fe) hashed up to `hashed`, and the letter runs inside it.
+    let hasLetter = false;
+    let hasAlnum = false;
+    let fs = -1;
+    let fe = k;
+    let hashed = k;
+    let h = FNV_SEED;
+    let runStart = -1;
+    let rh = FNV_SEED;
+    while (k < len) {
+      const c = lower.charCodeAt(k);
+      let cls: number;
+      let u = 1;
+      if (c >= 0xd800 && c <= 0xdbff) {
+        cls = classAt(lower, k);
+        u = unitsAt(lower, k);
+      } else cls = unitClass(c);
+      if (cls & WS) break;
+      // A surrogate unit has no class of its own, so an astral letter ends a letter run.
+      if (cls & RUN_UNIT && (c < 0xd800 || c > 0xdfff)) {
+        if (runStart < 0) {
+          runStart = k;
+          rh = FNV_SEED;
+        }
+        rh = fnvStep(rh, c);
+      } else if (runStart >= 0) {
+        rids = pushId(rids, rn++, runTable.id(runStart, k, rh));
+        runStart = -1;
+      }
+      if (cls & LETTER) hasLetter = true;
+      if (!(cls & EDGE)) {
+        if (fs < 0) {
+          fs = k;
+          hashed = k;
+        }
+        fe = k + u;
+        // The form takes in the edge units between its last part and this one.
+        for (; hashed < fe; hashed++) h = fnvStep(h, lower.charCodeAt(hashed));
+        if (cls & (LETTER | NUMBER)) hasAlnum = true;
+      }
+      k += u;
+    }
+    if (runStart >= 0) rids = pushId(rids, rn++, runTable.id(runStart, k, rh));
+    rawCount++;
+    if (hasLetter) alphaCount++;
+    if (fs < 0) continue;
+    const flen = fe - fs;
+    if (hasAlnum) {
+      alnumCount++;
+      alnumChars += flen;
+    }
+    ids = pushId(ids, n, wordTable.id(fs, fe, h));
+    lens = pushId(lens, n, flen);
+    chars += flen;
+    n++;
+  }
+  wordIds = ids;
+  wordLens = lens;
+  runIds = rids;
+  const words = wordTable.take(ids, n, Words);
+  words.rawCount = rawCount;
+  words.alphaCount = alphaCount;
+  words.lens = lens.slice(0, n);
+  words.chars = chars;
+  words.alnumCount = alnumCount;
+  words.alnumChars = alnumChars;
+  return { words, letters: runTable.take(rids, rn, InternedWords) };
+}
