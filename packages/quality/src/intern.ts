@@ -81,12 +81,18 @@ export class FormTable {
     Kind: new (...args: ConstructorParameters<typeof InternedWords>) => T,
   ): T {
     const c = this.count;
+    // One buffer for the four arrays: allocating typed arrays cost more than filling them.
+    const buf = new Int32Array(n + 3 * c);
+    buf.set(ids.subarray(0, n));
+    buf.set(this.starts.subarray(0, c), n);
+    buf.set(this.ends.subarray(0, c), n + c);
+    buf.set(this.hashes.subarray(0, c), n + 2 * c);
     return new Kind(
       this.text,
-      ids.slice(0, n),
-      this.starts.slice(0, c),
-      this.ends.slice(0, c),
-      this.hashes.slice(0, c),
+      buf.subarray(0, n),
+      buf.subarray(n, n + c),
+      buf.subarray(n + c, n + 2 * c),
+      buf.subarray(n + 2 * c),
     );
   }
 }

@@ -63,8 +63,12 @@ const LOG1P = Float64Array.from({ length: 256 }, (_, n) => Math.log1p(n));
 /** A word is a run of letters and combining marks (by code point) or of ASCII digits. */
 const WORD_UNIT = LETTER | MARK;
 
-/** Scratch reused across calls: counts per slot, and the slots in the order they were first counted. */
-let counts = new Int32Array(0);
+/**
+ * Scratch reused across calls: counts per slot, and the slots in the order they were first counted. 16 bits hold any
+ * count (a unit adds at most 5 counts, and `countFeatures` checks that `maxChars` keeps the total under 2^16) and halve
+ * the table the n-grams hit at random, so more of it stays in cache.
+ */
+let counts = new Uint16Array(0);
 let touched = new Int32Array(0);
 let logs = new Float32Array(0);
 /** The current word between its edge marks, `<` and `>`. */
@@ -85,10 +89,8 @@ export function featurize(
   const val = new Float32Array(idx.length);
   const scale = logCounts(nt);
   for (let t = 0; t < nt; t++) {
-    const i = touched[t] as number;
-    idx[t] = i;
+    idx[t] = touched[t] as number;
     val[t] = (logs[t] as number) * scale;
-    counts[i] = 0;
   }
   for (let k = 0; k < 4; k++) {
     idx[nt + k] = layout[k] as number;
@@ -111,20 +113,22 @@ export function linearScoreOf(
   const nt = countFeatures(text, spec, lower);
   const scale = logCounts(nt);
   let s = bias;
-  for (let t = 0; t < nt; t++) {
-    const i = touched[t] as number;
-    s += (weights[i] as number) * Math.fround((logs[t] as number) * scale);
-    counts[i] = 0;
-  }
+  for (let t = 0; t < nt; t++)
+    s += (weights[touched[t] as number] as number) * Math.fround((logs[t] as number) * scale);
   for (let k = 0; k < 4; k++) s += (weights[layout[k] as number] as number) * 0.5;
   return s;
 }
 
-/** Turns the counts of the `nt` touched slots into log(1 + count) (in `logs`) and returns the unit-length scale. */
+/**
+ * Turns the counts of the `nt` touched slots into log(1 + count) (in `logs`), clearing them for the next text, and
+ * returns the unit-length scale.
+ */
 function logCounts(nt: number): number {
   let norm = 0;
   for (let t = 0; t < nt; t++) {
-    const c = counts[touched[t] as number] as number;
+    const i = touched[t] as number;
+    const c = counts[i] as number;
+    counts[i] = 0;
     const v = c < 256 ? (LOG1P[c] as number) : Math.log1p(c);
     logs[t] = v;
     norm += v * v;
@@ -146,8 +150,13 @@ const layout = new Int32Array(4);
 function countFeatures(text: string, spec: FeatureSpec, lower: string | undefined): number {
   const dim = 1 << spec.bits;
   const mask = dim - 1;
+  // Lowercasing lengthens only U+0130 (to two units), so a text is at most 2 * maxChars units.
+  if (spec.maxChars * 10 > 0xffff)
+    throw new Error(
+      `edu model: its features read ${spec.maxChars} characters, over the ${Math.floor(0xffff / 10)} that 16-bit counts allow`,
+    );
   if (counts.length !== dim) {
-    counts = new Int32Array(dim);
+    counts = new Uint16Array(dim);
     touched = new Int32Array(dim);
     logs = new Float32Array(dim);
   }
