@@ -153,7 +153,7 @@ interface Letters {
   /** Signature letters per Cyrillic candidate (see alphabets.ts). */
   signature: Float64Array;
   /** Letters that name a language without a trigram model (Bashkir ҙ ҡ). */
-  letterOnly: Map<string, number>;
+  letterOnly: ReadonlyMap<string, number>;
 }
 
 let cyrillic: { index: TrigramIndex; table: AlphabetTable } | undefined;
@@ -303,6 +303,15 @@ function fitsOf(table: AlphabetTable): LetterFits {
   return f;
 }
 
+/** Shared by every text without letter-only letters (never written to). */
+const NO_LETTER_ONLY: ReadonlyMap<string, number> = new Map();
+
+/** Adds `count` at each of `at` (candidates a letter says something about). */
+function addTo(sums: Float64Array, at: Int32Array | undefined, count: number): void {
+  if (!at) return;
+  for (let k = 0; k < at.length; k++) (sums[at[k] as number] as number) += count;
+}
+
 /**
  * The letter evidence against each Cyrillic candidate, added once per distinct letter (the pass over the text only
  * counted them). Every term is a whole count, so the sums do not depend on the order letters come in.
@@ -317,20 +326,22 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
     foreign: new Float64Array(n),
     loan: new Float64Array(n),
     signature: new Float64Array(n),
-    letterOnly: new Map(),
+    letterOnly: NO_LETTER_ONLY,
   };
   const fits = fitsOf(table);
   for (let k = 0; k < counts.distinct.length; k++) {
     const lower = counts.distinct[k] as number;
     const count = counts.counts[k] as number;
-    const foreign = fits.foreign[lower - 0x400];
-    if (foreign) for (const j of foreign) (e.foreign[j] as number) += count;
-    const loan = fits.loan[lower - 0x400];
-    if (loan) for (const j of loan) (e.loan[j] as number) += count;
-    const sig = fits.signature[lower - 0x400];
-    if (sig) for (const j of sig) (e.signature[j] as number) += count;
+    addTo(e.foreign, fits.foreign[lower - 0x400], count);
+    addTo(e.loan, fits.loan[lower - 0x400], count);
+    addTo(e.signature, fits.signature[lower - 0x400], count);
     const only = LETTER_ONLY_CODES.get(lower);
-    if (only) e.letterOnly.set(only, (e.letterOnly.get(only) ?? 0) + count);
+    if (only) {
+      const map =
+        e.letterOnly === NO_LETTER_ONLY ? new Map<string, number>() : (e.letterOnly as Map<string, number>);
+      map.set(only, (map.get(only) ?? 0) + count);
+      e.letterOnly = map;
+    }
   }
   return e;
 }
@@ -495,7 +506,15 @@ function uzbekEnglish(r: CharRead): number {
   return p.uzbek * Math.min(1, r.n / Math.max(1, p.charFull)) * (llr - p.uzbekMid);
 }
 
-const penalties = new WeakMap<string[], { key: string; values: Float64Array }>();
+/** Prior penalties per candidate list, with the parameters they were worked out for. */
+interface Penalties {
+  regional: number;
+  slavic: number;
+  regionalOtherScript: number;
+  rare: number;
+  values: Float64Array;
+}
+const penalties = new WeakMap<string[], Penalties>();
 
 /**
  * Per candidate of a script, the prior penalty of a language the corpus seldom meets (REGIONAL) or never does;
@@ -503,9 +522,16 @@ const penalties = new WeakMap<string[], { key: string; values: Float64Array }>()
  */
 function priorPenalties(langs: string[], script: TrigramScript): Float64Array {
   const p = LANGID_PARAMS;
-  const key = `${p.regional} ${p.slavic} ${p.regionalOtherScript} ${p.rare}`;
   const hit = penalties.get(langs);
-  if (hit?.key === key) return hit.values;
+  // Compared number by number: a key string built per call was a share of every line's time.
+  if (
+    hit &&
+    hit.regional === p.regional &&
+    hit.slavic === p.slavic &&
+    hit.regionalOtherScript === p.regionalOtherScript &&
+    hit.rare === p.rare
+  )
+    return hit.values;
   const values = Float64Array.from(langs, (lang) =>
     CORPUS.has(lang)
       ? 0
@@ -519,7 +545,13 @@ function priorPenalties(langs: string[], script: TrigramScript): Float64Array {
           ? p.rare
           : Math.max(p.rare, p.regionalOtherScript),
   );
-  penalties.set(langs, { key, values });
+  penalties.set(langs, {
+    regional: p.regional,
+    slavic: p.slavic,
+    regionalOtherScript: p.regionalOtherScript,
+    rare: p.rare,
+    values,
+  });
   return values;
 }
 

@@ -179,13 +179,24 @@ interface WordEntry {
 
 const entries = new WeakMap<TajikModel, { settings: RestoreSettings; words: Map<string, WordEntry> }>();
 
-function wordEntry(lower: string, model: TajikModel, index: FoldIndex, settings: RestoreSettings): WordEntry {
+/** The memoised word entries of a model and settings (looked up once per line, not per word). */
+function entriesOf(model: TajikModel, settings: RestoreSettings): Map<string, WordEntry> {
   let memo = entries.get(model);
   if (!memo || memo.settings !== settings) {
     memo = { settings, words: new Map() };
     entries.set(model, memo);
   }
-  const hit = memo.words.get(lower);
+  return memo.words;
+}
+
+function wordEntry(
+  lower: string,
+  model: TajikModel,
+  index: FoldIndex,
+  settings: RestoreSettings,
+  words: Map<string, WordEntry>,
+): WordEntry {
+  const hit = words.get(lower);
   if (hit) return hit;
   const lost = lostLetters(lower, model, index);
   const e: WordEntry = {
@@ -212,8 +223,8 @@ function wordEntry(lower: string, model: TajikModel, index: FoldIndex, settings:
       }
   }
   // Bounded: a long job meets millions of distinct words.
-  if (memo.words.size > 200_000) memo.words.clear();
-  memo.words.set(lower, e);
+  if (words.size > 200_000) words.clear();
+  words.set(lower, e);
   return e;
 }
 
@@ -255,6 +266,7 @@ function scanLine(
   settings: RestoreSettings,
   words?: LineWord[],
 ): { cyrillic: number; kept: number; loss: boolean } {
+  const memo = entriesOf(model, settings);
   let cyrillic = 0;
   let kept = 0;
   let loss = false;
@@ -277,7 +289,7 @@ function scanLine(
     }
     if (loss && !words) continue;
     const word = line.slice(start, i);
-    const entry = wordEntry(upper ? word.toLowerCase() : word, model, index, settings);
+    const entry = wordEntry(upper ? word.toLowerCase() : word, model, index, settings, memo);
     if (entry.loss) loss = true;
     words?.push({ at: start, word, entry });
   }
