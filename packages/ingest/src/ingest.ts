@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -7,6 +5,7 @@ import {
   configHash,
   declaredLicence,
   defined,
+  fileDigest,
   type Licence,
   type NewDocument,
   REPLAY_SOURCE,
@@ -144,17 +143,6 @@ function fileLicence(
 /** Why a file whose reading killed an earlier run is quarantined instead of read again. */
 function crashReason(runId: number): string {
   return `run ${runId} died while reading this file (out of memory, a crash or a kill); quarantined so it cannot stop ingest again: fix or remove it (a changed file is read again)`;
-}
-
-/** A file's sha256 and size. */
-async function fileHash(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest("hex"), bytes };
 }
 
 /**
@@ -370,7 +358,7 @@ export async function ingestPaths(
         continue;
       }
       const abs = path.resolve(plan.file);
-      const { sha256, bytes } = await fileHash(plan.file);
+      const { sha256, bytes } = await fileDigest(plan.file);
       // The ratio limit joins the shape only when changed, so files ingested before it existed keep their keys.
       const { maxInflateRatio, ...keyed } = limits;
       const shape = configHash({

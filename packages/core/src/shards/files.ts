@@ -1,14 +1,31 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 
-/** The sha256 of a file, streamed. */
-export async function fileSha256(file: string): Promise<string> {
+/** The sha256 of a file and its size, read a MiB at a time. */
+export async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
+  // A read stream's 64 KiB chunks cost more than the hashing itself (sha256 in hardware): twice the CPU on 64 MB.
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+  const handle = await open(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(2 ** 20);
+    let bytes = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      bytes += bytesRead;
+    }
+    return { sha256: hash.digest("hex"), bytes };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The sha256 of a file. */
+export async function fileSha256(file: string): Promise<string> {
+  return (await fileDigest(file)).sha256;
 }
 
 /** Flushes a file's (or folder's) contents to stable storage. */
