@@ -76,14 +76,21 @@ describe("JSONL and Parquet through DuckDB alone", () => {
       { text: p[2], source: "book", fetched_at: "2024-05-01T00:00:00Z", url: "" },
       { text: p[3], source: "nonsense", meta: {} },
       { text: p[4], meta: { "2": "digit key", a: "ӣ" } },
+      // Texts that start like JSON values but are not whole ones stay DuckDB's.
+      { text: `[1] ${p[5]}`, url: "https://example.tj/6" },
+      { text: `{${p[6]}}`, url: "https://example.tj/7" },
+      { text: `"${p[7]}"`, url: "https://example.tj/8" },
     ];
     await writeFile(file, `${recs.map((r) => JSON.stringify(r)).join("\r\n")}\r\n`);
-    await expectSame(contextFor(file, dir), dir, [false, false, true, false, false]);
+    await expectSame(contextFor(file, dir), dir, [false, false, true, false, false, false, false, false]);
     // No metadata or licence at all: meta is the reader's own keys.
     await expectSame(contextFor(file, dir, { meta: {}, licence: undefined }), dir, [
       false,
       false,
       true,
+      false,
+      false,
+      false,
       false,
       false,
     ]);
@@ -145,7 +152,12 @@ describe("JSONL and Parquet through DuckDB alone", () => {
       "bad-json.jsonl": `${JSON.stringify({ text: p[0] })}\n{not json\n`,
       "blank-line.jsonl": `${JSON.stringify({ text: p[0] })}\n\n${JSON.stringify({ text: p[1] })}\n`,
       "no-text.jsonl": `${JSON.stringify({ text: p[0] })}\n${JSON.stringify({ text: "  \u00a0" })}\n`,
-      "number-text.jsonl": `${JSON.stringify({ text: 5 })}\n`,
+      "number-text.jsonl": `${JSON.stringify({ text: p[0] })}\n${JSON.stringify({ text: 5 })}\n`,
+      "object-text.jsonl": `${JSON.stringify({ text: { body: p[0] } })}\n`,
+      "array-text.jsonl": `${JSON.stringify({ text: [p[0]] })}\n`,
+      "bool-text.jsonl": `${JSON.stringify({ text: true })}\n`,
+      // A string that reads as a whole JSON value is told from one only by the JS reader (which keeps it).
+      "numeric-string.jsonl": `${JSON.stringify({ text: "2024" })}\n`,
       "edu.jsonl": `${JSON.stringify({ text: p[0], source: "edu" })}\n`,
       "licence.jsonl": `${JSON.stringify({ text: p[0], meta: { licence: "CC-BY-4.0" } })}\n`,
       "meta-key.jsonl": `${JSON.stringify({ text: p[0], meta: { publisher: "other" } })}\n`,

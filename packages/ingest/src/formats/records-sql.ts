@@ -55,7 +55,8 @@ function baseMeta(ctx: ReaderContext, extra: Record<string, unknown>): string {
 
 /**
  * The SELECT list of a document from a record's fields as SQL expressions (`text`, `url` a non-empty string or
- * NULL, `src`, `fetched`, `recmeta` a minified JSON object or NULL, `recno` the record's place in the file).
+ * NULL, `src`, `fetched`, `recmeta` a minified JSON object or NULL, `recno` the record's place in the file, and
+ * `needsjs` true when a field is one the JS reader reads otherwise: a meta that is not an object, a text not a string).
  */
 function documentSelect(ctx: ReaderContext, base: string, columns: string[], readAt: string): string {
   // Where a record without a URL was read, as the JS readers name it: `file:line` (JSONL), `file#row` (Parquet).
@@ -92,7 +93,7 @@ function problemSql(ctx: ReaderContext, base: string): string {
   const keys = reserved.map((k) => `contains(recmeta, ${sqlString(`${JSON.stringify(k)}:`)})`).join(" OR ");
   return `(text IS NULL OR length(text) > ${ctx.limits.maxDocChars}
       OR (regexp_matches(text, ${sqlString(`^${BLANK_CHAR}`)}) AND regexp_full_match(text, ${sqlString(`${BLANK_CHAR}*`)}))
-      OR badmeta OR coalesce(src = 'edu', false) OR coalesce(${keys}, false))`;
+      OR needsjs OR coalesce(src = 'edu', false) OR coalesce(${keys}, false))`;
 }
 
 /** A SQL test that a string expression is one of the source kinds (a record's `source` is honoured only then). */
@@ -121,14 +122,19 @@ async function countLines(file: string): Promise<number> {
 
 /** The records of a JSONL file as a SQL relation of record fields, `recno` the line number. */
 function jsonlRecords(ctx: ReaderContext, file: string): string {
-  const cols = `{${sqlString(ctx.textField)}: 'JSON', url: 'JSON', source: 'JSON', fetched_at: 'JSON', meta: 'JSON'}`;
+  // The text is read as VARCHAR: read as JSON it was written out again and parsed a second time to unquote it, a
+  // tenth of the statement's time. A value that is not a string becomes its minified JSON (a number, an object), so
+  // a text that is valid JSON and does not start with a quote may be one and sends the file to the JS reader.
+  const cols = `{${sqlString(ctx.textField)}: 'VARCHAR', url: 'JSON', source: 'JSON', fetched_at: 'JSON', meta: 'JSON'}`;
+  const text = sqlIdent(ctx.textField);
   // A JSON value is a string when its minified text starts with a quote, an object with a brace: cheaper than json_type.
   const str = (c: string) =>
     `CASE WHEN starts_with(${sqlIdent(c)}::VARCHAR, '"') THEN ${sqlIdent(c)}->>'$' END`;
-  return `SELECT ${str(ctx.textField)} AS text, nullif(${str("url")}, '') AS url,
+  return `SELECT ${text} AS text, nullif(${str("url")}, '') AS url,
       ${sourceSql(str("source"))} AS src, ${str("fetched_at")} AS fetched,
       CASE WHEN starts_with(meta::VARCHAR, '{') THEN meta::VARCHAR END AS recmeta,
-      coalesce(NOT starts_with(meta::VARCHAR, '{') AND meta::VARCHAR <> 'null', false) AS badmeta,
+      coalesce(NOT starts_with(meta::VARCHAR, '{') AND meta::VARCHAR <> 'null', false)
+        OR coalesce(json_valid(${text}) AND NOT starts_with(${text}, '"'), false) AS needsjs,
       row_number() OVER () AS recno
     FROM read_json(${sqlString(file)}, format = 'newline_delimited', records = true, columns = ${cols})`;
 }
@@ -148,14 +154,14 @@ async function parquetRecords(
   const meta = has("meta")
     ? `CASE WHEN starts_with(meta::VARCHAR, '{') THEN CASE WHEN json_valid(meta) THEN json(meta)::VARCHAR END END`
     : "NULL::VARCHAR";
-  const badmeta = has("meta")
+  const needsjs = has("meta")
     ? `coalesce(starts_with(meta::VARCHAR, '{') AND NOT json_valid(meta), false)`
     : "false";
   return `SELECT ${sqlIdent(ctx.textField)} AS text,
       ${has("url") ? "nullif(url, '')" : "NULL::VARCHAR"} AS url,
       ${has("source") ? sourceSql("source") : "NULL::VARCHAR"} AS src,
       ${has("fetched_at") ? "fetched_at" : "NULL::VARCHAR"} AS fetched,
-      ${meta} AS recmeta, ${badmeta} AS badmeta,
+      ${meta} AS recmeta, ${needsjs} AS needsjs,
       file_row_number + 1 AS recno
     FROM read_parquet(${sqlString(file)}, file_row_number = true)`;
 }
