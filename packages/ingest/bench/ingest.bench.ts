@@ -4,8 +4,11 @@
 //   beside DuckDB only loading it into a table (`read_json`, no Parquet written);
 // - the same records as a Parquet file: `ingestPaths` beside DuckDB copying it to zstd Parquet;
 // - folders of DOCX and of ODT files (copies of the LibreOffice-made fixtures): files per second.
-// Wall and CPU seconds (CPU of the whole process: DuckDB's threads included).
-// Usage: pnpm bench -- ingest [--mb=50] [--docx=200] [--odt=200]
+// Wall and CPU seconds (CPU of the whole process: DuckDB's threads included). JSONL and Parquet run in rounds, each
+// soro and its peer back to back; the rows show medians and a ratio is the median of the rounds' ratios, so a load
+// that changes on a shared machine moves both sides of a ratio alike. The workspace is created before the clock
+// starts, as the peer's DuckDB instance is (closing it, which checkpoints what ingest wrote, is timed).
+// Usage: pnpm bench -- ingest [--mb=50] [--rounds=3] [--docx=200] [--odt=200]
 import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +21,7 @@ const arg = (name: string, dflt: number) => {
   return a ? Number(a.slice(name.length + 3)) : dflt;
 };
 const targetMb = arg("mb", 50);
+const rounds = arg("rounds", 3);
 const docxCopies = arg("docx", 200);
 const odtCopies = arg("odt", docxCopies);
 const words = tesseractTajikWords().filter((w) => /^[\p{L}-]+$/u.test(w));
@@ -72,25 +76,53 @@ const parquet = path.join(dir, "corpus.parquet");
 await duck(`COPY (SELECT * FROM ${readJson}) TO ${sqlString(parquet)} ${zstd}`);
 
 let wsN = 0;
-const ingestOnce = (paths: string[]) =>
-  timed(async () => {
-    const c = await Catalog.open(path.join(dir, `ws-${wsN++}`), { create: true });
+/** ingestPaths into a new workspace (created before the clock starts). */
+async function ingestOnce(paths: string[]) {
+  const c = await Catalog.open(path.join(dir, `ws-${wsN++}`), { create: true });
+  return timed(async () => {
     try {
       return await ingestPaths(c, paths, { source: "other" });
     } finally {
       c.close();
     }
   });
+}
 
-const soroJsonl = await ingestOnce([jsonl]);
-const peerJsonl = await duck(
-  `COPY (SELECT * FROM ${readJson}) TO ${sqlString(path.join(dir, "peer1.parquet"))} ${zstd}`,
-);
-const peerTable = await duck(`CREATE TABLE peer AS SELECT * FROM ${readJson}`);
-const soroParquet = await ingestOnce([parquet]);
-const peerParquet = await duck(
-  `COPY (SELECT * FROM read_parquet(${sqlString(parquet)})) TO ${sqlString(path.join(dir, "peer2.parquet"))} ${zstd}`,
-);
+type T = { wall: number; cpu: number };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const med = (ts: T[]): T => ({ wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)) });
+const runs = {
+  soroJsonl: [] as T[],
+  peerJsonl: [] as T[],
+  peerTable: [] as T[],
+  soroParquet: [] as T[],
+  peerParquet: [] as T[],
+};
+for (let r = 0; r < rounds; r++) {
+  runs.soroJsonl.push(await ingestOnce([jsonl]));
+  runs.peerJsonl.push(
+    await duck(`COPY (SELECT * FROM ${readJson}) TO ${sqlString(path.join(dir, "peer1.parquet"))} ${zstd}`),
+  );
+  runs.peerTable.push(await duck(`CREATE TABLE peer AS SELECT * FROM ${readJson}`));
+  runs.soroParquet.push(await ingestOnce([parquet]));
+  runs.peerParquet.push(
+    await duck(
+      `COPY (SELECT * FROM read_parquet(${sqlString(parquet)})) TO ${sqlString(path.join(dir, "peer2.parquet"))} ${zstd}`,
+    ),
+  );
+}
+const [soroJsonl, peerJsonl, peerTable, soroParquet, peerParquet] = [
+  med(runs.soroJsonl),
+  med(runs.peerJsonl),
+  med(runs.peerTable),
+  med(runs.soroParquet),
+  med(runs.peerParquet),
+];
 
 // DOCX and ODT: copies of the LibreOffice-made fixtures in one folder each (each its own file, hashed, read, committed).
 async function office(ext: "docx" | "odt", copies: number) {
@@ -105,13 +137,17 @@ async function office(ext: "docx" | "odt", copies: number) {
 const docx = await office("docx", docxCopies);
 const odt = await office("odt", odtCopies);
 
-type T = { wall: number; cpu: number };
 const row = (name: string, t: T, mb: number) =>
   `${name.padEnd(52)} ${t.wall.toFixed(2).padStart(6)} s wall ${t.cpu.toFixed(2).padStart(6)} s cpu ${(mb / t.wall).toFixed(1).padStart(7)} MB/s`;
-const ratio = (name: string, a: T, b: T) =>
-  `ratio ${name} (time, lower is better): ${(a.wall / b.wall).toFixed(2)} wall, ${(a.cpu / b.cpu).toFixed(2)} cpu`;
+/** The median over rounds of soro's time over the peer's in the same round. */
+const ratio = (name: string, a: T[], b: T[]) => {
+  const of = (k: keyof T) => median(a.map((x, i) => x[k] / (b[i] as T)[k]));
+  return `ratio ${name} (time, lower is better): ${of("wall").toFixed(2)} wall, ${of("cpu").toFixed(2)} cpu`;
+};
 const parquetMb = (await stat(parquet)).size / 1e6;
-console.log(`JSONL ${jsonlMb.toFixed(1)} MB (${lines.length} docs); Parquet ${parquetMb.toFixed(1)} MB`);
+console.log(
+  `JSONL ${jsonlMb.toFixed(1)} MB (${lines.length} docs); Parquet ${parquetMb.toFixed(1)} MB; medians of ${rounds} rounds`,
+);
 console.log(row("soro ingest JSONL", soroJsonl, jsonlMb));
 console.log(row("duckdb alone: JSONL to zstd Parquet (1 thread)", peerJsonl, jsonlMb));
 console.log(row("duckdb alone: read_json into a table (1 thread)", peerTable, jsonlMb));
@@ -125,7 +161,7 @@ for (const [ext, r, n] of [
     `soro ingest ${ext} (${n} files)`.padEnd(52),
     `${r.wall.toFixed(2).padStart(6)} s wall ${r.cpu.toFixed(2).padStart(6)} s cpu ${(n / r.wall).toFixed(1).padStart(7)} files/s`,
   );
-console.log(ratio("JSONL soro/duckdb JSONL→Parquet", soroJsonl, peerJsonl));
-console.log(ratio("JSONL soro/duckdb read_json into a table", soroJsonl, peerTable));
-console.log(ratio("Parquet soro/duckdb Parquet→Parquet", soroParquet, peerParquet));
+console.log(ratio("JSONL soro/duckdb JSONL→Parquet", runs.soroJsonl, runs.peerJsonl));
+console.log(ratio("JSONL soro/duckdb read_json into a table", runs.soroJsonl, runs.peerTable));
+console.log(ratio("Parquet soro/duckdb Parquet→Parquet", runs.soroParquet, runs.peerParquet));
 await rm(dir, { recursive: true, force: true });
