@@ -21,7 +21,7 @@ import {
   type ReaderContext,
   type ReadOptions,
 } from "./context.js";
-import { recordsBySql, sqlReadable } from "./formats/records-sql.js";
+import { LineCounter, recordsBySql, sqlReadable } from "./formats/records-sql.js";
 import { fileInput } from "./input.js";
 import { PDF_NOTE, READERS, RECORD_FORMATS, readInput } from "./readers.js";
 import { isSidecar, SidecarResolver } from "./sidecar.js";
@@ -85,6 +85,8 @@ interface Pending {
   key: string;
   sha256: string;
   bytes: number;
+  /** A plain JSONL file's lines, counted as it was hashed. */
+  lines: number | undefined;
   ctx: ReaderContext;
   /** The run that died reading it, if one did. */
   crashedIn: number | undefined;
@@ -289,6 +291,7 @@ export async function ingestPaths(
               prefix: r.shardPrefix(f.key, path.basename(f.plan.file)),
               columns: r.shardColumns.map((c) => c.name),
               takedowns,
+              lines: f.lines,
             })
           : null;
       if (bySql) {
@@ -358,7 +361,13 @@ export async function ingestPaths(
         continue;
       }
       const abs = path.resolve(plan.file);
-      const { sha256, bytes } = await fileDigest(plan.file);
+      const input = fileInput(plan.file, limits.maxInflateRatio);
+      // A plain JSONL file's lines are counted in the same read: DuckDB's reading of it is checked against them.
+      const counter =
+        input.file !== undefined && (plan.ext === ".jsonl" || plan.ext === ".ndjson")
+          ? new LineCounter()
+          : undefined;
+      const { sha256, bytes } = await fileDigest(plan.file, counter && ((c) => counter.add(c)));
       // The ratio limit joins the shape only when changed, so files ingested before it existed keep their keys.
       const { maxInflateRatio, ...keyed } = limits;
       const shape = configHash({
@@ -400,14 +409,24 @@ export async function ingestPaths(
       }
       const ctx = {
         ...read,
-        input: fileInput(plan.file, limits.maxInflateRatio),
+        input,
         source: opts.source,
         meta: plan.meta,
         limits,
         tmpDir: catalog.ws.tmpDir,
         licence: plan.licence,
       };
-      const file: Pending = { index, plan, abs, key, sha256, bytes, ctx, crashedIn: versions.crashedIn(key) };
+      const file: Pending = {
+        index,
+        plan,
+        abs,
+        key,
+        sha256,
+        bytes,
+        lines: counter?.lines,
+        ctx,
+        crashedIn: versions.crashedIn(key),
+      };
       if (BATCHED.has(plan.ext)) {
         batch.push(file);
         batchBytes += bytes;

@@ -179,3 +179,30 @@ describe("ingest of a folder of curriculum material", () => {
     expect((err as UsageError).hint).toMatch(/grade/);
   });
 });
+
+describe("ingest of a JSONL file", () => {
+  it("numbers records by line past a blank line, the lines counted as the file is hashed", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "web.jsonl");
+    const texts = ["Матни якум.", "Матни дуюм.", "Матни сеюм."];
+    await writeFile(
+      file,
+      `${JSON.stringify({ text: texts[0] })}\n\n${JSON.stringify({ text: texts[1] })}\n${JSON.stringify({ text: texts[2] })}`,
+    );
+    const c = await Catalog.open(path.join(dir, "ws"), { create: true });
+    try {
+      expect(await ingestPaths(c, [file], { source: "web" })).toMatchObject({
+        ingested: 1,
+        docs: 3,
+        problems: 0,
+      });
+      expect((await activeDocs(c)).map((d) => [d.path, d.text])).toEqual([
+        [`${file}:1`, texts[0]],
+        [`${file}:3`, texts[1]],
+        [`${file}:4`, texts[2]],
+      ]);
+    } finally {
+      c.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import path from "node:path";
 import { BASE_COLUMNS, declaredLicence, readShard, type SourceItem } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { recordsBySql } from "../src/formats/records-sql.js";
+import { LineCounter, recordsBySql } from "../src/formats/records-sql.js";
 import { DEFAULT_LIMITS, fileInput, type ReaderContext, readInput } from "../src/index.js";
 import { tempDir, writeParquet } from "./tree.js";
 
@@ -64,6 +64,21 @@ async function expectSame(ctx: ReaderContext, dir: string, fetchedGiven: boolean
     else expect(String(s.fetched_at)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 }
+
+describe("LineCounter", () => {
+  it("counts lines across chunks, a last line without a newline too", () => {
+    const count = (...chunks: string[]) => {
+      const c = new LineCounter();
+      for (const chunk of chunks) c.add(Buffer.from(chunk));
+      return c.lines;
+    };
+    expect(count()).toBe(0);
+    expect(count("a\nb\n")).toBe(2);
+    expect(count("a\nb")).toBe(2);
+    expect(count("a\n", "", "b")).toBe(2);
+    expect(count("a", "\n\n", "b\n")).toBe(3);
+  });
+});
 
 describe("JSONL and Parquet through DuckDB alone", () => {
   it("makes the same documents as the JS reader from a clean JSONL file", async () => {

@@ -3,8 +3,11 @@ import { open, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 
-/** The sha256 of a file and its size, read a MiB at a time. */
-export async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
+/** The sha256 of a file and its size, read a MiB at a time; `onChunk` sees each chunk read (valid only then). */
+export async function fileDigest(
+  file: string,
+  onChunk?: (chunk: Buffer) => void,
+): Promise<{ sha256: string; bytes: number }> {
   // A read stream's 64 KiB chunks cost more than the hashing itself (sha256 in hardware): twice the CPU on 64 MB.
   const hash = createHash("sha256");
   const handle = await open(file, "r");
@@ -14,7 +17,9 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
     for (;;) {
       const { bytesRead } = await handle.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
+      const chunk = buf.subarray(0, bytesRead);
+      hash.update(chunk);
+      onChunk?.(chunk);
       bytes += bytesRead;
     }
     return { sha256: hash.digest("hex"), bytes };

@@ -3,7 +3,8 @@
 // so no record crosses into JavaScript. Whatever DuckDB cannot do the way the JavaScript readers do (a line that
 // is not UTF-8 or not JSON, a record without text, an `edu` record, a licence per record, a takedown to check) sends
 // the whole file to those readers instead, which quarantine the bad records one by one.
-import { open, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import {
   copyQueryToParts,
   type InputStats,
@@ -30,6 +31,8 @@ export interface SqlTarget {
   columns: string[];
   /** The takedown list's rows (`kind`, `value`): documents it names are counted, not written. */
   takedowns: Array<{ kind: string; value: string }>;
+  /** A JSONL file's lines when counted as it was hashed (LineCounter); else they are counted here, a second read. */
+  lines?: number;
 }
 
 /** The fields a record may set besides its text (as recordItem reads them): the text field must be none of them. */
@@ -101,23 +104,26 @@ function sourceSql(e: string): string {
   return `CASE WHEN ${e} IN (${SOURCES.map(sqlString).join(", ")}) THEN ${e} END`;
 }
 
-/** How many lines a file has (a last line without a newline counts). */
-async function countLines(file: string): Promise<number> {
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let lines = 0;
-    let last = 10;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) lines++;
-      last = buf[bytesRead - 1] as number;
-    }
-    return last === 10 ? lines : lines + 1;
-  } finally {
-    await fh.close();
+/** Counts the lines of a file from its chunks in order (a last line without a newline counts). */
+export class LineCounter {
+  private newlines = 0;
+  private last = 10;
+
+  add(chunk: Buffer): void {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) this.newlines++;
+    if (chunk.length > 0) this.last = chunk[chunk.length - 1] as number;
   }
+
+  get lines(): number {
+    return this.last === 10 ? this.newlines : this.newlines + 1;
+  }
+}
+
+/** How many lines a file has. */
+async function countLines(file: string): Promise<number> {
+  const counter = new LineCounter();
+  for await (const chunk of createReadStream(file, { highWaterMark: 2 ** 20 })) counter.add(chunk as Buffer);
+  return counter.lines;
 }
 
 /** The records of a JSONL file as a SQL relation of record fields, `recno` the line number. */
@@ -230,7 +236,7 @@ export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promi
       if (removed.docs > 0) stats.removed.takedown = removed;
     }
     // A blank line is skipped by both readers but still counts in the JS reader's line numbers.
-    if (stats.docsIn === 0 || (!parquet && (await countLines(file)) !== stats.docsIn)) {
+    if (stats.docsIn === 0 || (!parquet && (target.lines ?? (await countLines(file))) !== stats.docsIn)) {
       await Promise.all(files.map((f) => rm(f.tmpPath, { force: true })));
       return null;
     }
