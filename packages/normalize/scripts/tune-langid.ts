@@ -2,8 +2,9 @@
  * Fits language ID's evidence weights and P(Tajik) calibration on the tuning part of the UI-string set (never on the
  * held-out part the bench reports). Prints per-language accuracy and Tajik recall/false positives for each setting
  * tried, then the calibration. Run from the repository root:
- *   node --import tsx packages/normalize/scripts/tune-langid.ts [--grid] [--slavic]
- * (--slavic: accuracy per prior of Russian's Slavic neighbours, to weigh Russian against Bulgarian and Ukrainian.)
+ *   node --import tsx packages/normalize/scripts/tune-langid.ts [--grid] [--tajik] [--slavic]
+ * (--tajik: Tajik's prior and the weight of the neighbours' function words against it; --slavic: accuracy per prior
+ * of Russian's Slavic neighbours, to weigh Russian against Bulgarian and Ukrainian.)
  */
 import { evalItems, measure } from "../bench/langid-eval.js";
 import { identifyLanguage, LANGID_PARAMS } from "../src/langid.js";
@@ -52,6 +53,24 @@ if (process.argv.includes("--grid")) {
     }
   }
   console.log(`best ${JSON.stringify(bestP)} loss ${best.toFixed(3)}`);
+  Object.assign(LANGID_PARAMS, bestP);
+}
+
+if (process.argv.includes("--tajik")) {
+  // Tajik's prior against the neighbours' function words that count against it (loss as above).
+  const base = { ...LANGID_PARAMS };
+  let best = Number.POSITIVE_INFINITY;
+  let bestP = base;
+  for (const tajik of [0, 0.1, 0.2, 0.25, 0.3, 0.4])
+    for (const foreignWords of [0, 2, 5]) {
+      Object.assign(LANGID_PARAMS, base, { tajik, foreignWords });
+      const loss = report(`tajik ${tajik} foreignWords ${foreignWords}`);
+      if (loss < best) {
+        best = loss;
+        bestP = { ...LANGID_PARAMS };
+      }
+    }
+  console.log(`best tajik ${bestP.tajik} foreignWords ${bestP.foreignWords} loss ${best.toFixed(3)}`);
   Object.assign(LANGID_PARAMS, bestP);
 }
 

@@ -12,12 +12,16 @@ import {
  * character model's terms) is worked out once per distinct word and kept.
  */
 
-/** Cyrillic words of a text: all of them, those of kind bit 1, words of two letters or more, those of kind bit 2. */
+/**
+ * Cyrillic words of a text: all of them, those of kind bit 1, words of two letters or more, those of kind bit 2,
+ * those of kind bit 4.
+ */
 export interface WordCounts {
   words: number;
   fn: number;
   long: number;
   known: number;
+  foreign: number;
 }
 
 /** A text's Cyrillic words: their counts and the character model's read of them. */
@@ -26,7 +30,7 @@ export interface WordRead {
   chars: CharRead;
 }
 
-/** What the caller knows of a lower-case word: bit 1 a function word, bit 2 a known form. */
+/** What the caller knows of a lower-case word: bit 1 a function word, bit 2 a known form, bit 4 a foreign one. */
 export type WordKind = (lower: string) => number;
 
 /** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
@@ -138,6 +142,7 @@ export function readCyrillicWords(
   let fn = 0;
   let long = 0;
   let known = 0;
+  let foreign = 0;
   let sum = 0;
   let n = 0;
   const wordEnd = Math.min(text.length, wordLimit);
@@ -156,6 +161,7 @@ export function readCyrillicWords(
       const kind = (table[s + 2] as number) - 1;
       words++;
       if (kind & 1) fn++;
+      if (kind & 4) foreign++;
       if (end - start >= 2) {
         long++;
         if (kind & 2) known++;
@@ -178,5 +184,5 @@ export function readCyrillicWords(
       n += end - start + 1;
     }
   }
-  return { words: { words, fn, long, known }, chars: { sum, n } };
+  return { words: { words, fn, long, known, foreign }, chars: { sum, n } };
 }

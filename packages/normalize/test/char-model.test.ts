@@ -61,7 +61,7 @@ describe("Tajik character model", () => {
     const asked: string[] = [];
     const kind = (w: string) => {
       asked.push(w);
-      return w === "ва" ? 1 : w.startsWith("ҳуҷҷат") ? 2 : 0;
+      return w === "ва" ? 1 : w.startsWith("ҳуҷҷат") ? 2 : w === "документы" ? 4 : 0;
     };
     for (const limit of [text.length, 40, 17, 3, 0])
       for (let round = 0; round < 2; round++) {
@@ -70,8 +70,14 @@ describe("Tajik character model", () => {
         expect(r.chars).toEqual(readChars(text, limit));
       }
     const r = readCyrillicWords(text, 1000, 0, kind);
-    expect(r.words).toEqual({ words: 25, fn: 6, long: 25, known: 9 });
+    expect(r.words).toEqual({ words: 25, fn: 6, long: 25, known: 9, foreign: 3 });
     expect(new Set(asked).size).toBe(asked.length);
-    expect(readCyrillicWords(text, 5, 0, kind).words).toEqual({ words: 1, fn: 0, long: 1, known: 0 });
+    expect(readCyrillicWords(text, 5, 0, kind).words).toEqual({
+      words: 1,
+      fn: 0,
+      long: 1,
+      known: 0,
+      foreign: 0,
+    });
   });
 });

@@ -67,6 +67,13 @@ describe("document and line language ID", () => {
     expect(identifyLines("Ҳуқуқи инсон", "rus")).toEqual(["tgk"]);
   });
 
+  it("reads a neighbour's function word Tajik never writes as evidence against Tajik", () => {
+    // Slavic plurals of loans end in -и as Tajik ezafe does; `за`, `от` are no Tajik words.
+    expect(identifyLanguage("шаблони документи").lang).toBe("tgk");
+    expect(identifyLanguage("шаблони за документи").tgk).toBeLessThan(0.05);
+    expect(identifyLanguage("файлове от архива").tgk).toBeLessThan(0.05);
+  });
+
   it("names languages outside the corpus set as themselves, never as Tajik", () => {
     const cases: Array<[string, string]> = [
       ["Усі люди народжуються вільними і рівними у своїй гідності та правах.", "ukr"],
