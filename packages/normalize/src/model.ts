@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { SoroError } from "@soro/core";
 import { TAJIK_ALPHABET } from "./letters.js";
 import { dataFile } from "./tables.js";
-import { WordTable, wordTableArrays } from "./word-table.js";
+import { KeyGroups, WordTable, wordTableArrays } from "./word-table.js";
 
 /** Where the counts of a model came from (recorded inside the model file). */
 export interface ModelSource {
@@ -127,6 +127,20 @@ export class TajikModel {
   /** The word at row `id` of the vocabulary. */
   word(id: number): string {
     return this.words.word(id);
+  }
+
+  /**
+   * The rows of the words `member` accepts grouped by a key spelled from each word (see `KeyGroups`: `map` gives
+   * each code unit's replacement, 0 to leave it out), most frequent first: an index such as restoration's folded
+   * spellings, built over the vocabulary's code units without a string per word.
+   */
+  groups(map: Uint16Array, member: (id: number) => boolean): KeyGroups {
+    return new KeyGroups(this.words, map, member, this.counts);
+  }
+
+  /** Whether word `id` holds a code unit that `marks` flags (a table by code unit). */
+  holds(id: number, marks: Uint8Array): boolean {
+    return this.words.holds(id, marks);
   }
 
   /** Count of a lower-case word (0 when unknown). */

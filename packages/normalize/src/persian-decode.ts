@@ -1,14 +1,6 @@
 import type { ChangeLog } from "./changes.js";
 import { BOS, type TajikModel } from "./model.js";
-import {
-  alignCost,
-  cyrillicSkeleton,
-  fallback,
-  foldPersian,
-  persianSkeleton,
-  persianTables,
-  type Tables,
-} from "./persian.js";
+import { alignCost, fallback, foldPersian, persianSkeleton, persianTables, type Tables } from "./persian.js";
 import { bestPath } from "./viterbi.js";
 
 /** A reading of one Persian token: Cyrillic words (more than one where a space was missing) and its spelling cost. */
@@ -45,7 +37,8 @@ export const PERSIAN_DEFAULTS: PersianSettings = {
 };
 
 interface Index {
-  bySkeleton: Map<string, { word: string; count: number }[]>;
+  /** Known words by consonant skeleton, the `perSkeleton` most frequent. */
+  bySkeleton: { get(key: string): { word: string; count: number }[] | undefined };
   readings: Map<string, Reading[]>;
 }
 const indexes = new WeakMap<TajikModel, Index>();
@@ -53,17 +46,21 @@ const indexes = new WeakMap<TajikModel, Index>();
 function indexFor(model: TajikModel, t: Tables, settings: PersianSettings): Index {
   let index = indexes.get(model);
   if (!index) {
-    const bySkeleton = new Map<string, { word: string; count: number }[]>();
-    for (const word of model.vocab) {
-      if (word === BOS) continue;
-      const k = cyrillicSkeleton(word, t);
-      const e = { word, count: model.count(word) };
-      const list = bySkeleton.get(k);
-      if (list) list.push(e);
-      else bySkeleton.set(k, [e]);
-    }
-    for (const list of bySkeleton.values())
-      list.sort((a, b) => b.count - a.count).splice(settings.perSkeleton);
+    const bos = model.id(BOS);
+    // Keyed by `cyrillicSkeleton`.
+    const groups = model.groups(t.skeleton, (id) => id !== bos);
+    const lists = new Map<string, { word: string; count: number }[] | undefined>();
+    const bySkeleton = {
+      get(key: string) {
+        if (lists.has(key)) return lists.get(key);
+        const rows = groups.get(key)?.subarray(0, settings.perSkeleton);
+        const list = rows && Array.from(rows, (id) => ({ word: model.word(id), count: model.countAt(id) }));
+        // Bounded: a long job meets many distinct skeletons.
+        if (lists.size > 200_000) lists.clear();
+        lists.set(key, list);
+        return list;
+      },
+    };
     index = { bySkeleton, readings: new Map() };
     indexes.set(model, index);
   }

@@ -1,6 +1,7 @@
 import type { ChangeLog } from "./changes.js";
 import type { Lexicon } from "./lexicon.js";
 import { readTable } from "./tables.js";
+import { codeMap } from "./word-table.js";
 
 export interface Tables {
   letter: Map<string, { cyr: string; cls: string }>;
@@ -8,6 +9,8 @@ export interface Tables {
   words: Map<string, string>;
   prefixes: [string, string][];
   suffixes: [string, string][];
+  /** Each Cyrillic code unit's skeleton class, 0 for none (see `cyrillicSkeleton`). */
+  skeleton: Uint16Array;
 }
 
 let tables: Tables | undefined;
@@ -38,7 +41,11 @@ function load(): Tables {
     else words.set(p, c);
   }
   suffixes.sort((a, b) => b[0].length - a[0].length);
-  return { letter, cyr, words, prefixes, suffixes };
+  const skeleton = codeMap(
+    [...cyr].flatMap(([c, { cls }]) => (cls && cls !== "-" ? [[c, cls] as [string, string]] : [])),
+    true,
+  );
+  return { letter, cyr, words, prefixes, suffixes, skeleton };
 }
 
 /** Persian letters written differently on Arabic keyboards, and diacritics, folded to one Persian form. */
@@ -59,11 +66,12 @@ export function persianSkeleton(word: string, t: Tables): string {
   return k;
 }
 
+/** The consonant classes of a Cyrillic word that its Persian spelling shares (`TajikModel.groups` keys words by it). */
 export function cyrillicSkeleton(word: string, t: Tables): string {
   let k = "";
-  for (const c of word) {
-    const cls = t.cyr.get(c)?.cls;
-    if (cls && cls !== "-") k += cls;
+  for (let i = 0; i < word.length; i++) {
+    const c = t.skeleton[word.charCodeAt(i)] ?? 0;
+    if (c !== 0) k += String.fromCharCode(c);
   }
   return k;
 }

@@ -4,6 +4,7 @@ import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 import { bestPath } from "./viterbi.js";
+import { codeMap } from "./word-table.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic line is Tajik. */
 const TAJIK_MARKERS = new Set(TAJIK_FUNCTION_WORDS_FOLDED);
@@ -77,8 +78,8 @@ function restoredLetters(cand: string, written: string): number {
 }
 
 interface FoldIndex {
-  /** Known words with Tajik letters by folded spelling. */
-  byFold: Map<string, string[]>;
+  /** Known words with Tajik letters by folded spelling, most frequent first. */
+  byFold: { get(key: string): string[] | undefined };
   /**
    * Known words that a restoration of theirs (other than of a final ӣ alone) outnumbers at least `SUSPECT_RATIO`
    * to 1: worth decoding even in a line typed with Tajik letters.
@@ -87,47 +88,48 @@ interface FoldIndex {
 }
 const SUSPECT_RATIO = 1;
 const indexes = new WeakMap<TajikModel, FoldIndex>();
+/** Folding as a code unit map, and the Tajik letters as code unit marks, for the model's grouping. */
+const FOLD_MAP = codeMap(Object.entries(FOLD_KEY));
+const SPECIAL_MARKS = new Uint8Array(0x10000);
+for (const c of SPECIAL_CODES) SPECIAL_MARKS[c] = 1;
 
-/** The fold index of a model (built once per model). */
+/** The fold index of a model (built once per model, over its code units: it must stay well under its load time). */
 function foldIndex(model: TajikModel): FoldIndex {
   let found = indexes.get(model);
   if (!found) {
-    // Built once per model over ~190k words: by row numbers, each word folded once (it must stay well under the
-    // model's load time).
-    const vocab = model.vocab;
-    const keys = vocab.map(foldKey);
-    const rows = new Map<string, number[]>();
-    for (let id = 0; id < vocab.length; id++) {
-      const w = vocab[id] ?? "";
-      let special = false;
-      for (let i = 0; i < w.length && !special; i++) {
-        const c = w.charCodeAt(i) - 0x400;
-        special = c >= 0 && c < 0x100 && SPECIAL_TABLE[c] === 1;
-      }
-      if (!special) continue;
-      const k = keys[id] ?? "";
-      const list = rows.get(k);
-      if (list) list.push(id);
-      else rows.set(k, [id]);
-    }
+    const groups = model.groups(FOLD_MAP, (id) => model.holds(id, SPECIAL_MARKS));
     const suspect = new Set<string>();
-    for (let id = 0; id < vocab.length; id++) {
-      const list = rows.get(keys[id] ?? "");
+    for (let id = 0; id < model.size; id++) {
+      const list = groups.ofWord(id);
       if (!list) continue;
-      const w = vocab[id] ?? "";
       const n = model.countAt(id);
-      // A final и against ӣ (ezafe against adjective) is no sign of loss in a line typed with Tajik letters.
-      const inner = (c: string) => restoredLetters(c, w) > (c.endsWith("ӣ") && !w.endsWith("ӣ") ? 1 : 0);
-      if (list.some((c) => model.countAt(c) >= SUSPECT_RATIO * n && inner(vocab[c] ?? ""))) suspect.add(w);
+      let w: string | undefined;
+      // Most frequent first: only the words before this one's count can outnumber it.
+      for (const c of list) {
+        if (model.countAt(c) < SUSPECT_RATIO * n) break;
+        if (c === id) continue;
+        w ??= model.word(id);
+        const cand = model.word(c);
+        // A final и against ӣ (ezafe against adjective) is no sign of loss in a line typed with Tajik letters.
+        if (restoredLetters(cand, w) > (cand.endsWith("ӣ") && !w.endsWith("ӣ") ? 1 : 0)) {
+          suspect.add(w);
+          break;
+        }
+      }
     }
-    // Most frequent first, so a word's candidates can stop at the best few.
-    const index = new Map<string, string[]>();
-    for (const [k, list] of rows)
-      index.set(
-        k,
-        list.sort((a, b) => model.countAt(b) - model.countAt(a)).map((id) => vocab[id] ?? ""),
-      );
-    found = { byFold: index, suspect };
+    const lists = new Map<string, string[] | undefined>();
+    const byFold = {
+      get(key: string): string[] | undefined {
+        if (lists.has(key)) return lists.get(key);
+        const rows = groups.get(key);
+        const list = rows && Array.from(rows, (id) => model.word(id));
+        // Bounded: a long job meets millions of distinct words.
+        if (lists.size > 200_000) lists.clear();
+        lists.set(key, list);
+        return list;
+      },
+    };
+    found = { byFold, suspect };
     indexes.set(model, found);
   }
   return found;

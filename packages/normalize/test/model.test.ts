@@ -11,6 +11,7 @@ import { ModelCounter } from "../src/model-build.js";
 import { normalizeText } from "../src/normalize.js";
 import { persianLineToCyrillic } from "../src/persian-decode.js";
 import { restoreTajikLetters } from "../src/restore.js";
+import { codeMap } from "../src/word-table.js";
 
 const model = defaultModel();
 const restore = (s: string) => restoreTajikLetters(s, model, new ChangeLog());
@@ -61,6 +62,30 @@ describe("the shipped Tajik model", () => {
     expect(vocab.length).toBe(model.size);
     for (let i = 0; i < vocab.length; i++) if (model.id(vocab[i] ?? "") !== i) throw new Error(`row ${i}`);
     expect(model.id("")).toBe(-1);
+  });
+
+  it("groups words by a key spelled letter by letter as a map of strings would", () => {
+    // Vowels left out, ҳ read as х: every word but <s>, each group most frequent first.
+    const vowels = "аеёиӣоуӯэюя";
+    const map = codeMap([...[...vowels].map((v) => [v, ""] as [string, string]), ["ҳ", "х"]]);
+    const key = (w: string) =>
+      [...w]
+        .filter((c) => !vowels.includes(c))
+        .join("")
+        .replaceAll("ҳ", "х");
+    const bos = model.id("<s>");
+    const groups = model.groups(map, (id) => id !== bos);
+    const naive = new Map<string, number[]>();
+    model.vocab.forEach((w, id) => {
+      if (id !== bos) naive.set(key(w), [...(naive.get(key(w)) ?? []), id]);
+    });
+    for (const [k, ids] of naive) {
+      ids.sort((a, b) => model.countAt(b) - model.countAt(a) || a - b);
+      expect([...(groups.get(k) ?? [])]).toEqual(ids);
+    }
+    expect(groups.get("ъъъъъ")).toBeUndefined();
+    expect(groups.ofWord(bos)).toBeUndefined(); // "<s>": no other word's key
+    expect([...(groups.ofWord(model.id("а")) ?? [])]).toEqual(naive.get(""));
   });
 });
 
