@@ -15,6 +15,7 @@ import {
   type TrigramScript,
   trigramIndex,
 } from "./trigrams.js";
+import { float64s, int32s } from "./typed-pool.js";
 import { readUzbek, UZBEK_TEXT_LIMIT } from "./uzbek-english.js";
 
 /**
@@ -223,11 +224,12 @@ function takeLetters(
     cyrl,
     arab,
     latn,
-    distinct: seenLetters.slice(0, distinct),
-    counts: new Int32Array(distinct),
+    distinct: int32s(distinct),
+    counts: int32s(distinct),
   };
   for (let k = 0; k < distinct; k++) {
     const lower = seenLetters[k] as number;
+    out.distinct[k] = lower;
     out.counts[k] = letterCounts[lower - 0x400] as number;
     letterCounts[lower - 0x400] = 0;
   }
@@ -338,9 +340,9 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
     cyrl: counts.cyrl,
     arab: counts.arab,
     latn: counts.latn,
-    foreign: new Float64Array(n),
-    loan: new Float64Array(n),
-    signature: new Float64Array(n),
+    foreign: float64s(n),
+    loan: float64s(n),
+    signature: float64s(n),
     letterOnly: NO_LETTER_ONLY,
   };
   const fits = fitsOf(table);
@@ -490,7 +492,7 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
   const weight = Math.min(n, p.cap);
   const table = cyrillicModels().table;
   const langs = script === "Cyrillic" ? table.langs : index.langs;
-  const evidence = new Float64Array(langs.length);
+  const evidence = float64s(langs.length);
   const tgkWords = script === "Cyrillic" ? wordShares(text.words()) : { function: 0, known: 0, foreign: 0 };
   const chars = script === "Cyrillic" ? text.chars() : { sum: 0, n: 0 };
   const charLlr = chars.n === 0 ? 0 : Math.max(-p.charClip, Math.min(p.charClip, chars.sum / chars.n));
@@ -631,7 +633,8 @@ class LineReading implements TextSource {
 
   trigrams(index: TrigramIndex): { scores: Float64Array; n: number } {
     const r = this.read(index);
-    const scores = r.sums.slice();
+    const scores = float64s(r.sums.length);
+    scores.set(r.sums);
     if (r.n > 0) for (let j = 0; j < scores.length; j++) (scores[j] as number) /= r.n;
     return { scores, n: r.n };
   }

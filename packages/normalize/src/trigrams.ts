@@ -1,4 +1,5 @@
 import { data } from "franc-all/data.js";
+import { float64s } from "./typed-pool.js";
 
 /** Writing systems whose languages are scored by trigrams (franc-all's models, trained on UDHR translations). */
 export type TrigramScript = "Cyrillic" | "Arabic" | "Latin";
@@ -279,7 +280,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
     row = rowOf(index, (a * base + b) * base + SPACE + 1);
     if (row >= 0) seen = count(row, seen);
   }
-  const sums = new Float64Array(index.langs.length);
+  const sums = float64s(index.langs.length);
   for (let k = 0; k < seen; k++) {
     const row = seenRows[k] as number;
     const c = rowCounts[row] as number;
@@ -300,7 +301,7 @@ export function scoreTrigrams(
   reads: readonly TrigramRead[],
   index: TrigramIndex,
 ): { scores: Float64Array; n: number } {
-  const scores = new Float64Array(index.langs.length);
+  const scores = float64s(index.langs.length);
   let n = 0;
   let last = 0;
   for (const r of reads) {
