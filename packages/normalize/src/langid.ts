@@ -499,7 +499,7 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
   const charWeight = p.char * Math.min(1, chars.n / Math.max(1, p.charFull));
   const letters = Math.max(1, e.letters);
   const penalty = priorPenalties(langs, script);
-  const uzbek = script === "Latin" ? uzbekEnglish(text.uzbek()) : 0;
+  const uzbek = script === "Latin" && p.uzbek !== 0 ? uzbekEnglish(text.uzbek()) : 0;
   for (let i = 0; i < langs.length; i++) {
     const lang = langs[i] as string;
     let s = i < scores.length ? (scores[i] as number) : Number.NEGATIVE_INFINITY;

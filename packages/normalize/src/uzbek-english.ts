@@ -44,7 +44,23 @@ export function uzbekCharModel(): CharModel {
   return model;
 }
 
+/** Each token's log-likelihood ratio and letters read (tokens repeat; cleared when large). */
+const memo = new Map<string, CharRead>();
+const MEMO_TOKENS = 100_000;
+
 /** Log-likelihood ratio of Uzbek over English, summed over the letters (and word ends) of a text's first characters. */
 export function readUzbek(text: string, limit = UZBEK_TEXT_LIMIT): CharRead {
-  return readWordList(latinWords(text.length > limit ? text.slice(0, limit) : text), uzbekCharModel());
+  let sum = 0;
+  let n = 0;
+  for (const t of (text.length > limit ? text.slice(0, limit) : text).match(TOKEN) ?? []) {
+    let r = memo.get(t);
+    if (r === undefined) {
+      if (memo.size >= MEMO_TOKENS) memo.clear();
+      r = readWordList(latinWords(t), uzbekCharModel());
+      memo.set(t, r);
+    }
+    sum += r.sum;
+    n += r.n;
+  }
+  return { sum, n };
 }
