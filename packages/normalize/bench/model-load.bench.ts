@@ -4,9 +4,10 @@
 // The model's counts are written three ways into a temporary folder: format 1 by the loader that came before
 // (bench/model-peer.ts: gzip, the vocabulary split into strings and a Map of it built at load), and format 2 gzipped
 // and not compressed. The three are loaded in turn, five rounds, in this process (wall and this thread's CPU ms,
-// first and best), then both loaders must give the same counts and scores over the held-back addresses' words,
+// first and best), and once each in a fresh process, as a stage worker loads it; then both loaders must give the same counts and scores over the held-back addresses' words,
 // and their lookup speed is compared. Last, the first restoration and Persian-script line on the new model, which
 // build the fold and skeleton indices over the whole vocabulary. Goal: a model at the learn caps loads in < 1 s.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -77,6 +78,23 @@ for (const [i, l] of loaders.entries()) {
       .padStart(9)}`,
   );
 }
+// What a stage worker pays: one load in a fresh process (its own file cache warm), wall and CPU ms.
+const fresh = loaders.map((l, i) => {
+  const loader = i === 0 ? ["./model-peer.js", "loadPeerModel"] : ["../src/model.js", "loadModel"];
+  const code = `const { ${loader[1]}: load } = await import(${JSON.stringify(new URL(loader[0] as string, import.meta.url).href.replace(/\.js$/, ".ts"))});
+    const m0 = process.memoryUsage(); const c = process.cpuUsage(); const t = performance.now(); const model = load(${JSON.stringify(l.file)});
+    const u = process.cpuUsage(c); const m1 = process.memoryUsage(); model.count("ва");
+    console.log(JSON.stringify([performance.now() - t, (u.user + u.system) / 1000, (m1.rss - m0.rss) / 1e6]));`;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`bench: fresh load of ${l.file} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "[0, 0, 0]") as [number, number, number];
+});
+for (const [i, l] of loaders.entries())
+  console.log(
+    `${l.name}: in a fresh process ${(fresh[i]?.[0] ?? 0).toFixed(0)} ms wall, ${(fresh[i]?.[1] ?? 0).toFixed(0)} ms CPU, RSS +${(fresh[i]?.[2] ?? 0).toFixed(0)} MB`,
+  );
 const best = (i: number) => Math.min(...(times[i]?.cpu ?? []));
 console.log(
   `CPU ratio new/before: gzip ${(best(1) / best(0)).toFixed(2)}, not compressed ${(best(2) / best(0)).toFixed(2)}`,
