@@ -26,7 +26,29 @@ export interface CharCounts {
   lat: number;
   tgk: number;
   rus: number;
+  /** Sentences: runs of . ! ? … before a space or the end, and lines that hold a letter and end without closing punctuation. */
+  sentences: number;
 }
+
+/** Characters that end a sentence when a space or the end follows, and what may close a line that is one. */
+const isSentenceEnd = (c: number) => c === 46 || c === 33 || c === 63 || c === 0x2026; // . ! ? …
+const LINE_CLOSERS = new Set([...'.!?…:;»"”)'].map((c) => c.charCodeAt(0)));
+const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0;
+/** A letter, cheaply: ASCII letters, and from U+00C0 up anything outside the punctuation and symbol blocks. */
+const isLetterish = (c: number) =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff));
+/** The tests above as bits by UTF-16 unit, one lookup per character of a text. */
+const SENTENCE_END = 1;
+const SPACE = 2;
+const LETTERISH = 4;
+const LINE_CLOSER = 8;
+const SENTENCE_UNIT = new Uint8Array(0x10000);
+for (let c = 0; c < 0x10000; c++)
+  SENTENCE_UNIT[c] =
+    (isSentenceEnd(c) ? SENTENCE_END : 0) |
+    (isSpace(c) ? SPACE : 0) |
+    (isLetterish(c) ? LETTERISH : 0) |
+    (LINE_CLOSERS.has(c) ? LINE_CLOSER : 0);
 
 /**
  * One document as every quality signal reads it: the cleaned, masked text, its labelled lines, and the words,
@@ -119,15 +141,39 @@ function paragraphsOf(lines: readonly LabelledLine[]): string[] {
   return out;
 }
 
-function countChars(text: string): CharCounts {
-  const c: CharCounts = { newlines: 0, digits: 0, symbols: 0, cyr: 0, lat: 0, tgk: 0, rus: 0 };
-  for (let k = 0; k < text.length; ) {
+/** The character counts of a text and its sentences, in one pass over its units. */
+export function countChars(text: string): CharCounts {
+  let newlines = 0;
+  let digits = 0;
+  let symbols = 0;
+  let cyr = 0;
+  let lat = 0;
+  let tgk = 0;
+  let rus = 0;
+  let sentences = 0;
+  let lineHasLetter = false;
+  let lastNonSpace = 0;
+  const len = text.length;
+  for (let k = 0; k < len; ) {
     const u = text.charCodeAt(k);
+    if (u === 10) {
+      newlines++;
+      if (lineHasLetter && !((SENTENCE_UNIT[lastNonSpace] as number) & LINE_CLOSER)) sentences++;
+      lineHasLetter = false;
+      lastNonSpace = 0;
+      k++;
+      continue;
+    }
+    const f = SENTENCE_UNIT[u] as number;
+    if (f & SENTENCE_END && (k + 1 >= len || (SENTENCE_UNIT[text.charCodeAt(k + 1)] as number) & SPACE))
+      sentences++;
+    if (!(f & SPACE)) lastNonSpace = u;
+    if (f & LETTERISH) lineHasLetter = true;
     if (u >= 0x400 && u <= 0x52f) {
-      c.cyr++;
-      if (TAJIK_LETTERS[u] === 1) c.tgk++;
-      else if (RUSSIAN_LETTERS[u] === 1) c.rus++;
-      if (CYRILLIC_SYMBOLS[u] === 1) c.symbols++;
+      cyr++;
+      if (TAJIK_LETTERS[u] === 1) tgk++;
+      else if (RUSSIAN_LETTERS[u] === 1) rus++;
+      if (CYRILLIC_SYMBOLS[u] === 1) symbols++;
       k++;
       continue;
     }
@@ -136,15 +182,19 @@ function countChars(text: string): CharCounts {
       (u >= 97 && u <= 122) ||
       (u >= 0xc0 && u <= 0x24f && u !== 0xd7 && u !== 0xf7)
     ) {
-      c.lat++;
+      lat++;
       k++;
       continue;
     }
-    if (u === 10) c.newlines++;
-    else if (u >= 48 && u <= 57) c.digits++;
-    else if (u > 32 && classAt(text, k) & SYMBOL) c.symbols++;
-    // A symbol outside the BMP counts once; its low surrogate is neither letter nor digit.
-    k += u >= 0xd800 && u <= 0xdbff ? unitsAt(text, k) : 1;
+    if (u >= 48 && u <= 57) digits++;
+    else if (u > 32 && classAt(text, k) & SYMBOL) symbols++;
+    if (u >= 0xd800 && u <= 0xdbff && unitsAt(text, k) === 2) {
+      // A symbol outside the BMP counts once; its low surrogate is neither letter nor digit, but is letter-ish and
+      // not a space to the sentence count.
+      lastNonSpace = text.charCodeAt(k + 1);
+      k += 2;
+    } else k++;
   }
-  return c;
+  if (lineHasLetter && !((SENTENCE_UNIT[lastNonSpace] as number) & LINE_CLOSER)) sentences++;
+  return { newlines, digits, symbols, cyr, lat, tgk, rus, sentences };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type ColumnSpec, defined } from "@soro/core";
+import { countChars } from "./doc-context.js";
 import { HashedForms } from "./intern.js";
 import { type LetterWords, tokenize } from "./tokenize.js";
 
@@ -29,25 +30,6 @@ export function formCounts(words: LetterWords): Int32Array {
 /** Vowel letters (one a syllable) by char code, lower case Cyrillic only (words come lower-cased). */
 const VOWEL = new Uint8Array(0x500);
 for (const ch of "аеёиӣоуӯэюяы") VOWEL[ch.charCodeAt(0)] = 1;
-/** Characters that end a sentence when a space or the end follows, and what may close a line that is one. */
-const isSentenceEnd = (c: number) => c === 46 || c === 33 || c === 63 || c === 0x2026; // . ! ? …
-const LINE_CLOSERS = new Set([...'.!?…:;»"”)'].map((c) => c.charCodeAt(0)));
-const isSpace = (c: number) => c === 32 || c === 10 || c === 9 || c === 13 || c === 0xa0;
-/** A letter, cheaply: ASCII letters, and from U+00C0 up anything outside the punctuation and symbol blocks. */
-const isLetterish = (c: number) =>
-  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff));
-/** The tests above as bits by UTF-16 unit, one lookup per character of a text. */
-const SENTENCE_END = 1;
-const SPACE = 2;
-const LETTERISH = 4;
-const LINE_CLOSER = 8;
-const SENTENCE_UNIT = new Uint8Array(0x10000);
-for (let c = 0; c < 0x10000; c++)
-  SENTENCE_UNIT[c] =
-    (isSentenceEnd(c) ? SENTENCE_END : 0) |
-    (isSpace(c) ? SPACE : 0) |
-    (isLetterish(c) ? LETTERISH : 0) |
-    (LINE_CLOSERS.has(c) ? LINE_CLOSER : 0);
 
 const dataFile = (name: string) => new URL(`../data/${name}`, import.meta.url);
 
@@ -134,32 +116,14 @@ export const READING_COLUMNS: ColumnSpec[] = [
 export const MIN_GRADE_WORDS = 20;
 
 /**
- * Counts sentences in one pass: runs of . ! ? … followed by a space or the end, plus lines (headings, list items)
- * that hold a letter and end without any closing punctuation.
+ * The reading-level features of a text whose words `letterWords` gave (`sentences`: `countChars(text).sentences`,
+ * when the caller has it).
  */
-function countSentences(text: string): number {
-  let n = 0;
-  let lineHasLetter = false;
-  let lastNonSpace = 0;
-  const len = text.length;
-  for (let k = 0; k <= len; k++) {
-    const c = k < len ? text.charCodeAt(k) : 10;
-    if (c === 10) {
-      if (lineHasLetter && !((SENTENCE_UNIT[lastNonSpace] as number) & LINE_CLOSER)) n++;
-      lineHasLetter = false;
-      lastNonSpace = 0;
-      continue;
-    }
-    const f = SENTENCE_UNIT[c] as number;
-    if (f & SENTENCE_END && (k + 1 >= len || (SENTENCE_UNIT[text.charCodeAt(k + 1)] as number) & SPACE)) n++;
-    if (!(f & SPACE)) lastNonSpace = c;
-    if (f & LETTERISH) lineHasLetter = true;
-  }
-  return n;
-}
-
-/** The reading-level features of a text whose words `letterWords` gave. */
-export function readingFeatures(text: string, words: LetterWords): ReadingFeatures {
+export function readingFeatures(
+  text: string,
+  words: LetterWords,
+  sentences = countChars(text).sentences,
+): ReadingFeatures {
   const known = frequentForms();
   let chars = 0;
   let syllables = 0;
@@ -187,7 +151,6 @@ export function readingFeatures(text: string, words: LetterWords): ReadingFeatur
     }
   }
   const n = words.ids.length;
-  const sentences = countSentences(text);
   return {
     rl_sentences: sentences,
     rl_sentence_words: sentences > 0 ? n / sentences : n,
@@ -208,8 +171,12 @@ export function gradeOf(f: ReadingFeatures, model: GradeModel = readingGradeMode
 }
 
 /** Every reading-level column of a text. */
-export function readingSignals(text: string, words: LetterWords = letterWords(text)): ReadingSignals {
-  const f = readingFeatures(text, words);
+export function readingSignals(
+  text: string,
+  words: LetterWords = letterWords(text),
+  sentences = countChars(text).sentences,
+): ReadingSignals {
+  const f = readingFeatures(text, words, sentences);
   return { ...f, reading_grade: words.ids.length >= MIN_GRADE_WORDS ? gradeOf(f) : null };
 }
 

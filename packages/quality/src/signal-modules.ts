@@ -15,7 +15,7 @@ export const readingModule: SignalModule = {
     const measure = (vocab: CurriculumVocab | null) => (ctx: DocContext) => {
       const words = ctx.letters;
       return {
-        ...readingSignals(ctx.text, words),
+        ...readingSignals(ctx.text, words, ctx.chars.sentences),
         ...(vocab ? curriculumSignals(words, vocab) : NO_CURRICULUM),
       };
     };

@@ -145,9 +145,10 @@ export function analyzeText(
   }: { url?: string | null; measures?: ReadonlyArray<(ctx: DocContext) => Record<string, unknown>> } = {},
 ): { text: string; add: Record<string, unknown> } {
   const { ctx, add } = prepareDocument(text, lineLangs, opts, { url });
-  const signals: Record<string, unknown> = {};
-  for (const measure of measures ?? syncMeasures()) Object.assign(signals, measure(ctx));
-  return { text: ctx.text, add: { ...signals, ...add } };
+  const row: Record<string, unknown> = {};
+  for (const measure of measures ?? syncMeasures()) Object.assign(row, measure(ctx));
+  // The cleaning columns after the signals (no signal module names one of them).
+  return { text: ctx.text, add: Object.assign(row, add) };
 }
 
 /** Stage version: the runner's config hash covers it, so adding or changing a signal module reruns the stage. */
@@ -174,12 +175,12 @@ export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
         opts,
         doc,
       );
-      const signals: Record<string, unknown> = {};
+      const all: Record<string, unknown> = {};
       for (const measure of measures) {
         const r = measure(ctx);
-        Object.assign(signals, r instanceof Promise ? await r : r);
+        Object.assign(all, r instanceof Promise ? await r : r);
       }
-      const all = { ...signals, ...add };
+      Object.assign(all, add);
       return ctx.text === doc.text ? { add: all } : { add: all, text: ctx.text };
     };
   },

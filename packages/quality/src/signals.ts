@@ -201,6 +201,7 @@ export function baseSignals(ctx: DocContext): Signals {
     if (row || (shapes.get(shape) ?? 0) >= 3) boilerplate++;
   }
   const hasUrl = /https?:\/\/|www\./i.test(text);
+  const dups = dupNgramShares(words.ids, words.lens, words.chars);
 
   const signals: Signals = {
     q_chars: chars,
@@ -218,12 +219,12 @@ export function baseSignals(ctx: DocContext): Signals {
     q_top2gram: top[0],
     q_top3gram: top[1],
     q_top4gram: top[2],
-    q_dup5gram: 0,
-    q_dup6gram: 0,
-    q_dup7gram: 0,
-    q_dup8gram: 0,
-    q_dup9gram: 0,
-    q_dup10gram: 0,
+    q_dup5gram: dups[0] as number,
+    q_dup6gram: dups[1] as number,
+    q_dup7gram: dups[2] as number,
+    q_dup8gram: dups[3] as number,
+    q_dup9gram: dups[4] as number,
+    q_dup10gram: dups[5] as number,
     q_line_punct_share: ratio(punct, lines.length),
     q_newlines_per_word: ratio(cc.newlines, words.rawCount),
     q_short_line_share: ratio(short, lines.length),
@@ -240,8 +241,6 @@ export function baseSignals(ctx: DocContext): Signals {
     q_number_line_share: ratio(numberLines, lines.length),
     q_boilerplate: ratio(boilerplate, lines.length),
   };
-  const dups = dupNgramShares(words.ids, words.lens, words.chars);
-  for (const [k, n] of DUP_NGRAM_SIZES.entries()) signals[`q_dup${n}gram`] = dups[k] as number;
   return signals;
 }
 
