@@ -53,6 +53,8 @@ interface TermIndex {
   words: Map<string, { term: Term; tajik: boolean }>;
   /** Stems of `stem*` terms. */
   stems: Map<string, Term>;
+  /** `stems` by the FNV-1a hash of the stem, so a word's prefixes are looked up without cutting them. */
+  stemsByHash: Map<number, Array<{ stem: string; term: Term }>>;
   /** Phrases by their first word: the remaining words. */
   phrases: Map<string, Array<{ rest: string[]; term: Term }>>;
   /** The first three letters of every term, a cheap filter that most words fail. */
@@ -99,6 +101,18 @@ const TAJIK_SUFFIXES: Set<string> = (() => {
   return out;
 })();
 const MAX_SUFFIX = Math.max(...[...TAJIK_SUFFIXES].map((s) => s.length));
+/** The suffixes by length and last unit (`length * 0x10000 + unit`): a word's endings are tested without cutting them. */
+const SUFFIXES_BY_END = new Map<number, string[]>();
+for (const suffix of TAJIK_SUFFIXES) {
+  const key = suffix.length * 0x10000 + suffix.charCodeAt(suffix.length - 1);
+  SUFFIXES_BY_END.set(key, [...(SUFFIXES_BY_END.get(key) ?? []), suffix]);
+}
+
+/** Whether `word` ends in a Tajik suffix of `k` units. */
+function endsInSuffix(word: string, k: number): boolean {
+  const candidates = SUFFIXES_BY_END.get(k * 0x10000 + word.charCodeAt(word.length - 1));
+  return candidates?.some((suffix) => word.endsWith(suffix)) === true;
+}
 
 const HEAD_BITS = 1 << 16;
 
@@ -109,6 +123,7 @@ function termIndex(): TermIndex {
   const idx: TermIndex = {
     words: new Map(),
     stems: new Map(),
+    stemsByHash: new Map(),
     phrases: new Map(),
     heads: new Set(),
     headBits: new Uint8Array(HEAD_BITS),
@@ -141,24 +156,41 @@ function termIndex(): TermIndex {
       } else if (!idx.words.has(label)) idx.words.set(label, { term, tajik });
     }
   }
+  for (const [stem, term] of idx.stems) {
+    const h = fnvOf(stem);
+    idx.stemsByHash.set(h, [...(idx.stemsByHash.get(h) ?? []), { stem, term }]);
+  }
   index = idx;
   return idx;
 }
+
+/** Prefix hashes of the word `wordTerm` reads (scratch). */
+let prefixHash = new Int32Array(64);
 
 /** The single-word term a word is, if any: as written, with a Tajik ending taken off, or by a listed stem. */
 function wordTerm(idx: TermIndex, word: string): Term | null {
   const exact = idx.words.get(word);
   if (exact) return exact.term;
   for (let k = 1; k <= Math.min(MAX_SUFFIX, word.length - 2); k++) {
-    if (!TAJIK_SUFFIXES.has(word.slice(-k))) continue;
+    if (!endsInSuffix(word, k)) continue;
     const stem = word.slice(0, -k);
     const hit =
       idx.words.get(stem) ?? (stem.endsWith("и") ? idx.words.get(`${stem.slice(0, -1)}ӣ`) : undefined);
     if (hit?.tajik) return hit.term;
   }
+  // The longest prefix that is a listed stem: prefix hashes first, then from the longest down.
+  if (word.length < idx.minStem) return null;
+  if (prefixHash.length < word.length + 1) prefixHash = new Int32Array(word.length * 2);
+  let h = FNV_SEED;
+  for (let k = 0; k < word.length; k++) {
+    h = fnvStep(h, word.charCodeAt(k));
+    prefixHash[k + 1] = h;
+  }
   for (let n = word.length; n >= idx.minStem; n--) {
-    const t = idx.stems.get(word.slice(0, n));
-    if (t) return t;
+    const found = idx.stemsByHash
+      .get(prefixHash[n] as number)
+      ?.find((c) => c.stem.length === n && word.startsWith(c.stem));
+    if (found) return found.term;
   }
   return null;
 }
