@@ -149,6 +149,10 @@ describe("the shared document context", () => {
     expect(ctx.words.forms.length).toBe(new Set(forms).size);
     expect(ctx.words.rawCount).toBe(text.split(/\s+/).filter((w) => w !== "").length);
     expect(ctx.chars.digits).toBe(3);
+    // The letter runs come from the same pass as the words.
+    const runs = text.toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? [];
+    expect(Array.from(ctx.letters.ids, (id) => ctx.letters.form(id))).toEqual(runs);
+    expect(ctx.letters.formCount).toBe(new Set(runs).size);
   });
 
   it("runs an added module on the same context as the base signals, and the stage lists every module's columns", async () => {
