@@ -309,7 +309,7 @@ export function gramKey(codes: number[], from: number, to: number): number {
 
 /**
  * Writes counts as a model file: a magic line, a JSON header line, then the `ModelTables` arrays in `TABLES`
- * order, each after its byte length (uint32 and 4 zero bytes) and padded to 8 bytes, so that a loader can view them
+ * order, each after its byte length and checksum (uint32 each) and padded to 8 bytes, so that a loader can view them
  * where they lie. `gzip` is the compression level (9 for the shipped file), 0 for none: inflating a learned model of
  * 600k words takes about as long as the rest of its load.
  */
@@ -328,21 +328,16 @@ export function saveModel(
     charKeys: counts.chars.keys,
     charCounts: counts.chars.counts,
   };
-  const parts: Buffer[] = [Buffer.from(`${MAGIC}\n${JSON.stringify({ format: FORMAT, ...header })}\n`)];
-  let size = (parts[0] as Buffer).length;
-  const pad = () => {
-    if (size % 8 === 0) return;
-    parts.push(Buffer.alloc(8 - (size % 8)));
-    size += 8 - (size % 8);
-  };
-  pad();
+  const head = Buffer.from(`${MAGIC}\n${JSON.stringify({ format: FORMAT, ...header })}\n`);
+  const parts: Buffer[] = [head, Buffer.alloc((8 - (head.length % 8)) % 8)];
   for (const name of TABLES) {
     const a = tables[name];
-    const len = Buffer.alloc(8);
-    len.writeUInt32LE(a.byteLength);
-    parts.push(len, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    size += 8 + a.byteLength;
-    pad();
+    const data = Buffer.alloc(Math.ceil(a.byteLength / 8) * 8);
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(data);
+    const prefix = Buffer.alloc(8);
+    prefix.writeUInt32LE(a.byteLength);
+    prefix.writeUInt32LE(checksum(new Uint32Array(data.buffer, data.byteOffset, data.length >>> 2)), 4);
+    parts.push(prefix, data);
   }
   const body = Buffer.concat(parts);
   const level = options.gzip ?? 9;
@@ -398,6 +393,13 @@ function bigramTables(
   return { bigramFrom: from, bigramSecond: second, bigramCounts: count };
 }
 
+/** FNV-1a over 32-bit words: a table's checksum in a model file. */
+function checksum(words: Uint32Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ (words[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
 function corrupt(path: string, why: string): SoroError {
   return new SoroError(
     `Tajik model ${path}: ${why}`,
@@ -434,14 +436,18 @@ export function loadModel(path: string): TajikModel {
   for (const name of TABLES) {
     if (at + 8 > buf.length) throw corrupt(path, "truncated");
     const len = buf.readUInt32LE(at);
+    const padded = Math.ceil(len / 8) * 8;
     const from = buf.byteOffset + at + 8;
-    if (at + 8 + len > buf.length) throw corrupt(path, "truncated");
+    if (at + 8 + padded > buf.length) throw corrupt(path, "truncated");
+    // A file not compressed has no gzip CRC: each table carries its own checksum (about 10 ms at the caps).
+    if (checksum(new Uint32Array(buf.buffer, from, padded >>> 2)) !== buf.readUInt32LE(at + 4))
+      throw corrupt(path, `damaged (${name} checksum)`);
     arrays.push(
       name === "codes"
         ? new Uint16Array(buf.buffer, from, len >>> 1)
         : new Uint32Array(buf.buffer, from, len >>> 2),
     );
-    at += 8 + Math.ceil(len / 8) * 8;
+    at += 8 + padded;
   }
   const t = Object.fromEntries(TABLES.map((name, i) => [name, arrays[i]])) as unknown as ModelTables;
   const words = t.offsets.length - 1;

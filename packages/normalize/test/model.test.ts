@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -55,6 +55,11 @@ describe("the shipped Tajik model", () => {
     const raw = loadModel(`${file}.raw`);
     expect(raw.toCounts()).toEqual(m.toCounts());
     expect(raw.score("ҳамаи", "одамон", 0.02)).toBe(m.score("ҳамаи", "одамон", 0.02));
+    // One byte changed in a table (no gzip CRC to catch it): the table's checksum does.
+    const bytes = await readFile(`${file}.raw`);
+    bytes[bytes.length - 8] = (bytes[bytes.length - 8] ?? 0) ^ 1;
+    await writeFile(`${file}.flipped`, bytes);
+    expect(() => loadModel(`${file}.flipped`)).toThrow(/damaged \(charCounts checksum\)/);
   });
 
   it("finds every word of the shipped vocabulary at its row", () => {
@@ -106,16 +111,24 @@ describe("a missing, damaged or old model file", () => {
       Buffer.concat([Buffer.from(head.padEnd(32)), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0])]),
     );
     await writeFile(old, gzipSync(Buffer.from('soro-tajik-model\n{"format":1}\n\u0001\u0000')));
-    // Eight empty tables but the offsets: one word with no code units behind it.
-    const empty = Buffer.alloc(8 * 8);
-    empty.writeUInt32LE(8, 8);
+    // Eight tables, all empty but the offsets, which say there is one word: its code units are missing.
+    const table = (words: number[]) => {
+      const prefix = Buffer.alloc(8);
+      const data = Buffer.alloc(Math.ceil(words.length / 2) * 8);
+      words.forEach((w, i) => data.writeUInt32LE(w, 4 * i));
+      let h = 0x811c9dc5; // FNV-1a over the 32-bit words, as the loader checks it
+      for (let i = 0; i < data.length; i += 4) h = Math.imul(h ^ data.readUInt32LE(i), 0x01000193);
+      prefix.writeUInt32LE(4 * words.length);
+      prefix.writeUInt32LE(h >>> 0, 4);
+      return Buffer.concat([prefix, data]);
+    };
     await writeFile(
       sized,
       Buffer.concat([
         Buffer.from(head.padEnd(32)),
-        empty.subarray(0, 16),
-        Buffer.alloc(8, 1),
-        empty.subarray(16),
+        table([]),
+        table([0, 1]),
+        ...Array.from({ length: 6 }, () => table([])),
       ]),
     );
     for (const [file, why] of [
