@@ -115,7 +115,7 @@ describe("a missing, damaged or old model file", () => {
     const table = (words: number[]) => {
       const prefix = Buffer.alloc(8);
       const data = Buffer.alloc(Math.ceil(words.length / 2) * 8);
-      words.forEach((w, i) => data.writeUInt32LE(w, 4 * i));
+      for (const [i, w] of words.entries()) data.writeUInt32LE(w, 4 * i);
       let h = 0x811c9dc5; // FNV-1a over the 32-bit words, as the loader checks it
       for (let i = 0; i < data.length; i += 4) h = Math.imul(h ^ data.readUInt32LE(i), 0x01000193);
       prefix.writeUInt32LE(4 * words.length);
