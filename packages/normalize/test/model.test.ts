@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { SoroError } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
+import { findWorkspaceModel, workspaceModelPath } from "../src/catalog-model.js";
 import { ChangeLog } from "../src/changes.js";
 import { defaultModel, loadModel, saveModel } from "../src/model.js";
 import { ModelCounter } from "../src/model-build.js";
@@ -152,6 +153,20 @@ describe("a missing, damaged or old model file", () => {
       expect(line).not.toContain("\n");
       expect((error as SoroError).exitCode).toBe(3);
     }
+  });
+});
+
+describe("a workspace's model learned before format 2", () => {
+  it("is still found under its old name, so that loading it says to learn it again", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "soro-ws-"));
+    expect(findWorkspaceModel(dir)).toBeUndefined();
+    await mkdir(path.join(dir, "models"));
+    const old = path.join(dir, "models", "tajik-model.bin.gz");
+    await writeFile(old, gzipSync(Buffer.from('soro-tajik-model\n{"format":1}\n')));
+    expect(findWorkspaceModel(dir)).toBe(old);
+    expect(() => loadModel(old)).toThrow(/format 1, this version reads 2/);
+    await writeFile(workspaceModelPath(dir), "");
+    expect(findWorkspaceModel(dir)).toBe(workspaceModelPath(dir));
   });
 });
 
