@@ -22,26 +22,14 @@ import { normalizeText } from "../src/normalize.js";
 import { restoreTajikLetters } from "../src/restore.js";
 import { restoreByLookup } from "../src/restore-lookup.js";
 import { dataFile } from "../src/tables.js";
+import { benchDocuments } from "./bench-docs.js";
 
 const tgk = await udhrParagraphs("tgk");
 const rus = await udhrParagraphs("rus");
 const ui = [...new Set(libreofficeTajikStrings().map((s) => s.tg))];
 const lines = [...tgk, ...ui.filter((s) => s.length >= 20)];
 
-const docs: string[] = [];
-let cur: string[] = [];
-let size = 0;
-for (let i = 0; docs.length < 600; i++) {
-  const line = tgk[i % tgk.length] ?? "";
-  cur.push(i % 10 === 3 ? toRussianKeyboard(line) : line);
-  size += line.length;
-  if (size > 1500) {
-    if (docs.length % 10 === 0) cur.push(rus[docs.length % rus.length] ?? "");
-    docs.push(cur.join("\n"));
-    cur = [];
-    size = 0;
-  }
-}
+const docs = await benchDocuments();
 const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d), 0);
 
 defaultLexicon();

@@ -11,35 +11,14 @@
  * (identifyLanguage), the Tajik ones damaged four ways and LibreOffice's Tajik UI strings (analyseText).
  */
 import { writeFileSync } from "node:fs";
-import { libreofficeTajikStrings, tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
+import { libreofficeTajikStrings, tajikTextDir, tajikTextLines } from "@soro/samples";
+import { benchDocuments } from "../bench/bench-docs.js";
 import { DAMAGE, evalItems } from "../bench/langid-eval.js";
 import { analyseText } from "../src/analyse.js";
-import { toRussianKeyboard } from "../src/damage.js";
 import { identifyLanguage } from "../src/langid.js";
 
 const out = process.argv[2];
 if (!out) throw new Error("usage: same-output.ts <output file>");
-
-/** The normalize bench's documents (bench/normalize.bench.ts builds the same ones). */
-async function benchDocs(): Promise<string[]> {
-  const tgk = await udhrParagraphs("tgk");
-  const rus = await udhrParagraphs("rus");
-  const docs: string[] = [];
-  let cur: string[] = [];
-  let size = 0;
-  for (let i = 0; docs.length < 600; i++) {
-    const line = tgk[i % tgk.length] ?? "";
-    cur.push(i % 10 === 3 ? toRussianKeyboard(line) : line);
-    size += line.length;
-    if (size > 1500) {
-      if (docs.length % 10 === 0) cur.push(rus[docs.length % rus.length] ?? "");
-      docs.push(cur.join("\n"));
-      cur = [];
-      size = 0;
-    }
-  }
-  return docs;
-}
 
 /** About 3 KB documents of real Tajik text, clean and damaged each way. */
 function referenceDocs(): string[] {
@@ -84,7 +63,7 @@ function identified(text: string): string {
 }
 
 const rows: string[] = [];
-const docs = [...(await benchDocs()), ...referenceDocs()];
+const docs = [...(await benchDocuments()), ...referenceDocs()];
 for (const d of docs) rows.push(`doc ${analysed(d)}`);
 const items = [...evalItems("held-out").items, ...evalItems("tuning").items];
 for (const it of items) rows.push(`langid ${identified(it.text)}`);

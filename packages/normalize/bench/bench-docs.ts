@@ -1,0 +1,27 @@
+import { udhrParagraphs } from "@soro/samples";
+import { toRussianKeyboard } from "../src/damage.js";
+
+/**
+ * The normalize bench's "typical web text": real Tajik prose (the UDHR paragraphs) in ~3 KB documents with one
+ * paragraph in ten typed without Tajik letters and one document in ten with a Russian paragraph (600 documents,
+ * 1.8 MB of UTF-8).
+ */
+export async function benchDocuments(): Promise<string[]> {
+  const tgk = await udhrParagraphs("tgk");
+  const rus = await udhrParagraphs("rus");
+  const docs: string[] = [];
+  let cur: string[] = [];
+  let size = 0;
+  for (let i = 0; docs.length < 600; i++) {
+    const line = tgk[i % tgk.length] ?? "";
+    cur.push(i % 10 === 3 ? toRussianKeyboard(line) : line);
+    size += line.length;
+    if (size > 1500) {
+      if (docs.length % 10 === 0) cur.push(rus[docs.length % rus.length] ?? "");
+      docs.push(cur.join("\n"));
+      cur = [];
+      size = 0;
+    }
+  }
+  return docs;
+}
