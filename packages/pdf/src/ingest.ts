@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   type Catalog,
+  fileSha256,
   makeDocument,
   type SourceItem,
   SourceRun,
@@ -55,9 +54,7 @@ export async function listPdfs(paths: string[]): Promise<string[]> {
 
 /** The source key of a file: its path and content hash, so an unchanged file is skipped and a changed one redone. */
 async function sourceKey(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return `${path.resolve(file)}@${hash.digest("hex").slice(0, 16)}`;
+  return `${path.resolve(file)}@${(await fileSha256(file)).slice(0, 16)}`;
 }
 
 /** The document metadata of an extracted PDF. */
