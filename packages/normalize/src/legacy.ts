@@ -129,6 +129,64 @@ function letterCase(text: string): { upper: number; lower: number } {
   return { upper, lower };
 }
 const LATIN1_HIGH = /[\u00C0-\u00FF]/g;
+const TAJIK_LETTER = /[ҳқғҲҚҒ]/;
+const I_LETTER = /[іІ]/;
+const B_PAIR = /[њљїЊЉЇ]/;
+const LATIN1_LEAD = /[ÐÑÒÓ]/;
+const LATIN1_HIGH_ONE = new RegExp(LATIN1_HIGH.source);
+
+/** The bracketed character classes of a pattern, each a pattern of its own. */
+function charClasses(re: RegExp): RegExp[] {
+  return (re.source.match(/\[[^\]]*\]/g) ?? []).map((c) => new RegExp(c));
+}
+
+/**
+ * One bit per character class that a test of `candidates` needs a character of (for a two-character pattern, a
+ * class of it): a clean document shows none, and one pass over it (`marksOf`) spares some ten scans that find
+ * nothing. The tests themselves still decide.
+ */
+const MARK_CLASSES = {
+  tajik: TAJIK_LETTER,
+  turkic: OTHER_TURKIC,
+  shared: SHARED_MARK,
+  legacyA: LEGACY_A_MARK,
+  legacyB: LEGACY_B_MARK,
+  i: I_LETTER,
+  bPair: B_PAIR,
+  asciiFont: charClasses(ASCII_FONT)[1] as RegExp,
+  koi8r: charClasses(KOI8R_SYMBOL_IN_WORD)[1] as RegExp,
+  utf8Lead: charClasses(UTF8_AS_CP1251)[0] as RegExp,
+  utf8Tail: charClasses(UTF8_AS_CP1251)[1] as RegExp,
+  latin1Lead: LATIN1_LEAD,
+  latin1High: LATIN1_HIGH_ONE,
+};
+const MARK = Object.fromEntries(Object.keys(MARK_CLASSES).map((k, i) => [k, 1 << i])) as Record<
+  keyof typeof MARK_CLASSES,
+  number
+>;
+/** Code units where the classes' characters lie (every one of them: Latin-1 to Cyrillic, and U+2000..U+26FF). */
+const MARK_RANGES = [
+  [0x80, 0x6ff],
+  [0x2000, 0x26ff],
+];
+let markTable: Uint16Array | undefined;
+
+/** The MARK bits of the classes whose characters occur in a text. */
+function marksOf(text: string): number {
+  if (!markTable) {
+    const table = new Uint16Array(0x10000);
+    for (const [lo = 0, hi = 0] of MARK_RANGES)
+      for (let c = lo; c <= hi; c++) {
+        const ch = String.fromCharCode(c);
+        for (const [k, re] of Object.entries(MARK_CLASSES))
+          if (re.test(ch)) (table[c] as number) |= MARK[k as keyof typeof MARK_CLASSES];
+      }
+    markTable = table;
+  }
+  let marks = 0;
+  for (let i = 0; i < text.length; i++) marks |= markTable[text.charCodeAt(i)] as number;
+  return marks;
+}
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
 
@@ -166,20 +224,28 @@ function candidates(text: string, t: Tables): Candidate[] {
   };
   // Uzbek writes ў beside standard ҳ қ ғ, Kazakh і beside ә ө ү ң: there the shared letters are no legacy mark, and
   // a convention needs a letter of its own (A: њ ќ ѓ љ; B: ѕ, or і beside њ љ ї) to be considered.
-  const neighbour = /[ҳқғҲҚҒ]/.test(text) || OTHER_TURKIC.test(text);
-  const shared = !neighbour && SHARED_MARK.test(text);
-  if (LEGACY_A_MARK.test(text) || shared) mapped("legacy_a");
-  if (LEGACY_B_MARK.test(text) || (/[іІ]/.test(text) && /[њљїЊЉЇ]/.test(text)) || shared) mapped("legacy_b");
-  if (ASCII_FONT.test(text)) mapped("ascii_font");
-  if (KOI8R_SYMBOL_IN_WORD.test(text)) mapped("koi8t_koi8r");
-  if (UTF8_AS_CP1251_ONE.test(text) && count(text, UTF8_AS_CP1251) >= 2)
+  const marks = marksOf(text);
+  // A test runs only when a character it needs occurs (most documents show none of them).
+  const shows = (mark: number, re: RegExp) => (marks & mark) !== 0 && re.test(text);
+  const neighbour = shows(MARK.tajik, TAJIK_LETTER) || shows(MARK.turkic, OTHER_TURKIC);
+  const shared = !neighbour && shows(MARK.shared, SHARED_MARK);
+  if (shows(MARK.legacyA, LEGACY_A_MARK) || shared) mapped("legacy_a");
+  if (shows(MARK.legacyB, LEGACY_B_MARK) || (shows(MARK.i, I_LETTER) && shows(MARK.bPair, B_PAIR)) || shared)
+    mapped("legacy_b");
+  if (shows(MARK.asciiFont, ASCII_FONT)) mapped("ascii_font");
+  if (shows(MARK.koi8r, KOI8R_SYMBOL_IN_WORD)) mapped("koi8t_koi8r");
+  if (
+    (marks & MARK.utf8Lead) !== 0 &&
+    shows(MARK.utf8Tail, UTF8_AS_CP1251_ONE) &&
+    count(text, UTF8_AS_CP1251) >= 2
+  )
     decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));
-  if (/[ÐÑÒÓ]/.test(text) && count(text, UTF8_AS_LATIN1) >= 2)
+  if (shows(MARK.latin1Lead, LATIN1_LEAD) && count(text, UTF8_AS_LATIN1) >= 2)
     decoded("mojibake_latin1", decodeUtf8(toBytes(text, t.cp1252)));
   // KOI8 puts small letters where cp1251 has capitals: such text reads as capitals with small initials.
   const { upper, lower } = letterCase(text);
   if (upper >= 3 && upper > 1.5 * lower) decoded("koi8t", decodeKoi8t(toBytes(text, t.cp1251), t.koi8t));
-  if (/[\u00C0-\u00FF]/.test(text) && count(text, LATIN1_HIGH) >= 8)
+  if (shows(MARK.latin1High, LATIN1_HIGH_ONE) && count(text, LATIN1_HIGH) >= 8)
     decoded("koi8t_latin1", decodeKoi8t(toBytes(text, t.cp1252), t.koi8t));
   return out;
 }
