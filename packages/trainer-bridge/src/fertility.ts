@@ -40,15 +40,16 @@ export async function measureFertility(
   const table = await catalog.stageTableSql(stage);
   if (!table) return [];
   const max = opts.maxLines ?? 2000;
-  // Lines paired with their labels by position; hash order is a fixed pseudo-random sample.
+  // Lines paired with their labels by position; hash order is a fixed pseudo-random sample. A top-n aggregate per
+  // language and source keeps only `max` lines each while it reads, where a window over every line held them all.
   const rows = await catalog.rows(
     `WITH lines AS (
        SELECT source, unnest(string_split(text, chr(10))) AS line, unnest(line_langs) AS lang
-       FROM ${table} WHERE line_langs IS NOT NULL AND len(string_split(text, chr(10))) = len(line_langs))
-     SELECT lang, source, line FROM (
-       SELECT *, row_number() OVER (PARTITION BY lang, source ORDER BY hash(line)) AS rn
-       FROM lines WHERE lang IN ('tgk', 'rus', 'eng') AND length(trim(line)) >= 20)
-     WHERE rn <= ${max} ORDER BY lang, source, rn`,
+       FROM ${table} WHERE line_langs IS NOT NULL AND len(string_split(text, chr(10))) = len(line_langs)),
+     picked AS (
+       SELECT lang, source, arg_min(line, hash(line), ${max}) AS sample
+       FROM lines WHERE lang IN ('tgk', 'rus', 'eng') AND length(trim(line)) >= 20 GROUP BY lang, source)
+     SELECT lang, source, unnest(sample) AS line FROM picked ORDER BY lang, source`,
   );
   if (rows.length === 0) return [];
   const tok = loadBatchTokenizer(opts.tokenizer ?? {});

@@ -45,7 +45,7 @@ function split(b: EncodedBatch): number[][] {
 }
 
 describe("exact Gemma 3 ids through the piece cache", () => {
-  it("no vocabulary or added token holds ▁ after anything but ▁ or > (what makes the pieces exact)", async () => {
+  it("no vocabulary or added token holds ▁ after anything but ▁ or >, nor a newline beside another character (what makes the pieces exact)", async () => {
     const json = JSON.parse(await readFile(gemmaJson, "utf8")) as {
       model: { vocab: Record<string, number> };
       added_tokens: Array<{ content: string }>;
@@ -54,7 +54,12 @@ describe("exact Gemma 3 ids through the piece cache", () => {
       (t) => /[^▁>]▁/.test(t),
     );
     expect(crossing).toEqual([]);
+    const newline = [...Object.keys(json.model.vocab), ...json.added_tokens.map((t) => t.content)].filter(
+      (t) => /[^\n]\n|\n[^\n]/.test(t),
+    );
+    expect(newline).toEqual([]);
     expect(splitPieces("x>  </y a  b").join("")).toBe("x>  </y a  b");
+    expect(splitPieces("end.\n\nНав ▁\n> a")).toEqual(["end.", "\n\n", "Нав", " ▁", "\n", "> a"]);
     expect(splitPieces("x>  </y a  b")).toEqual(["x>  </y", " a", "  b"]);
   });
 
