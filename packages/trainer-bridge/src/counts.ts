@@ -14,6 +14,8 @@ export interface CountOptions {
   workers?: number;
   /** Recount shards already counted with this tokenizer. */
   force?: boolean;
+  /** Workers to count in, left open for the caller's next task (fertility); default: a pool of `workers`, closed. */
+  pool?: TokenPool;
   onShard?: (shard: ShardRecord, tokens: number) => void;
 }
 
@@ -89,7 +91,7 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
     tokens: 0,
   };
   if (todo.length === 0) return summary;
-  const pool = new TokenPool(Math.min(opts.workers ?? availableParallelism(), todo.length));
+  const pool = opts.pool ?? new TokenPool(Math.min(opts.workers ?? availableParallelism(), todo.length));
   try {
     const pending = todo.map((shard) =>
       pool
@@ -129,7 +131,7 @@ export async function countStageTokens(catalog: Catalog, opts: CountOptions = {}
       opts.onShard?.(shard, r.tokens);
     }
   } finally {
-    await pool.close();
+    if (!opts.pool) await pool.close();
   }
   return summary;
 }

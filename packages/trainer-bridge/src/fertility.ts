@@ -1,7 +1,8 @@
 import type { Catalog } from "@soro/core";
 import { ensureBridgeTables } from "./catalog-ext.js";
 import { tokenizerKey } from "./counts.js";
-import { loadBatchTokenizer, type TokenizerSpec } from "./tokenizer.js";
+import { TokenPool } from "./pool.js";
+import type { TokenizerSpec } from "./tokenizer.js";
 
 /** Languages whose lines fertility is measured on: the corpus's own, and the two a Tajik site mixes in. */
 export const FERTILITY_LANGS = ["tgk", "rus", "eng"] as const;
@@ -23,6 +24,11 @@ export interface FertilityOptions {
   /** Lines per language and source, a seeded sample (default 2000). */
   maxLines?: number;
   tokenizer?: TokenizerSpec;
+  /**
+   * Workers to tokenize in, left open: those that just counted already hold the tokenizer, where this thread would
+   * load another (~460 MB, ~1.3 s). Default: this thread.
+   */
+  pool?: TokenPool;
 }
 
 /**
@@ -52,9 +58,8 @@ export async function measureFertility(
      SELECT lang, source, unnest(sample) AS line FROM picked ORDER BY lang, source`,
   );
   if (rows.length === 0) return [];
-  const tok = loadBatchTokenizer(opts.tokenizer ?? {});
   const lines = rows.map((r) => String(r.line));
-  const { lengths } = await tok.encodeBatch(lines);
+  const { lengths } = await (opts.pool ?? new TokenPool(0)).lines({ lines, tokenizer: opts.tokenizer ?? {} });
   const by = new Map<string, FertilityRow>();
   rows.forEach((r, i) => {
     const key = `${r.lang}\t${r.source}`;

@@ -5,6 +5,8 @@ import {
   type CountTask,
   type EncodeResult,
   type EncodeTask,
+  type LinesResult,
+  type LinesTask,
   runTokenTask,
 } from "./token-worker.js";
 
@@ -41,6 +43,12 @@ export class TokenPool {
   encode(task: Omit<EncodeTask, "kind">): Promise<EncodeResult> {
     const t: EncodeTask = { kind: "encode", ...task };
     return (this.pool ? this.pool.run(t) : runTokenTask(t)) as Promise<EncodeResult>;
+  }
+
+  /** Counts the tokens of each of a few lines. */
+  lines(task: Omit<LinesTask, "kind">): Promise<LinesResult> {
+    const t: LinesTask = { kind: "lines", ...task };
+    return (this.pool ? this.pool.run(t) : runTokenTask(t)) as Promise<LinesResult>;
   }
 
   /** Stops the workers. */

@@ -42,7 +42,19 @@ export interface EncodeResult {
   reused: boolean;
 }
 
-export type TokenTask = CountTask | EncodeTask;
+/** Token counts of loose lines (fertility's sample), in a worker whose tokenizer counting already loaded. */
+export interface LinesTask {
+  kind: "lines";
+  lines: string[];
+  tokenizer: TokenizerSpec;
+}
+
+/** Tokens of each line of a LinesTask, no BOS/EOS. */
+export interface LinesResult {
+  lengths: Int32Array;
+}
+
+export type TokenTask = CountTask | EncodeTask | LinesTask;
 
 const cache = new Map<string, BatchTokenizer>();
 
@@ -147,7 +159,15 @@ function frame(
   return { lengths, tokens };
 }
 
+/** Counts the tokens of each of a few lines. */
+export async function countLines(task: LinesTask): Promise<LinesResult> {
+  const { lengths } = await tokenizerFor(task.tokenizer).encodeBatch(task.lines);
+  return { lengths };
+}
+
 /** Runs one task (the worker entry's default export calls this). */
-export function runTokenTask(task: TokenTask): Promise<CountResult | EncodeResult> {
-  return task.kind === "count" ? countShard(task) : encodeShard(task);
+export function runTokenTask(task: TokenTask): Promise<CountResult | EncodeResult | LinesResult> {
+  if (task.kind === "count") return countShard(task);
+  if (task.kind === "lines") return countLines(task);
+  return encodeShard(task);
 }

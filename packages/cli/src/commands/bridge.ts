@@ -79,12 +79,16 @@ export function registerBridgeCommands(program: Command): void {
     .option("--force", "recount shards already counted")
     .action(async (o: { stage?: string; tokenizer?: string; force?: boolean }, cmd: Command) => {
       const { humanCount } = await import("@soro/core");
-      const { countStageTokens, goalStatus, measureFertility } = await import("@soro/trainer-bridge");
+      const { countStageTokens, goalStatus, measureFertility, TokenPool } = await import(
+        "@soro/trainer-bridge"
+      );
+      // One pool for counting and fertility: its workers' tokenizers serve both, so none is loaded in this thread.
+      const pool = new TokenPool(workerCount(cmd));
       await withCatalog(cmd, async (c) => {
         const s = await countStageTokens(c, {
           stage: o.stage,
           tokenizer: { tokenizerJson: o.tokenizer },
-          workers: workerCount(cmd),
+          pool,
           force: o.force,
           onShard: (shard, n) => {
             if (!globals(cmd).quiet) console.error(`${shard.shard_id}: ${n} tokens`);
@@ -95,12 +99,12 @@ export function registerBridgeCommands(program: Command): void {
         );
         if (!o.tokenizer) await printGoal(await goalStatus(c, s.stage));
         // Tokens per word by language and source, for the report's token economics.
-        const f = await measureFertility(c, { tokenizer: { tokenizerJson: o.tokenizer } });
+        const f = await measureFertility(c, { tokenizer: { tokenizerJson: o.tokenizer }, pool });
         for (const r of f.filter((x) => x.lines >= 20))
           console.log(
             `fertility ${r.lang} ${r.source}: ${(r.tokens / r.words).toFixed(2)} tokens/word, ${(r.chars / r.tokens).toFixed(2)} chars/token (${r.lines} lines)`,
           );
-      });
+      }).finally(() => pool.close());
     });
 
   bridge
