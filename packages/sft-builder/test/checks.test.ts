@@ -56,10 +56,15 @@ describe("language and script checks", () => {
   });
 
   it("catch a Russian paragraph inside a Tajik answer, and a Russian learner turn except when rewording Russian", () => {
-    const mixed = dialogue(`${tgk[8]}\n${tgk[9]}\n${rus[10]}`);
+    // Three Tajik paragraphs and one Russian: the answer as a whole is Tajik; only the paragraph check sees the Russian.
+    const mixed = dialogue(`${tgk[7]}\n${tgk[8]}\n${tgk[9]}\n${rus[10]}`);
     expect(checkLanguage("explain", mixed).passed).toBe(true);
     expect(checkForeignAnswer(mixed)).toMatchObject({ passed: false, detail: expect.stringMatching(/^rus/) });
     expect(checkForeignAnswer(dialogue(`${tgk[8]}\n${tgk[9]}`)).passed).toBe(true);
+    // Half Russian: Tajik by label, but not sure enough to pass as a Tajik answer; the detail says why.
+    const half = checkLanguage("explain", dialogue(`${tgk[8]}\n${tgk[9]}\n${rus[10]}`));
+    expect(half.passed).toBe(false);
+    expect(half.detail).toMatch(/P\(Tajik\) 0\.\d\d below 0\.5/);
     const reword = dialogue(tgk[10]!, `Ба тоҷикӣ баргардонед: ${rus[10]}`);
     expect(checkLanguage("ru_to_tg", reword).passed).toBe(true);
     expect(checkLanguage("explain", reword).detail).toMatch(/prompt reads as rus/);

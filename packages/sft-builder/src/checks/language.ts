@@ -23,7 +23,10 @@ export function checkLanguage(task: string, messages: ChatMessage[]): Verdict {
       check: "language",
       passed: false,
       score: answer.tgk,
-      detail: `answer reads as ${answer.lang} (${answer.score.toFixed(2)})`,
+      detail:
+        answer.lang === "tgk"
+          ? `answer reads as tgk, but P(Tajik) ${answer.tgk.toFixed(2)} below ${MIN_TAJIK}`
+          : `answer reads as ${answer.lang} (${answer.score.toFixed(2)})`,
     };
   if (!FOREIGN_PROMPT_TASKS.has(task)) {
     const prompt = identifyLanguage(turnsText(messages, "user"));
