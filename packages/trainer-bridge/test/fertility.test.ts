@@ -5,6 +5,7 @@ import { Catalog, makeDocument, SourceRun } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { afterAll, describe, expect, it } from "vitest";
 import { measureFertility } from "../src/fertility.js";
+import { TokenPool } from "../src/pool.js";
 
 let catalog: Catalog | undefined;
 afterAll(() => catalog?.close());
@@ -46,5 +47,12 @@ describe("token fertility by language", () => {
     expect(stored.map((r) => [r.lang, Number(r.tokens)])).toEqual(
       ["eng", "rus", "tgk"].map((l) => [l, by.get(l)!.tokens]),
     );
+    // Counted in a worker (as `soro bridge count` does, in the pool that counted), the numbers are the same.
+    const pool = new TokenPool(1);
+    try {
+      expect(await measureFertility(catalog, { maxLines: 40, pool })).toEqual(rows);
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 });
