@@ -13,22 +13,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { seededRandom } from "@soro/core";
 import { identifyLines } from "@soro/normalize";
 import { tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
 
 type Quality = typeof import("../src/index.js");
-
-/** A small seeded generator (mulberry32): the same documents on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The varied documents, with the URL each is given (or none). */
 export async function variedDocuments(count: number): Promise<Array<{ text: string; url: string | null }>> {
@@ -75,7 +64,7 @@ export async function variedDocuments(count: number): Promise<Array<{ text: stri
     "   ",
     "\r",
   ];
-  const rand = rng(992);
+  const rand = seededRandom(992);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const hosts = [
     null,
