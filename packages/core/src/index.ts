@@ -1,4 +1,5 @@
 export * from "./catalog/catalog.js";
+export { addRemoved, emptyInputStats } from "./catalog/input-stats.js";
 export { describeHolder, type LockHolder, ownCommandLine } from "./catalog/lock.js";
 export { CORE_MIGRATIONS } from "./catalog/migrations.js";
 export * from "./charset.js";

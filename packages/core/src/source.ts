@@ -1,4 +1,5 @@
 import type { Catalog, InputStats, QuarantineEntry, ShardRecord } from "./catalog/catalog.js";
+import { addRemoved, emptyInputStats } from "./catalog/input-stats.js";
 import { type ColumnSpec, mergeColumns } from "./columns.js";
 import { configHash } from "./config.js";
 import { BASE_COLUMNS, type Document } from "./document.js";
@@ -108,7 +109,7 @@ export class SourceRun {
       prefix: this.shardPrefix(sourceKey, name),
       columns: this.columns,
     });
-    const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
+    const stats: InputStats = emptyInputStats();
     const bad: QuarantineEntry[] = [];
     try {
       await this.writeItems(items, writer, stats, bad);
@@ -138,7 +139,7 @@ export class SourceRun {
       prefix: this.shardPrefix(batchKey, name),
       columns: this.columns,
     });
-    const total: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
+    const total: InputStats = emptyInputStats();
     const parts: BatchPart[] = [];
     const bad: QuarantineEntry[] = [];
     try {
@@ -212,10 +213,5 @@ function addStats(total: InputStats, s: InputStats): void {
   total.docsOut += s.docsOut;
   total.charsOut += s.charsOut;
   total.quarantined += s.quarantined;
-  for (const [rule, r] of Object.entries(s.removed)) {
-    const t = total.removed[rule] ?? { docs: 0, chars: 0 };
-    t.docs += r.docs;
-    t.chars += r.chars;
-    total.removed[rule] = t;
-  }
+  addRemoved(total.removed, s.removed);
 }

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
+  addRemoved,
   type Catalog,
   configHash,
   copyQueryToShard,
@@ -304,12 +305,7 @@ async function computeAndWrite(
     }
     const stats = await writeOutput(conn, ctx, input, catalog.shardPath(input), hasOriginal);
     summary.docsOut += stats.docsOut;
-    for (const [rule, r] of Object.entries(stats.removed)) {
-      const acc = summary.removed[rule] ?? { docs: 0, chars: 0 };
-      acc.docs += r.docs;
-      acc.chars += r.chars;
-      summary.removed[rule] = acc;
-    }
+    addRemoved(summary.removed, stats.removed);
   }
   return summary;
 }

@@ -1,5 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
 import type { InputStats, QuarantineEntry } from "../catalog/catalog.js";
+import { emptyInputStats } from "../catalog/input-stats.js";
 import { type ColumnSpec, type ColumnType, mergeColumns } from "../columns.js";
 import { configHash } from "../config.js";
 import type { Document } from "../document.js";
@@ -120,7 +121,7 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
   const named = def.reads;
   const reads =
     narrow && named ? inputColumns.filter((c) => named.includes(c.name)).map((c) => c.name) : undefined;
-  const stats: InputStats = { docsIn: 0, charsIn: 0, docsOut: 0, charsOut: 0, quarantined: 0, removed: {} };
+  const stats = emptyInputStats();
   const quarantine: QuarantineEntry[] = [];
   let sinceReport = { docs: 0, chars: 0 };
   try {
