@@ -1,3 +1,4 @@
+import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 import xxhash, { type XXHashAPI } from "xxhash-wasm";
 import { DEFAULT_MINHASH } from "./defaults.js";
 import { foldBuffer, foldForKey, foldInto } from "./fold.js";
@@ -109,14 +110,14 @@ export class MinHasher {
     if (this.words.length < n / 2 + 1) this.words = new Uint32Array(n / 2 + 1);
     const words = this.words;
     let count = 0;
-    const start = 0x811c9dc5 ^ this.params.seed;
+    const start = FNV_OFFSET ^ this.params.seed;
     let h = start;
     for (let i = 0; i <= n; i++) {
       const c = i < n ? (buf[i] as number) : 0x20;
       if (c === 0x20) {
         words[count++] = fmix32(h);
         h = start;
-      } else h = Math.imul(h ^ c, 0x01000193);
+      } else h = Math.imul(h ^ c, FNV_PRIME);
     }
     return count;
   }

@@ -1,3 +1,4 @@
+import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 import {
   CHAR_TERMS_PER_LETTER,
   type CharModel,
@@ -68,11 +69,11 @@ function clear(): void {
 /** The slot (index of its first integer) of the lower-case word `text[start..end)`, its kind worked out on first sight. */
 function wordSlot(text: string, start: number, end: number, kindOf: WordKind): number {
   // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
-  let ha = 0x811c9dc5;
+  let ha = FNV_OFFSET;
   let hb = 0;
   for (let i = start; i < end; i++) {
     const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
-    ha = Math.imul(ha ^ c, 0x01000193);
+    ha = Math.imul(ha ^ c, FNV_PRIME);
     hb = (Math.imul(hb, 31) + c) | 0;
   }
   ha = Math.imul(ha ^ (end - start), 0x9e3779b1);

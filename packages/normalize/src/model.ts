@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { SoroError } from "@soro/core";
+import { fnv1aUnits, SoroError } from "@soro/core";
 import { TAJIK_ALPHABET } from "./letters.js";
 import { dataFile } from "./tables.js";
 import { KeyGroups, WordTable, wordTableArrays } from "./word-table.js";
@@ -394,11 +394,7 @@ function bigramTables(
 }
 
 /** FNV-1a over 32-bit words: a table's checksum in a model file. */
-function checksum(words: Uint32Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ (words[i] as number), 0x01000193);
-  return h >>> 0;
-}
+const checksum = (words: Uint32Array): number => fnv1aUnits(words);
 
 function corrupt(path: string, why: string): SoroError {
   return new SoroError(

@@ -1,3 +1,5 @@
+import { FNV_OFFSET, fnv1a, fnv1aUnits, fnvStep } from "@soro/core";
+
 /**
  * A sorted vocabulary held as it lies in a model file: the words' UTF-16 code units back to back and the offset
  * where each begins (Tajik Cyrillic takes two bytes a letter in UTF-8 as well). Nothing is parsed at load: word ->
@@ -23,9 +25,7 @@ export class WordTable {
     for (let id = 0; id < n; id++) {
       const from = offsets[id] as number;
       const to = offsets[id + 1] as number;
-      let h = 0x811c9dc5;
-      for (let i = from; i < to; i++) h = Math.imul(h ^ (codes[i] as number), 0x01000193);
-      let s = mix(h) & this.mask;
+      let s = mix(fnv1aUnits(codes, from, to)) & this.mask;
       while (this.slots[s] !== 0) s = (s + 1) & this.mask;
       this.slots[s] = id + 1;
     }
@@ -38,10 +38,8 @@ export class WordTable {
   /** Row of `word`, or -1. */
   id(word: string): number {
     const n = word.length;
-    let h = 0x811c9dc5;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
     const { slots, offsets, codes, mask } = this;
-    for (let s = mix(h) & mask; ; s = (s + 1) & mask) {
+    for (let s = mix(fnv1a(word)) & mask; ; s = (s + 1) & mask) {
       const e = slots[s] as number;
       if (e === 0) return -1;
       const from = offsets[e - 1] as number;
@@ -170,9 +168,7 @@ export class KeyGroups {
 
   /** The rows whose key is `key` (already spelled as keys are), most frequent first, or undefined. */
   get(key: string): Uint32Array | undefined {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    h = mix(h);
+    const h = mix(fnv1a(key));
     const { codes, offsets } = this.table;
     for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
       const e = this.slots[2 * s] as number;
@@ -205,10 +201,11 @@ export class KeyGroups {
 
   private wordHash(id: number): number {
     const { codes, offsets } = this.table;
-    let h = 0x811c9dc5;
+    // The units of the key: mapped, and those the key drops (0) skipped.
+    let h = FNV_OFFSET;
     for (let j = offsets[id] as number; j < (offsets[id + 1] as number); j++) {
       const c = this.map[codes[j] as number] as number;
-      if (c !== 0) h = Math.imul(h ^ c, 0x01000193);
+      if (c !== 0) h = fnvStep(h, c);
     }
     return mix(h);
   }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { SoroError } from "@soro/core";
+import { fnv1aUnits, SoroError } from "@soro/core";
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { findWorkspaceModel, workspaceModelPath } from "../src/catalog-model.js";
@@ -117,10 +117,10 @@ describe("a missing, damaged or old model file", () => {
       const prefix = Buffer.alloc(8);
       const data = Buffer.alloc(Math.ceil(words.length / 2) * 8);
       for (const [i, w] of words.entries()) data.writeUInt32LE(w, 4 * i);
-      let h = 0x811c9dc5; // FNV-1a over the 32-bit words, as the loader checks it
-      for (let i = 0; i < data.length; i += 4) h = Math.imul(h ^ data.readUInt32LE(i), 0x01000193);
+      // The loader's checksum: FNV-1a over the 32-bit words, padding included.
+      const h = fnv1aUnits(Array.from({ length: data.length / 4 }, (_, i) => data.readUInt32LE(4 * i)));
       prefix.writeUInt32LE(4 * words.length);
-      prefix.writeUInt32LE(h >>> 0, 4);
+      prefix.writeUInt32LE(h, 4);
       return Buffer.concat([prefix, data]);
     };
     await writeFile(

@@ -5,11 +5,11 @@
  * syllable count) is done once per form rather than once per word.
  *
  * A `FormTable` serves one kind of word in the thread, one text at a time: `begin` clears it for a text, `id`
- * interns the form text[start, end) under its FNV-1a hash (`FNV_SEED`, `fnvStep` over its UTF-16 units).
+ * interns the form text[start, end) under its FNV-1a hash as a signed 32-bit number (core's `FNV_OFFSET`, `fnvStep`
+ * over its UTF-16 units).
  */
 
-export const FNV_SEED = 0x811c9dc5;
-export const fnvStep = (h: number, unit: number): number => Math.imul(h ^ unit, 0x01000193);
+import { fnv1a } from "@soro/core";
 
 function sameForm(s: string, a: number, b: number, c: number, d: number): boolean {
   if (b - a !== d - c) return false;
@@ -148,12 +148,8 @@ export class InternedWords {
   }
 }
 
-/** The FNV-1a hash `FormTable.id` expects of a whole string. */
-export function fnvOf(s: string): number {
-  let h = FNV_SEED;
-  for (let k = 0; k < s.length; k++) h = fnvStep(h, s.charCodeAt(k));
-  return h;
-}
+/** The FNV-1a hash `FormTable.id` expects of a whole string: signed, as the typed arrays hold it. */
+export const fnvOf = (s: string): number => fnv1a(s) | 0;
 
 /**
  * A set of strings looked up by their FNV-1a hash (`InternedWords.hashes`): the engine hashes a string on its first lookup

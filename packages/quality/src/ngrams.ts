@@ -5,6 +5,8 @@
  * and its garbage were most of the time these signals took.
  */
 
+import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
+
 /** The word n-gram sizes of the duplicate n-gram signals. */
 export const DUP_NGRAM_SIZES = [5, 6, 7, 8, 9, 10] as const;
 
@@ -12,10 +14,10 @@ export const DUP_NGRAM_SIZES = [5, 6, 7, 8, 9, 10] as const;
 let keyHi = 0;
 let keyLo = 0;
 function ngramKey(ids: Int32Array, start: number, n: number): void {
-  let a = 0x811c9dc5;
+  let a = FNV_OFFSET;
   let b = 0x9e3779b1;
   for (let k = start; k < start + n; k++) {
-    a = Math.imul(a ^ (ids[k] as number), 0x01000193);
+    a = Math.imul(a ^ (ids[k] as number), FNV_PRIME);
     b = Math.imul(b ^ (ids[k] as number), 0x85ebca6b) + k - start;
   }
   keyHi = a | 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { type ColumnSpec, defined } from "@soro/core";
-import { FNV_SEED, fnvOf, fnvStep } from "./intern.js";
+import { type ColumnSpec, defined, FNV_OFFSET, fnvStep } from "@soro/core";
+import { fnvOf } from "./intern.js";
 import type { LetterWords } from "./tokenize.js";
 
 /**
@@ -181,7 +181,7 @@ function wordTerm(idx: TermIndex, word: string): Term | null {
   // The longest prefix that is a listed stem: prefix hashes first, then from the longest down.
   if (word.length < idx.minStem) return null;
   if (prefixHash.length < word.length + 1) prefixHash = new Int32Array(word.length * 2);
-  let h = FNV_SEED;
+  let h = FNV_OFFSET;
   for (let k = 0; k < word.length; k++) {
     h = fnvStep(h, word.charCodeAt(k));
     prefixHash[k + 1] = h;
@@ -212,7 +212,7 @@ export function termHits(words: LetterWords): Map<Term, number> {
   for (let id = 0; id < head.length; id++) {
     const start = starts[id] as number;
     const end = Math.min(ends[id] as number, start + 3);
-    let h = FNV_SEED;
+    let h = FNV_OFFSET;
     for (let k = start; k < end; k++) h = fnvStep(h, text.charCodeAt(k));
     head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(text.slice(start, end)) ? 1 : 0;
   }

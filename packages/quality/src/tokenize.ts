@@ -1,5 +1,6 @@
+import { FNV_OFFSET, fnvStep } from "@soro/core";
 import { classAt, EDGE, LETTER, MARK, NUMBER, unitClass, unitsAt, WS } from "./char-classes.js";
-import { FNV_SEED, FormTable, fnvStep, InternedWords, pushId } from "./intern.js";
+import { FormTable, InternedWords, pushId } from "./intern.js";
 
 /**
  * The two kinds of words the quality signals read, found in one pass over a lower-cased text: the whitespace words
@@ -63,9 +64,9 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
     let fs = -1;
     let fe = k;
     let hashed = k;
-    let h = FNV_SEED;
+    let h = FNV_OFFSET;
     let runStart = -1;
-    let rh = FNV_SEED;
+    let rh = FNV_OFFSET;
     while (k < len) {
       const c = lower.charCodeAt(k);
       let cls: number;
@@ -79,7 +80,7 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
       if (cls & RUN_UNIT && (c < 0xd800 || c > 0xdfff)) {
         if (runStart < 0) {
           runStart = k;
-          rh = FNV_SEED;
+          rh = FNV_OFFSET;
         }
         rh = fnvStep(rh, c);
       } else if (runStart >= 0) {

@@ -1,3 +1,4 @@
+import { FNV_OFFSET, FNV_PRIME, fnv1a } from "@soro/core";
 import { classAt, LETTER, MARK, unitClass, unitsAt, WS } from "../char-classes.js";
 
 /**
@@ -27,15 +28,8 @@ const NS_WORD = 0x1b873593;
 const NS_BIGRAM = 0x5bd1e995;
 const NS_CHAR = 0x27d4eb2d;
 const NS_LAYOUT = 0x165667b1;
-const CHAR_SEED = (0x811c9dc5 ^ NS_CHAR) >>> 0;
-const WORD_SEED = (0x811c9dc5 ^ NS_WORD) >>> 0;
-
-/** FNV-1a over a string's UTF-16 units, seeded by a namespace. */
-function hashString(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-  return h >>> 0;
-}
+const CHAR_SEED = (FNV_OFFSET ^ NS_CHAR) >>> 0;
+const WORD_SEED = (FNV_OFFSET ^ NS_WORD) >>> 0;
 
 /** Mixes two hashes (a bigram of word hashes). */
 function mix(a: number, b: number, seed: number): number {
@@ -50,7 +44,7 @@ for (const ch of '.!?…:;»"') LINE_END[ch.charCodeAt(0)] = 1;
 
 /** The hashed slot of each binned layout fact (`name:bin`), computed once: they carry what the n-grams cannot see. */
 const layoutSlots = (name: string, maxBin: number): number[] =>
-  Array.from({ length: maxBin + 1 }, (_, b) => hashString(`${name}:${b}`, NS_LAYOUT));
+  Array.from({ length: maxBin + 1 }, (_, b) => fnv1a(`${name}:${b}`, NS_LAYOUT));
 const LINE_LEN = layoutSlots("line_len", 12);
 const PUNCT_LINES = layoutSlots("punct_lines", 5);
 const DIGITS = layoutSlots("digits", 6);
@@ -205,18 +199,18 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     let n = 1;
     if (digit) {
       do {
-        h = Math.imul(h ^ c, 0x01000193);
+        h = Math.imul(h ^ c, FNV_PRIME);
         marked[n++] = c;
         digitCount++;
         c = low.charCodeAt(++k);
       } while (c >= 48 && c <= 57);
     } else {
       for (;;) {
-        h = Math.imul(h ^ c, 0x01000193);
+        h = Math.imul(h ^ c, FNV_PRIME);
         marked[n++] = c;
         if (u === 2) {
           const lo = low.charCodeAt(k + 1);
-          h = Math.imul(h ^ lo, 0x01000193);
+          h = Math.imul(h ^ lo, FNV_PRIME);
           marked[n++] = lo;
         }
         k += u;
@@ -247,19 +241,19 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     // in which the score sums its terms, so it stays the same).
     marked[n++] = 62;
     for (let s = 0; s + 3 <= n; s++) {
-      let g = Math.imul(CHAR_SEED ^ (marked[s] as number), 0x01000193);
-      g = Math.imul(g ^ (marked[s + 1] as number), 0x01000193);
-      g = Math.imul(g ^ (marked[s + 2] as number), 0x01000193);
+      let g = Math.imul(CHAR_SEED ^ (marked[s] as number), FNV_PRIME);
+      g = Math.imul(g ^ (marked[s + 1] as number), FNV_PRIME);
+      g = Math.imul(g ^ (marked[s + 2] as number), FNV_PRIME);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
       (acc[i] as number)++;
       if (s + 4 > n) continue;
-      g = Math.imul(g ^ (marked[s + 3] as number), 0x01000193);
+      g = Math.imul(g ^ (marked[s + 3] as number), FNV_PRIME);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
       (acc[i] as number)++;
       if (s + 5 > n) continue;
-      g = Math.imul(g ^ (marked[s + 4] as number), 0x01000193);
+      g = Math.imul(g ^ (marked[s + 4] as number), FNV_PRIME);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
       (acc[i] as number)++;

@@ -7,7 +7,7 @@
  *   0  UI strings (LibreOffice), menus made of them, word lists (Tesseract) and number tables made from real words
  * The dictionary's glosses reach the shipped model only as hashed feature weights, never as text.
  */
-import { defined, seededRandom } from "@soro/core";
+import { defined, fnv1a, seededRandom } from "@soro/core";
 import {
   libreofficeTajikStrings,
   tajikTextDir,
@@ -19,13 +19,6 @@ import type { LabelledText } from "./train.js";
 
 /** Which part of the weak labels to build. */
 export type Split = "train" | "test" | "all";
-
-/** A 32-bit FNV-1a hash of a string, for stable split decisions. */
-function stableHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
-  return h >>> 0;
-}
 
 const inSplit = (split: Split, heldOut: boolean): boolean =>
   split === "all" || (split === "test") === heldOut;
@@ -115,9 +108,9 @@ function uiPassages(split: Split, seed: number): LabelledText[] {
   }
   const out: LabelledText[] = [];
   for (const [module, strings] of [...byModule].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!inSplit(split, stableHash(module) % 4 === 0)) continue;
+    if (!inSplit(split, fnv1a(module) % 4 === 0)) continue;
     const group = `libreoffice:${module}`;
-    const rand = seededRandom(seed ^ stableHash(module));
+    const rand = seededRandom(seed ^ fnv1a(module));
     for (const r of runs(strings, 1, 60, rand))
       out.push({ text: r.items.join("\n"), score: 0, source: "libreoffice", group });
     const short = strings.filter((s) => s.split(/\s+/).length <= 3);
@@ -130,7 +123,7 @@ function uiPassages(split: Split, seed: number): LabelledText[] {
 
 /** Word lists and number tables from Tesseract's Tajik words (words split by hash; a fifth held out). */
 function wordListPassages(split: Split, seed: number, count: number): LabelledText[] {
-  const words = tesseractTajikWords().filter((w) => inSplit(split, stableHash(w) % 5 === 0));
+  const words = tesseractTajikWords().filter((w) => inSplit(split, fnv1a(w) % 5 === 0));
   const rand = seededRandom(seed + (split === "test" ? 1 : 0));
   const pick = () => defined(words[Math.floor(rand() * words.length)], "a Tesseract Tajik word");
   const out: LabelledText[] = [];

@@ -1,0 +1,33 @@
+/**
+ * 32-bit FNV-1a, the project's one cheap non-cryptographic hash: word tables, stable held-out splits, weak-label
+ * splits and model-file checksums. It folds UTF-16 code units (or 32-bit words), not UTF-8 bytes, so it matches the
+ * published byte-wise FNV-1a vectors on ASCII text only; stored splits and checksums were made this way, so keep it.
+ *
+ * Hot loops that fuse it with other per-unit work (a second hash, a case map) keep their own loop with `fnvStep`
+ * or `FNV_PRIME`, and start from `FNV_OFFSET` (XORed with a namespace seed where they want one).
+ */
+
+/** The FNV-1a 32-bit offset basis. */
+export const FNV_OFFSET = 0x811c9dc5;
+/** The FNV 32-bit prime. */
+export const FNV_PRIME = 0x01000193;
+
+/** Folds one unit into hash `h`: a signed 32-bit result (`>>> 0` makes it unsigned). */
+export const fnvStep = (h: number, unit: number): number => Math.imul(h ^ unit, FNV_PRIME);
+
+/** FNV-1a of `text`'s UTF-16 code units, unsigned; a non-zero `seed` is XORed into the offset basis (a namespace). */
+export function fnv1a(text: string, seed = 0): number {
+  let h = FNV_OFFSET ^ seed;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
+/**
+ * FNV-1a of units[from, to), unsigned: code units held in a typed array (the same hash as `fnv1a` of that string),
+ * or 32-bit words (a checksum).
+ */
+export function fnv1aUnits(units: ArrayLike<number>, from = 0, to = units.length): number {
+  let h = FNV_OFFSET;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ (units[i] as number), FNV_PRIME);
+  return h >>> 0;
+}
