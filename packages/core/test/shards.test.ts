@@ -71,6 +71,11 @@ describe("shards", () => {
     expect(files.reduce((n, f) => n + f.chars, 0)).toBe(docs.reduce((n, d) => n + d.text.length, 0));
     const rows = (await Promise.all(files.map((f) => readAll(f.tmpPath)))).flat();
     expect(rows.map((r) => r.id)).toEqual(docs.map((d) => d.id));
+    // Text as UTF-8 bytes, short (inline in DuckDB) and long alike, for byte-level readers.
+    const asBytes: unknown[] = [];
+    for await (const batch of readShard(files[0]!.tmpPath, { columns: ["id", "text"], bytes: ["text"] }))
+      asBytes.push(...batch.map((r) => Buffer.from(r.text as Uint8Array).toString("utf8")));
+    expect(asBytes).toEqual(docs.slice(0, 100).map((d) => d.text));
     expect(rows[7]).toMatchObject({
       text: docs[7]!.text,
       score: 3.5,

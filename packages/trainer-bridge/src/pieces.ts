@@ -4,49 +4,18 @@
  * next to anything but another newline (test/batch-tokenizer.test.ts checks the shipped tokenizer.json). So no
  * merge can cross a point where a `▁` run starts after another character, nor either end of a newline run, and the
  * text splits there into pieces whose ids, concatenated, are exactly the ids of the whole text. Pieces repeat
- * (Zipf): a cache of piece → ids turns most of the BPE work into one Map lookup. Newline runs are pieces of their
+ * (Zipf): a cache of piece → ids turns most of the BPE work into one table lookup. Newline runs are pieces of their
  * own: kept inside, a line's last word and the next line's first would make a piece per pair of lines, which
  * rarely repeats and keeps missing the cache.
+ *
+ * The split and the cache work on UTF-8 bytes: texts come from Parquet as bytes, a piece is hashed as it is
+ * scanned, and only the pieces the cache lacks are decoded to strings for the tokenizer. (`▁` is E2 96 81, a
+ * sequence no other character's encoding contains, and the other break characters are ASCII, so a byte scan cuts
+ * exactly where a character scan does.)
  */
 
-/** A newline run; or a run of spaces, then everything up to the next space run not preceded by `>` or the next
- * newline; or a space run at the end or before a newline. */
-const PIECE = /\n+|[ ▁]*(?:[^ ▁>\n]|>[ ▁]*)+|[ ▁]+/g;
-
-/** The pieces of a text in order; they concatenate to the text. */
-export function splitPieces(text: string): string[] {
-  return text.match(PIECE) ?? [];
-}
-
-/** Ids of a piece: one number for the most common case of a single token, else the array. */
-type PieceIds = number | Int32Array;
-
-/** Encodes many distinct pieces at once (the cache's miss path: a native tokenizer, or the JS one). */
-export type PieceEncoder = (pieces: string[]) => Promise<Int32Array[]> | Int32Array[];
-
-/** Growable Int32 buffer for the concatenated ids of a batch of texts. */
-class IdBuffer {
-  ids = new Int32Array(1 << 16);
-  length = 0;
-  push(id: number): void {
-    if (this.length === this.ids.length) this.grow(1);
-    this.ids[this.length++] = id;
-  }
-  pushAll(ids: Int32Array): void {
-    if (this.length + ids.length > this.ids.length) this.grow(ids.length);
-    // Most pieces are a few tokens: a loop beats set() below about eight.
-    if (ids.length < 8) for (let i = 0; i < ids.length; i++) this.ids[this.length++] = ids[i] ?? 0;
-    else {
-      this.ids.set(ids, this.length);
-      this.length += ids.length;
-    }
-  }
-  private grow(need: number): void {
-    const next = new Int32Array(Math.max(this.ids.length * 2, this.length + need));
-    next.set(this.ids.subarray(0, this.length));
-    this.ids = next;
-  }
-}
+/** Text to tokenize: a string, or its UTF-8 bytes (what Parquet hands over; null reads as empty). */
+export type TextInput = string | Uint8Array | null;
 
 /** Token ids of a batch of texts: one flat array and each text's length. */
 export interface EncodedBatch {
@@ -54,121 +23,315 @@ export interface EncodedBatch {
   lengths: Int32Array;
 }
 
+/** Encodes many distinct pieces at once (the cache's miss path: a native tokenizer, or the JS one). */
+export type PieceEncoder = (pieces: string[]) => Promise<Int32Array[]> | Int32Array[];
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const GT = 0x3e;
+/** Character classes of the split: what decides whether a break falls before a character. */
+const OTHER = 0;
+const BLANK = 1;
+const AFTER_GT = 2;
+const LINE = 3;
+
 /**
- * A copy of a piece that holds none of its text: V8 keeps a substring of 13+ characters as a view of the whole
- * string it came from, so a cached piece would otherwise keep its document's text alive.
+ * Calls `piece(start, end, hash)` for each piece of `bytes` in order: a newline run; or a run of spaces (` ` or
+ * `▁`), then everything up to the next space run not preceded by `>` or the next newline; or a space run at the end
+ * or before a newline. `hash` is FNV-1a over the piece's bytes.
  */
-function ownCopy(piece: string): string {
-  return piece.length < 13 ? piece : Buffer.from(piece, "utf16le").toString("utf16le");
+function scanPieces(bytes: Uint8Array, piece: (start: number, end: number, hash: number) => void): void {
+  const n = bytes.length;
+  let start = 0;
+  let hash = 0x811c9dc5 | 0;
+  let prev = OTHER;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i] ?? 0;
+    let cls = OTHER;
+    let width = 1;
+    if (b === NEWLINE) cls = LINE;
+    else if (b === SPACE) cls = BLANK;
+    else if (b === 0xe2 && bytes[i + 1] === 0x96 && bytes[i + 2] === 0x81) {
+      cls = BLANK;
+      width = 3;
+    } else if (b === GT) cls = AFTER_GT;
+    if (i > start && ((cls === LINE) !== (prev === LINE) || (cls === BLANK && prev === OTHER))) {
+      piece(start, i, hash);
+      start = i;
+      hash = 0x811c9dc5 | 0;
+    }
+    for (const end = i + width; i < end; i++) hash = Math.imul(hash ^ (bytes[i] ?? 0), 0x01000193);
+    prev = cls;
+  }
+  if (n > start) piece(start, n, hash);
+}
+
+const utf8 = new TextDecoder();
+
+/** The UTF-8 bytes of a text input. */
+function toBytes(text: TextInput): Uint8Array {
+  if (text === null) return new Uint8Array(0);
+  return typeof text === "string" ? Buffer.from(text, "utf8") : text;
+}
+
+/** A text input as a string (for tokenizers that take whole texts). */
+export function toText(text: TextInput): string {
+  if (text === null) return "";
+  return typeof text === "string" ? text : utf8.decode(text);
+}
+
+/** The pieces of a text in order; they concatenate to the text. */
+export function splitPieces(text: string): string[] {
+  const bytes = toBytes(text);
+  const out: string[] = [];
+  scanPieces(bytes, (start, end) => out.push(utf8.decode(bytes.subarray(start, end))));
+  return out;
+}
+
+/** A growable Int32Array. */
+class Ints {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.reserve(1);
+    this.data[this.length++] = v;
+  }
+  reserve(more: number): void {
+    if (this.length + more <= this.data.length) return;
+    const next = new Int32Array(Math.max(this.data.length * 2, this.length + more));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+}
+
+/** A growable byte arena. */
+class Bytes {
+  data: Uint8Array;
+  length = 0;
+  constructor(capacity = 1 << 20) {
+    this.data = new Uint8Array(capacity);
+  }
+  append(from: Uint8Array, start: number, end: number): number {
+    const at = this.length;
+    const more = end - start;
+    if (at + more > this.data.length) {
+      const next = new Uint8Array(Math.max(this.data.length * 2, at + more));
+      next.set(this.data.subarray(0, at));
+      this.data = next;
+    }
+    if (more < 16) for (let k = 0; k < more; k++) this.data[at + k] = from[start + k] ?? 0;
+    else this.data.set(from.subarray(start, end), at);
+    this.length += more;
+    return at;
+  }
 }
 
 /**
- * Piece → ids cache in front of an exact tokenizer, bounded in two generations: new pieces go to the young map;
- * once it holds `capacity / 2` pieces it becomes the old one (the previous old one is dropped) before the next text
- * or batch. A piece found in the old map moves back to the young one, so the common pieces survive every turn while
- * a worker's RSS stays flat.
+ * Piece → ids cache in front of an exact tokenizer: an open-addressing table over UTF-8 piece bytes (the bytes and
+ * the ids live in two flat arenas, so the cache holds no JS objects), bounded in two generations: each piece carries
+ * the generation it was last used in; once `capacity / 2` pieces carry the current one, the pieces not used since
+ * the previous turn are dropped (between batches only) and a new generation starts. The common pieces survive every
+ * turn while a worker's RSS stays flat.
  */
 export class PieceCache {
-  private young = new Map<string, PieceIds>();
-  private old = new Map<string, PieceIds>();
   /** Pieces looked up and pieces that missed, for the bench. */
   lookups = 0;
   misses = 0;
 
+  private slots = new Int32Array(1 << 20);
+  private hashes = new Ints();
+  private keyStart = new Ints();
+  private keyLen = new Ints();
+  private idStart = new Ints();
+  /** Ids per piece; -1 while its encoding is pending. */
+  private idLen = new Ints();
+  private stamp = new Ints();
+  private keys = new Bytes();
+  private ids = new Ints(1 << 18);
+  private generation = 0;
+  private current = 0;
+  /** The current batch: each piece's entry in order, each text's end in `found`, and the entries to encode. */
+  private found = new Ints(1 << 18);
+  private pending = new Ints(1 << 12);
+  private last: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly capacity = 400_000) {}
 
-  private store(piece: string, ids: Int32Array): void {
-    this.young.set(ownCopy(piece), ids.length === 1 ? (ids[0] ?? ids) : ids);
+  get size(): number {
+    return this.hashes.length;
   }
 
-  private get(piece: string): PieceIds | undefined {
-    const ids = this.young.get(piece);
-    if (ids !== undefined) return ids;
-    const aged = this.old.get(piece);
-    if (aged !== undefined) this.young.set(ownCopy(piece), aged);
-    return aged;
+  /** The entry of a piece, added (pending) when missing; marked as used in this generation. */
+  private entry(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const len = end - start;
+    const mask = this.slots.length - 1;
+    const keys = this.keys.data;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const e = (this.slots[slot] ?? 0) - 1;
+      if (e < 0) return this.add(bytes, start, end, hash, slot);
+      if (this.hashes.data[e] !== hash || this.keyLen.data[e] !== len) continue;
+      const at = this.keyStart.data[e] ?? 0;
+      let k = 0;
+      while (k < len && keys[at + k] === bytes[start + k]) k++;
+      if (k < len) continue;
+      if (this.stamp.data[e] !== this.generation) {
+        this.stamp.data[e] = this.generation;
+        this.current++;
+      }
+      return e;
+    }
   }
 
-  /** Ages the young map once it is full; only between texts or batches, so a batch's lookups stay valid. */
+  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+    const e = this.hashes.length;
+    this.hashes.push(hash);
+    this.keyStart.push(this.keys.append(bytes, start, end));
+    this.keyLen.push(end - start);
+    this.idStart.push(0);
+    this.idLen.push(-1);
+    this.stamp.push(this.generation);
+    this.current++;
+    this.pending.push(e);
+    this.slots[slot] = e + 1;
+    // Half full at most, so probe runs stay short.
+    if (this.hashes.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    return e;
+  }
+
+  private rehash(size: number): void {
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let e = 0; e < this.hashes.length; e++) {
+      let slot = (this.hashes.data[e] ?? 0) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = e + 1;
+    }
+    this.slots = slots;
+  }
+
+  /** Starts a new generation once the current one is full, dropping the pieces the last one did not use. */
   private turn(): void {
-    if (this.young.size < this.capacity / 2) return;
-    this.old = this.young;
-    this.young = new Map();
+    if (this.current < this.capacity / 2) return;
+    const keep: number[] = [];
+    for (let e = 0; e < this.hashes.length; e++) if (this.stamp.data[e] === this.generation) keep.push(e);
+    const { hashes, keyStart, keyLen, idStart, idLen, keys, ids } = this;
+    this.hashes = new Ints(keep.length * 2);
+    this.keyStart = new Ints(keep.length * 2);
+    this.keyLen = new Ints(keep.length * 2);
+    this.idStart = new Ints(keep.length * 2);
+    this.idLen = new Ints(keep.length * 2);
+    this.stamp = new Ints(keep.length * 2);
+    this.keys = new Bytes(Math.max(1 << 20, keys.length));
+    this.ids = new Ints(Math.max(1 << 18, ids.length));
+    this.generation++;
+    for (const e of keep) {
+      const k = keyStart.data[e] ?? 0;
+      const i = idStart.data[e] ?? 0;
+      const n = idLen.data[e] ?? 0;
+      this.hashes.push(hashes.data[e] ?? 0);
+      this.keyStart.push(this.keys.append(keys.data, k, k + (keyLen.data[e] ?? 0)));
+      this.keyLen.push(keyLen.data[e] ?? 0);
+      this.idStart.push(this.ids.length);
+      this.idLen.push(n);
+      this.stamp.push(this.generation - 1);
+      this.ids.reserve(n);
+      this.ids.data.set(ids.data.subarray(i, i + n), this.ids.length);
+      this.ids.length += n;
+    }
+    this.current = 0;
+    let size = 1 << 20;
+    while (size < keep.length * 2) size *= 2;
+    this.rehash(size);
+  }
+
+  /** Looks up every piece of the texts, adding the missing ones as pending; returns each text's end in `found`. */
+  private scan(texts: readonly TextInput[]): Int32Array {
+    this.turn();
+    this.found.length = 0;
+    this.pending.length = 0;
+    const ends = new Int32Array(texts.length);
+    for (let t = 0; t < texts.length; t++) {
+      const bytes = toBytes(texts[t] ?? null);
+      scanPieces(bytes, (start, end, hash) => this.found.push(this.entry(bytes, start, end, hash)));
+      ends[t] = this.found.length;
+    }
+    this.lookups += this.found.length;
+    this.misses += this.pending.length;
+    return ends;
+  }
+
+  /** The pending pieces as strings, for the tokenizer. */
+  private pendingPieces(): string[] {
+    const out = new Array<string>(this.pending.length);
+    for (let p = 0; p < this.pending.length; p++) {
+      const e = this.pending.data[p] ?? 0;
+      const at = this.keyStart.data[e] ?? 0;
+      out[p] = utf8.decode(this.keys.data.subarray(at, at + (this.keyLen.data[e] ?? 0)));
+    }
+    return out;
+  }
+
+  /** Stores the tokenizer's ids of the pending pieces. */
+  private fill(encoded: Int32Array[]): void {
+    if (encoded.length !== this.pending.length) {
+      throw new Error(`tokenizer: ${this.pending.length} pieces came back as ${encoded.length} encodings`);
+    }
+    for (let p = 0; p < this.pending.length; p++) {
+      const e = this.pending.data[p] ?? 0;
+      const got = encoded[p] ?? new Int32Array(0);
+      this.idStart.data[e] = this.ids.length;
+      this.idLen.data[e] = got.length;
+      this.ids.reserve(got.length);
+      this.ids.data.set(got, this.ids.length);
+      this.ids.length += got.length;
+    }
+  }
+
+  /** The ids of the scanned texts, flat, with each text's length. */
+  private emit(ends: Int32Array): EncodedBatch {
+    let total = 0;
+    const found = this.found.data;
+    const idLen = this.idLen.data;
+    for (let k = 0; k < this.found.length; k++) total += idLen[found[k] ?? 0] ?? 0;
+    const out = new Int32Array(total);
+    const lengths = new Int32Array(ends.length);
+    const ids = this.ids.data;
+    const idStart = this.idStart.data;
+    let at = 0;
+    let k = 0;
+    for (let t = 0; t < ends.length; t++) {
+      const begin = at;
+      for (const end = ends[t] ?? 0; k < end; k++) {
+        const e = found[k] ?? 0;
+        const from = idStart[e] ?? 0;
+        const n = idLen[e] ?? 0;
+        for (let j = 0; j < n; j++) out[at++] = ids[from + j] ?? 0;
+      }
+      lengths[t] = at - begin;
+    }
+    return { ids: out, lengths };
   }
 
   /** Ids of one text, with misses encoded synchronously (the JS tokenizer). */
-  encodeSync(text: string, encode: (piece: string) => Int32Array): Int32Array {
-    this.turn();
-    const out = new IdBuffer();
-    for (const piece of splitPieces(text)) {
-      this.lookups++;
-      let ids = this.get(piece);
-      if (ids === undefined) {
-        this.misses++;
-        const fresh = encode(piece);
-        this.store(piece, fresh);
-        ids = fresh.length === 1 ? (fresh[0] ?? fresh) : fresh;
-      }
-      if (typeof ids === "number") out.push(ids);
-      else out.pushAll(ids);
-    }
-    return out.ids.slice(0, out.length);
+  encodeSync(text: TextInput, encode: (piece: string) => Int32Array): Int32Array {
+    const ends = this.scan([text]);
+    this.fill(this.pendingPieces().map(encode));
+    return this.emit(ends).ids;
   }
-
-  private last: Promise<unknown> = Promise.resolve();
 
   /** Ids of a batch of texts; the distinct pieces the cache lacks go to `encode` in one call. */
-  encodeBatch(texts: string[], encode: PieceEncoder): Promise<EncodedBatch> {
+  encodeBatch(texts: readonly TextInput[], encode: PieceEncoder): Promise<EncodedBatch> {
     // One batch at a time: a batch that starts over the cache must not evict pieces another batch counted on.
-    const run = this.last.then(() => this.encodeBatchNow(texts, encode));
+    const run = this.last.then(async () => {
+      const ends = this.scan(texts);
+      if (this.pending.length > 0) this.fill(await encode(this.pendingPieces()));
+      return this.emit(ends);
+    });
     this.last = run.catch(() => {});
     return run;
-  }
-
-  private async encodeBatchNow(texts: string[], encode: PieceEncoder): Promise<EncodedBatch> {
-    // Age between batches only: ids found below are held in `found`, so nothing is looked up twice.
-    this.turn();
-    // One lookup per piece: hits are kept in order as their ids, misses as the piece itself, whose ids the one
-    // encoder call brings.
-    const found: Array<PieceIds | string> = [];
-    const ends = new Int32Array(texts.length);
-    const missing = new Map<string, number>();
-    for (const [t, text] of texts.entries()) {
-      for (const p of splitPieces(text)) {
-        const ids = this.get(p);
-        if (ids !== undefined) found.push(ids);
-        else {
-          if (!missing.has(p)) missing.set(p, missing.size);
-          found.push(p);
-        }
-      }
-      ends[t] = found.length;
-    }
-    let fresh: Int32Array[] = [];
-    const missed = (piece: string): Int32Array => {
-      const ids = fresh[missing.get(piece) ?? -1];
-      if (!ids) throw new Error(`tokenizer: ${missing.size} pieces came back as ${fresh.length} encodings`);
-      return ids;
-    };
-    if (missing.size > 0) {
-      const list = [...missing.keys()];
-      fresh = await encode(list);
-      for (const p of list) this.store(p, missed(p));
-    }
-    const out = new IdBuffer();
-    const lengths = new Int32Array(texts.length);
-    let k = 0;
-    for (let t = 0; t < texts.length; t++) {
-      const start = out.length;
-      for (; k < (ends[t] ?? 0); k++) {
-        const ids = found[k];
-        if (typeof ids === "number") out.push(ids);
-        else if (ids !== undefined) out.pushAll(typeof ids === "string" ? missed(ids) : ids);
-      }
-      lengths[t] = out.length - start;
-    }
-    this.lookups += found.length;
-    this.misses += missing.size;
-    return { ids: out.ids.slice(0, out.length), lengths };
   }
 }

