@@ -1,4 +1,3 @@
-import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 import {
   CHAR_TERMS_PER_LETTER,
   type CharModel,
@@ -6,6 +5,7 @@ import {
   tajikCharModel,
   wordCharTerms,
 } from "./char-model.js";
+import { WordMemo } from "./word-memo.js";
 
 /**
  * Language ID's word evidence and the Tajik character model read the same Cyrillic words (runs of U+0400..U+04FF),
@@ -34,22 +34,13 @@ export interface WordRead {
 /** What the caller knows of a lower-case word: bit 1 a function word, bit 2 a known form, bit 4 a foreign one. */
 export type WordKind = (lower: string) => number;
 
-/** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
-const CYRILLIC_LOWER = new Uint16Array(0x100);
-for (let c = 0x400; c <= 0x4ff; c++)
-  CYRILLIC_LOWER[c - 0x400] = String.fromCharCode(c).toLowerCase().charCodeAt(0);
-
 /**
- * Per distinct word, memoised in an open-addressing table keyed by two 32-bit hashes of its lower-case letters (so
- * a word seen before costs no string): its kind, and where its character-model terms lie in `terms` (-1: not yet
- * worked out; there, the number of terms, then the terms). One slot is four neighbouring integers (hash, hash,
- * kind + 1 with 0 for an empty slot, terms), so a probe touches one cache line. Cleared when half full or when the
- * terms fill up (a long job meets millions of distinct words).
+ * Per distinct word (see `WordMemo`): its kind + 1 at `slot + 2`, and at `slot + 3` where its character-model
+ * terms lie in `terms` (-1: not yet worked out; there, the number of terms, then the terms). Cleared when half full
+ * or when the terms fill up (a long job meets millions of distinct words).
  */
-const BITS = 19;
-const STRIDE = 4;
-const table = new Int32Array(STRIDE << BITS);
-let used = 0;
+const memo = new WordMemo(19);
+const table = memo.table;
 /** Words longer than this keep no terms (their terms are worked out where they are read). */
 const MEMO_LETTERS = 64;
 const TERMS = 1 << 21;
@@ -61,38 +52,18 @@ let termModel: CharModel | undefined;
 let scratch = new Float64Array(64);
 
 function clear(): void {
-  table.fill(0);
-  used = 0;
+  memo.clear();
   termTop = 0;
 }
 
 /** The slot (index of its first integer) of the lower-case word `text[start..end)`, its kind worked out on first sight. */
 function wordSlot(text: string, start: number, end: number, kindOf: WordKind): number {
-  // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
-  let ha = FNV_OFFSET;
-  let hb = 0;
-  for (let i = start; i < end; i++) {
-    const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
-    ha = Math.imul(ha ^ c, FNV_PRIME);
-    hb = (Math.imul(hb, 31) + c) | 0;
-  }
-  ha = Math.imul(ha ^ (end - start), 0x9e3779b1);
-  const mask = (STRIDE << BITS) - 1;
-  let slot = (ha >>> (32 - BITS)) * STRIDE;
-  while (table[slot + 2] !== 0) {
-    if (table[slot] === ha && table[slot + 1] === hb) return slot;
-    slot = (slot + STRIDE) & mask;
-  }
+  const found = memo.find(text, start, end);
+  if (found >= 0) return found;
   const kind = kindOf(text.slice(start, end).toLowerCase());
-  if (used >= 1 << (BITS - 1)) {
-    clear();
-    slot = (ha >>> (32 - BITS)) * STRIDE;
-  }
-  table[slot] = ha;
-  table[slot + 1] = hb;
-  table[slot + 2] = kind + 1;
-  table[slot + 3] = -1;
-  used++;
+  const clears = memo.clears;
+  const slot = memo.add(found, kind + 1, -1);
+  if (memo.clears !== clears) termTop = 0;
   return slot;
 }
 

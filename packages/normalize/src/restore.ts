@@ -3,7 +3,8 @@ import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
-import { bestPath } from "./viterbi.js";
+import { bestPath, type LatticeSlot } from "./viterbi.js";
+import { WordMemo } from "./word-memo.js";
 import { codeMap } from "./word-table.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic line is Tajik. */
@@ -23,6 +24,15 @@ for (const c of SPECIAL_CODES) SPECIAL_TABLE[c - 0x400] = 1;
 /** Russian letter -> the Tajik letter it may stand for (й for ӣ too: typists reach for it). */
 const RESTORES: Readonly<Record<string, string>> = { х: "ҳ", ч: "ҷ", к: "қ", г: "ғ", у: "ӯ", и: "ӣ", й: "ӣ" };
 const FOLD_KEY: Readonly<Record<string, string>> = { ҳ: "х", ҷ: "ч", қ: "к", ғ: "г", ӯ: "у", ӣ: "и", й: "и" };
+/**
+ * 1 at (code - 0x400) for the letters a restoration replaces (either case): a word without one can neither have lost
+ * letters nor be a suspect spelling, so a line's scan for loss need not look it up.
+ */
+const RESTORABLE_TABLE = new Uint8Array(0x100);
+for (const c of Object.keys(RESTORES)) {
+  RESTORABLE_TABLE[c.charCodeAt(0) - 0x400] = 1;
+  RESTORABLE_TABLE[c.toUpperCase().charCodeAt(0) - 0x400] = 1;
+}
 
 /** Settings of the decoder (the defaults were tuned on the development address, see scripts/accuracy.ts). */
 export interface RestoreSettings {
@@ -179,27 +189,56 @@ interface WordEntry {
   guesses?: { cands: string[]; ids: number[]; restored: number[] };
 }
 
-const entries = new WeakMap<TajikModel, { settings: RestoreSettings; words: Map<string, WordEntry> }>();
-
-/** The memoised word entries of a model and settings (looked up once per line, not per word). */
-function entriesOf(model: TajikModel, settings: RestoreSettings): Map<string, WordEntry> {
-  let memo = entries.get(model);
-  if (!memo || memo.settings !== settings) {
-    memo = { settings, words: new Map() };
-    entries.set(model, memo);
-  }
-  return memo.words;
+/** A model's word entries under one settings: `WordMemo` slots hold 1 and the entry's place in `list`. */
+interface EntryMemo {
+  settings: RestoreSettings;
+  memo: WordMemo;
+  list: WordEntry[];
+  /** `memo.clears` when `list` was last emptied with it. */
+  clears: number;
 }
 
-function wordEntry(
-  lower: string,
+const entries = new WeakMap<TajikModel, EntryMemo>();
+
+/** The memoised word entries of a model and settings (looked up once per text, not per word). */
+function entriesOf(model: TajikModel, settings: RestoreSettings): EntryMemo {
+  let memo = entries.get(model);
+  if (!memo || memo.settings !== settings) {
+    memo = { settings, memo: new WordMemo(18), list: [], clears: 0 };
+    entries.set(model, memo);
+  }
+  return memo;
+}
+
+/**
+ * The memo slot of the Cyrillic word `text[start..end)` (`upper`: it has a capital), its entry worked out on first
+ * sight. The slot's first value is 1, plus 2 when the entry shows `loss` (read there without touching the entry).
+ */
+function wordSlot(
+  text: string,
+  start: number,
+  end: number,
+  upper: boolean,
   model: TajikModel,
   index: FoldIndex,
-  settings: RestoreSettings,
-  words: Map<string, WordEntry>,
-): WordEntry {
-  const hit = words.get(lower);
-  if (hit) return hit;
+  words: EntryMemo,
+): number {
+  const { memo, list } = words;
+  const found = memo.find(text, start, end);
+  if (found >= 0) return found;
+  const word = text.slice(start, end);
+  const e = newEntry(upper ? word.toLowerCase() : word, model, index, words.settings);
+  const slot = memo.add(found, e.loss ? 3 : 1, list.length);
+  if (memo.clears !== words.clears) {
+    words.clears = memo.clears;
+    list.length = 0;
+    memo.table[slot + 3] = 0;
+  }
+  list.push(e);
+  return slot;
+}
+
+function newEntry(lower: string, model: TajikModel, index: FoldIndex, settings: RestoreSettings): WordEntry {
   const lost = lostLetters(lower, model, index);
   const e: WordEntry = {
     cands: [lower],
@@ -224,9 +263,6 @@ function wordEntry(
         }
       }
   }
-  // Bounded: a long job meets millions of distinct words.
-  if (words.size > 200_000) words.clear();
-  words.set(lower, e);
   return e;
 }
 
@@ -249,65 +285,75 @@ function withGuesses(
   return e.guesses;
 }
 
-/** A Cyrillic word of a line: where it starts, as written, and what restoration knows of it. */
+/** A Cyrillic word of a line: where it starts and ends, and what restoration knows of it. */
 interface LineWord {
   at: number;
-  word: string;
+  end: number;
   entry: WordEntry;
 }
 
+/** What one pass over a line finds (see `scanLine`). */
+interface LineScan {
+  cyrillic: number;
+  kept: number;
+  loss: boolean;
+}
+
 /**
- * One pass over a line: its Cyrillic letters, its Tajik letters, and whether some word is unknown as written but
- * known restored, or a suspect spelling (see `FoldIndex`); with `words`, its words are collected there. Written as
- * a loop over char codes: it runs on every line.
+ * One pass over the line `text[from..to)`: its Cyrillic letters, its Tajik letters, and whether some word is unknown
+ * as written but known restored, or a suspect spelling (see `FoldIndex`); with `words`, its words are collected
+ * there (positions relative to `from`). Written as a loop over char codes that makes no string for a word seen
+ * before: it runs on every line.
  */
 function scanLine(
-  line: string,
+  text: string,
+  from: number,
+  to: number,
   model: TajikModel,
   index: FoldIndex,
-  settings: RestoreSettings,
+  memo: EntryMemo,
   words?: LineWord[],
-): { cyrillic: number; kept: number; loss: boolean } {
-  const memo = entriesOf(model, settings);
+): LineScan {
   let cyrillic = 0;
   let kept = 0;
   let loss = false;
-  const n = line.length;
-  let i = 0;
-  while (i < n) {
-    let c = line.charCodeAt(i);
+  let i = from;
+  while (i < to) {
+    let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) {
       i++;
       continue;
     }
     const start = i;
     let upper = false;
+    let restorable = 0;
     while (c >= 0x400 && c <= 0x4ff) {
       cyrillic++;
-      kept += SPECIAL_TABLE[c - 0x400] ?? 0;
+      kept += SPECIAL_TABLE[c - 0x400] as number;
+      restorable |= RESTORABLE_TABLE[c - 0x400] as number;
       // Capitals: U+0400..U+042F, and the even code points of U+0460..U+04FF.
       if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) upper = true;
-      c = ++i < n ? line.charCodeAt(i) : 0;
+      c = ++i < to ? text.charCodeAt(i) : 0;
     }
-    if (loss && !words) continue;
-    const word = line.slice(start, i);
-    const entry = wordEntry(upper ? word.toLowerCase() : word, model, index, settings, memo);
-    if (entry.loss) loss = true;
-    words?.push({ at: start, word, entry });
+    if (!words && (loss || restorable === 0)) continue;
+    const slot = wordSlot(text, start, i, upper, model, index, memo);
+    if (((memo.memo.table[slot + 2] as number) & 2) !== 0) loss = true;
+    if (words) {
+      const entry = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
+      words.push({ at: start - from, end: i - from, entry });
+    }
   }
   return { cyrillic, kept, loss };
 }
 
-interface Slot {
-  /** Position and text of the word in the line. */
+/** A word's place in the decoder's lattice, with where it lies in the line. */
+interface Slot extends LatticeSlot {
   at: number;
-  word: string;
-  /** A sentence end lies between this word and the one before. */
-  start: boolean;
-  cands: string[];
-  ids: number[];
-  restored: number[];
+  end: number;
 }
+
+/** The own scores of a word with one option (the word as written): shared, never written to. */
+const NO_OWN: number[] = [0];
 
 /**
  * Restorations of an unknown word by the character model: a beam over its restorable letters, left to right; the best
@@ -388,73 +434,83 @@ export function restoreLine(
   settings: RestoreSettings = RESTORE_DEFAULTS,
 ): string {
   const index = foldIndex(model);
-  const scan = scanLine(line, model, index, settings);
-  if (scan.cyrillic === 0) return line;
+  const memo = entriesOf(model, settings);
+  const scan = scanLine(line, 0, line.length, model, index, memo);
+  return needsDecoding(scan, settings) ? decodeLine(line, scan, model, index, memo, log) : line;
+}
+
+/**
+ * Whether a scanned line goes to the decoder: not for a line without Cyrillic letters, nor (the common case) for
+ * a line typed with its Tajik letters where no word is unknown as written but known with letters restored, or
+ * outnumbered by a restoration of itself.
+ */
+function needsDecoding(scan: LineScan, settings: RestoreSettings): boolean {
+  return scan.cyrillic > 0 && (scan.kept < settings.cleanLetters || scan.loss);
+}
+
+/** `restoreLine` past its scan: the decoder's pick for a line that may have lost letters. */
+function decodeLine(
+  line: string,
+  scan: LineScan,
+  model: TajikModel,
+  index: FoldIndex,
+  memo: EntryMemo,
+  log: ChangeLog,
+): string {
+  const settings = memo.settings;
   const kept = scan.kept;
-  // Fast path for the common case, a line typed with its Tajik letters: unless some word is unknown as written but
-  // known with letters restored, or outnumbered by a restoration of itself, it stays as it is.
-  if (kept >= settings.cleanLetters && !scan.loss) return line;
   if (OTHER_CYRILLIC.test(line)) return line;
   const words: LineWord[] = [];
-  scanLine(line, model, index, settings, words);
+  scanLine(line, 0, line.length, model, index, memo, words);
   if (readsRussian(words)) return line;
   let lost = 0;
   for (const w of words) lost += w.entry.lost;
   // Only a line that shows loss gets the character model's guesses for its unknown words.
   const guess = lost > 0 || kept < settings.cleanLetters;
-  const slots: Slot[] = [];
-  let ambiguous = false;
-  let last = 0;
-  for (const { at, word, entry } of words) {
-    const start = slots.length === 0 || sentenceEnds(line, last, at);
-    last = at + word.length;
-    const options =
-      guess && !entry.known && !entry.russian && entry.cands.length === 1
-        ? withGuesses(entry, model, settings)
-        : entry;
-    const slot: Slot = {
-      at,
-      word,
-      start,
-      cands: options.cands,
-      ids: options.ids,
-      restored: options.restored,
-    };
-    slots.push(slot);
-    if (slot.cands.length > 1) ambiguous = true;
-  }
-  if (!ambiguous) return line;
   const rho = Math.min(
     0.95,
     (lost + settings.priorLost) / (lost + kept + settings.priorLost + settings.priorKept),
   );
   const logRho = Math.log(rho);
-  const choice = bestPath(
-    model,
-    slots.map((slot) => ({
-      first: slot.cands,
-      last: slot.cands,
-      own: slot.restored.map((r) => r * logRho),
-      start: slot.start,
-      ids: slot.ids,
-    })),
-    settings.unknownWeight,
-  );
+  const slots: Slot[] = [];
+  let ambiguous = false;
+  let last = 0;
+  for (const { at, end, entry } of words) {
+    const start = slots.length === 0 || sentenceEnds(line, last, at);
+    last = end;
+    const options =
+      guess && !entry.known && !entry.russian && entry.cands.length === 1
+        ? withGuesses(entry, model, settings)
+        : entry;
+    const many = options.cands.length > 1;
+    slots.push({
+      at,
+      end,
+      first: options.cands,
+      last: options.cands,
+      own: many ? options.restored.map((r) => r * logRho) : NO_OWN,
+      start,
+      ids: options.ids,
+    });
+    if (many) ambiguous = true;
+  }
+  if (!ambiguous) return line;
+  const choice = bestPath(model, slots, settings.unknownWeight);
   let out = "";
   let pos = 0;
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k] as Slot;
     const j = choice[k] ?? 0;
     if (j === 0) continue;
+    const word = line.slice(slot.at, slot.end);
     out +=
-      line.slice(pos, slot.at) +
-      log.record("russian_keyboard", slot.word, matchCase(slot.word, slot.cands[j] ?? ""));
-    pos = slot.at + slot.word.length;
+      line.slice(pos, slot.at) + log.record("russian_keyboard", word, matchCase(word, slot.first[j] ?? ""));
+    pos = slot.end;
   }
   return pos === 0 ? line : out + line.slice(pos);
 }
 
-/** Restores lost Tajik letters line by line (see `restoreLine`). */
+/** Restores lost Tajik letters line by line (see `restoreLine`); only lines that may have lost some are cut out. */
 export function restoreTajikLetters(
   text: string,
   model: TajikModel,
@@ -464,16 +520,24 @@ export function restoreTajikLetters(
   // A text with letters of Kazakh, Uzbek, Kyrgyz or Tatar in several places is one of those languages throughout,
   // even on lines that happen to lack them.
   if ((text.match(OTHER_CYRILLIC_ALL) ?? []).length >= 3) return text;
-  if (!text.includes("\n")) return restoreLine(text, model, log, settings);
-  const lines = text.split("\n");
-  let changed = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const fixed = restoreLine(line, model, log, settings);
-    if (fixed !== line) {
-      lines[i] = fixed;
-      changed = true;
+  const index = foldIndex(model);
+  const memo = entriesOf(model, settings);
+  let out = "";
+  /** Where the text not yet copied to `out` starts (-1: no line changed). */
+  let copied = -1;
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf("\n", from);
+    if (to < 0) to = text.length;
+    const scan = scanLine(text, from, to, model, index, memo);
+    if (needsDecoding(scan, settings)) {
+      const line = text.slice(from, to);
+      const fixed = decodeLine(line, scan, model, index, memo, log);
+      if (fixed !== line) {
+        out += text.slice(Math.max(0, copied), from) + fixed;
+        copied = to;
+      }
     }
+    from = to + 1;
   }
-  return changed ? lines.join("\n") : text;
+  return copied < 0 ? text : out + text.slice(copied);
 }

@@ -12,6 +12,11 @@ export interface LatticeSlot {
   ids?: readonly number[];
 }
 
+/** Scratch of `bestPath`, grown as needed and reused (it runs on every line that may have lost letters). */
+let scoreA = new Float64Array(16);
+let scoreB = new Float64Array(16);
+let back = new Int32Array(256);
+
 /**
  * The best option of each slot under the word model (bigrams with stupid back-off) plus the options' own scores:
  * Viterbi over the slots, as many states per slot as it has options. Words are looked up once per option, and the
@@ -19,41 +24,64 @@ export interface LatticeSlot {
  */
 export function bestPath(model: TajikModel, slots: LatticeSlot[], unknownWeight: number): number[] {
   const bos = model.id(BOS);
-  let prevScores = [0];
-  let prevLast = [bos];
-  const back: number[][] = [];
+  let options = 1;
+  let total = 0;
   for (const slot of slots) {
-    const scores: number[] = [];
-    const from: number[] = [];
-    for (let j = 0; j < slot.first.length; j++) {
+    options = Math.max(options, slot.first.length);
+    total += slot.first.length;
+  }
+  if (scoreA.length < options) {
+    scoreA = new Float64Array(options * 2);
+    scoreB = new Float64Array(options * 2);
+  }
+  if (back.length < total) back = new Int32Array(total * 2);
+  let prevScores = scoreA;
+  let scores = scoreB;
+  prevScores[0] = 0;
+  let prevCount = 1;
+  let prevLast: readonly number[] = [bos];
+  /** Where each slot's back pointers start in `back`. */
+  const at = new Int32Array(slots.length + 1);
+  let top = 0;
+  for (let k = 0; k < slots.length; k++) {
+    const slot = slots[k] as LatticeSlot;
+    const n = slot.first.length;
+    at[k] = top;
+    for (let j = 0; j < n; j++) {
       const word = slot.first[j] ?? "";
       const id = slot.ids ? (slot.ids[j] ?? -1) : model.id(word);
       // A word the vocabulary lacks scores the same after any word.
       const unknown = id < 0 ? model.unknownScore(word, unknownWeight) : 0;
       let best = Number.NEGATIVE_INFINITY;
       let arg = 0;
-      for (let i = 0; i < prevLast.length; i++) {
+      for (let i = 0; i < prevCount; i++) {
         const v =
-          (prevScores[i] ?? 0) +
+          (prevScores[i] as number) +
           (id < 0 ? unknown : model.scoreIds(slot.start ? bos : (prevLast[i] ?? bos), id));
         if (v > best) {
           best = v;
           arg = i;
         }
       }
-      scores.push(best + (slot.own[j] ?? 0));
-      from.push(arg);
+      scores[j] = best + (slot.own[j] ?? 0);
+      back[top + j] = arg;
     }
-    back.push(from);
+    top += n;
+    at[k + 1] = top;
+    const swap = prevScores;
     prevScores = scores;
-    prevLast = slot.ids ? (slot.ids as number[]) : slot.last.map((w) => model.id(w));
+    scores = swap;
+    prevCount = n;
+    prevLast = slot.ids ?? slot.last.map((w) => model.id(w));
   }
   let arg = 0;
-  for (let i = 1; i < prevScores.length; i++) if ((prevScores[i] ?? 0) > (prevScores[arg] ?? 0)) arg = i;
+  for (let i = 1; i < prevCount; i++) if ((prevScores[i] as number) > (prevScores[arg] as number)) arg = i;
   const choice: number[] = new Array(slots.length);
   for (let k = slots.length - 1; k >= 0; k--) {
     choice[k] = arg;
-    arg = back[k]?.[arg] ?? 0;
+    const from = at[k] as number;
+    // A slot without options (none in practice) points back to the first of the slot before.
+    arg = (at[k + 1] as number) > from ? (back[from + arg] as number) : 0;
   }
   return choice;
 }

@@ -1,0 +1,82 @@
+import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
+
+/** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
+export const CYRILLIC_LOWER = new Uint16Array(0x100);
+for (let c = 0x400; c <= 0x4ff; c++)
+  CYRILLIC_LOWER[c - 0x400] = String.fromCharCode(c).toLowerCase().charCodeAt(0);
+
+const STRIDE = 4;
+
+/**
+ * What a caller keeps per distinct Cyrillic word of the texts it reads, found from the word's place in a text
+ * without making a string of it (a text repeats its words: a word seen before costs one hash of its char codes).
+ * An open-addressing table keyed by two 32-bit hashes of the word's lower-case letters; a slot is four neighbouring
+ * integers (hash, hash, and the caller's two values at `slot + 2` and `slot + 3`, the first nonzero in a used
+ * slot), so a probe touches one cache line. Emptied when half full: a long job meets millions of distinct words.
+ */
+export class WordMemo {
+  readonly table: Int32Array;
+  /** How often the table was emptied (what a caller keeps beside it by slot is then stale). */
+  clears = 0;
+  private used = 0;
+  private readonly shift: number;
+  private readonly mask: number;
+  private ha = 0;
+  private hb = 0;
+
+  constructor(bits: number) {
+    this.table = new Int32Array(STRIDE << bits);
+    this.shift = 32 - bits;
+    this.mask = (STRIDE << bits) - 1;
+  }
+
+  /**
+   * The slot of the word `text[start..end)` (Cyrillic code units only), or, when it is not there, -1 - the slot
+   * where `add` puts it.
+   */
+  find(text: string, start: number, end: number): number {
+    // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
+    let ha = FNV_OFFSET;
+    let hb = 0;
+    for (let i = start; i < end; i++) {
+      const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
+      ha = Math.imul(ha ^ c, FNV_PRIME);
+      hb = (Math.imul(hb, 31) + c) | 0;
+    }
+    ha = Math.imul(ha ^ (end - start), 0x9e3779b1);
+    this.ha = ha;
+    this.hb = hb;
+    const table = this.table;
+    let slot = (ha >>> this.shift) * STRIDE;
+    while (table[slot + 2] !== 0) {
+      if (table[slot] === ha && table[slot + 1] === hb) return slot;
+      slot = (slot + STRIDE) & this.mask;
+    }
+    return -1 - slot;
+  }
+
+  /**
+   * Enters the word of the last `find` that missed (`missed` is what it returned) with its two values (`first`
+   * nonzero); returns its slot. When the table is half full it is emptied first.
+   */
+  add(missed: number, first: number, second: number): number {
+    let slot = -1 - missed;
+    if (this.used >= this.table.length >> 3) {
+      this.clear();
+      slot = (this.ha >>> this.shift) * STRIDE;
+    }
+    const table = this.table;
+    table[slot] = this.ha;
+    table[slot + 1] = this.hb;
+    table[slot + 2] = first;
+    table[slot + 3] = second;
+    this.used++;
+    return slot;
+  }
+
+  clear(): void {
+    this.table.fill(0);
+    this.used = 0;
+    this.clears++;
+  }
+}
