@@ -24,25 +24,93 @@ function touchesBefore(text: string, at: number): boolean {
   );
 }
 
+/** What `normalizePunctuation` may find to do in a text (bits of `punctuationWork`). */
+const SPACING = 1;
+const DASH = 2;
+const CURLY = 4;
+const COMMA = 8;
+
+/** Kinds of code unit for `punctuationWork`'s pass (0: nothing to look at). */
+const BLANK = 1;
+const NEWLINE = 2;
+const COMMA_MARK = 3;
+const CURLY_MARK = 4;
+const ODD_SPACE = 5;
+const KIND = new Uint8Array(0x10000);
+KIND[0x20] = BLANK;
+KIND[0x09] = BLANK;
+KIND[0x0a] = NEWLINE;
+KIND[0x2c] = COMMA_MARK;
+KIND[0x3b] = COMMA_MARK;
+KIND[0x201c] = CURLY_MARK;
+KIND[0x201e] = CURLY_MARK;
+for (const c of [0xa0, 0x202f, 0x205f, 0x3000]) KIND[c] = ODD_SPACE;
+for (let c = 0x2000; c <= 0x200a; c++) KIND[c] = ODD_SPACE;
+
+/** Whether a code unit ends a line for a multiline `$`, or is the end of the text (NaN). */
+function endsLine(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029 || Number.isNaN(c);
+}
+
+/**
+ * One pass over the text for the characters each rule needs, so that a clean text (most are) skips the patterns:
+ * SPACING when some whitespace rule may fire (an odd space, a space or tab before another or at a line's end, three
+ * newlines), DASH for a space before a hyphen or dash, CURLY for “ or „, COMMA for a comma or semicolon before a
+ * letter. Only the spacing rules make characters another rule looks at, so a text with SPACING runs them all.
+ */
+function punctuationWork(text: string): number {
+  let work = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const kind = KIND[text.charCodeAt(i)] as number;
+    if (kind === 0) continue;
+    if (kind === BLANK) {
+      const next = text.charCodeAt(i + 1);
+      if (KIND[next] === BLANK || KIND[next] === ODD_SPACE || endsLine(next)) return SPACING;
+      if (next === 0x2d || next === 0x2013 || next === 0x2014) work |= DASH;
+    } else if (kind === NEWLINE) {
+      if (text.charCodeAt(i + 1) === 0x0a && text.charCodeAt(i + 2) === 0x0a) return SPACING;
+    } else if (kind === COMMA_MARK) {
+      const next = text.charCodeAt(i + 1);
+      if (
+        (next >= 0x41 && next <= 0x5a) ||
+        (next >= 0x61 && next <= 0x7a) ||
+        (next >= 0xc0 && next <= 0x24f) ||
+        (next >= 0x400 && next <= 0x4ff)
+      )
+        work |= COMMA;
+    } else if (kind === CURLY_MARK) work |= CURLY;
+    else return SPACING;
+  }
+  return work;
+}
+
 /**
  * Whitespace and punctuation as Tajik typesetting has them: one space between words, no trailing spaces, at most
  * one blank line, « » quotes, a spaced em dash between words, and a space after a comma or semicolon that touches
  * the next word (after OCR repair has taken the commas that stood for letters).
  */
 export function normalizePunctuation(text: string, log: ChangeLog): string {
-  let out = text.replace(SPACES, (m) => log.record("space", m, " "));
-  out = out.replace(/[ \t]{2,}/g, (m) => log.record("space", m, " "));
-  out = out.replace(/[ \t]+$/gm, (m) => log.record("space", m, ""));
-  out = out.replace(/\n{3,}/g, (m) => log.record("space", m, "\n\n"));
-  out = out.replace(DASH_BETWEEN_WORDS, (m) => log.record("dash", m, " — "));
+  const work = punctuationWork(text);
+  const all = work === SPACING;
+  let out = text;
+  if (all) {
+    out = out.replace(SPACES, (m) => log.record("space", m, " "));
+    out = out.replace(/[ \t]{2,}/g, (m) => log.record("space", m, " "));
+    out = out.replace(/[ \t]+$/gm, (m) => log.record("space", m, ""));
+    out = out.replace(/\n{3,}/g, (m) => log.record("space", m, "\n\n"));
+  }
+  if (all || work & DASH) out = out.replace(DASH_BETWEEN_WORDS, (m) => log.record("dash", m, " — "));
   if (out.includes('"'))
     out = out.replace(
       STRAIGHT_QUOTES,
       (_m, pre: string, inner: string) => `${pre}${log.record("quotes", `"${inner}"`, `«${inner}»`)}`,
     );
-  out = out.replace(CURLY_QUOTES, (m, inner: string) => log.record("quotes", m, `«${inner}»`));
-  out = out.replace(COMMA_BEFORE_LETTER, (p, at: number, whole: string) =>
-    touchesBefore(whole, at) ? log.record("comma_space", p, `${p} `) : p,
-  );
+  if (all || work & CURLY)
+    out = out.replace(CURLY_QUOTES, (m, inner: string) => log.record("quotes", m, `«${inner}»`));
+  if (all || work & COMMA)
+    out = out.replace(COMMA_BEFORE_LETTER, (p, at: number, whole: string) =>
+      touchesBefore(whole, at) ? log.record("comma_space", p, `${p} `) : p,
+    );
   return out;
 }
