@@ -15,7 +15,10 @@ const RUSSIAN_MARKERS = new Set(RUSSIAN_FUNCTION_WORDS);
 const RUSSIAN_ONLY = /[ыщьЫЩЬ]/;
 /** Letters of Kazakh, Uzbek, Kyrgyz, Tatar and Bashkir Cyrillic that Tajik lacks: such a line is left alone. */
 const OTHER_CYRILLIC = /[әөүұіңһўҗҙҫӘӨҮҰІҢҺЎҖҘҪ]/;
-const OTHER_CYRILLIC_ALL = new RegExp(OTHER_CYRILLIC.source, "g");
+/** 1 at (code - 0x400) for the letters of `OTHER_CYRILLIC`, counted in a line's scan. */
+const OTHER_TABLE = new Uint8Array(0x100);
+for (let c = 0x400; c <= 0x4ff; c++)
+  if (OTHER_CYRILLIC.test(String.fromCharCode(c))) OTHER_TABLE[c - 0x400] = 1;
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
 /** 1 at (code - 0x400) for the Tajik letters, for counting them without a set lookup per character. */
 const SPECIAL_TABLE = new Uint8Array(0x100);
@@ -296,6 +299,8 @@ interface LineWord {
 interface LineScan {
   cyrillic: number;
   kept: number;
+  /** Letters of Kazakh, Uzbek, Kyrgyz, Tatar or Bashkir that Tajik lacks (`OTHER_CYRILLIC`). */
+  other: number;
   loss: boolean;
 }
 
@@ -316,6 +321,7 @@ function scanLine(
 ): LineScan {
   let cyrillic = 0;
   let kept = 0;
+  let other = 0;
   let loss = false;
   let i = from;
   while (i < to) {
@@ -330,6 +336,7 @@ function scanLine(
     while (c >= 0x400 && c <= 0x4ff) {
       cyrillic++;
       kept += SPECIAL_TABLE[c - 0x400] as number;
+      other += OTHER_TABLE[c - 0x400] as number;
       restorable |= RESTORABLE_TABLE[c - 0x400] as number;
       // Capitals: U+0400..U+042F, and the even code points of U+0460..U+04FF.
       if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) upper = true;
@@ -343,7 +350,7 @@ function scanLine(
       words.push({ at: start - from, end: i - from, entry });
     }
   }
-  return { cyrillic, kept, loss };
+  return { cyrillic, kept, other, loss };
 }
 
 /** A word's place in the decoder's lattice, with where it lies in the line. */
@@ -459,7 +466,7 @@ function decodeLine(
 ): string {
   const settings = memo.settings;
   const kept = scan.kept;
-  if (OTHER_CYRILLIC.test(line)) return line;
+  if (scan.other > 0) return line;
   const words: LineWord[] = [];
   scanLine(line, 0, line.length, model, index, memo, words);
   if (readsRussian(words)) return line;
@@ -517,27 +524,31 @@ export function restoreTajikLetters(
   log: ChangeLog,
   settings: RestoreSettings = RESTORE_DEFAULTS,
 ): string {
-  // A text with letters of Kazakh, Uzbek, Kyrgyz or Tatar in several places is one of those languages throughout,
-  // even on lines that happen to lack them.
-  if ((text.match(OTHER_CYRILLIC_ALL) ?? []).length >= 3) return text;
   const index = foldIndex(model);
   const memo = entriesOf(model, settings);
-  let out = "";
-  /** Where the text not yet copied to `out` starts (-1: no line changed). */
-  let copied = -1;
+  // First every line's scan, keeping those that go to the decoder: a text with letters of Kazakh, Uzbek, Kyrgyz or
+  // Tatar in several places is one of those languages throughout, even on lines that happen to lack them.
+  const todo: { from: number; to: number; scan: LineScan }[] = [];
+  let other = 0;
   for (let from = 0; from <= text.length; ) {
     let to = text.indexOf("\n", from);
     if (to < 0) to = text.length;
     const scan = scanLine(text, from, to, model, index, memo);
-    if (needsDecoding(scan, settings)) {
-      const line = text.slice(from, to);
-      const fixed = decodeLine(line, scan, model, index, memo, log);
-      if (fixed !== line) {
-        out += text.slice(Math.max(0, copied), from) + fixed;
-        copied = to;
-      }
-    }
+    other += scan.other;
+    if (needsDecoding(scan, settings)) todo.push({ from, to, scan });
     from = to + 1;
+  }
+  if (other >= 3) return text;
+  let out = "";
+  /** Where the text not yet copied to `out` starts (-1: no line changed). */
+  let copied = -1;
+  for (const { from, to, scan } of todo) {
+    const line = text.slice(from, to);
+    const fixed = decodeLine(line, scan, model, index, memo, log);
+    if (fixed !== line) {
+      out += text.slice(Math.max(0, copied), from) + fixed;
+      copied = to;
+    }
   }
   return copied < 0 ? text : out + text.slice(copied);
 }
