@@ -2,8 +2,8 @@ import { FNV_OFFSET, FNV_PRIME, fnv1a } from "@soro/core";
 import { classAt, LETTER, MARK, unitClass, unitsAt, WS } from "../char-classes.js";
 
 /**
- * Hashed features of a passage for the educational-value classifier: word unigrams and bigrams, character 3- to
- * 5-grams inside words, and a few binned layout facts (line length, punctuated lines, digits, length). Hashing keeps
+ * Hashed features of a passage for the educational-value classifier: word unigrams and bigrams, character 3- and
+ * 4-grams inside words (5-grams too in models trained before `maxCharGram`), and a few binned layout facts (line length, punctuated lines, digits, length). Hashing keeps
  * the model a fixed-size weight vector with no vocabulary to ship, and the same text always gives the same vector.
  */
 
@@ -19,9 +19,16 @@ export interface FeatureSpec {
   bits: number;
   /** Only the first this many characters of a document are read (long documents are judged by their start). */
   maxChars: number;
+  /** The longest character n-gram counted, 3 to 5 (absent: 5, what models trained before this setting read). */
+  maxCharGram?: number;
 }
 
-export const DEFAULT_FEATURE_SPEC: FeatureSpec = { bits: 17, maxChars: 6000 };
+/**
+ * 2^14 slots and 3- and 4-grams: on the held-out weak labels as good as 2^17 slots with 5-grams (accuracy 0.925
+ * against 0.900, MAE 0.163 against 0.192, Spearman 0.925 both), and the counts table (32 KB) stays in the L1 cache
+ * where the 2^17 one (256 KB) did not: the signals stage ran 1.08-1.14x faster.
+ */
+export const DEFAULT_FEATURE_SPEC: FeatureSpec = { bits: 14, maxChars: 6000, maxCharGram: 4 };
 
 // Namespaces keep a word, a bigram and a character n-gram with equal hashes apart.
 const NS_WORD = 0x1b873593;
@@ -157,6 +164,9 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
   const acc = counts;
   const order = touched;
   let nt = 0;
+  const longest = spec.maxCharGram ?? 5;
+  if (longest < 3 || longest > 5 || !Number.isInteger(longest))
+    throw new Error(`edu model: maxCharGram ${longest} is not 3, 4 or 5`);
   const body = text.length > spec.maxChars ? text.slice(0, spec.maxChars) : text;
   const low = lower !== undefined && body === text ? lower : body.toLowerCase();
   const len = low.length;
@@ -236,8 +246,8 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     if (acc[i] === 0) order[nt++] = i;
     (acc[i] as number)++;
     prev = hw;
-    // Character 3- to 5-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems both
-    // count: by start, each 3-gram's hash extended to the 4- and 5-gram (the order of first counts fixes the order
+    // Character 3- to `longest`-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems
+    // both count: by start, each 3-gram's hash extended to the longer ones (the order of first counts fixes the order
     // in which the score sums its terms, so it stays the same).
     marked[n++] = 62;
     for (let s = 0; s + 3 <= n; s++) {
@@ -247,12 +257,12 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
       (acc[i] as number)++;
-      if (s + 4 > n) continue;
+      if (longest < 4 || s + 4 > n) continue;
       g = Math.imul(g ^ (marked[s + 3] as number), FNV_PRIME);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
       (acc[i] as number)++;
-      if (s + 5 > n) continue;
+      if (longest < 5 || s + 5 > n) continue;
       g = Math.imul(g ^ (marked[s + 4] as number), FNV_PRIME);
       i = g & mask;
       if (acc[i] === 0) order[nt++] = i;
