@@ -92,7 +92,7 @@ describe("shards", () => {
     const dir = await tempDir();
     const { instance, conn } = await openScratchDb(dir);
     try {
-      const files = await copyQueryToParts(
+      const { files } = await copyQueryToParts(
         conn,
         "SELECT i::VARCHAR AS id, repeat('ҳ', i % 7 + 1) AS text FROM range(50000) t(i)",
         { tmpDir: dir, prefix: "test/q", maxRows: 20_000 },
@@ -108,6 +108,13 @@ describe("shards", () => {
       );
       const first: string[] = [];
       for (const f of files) {
+        // Counted as written: each part's own rows and characters, as reading it back finds them.
+        const back = (
+          await conn.runAndReadAll(
+            `SELECT count(*)::INTEGER AS n, sum(length(text))::INTEGER AS c FROM read_parquet('${f.tmpPath}')`,
+          )
+        ).getRows()[0];
+        expect([f.rows, f.chars]).toEqual(back);
         expect(f.sha256).toBe(await fileSha256(f.tmpPath));
         expect(f.columns).toEqual(["id", "text"]);
         for await (const batch of readShard(f.tmpPath)) {
@@ -117,6 +124,29 @@ describe("shards", () => {
       }
       // In order: each part starts where the one before it ended.
       expect(first.map(Number)).toEqual([0, files[0]!.rows, files[0]!.rows + files[1]!.rows]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("counts the rows a query's drop test leaves out, and writes the others; again on the same connection", async () => {
+    const dir = await tempDir();
+    const { instance, conn } = await openScratchDb(dir);
+    try {
+      for (const prefix of ["test/d", "test/e"]) {
+        const { files, dropped } = await copyQueryToParts(
+          conn,
+          "SELECT i AS n, repeat('ҷ', i % 5 + 1) AS text FROM range(30000) t(i)",
+          { tmpDir: dir, prefix, maxRows: 20_000, drop: "d.n % 3 = 0" },
+        );
+        const all = Array.from({ length: 30000 }, (_, i) => i);
+        const chars = (xs: number[]) => xs.reduce((a, i) => a + (i % 5) + 1, 0);
+        const kept = all.filter((i) => i % 3 !== 0);
+        expect(files.reduce((a, f) => a + f.rows, 0)).toBe(kept.length);
+        expect(files.reduce((a, f) => a + f.chars, 0)).toBe(chars(kept));
+        expect(dropped).toEqual({ docs: 10000, chars: chars(all.filter((i) => i % 3 === 0)) });
+      }
     } finally {
       conn.closeSync();
       instance.closeSync();

@@ -26,7 +26,7 @@ export async function dropStale(catalog: Catalog, run: SourceRun, versions: File
       );
       const files = `[${shards.map((s) => sqlString(catalog.shardPath({ path: String(s.path) }))).join(", ")}]`;
       const next = `${BATCH_PREFIX}${configHash({ key, dropped: docPaths })}`;
-      const parts = await copyQueryToParts(
+      const { files: parts } = await copyQueryToParts(
         conn,
         `SELECT * FROM read_parquet(${files}) WHERE path IS NULL OR NOT ${fromFiles(docPaths)}`,
         { tmpDir: run.tmpDir, prefix: run.shardPrefix(next, "batch") },

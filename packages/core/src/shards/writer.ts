@@ -5,6 +5,7 @@ import { appendColumnValue, type ColumnSpec } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
 import { defined } from "../errors.js";
 import { fileSha256, fileSize, fsyncPath } from "./files.js";
+import { countedCopy } from "./tally.js";
 
 /** The input row number a joined writer stores beside a stage's own columns. */
 const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row number (joined away on write)" };
@@ -180,52 +181,99 @@ export async function copyQueryToShard(
   return finishedShard(conn, tmpPath, opts.name);
 }
 
+/** The parts a query was written to, in order, and the rows its `drop` test counted instead of writing. */
+export interface CopiedParts {
+  files: ShardFile[];
+  dropped: { docs: number; chars: number };
+}
+
 /**
- * Writes the result of a SQL query to zstd Parquet parts named `<prefix>-00000.parquet`, ... in one statement
- * (a new part after about `maxRows` rows, as ShardWriter rotates), each complete and fsynced, in order.
+ * Writes the result of a SQL query (with a `text` column) to zstd Parquet parts named `<prefix>-00000.parquet`, ...
+ * in one statement (a new part after about `maxRows` rows, as ShardWriter rotates), each complete and fsynced, in
+ * order. Rows for which `drop` (SQL over the row, alias `d`) is true are counted in `dropped`, not written. Rows and
+ * characters are counted as the statement writes them, not read back.
  */
 export async function copyQueryToParts(
   conn: DuckDBConnection,
   query: string,
-  opts: { tmpDir: string; prefix: string; maxRows?: number; zstdLevel?: number },
-): Promise<ShardFile[]> {
+  opts: { tmpDir: string; prefix: string; maxRows?: number; zstdLevel?: number; drop?: string },
+): Promise<CopiedParts> {
   const dir = path.join(opts.tmpDir, `${opts.prefix.replaceAll("/", "__")}.${process.pid}.parts`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(opts.tmpDir, { recursive: true });
   const groups = Math.max(1, Math.round((opts.maxRows ?? 200_000) / 20_000));
-  await conn.run(
-    `COPY (${query}) TO ${sqlString(dir)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000, ROW_GROUPS_PER_FILE ${groups}, FILENAME_PATTERN 'part_{i}')`,
+  const { tally, files } = await countedCopy(
+    conn,
+    query,
+    dir,
+    `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000, ROW_GROUPS_PER_FILE ${groups}, FILENAME_PATTERN 'part_{i}'`,
+    opts.drop,
   );
   const parts = (await readdir(dir))
     .map((f) => Number(/^part_(\d+)\.parquet$/.exec(f)?.[1] ?? Number.NaN))
     .filter((i) => !Number.isNaN(i))
     .sort((a, b) => a - b);
+  // The tally's lengths are in the order rows were written only when one thread ran the statement.
+  const setting = (
+    await conn.runAndReadAll("SELECT current_setting('threads')::BIGINT AS n")
+  ).getRowObjectsJS()[0];
+  const ordered = parts.length <= 1 || Number(setting?.n) === 1;
+  const written = [...files.values()].reduce((a, n) => a + n, 0);
+  if (written !== tally.lengths.length)
+    throw new Error(
+      `soro: DuckDB wrote ${written} rows to ${dir} but ${tally.lengths.length} were counted (a bug: report it)`,
+    );
   const out: ShardFile[] = [];
+  let row = 0;
   for (const [k, i] of parts.entries()) {
     const name = `${opts.prefix}-${String(k).padStart(5, "0")}.parquet`;
     const tmpPath = path.join(opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
+    const rows = files.get(path.join(dir, `part_${i}.parquet`));
     await rename(path.join(dir, `part_${i}.parquet`), tmpPath);
-    out.push(await finishedShard(conn, tmpPath, name));
+    let counted: { rows: number; chars: number } | undefined;
+    if (rows !== undefined && ordered) {
+      let chars = 0;
+      for (const end = row + rows; row < end; row++) chars += tally.lengths[row] as number;
+      counted = { rows, chars };
+    }
+    out.push(await finishedShard(conn, tmpPath, name, counted));
   }
   await rm(dir, { recursive: true, force: true });
-  return out;
+  return { files: out, dropped: tally.dropped };
 }
 
-/** A written Parquet file, fsynced, described as a shard file ready to commit (rows and characters read back). */
-async function finishedShard(conn: DuckDBConnection, tmpPath: string, name: string): Promise<ShardFile> {
+/**
+ * A written Parquet file, fsynced, described as a shard file ready to commit; its rows and characters are read
+ * back unless the statement that wrote it counted them.
+ */
+async function finishedShard(
+  conn: DuckDBConnection,
+  tmpPath: string,
+  name: string,
+  counted?: { rows: number; chars: number },
+): Promise<ShardFile> {
   await fsyncPath(tmpPath);
-  const stats = await conn.runAndReadAll(
-    `SELECT count(*)::BIGINT AS rows, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM read_parquet(${sqlString(tmpPath)})`,
-  );
+  const { rows, chars } = counted ?? (await readBackCounts(conn, tmpPath));
   const cols = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(tmpPath)})`);
-  const row = defined(stats.getRowObjectsJS()[0], `the row count of ${tmpPath}`);
   return {
     name,
     tmpPath,
-    rows: Number(row.rows),
-    chars: Number(row.chars),
+    rows,
+    chars,
     bytes: await fileSize(tmpPath),
     sha256: await fileSha256(tmpPath),
     columns: cols.getRowObjectsJS().map((r) => String(r.column_name)),
   };
+}
+
+/** The rows and characters of a written Parquet file, read back. */
+async function readBackCounts(
+  conn: DuckDBConnection,
+  file: string,
+): Promise<{ rows: number; chars: number }> {
+  const stats = await conn.runAndReadAll(
+    `SELECT count(*)::BIGINT AS rows, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM read_parquet(${sqlString(file)})`,
+  );
+  const row = defined(stats.getRowObjectsJS()[0], `the row count of ${file}`);
+  return { rows: Number(row.rows), chars: Number(row.chars) };
 }

@@ -206,35 +206,23 @@ export async function recordsBySql(ctx: ReaderContext, target: SqlTarget): Promi
         `CREATE TEMP TABLE takedowns AS SELECT unnest(from_json($1, '[{"kind":"VARCHAR","value":"VARCHAR"}]'), recursive := true)`,
         [JSON.stringify(target.takedowns)],
       );
-    // One pass: a record the JS reader would treat otherwise stops the statement, and the file goes to that reader.
-    const files = await copyQueryToParts(
-      conn,
-      target.takedowns.length > 0 ? `SELECT * FROM (${docs}) d WHERE NOT ${takenDownSql("d")}` : docs,
-      { tmpDir: target.tmpDir, prefix: target.prefix },
-    );
+    // Taken-down documents are counted under rule `takedown`, as SourceRun counts them, by the statement that
+    // writes the others.
+    const { files, dropped } = await copyQueryToParts(conn, docs, {
+      tmpDir: target.tmpDir,
+      prefix: target.prefix,
+      ...(target.takedowns.length > 0 && { drop: takenDownSql("d") }),
+    });
     const n = files.reduce((a, f) => a + f.rows, 0);
     const chars = files.reduce((a, f) => a + f.chars, 0);
     const stats: InputStats = {
-      docsIn: n,
-      charsIn: chars,
+      docsIn: n + dropped.docs,
+      charsIn: chars + dropped.chars,
       docsOut: n,
       charsOut: chars,
       quarantined: 0,
-      removed: {},
+      removed: dropped.docs > 0 ? { takedown: dropped } : {},
     };
-    if (target.takedowns.length > 0) {
-      // Taken-down documents are counted under rule `takedown`, as SourceRun counts them: a second pass, only here.
-      const gone = (
-        await conn.runAndReadAll(
-          `SELECT count(*)::BIGINT AS docs, coalesce(sum(length(text)), 0)::BIGINT AS chars FROM (${docs}) d WHERE ${takenDownSql("d")}`,
-        )
-      ).getRowObjectsJS()[0];
-      if (!gone) throw new Error(`soro: the takedown count of ${file} returned no row (a bug: report it)`);
-      const removed = { docs: Number(gone.docs), chars: Number(gone.chars) };
-      stats.docsIn += removed.docs;
-      stats.charsIn += removed.chars;
-      if (removed.docs > 0) stats.removed.takedown = removed;
-    }
     // A blank line is skipped by both readers but still counts in the JS reader's line numbers.
     if (stats.docsIn === 0 || (!parquet && (target.lines ?? (await countLines(file))) !== stats.docsIn)) {
       await Promise.all(files.map((f) => rm(f.tmpPath, { force: true })));
