@@ -1,18 +1,26 @@
 // Ingest throughput, each beside DuckDB alone doing the same job in the same run (one thread):
 // - a JSONL file of real Tajik word forms: `ingestPaths` (DuckDB reads it and writes the shard when the file is
-//   clean) beside DuckDB converting the same file to zstd Parquet (`COPY (SELECT * FROM read_json(...))`), and
-//   beside DuckDB only loading it into a table (`read_json`, no Parquet written);
-// - the same records as a Parquet file: `ingestPaths` beside DuckDB copying it to zstd Parquet;
+//   clean) beside DuckDB alone
+//   - converting the same file to zstd Parquet as it is (`COPY (SELECT * FROM read_json(...))`: text, url, meta);
+//   - writing the same document columns as soro's shard (BASE_COLUMNS: the id as documentId's sha256 of url and
+//     text, the record's text, url and meta, constants for the rest) with the same options (zstd 3, row groups of
+//     20k, parts of 10 groups): the work soro cannot avoid, so its ratio is soro's own overhead;
+//   - only loading it into a table (`read_json`, no Parquet written);
+// - the same records as a Parquet file: `ingestPaths` beside DuckDB copying it to zstd Parquet as it is, and
+//   writing the same document columns;
 // - folders of DOCX and of ODT files (copies of the LibreOffice-made fixtures): files per second.
+// What soro does besides the same-columns peer: a JS read of the file (its sha256 for the version record and, for
+// JSONL, its line count), the checks that send a file to the JS reader, meta merged with the file's own keys, the
+// commit to the catalog and its checkpoint at close.
 // Wall and CPU seconds (CPU of the whole process: DuckDB's threads included). JSONL and Parquet run in rounds, each
-// soro and its peer back to back; the rows show medians and a ratio is the median of the rounds' ratios, so a load
+// soro and its peers back to back; the rows show medians and a ratio is the median of the rounds' ratios, so a load
 // that changes on a shared machine moves both sides of a ratio alike. The workspace is created before the clock
 // starts, as the peer's DuckDB instance is (closing it, which checkpoints what ingest wrote, is timed).
 // Usage: pnpm bench -- ingest [--mb=50] [--rounds=3] [--docx=200] [--odt=200]
 import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Catalog, openScratchDb, sqlString } from "@soro/core";
+import { BASE_COLUMNS, Catalog, openScratchDb, sqlString } from "@soro/core";
 import { tesseractTajikWords } from "@soro/samples";
 import { ingestPaths } from "../src/index.js";
 
@@ -75,6 +83,26 @@ const zstd = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_
 const parquet = path.join(dir, "corpus.parquet");
 await duck(`COPY (SELECT * FROM ${readJson}) TO ${sqlString(parquet)} ${zstd}`);
 
+/** The shard's document columns from a relation of records (text, url, meta), as soro writes them for a clean file. */
+const docColumns: Record<string, string> = {
+  id: "left(sha256(url || chr(10) || text), 32)",
+  text: "text",
+  source: "'other'",
+  url: "url",
+  path: "NULL::VARCHAR",
+  fetched_at: sqlString(new Date().toISOString()),
+  meta: "meta::VARCHAR",
+  licence: "'unknown'",
+  licence_evidence: "NULL::VARCHAR",
+};
+const docSelect = BASE_COLUMNS.map((c) => {
+  const e = docColumns[c.name];
+  if (!e) throw new Error(`bench: no peer expression for column ${c.name}`);
+  return `${e} AS ${c.name}`;
+}).join(", ");
+const parts =
+  "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE 20000, ROW_GROUPS_PER_FILE 10, FILENAME_PATTERN 'part_{i}', OVERWRITE)";
+
 let wsN = 0;
 /** ingestPaths into a new workspace (created before the clock starts). */
 async function ingestOnce(paths: string[]) {
@@ -99,14 +127,21 @@ const med = (ts: T[]): T => ({ wall: median(ts.map((t) => t.wall)), cpu: median(
 const runs = {
   soroJsonl: [] as T[],
   peerJsonl: [] as T[],
+  docsJsonl: [] as T[],
   peerTable: [] as T[],
   soroParquet: [] as T[],
   peerParquet: [] as T[],
+  docsParquet: [] as T[],
 };
 for (let r = 0; r < rounds; r++) {
   runs.soroJsonl.push(await ingestOnce([jsonl]));
   runs.peerJsonl.push(
     await duck(`COPY (SELECT * FROM ${readJson}) TO ${sqlString(path.join(dir, "peer1.parquet"))} ${zstd}`),
+  );
+  runs.docsJsonl.push(
+    await duck(
+      `COPY (SELECT ${docSelect} FROM ${readJson}) TO ${sqlString(path.join(dir, "docs1"))} ${parts}`,
+    ),
   );
   runs.peerTable.push(await duck(`CREATE TABLE peer AS SELECT * FROM ${readJson}`));
   runs.soroParquet.push(await ingestOnce([parquet]));
@@ -115,13 +150,20 @@ for (let r = 0; r < rounds; r++) {
       `COPY (SELECT * FROM read_parquet(${sqlString(parquet)})) TO ${sqlString(path.join(dir, "peer2.parquet"))} ${zstd}`,
     ),
   );
+  runs.docsParquet.push(
+    await duck(
+      `COPY (SELECT ${docSelect} FROM read_parquet(${sqlString(parquet)})) TO ${sqlString(path.join(dir, "docs2"))} ${parts}`,
+    ),
+  );
 }
-const [soroJsonl, peerJsonl, peerTable, soroParquet, peerParquet] = [
+const [soroJsonl, peerJsonl, docsJsonl, peerTable, soroParquet, peerParquet, docsParquet] = [
   med(runs.soroJsonl),
   med(runs.peerJsonl),
+  med(runs.docsJsonl),
   med(runs.peerTable),
   med(runs.soroParquet),
   med(runs.peerParquet),
+  med(runs.docsParquet),
 ];
 
 // DOCX and ODT: copies of the LibreOffice-made fixtures in one folder each (each its own file, hashed, read, committed).
@@ -150,9 +192,11 @@ console.log(
 );
 console.log(row("soro ingest JSONL", soroJsonl, jsonlMb));
 console.log(row("duckdb alone: JSONL to zstd Parquet (1 thread)", peerJsonl, jsonlMb));
+console.log(row("duckdb alone: JSONL to document columns (1 thread)", docsJsonl, jsonlMb));
 console.log(row("duckdb alone: read_json into a table (1 thread)", peerTable, jsonlMb));
 console.log(row("soro ingest Parquet", soroParquet, jsonlMb));
 console.log(row("duckdb alone: Parquet to zstd Parquet (1 thread)", peerParquet, jsonlMb));
+console.log(row("duckdb alone: Parquet to document columns (1 thread)", docsParquet, jsonlMb));
 for (const [ext, r, n] of [
   ["DOCX", docx, docxCopies],
   ["ODT", odt, odtCopies],
@@ -162,6 +206,8 @@ for (const [ext, r, n] of [
     `${r.wall.toFixed(2).padStart(6)} s wall ${r.cpu.toFixed(2).padStart(6)} s cpu ${(n / r.wall).toFixed(1).padStart(7)} files/s`,
   );
 console.log(ratio("JSONL soro/duckdb JSONL→Parquet", runs.soroJsonl, runs.peerJsonl));
+console.log(ratio("JSONL soro/duckdb JSONL→document columns", runs.soroJsonl, runs.docsJsonl));
 console.log(ratio("JSONL soro/duckdb read_json into a table", runs.soroJsonl, runs.peerTable));
 console.log(ratio("Parquet soro/duckdb Parquet→Parquet", runs.soroParquet, runs.peerParquet));
+console.log(ratio("Parquet soro/duckdb Parquet→document columns", runs.soroParquet, runs.docsParquet));
 await rm(dir, { recursive: true, force: true });
