@@ -15,7 +15,7 @@ import { WordMemo } from "./word-memo.js";
 
 /**
  * Cyrillic words of a text: all of them, those of kind bit 1, words of two letters or more, those of kind bit 2,
- * those of kind bit 4.
+ * those of kind bit 4, and Tajik endings (kind bit 8, or a suffix hyphened to a Latin word: see `isLatinSuffix`).
  */
 export interface WordCounts {
   words: number;
@@ -23,6 +23,7 @@ export interface WordCounts {
   long: number;
   known: number;
   foreign: number;
+  suffix: number;
 }
 
 /** A text's Cyrillic words: their counts and the character model's read of them. */
@@ -31,7 +32,11 @@ export interface WordRead {
   chars: CharRead;
 }
 
-/** What the caller knows of a lower-case word: bit 1 a function word, bit 2 a known form, bit 4 a foreign one. */
+/**
+ * What the caller knows of a lower-case word: bit 1 a function word, bit 2 a known form, bit 4 a foreign one, bit 8
+ * a form with an ending only Tajik writes; bit 16: the word is that ending alone, which after a hyphen on a Latin word
+ * counts as bit 8.
+ */
 export type WordKind = (lower: string) => number;
 
 /**
@@ -95,6 +100,19 @@ function keptTerms(
 }
 
 /**
+ * Whether the word at `start` is hyphened to a Latin word or a Cyrillic abbreviation (`Star-и`, `URL-ро`, `МД-и`):
+ * Tajik writes its endings so on a name; a digit before the hyphen is left out (Bulgarian writes ordinals `2-ро`).
+ */
+function isLatinSuffix(text: string, start: number): boolean {
+  if (start < 2 || text.charCodeAt(start - 1) !== 0x2d) return false;
+  const c = text.charCodeAt(start - 2);
+  if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) return true;
+  // A Cyrillic abbreviation (`МД-и`): two capitals before the hyphen.
+  const b = start >= 3 ? text.charCodeAt(start - 3) : 0;
+  return c >= 0x410 && c <= 0x42f && b >= 0x410 && b <= 0x42f;
+}
+
+/**
  * Reads the Cyrillic words of a text: counts of the first `wordLimit` characters' words by kind (`kindOf`, asked
  * once per distinct word), and the shipped character model's read of the first `charLimit` characters' (the same
  * sum, term by term in the same order, as `readChars`). A word cut by a limit is read as cut.
@@ -115,6 +133,7 @@ export function readCyrillicWords(
   let long = 0;
   let known = 0;
   let foreign = 0;
+  let suffix = 0;
   let sum = 0;
   let n = 0;
   const wordEnd = Math.min(text.length, wordLimit);
@@ -134,6 +153,7 @@ export function readCyrillicWords(
       words++;
       if (kind & 1) fn++;
       if (kind & 4) foreign++;
+      if (kind & 8 || (kind & 16 && end === i && isLatinSuffix(text, start))) suffix++;
       if (end - start >= 2) {
         long++;
         if (kind & 2) known++;
@@ -156,5 +176,5 @@ export function readCyrillicWords(
       n += end - start + 1;
     }
   }
-  return { words: { words, fn, long, known, foreign }, chars: { sum, n } };
+  return { words: { words, fn, long, known, foreign, suffix }, chars: { sum, n } };
 }

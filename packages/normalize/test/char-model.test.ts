@@ -70,7 +70,7 @@ describe("Tajik character model", () => {
         expect(r.chars).toEqual(readChars(text, limit));
       }
     const r = readCyrillicWords(text, 1000, 0, kind);
-    expect(r.words).toEqual({ words: 25, fn: 6, long: 25, known: 9, foreign: 3 });
+    expect(r.words).toEqual({ words: 25, fn: 6, long: 25, known: 9, foreign: 3, suffix: 0 });
     expect(new Set(asked).size).toBe(asked.length);
     expect(readCyrillicWords(text, 5, 0, kind).words).toEqual({
       words: 1,
@@ -78,6 +78,14 @@ describe("Tajik character model", () => {
       long: 1,
       known: 0,
       foreign: 0,
+      suffix: 0,
     });
+  });
+
+  it("counts an ending hyphened to a Latin name or a Cyrillic abbreviation, not to a digit or a word", () => {
+    const bare = (w: string) => (w === "ро" || w === "и" ? 16 : 0);
+    const count = (t: string) => readCyrillicWords(t, 1000, 0, bare).words.suffix;
+    expect(count("PDF-ро, Star-и, МД-и")).toBe(3);
+    expect(count("2-ро ниво, Мд-и, ро и")).toBe(0);
   });
 });

@@ -74,6 +74,15 @@ describe("document and line language ID", () => {
     expect(identifyLanguage("файлове от архива").tgk).toBeLessThan(0.05);
   });
 
+  it("reads Tajik endings only Tajik writes: -ҳо on a stem, an ending hyphened to a name or abbreviation", () => {
+    // A hyphened ending is read as Tajik, the same letters as a word of their own (Russian `и`) are not.
+    expect(identifyLanguage("ID-и класс").lang).toBe("tgk");
+    expect(identifyLanguage("ID и класс").tgk).toBeLessThan(identifyLanguage("ID-и класс").tgk);
+    expect(identifyLanguage("Санади Объектхо").lang).toBe("tgk");
+    // Bulgarian ordinals after a digit stay Bulgarian.
+    expect(identifyLanguage("2-ро ниво на плана").lang).not.toBe("tgk");
+  });
+
   it("names languages outside the corpus set as themselves, never as Tajik", () => {
     const cases: Array<[string, string]> = [
       ["Усі люди народжуються вільними і рівними у своїй гідності та правах.", "ukr"],
