@@ -8,7 +8,7 @@ export * from "./config.js";
 export * from "./document.js";
 export * from "./duck.js";
 export * from "./errors.js";
-export * from "./fnv.js";
+export * from "./hash32.js";
 export * from "./html.js";
 export * from "./licence.js";
 export * from "./modules.js";

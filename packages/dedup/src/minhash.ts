@@ -1,4 +1,4 @@
-import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
+import { FNV_OFFSET, FNV_PRIME, fmix32 } from "@soro/core";
 import xxhash, { type XXHashAPI } from "xxhash-wasm";
 import { DEFAULT_MINHASH } from "./defaults.js";
 import { foldBuffer, foldForKey, foldInto } from "./fold.js";
@@ -23,14 +23,6 @@ let api: Promise<XXHashAPI> | null = null;
 export function xxhashApi(): Promise<XXHashAPI> {
   api ??= xxhash();
   return api;
-}
-
-/** A 32-bit finaliser (MurmurHash3's): a bijection with full avalanche, so each seed gives a fresh permutation. */
-function fmix32(x: number): number {
-  let h = x;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Deterministic per-function seeds from one seed (splitmix-style), so every worker derives the same family. */

@@ -1,4 +1,4 @@
-import { FNV_OFFSET, fnv1a, fnv1aUnits, fnvStep } from "@soro/core";
+import { FNV_OFFSET, fmix32, fnv1a, fnv1aUnits, fnvStep } from "@soro/core";
 
 /**
  * A sorted vocabulary held as it lies in a model file: the words' UTF-16 code units back to back and the offset
@@ -25,7 +25,7 @@ export class WordTable {
     for (let id = 0; id < n; id++) {
       const from = offsets[id] as number;
       const to = offsets[id + 1] as number;
-      let s = mix(fnv1aUnits(codes, from, to)) & this.mask;
+      let s = fmix32(fnv1aUnits(codes, from, to)) & this.mask;
       while (this.slots[s] !== 0) s = (s + 1) & this.mask;
       this.slots[s] = id + 1;
     }
@@ -39,7 +39,7 @@ export class WordTable {
   id(word: string): number {
     const n = word.length;
     const { slots, offsets, codes, mask } = this;
-    for (let s = mix(fnv1a(word)) & mask; ; s = (s + 1) & mask) {
+    for (let s = fmix32(fnv1a(word)) & mask; ; s = (s + 1) & mask) {
       const e = slots[s] as number;
       if (e === 0) return -1;
       const from = offsets[e - 1] as number;
@@ -168,7 +168,7 @@ export class KeyGroups {
 
   /** The rows whose key is `key` (already spelled as keys are), most frequent first, or undefined. */
   get(key: string): Uint32Array | undefined {
-    const h = mix(fnv1a(key));
+    const h = fmix32(fnv1a(key));
     const { codes, offsets } = this.table;
     for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
       const e = this.slots[2 * s] as number;
@@ -207,7 +207,7 @@ export class KeyGroups {
       const c = this.map[codes[j] as number] as number;
       if (c !== 0) h = fnvStep(h, c);
     }
-    return mix(h);
+    return fmix32(h);
   }
 
   private sameKey(a: number, b: number): boolean {
@@ -235,15 +235,6 @@ export function codeMap(replace: Iterable<[string, string]>, dropOthers = false)
     map[from.charCodeAt(0)] = to.length ? to.charCodeAt(0) : 0;
   }
   return map;
-}
-
-/** Spreads FNV-1a's low bits, which the slot mask keeps (murmur3's finaliser). */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The code units and offsets of `words`, for a model file. */

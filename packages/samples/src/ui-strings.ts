@@ -49,7 +49,7 @@ export function uiStrings(): { lines: UiLine[]; gnome: boolean } {
  */
 export function isHeldOut(text: string): boolean {
   // @soro/core's fnv1a written out: samples depends on no workspace package (core's tests read it), and core's
-  // fnv test checks that this split is fnv1a(text) % 10 >= 3 on every string.
+  // hash32 test checks that this split is fnv1a(text) % 10 >= 3 on every string.
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0) % 10 >= 3;

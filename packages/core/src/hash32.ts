@@ -1,5 +1,5 @@
 /**
- * 32-bit FNV-1a, the project's one cheap non-cryptographic hash: word tables, stable held-out splits, weak-label
+ * The project's cheap 32-bit non-cryptographic hashes. FNV-1a: word tables, stable held-out splits, weak-label
  * splits and model-file checksums. It folds UTF-16 code units (or 32-bit words), not UTF-8 bytes, so it matches the
  * published byte-wise FNV-1a vectors on ASCII text only; stored splits and checksums were made this way, so keep it.
  *
@@ -30,4 +30,14 @@ export function fnv1aUnits(units: ArrayLike<number>, from = 0, to = units.length
   let h = FNV_OFFSET;
   for (let i = from; i < to; i++) h = Math.imul(h ^ (units[i] as number), FNV_PRIME);
   return h >>> 0;
+}
+
+/**
+ * MurmurHash3's 32-bit finaliser, unsigned: a bijection with full avalanche. It spreads FNV-1a's low bits before a
+ * slot mask keeps them, and makes a fresh permutation per seed (MinHash).
+ */
+export function fmix32(x: number): number {
+  let h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }

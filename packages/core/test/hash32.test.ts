@@ -1,6 +1,6 @@
 import { isHeldOut, uiStrings } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { FNV_OFFSET, fnv1a, fnv1aUnits, fnvStep } from "../src/fnv.js";
+import { FNV_OFFSET, fmix32, fnv1a, fnv1aUnits, fnvStep } from "../src/hash32.js";
 
 describe("fnv1a", () => {
   it("gives the published FNV-1a 32-bit values on ASCII", () => {
@@ -34,5 +34,14 @@ describe("fnv1a", () => {
     expect(differ).toEqual([]);
     // The split as it was made: a change here moves strings between tuning and held-out.
     expect([lines.length, lines.filter((l) => isHeldOut(l.text)).length]).toEqual([45534, 31980]);
+  });
+});
+
+describe("fmix32", () => {
+  it("is MurmurHash3's finaliser: fixed points and known values", () => {
+    expect(fmix32(0)).toBe(0);
+    // Values of the reference fmix32 (MurmurHash3_x86_32 of an empty key with these seeds finalises them).
+    expect(fmix32(1)).toBe(0x514e28b7);
+    expect(fmix32(0xffffffff)).toBe(0x81f16f39);
   });
 });
