@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Catalog } from "@soro/core";
+import { tail } from "./backend.js";
 import { PAYLOAD_DIR } from "./launch.js";
 import { planJob } from "./plan.js";
 import { writeJobFolder } from "./run.js";
@@ -124,7 +125,7 @@ export async function smokeRun(catalog: Catalog, o: SmokeOptions): Promise<Smoke
     tokensPerSecond: null,
     peakMemoryBytes: null,
     out: base,
-    detail: built.rc ? tail(built.out) : "",
+    detail: built.rc ? tail(built.out.trim(), 8) : "",
     skipped: false,
   });
   if (built.rc) return results;
@@ -188,7 +189,11 @@ export async function smokeRun(catalog: Catalog, o: SmokeOptions): Promise<Smoke
       seconds: (Date.now() - t0) / 1000,
       ...stepStats(ran.out),
       out,
-      detail: skipped ? String(log.find((r) => r.msg === "skipped")?.why ?? "") : ran.rc ? tail(ran.out) : "",
+      detail: skipped
+        ? String(log.find((r) => r.msg === "skipped")?.why ?? "")
+        : ran.rc
+          ? tail(ran.out.trim(), 8)
+          : "",
       skipped,
     });
     if (r.rc === 0) outs.set(c.step, out);
@@ -208,10 +213,6 @@ function skip(step: string, kind: JobKind, out: string, why: string): SmokeResul
     detail: why,
     skipped: true,
   };
-}
-
-function tail(out: string): string {
-  return out.trim().split("\n").slice(-8).join("\n");
 }
 
 /** One line of `soro train smoke` output for a result. */
