@@ -137,6 +137,12 @@ function logCounts(nt: number): number {
   return norm > 0 ? 1 / Math.sqrt(norm) : 0;
 }
 
+/**
+ * 1 when a slot's count is 0 (its first count), else 0: added to the touched length after writing the slot there
+ * unconditionally, so the n-gram loop has no branch on whether a slot is new (half the time it is, unpredictably).
+ */
+const firstCount = (count: number): number => (count - 1) >>> 31;
+
 /** The slots of the four layout facts of the last text counted. */
 const layout = new Int32Array(4);
 
@@ -158,7 +164,7 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     );
   if (counts.length !== dim) {
     counts = new Uint16Array(dim);
-    touched = new Int32Array(dim);
+    touched = new Int32Array(dim + 1); // one past the last slot: the n-gram loop writes before it counts
     logs = new Float32Array(dim);
   }
   const acc = counts;
@@ -240,10 +246,12 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     lastUnit = low.charCodeAt(k - 1);
     const hw = h >>> 0;
     let i = hw & mask;
-    if (acc[i] === 0) order[nt++] = i;
+    order[nt] = i;
+    nt += firstCount(acc[i] as number);
     (acc[i] as number)++;
     i = mix(prev, hw, NS_BIGRAM) & mask;
-    if (acc[i] === 0) order[nt++] = i;
+    order[nt] = i;
+    nt += firstCount(acc[i] as number);
     (acc[i] as number)++;
     prev = hw;
     // Character 3- to `longest`-grams of the word with its edges marked (<word>), so suffixes (-ҳо, -ро, -ӣ) and stems
@@ -255,17 +263,20 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
       g = Math.imul(g ^ (marked[s + 1] as number), FNV_PRIME);
       g = Math.imul(g ^ (marked[s + 2] as number), FNV_PRIME);
       i = g & mask;
-      if (acc[i] === 0) order[nt++] = i;
+      order[nt] = i;
+      nt += firstCount(acc[i] as number);
       (acc[i] as number)++;
       if (longest < 4 || s + 4 > n) continue;
       g = Math.imul(g ^ (marked[s + 3] as number), FNV_PRIME);
       i = g & mask;
-      if (acc[i] === 0) order[nt++] = i;
+      order[nt] = i;
+      nt += firstCount(acc[i] as number);
       (acc[i] as number)++;
       if (longest < 5 || s + 5 > n) continue;
       g = Math.imul(g ^ (marked[s + 4] as number), FNV_PRIME);
       i = g & mask;
-      if (acc[i] === 0) order[nt++] = i;
+      order[nt] = i;
+      nt += firstCount(acc[i] as number);
       (acc[i] as number)++;
     }
   }
