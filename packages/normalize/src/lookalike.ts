@@ -11,6 +11,16 @@ function load() {
   return { look, lookRe, homo: readCharMap("homoglyphs.tsv") };
 }
 
+/**
+ * The code units without which `repairLookalikes` changes nothing: the look-alike letters, Ukrainian і, and the
+ * Latin letters a homoglyph word needs (a caller can skip the step for a text that has none of them).
+ */
+export function lookalikeTriggers(): string[] {
+  tables ??= load();
+  const latin = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  return [...tables.look.keys(), "і", "І", ...latin];
+}
+
 // Kazakh, Kyrgyz, Tatar and Uzbek letters: their look-alikes of Tajik letters are their own letters, not damage.
 const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
 // ӣ ҷ only: ӯ is what ў maps to, and Uzbek writes ў.

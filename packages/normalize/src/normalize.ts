@@ -9,6 +9,7 @@ import { persianLineToCyrillic } from "./persian-decode.js";
 import { normalizePunctuation } from "./punct.js";
 import { restoreTajikLetters } from "./restore.js";
 import { type ScriptShares, scriptShares } from "./script.js";
+import { STEP, stepMarks } from "./step-marks.js";
 import { cleanUnicode, removeC1Controls } from "./unicode.js";
 
 /** What `normalizeText` runs. Every step is on by default. */
@@ -58,11 +59,8 @@ const REPAIR_RULES = [
   "homoglyph",
 ];
 
-const OTHER_SCRIPT = /[\u0600-\u06FFA-Za-z]/;
-
-/** Persian-script and Latin lines to Cyrillic; Cyrillic lines stay. */
+/** Persian-script and Latin lines to Cyrillic; Cyrillic lines stay (only a text with such letters comes here). */
 function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: ChangeLog): string {
-  if (!OTHER_SCRIPT.test(text)) return text;
   const variant = latinVariant(text);
   return text
     .split("\n")
@@ -85,13 +83,25 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
   const lexicon = options.lexicon ?? defaultLexicon();
   const log = new ChangeLog(options.explain);
   const original = scriptShares(input);
-  let text = cleanUnicode(input, log);
+  // Steps that need characters most texts lack run only when the text holds them (one pass tells).
+  let marks = stepMarks(input);
+  let marked = input;
+  let text = cleanUnicode(input, log, (marks & STEP.control) !== 0);
+  /** The marks of the text as it is now (read again only after a step changed it). */
+  const current = (): number => {
+    if (text !== marked) {
+      marks = stepMarks(text);
+      marked = text;
+    }
+    return marks;
+  };
   text = repairLegacy(text, lexicon, log).text;
-  text = removeC1Controls(text, log);
+  if (current() & STEP.c1) text = removeC1Controls(text, log);
   text = repairOcr(text, lexicon, log);
-  text = repairLookalikes(text, lexicon, log);
+  if (current() & STEP.lookalike) text = repairLookalikes(text, lexicon, log);
   const model = options.model ?? defaultModel();
-  if (options.scriptMapping !== false) text = mapScripts(text, lexicon, model, log);
+  if (options.scriptMapping !== false && current() & STEP.otherScript)
+    text = mapScripts(text, lexicon, model, log);
   if (options.restore !== false) text = restoreTajikLetters(text, model, log);
   text = normalizePunctuation(text, log);
   let repairs = 0;

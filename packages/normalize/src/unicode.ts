@@ -17,9 +17,10 @@ export function removeC1Controls(text: string, log: ChangeLog): string {
 
 /**
  * Unicode NFC (composes и/у + U+0304 into ӣ/ӯ), line ends to \n, and removal of C0 control and zero-width characters;
- * ZWNJ stays only between Arabic-script letters, where Persian needs it (می‌روم).
+ * ZWNJ stays only between Arabic-script letters, where Persian needs it (می‌روم). `controls` false: the caller
+ * knows the text holds none of the control and format characters (see `stepMarks`), and their pass is skipped.
  */
-export function cleanUnicode(text: string, log: ChangeLog): string {
+export function cleanUnicode(text: string, log: ChangeLog, controls = true): string {
   let out = text;
   const nfc = out.normalize("NFC");
   if (nfc !== out) {
@@ -27,7 +28,7 @@ export function cleanUnicode(text: string, log: ChangeLog): string {
     out = nfc;
   }
   if (out.includes("\r")) out = out.replace(/\r\n?/g, (m) => log.record("unicode.newline", m, "\n"));
-  out = out.replace(CONTROL_RE, (m) => log.record("unicode.invisible", m, ""));
+  if (controls) out = out.replace(CONTROL_RE, (m) => log.record("unicode.invisible", m, ""));
   if (out.includes("\u200C")) {
     out = out.replace(ZWNJ_RE, (m, at: number, s: string) =>
       ARABIC_LETTER.test(s[at - 1] ?? "") && ARABIC_LETTER.test(s[at + 1] ?? "")
