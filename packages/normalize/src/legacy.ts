@@ -117,17 +117,6 @@ const UTF8_AS_CP1251 =
 const UTF8_AS_CP1251_ONE = new RegExp(UTF8_AS_CP1251.source);
 const UTF8_AS_LATIN1 =
   /[ÐÑÒÓ][\u0080-\u00BF\u2013-\u2026\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2030\u2039\u203A\u20AC\u2122]/g;
-/** Basic Cyrillic capitals and small letters, counted in one pass without allocating. */
-function letterCase(text: string): { upper: number; lower: number } {
-  let upper = 0;
-  let lower = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x410 && c <= 0x42f) upper++;
-    else if (c >= 0x430 && c <= 0x44f) lower++;
-  }
-  return { upper, lower };
-}
 const LATIN1_HIGH = /[\u00C0-\u00FF]/g;
 const TAJIK_LETTER = /[ҳқғҲҚҒ]/;
 const I_LETTER = /[іІ]/;
@@ -170,9 +159,15 @@ const MARK_RANGES = [
   [0x2000, 0x26ff],
 ];
 let markTable: Uint16Array | undefined;
+/** Table bits past the MARK classes: a basic Cyrillic capital, a basic Cyrillic small letter (counted, not marked). */
+const UPPER_BIT = 13;
+const LOWER_BIT = 14;
 
-/** The MARK bits of the classes whose characters occur in a text. */
-function marksOf(text: string): number {
+/**
+ * The MARK bits of the classes whose characters occur in a text, and its basic Cyrillic capitals and small letters
+ * (counted in the same pass: a KOI8 reading is tested by their ratio).
+ */
+function marksOf(text: string): { marks: number; upper: number; lower: number } {
   if (!markTable) {
     const table = new Uint16Array(0x10000);
     for (const [lo = 0, hi = 0] of MARK_RANGES)
@@ -181,11 +176,20 @@ function marksOf(text: string): number {
         for (const [k, re] of Object.entries(MARK_CLASSES))
           if (re.test(ch)) (table[c] as number) |= MARK[k as keyof typeof MARK_CLASSES];
       }
+    for (let c = 0x410; c <= 0x42f; c++) (table[c] as number) |= 1 << UPPER_BIT;
+    for (let c = 0x430; c <= 0x44f; c++) (table[c] as number) |= 1 << LOWER_BIT;
     markTable = table;
   }
   let marks = 0;
-  for (let i = 0; i < text.length; i++) marks |= markTable[text.charCodeAt(i)] as number;
-  return marks;
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = markTable[text.charCodeAt(i)] as number;
+    marks |= v;
+    upper += (v >> UPPER_BIT) & 1;
+    lower += (v >> LOWER_BIT) & 1;
+  }
+  return { marks: marks & ((1 << UPPER_BIT) - 1), upper, lower };
 }
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
@@ -224,7 +228,7 @@ function candidates(text: string, t: Tables): Candidate[] {
   };
   // Uzbek writes ў beside standard ҳ қ ғ, Kazakh і beside ә ө ү ң: there the shared letters are no legacy mark, and
   // a convention needs a letter of its own (A: њ ќ ѓ љ; B: ѕ, or і beside њ љ ї) to be considered.
-  const marks = marksOf(text);
+  const { marks, upper, lower } = marksOf(text);
   // A test runs only when a character it needs occurs (most documents show none of them).
   const shows = (mark: number, re: RegExp) => (marks & mark) !== 0 && re.test(text);
   const neighbour = shows(MARK.tajik, TAJIK_LETTER) || shows(MARK.turkic, OTHER_TURKIC);
@@ -243,7 +247,6 @@ function candidates(text: string, t: Tables): Candidate[] {
   if (shows(MARK.latin1Lead, LATIN1_LEAD) && count(text, UTF8_AS_LATIN1) >= 2)
     decoded("mojibake_latin1", decodeUtf8(toBytes(text, t.cp1252)));
   // KOI8 puts small letters where cp1251 has capitals: such text reads as capitals with small initials.
-  const { upper, lower } = letterCase(text);
   if (upper >= 3 && upper > 1.5 * lower) decoded("koi8t", decodeKoi8t(toBytes(text, t.cp1251), t.koi8t));
   if (shows(MARK.latin1High, LATIN1_HIGH_ONE) && count(text, LATIN1_HIGH) >= 8)
     decoded("koi8t_latin1", decodeKoi8t(toBytes(text, t.cp1252), t.koi8t));
