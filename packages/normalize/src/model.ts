@@ -76,6 +76,10 @@ const TABLES = [
  * with stupid back-off) that scores words the vocabulary lacks. Loaded from a file of sorted little-endian typed
  * arrays used in place; the header names its version and the sources of its counts.
  */
+/** Entries of `scoreIds`' pair cache (a power of two). */
+const PAIR_BITS = 16;
+const PAIR_SHIFT = 32 - PAIR_BITS;
+
 export class TajikModel {
   private readonly words: WordTable;
   private readonly counts: Uint32Array;
@@ -195,12 +199,25 @@ export class TajikModel {
 
   /** `score` of known word `id` after word `prev` (-1: a word the vocabulary lacks), by row numbers. */
   scoreIds(prev: number, id: number): number {
-    if (prev >= 0) {
-      const c = this.bigram(prev, id);
-      if (c > 0) return Math.log(c / Math.max(1, this.counts[prev] ?? 0));
-    }
-    return this.backedOff[id] ?? Number.NEGATIVE_INFINITY;
+    if (prev < 0) return this.backedOff[id] ?? Number.NEGATIVE_INFINITY;
+    // A decoder asks for the same pairs over and over (frequent words follow frequent words): a direct-mapped
+    // cache of pair -> score spares the bigram search and the log.
+    const at = (Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> PAIR_SHIFT;
+    if (this.pairPrev[at] === prev && this.pairId[at] === id) return this.pairScore[at] as number;
+    const c = this.bigram(prev, id);
+    const v =
+      c > 0
+        ? Math.log(c / Math.max(1, this.counts[prev] ?? 0))
+        : (this.backedOff[id] ?? Number.NEGATIVE_INFINITY);
+    this.pairPrev[at] = prev;
+    this.pairId[at] = id;
+    this.pairScore[at] = v;
+    return v;
   }
+
+  private readonly pairPrev = new Int32Array(1 << PAIR_BITS).fill(-1);
+  private readonly pairId = new Int32Array(1 << PAIR_BITS);
+  private readonly pairScore = new Float64Array(1 << PAIR_BITS);
 
   private bigram(a: number, b: number): number {
     const second = this.bigramSecond;
