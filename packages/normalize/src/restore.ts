@@ -15,26 +15,25 @@ const RUSSIAN_MARKERS = new Set(RUSSIAN_FUNCTION_WORDS);
 const RUSSIAN_ONLY = /[ыщьЫЩЬ]/;
 /** Letters of Kazakh, Uzbek, Kyrgyz, Tatar and Bashkir Cyrillic that Tajik lacks: such a line is left alone. */
 const OTHER_CYRILLIC = /[әөүұіңһўҗҙҫӘӨҮҰІҢҺЎҖҘҪ]/;
-/** 1 at (code - 0x400) for the letters of `OTHER_CYRILLIC`, counted in a line's scan. */
-const OTHER_TABLE = new Uint8Array(0x100);
-for (let c = 0x400; c <= 0x4ff; c++)
-  if (OTHER_CYRILLIC.test(String.fromCharCode(c))) OTHER_TABLE[c - 0x400] = 1;
 const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()].map((c) => c.charCodeAt(0)));
-/** 1 at (code - 0x400) for the Tajik letters, for counting them without a set lookup per character. */
-const SPECIAL_TABLE = new Uint8Array(0x100);
-for (const c of SPECIAL_CODES) SPECIAL_TABLE[c - 0x400] = 1;
 
 /** Russian letter -> the Tajik letter it may stand for (й for ӣ too: typists reach for it). */
 const RESTORES: Readonly<Record<string, string>> = { х: "ҳ", ч: "ҷ", к: "қ", г: "ғ", у: "ӯ", и: "ӣ", й: "ӣ" };
 const FOLD_KEY: Readonly<Record<string, string>> = { ҳ: "х", ҷ: "ч", қ: "к", ғ: "г", ӯ: "у", ӣ: "и", й: "и" };
 /**
- * 1 at (code - 0x400) for the letters a restoration replaces (either case): a word without one can neither have lost
- * letters nor be a suspect spelling, so a line's scan for loss need not look it up.
+ * What a line's scan needs of each code unit of U+0400..U+04FF, at (code - 0x400), in one table: bit 1 a Tajik
+ * letter (counted), bit 2 a letter of `OTHER_CYRILLIC` (counted), bit 4 a letter a restoration replaces (a word
+ * without one can neither have lost letters nor be a suspect spelling, so the scan for loss need not look it up),
+ * bit 8 a capital (U+0400..U+042F, and the even code points of U+0460..U+04FF).
  */
-const RESTORABLE_TABLE = new Uint8Array(0x100);
-for (const c of Object.keys(RESTORES)) {
-  RESTORABLE_TABLE[c.charCodeAt(0) - 0x400] = 1;
-  RESTORABLE_TABLE[c.toUpperCase().charCodeAt(0) - 0x400] = 1;
+const LETTER_BITS = new Uint8Array(0x100);
+for (let c = 0x400; c <= 0x4ff; c++) {
+  const ch = String.fromCharCode(c);
+  let bits = SPECIAL_CODES.has(c) ? 1 : 0;
+  if (OTHER_CYRILLIC.test(ch)) bits |= 2;
+  if (RESTORES[ch.toLowerCase()] !== undefined) bits |= 4;
+  if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) bits |= 8;
+  LETTER_BITS[c - 0x400] = bits;
 }
 
 /** Settings of the decoder (the defaults were tuned on the development address, see scripts/accuracy.ts). */
@@ -331,19 +330,17 @@ function scanLine(
       continue;
     }
     const start = i;
-    let upper = false;
-    let restorable = 0;
+    let seen = 0;
     while (c >= 0x400 && c <= 0x4ff) {
-      cyrillic++;
-      kept += SPECIAL_TABLE[c - 0x400] as number;
-      other += OTHER_TABLE[c - 0x400] as number;
-      restorable |= RESTORABLE_TABLE[c - 0x400] as number;
-      // Capitals: U+0400..U+042F, and the even code points of U+0460..U+04FF.
-      if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) upper = true;
+      const bits = LETTER_BITS[c - 0x400] as number;
+      kept += bits & 1;
+      other += (bits >> 1) & 1;
+      seen |= bits;
       c = ++i < to ? text.charCodeAt(i) : 0;
     }
-    if (!words && (loss || restorable === 0)) continue;
-    const slot = wordSlot(text, start, i, upper, model, index, memo);
+    cyrillic += i - start;
+    if (!words && (loss || (seen & 4) === 0)) continue;
+    const slot = wordSlot(text, start, i, (seen & 8) !== 0, model, index, memo);
     if (((memo.memo.table[slot + 2] as number) & 2) !== 0) loss = true;
     if (words) {
       const entry = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
