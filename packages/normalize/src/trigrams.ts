@@ -8,7 +8,7 @@ export type TrigramScript = "Cyrillic" | "Arabic" | "Latin";
  * One script's trigram models as an inverted index: per trigram, the languages whose top-300 list holds it and the
  * log-probability gain over an unseen trigram. A text is scored against every language at once by looking up each
  * of its trigrams once, so scoring 35 (Cyrillic) or 329 (Latin) languages costs about the same as scoring a few.
- * Trigrams are looked up as integers (three symbol ids of the script's alphabet), so scoring slices no strings.
+ * Trigrams are looked up by the three symbol ids of the script's alphabet, so scoring slices no strings.
  */
 export interface TrigramIndex {
   langs: string[];
@@ -17,17 +17,16 @@ export interface TrigramIndex {
   symbols: Uint16Array;
   /** Number of symbol ids (space is 1, a letter no model uses is 2). */
   base: number;
-  /**
-   * Trigram (`(a * base + b) * base + c` over symbol ids, +1) -> row, an open-addressing table (keys, then rows at
-   * the same slots; 0: empty slot); a row's languages and gains lie at rowStart[row]..rowStart[row+1].
-   */
-  keys: Int32Array;
-  rows: Int32Array;
-  /** Bits of a slot number (the table has 2^bits slots). */
-  bits: number;
+  /** A row's languages and gains lie at rowStart[row]..rowStart[row+1]. */
   rowStart: Int32Array;
   rowLang: Uint16Array;
   rowGain: Float64Array;
+  /**
+   * Each trigram's row by its symbols, no hashing: `pairRows[pairAt[a * base + b] + c]` is the row of trigram (a, b, c) or -1,
+   * and `pairAt` is -1 for a pair no trigram starts with (most pairs), so a miss costs one read.
+   */
+  pairAt: Int32Array;
+  pairRows: Int32Array;
 }
 
 /** Rank smoothing: p(rank r) is proportional to 1/(r + RANK_OFFSET) (Zipf over franc's frequency ranks). */
@@ -73,52 +72,40 @@ export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>):
   const base = symbols.size + 2;
   const table = new Uint16Array(0x10000).fill(UNUSED_LETTER);
   for (const [c, id] of symbols) table[c] = id;
-  if (base ** 3 >= 2 ** 31)
-    throw new Error(`trigram models of ${script}: ${base} symbols are too many for 32-bit keys`);
-  let bits = 1;
-  while (1 << bits < 2 * gain.size) bits++;
-  const keys = new Int32Array(1 << bits);
-  const rows = new Int32Array(1 << bits);
   const rowStart = new Int32Array(gain.size + 1);
   let total = 0;
   for (const g of gain.values()) total += g.lang.length;
   const rowLang = new Uint16Array(total);
   const rowGain = new Float64Array(total);
+  const id = (t: string, i: number) => symbols.get(t.charCodeAt(i)) ?? UNUSED_LETTER;
+  // Pairs that start a trigram get `base` slots each, in order of first sight.
+  const pairAt = new Int32Array(base * base).fill(-1);
+  let pairs = 0;
+  for (const t of gain.keys()) {
+    const ab = id(t, 0) * base + id(t, 1);
+    if (t.length === 3 && pairAt[ab] === -1) pairAt[ab] = base * pairs++;
+  }
+  const pairRows = new Int32Array(base * pairs).fill(-1);
   let r = 0;
   let at = 0;
   for (const [t, g] of gain) {
     if (t.length !== 3) continue;
-    const id = (i: number) => symbols.get(t.charCodeAt(i)) ?? UNUSED_LETTER;
-    const key = (id(0) * base + id(1)) * base + id(2) + 1;
-    let slot = slotOf(key, bits);
-    while (keys[slot] !== 0) slot = (slot + 1) & ((1 << bits) - 1);
-    keys[slot] = key;
-    rows[slot] = r;
+    pairRows[(pairAt[id(t, 0) * base + id(t, 1)] as number) + id(t, 2)] = r;
     rowStart[r] = at;
     rowLang.set(g.lang, at);
     rowGain.set(g.gain, at);
     at += g.lang.length;
     rowStart[++r] = at;
   }
-  const index = { langs, gain, symbols: table, base, keys, rows, bits, rowStart, rowLang, rowGain };
+  const index = { langs, gain, symbols: table, base, rowStart, rowLang, rowGain, pairAt, pairRows };
   indexes.set(script, index);
   return index;
 }
 
-/** First slot of a key in a table of 2^bits slots (Fibonacci hashing). */
-function slotOf(key: number, bits: number): number {
-  return Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-}
-
-/** Row of a trigram key, or -1. */
-function rowOf(index: TrigramIndex, key: number): number {
-  const { keys, bits } = index;
-  const mask = (1 << bits) - 1;
-  for (let slot = slotOf(key, bits); ; slot = (slot + 1) & mask) {
-    const k = keys[slot] as number;
-    if (k === key) return index.rows[slot] as number;
-    if (k === 0) return -1;
-  }
+/** Row of the trigram of pair `ab` (`a * base + b`) and symbol `c`, or -1. */
+function rowAt(pairAt: Int32Array, pairRows: Int32Array, ab: number, c: number): number {
+  const p = pairAt[ab] as number;
+  return p < 0 ? -1 : (pairRows[p + c] as number);
 }
 
 /** Characters of a text read for trigrams (franc reads 2048; a little more steadies long lines). */
@@ -200,7 +187,7 @@ export interface TrigramRead {
  */
 export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
   if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
-  const { base, rowStart, rowLang, rowGain } = index;
+  const { base, rowStart, rowLang, rowGain, pairAt, pairRows } = index;
   const end = Math.min(text.length, limit);
   if (seenRows.length < end + 4) seenRows = new Int32Array(end + 4);
   const charSymbols = charSymbolsOf(index);
@@ -229,7 +216,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
       if (gap && letters) {
         // take(SPACE)
         n++;
-        row = rowOf(index, (a * base + b) * base + SPACE + 1);
+        row = rowAt(pairAt, pairRows, a * base + b, SPACE);
         if (row >= 0) seen = count(row, seen);
         a = b;
         b = SPACE;
@@ -240,7 +227,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
       // take(UNUSED_LETTER), the first half; the second is taken below
       if (a !== 0) {
         n++;
-        row = rowOf(index, (a * base + b) * base + s + 1);
+        row = rowAt(pairAt, pairRows, a * base + b, s);
         if (row >= 0) seen = count(row, seen);
       }
       a = b;
@@ -257,7 +244,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
     if (gap && letters) {
       // take(SPACE)
       n++;
-      row = rowOf(index, (a * base + b) * base + SPACE + 1);
+      row = rowAt(pairAt, pairRows, a * base + b, SPACE);
       if (row >= 0) seen = count(row, seen);
       a = b;
       b = SPACE;
@@ -267,7 +254,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
     // take(s)
     if (a !== 0) {
       n++;
-      row = rowOf(index, (a * base + b) * base + s + 1);
+      row = rowAt(pairAt, pairRows, a * base + b, s);
       if (row >= 0) seen = count(row, seen);
     }
     a = b;
@@ -277,7 +264,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
   if (letters) {
     // take(SPACE)
     n++;
-    row = rowOf(index, (a * base + b) * base + SPACE + 1);
+    row = rowAt(pairAt, pairRows, a * base + b, SPACE);
     if (row >= 0) seen = count(row, seen);
   }
   const sums = float64s(index.langs.length);
@@ -308,7 +295,7 @@ export function scoreTrigrams(
     if (r.first === 0) continue;
     if (last !== 0) {
       n++;
-      const row = rowOf(index, (last * index.base + SPACE) * index.base + r.first + 1);
+      const row = rowAt(index.pairAt, index.pairRows, last * index.base + SPACE, r.first);
       if (row >= 0)
         for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
           (scores[index.rowLang[j] ?? 0] as number) += index.rowGain[j] ?? 0;
