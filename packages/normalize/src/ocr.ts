@@ -8,6 +8,15 @@ const HAS_ARTEFACT = /[\u0400-\u04FF][[^,;][\u0400-\u04FF]/;
 // Between two capitals a comma with no space after it is not punctuation (АЛАЙХ,И).
 const CAPS_ARTEFACT = /^[ХКЧ][,;]$/;
 
+/** Whether a token holds one of the marks an artefact is made of (, ; ^ [). */
+function hasMark(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 0x2c || c === 0x3b || c === 0x5e || c === 0x5b) return true;
+  }
+  return false;
+}
+
 /** Readings of one artefact: the Tajik letter(s) it may stand for; an empty string keeps it as punctuation. */
 function readings(a: string): string[] {
   const base = a[0] ?? "";
@@ -44,6 +53,8 @@ function knownScore(reading: string, lexicon: Lexicon): number {
 export function repairOcr(text: string, lexicon: Lexicon, log: ChangeLog): string {
   if (!HAS_ARTEFACT.test(text)) return text;
   return text.replace(TOKEN, (token) => {
+    // Most tokens are plain words (the pattern takes every Cyrillic word): no mark, nothing to split.
+    if (!hasMark(token)) return token;
     const parts = token.split(ARTEFACT);
     const arts = token.match(ARTEFACT);
     if (!arts || arts.length > 6) return token;
