@@ -700,9 +700,14 @@ export class TextReading implements TextSource {
   private readonly length: number;
 
   constructor(text: string, from?: TextReading) {
-    const known = from ? new Map(from.lines.map((l) => [l.text, l])) : undefined;
     const parts = text.split("\n");
-    this.lines = parts.map((t) => known?.get(t) ?? new LineReading(t));
+    // A repair that keeps the lines (most do) is matched line by line, without hashing every line of both texts.
+    const same = from && from.lines.length === parts.length ? from.lines : undefined;
+    const known = from && !same ? new Map(from.lines.map((l) => [l.text, l])) : undefined;
+    this.lines = parts.map((t, i) => {
+      const there = same?.[i];
+      return (there?.text === t ? there : known?.get(t)) ?? new LineReading(t);
+    });
     this.starts = [];
     let at = 0;
     for (const t of parts) {
