@@ -1,5 +1,5 @@
 import type { Document } from "@soro/core";
-import { classAt, SYMBOL, unitClass, unitSet, unitsAt } from "./char-classes.js";
+import { classAt, SYMBOL, unitSet, unitsAt } from "./char-classes.js";
 import type { LabelledLine } from "./lines.js";
 import { type LetterWords, tokenize, type Words } from "./tokenize.js";
 
@@ -141,43 +141,6 @@ function paragraphsOf(lines: readonly LabelledLine[]): string[] {
   return out;
 }
 
-/**
- * What `countChars` counts of each UTF-16 unit, as bits over the sentence bits above: one lookup per unit, and the
- * counts added from the bits without a branch per class. Filled on first sight of a unit (`SEEN`), since the symbol
- * test behind it is a regular expression.
- */
-const CYR = 1 << 4;
-const TGK = 1 << 5;
-const RUS = 1 << 6;
-const LAT = 1 << 7;
-const DIGIT = 1 << 8;
-/** A BMP symbol (Unicode S*, #); symbols outside the BMP are found by `HIGH`'s slow path. */
-const SYM = 1 << 9;
-/** A high surrogate: the code point may be an astral symbol, and its low half is skipped. */
-const HIGH = 1 << 10;
-const SEEN = 1 << 15;
-const COUNT_UNIT = new Uint16Array(0x10000);
-
-function countFlags(u: number): number {
-  let f = (SENTENCE_UNIT[u] as number) | SEEN;
-  if (u >= 0x400 && u <= 0x52f) {
-    f |= CYR;
-    if (TAJIK_LETTERS[u] === 1) f |= TGK;
-    else if (RUSSIAN_LETTERS[u] === 1) f |= RUS;
-    if (CYRILLIC_SYMBOLS[u] === 1) f |= SYM;
-  } else if (
-    (u >= 65 && u <= 90) ||
-    (u >= 97 && u <= 122) ||
-    (u >= 0xc0 && u <= 0x24f && u !== 0xd7 && u !== 0xf7)
-  )
-    f |= LAT;
-  else if (u >= 48 && u <= 57) f |= DIGIT;
-  else if (u >= 0xd800 && u <= 0xdbff) f |= HIGH;
-  else if (u > 32 && unitClass(u) & SYMBOL) f |= SYM;
-  COUNT_UNIT[u] = f;
-  return f;
-}
-
 /** The character counts of a text and its sentences, in one pass over its units. */
 export function countChars(text: string): CharCounts {
   let newlines = 0;
@@ -201,29 +164,36 @@ export function countChars(text: string): CharCounts {
       k++;
       continue;
     }
-    let f = COUNT_UNIT[u] as number;
-    if (f === 0) f = countFlags(u);
+    const f = SENTENCE_UNIT[u] as number;
     if (f & SENTENCE_END && (k + 1 >= len || (SENTENCE_UNIT[text.charCodeAt(k + 1)] as number) & SPACE))
       sentences++;
     if (!(f & SPACE)) lastNonSpace = u;
     if (f & LETTERISH) lineHasLetter = true;
-    cyr += (f >> 4) & 1;
-    tgk += (f >> 5) & 1;
-    rus += (f >> 6) & 1;
-    lat += (f >> 7) & 1;
-    digits += (f >> 8) & 1;
-    symbols += (f >> 9) & 1;
-    if (f & HIGH) {
-      if (classAt(text, k) & SYMBOL) symbols++;
-      if (unitsAt(text, k) === 2) {
-        // A symbol outside the BMP counts once; its low surrogate is neither letter nor digit, but is letter-ish and
-        // not a space to the sentence count.
-        lastNonSpace = text.charCodeAt(k + 1);
-        k += 2;
-        continue;
-      }
+    if (u >= 0x400 && u <= 0x52f) {
+      cyr++;
+      if (TAJIK_LETTERS[u] === 1) tgk++;
+      else if (RUSSIAN_LETTERS[u] === 1) rus++;
+      if (CYRILLIC_SYMBOLS[u] === 1) symbols++;
+      k++;
+      continue;
     }
-    k++;
+    if (
+      (u >= 65 && u <= 90) ||
+      (u >= 97 && u <= 122) ||
+      (u >= 0xc0 && u <= 0x24f && u !== 0xd7 && u !== 0xf7)
+    ) {
+      lat++;
+      k++;
+      continue;
+    }
+    if (u >= 48 && u <= 57) digits++;
+    else if (u > 32 && classAt(text, k) & SYMBOL) symbols++;
+    if (u >= 0xd800 && u <= 0xdbff && unitsAt(text, k) === 2) {
+      // A symbol outside the BMP counts once; its low surrogate is neither letter nor digit, but is letter-ish and
+      // not a space to the sentence count.
+      lastNonSpace = text.charCodeAt(k + 1);
+      k += 2;
+    } else k++;
   }
   if (lineHasLetter && !((SENTENCE_UNIT[lastNonSpace] as number) & LINE_CLOSER)) sentences++;
   return { newlines, digits, symbols, cyr, lat, tgk, rus, sentences };
