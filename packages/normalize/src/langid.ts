@@ -60,9 +60,9 @@ export const LANGID_PARAMS = {
   words: 1.5,
   /**
    * Per word with an ending only Tajik writes (-ҳо, -ро on a known stem, or an ending hyphened to a Latin name or an
-   * abbreviation: `ID-и класс`), as a share of the text's words. Tuning part, short labels of 10-19 characters:
-   * Tajik recall 94.5 -> 94.9% (1.5) -> 95.2% (3 and 6), false positives 40 of 3301 at each; lines and snippets
-   * unchanged.
+   * abbreviation: `ID-и класс`), as a share of the text's words. tune-langid.ts --suffix, tuning part's short labels
+   * (10-19 characters): Tajik recall 94.5% (0) -> 94.9% (1.5) -> 95.2% (3 and 6), false positives 40 of 3295 at
+   * each; lines and snippets and their loss unchanged.
    */
   suffix: 3,
   /**
