@@ -243,8 +243,37 @@ function takeLetters(
   return out;
 }
 
+/**
+ * Per code unit, what `countLetters` makes of it: 0 no letter, 1 Latin, 2 Arabic-script, 3 Cyrillic (one table
+ * lookup per character instead of a chain of range tests), and the lower case of each Cyrillic one at (code - 0x400).
+ */
+let letterKinds: Uint8Array | undefined;
+const CYRILLIC_LOWER_CODE = new Uint16Array(0x130);
+for (let c = 0x400; c <= 0x52f; c++)
+  // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
+  CYRILLIC_LOWER_CODE[c - 0x400] =
+    c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
+
+function buildLetterKinds(): Uint8Array {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0x41; c <= 0xffff; c++) {
+    if (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
+    )
+      t[c] = 1;
+    else if (c >= 0x400 && c <= 0x52f) t[c] = 3;
+    else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
+      t[c] = 2;
+  }
+  return t;
+}
+
 /** Counts a text's letters by script, and its Cyrillic letters one by one, in one pass over the char codes. */
 function countLetters(text: string): LetterCounts {
+  letterKinds ??= buildLetterKinds();
+  const kinds = letterKinds;
   let letters = 0;
   let cyrl = 0;
   let arab = 0;
@@ -252,24 +281,17 @@ function countLetters(text: string): LetterCounts {
   let distinct = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x41) continue;
-    if (
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
-    )
-      latn++;
-    else if (c >= 0x400 && c <= 0x52f) {
+    const kind = kinds[c] as number;
+    if (kind === 0) continue;
+    letters++;
+    if (kind === 3) {
       cyrl++;
-      // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
-      const lower = c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
+      const lower = CYRILLIC_LOWER_CODE[c - 0x400] as number;
       const k = lower - 0x400;
       if (letterCounts[k] === 0) seenLetters[distinct++] = lower;
-      letterCounts[k] = (letterCounts[k] ?? 0) + 1;
-    } else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
-      arab++;
-    else continue;
-    letters++;
+      letterCounts[k] = (letterCounts[k] as number) + 1;
+    } else if (kind === 1) latn++;
+    else arab++;
   }
   return takeLetters(letters, cyrl, arab, latn, distinct);
 }
