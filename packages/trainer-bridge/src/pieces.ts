@@ -1,3 +1,5 @@
+import { FNV_OFFSET, fnvStep } from "@soro/core";
+
 /**
  * Gemma 3 tokenizes a text as one BPE word (its normalizer turns spaces into `▁` and its pre-tokenizer never
  * splits), yet no token of its vocabulary holds `▁` after any character but `▁` or `>`, and none holds a newline
@@ -38,12 +40,13 @@ const LINE = 3;
 /**
  * Calls `piece(start, end, hash)` for each piece of `bytes` in order: a newline run; or a run of spaces (` ` or
  * `▁`), then everything up to the next space run not preceded by `>` or the next newline; or a space run at the end
- * or before a newline. `hash` is FNV-1a over the piece's bytes.
+ * or before a newline. `hash` is FNV-1a over the piece's bytes (its sign does not matter: only its low bits pick a
+ * slot, and equal bytes give equal hashes).
  */
 function scanPieces(bytes: Uint8Array, piece: (start: number, end: number, hash: number) => void): void {
   const n = bytes.length;
   let start = 0;
-  let hash = 0x811c9dc5 | 0;
+  let hash = FNV_OFFSET;
   let prev = OTHER;
   let i = 0;
   while (i < n) {
@@ -59,9 +62,9 @@ function scanPieces(bytes: Uint8Array, piece: (start: number, end: number, hash:
     if (i > start && ((cls === LINE) !== (prev === LINE) || (cls === BLANK && prev === OTHER))) {
       piece(start, i, hash);
       start = i;
-      hash = 0x811c9dc5 | 0;
+      hash = FNV_OFFSET;
     }
-    for (const end = i + width; i < end; i++) hash = Math.imul(hash ^ (bytes[i] ?? 0), 0x01000193);
+    for (const end = i + width; i < end; i++) hash = fnvStep(hash, bytes[i] ?? 0);
     prev = cls;
   }
   if (n > start) piece(start, n, hash);
@@ -130,85 +133,102 @@ class Bytes {
   }
 }
 
+/** An entry's fields in the record array, one 32-byte record per piece so a lookup touches one cache line. */
+const KEY = 0;
+const KEY_LEN = 1;
+const ID = 2;
+/** Ids of the piece; -1 while its encoding is pending. */
+const ID_LEN = 3;
+const STAMP = 4;
+const HASH = 5;
+const REC = 8;
+
 /**
- * Piece → ids cache in front of an exact tokenizer: an open-addressing table over UTF-8 piece bytes (the bytes and
- * the ids live in two flat arenas, so the cache holds no JS objects), bounded in two generations: each piece carries
- * the generation it was last used in; once `capacity / 2` pieces carry the current one, the pieces not used since
- * the previous turn are dropped (between batches only) and a new generation starts. The common pieces survive every
- * turn while a worker's RSS stays flat.
+ * Piece → ids cache in front of an exact tokenizer: an open-addressing table over UTF-8 piece bytes (each slot holds
+ * a piece's hash and record; the bytes and the ids live in two flat arenas, so the cache holds no JS objects),
+ * bounded in two generations: each piece carries the generation it was last used in; once `capacity / 2` pieces
+ * carry the current one, the pieces not used since the previous turn are dropped (between batches only) and a new
+ * generation starts. The common pieces survive every turn while a worker's RSS stays flat.
  */
 export class PieceCache {
   /** Pieces looked up and pieces that missed, for the bench. */
   lookups = 0;
   misses = 0;
 
-  private slots = new Int32Array(1 << 20);
-  private hashes = new Ints();
-  private keyStart = new Ints();
-  private keyLen = new Ints();
-  private idStart = new Ints();
-  /** Ids per piece; -1 while its encoding is pending. */
-  private idLen = new Ints();
-  private stamp = new Ints();
+  /** Pairs of (hash, record offset + 1); 0 marks an empty slot. */
+  private slots = new Int32Array(2 << 20);
+  private recs = new Ints(REC << 16);
   private keys = new Bytes();
   private ids = new Ints(1 << 18);
   private generation = 0;
   private current = 0;
-  /** The current batch: each piece's entry in order, each text's end in `found`, and the entries to encode. */
+  /** The current batch: each piece's record offset in order, and the records to encode. */
   private found = new Ints(1 << 18);
   private pending = new Ints(1 << 12);
+  /** The batch's ids as they are emitted (reused: a batch's output is copied out). */
+  private out = new Ints(1 << 20);
   private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly capacity = 400_000) {}
 
+  /** Pieces held. */
   get size(): number {
-    return this.hashes.length;
+    return this.recs.length / REC;
   }
 
-  /** The entry of a piece, added (pending) when missing; marked as used in this generation. */
+  /** The record offset of a piece, added (pending) when missing; marked as used in this generation. */
   private entry(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     const keys = this.keys.data;
+    const recs = this.recs.data;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const e = (this.slots[slot] ?? 0) - 1;
-      if (e < 0) return this.add(bytes, start, end, hash, slot);
-      if (this.hashes.data[e] !== hash || this.keyLen.data[e] !== len) continue;
-      const at = this.keyStart.data[e] ?? 0;
+      const r = (slots[2 * slot + 1] ?? 0) - 1;
+      if (r < 0) return this.add(bytes, start, end, hash, slot);
+      if (slots[2 * slot] !== hash || recs[r + KEY_LEN] !== len) continue;
+      const at = recs[r + KEY] ?? 0;
       let k = 0;
       while (k < len && keys[at + k] === bytes[start + k]) k++;
       if (k < len) continue;
-      if (this.stamp.data[e] !== this.generation) {
-        this.stamp.data[e] = this.generation;
+      if (recs[r + STAMP] !== this.generation) {
+        recs[r + STAMP] = this.generation;
         this.current++;
       }
-      return e;
+      return r;
     }
   }
 
   private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
-    const e = this.hashes.length;
-    this.hashes.push(hash);
-    this.keyStart.push(this.keys.append(bytes, start, end));
-    this.keyLen.push(end - start);
-    this.idStart.push(0);
-    this.idLen.push(-1);
-    this.stamp.push(this.generation);
+    const r = this.recs.length;
+    this.recs.reserve(REC);
+    const recs = this.recs.data;
+    recs[r + KEY] = this.keys.append(bytes, start, end);
+    recs[r + KEY_LEN] = end - start;
+    recs[r + ID_LEN] = -1;
+    recs[r + STAMP] = this.generation;
+    recs[r + HASH] = hash;
+    this.recs.length += REC;
     this.current++;
-    this.pending.push(e);
-    this.slots[slot] = e + 1;
+    this.pending.push(r);
+    this.slots[2 * slot] = hash;
+    this.slots[2 * slot + 1] = r + 1;
     // Half full at most, so probe runs stay short.
-    if (this.hashes.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    return e;
+    if (this.size * 4 > this.slots.length) this.rehash(this.slots.length);
+    return r;
   }
 
-  private rehash(size: number): void {
-    const slots = new Int32Array(size);
-    const mask = size - 1;
-    for (let e = 0; e < this.hashes.length; e++) {
-      let slot = (this.hashes.data[e] ?? 0) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = e + 1;
+  /** Rebuilds the slots for `pairs` slot pairs. */
+  private rehash(pairs: number): void {
+    const slots = new Int32Array(2 * pairs);
+    const mask = pairs - 1;
+    const recs = this.recs.data;
+    for (let r = 0; r < this.recs.length; r += REC) {
+      const hash = recs[r + HASH] ?? 0;
+      let slot = hash & mask;
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = hash;
+      slots[2 * slot + 1] = r + 1;
     }
     this.slots = slots;
   }
@@ -216,36 +236,34 @@ export class PieceCache {
   /** Starts a new generation once the current one is full, dropping the pieces the last one did not use. */
   private turn(): void {
     if (this.current < this.capacity / 2) return;
-    const keep: number[] = [];
-    for (let e = 0; e < this.hashes.length; e++) if (this.stamp.data[e] === this.generation) keep.push(e);
-    const { hashes, keyStart, keyLen, idStart, idLen, keys, ids } = this;
-    this.hashes = new Ints(keep.length * 2);
-    this.keyStart = new Ints(keep.length * 2);
-    this.keyLen = new Ints(keep.length * 2);
-    this.idStart = new Ints(keep.length * 2);
-    this.idLen = new Ints(keep.length * 2);
-    this.stamp = new Ints(keep.length * 2);
+    const { recs, keys, ids } = this;
+    this.recs = new Ints(Math.max(REC << 16, recs.length));
     this.keys = new Bytes(Math.max(1 << 20, keys.length));
     this.ids = new Ints(Math.max(1 << 18, ids.length));
-    this.generation++;
-    for (const e of keep) {
-      const k = keyStart.data[e] ?? 0;
-      const i = idStart.data[e] ?? 0;
-      const n = idLen.data[e] ?? 0;
-      this.hashes.push(hashes.data[e] ?? 0);
-      this.keyStart.push(this.keys.append(keys.data, k, k + (keyLen.data[e] ?? 0)));
-      this.keyLen.push(keyLen.data[e] ?? 0);
-      this.idStart.push(this.ids.length);
-      this.idLen.push(n);
-      this.stamp.push(this.generation - 1);
+    const to = this.recs.data;
+    for (let r = 0; r < recs.length; r += REC) {
+      if (recs.data[r + STAMP] !== this.generation) continue;
+      const w = this.recs.length;
+      const k = recs.data[r + KEY] ?? 0;
+      const len = recs.data[r + KEY_LEN] ?? 0;
+      const i = recs.data[r + ID] ?? 0;
+      const n = recs.data[r + ID_LEN] ?? 0;
+      to[w + KEY] = this.keys.append(keys.data, k, k + len);
+      to[w + KEY_LEN] = len;
+      to[w + ID] = this.ids.length;
+      to[w + ID_LEN] = n;
+      to[w + STAMP] = this.generation;
+      to[w + HASH] = recs.data[r + HASH] ?? 0;
+      this.recs.length += REC;
       this.ids.reserve(n);
       this.ids.data.set(ids.data.subarray(i, i + n), this.ids.length);
       this.ids.length += n;
     }
+    this.generation++;
     this.current = 0;
-    let size = 1 << 20;
-    while (size < keep.length * 2) size *= 2;
-    this.rehash(size);
+    let pairs = 1 << 20;
+    while (pairs < this.size * 2) pairs *= 2;
+    this.rehash(pairs);
   }
 
   /** Looks up every piece of the texts, adding the missing ones as pending; returns each text's end in `found`. */
@@ -268,9 +286,9 @@ export class PieceCache {
   private pendingPieces(): string[] {
     const out = new Array<string>(this.pending.length);
     for (let p = 0; p < this.pending.length; p++) {
-      const e = this.pending.data[p] ?? 0;
-      const at = this.keyStart.data[e] ?? 0;
-      out[p] = utf8.decode(this.keys.data.subarray(at, at + (this.keyLen.data[e] ?? 0)));
+      const r = this.pending.data[p] ?? 0;
+      const at = this.recs.data[r + KEY] ?? 0;
+      out[p] = utf8.decode(this.keys.data.subarray(at, at + (this.recs.data[r + KEY_LEN] ?? 0)));
     }
     return out;
   }
@@ -281,10 +299,10 @@ export class PieceCache {
       throw new Error(`tokenizer: ${this.pending.length} pieces came back as ${encoded.length} encodings`);
     }
     for (let p = 0; p < this.pending.length; p++) {
-      const e = this.pending.data[p] ?? 0;
+      const r = this.pending.data[p] ?? 0;
       const got = encoded[p] ?? new Int32Array(0);
-      this.idStart.data[e] = this.ids.length;
-      this.idLen.data[e] = got.length;
+      this.recs.data[r + ID] = this.ids.length;
+      this.recs.data[r + ID_LEN] = got.length;
       this.ids.reserve(got.length);
       this.ids.data.set(got, this.ids.length);
       this.ids.length += got.length;
@@ -293,27 +311,26 @@ export class PieceCache {
 
   /** The ids of the scanned texts, flat, with each text's length. */
   private emit(ends: Int32Array): EncodedBatch {
-    let total = 0;
     const found = this.found.data;
-    const idLen = this.idLen.data;
-    for (let k = 0; k < this.found.length; k++) total += idLen[found[k] ?? 0] ?? 0;
-    const out = new Int32Array(total);
-    const lengths = new Int32Array(ends.length);
+    const recs = this.recs.data;
     const ids = this.ids.data;
-    const idStart = this.idStart.data;
-    let at = 0;
+    const out = this.out;
+    out.length = 0;
+    const lengths = new Int32Array(ends.length);
     let k = 0;
     for (let t = 0; t < ends.length; t++) {
-      const begin = at;
+      const begin = out.length;
       for (const end = ends[t] ?? 0; k < end; k++) {
-        const e = found[k] ?? 0;
-        const from = idStart[e] ?? 0;
-        const n = idLen[e] ?? 0;
-        for (let j = 0; j < n; j++) out[at++] = ids[from + j] ?? 0;
+        const r = found[k] ?? 0;
+        const from = recs[r + ID] ?? 0;
+        const n = recs[r + ID_LEN] ?? 0;
+        out.reserve(n);
+        const to = out.data;
+        for (let j = 0; j < n; j++) to[out.length++] = ids[from + j] ?? 0;
       }
-      lengths[t] = at - begin;
+      lengths[t] = out.length - begin;
     }
-    return { ids: out, lengths };
+    return { ids: out.data.slice(0, out.length), lengths };
   }
 
   /** Ids of one text, with misses encoded synchronously (the JS tokenizer). */
