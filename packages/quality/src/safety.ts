@@ -201,6 +201,13 @@ function phraseWordMatches(w: string, p: string, last: boolean): boolean {
   return last && w.startsWith(p) && TAJIK_SUFFIXES.has(w.slice(p.length));
 }
 
+/**
+ * The single-word term (or none) of forms already looked up in this thread: the same forms come back document after
+ * document, and one lookup here costs less than `wordTerm`'s endings and stems. Cleared when it reaches its bound.
+ */
+const knownWordTerms = new Map<string, Term | null>();
+const KNOWN_WORD_TERMS = 1 << 16;
+
 /** Term hits of a word sequence: term → count. */
 export function termHits(words: LetterWords): Map<Term, number> {
   const idx = termIndex();
@@ -233,7 +240,13 @@ export function termHits(words: LetterWords): Map<Term, number> {
     if (term === null) {
       let t = single[id];
       if (t === undefined) {
-        t = wordTerm(idx, w);
+        t = knownWordTerms.get(w);
+        if (t === undefined) {
+          t = wordTerm(idx, w);
+          if (knownWordTerms.size >= KNOWN_WORD_TERMS) knownWordTerms.clear();
+          // A copy as the key: a form is cut from its document, and the engine may keep a slice's whole text alive.
+          knownWordTerms.set(w.split("").join(""), t);
+        }
         single[id] = t;
       }
       term = t;
