@@ -16,6 +16,8 @@ export interface LatticeSlot {
 let scoreA = new Float64Array(16);
 let scoreB = new Float64Array(16);
 let back = new Int32Array(256);
+/** Where each slot's back pointers start in `back`. */
+let starts = new Int32Array(64);
 
 /**
  * The best option of each slot under the word model (bigrams with stupid back-off) plus the options' own scores:
@@ -35,13 +37,13 @@ export function bestPath(model: TajikModel, slots: LatticeSlot[], unknownWeight:
     scoreB = new Float64Array(options * 2);
   }
   if (back.length < total) back = new Int32Array(total * 2);
+  if (starts.length < slots.length + 1) starts = new Int32Array((slots.length + 1) * 2);
+  const at = starts;
   let prevScores = scoreA;
   let scores = scoreB;
   prevScores[0] = 0;
   let prevCount = 1;
   let prevLast: readonly number[] = [bos];
-  /** Where each slot's back pointers start in `back`. */
-  const at = new Int32Array(slots.length + 1);
   let top = 0;
   for (let k = 0; k < slots.length; k++) {
     const slot = slots[k] as LatticeSlot;
