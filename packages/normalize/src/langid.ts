@@ -725,10 +725,17 @@ export class TextReading implements TextSource {
     const parts = text.split("\n");
     // A repair that keeps the lines (most do) is matched line by line, without hashing every line of both texts.
     const same = from && from.lines.length === parts.length ? from.lines : undefined;
-    const known = from && !same ? new Map(from.lines.map((l) => [l.text, l])) : undefined;
+    // Lines repeated within a text (menus, footers, boilerplate) are read once: a line's reading is its text's alone.
+    const known = new Map<string, LineReading>(from && !same ? from.lines.map((l) => [l.text, l]) : []);
     this.lines = parts.map((t, i) => {
       const there = same?.[i];
-      return (there?.text === t ? there : known?.get(t)) ?? new LineReading(t);
+      if (there?.text === t) return there;
+      let line = known.get(t);
+      if (!line) {
+        line = new LineReading(t);
+        known.set(t, line);
+      }
+      return line;
     });
     this.starts = [];
     let at = 0;
@@ -816,21 +823,31 @@ export class TextReading implements TextSource {
   /** The language of each line (see `identifyLineResults`). */
   lineResults(docLang: Lang): LangResult[] {
     const table = cyrillicModels().table;
+    // A repeated line (the same reading, see the constructor) is judged once; each gets its own result object.
+    const judged = new Map<LineReading, LangResult>();
     return this.lines.map((line) => {
       if (line.letters.letters === 0) return UND;
-      const e = letterEvidence(line.letters, table);
-      const own = identifyWith(line, e, docLang === "und" ? undefined : docLang);
-      if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
-      // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
-      const d = table.langs.indexOf(docLang);
-      if (d < 0 || (e.foreign[d] as number) + (e.loan[d] as number) > 0) return own;
-      return {
-        lang: docLang,
-        score: own.score,
-        tgk: docLang === "tgk" ? Math.max(own.tgk, 0.5) : own.tgk,
-        by: "document",
-      };
+      const before = judged.get(line);
+      if (before) return { ...before };
+      const r = this.judgeLine(line, table, docLang);
+      judged.set(line, r);
+      return r;
     });
+  }
+
+  private judgeLine(line: LineReading, table: AlphabetTable, docLang: Lang): LangResult {
+    const e = letterEvidence(line.letters, table);
+    const own = identifyWith(line, e, docLang === "und" ? undefined : docLang);
+    if (e.letters >= SHORT_LINE || docLang === "und" || own.lang === docLang) return own;
+    // Strong evidence of its own: letters the document's language never writes, or writes only in loanwords.
+    const d = table.langs.indexOf(docLang);
+    if (d < 0 || (e.foreign[d] as number) + (e.loan[d] as number) > 0) return own;
+    return {
+      lang: docLang,
+      score: own.score,
+      tgk: docLang === "tgk" ? Math.max(own.tgk, 0.5) : own.tgk,
+      by: "document",
+    };
   }
 }
 
