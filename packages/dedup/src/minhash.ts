@@ -3,6 +3,10 @@ import xxhash, { type XXHashAPI } from "xxhash-wasm";
 import { DEFAULT_MINHASH } from "./defaults.js";
 import { foldBuffer, foldForKey, foldInto } from "./fold.js";
 
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
+
 /** How signatures are made: word n-gram shingles and `bands × rows` hash functions. */
 export interface MinHashParams {
   /** Words per shingle (default 5). */
@@ -102,14 +106,14 @@ export class MinHasher {
     if (this.words.length < n / 2 + 1) this.words = new Uint32Array(n / 2 + 1);
     const words = this.words;
     let count = 0;
-    const start = FNV_OFFSET ^ this.params.seed;
+    const start = OFFSET ^ this.params.seed;
     let h = start;
     for (let i = 0; i <= n; i++) {
       const c = i < n ? (buf[i] as number) : 0x20;
       if (c === 0x20) {
         words[count++] = fmix32(h);
         h = start;
-      } else h = Math.imul(h ^ c, FNV_PRIME);
+      } else h = Math.imul(h ^ c, PRIME);
     }
     return count;
   }

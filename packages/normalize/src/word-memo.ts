@@ -1,5 +1,9 @@
 import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
+
 /** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
 export const CYRILLIC_LOWER = new Uint16Array(0x100);
 for (let c = 0x400; c <= 0x4ff; c++)
@@ -36,11 +40,11 @@ export class WordMemo {
    */
   find(text: string, start: number, end: number): number {
     // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
-    let ha = FNV_OFFSET;
+    let ha = OFFSET;
     let hb = 0;
     for (let i = start; i < end; i++) {
       const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
-      ha = Math.imul(ha ^ c, FNV_PRIME);
+      ha = Math.imul(ha ^ c, PRIME);
       hb = (Math.imul(hb, 31) + c) | 0;
     }
     ha = Math.imul(ha ^ (end - start), 0x9e3779b1);

@@ -1,4 +1,8 @@
-import { FNV_OFFSET, fmix32, fnv1a, fnv1aUnits, fnvStep } from "@soro/core";
+import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a, fnv1aUnits } from "@soro/core";
+
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
 
 /**
  * A sorted vocabulary held as it lies in a model file: the words' UTF-16 code units back to back and the offset
@@ -202,10 +206,10 @@ export class KeyGroups {
   private wordHash(id: number): number {
     const { codes, offsets } = this.table;
     // The units of the key: mapped, and those the key drops (0) skipped.
-    let h = FNV_OFFSET;
+    let h = OFFSET;
     for (let j = offsets[id] as number; j < (offsets[id + 1] as number); j++) {
       const c = this.map[codes[j] as number] as number;
-      if (c !== 0) h = fnvStep(h, c);
+      if (c !== 0) h = Math.imul(h ^ c, PRIME);
     }
     return fmix32(h);
   }

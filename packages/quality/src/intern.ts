@@ -5,8 +5,8 @@
  * syllable count) is done once per form rather than once per word.
  *
  * A `FormTable` serves one kind of word in the thread, one text at a time: `begin` clears it for a text, `id`
- * interns the form text[start, end) under its FNV-1a hash as a signed 32-bit number (core's `FNV_OFFSET`, `fnvStep`
- * over its UTF-16 units).
+ * interns the form text[start, end) under its FNV-1a hash of its UTF-16 units as a signed 32-bit number (core's
+ * `fnv1a`, or its constants in the tokenizer's loop).
  */
 
 import { fnv1a } from "@soro/core";

@@ -7,6 +7,10 @@
 
 import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
+
 /** The word n-gram sizes of the duplicate n-gram signals. */
 export const DUP_NGRAM_SIZES = [5, 6, 7, 8, 9, 10] as const;
 
@@ -14,10 +18,10 @@ export const DUP_NGRAM_SIZES = [5, 6, 7, 8, 9, 10] as const;
 let keyHi = 0;
 let keyLo = 0;
 function ngramKey(ids: Int32Array, start: number, n: number): void {
-  let a = FNV_OFFSET;
+  let a = OFFSET;
   let b = 0x9e3779b1;
   for (let k = start; k < start + n; k++) {
-    a = Math.imul(a ^ (ids[k] as number), FNV_PRIME);
+    a = Math.imul(a ^ (ids[k] as number), PRIME);
     b = Math.imul(b ^ (ids[k] as number), 0x85ebca6b) + k - start;
   }
   keyHi = a | 0;

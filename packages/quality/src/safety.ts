@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
-import { type ColumnSpec, defined, FNV_OFFSET, fnvStep } from "@soro/core";
+import { type ColumnSpec, defined, FNV_OFFSET, FNV_PRIME } from "@soro/core";
 import { fnvOf } from "./intern.js";
 import type { LetterWords } from "./tokenize.js";
+
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
 
 /**
  * Safety signals: adult, violent and extremist content and hate speech, scored from Tajik and Russian term lists
@@ -181,9 +185,9 @@ function wordTerm(idx: TermIndex, word: string): Term | null {
   // The longest prefix that is a listed stem: prefix hashes first, then from the longest down.
   if (word.length < idx.minStem) return null;
   if (prefixHash.length < word.length + 1) prefixHash = new Int32Array(word.length * 2);
-  let h = FNV_OFFSET;
+  let h = OFFSET;
   for (let k = 0; k < word.length; k++) {
-    h = fnvStep(h, word.charCodeAt(k));
+    h = Math.imul(h ^ word.charCodeAt(k), PRIME);
     prefixHash[k + 1] = h;
   }
   for (let n = word.length; n >= idx.minStem; n--) {
@@ -219,8 +223,8 @@ export function termHits(words: LetterWords): Map<Term, number> {
   for (let id = 0; id < head.length; id++) {
     const start = starts[id] as number;
     const end = Math.min(ends[id] as number, start + 3);
-    let h = FNV_OFFSET;
-    for (let k = start; k < end; k++) h = fnvStep(h, text.charCodeAt(k));
+    let h = OFFSET;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), PRIME);
     head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(text.slice(start, end)) ? 1 : 0;
   }
   const wordAt = (j: number): string => (j < ids.length ? words.form(ids[j] as number) : "");

@@ -1,6 +1,10 @@
-import { FNV_OFFSET, fnvStep } from "@soro/core";
+import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 import { classAt, EDGE, LETTER, MARK, NUMBER, unitClass, unitsAt, WS } from "./char-classes.js";
 import { FormTable, InternedWords, pushId } from "./intern.js";
+
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
 
 /**
  * The two kinds of words the quality signals read, found in one pass over a lower-cased text: the whitespace words
@@ -64,9 +68,9 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
     let fs = -1;
     let fe = k;
     let hashed = k;
-    let h = FNV_OFFSET;
+    let h = OFFSET;
     let runStart = -1;
-    let rh = FNV_OFFSET;
+    let rh = OFFSET;
     while (k < len) {
       const c = lower.charCodeAt(k);
       let cls: number;
@@ -80,9 +84,9 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
       if (cls & RUN_UNIT && (c < 0xd800 || c > 0xdfff)) {
         if (runStart < 0) {
           runStart = k;
-          rh = FNV_OFFSET;
+          rh = OFFSET;
         }
-        rh = fnvStep(rh, c);
+        rh = Math.imul(rh ^ c, PRIME);
       } else if (runStart >= 0) {
         rids = pushId(rids, rn++, runTable.id(runStart, k, rh));
         runStart = -1;
@@ -95,7 +99,7 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
         }
         fe = k + u;
         // The form takes in the edge units between its last part and this one.
-        for (; hashed < fe; hashed++) h = fnvStep(h, lower.charCodeAt(hashed));
+        for (; hashed < fe; hashed++) h = Math.imul(h ^ lower.charCodeAt(hashed), PRIME);
         if (cls & (LETTER | NUMBER)) hasAlnum = true;
       }
       k += u;

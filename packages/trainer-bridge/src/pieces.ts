@@ -1,4 +1,4 @@
-import { FNV_OFFSET, fnvStep } from "@soro/core";
+import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 
 /**
  * Gemma 3 tokenizes a text as one BPE word (its normalizer turns spaces into `▁` and its pre-tokenizer never
@@ -15,6 +15,10 @@ import { FNV_OFFSET, fnvStep } from "@soro/core";
  * sequence no other character's encoding contains, and the other break characters are ASCII, so a byte scan cuts
  * exactly where a character scan does.)
  */
+
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
 
 /** Text to tokenize: a string, or its UTF-8 bytes (what Parquet hands over; null reads as empty). */
 export type TextInput = string | Uint8Array | null;
@@ -46,7 +50,7 @@ const LINE = 3;
 function scanPieces(bytes: Uint8Array, piece: (start: number, end: number, hash: number) => void): void {
   const n = bytes.length;
   let start = 0;
-  let hash = FNV_OFFSET;
+  let hash = OFFSET;
   let prev = OTHER;
   let i = 0;
   while (i < n) {
@@ -62,9 +66,9 @@ function scanPieces(bytes: Uint8Array, piece: (start: number, end: number, hash:
     if (i > start && ((cls === LINE) !== (prev === LINE) || (cls === BLANK && prev === OTHER))) {
       piece(start, i, hash);
       start = i;
-      hash = FNV_OFFSET;
+      hash = OFFSET;
     }
-    for (const end = i + width; i < end; i++) hash = fnvStep(hash, bytes[i] ?? 0);
+    for (const end = i + width; i < end; i++) hash = Math.imul(hash ^ (bytes[i] ?? 0), PRIME);
     prev = cls;
   }
   if (n > start) piece(start, n, hash);

@@ -1,6 +1,10 @@
 import { FNV_OFFSET, FNV_PRIME, fnv1a } from "@soro/core";
 import { classAt, LETTER, MARK, unitClass, unitsAt, WS } from "../char-classes.js";
 
+// Module copies of core's constants: V8 folds them into the loops below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const OFFSET = FNV_OFFSET;
+
 /**
  * Hashed features of a passage for the educational-value classifier: word unigrams and bigrams, character 3- and
  * 4-grams inside words (5-grams too in models trained before `maxCharGram`), and a few binned layout facts (line length, punctuated lines, digits, length). Hashing keeps
@@ -35,8 +39,8 @@ const NS_WORD = 0x1b873593;
 const NS_BIGRAM = 0x5bd1e995;
 const NS_CHAR = 0x27d4eb2d;
 const NS_LAYOUT = 0x165667b1;
-const CHAR_SEED = (FNV_OFFSET ^ NS_CHAR) >>> 0;
-const WORD_SEED = (FNV_OFFSET ^ NS_WORD) >>> 0;
+const CHAR_SEED = (OFFSET ^ NS_CHAR) >>> 0;
+const WORD_SEED = (OFFSET ^ NS_WORD) >>> 0;
 
 /** Mixes two hashes (a bigram of word hashes). */
 function mix(a: number, b: number, seed: number): number {
@@ -215,18 +219,18 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     let n = 1;
     if (digit) {
       do {
-        h = Math.imul(h ^ c, FNV_PRIME);
+        h = Math.imul(h ^ c, PRIME);
         marked[n++] = c;
         digitCount++;
         c = low.charCodeAt(++k);
       } while (c >= 48 && c <= 57);
     } else {
       for (;;) {
-        h = Math.imul(h ^ c, FNV_PRIME);
+        h = Math.imul(h ^ c, PRIME);
         marked[n++] = c;
         if (u === 2) {
           const lo = low.charCodeAt(k + 1);
-          h = Math.imul(h ^ lo, FNV_PRIME);
+          h = Math.imul(h ^ lo, PRIME);
           marked[n++] = lo;
         }
         k += u;
@@ -259,21 +263,21 @@ function countFeatures(text: string, spec: FeatureSpec, lower: string | undefine
     // in which the score sums its terms, so it stays the same).
     marked[n++] = 62;
     for (let s = 0; s + 3 <= n; s++) {
-      let g = Math.imul(CHAR_SEED ^ (marked[s] as number), FNV_PRIME);
-      g = Math.imul(g ^ (marked[s + 1] as number), FNV_PRIME);
-      g = Math.imul(g ^ (marked[s + 2] as number), FNV_PRIME);
+      let g = Math.imul(CHAR_SEED ^ (marked[s] as number), PRIME);
+      g = Math.imul(g ^ (marked[s + 1] as number), PRIME);
+      g = Math.imul(g ^ (marked[s + 2] as number), PRIME);
       i = g & mask;
       order[nt] = i;
       nt += firstCount(acc[i] as number);
       (acc[i] as number)++;
       if (longest < 4 || s + 4 > n) continue;
-      g = Math.imul(g ^ (marked[s + 3] as number), FNV_PRIME);
+      g = Math.imul(g ^ (marked[s + 3] as number), PRIME);
       i = g & mask;
       order[nt] = i;
       nt += firstCount(acc[i] as number);
       (acc[i] as number)++;
       if (longest < 5 || s + 5 > n) continue;
-      g = Math.imul(g ^ (marked[s + 4] as number), FNV_PRIME);
+      g = Math.imul(g ^ (marked[s + 4] as number), PRIME);
       i = g & mask;
       order[nt] = i;
       nt += firstCount(acc[i] as number);
