@@ -16,6 +16,7 @@ export * from "./pipeline.js";
 export * from "./progress.js";
 export * from "./query-sandbox.js";
 export * from "./random.js";
+export * from "./regex.js";
 export * from "./repair.js";
 export * from "./runner/process-shard.js";
 export * from "./runner/runner.js";

@@ -1,3 +1,4 @@
+import { escapeRegex } from "@soro/core";
 import { DEFAULT_TRACKING_PARAMS } from "./defaults.js";
 
 /** Builds a predicate for parameter names from patterns where `*` matches any run of characters. */
@@ -7,10 +8,6 @@ function paramMatcher(patterns: string[]): (name: string) => boolean {
     .filter((p) => p.includes("*"))
     .map((p) => new RegExp(`^${p.split("*").map(escapeRegex).join(".*")}$`, "i"));
   return (name) => exact.has(name.toLowerCase()) || globs.some((g) => g.test(name));
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A URL normaliser: scheme and host case, default port, no fragment, sorted query, tracking parameters removed. */

@@ -1,6 +1,7 @@
+import { escapeRegex } from "@soro/core";
 import type { ChangeLog } from "./changes.js";
 import type { Lexicon } from "./lexicon.js";
-import { escapeRegex, readCharMap } from "./tables.js";
+import { readCharMap } from "./tables.js";
 
 let tables: { look: Map<string, string>; lookRe: RegExp; homo: Map<string, string> } | undefined;
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { escapeRegex } from "@soro/core";
 
 /** Location of a data file shipped with this package. */
 export function dataFile(name: string): URL {
@@ -20,11 +21,6 @@ export function readTable(name: string): string[][] {
 /** A two-column data file as a map from its first column to its second. */
 export function readCharMap(name: string): Map<string, string> {
   return new Map(readTable(name).map(([from = "", to = ""]) => [from, to]));
-}
-
-/** Escapes a string for use inside a regular-expression character class or alternation. */
-export function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
 }
 
 /** A global regex matching any key of `map` (longest first, so digraphs win over single letters). */
