@@ -1,3 +1,4 @@
+import { FNV_PRIME } from "@soro/core";
 import {
   CHAR_TERMS_PER_LETTER,
   type CharModel,
@@ -5,7 +6,11 @@ import {
   tajikCharModel,
   wordCharTerms,
 } from "./char-model.js";
-import { WordMemo } from "./word-memo.js";
+import { CYRILLIC_LOWER, WORD_HASH_START, WordMemo } from "./word-memo.js";
+
+// Module copies of imported constants: V8 folds them into the loop below (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const HASH_START = WORD_HASH_START;
 
 /**
  * Language ID's word evidence and the Tajik character model read the same Cyrillic words (runs of U+0400..U+04FF),
@@ -65,6 +70,11 @@ function clear(): void {
 function wordSlot(text: string, start: number, end: number, kindOf: WordKind): number {
   const found = memo.find(text, start, end);
   if (found >= 0) return found;
+  return enter(found, text, start, end, kindOf);
+}
+
+/** Enters the word `text[start..end)` that `memo` missed (`found`), its kind worked out; its slot. */
+function enter(found: number, text: string, start: number, end: number, kindOf: WordKind): number {
   const kind = kindOf(text.slice(start, end).toLowerCase());
   const clears = memo.clears;
   const slot = memo.add(found, kind + 1, -1);
@@ -139,15 +149,28 @@ export function readCyrillicWords(
   const wordEnd = Math.min(text.length, wordLimit);
   const charEnd = Math.min(text.length, charLimit);
   const m = Math.max(wordEnd, charEnd);
+  const lowers = CYRILLIC_LOWER;
   for (let i = 0; i < m; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) continue;
     const start = i;
-    while (c >= 0x400 && c <= 0x4ff) c = ++i < m ? text.charCodeAt(i) : 0;
+    // The word's hashes for `memo` (as WordMemo.find takes them), taken on the way to its end.
+    let ha = HASH_START;
+    let hb = 0;
+    while (c >= 0x400 && c <= 0x4ff) {
+      const l = lowers[c - 0x400] as number;
+      ha = Math.imul(ha ^ l, PRIME);
+      hb = (Math.imul(hb, 31) + l) | 0;
+      c = ++i < m ? text.charCodeAt(i) : 0;
+    }
     let slot = -1;
     if (start < wordEnd) {
       const end = Math.min(i, wordEnd);
-      const s = wordSlot(text, start, end, kindOf);
+      let s: number;
+      if (end === i) {
+        const found = memo.findHashed(ha, hb, end - start);
+        s = found >= 0 ? found : enter(found, text, start, end, kindOf);
+      } else s = wordSlot(text, start, end, kindOf);
       if (end === i) slot = s;
       const kind = (table[s + 2] as number) - 1;
       words++;

@@ -11,6 +11,9 @@ for (let c = 0x400; c <= 0x4ff; c++)
 
 const STRIDE = 4;
 
+/** Where both hashes of `WordMemo.find` start (the second starts at 0). */
+export const WORD_HASH_START = OFFSET;
+
 /**
  * What a caller keeps per distinct Cyrillic word of the texts it reads, found from the word's place in a text
  * without making a string of it (a text repeats its words: a word seen before costs one hash of its char codes).
@@ -39,15 +42,25 @@ export class WordMemo {
    * where `add` puts it.
    */
   find(text: string, start: number, end: number): number {
-    // FNV-1a and a multiplicative hash of the word's lower-case char codes, finished with the length.
-    let ha = OFFSET;
+    // FNV-1a and a multiplicative hash of the word's lower-case char codes (WORD_HASH_START, then each letter as
+    // below), finished with the length.
+    let ha = WORD_HASH_START;
     let hb = 0;
     for (let i = start; i < end; i++) {
       const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
       ha = Math.imul(ha ^ c, PRIME);
       hb = (Math.imul(hb, 31) + c) | 0;
     }
-    ha = Math.imul(ha ^ (end - start), 0x9e3779b1);
+    return this.findHashed(ha, hb, end - start);
+  }
+
+  /**
+   * `find` for a word whose two hashes a caller took in its own pass over the letters (as `find` does: a reader that
+   * walks a word to find its end hashes it on the way), before the length is mixed in.
+   */
+  findHashed(hashA: number, hashB: number, length: number): number {
+    const ha = Math.imul(hashA ^ length, 0x9e3779b1);
+    const hb = hashB;
     this.ha = ha;
     this.hb = hb;
     const table = this.table;
