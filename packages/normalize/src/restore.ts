@@ -1,10 +1,11 @@
+import { FNV_PRIME } from "@soro/core";
 import type { ChangeLog } from "./changes.js";
 import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 import { bestPath, type LatticeSlot } from "./viterbi.js";
-import { WordMemo } from "./word-memo.js";
+import { CYRILLIC_LOWER, WORD_HASH_START, WordMemo } from "./word-memo.js";
 import { codeMap } from "./word-table.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic line is Tajik. */
@@ -20,6 +21,12 @@ const SPECIAL_CODES = new Set([...TAJIK_SPECIAL, ...TAJIK_SPECIAL.toUpperCase()]
 /** Russian letter -> the Tajik letter it may stand for (й for ӣ too: typists reach for it). */
 const RESTORES: Readonly<Record<string, string>> = { х: "ҳ", ч: "ҷ", к: "қ", г: "ғ", у: "ӯ", и: "ӣ", й: "ӣ" };
 const FOLD_KEY: Readonly<Record<string, string>> = { ҳ: "х", ҷ: "ч", қ: "к", ғ: "г", ӯ: "у", ӣ: "и", й: "и" };
+
+// Module copies of imported constants: V8 folds them into `scanLine`'s loop (see core/src/hash32.ts).
+const PRIME = FNV_PRIME;
+const HASH_START = WORD_HASH_START;
+const LOWER = CYRILLIC_LOWER;
+
 /**
  * What a line's scan needs of each code unit of U+0400..U+04FF, at (code - 0x400), in one table: bit 1 a Tajik
  * letter (counted), bit 2 a letter of `OTHER_CYRILLIC` (counted), bit 4 a letter a restoration replaces (a word
@@ -213,10 +220,12 @@ function entriesOf(model: TajikModel, settings: RestoreSettings): EntryMemo {
 }
 
 /**
- * The memo slot of the Cyrillic word `text[start..end)` (`upper`: it has a capital), its entry worked out on first
- * sight. The slot's first value is 1, plus 2 when the entry shows `loss` (read there without touching the entry).
+ * Enters the Cyrillic word `text[start..end)` (`upper`: it has a capital) that the memo missed (`found`), its entry
+ * worked out; returns its slot. The slot's first value is 1, plus 2 when the entry shows `loss` (read there without
+ * touching the entry).
  */
-function wordSlot(
+function enter(
+  found: number,
   text: string,
   start: number,
   end: number,
@@ -226,8 +235,6 @@ function wordSlot(
   words: EntryMemo,
 ): number {
   const { memo, list } = words;
-  const found = memo.find(text, start, end);
-  if (found >= 0) return found;
   const word = text.slice(start, end);
   const e = newEntry(upper ? word.toLowerCase() : word, model, index, words.settings);
   const slot = memo.add(found, e.loss ? 3 : 1, list.length);
@@ -331,16 +338,27 @@ function scanLine(
     }
     const start = i;
     let seen = 0;
+    // The word's hashes for the memo (as WordMemo.find takes them), taken on the way to its end when it may be
+    // looked up (after a loss only to collect the words).
+    const hashing = words !== undefined || !loss;
+    let ha = HASH_START;
+    let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
       const bits = LETTER_BITS[c - 0x400] as number;
       kept += bits & 1;
       other += (bits >> 1) & 1;
       seen |= bits;
+      if (hashing) {
+        const l = LOWER[c - 0x400] as number;
+        ha = Math.imul(ha ^ l, PRIME);
+        hb = (Math.imul(hb, 31) + l) | 0;
+      }
       c = ++i < to ? text.charCodeAt(i) : 0;
     }
     cyrillic += i - start;
     if (!words && (loss || (seen & 4) === 0)) continue;
-    const slot = wordSlot(text, start, i, (seen & 8) !== 0, model, index, memo);
+    const found = memo.memo.findHashed(ha, hb, i - start);
+    const slot = found >= 0 ? found : enter(found, text, start, i, (seen & 8) !== 0, model, index, memo);
     if (((memo.memo.table[slot + 2] as number) & 2) !== 0) loss = true;
     if (words) {
       const entry = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
