@@ -198,12 +198,17 @@ function cyrillicModels(): { index: TrigramIndex; table: AlphabetTable } {
   return cyrillic;
 }
 
-const LETTER_ONLY_CODES = new Map<number, string>();
+/**
+ * The language a Cyrillic letter (U+0400..U+052F, at code - 0x400) names without a trigram model (LETTER_ONLY), by
+ * index rather than a Map lookup: it is asked for every distinct letter of every line.
+ */
+const LETTER_ONLY_CODES: Array<string | undefined> = new Array(0x130).fill(undefined);
 for (const [lang, letters] of Object.entries(LETTER_ONLY))
-  for (const c of letters) {
-    LETTER_ONLY_CODES.set(c.charCodeAt(0), lang);
-    LETTER_ONLY_CODES.set(c.toUpperCase().charCodeAt(0), lang);
-  }
+  for (const c of letters)
+    for (const code of [c.charCodeAt(0), c.toUpperCase().charCodeAt(0)]) {
+      if (code < 0x400 || code > 0x52f) throw new Error(`letter-only letter ${c} is outside U+0400..U+052F`);
+      LETTER_ONLY_CODES[code - 0x400] = lang;
+    }
 
 /** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
 interface LetterFits {
@@ -268,7 +273,7 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
     addTo(e.foreign, fits.foreign[lower - 0x400], count);
     addTo(e.loan, fits.loan[lower - 0x400], count);
     addTo(e.signature, fits.signature[lower - 0x400], count);
-    const only = LETTER_ONLY_CODES.get(lower);
+    const only = LETTER_ONLY_CODES[lower - 0x400];
     if (only) {
       const map =
         e.letterOnly === NO_LETTER_ONLY ? new Map<string, number>() : (e.letterOnly as Map<string, number>);
