@@ -4,11 +4,9 @@ import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
 import { readCyrillicWords, type WordCounts, type WordRead } from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
-import { type LetterCounts, sumLetters } from "./letter-counts.js";
 import { foldTajik } from "./letters.js";
 import { NEIGHBOUR_FUNCTION_WORDS } from "./russian-words.js";
 import {
-  readLine,
   readTrigrams,
   scoreTrigrams,
   TRIGRAM_TEXT_LIMIT,
@@ -17,7 +15,7 @@ import {
   type TrigramScript,
   trigramIndex,
 } from "./trigrams.js";
-import { float64s } from "./typed-pool.js";
+import { float64s, int32s } from "./typed-pool.js";
 import { readUzbek, UZBEK_TEXT_LIMIT } from "./uzbek-english.js";
 
 /**
@@ -209,6 +207,121 @@ for (const [lang, letters] of Object.entries(LETTER_ONLY))
       if (code < 0x400 || code > 0x52f) throw new Error(`letter-only letter ${c} is outside U+0400..U+052F`);
       LETTER_ONLY_CODES[code - 0x400] = lang;
     }
+
+/** Letters per script of a text and how often each lower-case Cyrillic letter occurs, in order of first sight. */
+interface LetterCounts {
+  letters: number;
+  cyrl: number;
+  arab: number;
+  latn: number;
+  /** Distinct lower-case Cyrillic letters (U+0400..U+052F) in order of first sight, and their counts. */
+  distinct: Int32Array;
+  counts: Int32Array;
+}
+
+/** Reused by `countLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
+const letterCounts = new Int32Array(0x130);
+const seenLetters = new Int32Array(0x130);
+
+/** The letter counts gathered in `letterCounts` / `seenLetters` (`distinct` of them), which are left cleared. */
+function takeLetters(
+  letters: number,
+  cyrl: number,
+  arab: number,
+  latn: number,
+  distinct: number,
+): LetterCounts {
+  const out: LetterCounts = {
+    letters,
+    cyrl,
+    arab,
+    latn,
+    distinct: int32s(distinct),
+    counts: int32s(distinct),
+  };
+  for (let k = 0; k < distinct; k++) {
+    const lower = seenLetters[k] as number;
+    out.distinct[k] = lower;
+    out.counts[k] = letterCounts[lower - 0x400] as number;
+    letterCounts[lower - 0x400] = 0;
+  }
+  return out;
+}
+
+/**
+ * Per code unit, what `countLetters` makes of it: 0 no letter, 1 Latin, 2 Arabic-script, 3 Cyrillic (one table
+ * lookup per character instead of a chain of range tests), and the lower case of each Cyrillic one at (code - 0x400).
+ */
+let letterKinds: Uint8Array | undefined;
+const CYRILLIC_LOWER_CODE = new Uint16Array(0x130);
+for (let c = 0x400; c <= 0x52f; c++)
+  // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
+  CYRILLIC_LOWER_CODE[c - 0x400] =
+    c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
+
+function buildLetterKinds(): Uint8Array {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0x41; c <= 0xffff; c++) {
+    if (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
+    )
+      t[c] = 1;
+    else if (c >= 0x400 && c <= 0x52f) t[c] = 3;
+    else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
+      t[c] = 2;
+  }
+  return t;
+}
+
+/** Counts a text's letters by script, and its Cyrillic letters one by one, in one pass over the char codes. */
+function countLetters(text: string): LetterCounts {
+  letterKinds ??= buildLetterKinds();
+  const kinds = letterKinds;
+  let letters = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
+  let distinct = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const kind = kinds[c] as number;
+    if (kind === 0) continue;
+    letters++;
+    if (kind === 3) {
+      cyrl++;
+      const lower = CYRILLIC_LOWER_CODE[c - 0x400] as number;
+      const k = lower - 0x400;
+      if (letterCounts[k] === 0) seenLetters[distinct++] = lower;
+      letterCounts[k] = (letterCounts[k] as number) + 1;
+    } else if (kind === 1) latn++;
+    else arab++;
+  }
+  return takeLetters(letters, cyrl, arab, latn, distinct);
+}
+
+/** The letter counts of a text made of several (its lines), letters in order of first sight over the whole. */
+function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
+  if (parts.length === 1) return parts[0] as LetterCounts;
+  let letters = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
+  let distinct = 0;
+  for (const p of parts) {
+    letters += p.letters;
+    cyrl += p.cyrl;
+    arab += p.arab;
+    latn += p.latn;
+    for (let k = 0; k < p.distinct.length; k++) {
+      const lower = p.distinct[k] as number;
+      if (letterCounts[lower - 0x400] === 0) seenLetters[distinct++] = lower;
+      (letterCounts[lower - 0x400] as number) += p.counts[k] as number;
+    }
+  }
+  return takeLetters(letters, cyrl, arab, latn, distinct);
+}
 
 /** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
 interface LetterFits {
@@ -566,18 +679,8 @@ class LineReading implements TextSource {
   private wordRead: WordRead | undefined;
   private uzbekRead: CharRead | undefined;
 
-  /**
-   * Nearly every line with letters that is read for trigrams is read under the Cyrillic index, so `withTrigrams`
-   * (a line its document reads them of) they come with its letter count, in one pass; else they are read when asked.
-   */
-  constructor(
-    readonly text: string,
-    withTrigrams = true,
-  ) {
-    const index = cyrillicModels().index;
-    const { trigrams, letters } = readLine(text, index, withTrigrams ? TRIGRAM_TEXT_LIMIT : 0);
-    this.letters = letters;
-    if (withTrigrams) this.reads.push([index, trigrams]);
+  constructor(readonly text: string) {
+    this.letters = countLetters(text);
   }
 
   read(index: TrigramIndex): TrigramRead {
@@ -625,12 +728,6 @@ export class TextReading implements TextSource {
 
   constructor(text: string, from?: TextReading) {
     const parts = text.split("\n");
-    this.starts = [];
-    let at = 0;
-    for (const t of parts) {
-      this.starts.push(at);
-      at += t.length + 1;
-    }
     // A repair that keeps the lines (most do) is matched line by line, without hashing every line of both texts.
     const same = from && from.lines.length === parts.length ? from.lines : undefined;
     // Lines repeated within a text (menus, footers, boilerplate) are read once: a line's reading is its text's alone.
@@ -640,12 +737,17 @@ export class TextReading implements TextSource {
       if (there?.text === t) return there;
       let line = known.get(t);
       if (!line) {
-        // Past the document's trigram limit a line's trigrams are read only if the line is judged on its own.
-        line = new LineReading(t, (this.starts[i] as number) < TRIGRAM_TEXT_LIMIT);
+        line = new LineReading(t);
         known.set(t, line);
       }
       return line;
     });
+    this.starts = [];
+    let at = 0;
+    for (const t of parts) {
+      this.starts.push(at);
+      at += t.length + 1;
+    }
     this.length = text.length;
   }
 

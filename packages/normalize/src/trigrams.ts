@@ -1,12 +1,4 @@
 import { data } from "franc-all/data.js";
-import {
-  CYRILLIC_LOWER_CODE,
-  LETTER_KINDS,
-  type LetterCounts,
-  letterCounts,
-  seenLetters,
-  takeLetters,
-} from "./letter-counts.js";
 import { float64s } from "./typed-pool.js";
 
 /** Writing systems whose languages are scored by trigrams (franc-all's models, trained on UDHR translations). */
@@ -194,27 +186,6 @@ export interface TrigramRead {
  * at either end). One pass over the char codes; no strings are built.
  */
 export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
-  return read(text, index, limit, false).trigrams;
-}
-
-/**
- * A line as language ID first reads it: its letters (all of them: see letter-counts.ts) and, in the same pass over the
- * char codes, the trigrams of its first `limit` characters under `index` (see `readTrigrams`; none at 0).
- */
-export function readLine(
-  text: string,
-  index: TrigramIndex,
-  limit = TRIGRAM_TEXT_LIMIT,
-): { trigrams: TrigramRead; letters: LetterCounts } {
-  return read(text, index, limit, true) as { trigrams: TrigramRead; letters: LetterCounts };
-}
-
-function read(
-  text: string,
-  index: TrigramIndex,
-  limit: number,
-  counting: boolean,
-): { trigrams: TrigramRead; letters: LetterCounts | undefined } {
   if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
   const { base, rowStart, rowLang, rowGain, pairAt, pairRows } = index;
   const end = Math.min(text.length, limit);
@@ -230,33 +201,8 @@ function read(
   let gap = false;
   let letters = false;
   let row = -1;
-  // The letter count (taken when `counting`): letters by script, Cyrillic ones by lower case in order of first sight.
-  const kinds = LETTER_KINDS;
-  const lowerCode = CYRILLIC_LOWER_CODE;
-  const counts = letterCounts;
-  const seenLetter = seenLetters;
-  let letterN = 0;
-  let cyrl = 0;
-  let arab = 0;
-  let latn = 0;
-  let distinct = 0;
   for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (counting) {
-      // Written out here and in the loop past `end` below (this loop runs on every character).
-      const kind = kinds[c] as number;
-      if (kind !== 0) {
-        letterN++;
-        if (kind === 3) {
-          cyrl++;
-          const lower = lowerCode[c - 0x400] as number;
-          const k = lower - 0x400;
-          if (counts[k] === 0) seenLetter[distinct++] = lower;
-          counts[k] = (counts[k] as number) + 1;
-        } else if (kind === 1) latn++;
-        else arab++;
-      }
-    }
     let s: number;
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
       const d = text.charCodeAt(i + 1);
@@ -330,22 +276,7 @@ function read(
     for (let j = rowStart[row] as number; j < to; j++)
       (sums[rowLang[j] as number] as number) += c * (rowGain[j] as number);
   }
-  if (!counting) return { trigrams: { sums, n, first, last }, letters: undefined };
-  for (let i = end; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const kind = kinds[c] as number;
-    if (kind === 0) continue;
-    letterN++;
-    if (kind === 3) {
-      cyrl++;
-      const lower = lowerCode[c - 0x400] as number;
-      const k = lower - 0x400;
-      if (counts[k] === 0) seenLetter[distinct++] = lower;
-      counts[k] = (counts[k] as number) + 1;
-    } else if (kind === 1) latn++;
-    else arab++;
-  }
-  return { trigrams: { sums, n, first, last }, letters: takeLetters(letterN, cyrl, arab, latn, distinct) };
+  return { sums, n, first, last };
 }
 
 /**
