@@ -1,4 +1,5 @@
 import { lookalikeTriggers } from "./lookalike.js";
+import { C1_RE, CONTROL_RE } from "./unicode.js";
 
 /**
  * Bits of `stepMarks`: which classes of characters occur in a text, each one a step of `normalizeText` needs to
@@ -22,12 +23,14 @@ function build(): Uint8Array {
   const mark = (c: number, bit: number) => {
     (t[c] as number) |= bit;
   };
-  for (let c = 0; c <= 0x1f; c++) if (c !== 0x09 && c !== 0x0a && c !== 0x0d) mark(c, STEP.control);
-  for (const c of [0x7f, 0x200b, 0x200d, 0x2060, 0xfeff]) mark(c, STEP.control);
-  for (let c = 0x202a; c <= 0x202e; c++) mark(c, STEP.control);
-  for (let c = 0x2066; c <= 0x2069; c++) mark(c, STEP.control);
-  for (let c = 0x80; c <= 0x9f; c++) mark(c, STEP.c1);
-  mark(0xad, STEP.c1);
+  // The control and C1 bits come from the patterns the steps remove, so the two cannot drift apart.
+  const control = new RegExp(CONTROL_RE.source);
+  const c1 = new RegExp(C1_RE.source);
+  for (let c = 0; c < 0x10000; c++) {
+    const ch = String.fromCharCode(c);
+    if (control.test(ch)) mark(c, STEP.control);
+    if (c1.test(ch)) mark(c, STEP.c1);
+  }
   for (const ch of lookalikeTriggers()) mark(ch.charCodeAt(0), STEP.lookalike);
   for (let c = 0x600; c <= 0x6ff; c++) mark(c, STEP.otherScript);
   for (let c = 0x41; c <= 0x7a; c++) if (c <= 0x5a || c >= 0x61) mark(c, STEP.otherScript);

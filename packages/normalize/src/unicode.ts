@@ -1,12 +1,12 @@
 import type { ChangeLog } from "./changes.js";
 
 // C0 controls except tab and newline; zero-width and invisible format characters (ZWNJ handled apart).
-const CONTROL_RE =
+export const CONTROL_RE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]|\u200D/g;
 // C1 controls (bytes 0x80-0x9F a code page left undefined) and the soft hyphen (UTF-8's Э read as cp1251 gives
 // Р + U+00AD): mojibake repair needs them, so they go after it.
-const C1_RE = /[\u0080-\u009F\u00AD]/g;
+export const C1_RE = /[\u0080-\u009F\u00AD]/g;
 const ZWNJ_RE = /\u200C/g;
 const ARABIC_LETTER = /[\u0600-\u06FF]/;
 
