@@ -1,6 +1,8 @@
 import type { ChangeLog } from "./changes.js";
 
-const SPACES = /[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g;
+/** Spaces other than the plain one (no-break, the typographic widths, ideographic): each becomes a plain space. */
+const ODD_SPACES = [0xa0, ...Array.from({ length: 11 }, (_, k) => 0x2000 + k), 0x202f, 0x205f, 0x3000];
+const SPACES = new RegExp(`[${String.fromCharCode(...ODD_SPACES)}]`, "g");
 const DASH_BETWEEN_WORDS = / (?:-{1,2}|–|—) /g;
 const STRAIGHT_QUOTES = /(^|[\s([])"([^"\n]*\S)"/g;
 const CURLY_QUOTES = /[“„]([^“”„\n]*)[”“]/g;
@@ -11,17 +13,20 @@ const CURLY_QUOTES = /[“„]([^“”„\n]*)[”“]/g;
  */
 const COMMA_BEFORE_LETTER = /[,;](?=[A-Za-z\u00C0-\u024F\u0400-\u04FF])/g;
 
-/** Whether the character before a comma is a letter (Latin, Latin-1, Latin Extended, Cyrillic), » or ). */
-function touchesBefore(text: string, at: number): boolean {
-  const c = text.charCodeAt(at - 1);
+/** Whether a code unit is a letter of COMMA_BEFORE_LETTER's class (Latin, Latin-1, Latin Extended, Cyrillic). */
+function isWordLetter(c: number): boolean {
   return (
     (c >= 0x41 && c <= 0x5a) ||
     (c >= 0x61 && c <= 0x7a) ||
     (c >= 0xc0 && c <= 0x24f) ||
-    (c >= 0x400 && c <= 0x4ff) ||
-    c === 0xbb ||
-    c === 0x29
+    (c >= 0x400 && c <= 0x4ff)
   );
+}
+
+/** Whether the character before a comma is a letter (as `isWordLetter`), » or ). */
+function touchesBefore(text: string, at: number): boolean {
+  const c = text.charCodeAt(at - 1);
+  return isWordLetter(c) || c === 0xbb || c === 0x29;
 }
 
 /** What `normalizePunctuation` may find to do in a text (bits of `punctuationWork`). */
@@ -44,8 +49,7 @@ KIND[0x2c] = COMMA_MARK;
 KIND[0x3b] = COMMA_MARK;
 KIND[0x201c] = CURLY_MARK;
 KIND[0x201e] = CURLY_MARK;
-for (const c of [0xa0, 0x202f, 0x205f, 0x3000]) KIND[c] = ODD_SPACE;
-for (let c = 0x2000; c <= 0x200a; c++) KIND[c] = ODD_SPACE;
+for (const c of ODD_SPACES) KIND[c] = ODD_SPACE;
 
 /** Whether a code unit ends a line for a multiline `$`, or is the end of the text (NaN). */
 function endsLine(c: number): boolean {
@@ -71,14 +75,7 @@ function punctuationWork(text: string): number {
     } else if (kind === NEWLINE) {
       if (text.charCodeAt(i + 1) === 0x0a && text.charCodeAt(i + 2) === 0x0a) return SPACING;
     } else if (kind === COMMA_MARK) {
-      const next = text.charCodeAt(i + 1);
-      if (
-        (next >= 0x41 && next <= 0x5a) ||
-        (next >= 0x61 && next <= 0x7a) ||
-        (next >= 0xc0 && next <= 0x24f) ||
-        (next >= 0x400 && next <= 0x4ff)
-      )
-        work |= COMMA;
+      if (isWordLetter(text.charCodeAt(i + 1))) work |= COMMA;
     } else if (kind === CURLY_MARK) work |= CURLY;
     else return SPACING;
   }
