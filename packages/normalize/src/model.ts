@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { fnv1aUnits, SoroError } from "@soro/core";
+import { BoundedMemo } from "./bounded-memo.js";
 import { TAJIK_ALPHABET } from "./letters.js";
 import { dataFile } from "./tables.js";
 import { KeyGroups, WordTable, wordTableArrays } from "./word-table.js";
@@ -239,16 +240,10 @@ export class TajikModel {
 
   /** log probability of a word under the character model (each letter given the ones before, then the word's end). */
   charLog(word: string): number {
-    const hit = this.charMemo.get(word);
-    if (hit !== undefined) return hit;
-    // Bounded: a long job meets millions of distinct unknown words.
-    if (this.charMemo.size > 200_000) this.charMemo.clear();
-    const v = this.charLogOf(word);
-    this.charMemo.set(word, v);
-    return v;
+    return this.charMemo.get(word);
   }
 
-  private readonly charMemo = new Map<string, number>();
+  private readonly charMemo = new BoundedMemo<number>(200_000, (word) => this.charLogOf(word));
 
   private charLogOf(word: string): number {
     const order = this.header.charOrder;

@@ -1,3 +1,4 @@
+import { BoundedMemo } from "./bounded-memo.js";
 import type { ChangeLog } from "./changes.js";
 import { BOS, type TajikModel } from "./model.js";
 import { alignCost, fallback, foldPersian, persianSkeleton, persianTables, type Tables } from "./persian.js";
@@ -49,18 +50,10 @@ function indexFor(model: TajikModel, t: Tables, settings: PersianSettings): Inde
     const bos = model.id(BOS);
     // Keyed by `cyrillicSkeleton`.
     const groups = model.groups(t.skeleton, (id) => id !== bos);
-    const lists = new Map<string, { word: string; count: number }[] | undefined>();
-    const bySkeleton = {
-      get(key: string) {
-        if (lists.has(key)) return lists.get(key);
-        const rows = groups.get(key)?.subarray(0, settings.perSkeleton);
-        const list = rows && Array.from(rows, (id) => ({ word: model.word(id), count: model.countAt(id) }));
-        // Bounded: a long job meets many distinct skeletons.
-        if (lists.size > 200_000) lists.clear();
-        lists.set(key, list);
-        return list;
-      },
-    };
+    const bySkeleton = new BoundedMemo<{ word: string; count: number }[] | undefined>(200_000, (key) => {
+      const rows = groups.get(key)?.subarray(0, settings.perSkeleton);
+      return rows && Array.from(rows, (id) => ({ word: model.word(id), count: model.countAt(id) }));
+    });
     index = { bySkeleton, readings: new Map() };
     indexes.set(model, index);
   }

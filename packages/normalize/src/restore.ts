@@ -1,4 +1,5 @@
 import { FNV_PRIME } from "@soro/core";
+import { BoundedMemo } from "./bounded-memo.js";
 import type { ChangeLog } from "./changes.js";
 import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
@@ -136,18 +137,10 @@ function foldIndex(model: TajikModel): FoldIndex {
         }
       }
     }
-    const lists = new Map<string, string[] | undefined>();
-    const byFold = {
-      get(key: string): string[] | undefined {
-        if (lists.has(key)) return lists.get(key);
-        const rows = groups.get(key);
-        const list = rows && Array.from(rows, (id) => model.word(id));
-        // Bounded: a long job meets millions of distinct words.
-        if (lists.size > 200_000) lists.clear();
-        lists.set(key, list);
-        return list;
-      },
-    };
+    const byFold = new BoundedMemo<string[] | undefined>(200_000, (key) => {
+      const rows = groups.get(key);
+      return rows && Array.from(rows, (id) => model.word(id));
+    });
     found = { byFold, suspect };
     indexes.set(model, found);
   }

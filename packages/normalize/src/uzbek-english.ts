@@ -1,3 +1,4 @@
+import { BoundedMemo } from "./bounded-memo.js";
 import { type CharModel, type CharRead, loadCharModel, readWordList } from "./char-model.js";
 
 /**
@@ -44,21 +45,15 @@ export function uzbekCharModel(): CharModel {
   return model;
 }
 
-/** Each token's log-likelihood ratio and letters read (tokens repeat; cleared when large). */
-const memo = new Map<string, CharRead>();
-const MEMO_TOKENS = 100_000;
+/** Each token's log-likelihood ratio and letters read (tokens repeat). */
+const memo = new BoundedMemo<CharRead>(100_000, (token) => readWordList(latinWords(token), uzbekCharModel()));
 
 /** Log-likelihood ratio of Uzbek over English, summed over the letters (and word ends) of a text's first characters. */
 export function readUzbek(text: string, limit = UZBEK_TEXT_LIMIT): CharRead {
   let sum = 0;
   let n = 0;
   for (const t of (text.length > limit ? text.slice(0, limit) : text).match(TOKEN) ?? []) {
-    let r = memo.get(t);
-    if (r === undefined) {
-      if (memo.size >= MEMO_TOKENS) memo.clear();
-      r = readWordList(latinWords(t), uzbekCharModel());
-      memo.set(t, r);
-    }
+    const r = memo.get(t);
     sum += r.sum;
     n += r.n;
   }

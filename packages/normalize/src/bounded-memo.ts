@@ -1,0 +1,22 @@
+/**
+ * A memo of a pure function of a string, emptied when it holds `bound` entries: a long job meets millions of
+ * distinct words, tokens and skeletons, and a cache that only grows would hold them all. Emptying loses only speed.
+ */
+export class BoundedMemo<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(
+    private readonly bound: number,
+    private readonly compute: (key: string) => V,
+  ) {}
+
+  get(key: string): V {
+    const hit = this.map.get(key);
+    // `has` only for a stored undefined (a key with nothing to give), which a plain `get` cannot tell from a miss.
+    if (hit !== undefined || this.map.has(key)) return hit as V;
+    if (this.map.size >= this.bound) this.map.clear();
+    const value = this.compute(key);
+    this.map.set(key, value);
+    return value;
+  }
+}
