@@ -26,22 +26,22 @@ const FOLD_KEY: Readonly<Record<string, string>> = { ҳ: "х", ҷ: "ч", қ: "к
 // Module copies of imported constants: V8 folds them into `scanLine`'s loop (see core/src/hash32.ts).
 const PRIME = FNV_PRIME;
 const HASH_START = WORD_HASH_START;
-const LOWER = CYRILLIC_LOWER;
 
 /**
  * What a line's scan needs of each code unit of U+0400..U+04FF, at (code - 0x400), in one table: bit 1 a Tajik
  * letter (counted), bit 2 a letter of `OTHER_CYRILLIC` (counted), bit 4 a letter a restoration replaces (a word
  * without one can neither have lost letters nor be a suspect spelling, so the scan for loss need not look it up),
- * bit 8 a capital (U+0400..U+042F, and the even code points of U+0460..U+04FF).
+ * bit 8 a capital (a letter its lower case changes); above them (from bit 16) the code
+ * unit's lower case, which the word's hashes take (one load per letter for both).
  */
-const LETTER_BITS = new Uint8Array(0x100);
+const LETTERS = new Uint32Array(0x100);
 for (let c = 0x400; c <= 0x4ff; c++) {
   const ch = String.fromCharCode(c);
   let bits = SPECIAL_CODES.has(c) ? 1 : 0;
   if (OTHER_CYRILLIC.test(ch)) bits |= 2;
   if (RESTORES[ch.toLowerCase()] !== undefined) bits |= 4;
-  if (c < 0x430 || (c >= 0x460 && (c & 1) === 0)) bits |= 8;
-  LETTER_BITS[c - 0x400] = bits;
+  if (ch.toLowerCase() !== ch) bits |= 8;
+  LETTERS[c - 0x400] = bits | ((CYRILLIC_LOWER[c - 0x400] as number) << 16);
 }
 
 /** Settings of the decoder (the defaults were tuned on the development address, see scripts/accuracy.ts). */
@@ -287,11 +287,28 @@ function withGuesses(
   return e.guesses;
 }
 
-/** A Cyrillic word of a line: where it starts and ends, and what restoration knows of it. */
-interface LineWord {
-  at: number;
-  end: number;
-  entry: WordEntry;
+/**
+ * The Cyrillic words of the line a scan collected (see `scanLine`): where each starts and ends in the line,
+ * whether it has a capital, and its entry. Scratch reused from line to line (the decoder runs on every line that
+ * may have lost letters).
+ */
+let wordAt = new Int32Array(64);
+let wordEnd = new Int32Array(64);
+let wordUpper = new Uint8Array(64);
+const wordEntry: WordEntry[] = [];
+let wordCount = 0;
+
+/** Makes room for one more collected word. */
+function growWords(): void {
+  const at = new Int32Array(wordAt.length * 2);
+  at.set(wordAt);
+  wordAt = at;
+  const end = new Int32Array(wordEnd.length * 2);
+  end.set(wordEnd);
+  wordEnd = end;
+  const upper = new Uint8Array(wordUpper.length * 2);
+  upper.set(wordUpper);
+  wordUpper = upper;
 }
 
 /** What one pass over a line finds (see `scanLine`). */
@@ -305,9 +322,9 @@ interface LineScan {
 
 /**
  * One pass over the line `text[from..to)`: its Cyrillic letters, its Tajik letters, and whether some word is unknown
- * as written but known restored, or a suspect spelling (see `FoldIndex`); with `words`, its words are collected
- * there (positions relative to `from`). Written as a loop over char codes that makes no string for a word seen
- * before: it runs on every line.
+ * as written but known restored, or a suspect spelling (see `FoldIndex`); with `collect`, its words are collected
+ * in the word scratch (`wordAt`, positions relative to `from`). Written as a loop over char codes that makes no
+ * string for a word seen before: it runs on every line.
  */
 function scanLine(
   text: string,
@@ -316,13 +333,15 @@ function scanLine(
   model: TajikModel,
   index: FoldIndex,
   memo: EntryMemo,
-  words?: LineWord[],
+  collect: boolean,
 ): LineScan {
   let cyrillic = 0;
   let kept = 0;
   let other = 0;
   let loss = false;
   let i = from;
+  const table = LETTERS;
+  if (collect) wordCount = 0;
   while (i < to) {
     let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) {
@@ -333,62 +352,65 @@ function scanLine(
     let seen = 0;
     // The word's hashes for the memo (as WordMemo.find takes them), taken on the way to its end when it may be
     // looked up (after a loss only to collect the words).
-    const hashing = words !== undefined || !loss;
+    const hashing = collect || !loss;
     let ha = HASH_START;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
-      const bits = LETTER_BITS[c - 0x400] as number;
+      const bits = table[c - 0x400] as number;
       kept += bits & 1;
       other += (bits >> 1) & 1;
       seen |= bits;
       if (hashing) {
-        const l = LOWER[c - 0x400] as number;
+        const l = bits >>> 16;
         ha = Math.imul(ha ^ l, PRIME);
         hb = (Math.imul(hb, 31) + l) | 0;
       }
       c = ++i < to ? text.charCodeAt(i) : 0;
     }
     cyrillic += i - start;
-    if (!words && (loss || (seen & 4) === 0)) continue;
+    if (!collect && (loss || (seen & 4) === 0)) continue;
     const found = memo.memo.findHashed(ha, hb, i - start);
     const slot = found >= 0 ? found : enter(found, text, start, i, (seen & 8) !== 0, model, index, memo);
     if (((memo.memo.table[slot + 2] as number) & 2) !== 0) loss = true;
-    if (words) {
-      const entry = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
-      words.push({ at: start - from, end: i - from, entry });
+    if (collect) {
+      if (wordCount === wordAt.length) growWords();
+      wordAt[wordCount] = start - from;
+      wordEnd[wordCount] = i - from;
+      wordUpper[wordCount] = seen & 8;
+      wordEntry[wordCount] = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
+      wordCount++;
     }
   }
   return { cyrillic, kept, other, loss };
 }
 
-/** A word's place in the decoder's lattice, with where it lies in the line. */
-interface Slot extends LatticeSlot {
-  at: number;
-  end: number;
-}
-
-/** The own scores of a word with one option (the word as written): shared, never written to. */
-const NO_OWN: number[] = [0];
+/**
+ * The decoder's lattice, one slot per collected word (reused from line to line); a slot's own scores are its
+ * options' restored letters, which `bestPath` scales by log(rho).
+ */
+const lattice: LatticeSlot[] = [];
+const NONE: never[] = [];
 
 /**
  * Restorations of an unknown word by the character model: a beam over its restorable letters, left to right; the best
  * `n` spellings other than the word itself.
  */
 function charCandidates(model: TajikModel, lower: string, n: number): string[] {
-  let cache = guesses.get(model);
-  if (!cache) {
-    cache = new Map();
-    guesses.set(model, cache);
+  let byCount = guesses.get(model);
+  if (!byCount) {
+    byCount = new Map();
+    guesses.set(model, byCount);
   }
-  const hit = cache.get(lower);
-  if (hit) return hit;
-  // Bounded: a long job meets millions of distinct unknown words.
-  if (cache.size > 100_000) cache.clear();
-  const found = guessRestorations(model, lower, n);
-  cache.set(lower, found);
-  return found;
+  let memo = byCount.get(n);
+  if (!memo) {
+    // Bounded: a long job meets millions of distinct unknown words.
+    memo = new BoundedMemo(100_000, (word) => guessRestorations(model, word, n));
+    byCount.set(n, memo);
+  }
+  return memo.get(lower);
 }
-const guesses = new WeakMap<TajikModel, Map<string, string[]>>();
+/** Guesses per model and number of candidates asked for. */
+const guesses = new WeakMap<TajikModel, Map<number, BoundedMemo<string[]>>>();
 
 function guessRestorations(model: TajikModel, lower: string, n: number): string[] {
   const positions: number[] = [];
@@ -411,17 +433,21 @@ function guessRestorations(model: TajikModel, lower: string, n: number): string[
     .slice(0, n);
 }
 
-/** Whether a line reads as Russian (more Russian function words than Tajik ones, or Russian-only letters). */
-function readsRussian(words: readonly LineWord[]): boolean {
+/**
+ * Whether the collected line reads as Russian (more Russian function words than Tajik ones, or Russian-only
+ * letters).
+ */
+function readsRussian(): boolean {
   let tajik = 0;
   let russian = 0;
   let russianLetters = 0;
-  for (const { entry } of words) {
+  for (let k = 0; k < wordCount; k++) {
+    const entry = wordEntry[k] as WordEntry;
     if (entry.marker === 1) tajik++;
     else if (entry.marker === 2) russian++;
     if (entry.russian) russianLetters++;
   }
-  return russian > tajik || russianLetters * 4 > words.length;
+  return russian > tajik || russianLetters * 4 > wordCount;
 }
 
 /** Whether a sentence ends between two positions of a line (one of . ! ? … lies there). */
@@ -450,7 +476,7 @@ export function restoreLine(
 ): string {
   const index = foldIndex(model);
   const memo = entriesOf(model, settings);
-  const scan = scanLine(line, 0, line.length, model, index, memo);
+  const scan = scanLine(line, 0, line.length, model, index, memo, false);
   return needsDecoding(scan, settings) ? decodeLine(line, scan, model, index, memo, log) : line;
 }
 
@@ -475,52 +501,52 @@ function decodeLine(
   const settings = memo.settings;
   const kept = scan.kept;
   if (scan.other > 0) return line;
-  const words: LineWord[] = [];
-  scanLine(line, 0, line.length, model, index, memo, words);
-  if (readsRussian(words)) return line;
+  scanLine(line, 0, line.length, model, index, memo, true);
+  if (readsRussian()) return line;
+  const n = wordCount;
   let lost = 0;
-  for (const w of words) lost += w.entry.lost;
+  for (let k = 0; k < n; k++) lost += (wordEntry[k] as WordEntry).lost;
   // Only a line that shows loss gets the character model's guesses for its unknown words.
   const guess = lost > 0 || kept < settings.cleanLetters;
   const rho = Math.min(
     0.95,
     (lost + settings.priorLost) / (lost + kept + settings.priorLost + settings.priorKept),
   );
-  const logRho = Math.log(rho);
-  const slots: Slot[] = [];
   let ambiguous = false;
   let last = 0;
-  for (const { at, end, entry } of words) {
-    const start = slots.length === 0 || sentenceEnds(line, last, at);
-    last = end;
+  while (lattice.length < n) lattice.push({ first: NONE, last: NONE, own: NONE, start: false, ids: NONE });
+  for (let k = 0; k < n; k++) {
+    const entry = wordEntry[k] as WordEntry;
+    const at = wordAt[k] as number;
+    const start = k === 0 || sentenceEnds(line, last, at);
+    last = wordEnd[k] as number;
     const options =
       guess && !entry.known && !entry.russian && entry.cands.length === 1
         ? withGuesses(entry, model, settings)
         : entry;
-    const many = options.cands.length > 1;
-    slots.push({
-      at,
-      end,
-      first: options.cands,
-      last: options.cands,
-      own: many ? options.restored.map((r) => r * logRho) : NO_OWN,
-      start,
-      ids: options.ids,
-    });
-    if (many) ambiguous = true;
+    const slot = lattice[k] as LatticeSlot;
+    slot.first = options.cands;
+    slot.last = options.cands;
+    slot.own = options.restored;
+    slot.start = start;
+    slot.ids = options.ids;
+    if (options.cands.length > 1) ambiguous = true;
   }
   if (!ambiguous) return line;
-  const choice = bestPath(model, slots, settings.unknownWeight);
+  const choice = bestPath(model, lattice, settings.unknownWeight, n, Math.log(rho));
   let out = "";
   let pos = 0;
-  for (let k = 0; k < slots.length; k++) {
-    const slot = slots[k] as Slot;
+  for (let k = 0; k < n; k++) {
     const j = choice[k] ?? 0;
     if (j === 0) continue;
-    const word = line.slice(slot.at, slot.end);
+    const at = wordAt[k] as number;
+    const end = wordEnd[k] as number;
+    const word = line.slice(at, end);
+    const to = (lattice[k] as LatticeSlot).first[j] ?? "";
+    // Candidates are lower case, as is a word without a capital.
     out +=
-      line.slice(pos, slot.at) + log.record("russian_keyboard", word, matchCase(word, slot.first[j] ?? ""));
-    pos = slot.end;
+      line.slice(pos, at) + log.record("russian_keyboard", word, wordUpper[k] ? matchCase(word, to) : to);
+    pos = end;
   }
   return pos === 0 ? line : out + line.slice(pos);
 }
@@ -541,7 +567,7 @@ export function restoreTajikLetters(
   for (let from = 0; from <= text.length; ) {
     let to = text.indexOf("\n", from);
     if (to < 0) to = text.length;
-    const scan = scanLine(text, from, to, model, index, memo);
+    const scan = scanLine(text, from, to, model, index, memo, false);
     other += scan.other;
     if (needsDecoding(scan, settings)) todo.push({ from, to, scan });
     from = to + 1;

@@ -1,6 +1,9 @@
 import { BOS, type TajikModel } from "./model.js";
 
-/** One position of a line's lattice: its options, the first and last word each puts in the line, and its own score. */
+/**
+ * One position of a line's lattice: its options, the first and last word each puts in the line, and their own
+ * scores (times `bestPath`'s `ownScale`).
+ */
 export interface LatticeSlot {
   first: string[];
   last: string[];
@@ -20,24 +23,32 @@ let back = new Int32Array(256);
 let starts = new Int32Array(64);
 
 /**
- * The best option of each slot under the word model (bigrams with stupid back-off) plus the options' own scores:
- * Viterbi over the slots, as many states per slot as it has options. Words are looked up once per option, and the
- * pairs are scored by row numbers.
+ * The best option of each of the first `count` slots under the word model (bigrams with stupid back-off) plus the
+ * options' own scores times `ownScale` (a caller whose own scores are counts times a weight passes the counts,
+ * making no array per slot): Viterbi over the slots, as many states per slot as it has options. Words are looked
+ * up once per option, and the pairs are scored by row numbers.
  */
-export function bestPath(model: TajikModel, slots: LatticeSlot[], unknownWeight: number): number[] {
+export function bestPath(
+  model: TajikModel,
+  slots: readonly LatticeSlot[],
+  unknownWeight: number,
+  count = slots.length,
+  ownScale = 1,
+): number[] {
   const bos = model.id(BOS);
   let options = 1;
   let total = 0;
-  for (const slot of slots) {
-    options = Math.max(options, slot.first.length);
-    total += slot.first.length;
+  for (let k = 0; k < count; k++) {
+    const n = (slots[k] as LatticeSlot).first.length;
+    options = Math.max(options, n);
+    total += n;
   }
   if (scoreA.length < options) {
     scoreA = new Float64Array(options * 2);
     scoreB = new Float64Array(options * 2);
   }
   if (back.length < total) back = new Int32Array(total * 2);
-  if (starts.length < slots.length + 1) starts = new Int32Array((slots.length + 1) * 2);
+  if (starts.length < count + 1) starts = new Int32Array((count + 1) * 2);
   const at = starts;
   let prevScores = scoreA;
   let scores = scoreB;
@@ -45,7 +56,7 @@ export function bestPath(model: TajikModel, slots: LatticeSlot[], unknownWeight:
   let prevCount = 1;
   let prevLast: readonly number[] = [bos];
   let top = 0;
-  for (let k = 0; k < slots.length; k++) {
+  for (let k = 0; k < count; k++) {
     const slot = slots[k] as LatticeSlot;
     const n = slot.first.length;
     at[k] = top;
@@ -65,7 +76,7 @@ export function bestPath(model: TajikModel, slots: LatticeSlot[], unknownWeight:
           arg = i;
         }
       }
-      scores[j] = best + (slot.own[j] ?? 0);
+      scores[j] = best + (slot.own[j] ?? 0) * ownScale;
       back[top + j] = arg;
     }
     top += n;
@@ -78,8 +89,8 @@ export function bestPath(model: TajikModel, slots: LatticeSlot[], unknownWeight:
   }
   let arg = 0;
   for (let i = 1; i < prevCount; i++) if ((prevScores[i] as number) > (prevScores[arg] as number)) arg = i;
-  const choice: number[] = new Array(slots.length);
-  for (let k = slots.length - 1; k >= 0; k--) {
+  const choice: number[] = new Array(count);
+  for (let k = count - 1; k >= 0; k--) {
     choice[k] = arg;
     const from = at[k] as number;
     // A slot without options (none in practice) points back to the first of the slot before.
