@@ -95,8 +95,14 @@ export function analyseText(text: string, options: NormalizeOptions = {}): Analy
     if (l === "tgk") tgk++;
     else if (l === "rus") rus++;
   }
+  // Written out rather than spread: a spread copies the result through a slow generic path, per document.
   return {
-    ...n,
+    text: n.text,
+    encoding: n.encoding,
+    repairs: n.repairs,
+    steps: n.steps,
+    original: n.original,
+    changes: n.changes,
     lang,
     langScore: doc.tgk,
     lineLangs,
