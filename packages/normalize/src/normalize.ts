@@ -8,8 +8,8 @@ import { repairOcr } from "./ocr.js";
 import { persianLineToCyrillic } from "./persian-decode.js";
 import { normalizePunctuation } from "./punct.js";
 import { restoreTajikLetters } from "./restore.js";
-import { type ScriptShares, scriptShares } from "./script.js";
-import { STEP, stepMarks } from "./step-marks.js";
+import { type ScriptShares, scriptCounts, sharesOf } from "./script.js";
+import { readText, STEP, stepMarks } from "./step-marks.js";
 import { cleanUnicode, removeC1Controls } from "./unicode.js";
 
 /** What `normalizeText` runs. Every step is on by default. */
@@ -62,16 +62,25 @@ const REPAIR_RULES = [
 /** Persian-script and Latin lines to Cyrillic; Cyrillic lines stay (only a text with such letters comes here). */
 function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: ChangeLog): string {
   const variant = latinVariant(text);
-  return text
-    .split("\n")
-    .map((line) => {
-      const s = scriptShares(line);
-      if (s.letters < 2) return line;
-      if (s.arab >= 0.5) return persianLineToCyrillic(line, model, log);
-      if (s.latn >= 0.5) return latinToCyrillic(line, variant, lexicon, log);
-      return line;
-    })
-    .join("\n");
+  let out = "";
+  /** Where the text not yet copied to `out` starts. */
+  let copied = 0;
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf("\n", from);
+    if (to < 0) to = text.length;
+    const s = sharesOf(scriptCounts(text, from, to));
+    if (s.letters >= 2 && (s.arab >= 0.5 || s.latn >= 0.5)) {
+      const line = text.slice(from, to);
+      const mapped =
+        s.arab >= 0.5
+          ? persianLineToCyrillic(line, model, log)
+          : latinToCyrillic(line, variant, lexicon, log);
+      out += text.slice(copied, from) + mapped;
+      copied = to;
+    }
+    from = to + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
@@ -82,11 +91,18 @@ function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: Chan
 export function normalizeText(input: string, options: NormalizeOptions = {}): NormalizeResult {
   const lexicon = options.lexicon ?? defaultLexicon();
   const log = new ChangeLog(options.explain);
-  const original = scriptShares(input);
-  // Steps that need characters most texts lack run only when the text holds them (one pass tells).
-  let marks = stepMarks(input);
+  // One pass over the input tells which steps it needs (most texts need none of those that guard a pass of their
+  // own) and counts its letters by script; what it found of a step's characters holds while no step before that one
+  // changed the text.
+  const read = readText(input);
+  const original = sharesOf(read.scripts);
+  let marks = read.marks;
   let marked = input;
-  let text = cleanUnicode(input, log, (marks & STEP.control) !== 0);
+  let text = cleanUnicode(input, log, {
+    nfc: (marks & STEP.nfc) !== 0,
+    controls: (marks & STEP.control) !== 0,
+    zwnj: (marks & STEP.zwnj) !== 0,
+  });
   /** The marks of the text as it is now (read again only after a step changed it). */
   const current = (): number => {
     if (text !== marked) {
@@ -97,13 +113,15 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
   };
   text = repairLegacy(text, lexicon, log).text;
   if (current() & STEP.c1) text = removeC1Controls(text, log);
-  text = repairOcr(text, lexicon, log);
+  text = repairOcr(text, lexicon, log, text === input ? read.ocr : undefined);
   if (current() & STEP.lookalike) text = repairLookalikes(text, lexicon, log);
   const model = options.model ?? defaultModel();
   if (options.scriptMapping !== false && current() & STEP.otherScript)
     text = mapScripts(text, lexicon, model, log);
+  // Restoration changes Cyrillic letters alone, which leaves the punctuation rules as they were.
+  const unchanged = text === input;
   if (options.restore !== false) text = restoreTajikLetters(text, model, log);
-  text = normalizePunctuation(text, log);
+  text = normalizePunctuation(text, log, unchanged ? read.punct : undefined);
   let repairs = 0;
   for (const rule of REPAIR_RULES) repairs += log.chars.get(rule) ?? 0;
   return {

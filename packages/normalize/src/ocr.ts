@@ -5,6 +5,17 @@ import type { Lexicon } from "./lexicon.js";
 const ARTEFACT = /[хкчХКЧ][,;](?=[\u0400-\u04FF])|[хчХЧ]\^|\^|\[/g;
 const TOKEN = /[\u0400-\u04FF[^][\u0400-\u04FF,;[^]*[\u0400-\u04FF[^]/g;
 const HAS_ARTEFACT = /[\u0400-\u04FF][[^,;][\u0400-\u04FF]/;
+
+/** The marks artefacts are made of: , ; ^ [ (where `ocrMarkAt` looks). */
+export const OCR_MARKS: readonly number[] = [0x2c, 0x3b, 0x5e, 0x5b];
+
+/** Whether the mark at `i` of a text (one of `OCR_MARKS`) stands between two Cyrillic letters, as HAS_ARTEFACT finds. */
+export function ocrMarkAt(text: string, i: number): boolean {
+  if (i === 0) return false;
+  const before = text.charCodeAt(i - 1);
+  const after = text.charCodeAt(i + 1);
+  return before >= 0x400 && before <= 0x4ff && after >= 0x400 && after <= 0x4ff;
+}
 // Between two capitals a comma with no space after it is not punctuation (АЛАЙХ,И).
 const CAPS_ARTEFACT = /^[ХКЧ][,;]$/;
 
@@ -48,10 +59,16 @@ function knownScore(reading: string, lexicon: Lexicon): number {
  * Repairs OCR artefacts inside words (`х,` `х;` `к,` `ч,` `х^` `^` `[` for ҳ қ ҷ). Every combination of readings is
  * tried and the one the lexicon knows wins; a comma or semicolon is kept when no reading is known (it may be
  * punctuation, except between two capitals), while `[` and `^` never belong inside a Cyrillic word and take their
- * most common reading.
+ * most common reading. `artefacts`: whether a mark stands between two Cyrillic letters somewhere (`ocrMarkAt`), when
+ * a pass over the text has found out.
  */
-export function repairOcr(text: string, lexicon: Lexicon, log: ChangeLog): string {
-  if (!HAS_ARTEFACT.test(text)) return text;
+export function repairOcr(
+  text: string,
+  lexicon: Lexicon,
+  log: ChangeLog,
+  artefacts = HAS_ARTEFACT.test(text),
+): string {
+  if (!artefacts) return text;
   return text.replace(TOKEN, (token) => {
     // Most tokens are plain words (the pattern takes every Cyrillic word): no mark, nothing to split.
     if (!hasMark(token)) return token;

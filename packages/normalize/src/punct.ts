@@ -30,10 +30,20 @@ function touchesBefore(text: string, at: number): boolean {
 }
 
 /** What `normalizePunctuation` may find to do in a text (bits of `punctuationWork`). */
-const SPACING = 1;
-const DASH = 2;
-const CURLY = 4;
-const COMMA = 8;
+export const PUNCT_WORK = {
+  /** Some whitespace rule may fire; as only they make characters another rule looks at, every rule runs. */
+  spacing: 1,
+  dash: 2,
+  curly: 4,
+  comma: 8,
+  /** A straight double quote. */
+  quote: 16,
+} as const;
+const SPACING = PUNCT_WORK.spacing;
+const DASH = PUNCT_WORK.dash;
+const CURLY = PUNCT_WORK.curly;
+const COMMA = PUNCT_WORK.comma;
+const QUOTE = PUNCT_WORK.quote;
 
 /** Kinds of code unit for `punctuationWork`'s pass (0: nothing to look at). */
 const BLANK = 1;
@@ -41,6 +51,7 @@ const NEWLINE = 2;
 const COMMA_MARK = 3;
 const CURLY_MARK = 4;
 const ODD_SPACE = 5;
+const QUOTE_MARK = 6;
 const KIND = new Uint8Array(0x10000);
 KIND[0x20] = BLANK;
 KIND[0x09] = BLANK;
@@ -49,35 +60,50 @@ KIND[0x2c] = COMMA_MARK;
 KIND[0x3b] = COMMA_MARK;
 KIND[0x201c] = CURLY_MARK;
 KIND[0x201e] = CURLY_MARK;
+KIND[0x22] = QUOTE_MARK;
 for (const c of ODD_SPACES) KIND[c] = ODD_SPACE;
+
+/** The code units `punctuationAt` looks at (a pass over a text may test these alone). */
+export const PUNCT_CODES: readonly number[] = KIND.reduce<number[]>((codes, k, c) => {
+  if (k !== 0) codes.push(c);
+  return codes;
+}, []);
 
 /** Whether a code unit ends a line for a multiline `$`, or is the end of the text (NaN). */
 function endsLine(c: number): boolean {
   return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029 || Number.isNaN(c);
 }
 
+/** The `PUNCT_WORK` bits the code unit at `i` of a text calls for (one of `PUNCT_CODES`, else 0). */
+export function punctuationAt(text: string, i: number): number {
+  const kind = KIND[text.charCodeAt(i)] as number;
+  if (kind === BLANK) {
+    const next = text.charCodeAt(i + 1);
+    if (KIND[next] === BLANK || KIND[next] === ODD_SPACE || endsLine(next)) return SPACING;
+    return next === 0x2d || next === 0x2013 || next === 0x2014 ? DASH : 0;
+  }
+  if (kind === NEWLINE)
+    return text.charCodeAt(i + 1) === 0x0a && text.charCodeAt(i + 2) === 0x0a ? SPACING : 0;
+  if (kind === COMMA_MARK) return isWordLetter(text.charCodeAt(i + 1)) ? COMMA : 0;
+  if (kind === CURLY_MARK) return CURLY;
+  if (kind === QUOTE_MARK) return QUOTE;
+  return kind === ODD_SPACE ? SPACING : 0;
+}
+
 /**
  * One pass over the text for the characters each rule needs, so that a clean text (most are) skips the patterns:
  * SPACING when some whitespace rule may fire (an odd space, a space or tab before another or at a line's end, three
  * newlines), DASH for a space before a hyphen or dash, CURLY for “ or „, COMMA for a comma or semicolon before a
- * letter. Only the spacing rules make characters another rule looks at, so a text with SPACING runs them all.
+ * letter, QUOTE for ". Only the spacing rules make characters another rule looks at, so a text with SPACING runs
+ * them all (and the pass stops there).
  */
-function punctuationWork(text: string): number {
+export function punctuationWork(text: string): number {
   let work = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const kind = KIND[text.charCodeAt(i)] as number;
-    if (kind === 0) continue;
-    if (kind === BLANK) {
-      const next = text.charCodeAt(i + 1);
-      if (KIND[next] === BLANK || KIND[next] === ODD_SPACE || endsLine(next)) return SPACING;
-      if (next === 0x2d || next === 0x2013 || next === 0x2014) work |= DASH;
-    } else if (kind === NEWLINE) {
-      if (text.charCodeAt(i + 1) === 0x0a && text.charCodeAt(i + 2) === 0x0a) return SPACING;
-    } else if (kind === COMMA_MARK) {
-      if (isWordLetter(text.charCodeAt(i + 1))) work |= COMMA;
-    } else if (kind === CURLY_MARK) work |= CURLY;
-    else return SPACING;
+    if (KIND[text.charCodeAt(i)] === 0) continue;
+    work |= punctuationAt(text, i);
+    if (work & SPACING) return work;
   }
   return work;
 }
@@ -85,11 +111,12 @@ function punctuationWork(text: string): number {
 /**
  * Whitespace and punctuation as Tajik typesetting has them: one space between words, no trailing spaces, at most
  * one blank line, « » quotes, a spaced em dash between words, and a space after a comma or semicolon that touches
- * the next word (after OCR repair has taken the commas that stood for letters).
+ * the next word (after OCR repair has taken the commas that stood for letters). `work`: the text's
+ * `punctuationWork`, or what a pass found over a text that differs from it only in Cyrillic letters (all of them
+ * word letters).
  */
-export function normalizePunctuation(text: string, log: ChangeLog): string {
-  const work = punctuationWork(text);
-  const all = work === SPACING;
+export function normalizePunctuation(text: string, log: ChangeLog, work = punctuationWork(text)): string {
+  const all = (work & SPACING) !== 0;
   let out = text;
   if (all) {
     out = out.replace(SPACES, (m) => log.record("space", m, " "));
@@ -98,7 +125,8 @@ export function normalizePunctuation(text: string, log: ChangeLog): string {
     out = out.replace(/\n{3,}/g, (m) => log.record("space", m, "\n\n"));
   }
   if (all || work & DASH) out = out.replace(DASH_BETWEEN_WORDS, (m) => log.record("dash", m, " — "));
-  if (out.includes('"'))
+  // A pass stopped by SPACING may not have come to a quote.
+  if (all ? out.includes('"') : (work & QUOTE) !== 0)
     out = out.replace(
       STRAIGHT_QUOTES,
       (_m, pre: string, inner: string) => `${pre}${log.record("quotes", `"${inner}"`, `«${inner}»`)}`,

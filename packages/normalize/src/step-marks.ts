@@ -1,5 +1,8 @@
 import { lookalikeTriggers } from "./lookalike.js";
-import { C1_RE, CONTROL_RE } from "./unicode.js";
+import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
+import { PUNCT_CODES, punctuationAt } from "./punct.js";
+import { type ScriptCounts, scriptBits } from "./script.js";
+import { C1_RE, CONTROL_RE, nfcStable } from "./unicode.js";
 
 /**
  * Bits of `stepMarks`: which classes of characters occur in a text, each one a step of `normalizeText` needs to
@@ -14,12 +17,23 @@ export const STEP = {
   lookalike: 4,
   /** Arabic-script or ASCII Latin letters (script mapping). */
   otherScript: 8,
+  /** A character outside the blocks whose text is in NFC whatever its order (`cleanUnicode`'s NFC). */
+  nfc: 16,
+  /** ZWNJ (`cleanUnicode` keeps it only between Arabic-script letters). */
+  zwnj: 32,
 } as const;
 
-let table: Uint8Array | undefined;
+/** Table bit of the code units `readText` looks at with their neighbours (punctuation and OCR marks). */
+const LOOK = 1 << 8;
+/** Table bit of the OCR artefact marks. */
+const OCR = 1 << 9;
+/** Where the `SCRIPT_BIT` of a code unit lies in the table. */
+const SCRIPT_SHIFT = 16;
 
-function build(): Uint8Array {
-  const t = new Uint8Array(0x10000);
+let table: Uint32Array | undefined;
+
+function build(): Uint32Array {
+  const t = new Uint32Array(0x10000);
   const mark = (c: number, bit: number) => {
     (t[c] as number) |= bit;
   };
@@ -30,10 +44,15 @@ function build(): Uint8Array {
     const ch = String.fromCharCode(c);
     if (control.test(ch)) mark(c, STEP.control);
     if (c1.test(ch)) mark(c, STEP.c1);
+    if (!nfcStable(c)) mark(c, STEP.nfc);
+    mark(c, scriptBits(c) << SCRIPT_SHIFT);
   }
+  mark(0x200c, STEP.zwnj);
   for (const ch of lookalikeTriggers()) mark(ch.charCodeAt(0), STEP.lookalike);
   for (let c = 0x600; c <= 0x6ff; c++) mark(c, STEP.otherScript);
   for (let c = 0x41; c <= 0x7a; c++) if (c <= 0x5a || c >= 0x61) mark(c, STEP.otherScript);
+  for (const c of PUNCT_CODES) mark(c, LOOK);
+  for (const c of OCR_MARKS) mark(c, LOOK | OCR);
   return t;
 }
 
@@ -43,5 +62,47 @@ export function stepMarks(text: string): number {
   const t = table;
   let marks = 0;
   for (let i = 0; i < text.length; i++) marks |= t[text.charCodeAt(i)] as number;
-  return marks;
+  return marks & (LOOK - 1);
+}
+
+/** What `readText` finds in a text. */
+export interface TextRead {
+  /** Its `STEP` bits. */
+  marks: number;
+  /** Its letters by script (as `scriptCounts`). */
+  scripts: ScriptCounts;
+  /** Its `punctuationWork` (all its bits: the pass does not stop at spacing). */
+  punct: number;
+  /** Whether an OCR artefact mark stands between two Cyrillic letters (`repairOcr`'s test). */
+  ocr: boolean;
+}
+
+/**
+ * `stepMarks`, `scriptCounts`, `punctuationWork` and `repairOcr`'s test of a text in one pass over its code units
+ * (each pass costs about as much as the next, and most documents need none of the steps they guard).
+ */
+export function readText(text: string): TextRead {
+  table ??= build();
+  const t = table;
+  let marks = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
+  let other = 0;
+  let punct = 0;
+  let ocr = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const v = t[text.charCodeAt(i)] as number;
+    marks |= v;
+    cyrl += (v >> SCRIPT_SHIFT) & 1;
+    arab += (v >> (SCRIPT_SHIFT + 1)) & 1;
+    latn += (v >> (SCRIPT_SHIFT + 2)) & 1;
+    other += (v >> (SCRIPT_SHIFT + 3)) & 1;
+    if ((v & LOOK) !== 0) {
+      punct |= punctuationAt(text, i);
+      if ((v & OCR) !== 0 && ocrMarkAt(text, i)) ocr = true;
+    }
+  }
+  return { marks: marks & (LOOK - 1), scripts: { cyrl, arab, latn, other }, punct, ocr };
 }
