@@ -17,13 +17,17 @@ export interface TrigramIndex {
   symbols: Uint16Array;
   /** Number of symbol ids (space is 1, a letter no model uses is 2). */
   base: number;
-  /** A row's languages and gains lie at rowStart[row]..rowStart[row+1]. */
+  /**
+   * A row's languages and gains lie at rowStart[row]..rowStart[row+1], padded to a multiple of ROW_CHUNK entries
+   * with gain 0 for the languages `langs.length + k` (k < ROW_CHUNK: slots past the real ones, so a sum array has
+   * ROW_CHUNK more).
+   */
   rowStart: Int32Array;
   rowLang: Uint16Array;
   rowGain: Float64Array;
   /**
-   * Each trigram's row by its symbols, no hashing: `pairRows[pairAt[a * base + b] + c]` is the row of trigram (a, b, c) or -1,
-   * and `pairAt` is -1 for a pair no trigram starts with (most pairs), so a miss costs one read.
+   * Each trigram's row by its symbols, no hashing: `pairRows[pairAt[a * base + b] + c]` is the row of trigram (a, b, c) or -1;
+   * a pair no trigram starts with (most pairs) has NO_PAIR, a block of -1, so a lookup is two reads and no test.
    */
   pairAt: Int32Array;
   pairRows: Int32Array;
@@ -35,6 +39,13 @@ const RANK_OFFSET = 10;
 const UNSEEN_FACTOR = 0.25;
 const SPACE = 1;
 const UNUSED_LETTER = 2;
+/** `pairAt` of a pair that starts no trigram: the first block of `pairRows`, all -1. */
+const NO_PAIR = 0;
+/**
+ * Rows are summed this many entries at a time, unrolled: a row holds 1 to 26 languages, and a loop of one entry a
+ * step mispredicted its exit on most rows (summing the bench lines' rows took 0.6-0.7x the time, same sums).
+ */
+export const ROW_CHUNK = 4;
 
 const indexes = new Map<TrigramScript, TrigramIndex>();
 
@@ -73,17 +84,18 @@ export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>):
   const table = new Uint16Array(0x10000).fill(UNUSED_LETTER);
   for (const [c, id] of symbols) table[c] = id;
   const rowStart = new Int32Array(gain.size + 1);
+  const chunks = (n: number) => Math.ceil(n / ROW_CHUNK) * ROW_CHUNK;
   let total = 0;
-  for (const g of gain.values()) total += g.lang.length;
+  for (const g of gain.values()) total += chunks(g.lang.length);
   const rowLang = new Uint16Array(total);
   const rowGain = new Float64Array(total);
   const id = (t: string, i: number) => symbols.get(t.charCodeAt(i)) ?? UNUSED_LETTER;
-  // Pairs that start a trigram get `base` slots each, in order of first sight.
-  const pairAt = new Int32Array(base * base).fill(-1);
-  let pairs = 0;
+  // Pairs that start a trigram get `base` slots each, in order of first sight, after the NO_PAIR block.
+  const pairAt = new Int32Array(base * base).fill(NO_PAIR);
+  let pairs = 1;
   for (const t of gain.keys()) {
     const ab = id(t, 0) * base + id(t, 1);
-    if (t.length === 3 && pairAt[ab] === -1) pairAt[ab] = base * pairs++;
+    if (t.length === 3 && pairAt[ab] === NO_PAIR) pairAt[ab] = base * pairs++;
   }
   const pairRows = new Int32Array(base * pairs).fill(-1);
   let r = 0;
@@ -94,18 +106,14 @@ export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>):
     rowStart[r] = at;
     rowLang.set(g.lang, at);
     rowGain.set(g.gain, at);
-    at += g.lang.length;
+    for (let k = g.lang.length; k < chunks(g.lang.length); k++)
+      rowLang[at + k] = langs.length + (k % ROW_CHUNK);
+    at += chunks(g.lang.length);
     rowStart[++r] = at;
   }
   const index = { langs, gain, symbols: table, base, rowStart, rowLang, rowGain, pairAt, pairRows };
   indexes.set(script, index);
   return index;
-}
-
-/** Row of the trigram of pair `ab` (`a * base + b`) and symbol `c`, or -1. */
-function rowAt(pairAt: Int32Array, pairRows: Int32Array, ab: number, c: number): number {
-  const p = pairAt[ab] as number;
-  return p < 0 ? -1 : (pairRows[p + c] as number);
 }
 
 /** Characters of a text read for trigrams (franc reads 2048; a little more steadies long lines). */
@@ -138,31 +146,60 @@ function isLetter(c: number): boolean {
 /** Reused between calls: per row, how often the text holds its trigram, and the rows in order of first sight. */
 let rowCounts = new Int32Array(0);
 let seenRows = new Int32Array(TRIGRAM_TEXT_LIMIT + 4);
+/** Reused between calls: where the sums are taken, with ROW_CHUNK slots more for the padding (see `rowStart`). */
+let rowSums = new Float64Array(0);
 
-/** Per index: the symbol of each UTF-16 code unit (its lower case's), SEPARATOR, or 0 when not yet known. */
+/**
+ * The scan's symbol of each UTF-16 code unit under an index: its lower case's symbol, SEPARATOR for what is not a
+ * letter or mark, HIGH_SURROGATE, or NOT_KNOWN until first seen. The two last are >= SLOW, so a letter or a
+ * separator costs one table read and one test.
+ */
 const charSymbolTables = new WeakMap<TrigramIndex, Uint16Array>();
-const SEPARATOR = 0xffff;
+const SEPARATOR = 0;
+const SLOW = 0xfffe;
+const HIGH_SURROGATE = 0xfffe;
+const NOT_KNOWN = 0xffff;
+/** What `slowSymbol` adds to a symbol read from two code units. */
+const ASTRAL = 0x10000;
 
 function charSymbolsOf(index: TrigramIndex): Uint16Array {
   let t = charSymbolTables.get(index);
   if (!t) {
-    t = new Uint16Array(0x10000);
+    t = new Uint16Array(0x10000).fill(NOT_KNOWN);
+    t.fill(HIGH_SURROGATE, 0xd800, 0xdc00);
     charSymbolTables.set(index, t);
   }
   return t;
 }
 
-/** Fills in the symbol of a code unit on first sight. */
-function learnChar(table: Uint16Array, index: TrigramIndex, c: number): number {
-  const s = isLetter(c) ? (index.symbols[lowerOf(c)] ?? UNUSED_LETTER) : SEPARATOR;
-  table[c] = s;
-  return s;
+/**
+ * The symbol of the code unit at `i` when its table entry is >= SLOW: learnt on first sight, and for a high
+ * surrogate, UNUSED_LETTER + ASTRAL when it starts an astral letter (two code units, neither in any model, read as
+ * two letters), else SEPARATOR.
+ */
+function slowSymbol(text: string, i: number, end: number, table: Uint16Array, index: TrigramIndex): number {
+  const c = text.charCodeAt(i);
+  if (table[c] === NOT_KNOWN) {
+    table[c] = isLetter(c) ? (index.symbols[lowerOf(c)] ?? UNUSED_LETTER) : SEPARATOR;
+    return table[c] as number;
+  }
+  if (i + 1 >= end) return SEPARATOR;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff && LETTER_OR_MARK.test(String.fromCharCode(c, d))
+    ? UNUSED_LETTER + ASTRAL
+    : SEPARATOR;
 }
 
-/** Counts one more of a row; returns how many distinct rows have been seen. */
-function count(row: number, seen: number): number {
-  if (rowCounts[row] === 0) seenRows[seen++] = row;
-  (rowCounts[row] as number)++;
+/**
+ * Counts one more of a row (-1: no row) in `counts`, listing it in `rows` on first sight; returns how many distinct
+ * rows have been seen. The arrays are passed in: read from the module's variables in the loop, each access reloaded
+ * them (the scan took twice as long).
+ */
+function count(counts: Int32Array, rows: Int32Array, row: number, seen: number): number {
+  if (row < 0) return seen;
+  const k = counts[row] as number;
+  if (k === 0) rows[seen++] = row;
+  counts[row] = k + 1;
   return seen;
 }
 
@@ -187,96 +224,93 @@ export interface TrigramRead {
  */
 export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
   if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
-  const { base, rowStart, rowLang, rowGain, pairAt, pairRows } = index;
+  const { base, pairAt, pairRows } = index;
   const end = Math.min(text.length, limit);
   if (seenRows.length < end + 4) seenRows = new Int32Array(end + 4);
-  const charSymbols = charSymbolsOf(index);
+  const symbols = charSymbolsOf(index);
+  const counts = rowCounts;
+  const rows = seenRows;
   let seen = 0;
-  let n = 0;
-  // The last two symbols; the text starts after a space. `gap`: separators were met since the last letter. Taking a
-  // symbol counts the trigram it ends; it is written out where it happens (this loop runs on every character).
-  let a = 0;
+  // Symbols taken (the first, a letter after the opening space, ends no trigram).
+  let taken = 0;
+  // The last symbol taken (the text starts after a space), and the row block of the last two (`pairAt`; the first
+  // pair, nothing and a space, has none). A separator after a letter takes a space at once; a text that holds a
+  // letter ends with one.
   let b = SPACE;
+  let pair = NO_PAIR;
   let first = 0;
-  let gap = false;
-  let letters = false;
-  let row = -1;
+  let last = 0;
   for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i);
-    let s: number;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
-      const d = text.charCodeAt(i + 1);
-      // An astral letter: two code units, neither in any model.
-      if (!(d >= 0xdc00 && d <= 0xdfff && LETTER_OR_MARK.test(String.fromCharCode(c, d)))) {
-        gap = true;
-        continue;
+    let s = symbols[text.charCodeAt(i)] as number;
+    if (s >= SLOW) {
+      s = slowSymbol(text, i, end, symbols, index);
+      if (s >= ASTRAL) {
+        // Two letters, one per code unit: the first is taken here, the second below.
+        s -= ASTRAL;
+        i++;
+        if (first === 0) first = s;
+        seen = count(counts, rows, pairRows[pair + s] as number, seen);
+        pair = pairAt[b * base + s] as number;
+        b = s;
+        taken++;
       }
-      i++;
-      s = UNUSED_LETTER;
-      if (gap && letters) {
-        // take(SPACE)
-        n++;
-        row = rowAt(pairAt, pairRows, a * base + b, SPACE);
-        if (row >= 0) seen = count(row, seen);
-        a = b;
+    }
+    if (s === SEPARATOR) {
+      if (b !== SPACE) {
+        seen = count(counts, rows, pairRows[pair + SPACE] as number, seen);
+        pair = pairAt[b * base + SPACE] as number;
         b = SPACE;
+        taken++;
       }
-      gap = false;
-      if (!letters) first = UNUSED_LETTER;
-      letters = true;
-      // take(UNUSED_LETTER), the first half; the second is taken below
-      if (a !== 0) {
-        n++;
-        row = rowAt(pairAt, pairRows, a * base + b, s);
-        if (row >= 0) seen = count(row, seen);
-      }
-      a = b;
-      b = s;
-    } else {
-      s = charSymbols[c] ?? 0;
-      if (s === 0) s = learnChar(charSymbols, index, c);
-      if (s === SEPARATOR) {
-        gap = true;
-        continue;
-      }
-      if (!letters) first = s;
+      continue;
     }
-    if (gap && letters) {
-      // take(SPACE)
-      n++;
-      row = rowAt(pairAt, pairRows, a * base + b, SPACE);
-      if (row >= 0) seen = count(row, seen);
-      a = b;
-      b = SPACE;
-    }
-    gap = false;
-    letters = true;
-    // take(s)
-    if (a !== 0) {
-      n++;
-      row = rowAt(pairAt, pairRows, a * base + b, s);
-      if (row >= 0) seen = count(row, seen);
-    }
-    a = b;
+    if (first === 0) first = s;
+    last = s;
+    seen = count(counts, rows, pairRows[pair + s] as number, seen);
+    pair = pairAt[b * base + s] as number;
     b = s;
+    taken++;
   }
-  const last = letters ? b : 0;
-  if (letters) {
-    // take(SPACE)
-    n++;
-    row = rowAt(pairAt, pairRows, a * base + b, SPACE);
-    if (row >= 0) seen = count(row, seen);
+  if (b !== SPACE) {
+    seen = count(counts, rows, pairRows[pair + SPACE] as number, seen);
+    taken++;
+  }
+  if (rowSums.length < index.langs.length + ROW_CHUNK)
+    rowSums = new Float64Array(index.langs.length + ROW_CHUNK);
+  const sums = sumRows(index, rows, seen, counts, rowSums);
+  return { sums, n: Math.max(0, taken - 1), first, last };
+}
+
+/**
+ * The gains of the first `seen` of `rows`, times their `counts`, summed per language (the counts are left cleared;
+ * `at` is where the sums are taken, left zeroed).
+ */
+function sumRows(
+  index: TrigramIndex,
+  rows: Int32Array,
+  seen: number,
+  counts: Int32Array,
+  at: Float64Array,
+): Float64Array {
+  const { rowStart, rowLang, rowGain } = index;
+  for (let k = 0; k < seen; k++) {
+    const row = rows[k] as number;
+    const c = counts[row] as number;
+    counts[row] = 0;
+    const to = rowStart[row + 1] as number;
+    for (let j = rowStart[row] as number; j < to; j += ROW_CHUNK) {
+      (at[rowLang[j] as number] as number) += c * (rowGain[j] as number);
+      (at[rowLang[j + 1] as number] as number) += c * (rowGain[j + 1] as number);
+      (at[rowLang[j + 2] as number] as number) += c * (rowGain[j + 2] as number);
+      (at[rowLang[j + 3] as number] as number) += c * (rowGain[j + 3] as number);
+    }
   }
   const sums = float64s(index.langs.length);
-  for (let k = 0; k < seen; k++) {
-    const row = seenRows[k] as number;
-    const c = rowCounts[row] as number;
-    rowCounts[row] = 0;
-    const to = rowStart[row + 1] as number;
-    for (let j = rowStart[row] as number; j < to; j++)
-      (sums[rowLang[j] as number] as number) += c * (rowGain[j] as number);
+  for (let j = 0; j < sums.length; j++) {
+    sums[j] = at[j] as number;
+    at[j] = 0;
   }
-  return { sums, n, first, last };
+  return sums;
 }
 
 /**
@@ -295,10 +329,12 @@ export function scoreTrigrams(
     if (r.first === 0) continue;
     if (last !== 0) {
       n++;
-      const row = rowAt(index.pairAt, index.pairRows, last * index.base + SPACE, r.first);
+      const row = index.pairRows[(index.pairAt[last * index.base + SPACE] as number) + r.first] as number;
       if (row >= 0)
-        for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++)
-          (scores[index.rowLang[j] ?? 0] as number) += index.rowGain[j] ?? 0;
+        for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++) {
+          const lang = index.rowLang[j] as number;
+          if (lang < scores.length) (scores[lang] as number) += index.rowGain[j] ?? 0;
+        }
     }
     for (let j = 0; j < scores.length; j++) (scores[j] as number) += r.sums[j] as number;
     n += r.n;
