@@ -5,6 +5,12 @@ import type { Lexicon } from "./lexicon.js";
 const ARTEFACT = /[хкчХКЧ][,;](?=[\u0400-\u04FF])|[хчХЧ]\^|\^|\[/g;
 const TOKEN = /[\u0400-\u04FF[^][\u0400-\u04FF,;[^]*[\u0400-\u04FF[^]/g;
 const HAS_ARTEFACT = /[\u0400-\u04FF][[^,;][\u0400-\u04FF]/;
+const MARKS = /[,;[^]/g;
+
+/** Whether a code unit may lie in a TOKEN: a Cyrillic letter or a mark. */
+function inToken(c: number): boolean {
+  return (c >= 0x400 && c <= 0x4ff) || c === 0x2c || c === 0x3b || c === 0x5b || c === 0x5e;
+}
 
 /** The marks artefacts are made of: , ; ^ [ (where `ocrMarkAt` looks). */
 export const OCR_MARKS: readonly number[] = [0x2c, 0x3b, 0x5e, 0x5b];
@@ -69,35 +75,58 @@ export function repairOcr(
   artefacts = HAS_ARTEFACT.test(text),
 ): string {
   if (!artefacts) return text;
-  return text.replace(TOKEN, (token) => {
-    // Most tokens are plain words (the pattern takes every Cyrillic word): no mark, nothing to split.
-    if (!hasMark(token)) return token;
-    const parts = token.split(ARTEFACT);
-    const arts = token.match(ARTEFACT);
-    if (!arts || arts.length > 6) return token;
-    const options = arts.map((a) => readings(a).map((r) => (r === "" ? a : r)));
-    let best: string | undefined;
-    let bestScore = -1;
-    const build = (i: number, acc: string) => {
-      if (i === arts.length) {
-        const s = knownScore(acc, lexicon);
-        if (s > bestScore) {
-          bestScore = s;
-          best = acc;
-        }
-        return;
-      }
-      for (const o of options[i] ?? []) build(i + 1, acc + o + (parts[i + 1] ?? ""));
-    };
-    build(0, parts[0] ?? "");
-    if (best === undefined) {
-      // Unknown word: only the marks that never belong inside a word are repaired.
-      best = arts.reduce((acc, a, i) => {
-        const next = parts[i + 1] ?? "";
-        const keep = /[,;]/.test(a) && !(CAPS_ARTEFACT.test(a) && /^[А-ЯЁӢӮҲҚҒҶ]/.test(next));
-        return acc + (keep ? a : (options[i]?.[0] ?? a)) + next;
-      }, parts[0] ?? "");
+  // Tokens lie inside runs of Cyrillic letters and marks, and only those with a mark change: the pattern is run on
+  // the runs around the marks alone, not on every Cyrillic word of the text.
+  const fix = (token: string) => repairToken(token, lexicon, log);
+  let out = "";
+  /** Where the text not yet copied to `out` starts. */
+  let copied = 0;
+  MARKS.lastIndex = 0;
+  for (let m = MARKS.exec(text); m; m = MARKS.exec(text)) {
+    let start = m.index;
+    while (start > 0 && inToken(text.charCodeAt(start - 1))) start--;
+    let end = m.index + 1;
+    while (end < text.length && inToken(text.charCodeAt(end))) end++;
+    MARKS.lastIndex = end;
+    const run = text.slice(start, end);
+    const fixed = run.replace(TOKEN, fix);
+    if (fixed !== run) {
+      out += text.slice(copied, start) + fixed;
+      copied = end;
     }
-    return log.record("ocr", token, best);
-  });
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** A token of TOKEN repaired (see `repairOcr`). */
+function repairToken(token: string, lexicon: Lexicon, log: ChangeLog): string {
+  // Most tokens are plain words: no mark, nothing to split.
+  if (!hasMark(token)) return token;
+  const parts = token.split(ARTEFACT);
+  const arts = token.match(ARTEFACT);
+  if (!arts || arts.length > 6) return token;
+  const options = arts.map((a) => readings(a).map((r) => (r === "" ? a : r)));
+  let best: string | undefined;
+  let bestScore = -1;
+  const build = (i: number, acc: string) => {
+    if (i === arts.length) {
+      const s = knownScore(acc, lexicon);
+      if (s > bestScore) {
+        bestScore = s;
+        best = acc;
+      }
+      return;
+    }
+    for (const o of options[i] ?? []) build(i + 1, acc + o + (parts[i + 1] ?? ""));
+  };
+  build(0, parts[0] ?? "");
+  if (best === undefined) {
+    // Unknown word: only the marks that never belong inside a word are repaired.
+    best = arts.reduce((acc, a, i) => {
+      const next = parts[i + 1] ?? "";
+      const keep = /[,;]/.test(a) && !(CAPS_ARTEFACT.test(a) && /^[А-ЯЁӢӮҲҚҒҶ]/.test(next));
+      return acc + (keep ? a : (options[i]?.[0] ?? a)) + next;
+    }, parts[0] ?? "");
+  }
+  return log.record("ocr", token, best);
 }

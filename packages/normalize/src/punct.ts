@@ -52,10 +52,19 @@ const COMMA_MARK = 3;
 const CURLY_MARK = 4;
 const ODD_SPACE = 5;
 const QUOTE_MARK = 6;
+/** Ends a line for a multiline `$` (other than \n). */
+const LINE_END = 7;
+const DASH_MARK = 8;
 const KIND = new Uint8Array(0x10000);
 KIND[0x20] = BLANK;
 KIND[0x09] = BLANK;
 KIND[0x0a] = NEWLINE;
+KIND[0x0d] = LINE_END;
+KIND[0x2028] = LINE_END;
+KIND[0x2029] = LINE_END;
+KIND[0x2d] = DASH_MARK;
+KIND[0x2013] = DASH_MARK;
+KIND[0x2014] = DASH_MARK;
 KIND[0x2c] = COMMA_MARK;
 KIND[0x3b] = COMMA_MARK;
 KIND[0x201c] = CURLY_MARK;
@@ -63,31 +72,39 @@ KIND[0x201e] = CURLY_MARK;
 KIND[0x22] = QUOTE_MARK;
 for (const c of ODD_SPACES) KIND[c] = ODD_SPACE;
 
-/** The code units `punctuationAt` looks at (a pass over a text may test these alone). */
+/** The blanks (space, tab): a blank after a blank or at the text's end calls for SPACING. */
+export const BLANK_CODES: readonly number[] = [0x20, 0x09];
+
+/** The code units other than blanks that `punctuationAt` looks at (a pass over a text may test these alone). */
 export const PUNCT_CODES: readonly number[] = KIND.reduce<number[]>((codes, k, c) => {
-  if (k !== 0) codes.push(c);
+  if (k !== 0 && k !== BLANK) codes.push(c);
   return codes;
 }, []);
 
-/** Whether a code unit ends a line for a multiline `$`, or is the end of the text (NaN). */
-function endsLine(c: number): boolean {
-  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029 || Number.isNaN(c);
-}
-
-/** The `PUNCT_WORK` bits the code unit at `i` of a text calls for (one of `PUNCT_CODES`, else 0). */
-export function punctuationAt(text: string, i: number): number {
-  const kind = KIND[text.charCodeAt(i)] as number;
-  if (kind === BLANK) {
-    const next = text.charCodeAt(i + 1);
-    if (KIND[next] === BLANK || KIND[next] === ODD_SPACE || endsLine(next)) return SPACING;
-    return next === 0x2d || next === 0x2013 || next === 0x2014 ? DASH : 0;
+/**
+ * The `PUNCT_WORK` bits the code unit at `i` of a text calls for (one of `PUNCT_CODES`, else 0), each rule seen
+ * from its last character but the comma's and the newlines': `afterBlank`, the code unit before is a blank. The
+ * caller sees a blank after a blank, and one that ends the text (both SPACING).
+ */
+export function punctuationAt(text: string, i: number, afterBlank: boolean): number {
+  switch (KIND[text.charCodeAt(i)]) {
+    case NEWLINE:
+      return afterBlank || (text.charCodeAt(i + 1) === 0x0a && text.charCodeAt(i + 2) === 0x0a) ? SPACING : 0;
+    case LINE_END:
+      return afterBlank ? SPACING : 0;
+    case DASH_MARK:
+      return afterBlank ? DASH : 0;
+    case COMMA_MARK:
+      return isWordLetter(text.charCodeAt(i + 1)) ? COMMA : 0;
+    case CURLY_MARK:
+      return CURLY;
+    case QUOTE_MARK:
+      return QUOTE;
+    case ODD_SPACE:
+      return SPACING;
+    default:
+      return 0;
   }
-  if (kind === NEWLINE)
-    return text.charCodeAt(i + 1) === 0x0a && text.charCodeAt(i + 2) === 0x0a ? SPACING : 0;
-  if (kind === COMMA_MARK) return isWordLetter(text.charCodeAt(i + 1)) ? COMMA : 0;
-  if (kind === CURLY_MARK) return CURLY;
-  if (kind === QUOTE_MARK) return QUOTE;
-  return kind === ODD_SPACE ? SPACING : 0;
 }
 
 /**
@@ -99,13 +116,22 @@ export function punctuationAt(text: string, i: number): number {
  */
 export function punctuationWork(text: string): number {
   let work = 0;
+  let afterBlank = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    if (KIND[text.charCodeAt(i)] === 0) continue;
-    work |= punctuationAt(text, i);
-    if (work & SPACING) return work;
+    const kind = KIND[text.charCodeAt(i)] as number;
+    if (kind === BLANK) {
+      if (afterBlank) return work | SPACING;
+      afterBlank = true;
+      continue;
+    }
+    if (kind !== 0) {
+      work |= punctuationAt(text, i, afterBlank);
+      if (work & SPACING) return work;
+    }
+    afterBlank = false;
   }
-  return work;
+  return afterBlank ? work | SPACING : work;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { lookalikeTriggers } from "./lookalike.js";
 import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
-import { PUNCT_CODES, punctuationAt } from "./punct.js";
+import { BLANK_CODES, PUNCT_CODES, PUNCT_WORK, punctuationAt } from "./punct.js";
 import { type ScriptCounts, scriptBits } from "./script.js";
 import { C1_RE, CONTROL_RE, nfcStable } from "./unicode.js";
 
@@ -23,6 +23,10 @@ export const STEP = {
   zwnj: 32,
 } as const;
 
+/** The `STEP` bits of a table entry. */
+const STEP_BITS = 0x3f;
+/** Table bit of a blank (its neighbours are seen without a branch: blanks are frequent). */
+const BLANK_SHIFT = 6;
 /** Table bit of the code units `readText` looks at with their neighbours (punctuation and OCR marks). */
 const LOOK = 1 << 8;
 /** Table bit of the OCR artefact marks. */
@@ -51,6 +55,7 @@ function build(): Uint32Array {
   for (const ch of lookalikeTriggers()) mark(ch.charCodeAt(0), STEP.lookalike);
   for (let c = 0x600; c <= 0x6ff; c++) mark(c, STEP.otherScript);
   for (let c = 0x41; c <= 0x7a; c++) if (c <= 0x5a || c >= 0x61) mark(c, STEP.otherScript);
+  for (const c of BLANK_CODES) mark(c, 1 << BLANK_SHIFT);
   for (const c of PUNCT_CODES) mark(c, LOOK);
   for (const c of OCR_MARKS) mark(c, LOOK | OCR);
   return t;
@@ -62,7 +67,7 @@ export function stepMarks(text: string): number {
   const t = table;
   let marks = 0;
   for (let i = 0; i < text.length; i++) marks |= t[text.charCodeAt(i)] as number;
-  return marks & (LOOK - 1);
+  return marks & STEP_BITS;
 }
 
 /** What `readText` finds in a text. */
@@ -91,6 +96,9 @@ export function readText(text: string): TextRead {
   let other = 0;
   let punct = 0;
   let ocr = false;
+  /** 1 when the code unit before is a blank; `blanks` gets 1 for a blank after a blank. */
+  let afterBlank = 0;
+  let blanks = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const v = t[text.charCodeAt(i)] as number;
@@ -100,9 +108,13 @@ export function readText(text: string): TextRead {
     latn += (v >> (SCRIPT_SHIFT + 2)) & 1;
     other += (v >> (SCRIPT_SHIFT + 3)) & 1;
     if ((v & LOOK) !== 0) {
-      punct |= punctuationAt(text, i);
+      punct |= punctuationAt(text, i, afterBlank !== 0);
       if ((v & OCR) !== 0 && ocrMarkAt(text, i)) ocr = true;
     }
+    const blank = (v >> BLANK_SHIFT) & 1;
+    blanks |= afterBlank & blank;
+    afterBlank = blank;
   }
-  return { marks: marks & (LOOK - 1), scripts: { cyrl, arab, latn, other }, punct, ocr };
+  if (blanks !== 0 || afterBlank !== 0) punct |= PUNCT_WORK.spacing;
+  return { marks: marks & STEP_BITS, scripts: { cyrl, arab, latn, other }, punct, ocr };
 }
