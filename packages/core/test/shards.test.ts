@@ -46,6 +46,59 @@ describe("shards", () => {
     expect(rows.map((r) => r.n)).toEqual([...Array(30).keys()]);
   });
 
+  it("joins a part onto the input rows, counting their bytes too, with a replaced and a copied column", async () => {
+    const dir = await tempDir();
+    const input = path.join(dir, "input.parquet");
+    const text = "ҳукумати ҷумҳурӣ ".repeat(300); // ~10 KB a row as UTF-8
+    const { instance, conn } = await openScratchDb(dir);
+    await conn.run(
+      `COPY (SELECT 'd' || i AS id, '${text}' || i AS text, i::INTEGER AS n FROM range(30) t(i))
+       TO '${input}' (FORMAT parquet)`,
+    );
+    conn.closeSync();
+    instance.closeSync();
+    const writer = await ShardWriter.open({
+      tmpDir: dir,
+      prefix: "test/j",
+      columns: [
+        { name: "mark", type: "VARCHAR", doc: "" },
+        { name: "text", type: "VARCHAR", doc: "" },
+      ],
+      maxBytes: 50_000,
+      joinInput: {
+        file: input,
+        columns: [
+          { name: "id", type: "VARCHAR", doc: "" },
+          { name: "text", type: "VARCHAR", doc: "" },
+          { name: "n", type: "INTEGER", doc: "" },
+        ],
+        exclude: [],
+        replace: ["text"],
+        copy: [{ from: "text", to: "text_before" }],
+      },
+    });
+    // Every third row is dropped, every other one rewritten; the buffered columns alone are a few bytes a row.
+    const kept = [...Array(30).keys()].filter((i) => i % 3 !== 0);
+    for (const i of kept) await writer.write({ _row: i, mark: `m${i}`, text: i % 2 ? `new ${i}` : null });
+    const files = await writer.close();
+    // Rows the join brings from the input count towards the part's bytes (~10 KB each), not only the few bytes
+    // buffered: a handful of rows to a part.
+    expect(files.map((f) => f.rows)).toEqual([6, 6, 6, 2]);
+    expect(files[0]?.columns).toEqual(["id", "text", "n", "mark", "text_before"]);
+    const rows: Record<string, unknown>[] = [];
+    for (const f of files) for await (const batch of readShard(f.tmpPath)) rows.push(...batch);
+    expect(rows.map((r) => Object.keys(r))).toEqual(kept.map(() => files[0]?.columns));
+    expect(rows).toEqual(
+      kept.map((i) => ({
+        id: `d${i}`,
+        text: i % 2 ? `new ${i}` : `${text}${i}`,
+        n: i,
+        mark: `m${i}`,
+        text_before: `${text}${i}`,
+      })),
+    );
+  });
+
   it("round-trips documents and typed columns through zstd Parquet, rotating parts by rows", async () => {
     const dir = await tempDir();
     const docs = (await tajikDocs(250)).map((i) => ("doc" in i ? i.doc : null)!);

@@ -186,6 +186,7 @@ export const decontamStage = defineStage<DecontamOptions>({
     },
   ],
   rewritesText: true,
+  reads: ["id", "text"],
   async setup(options) {
     const opts = { ...DEFAULT_DECONTAM, ...options };
     const index = await loadBenchmarks(opts.benchmarks, opts.ngram, opts.minWords);

@@ -25,6 +25,7 @@ export const normalizeStage = defineStage<NormalizeStageOptions>({
     "Unicode and legacy-encoding repair, Persian/Latin to Cyrillic, Tajik letters restored, language ID",
   inputs: ["ingest", "crawl", "pdf"],
   rewritesText: true,
+  reads: ["id", "text"],
   columns: [
     {
       name: "lang",

@@ -67,7 +67,7 @@ export class DocContext {
     readonly text: string,
     /** Every line of `text` (split at \n), blank ones included, with normalize's labels and their kinds. */
     readonly allLines: readonly LabelledLine[],
-    /** The row as the stage received it (source, url, language columns, ...); empty outside the stage. */
+    /** The row as the stage received it: the columns the stage `reads` (url, line_langs); empty outside it. */
     readonly doc: Readonly<Partial<Document>> = {},
   ) {}
 

@@ -165,6 +165,8 @@ export const qualitySignalsStage = defineStage<QualitySignalsOptions | null>({
   inputs: ["normalize"],
   columns: [...SIGNAL_MODULES.flatMap((m) => m.columns), ...CLEANING_COLUMNS],
   rewritesText: true,
+  // What the transform and the signal modules read of a row (the safety module: `url`).
+  reads: ["id", "text", "line_langs", "url"],
   async setup(options) {
     const opts = options ?? DEFAULT_SIGNALS_OPTIONS;
     const measures = await Promise.all(SIGNAL_MODULES.map((m) => m.setup(opts)));

@@ -38,6 +38,13 @@ export const TEXT_ORIGINAL: ColumnSpec = {
   type: "VARCHAR",
   doc: "the text before the first stage that rewrote it (normalize)",
 };
+/** The text a text-rewriting stage hands back, stored beside its columns and joined over the input's. */
+const REWRITTEN_TEXT: ColumnSpec = {
+  name: "text",
+  type: "VARCHAR",
+  doc: "the rewritten text (NULL: unchanged)",
+};
+
 const transforms = new Map<string, Promise<{ def: StageDefinition; fn: DocTransform }>>();
 
 /** Loads a stage module and sets its transform up once per worker and option set. */
@@ -104,23 +111,26 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
     def.columns,
     keepsOriginal ? [TEXT_ORIGINAL] : [],
   );
-  // A stage that names the columns it reads gets only those, and its own columns are joined onto the input rows.
-  const narrow = def.reads !== undefined && !def.rewritesText;
+  // A stage that names the columns it reads gets only those (with `id` and `text`, which quarantine and the
+  // statistics need); the writer stores its own columns (and a rewritten text) and joins them onto the input rows.
+  const narrow = def.reads !== undefined;
+  const rewrites = def.rewritesText === true;
   const writer = await ShardWriter.open({
     tmpDir: task.tmpDir,
     prefix: task.outputPrefix,
-    columns: narrow ? def.columns : columns,
+    columns: narrow ? (rewrites ? [...def.columns, REWRITTEN_TEXT] : def.columns) : columns,
     joinInput: narrow
       ? {
           file: task.inputPath,
-          columns: columns.filter((c) => !own.has(c.name)),
+          columns: inputColumns.filter((c) => !own.has(c.name)),
           exclude: inputColumns.filter((c) => own.has(c.name)).map((c) => c.name),
+          replace: rewrites ? [REWRITTEN_TEXT.name] : [],
+          copy: keepsOriginal ? [{ from: "text", to: TEXT_ORIGINAL.name }] : [],
         }
       : null,
   });
-  const named = def.reads;
-  const reads =
-    narrow && named ? inputColumns.filter((c) => named.includes(c.name)).map((c) => c.name) : undefined;
+  const named = new Set([...(def.reads ?? []), "id", "text"]);
+  const reads = narrow ? inputColumns.filter((c) => named.has(c.name)).map((c) => c.name) : undefined;
   const stats = emptyInputStats();
   const quarantine: QuarantineEntry[] = [];
   let sinceReport = { docs: 0, chars: 0 };
@@ -159,15 +169,21 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
           stats.removed[verdict.drop] = r;
           continue;
         }
-        const out: Record<string, unknown> = narrow
-          ? { _row: doc.file_row_number, text: doc.text }
-          : { ...doc };
+        const text = rewrites && verdict.text !== undefined ? verdict.text : doc.text;
+        let out: Record<string, unknown>;
+        if (narrow) {
+          out = { _row: doc.file_row_number };
+          // An unchanged text stays NULL here: the join takes the input's.
+          if (text !== doc.text) out.text = text;
+        } else {
+          out = { ...doc, text };
+          if (keepsOriginal) out[TEXT_ORIGINAL.name] = doc.text;
+        }
         for (const col of def.columns) out[col.name] = verdict.add[col.name] ?? null;
-        if (keepsOriginal) out[TEXT_ORIGINAL.name] = doc.text;
-        if (def.rewritesText && verdict.text !== undefined) out.text = verdict.text;
-        await writer.write(out);
+        const charsOut = typeof text === "string" ? text.length : 0;
+        await writer.write(out, charsOut);
         stats.docsOut++;
-        stats.charsOut += typeof out.text === "string" ? out.text.length : 0;
+        stats.charsOut += charsOut;
         if (sinceReport.docs >= PROGRESS_EVERY) {
           task.progress?.postMessage(sinceReport);
           sinceReport = { docs: 0, chars: 0 };

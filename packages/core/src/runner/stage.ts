@@ -27,9 +27,10 @@ export interface StageDefinition<Options = unknown> {
    */
   rewritesText?: boolean;
   /**
-   * The only input columns the transform reads. The worker then decodes just these, stores just the stage's own
-   * columns, and DuckDB joins them back onto the input rows when a part is written, so wide documents (text,
-   * text_original, signals) never pass through JavaScript. Not with `rewritesText`.
+   * The only input columns the transform reads (`id` and `text` always come too). The worker then decodes just
+   * these, stores just the stage's own columns (and, with `rewritesText`, a text that changed), and DuckDB joins
+   * them back onto the input rows when a part is written, so the columns a stage never reads (text_original,
+   * signals, provenance) never pass through JavaScript.
    */
   reads?: string[];
   /** Builds the transform once per worker (load lexicons, models, ...). */

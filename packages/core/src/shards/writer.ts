@@ -57,9 +57,50 @@ export interface ShardWriterOptions {
   zstdLevel?: number;
   /**
    * Write only `columns` plus the input row number `_row` from JS, and join each part onto the rows of this
-   * input Parquet file when it is written (the input's columns first, less `joinExclude`).
+   * input Parquet file when it is written: the input's columns first, then the writer's, then the copies.
    */
-  joinInput?: { file: string; columns: ColumnSpec[]; exclude: string[] } | null;
+  joinInput?: JoinInput | null;
+}
+
+/** The input Parquet file a joined writer's rows come from, and how its columns meet the writer's. */
+export interface JoinInput {
+  file: string;
+  /** The input's columns the parts carry, in the input's order (every column less `exclude`). */
+  columns: ColumnSpec[];
+  /** Input columns left out (a stage's own, written again). */
+  exclude: string[];
+  /**
+   * Writer columns that take the place of the input's column of the same name where they are not NULL (a rewritten
+   * text; NULL: unchanged, so an unchanged text never crosses back from JavaScript).
+   */
+  replace?: string[];
+  /** Input columns copied, after the writer's columns, under another name (the text before its first rewrite). */
+  copy?: Array<{ from: string; to: string }>;
+}
+
+/** The SELECT that joins a part's buffered rows (rows `first`..`last` of the input) onto the input's rows. */
+function joinQuery(join: JoinInput, first: number, last: number): string {
+  const replace = join.replace ?? [];
+  const replaced = replace.map((c) => `coalesce(b.${sqlIdent(c)}, i.${sqlIdent(c)}) AS ${sqlIdent(c)}`);
+  const copies = (join.copy ?? []).map((c) => `i.${sqlIdent(c.from)} AS ${sqlIdent(c.to)}`);
+  return `SELECT i.* EXCLUDE (${["file_row_number", ...join.exclude].map(sqlIdent).join(", ")})${
+    replaced.length > 0 ? ` REPLACE (${replaced.join(", ")})` : ""
+  }, b.* EXCLUDE (${["_row", ...replace].map(sqlIdent).join(", ")})${copies.map((c) => `, ${c}`).join("")}
+    FROM buf b JOIN read_parquet(${sqlString(join.file)}, file_row_number = true) i ON i.file_row_number = b._row
+    WHERE i.file_row_number BETWEEN ${first} AND ${last}
+    ORDER BY b._row`;
+}
+
+/** About how many bytes one row of a Parquet file takes once read (its uncompressed pages over its rows). */
+async function rowWidth(conn: DuckDBConnection, file: string): Promise<number> {
+  const reader = await conn.runAndReadAll(
+    `SELECT coalesce(sum(total_uncompressed_size), 0)::BIGINT AS bytes,
+       coalesce((SELECT sum(row_group_num_rows) FROM (SELECT DISTINCT row_group_id, row_group_num_rows
+         FROM parquet_metadata(${sqlString(file)}))), 0)::BIGINT AS rows
+     FROM parquet_metadata(${sqlString(file)})`,
+  );
+  const row = defined(reader.getRowObjectsJS()[0], `the size of ${file}`);
+  return Number(row.rows) > 0 ? Math.ceil(Number(row.bytes) / Number(row.rows)) : 0;
 }
 
 /**
@@ -72,12 +113,17 @@ export class ShardWriter {
   private rows = 0;
   private chars = 0;
   private bytes = 0;
+  /** The input rows a joined part spans. */
+  private firstRow = 0;
+  private lastRow = 0;
   private readonly done: ShardFile[] = [];
 
   private constructor(
     private readonly opts: Required<ShardWriterOptions>,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** Bytes each row brings from the joined input: the part is sorted whole when written, so they count too. */
+    private readonly joinedWidth: number,
   ) {}
 
   /** Opens a writer; call `write` per document and `close` to get the finished parts. */
@@ -95,22 +141,38 @@ export class ShardWriter {
     const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
     const cols = stored.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
     await conn.run(`CREATE TABLE buf (${cols})`);
-    return new ShardWriter(opts, instance, conn);
+    try {
+      const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file) : 0;
+      return new ShardWriter(opts, instance, conn, width);
+    } catch (err) {
+      conn.closeSync();
+      instance.closeSync();
+      throw err;
+    }
   }
 
-  /** Appends one document; keys not among the writer's columns are not stored. */
-  async write(doc: Record<string, unknown>): Promise<void> {
+  /**
+   * Appends one document; keys not among the writer's columns are not stored. `chars`: the characters of its text
+   * in the part (default: of `doc.text`), for a joined writer whose text comes from the input.
+   */
+  async write(doc: Record<string, unknown>, chars?: number): Promise<void> {
     if (!this.appender) this.appender = await this.conn.createAppender("buf");
     for (const col of this.opts.columns) {
       const value = doc[col.name];
       appendColumnValue(this.appender, col.type, value);
       this.bytes += approxBytes(col.type, value);
     }
-    if (this.opts.joinInput) appendColumnValue(this.appender, JOIN_ROW.type, doc[JOIN_ROW.name]);
+    if (this.opts.joinInput) {
+      const row = Number(doc[JOIN_ROW.name]);
+      appendColumnValue(this.appender, JOIN_ROW.type, row);
+      if (this.rows === 0) this.firstRow = row;
+      this.lastRow = row;
+      this.bytes += this.joinedWidth;
+    }
     this.appender.endRow();
     this.rows++;
     const text = doc.text;
-    if (typeof text === "string") this.chars += text.length;
+    this.chars += chars ?? (typeof text === "string" ? text.length : 0);
     if (
       this.rows >= this.opts.maxRows ||
       this.chars >= this.opts.maxChars ||
@@ -141,11 +203,7 @@ export class ShardWriter {
     const name = `${this.opts.prefix}-${String(this.part).padStart(5, "0")}.parquet`;
     const tmpPath = path.join(this.opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
     const join = this.opts.joinInput;
-    const query = join
-      ? `SELECT i.* EXCLUDE (${["file_row_number", ...join.exclude].map(sqlIdent).join(", ")}), b.* EXCLUDE (_row)
-         FROM buf b JOIN read_parquet(${sqlString(join.file)}, file_row_number = true) i ON i.file_row_number = b._row
-         ORDER BY b._row`
-      : "SELECT * FROM buf";
+    const query = join ? joinQuery(join, this.firstRow, this.lastRow) : "SELECT * FROM buf";
     await this.conn.run(
       `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE 20000)`,
     );
@@ -157,7 +215,13 @@ export class ShardWriter {
       bytes: await fileSize(tmpPath),
       chars: this.chars,
       sha256: await fileSha256(tmpPath),
-      columns: [...(join?.columns ?? []), ...this.opts.columns].map((c) => c.name),
+      columns: join
+        ? [
+            ...join.columns.map((c) => c.name),
+            ...this.opts.columns.map((c) => c.name).filter((c) => !join.replace?.includes(c)),
+            ...(join.copy ?? []).map((c) => c.to),
+          ]
+        : this.opts.columns.map((c) => c.name),
     });
     await this.conn.run("DELETE FROM buf");
     this.part++;
