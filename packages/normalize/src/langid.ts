@@ -17,6 +17,7 @@ import {
 } from "./trigrams.js";
 import { float64s, int32s } from "./typed-pool.js";
 import { readUzbek, UZBEK_TEXT_LIMIT } from "./uzbek-english.js";
+import { CYRILLIC_LOWER } from "./word-memo.js";
 
 /**
  * Language codes: ISO 639-3 individual languages as franc-all names them (tgk, rus, uzn, kaz, kir, tat, bak, ukr,
@@ -250,14 +251,9 @@ function takeLetters(
 
 /**
  * Per code unit, what `countLetters` makes of it: 0 no letter, 1 Latin, 2 Arabic-script, 3 Cyrillic (one table
- * lookup per character instead of a chain of range tests), and the lower case of each Cyrillic one at (code - 0x400).
+ * lookup per character instead of a chain of range tests); a Cyrillic one is counted by its CYRILLIC_LOWER.
  */
 let letterKinds: Uint8Array | undefined;
-const CYRILLIC_LOWER_CODE = new Uint16Array(0x130);
-for (let c = 0x400; c <= 0x52f; c++)
-  // Upper-case Cyrillic: 0x400-0x42f map down by 0x50/0x20; the extended block pairs upper (even) with lower.
-  CYRILLIC_LOWER_CODE[c - 0x400] =
-    c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c >= 0x460 && (c & 1) === 0 ? c + 1 : c;
 
 function buildLetterKinds(): Uint8Array {
   const t = new Uint8Array(0x10000);
@@ -291,7 +287,7 @@ function countLetters(text: string): LetterCounts {
     letters++;
     if (kind === 3) {
       cyrl++;
-      const lower = CYRILLIC_LOWER_CODE[c - 0x400] as number;
+      const lower = CYRILLIC_LOWER[c - 0x400] as number;
       const k = lower - 0x400;
       if (letterCounts[k] === 0) seenLetters[distinct++] = lower;
       letterCounts[k] = (letterCounts[k] as number) + 1;

@@ -4,10 +4,18 @@ import { FNV_OFFSET, FNV_PRIME } from "@soro/core";
 const PRIME = FNV_PRIME;
 const OFFSET = FNV_OFFSET;
 
-/** Lower case of each code unit of U+0400..U+04FF (Cyrillic stays Cyrillic, and nothing else lowers into it). */
-export const CYRILLIC_LOWER = new Uint16Array(0x100);
-for (let c = 0x400; c <= 0x4ff; c++)
-  CYRILLIC_LOWER[c - 0x400] = String.fromCharCode(c).toLowerCase().charCodeAt(0);
+/**
+ * Lower case of each code unit of U+0400..U+052F, at code - 0x400 (Cyrillic and its supplement stay in the range,
+ * and nothing else lowers into it): the one table of Cyrillic lower case for word hashing, restoration and language
+ * ID's letter counts.
+ */
+export const CYRILLIC_LOWER = new Uint16Array(0x130);
+for (let c = 0x400; c <= 0x52f; c++) {
+  const lower = String.fromCharCode(c).toLowerCase().charCodeAt(0);
+  if (lower < 0x400 || lower > 0x52f)
+    throw new Error(`lower case of U+${c.toString(16)} leaves U+0400..U+052F`);
+  CYRILLIC_LOWER[c - 0x400] = lower;
+}
 
 const STRIDE = 4;
 
