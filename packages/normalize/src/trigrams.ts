@@ -151,31 +151,29 @@ let rowSums = new Float64Array(0);
 
 /**
  * The scan's symbol of each UTF-16 code unit under an index: its lower case's symbol, SEPARATOR for what is not a
- * letter or mark, HIGH_SURROGATE, or NOT_KNOWN until first seen. The two last are >= SLOW, so a letter or a
- * separator costs one table read and one test.
+ * letter or mark, SURROGATE, or NOT_KNOWN until first seen. The two last are >= SLOW, so a letter or a separator
+ * costs one table read and one test.
  */
 const charSymbolTables = new WeakMap<TrigramIndex, Uint16Array>();
 const SEPARATOR = 0;
 const SLOW = 0xfffe;
-const HIGH_SURROGATE = 0xfffe;
+const SURROGATE = 0xfffe;
 const NOT_KNOWN = 0xffff;
-/** What `slowSymbol` adds to a symbol read from two code units. */
-const ASTRAL = 0x10000;
 
 function charSymbolsOf(index: TrigramIndex): Uint16Array {
   let t = charSymbolTables.get(index);
   if (!t) {
     t = new Uint16Array(0x10000).fill(NOT_KNOWN);
-    t.fill(HIGH_SURROGATE, 0xd800, 0xdc00);
+    t.fill(SURROGATE, 0xd800, 0xe000);
     charSymbolTables.set(index, t);
   }
   return t;
 }
 
 /**
- * The symbol of the code unit at `i` when its table entry is >= SLOW: learnt on first sight, and for a high
- * surrogate, UNUSED_LETTER + ASTRAL when it starts an astral letter (two code units, neither in any model, read as
- * two letters), else SEPARATOR.
+ * The symbol of the code unit at `i` when its table entry is >= SLOW: learnt on first sight; a surrogate is
+ * UNUSED_LETTER when it is half of an astral letter within the first `end` code units (such a letter reads as two
+ * letters, one per code unit: none is in any model), else SEPARATOR.
  */
 function slowSymbol(text: string, i: number, end: number, table: Uint16Array, index: TrigramIndex): number {
   const c = text.charCodeAt(i);
@@ -183,10 +181,14 @@ function slowSymbol(text: string, i: number, end: number, table: Uint16Array, in
     table[c] = isLetter(c) ? (index.symbols[lowerOf(c)] ?? UNUSED_LETTER) : SEPARATOR;
     return table[c] as number;
   }
-  if (i + 1 >= end) return SEPARATOR;
-  const d = text.charCodeAt(i + 1);
-  return d >= 0xdc00 && d <= 0xdfff && LETTER_OR_MARK.test(String.fromCharCode(c, d))
-    ? UNUSED_LETTER + ASTRAL
+  const high = c <= 0xdbff ? c : i > 0 ? text.charCodeAt(i - 1) : 0;
+  const low = c <= 0xdbff ? (i + 1 < end ? text.charCodeAt(i + 1) : 0) : c;
+  return high >= 0xd800 &&
+    high <= 0xdbff &&
+    low >= 0xdc00 &&
+    low <= 0xdfff &&
+    LETTER_OR_MARK.test(String.fromCharCode(high, low))
+    ? UNUSED_LETTER
     : SEPARATOR;
 }
 
@@ -242,19 +244,7 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
   let last = 0;
   for (let i = 0; i < end; i++) {
     let s = symbols[text.charCodeAt(i)] as number;
-    if (s >= SLOW) {
-      s = slowSymbol(text, i, end, symbols, index);
-      if (s >= ASTRAL) {
-        // Two letters, one per code unit: the first is taken here, the second below.
-        s -= ASTRAL;
-        i++;
-        if (first === 0) first = s;
-        seen = count(counts, rows, pairRows[pair + s] as number, seen);
-        pair = pairAt[b * base + s] as number;
-        b = s;
-        taken++;
-      }
-    }
+    if (s >= SLOW) s = slowSymbol(text, i, end, symbols, index);
     if (s === SEPARATOR) {
       if (b !== SPACE) {
         seen = count(counts, rows, pairRows[pair + SPACE] as number, seen);
