@@ -131,7 +131,7 @@ function charClasses(re: RegExp): RegExp[] {
 
 /**
  * One bit per character class that a test of `candidates` needs a character of (for a two-character pattern, a
- * class of it): a clean document shows none, and one pass over it (`marksOf`) spares some ten scans that find
+ * class of it): a clean document shows none, and one pass over it (`legacyMarks`) spares some ten scans that find
  * nothing. The tests themselves still decide.
  */
 const MARK_CLASSES = {
@@ -164,10 +164,10 @@ const UPPER_BIT = 13;
 const LOWER_BIT = 14;
 
 /**
- * The MARK bits of the classes whose characters occur in a text, and its basic Cyrillic capitals and small letters
- * (counted in the same pass: a KOI8 reading is tested by their ratio).
+ * Per code unit, the bits of the MARK classes it belongs to, then a basic Cyrillic capital (bit 13) or small letter
+ * (bit 14): what `legacyMarks` reads (and a pass over a text for other steps too may read at once).
  */
-function marksOf(text: string): { marks: number; upper: number; lower: number } {
+export function legacyMarkTable(): Uint16Array {
   if (!markTable) {
     const table = new Uint16Array(0x10000);
     for (const [lo = 0, hi = 0] of MARK_RANGES)
@@ -180,11 +180,27 @@ function marksOf(text: string): { marks: number; upper: number; lower: number } 
     for (let c = 0x430; c <= 0x44f; c++) (table[c] as number) |= 1 << LOWER_BIT;
     markTable = table;
   }
+  return markTable;
+}
+
+/** The MARK bits of the classes whose characters occur in a text, and its basic Cyrillic capitals and small letters. */
+export interface LegacyMarks {
+  marks: number;
+  upper: number;
+  lower: number;
+}
+
+/**
+ * A text's `LegacyMarks`, in one pass over it (its capitals and small letters are counted there: a KOI8 reading is
+ * tested by their ratio).
+ */
+export function legacyMarks(text: string): LegacyMarks {
+  const t = legacyMarkTable();
   let marks = 0;
   let upper = 0;
   let lower = 0;
   for (let i = 0; i < text.length; i++) {
-    const v = markTable[text.charCodeAt(i)] as number;
+    const v = t[text.charCodeAt(i)] as number;
     marks |= v;
     upper += (v >> UPPER_BIT) & 1;
     lower += (v >> LOWER_BIT) & 1;
@@ -205,7 +221,7 @@ interface Candidate {
 }
 
 /** Candidate readings of a text under the encodings whose marks it shows. */
-function candidates(text: string, t: Tables): Candidate[] {
+function candidates(text: string, t: Tables, read: LegacyMarks): Candidate[] {
   const out: Candidate[] = [];
   const mapped = (encoding: Mapped) => {
     const { map, re } = t.maps[encoding];
@@ -228,7 +244,7 @@ function candidates(text: string, t: Tables): Candidate[] {
   };
   // Uzbek writes ў beside standard ҳ қ ғ, Kazakh і beside ә ө ү ң: there the shared letters are no legacy mark, and
   // a convention needs a letter of its own (A: њ ќ ѓ љ; B: ѕ, or і beside њ љ ї) to be considered.
-  const { marks, upper, lower } = marksOf(text);
+  const { marks, upper, lower } = read;
   // A test runs only when a character it needs occurs (most documents show none of them).
   const shows = (mark: number, re: RegExp) => (marks & mark) !== 0 && re.test(text);
   const neighbour = shows(MARK.tajik, TAJIK_LETTER) || shows(MARK.turkic, OTHER_TURKIC);
@@ -256,15 +272,17 @@ function candidates(text: string, t: Tables): Candidate[] {
 /**
  * Detects a legacy font encoding, KOI8-T (read as windows-1251, Latin-1 or KOI8-R) or UTF-8 mojibake per document and undoes it. Each encoding whose marks the
  * text shows gives a candidate reading; the one whose words the Tajik lexicon knows best wins, if it beats the
- * text as it is by a clear margin (so Ukrainian і or Uzbek ў alone change nothing).
+ * text as it is by a clear margin (so Ukrainian і or Uzbek ў alone change nothing). `read`: the text's marks, when a
+ * pass over it for other steps as well has taken them.
  */
 export function repairLegacy(
   text: string,
   lexicon: Lexicon,
   log: ChangeLog,
+  read: LegacyMarks = legacyMarks(text),
 ): { text: string; encoding: LegacyEncoding | undefined } {
   tables ??= loadTables();
-  const cands = candidates(text, tables);
+  const cands = candidates(text, tables, read);
   if (cands.length === 0) return { text, encoding: undefined };
   let best: Candidate | undefined;
   let bestGain = 0.15;

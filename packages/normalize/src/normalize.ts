@@ -111,7 +111,7 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
     }
     return marks;
   };
-  text = repairLegacy(text, lexicon, log).text;
+  text = repairLegacy(text, lexicon, log, text === input ? read.legacy : undefined).text;
   if (current() & STEP.c1) text = removeC1Controls(text, log);
   text = repairOcr(text, lexicon, log, text === input ? read.ocr : undefined);
   if (current() & STEP.lookalike) text = repairLookalikes(text, lexicon, log);

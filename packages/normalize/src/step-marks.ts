@@ -1,3 +1,4 @@
+import { type LegacyMarks, legacyMarkTable } from "./legacy.js";
 import { lookalikeTriggers } from "./lookalike.js";
 import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
 import { BLANK_CODES, PUNCT_CODES, PUNCT_WORK, punctuationAt } from "./punct.js";
@@ -28,11 +29,14 @@ const STEP_BITS = 0x3f;
 /** Table bit of a blank (its neighbours are seen without a branch: blanks are frequent). */
 const BLANK_SHIFT = 6;
 /** Table bit of the code units `readText` looks at with their neighbours (punctuation and OCR marks). */
-const LOOK = 1 << 8;
+const LOOK = 1 << 7;
 /** Table bit of the OCR artefact marks. */
-const OCR = 1 << 9;
+const OCR = 1 << 8;
 /** Where the `SCRIPT_BIT` of a code unit lies in the table. */
-const SCRIPT_SHIFT = 16;
+const SCRIPT_SHIFT = 9;
+/** Where the code unit's `legacyMarkTable` entry lies in the table: 13 class bits, then capital and small letter. */
+const LEGACY_SHIFT = 16;
+const LEGACY_CLASSES = 0x1fff;
 
 let table: Uint32Array | undefined;
 
@@ -55,6 +59,8 @@ function build(): Uint32Array {
   for (const ch of lookalikeTriggers()) mark(ch.charCodeAt(0), STEP.lookalike);
   for (let c = 0x600; c <= 0x6ff; c++) mark(c, STEP.otherScript);
   for (let c = 0x41; c <= 0x7a; c++) if (c <= 0x5a || c >= 0x61) mark(c, STEP.otherScript);
+  const legacy = legacyMarkTable();
+  for (let c = 0; c < 0x10000; c++) mark(c, (legacy[c] as number) << LEGACY_SHIFT);
   for (const c of BLANK_CODES) mark(c, 1 << BLANK_SHIFT);
   for (const c of PUNCT_CODES) mark(c, LOOK);
   for (const c of OCR_MARKS) mark(c, LOOK | OCR);
@@ -80,11 +86,13 @@ export interface TextRead {
   punct: number;
   /** Whether an OCR artefact mark stands between two Cyrillic letters (`repairOcr`'s test). */
   ocr: boolean;
+  /** Its `legacyMarks`. */
+  legacy: LegacyMarks;
 }
 
 /**
- * `stepMarks`, `scriptCounts`, `punctuationWork` and `repairOcr`'s test of a text in one pass over its code units
- * (each pass costs about as much as the next, and most documents need none of the steps they guard).
+ * `stepMarks`, `scriptCounts`, `punctuationWork`, `repairOcr`'s test and `legacyMarks` of a text in one pass over its
+ * code units (each pass costs about as much as the next, and most documents need none of the steps they guard).
  */
 export function readText(text: string): TextRead {
   table ??= build();
@@ -99,6 +107,8 @@ export function readText(text: string): TextRead {
   /** 1 when the code unit before is a blank; `blanks` gets 1 for a blank after a blank. */
   let afterBlank = 0;
   let blanks = 0;
+  let upper = 0;
+  let lower = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const v = t[text.charCodeAt(i)] as number;
@@ -107,6 +117,8 @@ export function readText(text: string): TextRead {
     arab += (v >> (SCRIPT_SHIFT + 1)) & 1;
     latn += (v >> (SCRIPT_SHIFT + 2)) & 1;
     other += (v >> (SCRIPT_SHIFT + 3)) & 1;
+    upper += (v >>> (LEGACY_SHIFT + 13)) & 1;
+    lower += (v >>> (LEGACY_SHIFT + 14)) & 1;
     if ((v & LOOK) !== 0) {
       punct |= punctuationAt(text, i, afterBlank !== 0);
       if ((v & OCR) !== 0 && ocrMarkAt(text, i)) ocr = true;
@@ -116,5 +128,6 @@ export function readText(text: string): TextRead {
     afterBlank = blank;
   }
   if (blanks !== 0 || afterBlank !== 0) punct |= PUNCT_WORK.spacing;
-  return { marks: marks & STEP_BITS, scripts: { cyrl, arab, latn, other }, punct, ocr };
+  const legacy = { marks: (marks >>> LEGACY_SHIFT) & LEGACY_CLASSES, upper, lower };
+  return { marks: marks & STEP_BITS, scripts: { cyrl, arab, latn, other }, punct, ocr, legacy };
 }

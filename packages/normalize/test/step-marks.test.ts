@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { legacyMarks } from "../src/legacy.js";
 import { punctuationWork } from "../src/punct.js";
 import { scriptCounts } from "../src/script.js";
 import { readText, stepMarks } from "../src/step-marks.js";
@@ -7,7 +8,7 @@ import { nfcStable } from "../src/unicode.js";
 describe("the one-pass read of a text", () => {
   // Characters each step looks for, and their neighbours: random texts of them hit every rule's edge.
   const alphabet = [
-    ..."абвхчкгуиҳҷқғӯӣХҲАБ",
+    ..."абвхчкгуиҳҷқғӯӣХҲАБњќѓљѕіўәРС╔",
     ..."abcXYZ",
     ...' \t\n\r,;^[-"“„”«»—–.',
     "\u00a0",
@@ -26,6 +27,9 @@ describe("the one-pass read of a text", () => {
     "ѕ",
     "і",
     "ü",
+    "Ð",
+    "¼",
+    "\u2500",
     "€",
     "\ud83d",
     "\ude00",
@@ -45,6 +49,7 @@ describe("the one-pass read of a text", () => {
       const r = readText(t);
       expect(r.marks, t).toBe(stepMarks(t));
       expect(r.scripts, t).toEqual(scriptCounts(t));
+      expect(r.legacy, t).toEqual(legacyMarks(t));
       expect(r.ocr, t).toBe(/[\u0400-\u04FF][[^,;][\u0400-\u04FF]/.test(t));
       const work = punctuationWork(t);
       // The pass of its own stops at spacing, after which every rule runs.
