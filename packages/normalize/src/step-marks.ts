@@ -2,7 +2,7 @@ import { type LegacyMarks, legacyMarkTable } from "./legacy.js";
 import { lookalikeTriggers } from "./lookalike.js";
 import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
 import { BLANK_CODES, PUNCT_CODES, PUNCT_WORK, punctuationAt } from "./punct.js";
-import { type ScriptCounts, scriptBits } from "./script.js";
+import { SCRIPT_BIT, type ScriptCounts, scriptBits } from "./script.js";
 import { C1_RE, CONTROL_RE, nfcStable } from "./unicode.js";
 
 /**
@@ -34,6 +34,8 @@ const LOOK = 1 << 7;
 const OCR = 1 << 8;
 /** Where the `SCRIPT_BIT` of a code unit lies in the table. */
 const SCRIPT_SHIFT = 9;
+/** Table bits of a letter of another script than Cyrillic. */
+const NOT_CYRILLIC = (SCRIPT_BIT.arab | SCRIPT_BIT.latn | SCRIPT_BIT.other) << SCRIPT_SHIFT;
 /** Where the code unit's `legacyMarkTable` entry lies in the table: 13 class bits, then capital and small letter. */
 const LEGACY_SHIFT = 16;
 const LEGACY_CLASSES = 0x1fff;
@@ -114,9 +116,12 @@ export function readText(text: string): TextRead {
     const v = t[text.charCodeAt(i)] as number;
     marks |= v;
     cyrl += (v >> SCRIPT_SHIFT) & 1;
-    arab += (v >> (SCRIPT_SHIFT + 1)) & 1;
-    latn += (v >> (SCRIPT_SHIFT + 2)) & 1;
-    other += (v >> (SCRIPT_SHIFT + 3)) & 1;
+    // Letters of other scripts are few in a Cyrillic text: counted behind a branch that is seldom taken.
+    if ((v & NOT_CYRILLIC) !== 0) {
+      arab += (v >> (SCRIPT_SHIFT + 1)) & 1;
+      latn += (v >> (SCRIPT_SHIFT + 2)) & 1;
+      other += (v >> (SCRIPT_SHIFT + 3)) & 1;
+    }
     upper += (v >>> (LEGACY_SHIFT + 13)) & 1;
     lower += (v >>> (LEGACY_SHIFT + 14)) & 1;
     if ((v & LOOK) !== 0) {
