@@ -53,7 +53,7 @@ function part(name: string, file: string): string | undefined {
   if (/^(restore|viterbi|model|word-table)/.test(file))
     return "restoration (line scan, word entries, Viterbi)";
   if (
-    /^(unicode|punct|legacy|ocr|lookalike|script|normalize|changes|latin|persian)/.test(file) ||
+    /^(unicode|punct|legacy|ocr|lookalike|script|step-marks|normalize|changes|latin|persian)/.test(file) ||
     name.startsWith("RegExp")
   )
     return "cleanup and repairs";
