@@ -48,4 +48,23 @@ describe("a document read from its lines", () => {
       if (lines[i]!.by !== "document" && lines[i]!.by !== "short") expect(lines[i]).toEqual(alone);
     });
   });
+
+  it("reads a line met in earlier texts as a fresh reading does, without keeping shared buffers alive", () => {
+    // Three texts that share lines: the third meets them for the third time (kept across texts by then).
+    const texts = [0, 1, 2].map((k) =>
+      [tgk[5], `menu ${k}`, rus[6], "Ҳамаи ҳуқуқҳо ҳифз шудаанд.", tgk[7]].join("\n"),
+    );
+    let last: TextReading | undefined;
+    for (const t of texts) {
+      last = new TextReading(t);
+      const doc = last.document();
+      expect(doc).toEqual(identifyLanguage(t));
+      last.lineResults(doc.lang).forEach((r, i) => {
+        const line = t.split("\n")[i] ?? "";
+        if (r.by !== "document" && r.by !== "short") expect(r).toEqual(identifyLanguage(line, doc.lang));
+      });
+    }
+    const kept = last?.lines[3];
+    expect(kept?.letters.counts.buffer.byteLength).toBe(kept?.letters.counts.byteLength);
+  });
 });
