@@ -675,6 +675,8 @@ class LineReading implements TextSource {
   /** Its words and the character model's read of them, read together. */
   private wordRead: WordRead | undefined;
   private uzbekRead: CharRead | undefined;
+  /** The line's last judgement (see `TextReading.lineResults`): under which document language and parameters. */
+  judged: { docLang: Lang; version: number; result: LangResult } | undefined;
 
   /**
    * `kept`: the reading is kept across texts (see `repeatedLines`), so its arrays are its own rather than views on
@@ -722,6 +724,23 @@ class LineReading implements TextSource {
     this.uzbekRead ??= readUzbek(this.text);
     return this.uzbekRead;
   }
+}
+
+/** LANGID_PARAMS' values when `paramsVersion` last looked, and how often they had changed by then. */
+let paramsSeen: unknown[] = [];
+let paramsChanges = 0;
+
+/**
+ * A number that changes when any of LANGID_PARAMS does (the tuning script sets them between runs), so that a line's
+ * judgement kept from an earlier text is not used under other parameters.
+ */
+function paramsVersion(): number {
+  const values = Object.values(LANGID_PARAMS);
+  if (values.length !== paramsSeen.length || values.some((v, i) => v !== paramsSeen[i])) {
+    paramsSeen = values;
+    paramsChanges++;
+  }
+  return paramsChanges;
 }
 
 /** Longest line kept in `repeatedLines`: boilerplate lines are short, and a long one seldom comes again. */
@@ -880,14 +899,15 @@ export class TextReading implements TextSource {
   /** The language of each line (see `identifyLineResults`). */
   lineResults(docLang: Lang): LangResult[] {
     const table = cyrillicModels().table;
-    // A repeated line (the same reading, see the constructor) is judged once; each gets its own result object.
-    const judged = new Map<LineReading, LangResult>();
+    const version = paramsVersion();
+    // A repeated line (the same reading, see the constructor and `repeatedLines`) is judged once per document
+    // language and parameters; each gets its own result object.
     return this.lines.map((line) => {
       if (line.letters.letters === 0) return UND;
-      const before = judged.get(line);
-      if (before) return { ...before };
+      const before = line.judged;
+      if (before && before.docLang === docLang && before.version === version) return { ...before.result };
       const r = this.judgeLine(line, table, docLang);
-      judged.set(line, r);
+      line.judged = { docLang, version, result: r };
       return r;
     });
   }

@@ -1,7 +1,7 @@
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { toRussianKeyboard } from "../src/damage.js";
-import { identifyLanguage, TextReading } from "../src/langid.js";
+import { identifyLanguage, LANGID_PARAMS, TextReading } from "../src/langid.js";
 import { trigramIndex, trigramScores } from "../src/trigrams.js";
 
 const tgk = await udhrParagraphs("tgk");
@@ -66,5 +66,22 @@ describe("a document read from its lines", () => {
     }
     const kept = last?.lines[3];
     expect(kept?.letters.counts.buffer.byteLength).toBe(kept?.letters.counts.byteLength);
+  });
+
+  it("judges a line kept from earlier texts again when the parameters change", () => {
+    const t = [rus[8], "Ҳуқуқи инсон дар Тоҷикистон", "Права человека в Таджикистане", rus[9]].join("\n");
+    const judge = () => new TextReading(t).lineResults("rus");
+    judge();
+    judge();
+    const tajik = LANGID_PARAMS.tajik;
+    try {
+      LANGID_PARAMS.tajik = tajik + 40;
+      const after = judge();
+      expect(after[2]?.lang).toBe("tgk");
+      expect(after[2]).toEqual(identifyLanguage(t.split("\n")[2] ?? "", "rus"));
+    } finally {
+      LANGID_PARAMS.tajik = tajik;
+    }
+    expect(judge()[2]?.lang).toBe("rus");
   });
 });
