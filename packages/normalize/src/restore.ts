@@ -288,28 +288,43 @@ function withGuesses(
 }
 
 /**
- * The Cyrillic words of the line a scan collected (see `scanLine`): where each starts and ends in the line,
- * whether it has a capital, and its entry. Scratch reused from line to line (the decoder runs on every line that
- * may have lost letters).
+ * The Cyrillic words of the text being restored, as its line scans met them (see `scanLine`): where each starts and
+ * ends, its two hashes for the entry memo, and its letter bits. The decoder finds a line's words there instead of
+ * reading the line again. Scratch reused from text to text.
+ */
+let textAt = new Int32Array(256);
+let textEnd = new Int32Array(256);
+let textHashA = new Int32Array(256);
+let textHashB = new Int32Array(256);
+let textSeen = new Uint8Array(256);
+let textWords = 0;
+
+/** Doubles a typed array, keeping its values. */
+function grown<T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T {
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Makes room for one more word of the text. */
+function growTextWords(): void {
+  textAt = grown(textAt, (n) => new Int32Array(n));
+  textEnd = grown(textEnd, (n) => new Int32Array(n));
+  textHashA = grown(textHashA, (n) => new Int32Array(n));
+  textHashB = grown(textHashB, (n) => new Int32Array(n));
+  textSeen = grown(textSeen, (n) => new Uint8Array(n));
+}
+
+/**
+ * The words of the line being decoded (see `lineWords`): where each starts and ends in the line, whether it has a
+ * capital, and its entry. Scratch reused from line to line (the decoder runs on every line that may have lost
+ * letters).
  */
 let wordAt = new Int32Array(64);
 let wordEnd = new Int32Array(64);
 let wordUpper = new Uint8Array(64);
 const wordEntry: WordEntry[] = [];
 let wordCount = 0;
-
-/** Makes room for one more collected word. */
-function growWords(): void {
-  const at = new Int32Array(wordAt.length * 2);
-  at.set(wordAt);
-  wordAt = at;
-  const end = new Int32Array(wordEnd.length * 2);
-  end.set(wordEnd);
-  wordEnd = end;
-  const upper = new Uint8Array(wordUpper.length * 2);
-  upper.set(wordUpper);
-  wordUpper = upper;
-}
 
 /** What one pass over a line finds (see `scanLine`). */
 interface LineScan {
@@ -318,13 +333,15 @@ interface LineScan {
   /** Letters of Kazakh, Uzbek, Kyrgyz, Tatar or Bashkir that Tajik lacks (`OTHER_CYRILLIC`). */
   other: number;
   loss: boolean;
+  /** Its words in the text's words: `textAt[first..last)`. */
+  first: number;
+  last: number;
 }
 
 /**
  * One pass over the line `text[from..to)`: its Cyrillic letters, its Tajik letters, and whether some word is unknown
- * as written but known restored, or a suspect spelling (see `FoldIndex`); with `collect`, its words are collected
- * in the word scratch (`wordAt`, positions relative to `from`). Written as a loop over char codes that makes no
- * string for a word seen before: it runs on every line.
+ * as written but known restored, or a suspect spelling (see `FoldIndex`); its words are added to the text's
+ * (`textAt`). Written as a loop over char codes that makes no string for a word seen before: it runs on every line.
  */
 function scanLine(
   text: string,
@@ -333,7 +350,6 @@ function scanLine(
   model: TajikModel,
   index: FoldIndex,
   memo: EntryMemo,
-  collect: boolean,
 ): LineScan {
   let cyrillic = 0;
   let kept = 0;
@@ -341,7 +357,7 @@ function scanLine(
   let loss = false;
   let i = from;
   const table = LETTERS;
-  if (collect) wordCount = 0;
+  const first = textWords;
   while (i < to) {
     let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) {
@@ -350,9 +366,7 @@ function scanLine(
     }
     const start = i;
     let seen = 0;
-    // The word's hashes for the memo (as WordMemo.find takes them), taken on the way to its end when it may be
-    // looked up (after a loss only to collect the words).
-    const hashing = collect || !loss;
+    // The word's hashes for the memo (as WordMemo.find takes them), taken on the way to its end.
     let ha = HASH_START;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
@@ -360,28 +374,57 @@ function scanLine(
       kept += bits & 1;
       other += (bits >> 1) & 1;
       seen |= bits;
-      if (hashing) {
-        const l = bits >>> 16;
-        ha = Math.imul(ha ^ l, PRIME);
-        hb = (Math.imul(hb, 31) + l) | 0;
-      }
+      const l = bits >>> 16;
+      ha = Math.imul(ha ^ l, PRIME);
+      hb = (Math.imul(hb, 31) + l) | 0;
       c = ++i < to ? text.charCodeAt(i) : 0;
     }
     cyrillic += i - start;
-    if (!collect && (loss || (seen & 4) === 0)) continue;
+    if (textWords === textAt.length) growTextWords();
+    textAt[textWords] = start;
+    textEnd[textWords] = i;
+    textHashA[textWords] = ha;
+    textHashB[textWords] = hb;
+    textSeen[textWords] = seen;
+    textWords++;
+    if (loss || (seen & 4) === 0) continue;
     const found = memo.memo.findHashed(ha, hb, i - start);
     const slot = found >= 0 ? found : enter(found, text, start, i, (seen & 8) !== 0, model, index, memo);
     if (((memo.memo.table[slot + 2] as number) & 2) !== 0) loss = true;
-    if (collect) {
-      if (wordCount === wordAt.length) growWords();
-      wordAt[wordCount] = start - from;
-      wordEnd[wordCount] = i - from;
-      wordUpper[wordCount] = seen & 8;
-      wordEntry[wordCount] = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
-      wordCount++;
-    }
   }
-  return { cyrillic, kept, other, loss };
+  return { cyrillic, kept, other, loss, first, last: textWords };
+}
+
+/**
+ * Puts the words of a scanned line (`line` is `text[from..]`) in the line's word scratch (`wordAt`), with their
+ * entries.
+ */
+function lineWords(
+  line: string,
+  from: number,
+  scan: LineScan,
+  model: TajikModel,
+  index: FoldIndex,
+  memo: EntryMemo,
+): void {
+  wordCount = 0;
+  for (let k = scan.first; k < scan.last; k++) {
+    const start = (textAt[k] as number) - from;
+    const end = (textEnd[k] as number) - from;
+    const seen = textSeen[k] as number;
+    const found = memo.memo.findHashed(textHashA[k] as number, textHashB[k] as number, end - start);
+    const slot = found >= 0 ? found : enter(found, line, start, end, (seen & 8) !== 0, model, index, memo);
+    if (wordCount === wordAt.length) {
+      wordAt = grown(wordAt, (n) => new Int32Array(n));
+      wordEnd = grown(wordEnd, (n) => new Int32Array(n));
+      wordUpper = grown(wordUpper, (n) => new Uint8Array(n));
+    }
+    wordAt[wordCount] = start;
+    wordEnd[wordCount] = end;
+    wordUpper[wordCount] = seen & 8;
+    wordEntry[wordCount] = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
+    wordCount++;
+  }
 }
 
 /**
@@ -476,8 +519,9 @@ export function restoreLine(
 ): string {
   const index = foldIndex(model);
   const memo = entriesOf(model, settings);
-  const scan = scanLine(line, 0, line.length, model, index, memo, false);
-  return needsDecoding(scan, settings) ? decodeLine(line, scan, model, index, memo, log) : line;
+  textWords = 0;
+  const scan = scanLine(line, 0, line.length, model, index, memo);
+  return needsDecoding(scan, settings) ? decodeLine(line, 0, scan, model, index, memo, log) : line;
 }
 
 /**
@@ -489,9 +533,10 @@ function needsDecoding(scan: LineScan, settings: RestoreSettings): boolean {
   return scan.cyrillic > 0 && (scan.kept < settings.cleanLetters || scan.loss);
 }
 
-/** `restoreLine` past its scan: the decoder's pick for a line that may have lost letters. */
+/** `restoreLine` past its scan: the decoder's pick for a line (`text[from..]`) that may have lost letters. */
 function decodeLine(
   line: string,
+  from: number,
   scan: LineScan,
   model: TajikModel,
   index: FoldIndex,
@@ -501,7 +546,7 @@ function decodeLine(
   const settings = memo.settings;
   const kept = scan.kept;
   if (scan.other > 0) return line;
-  scanLine(line, 0, line.length, model, index, memo, true);
+  lineWords(line, from, scan, model, index, memo);
   if (readsRussian()) return line;
   const n = wordCount;
   let lost = 0;
@@ -564,10 +609,11 @@ export function restoreTajikLetters(
   // Tatar in several places is one of those languages throughout, even on lines that happen to lack them.
   const todo: { from: number; to: number; scan: LineScan }[] = [];
   let other = 0;
+  textWords = 0;
   for (let from = 0; from <= text.length; ) {
     let to = text.indexOf("\n", from);
     if (to < 0) to = text.length;
-    const scan = scanLine(text, from, to, model, index, memo, false);
+    const scan = scanLine(text, from, to, model, index, memo);
     other += scan.other;
     if (needsDecoding(scan, settings)) todo.push({ from, to, scan });
     from = to + 1;
@@ -578,7 +624,7 @@ export function restoreTajikLetters(
   let copied = -1;
   for (const { from, to, scan } of todo) {
     const line = text.slice(from, to);
-    const fixed = decodeLine(line, scan, model, index, memo, log);
+    const fixed = decodeLine(line, from, scan, model, index, memo, log);
     if (fixed !== line) {
       out += text.slice(Math.max(0, copied), from) + fixed;
       copied = to;
