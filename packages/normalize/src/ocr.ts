@@ -25,13 +25,22 @@ export function ocrMarkAt(text: string, i: number): boolean {
 // Between two capitals a comma with no space after it is not punctuation (АЛАЙХ,И).
 const CAPS_ARTEFACT = /^[ХКЧ][,;]$/;
 
-/** Whether a token holds one of the marks an artefact is made of (, ; ^ [). */
-function hasMark(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
+/** Whether `text[from..to)` holds one of the marks an artefact is made of (, ; ^ [). */
+function hasMarkIn(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
     if (c === 0x2c || c === 0x3b || c === 0x5e || c === 0x5b) return true;
   }
   return false;
+}
+
+/** Whether a token holds one of the marks an artefact is made of. */
+function hasMark(token: string): boolean {
+  return hasMarkIn(token, 0, token.length);
+}
+
+function isComma(c: number): boolean {
+  return c === 0x2c || c === 0x3b;
 }
 
 /** Readings of one artefact: the Tajik letter(s) it may stand for; an empty string keeps it as punctuation. */
@@ -88,6 +97,12 @@ export function repairOcr(
     let end = m.index + 1;
     while (end < text.length && inToken(text.charCodeAt(end))) end++;
     MARKS.lastIndex = end;
+    // A comma or semicolon at either end of the run is left outside its tokens ("word," is the common case).
+    let from = start;
+    while (from < end && isComma(text.charCodeAt(from))) from++;
+    let to = end;
+    while (to > from && isComma(text.charCodeAt(to - 1))) to--;
+    if (!hasMarkIn(text, from, to)) continue;
     const run = text.slice(start, end);
     const fixed = run.replace(TOKEN, fix);
     if (fixed !== run) {
