@@ -372,7 +372,6 @@ function scanLine(
     while (c >= 0x400 && c <= 0x4ff) {
       const bits = table[c - 0x400] as number;
       kept += bits & 1;
-      other += (bits >> 1) & 1;
       seen |= bits;
       const l = bits >>> 16;
       ha = Math.imul(ha ^ l, PRIME);
@@ -380,6 +379,9 @@ function scanLine(
       c = ++i < to ? text.charCodeAt(i) : 0;
     }
     cyrillic += i - start;
+    // Letters of other Cyrillic alphabets are rare: counted again in the word that has one.
+    if ((seen & 2) !== 0)
+      for (let k = start; k < i; k++) other += ((table[text.charCodeAt(k) - 0x400] as number) >> 1) & 1;
     if (textWords === textAt.length) growTextWords();
     textAt[textWords] = start;
     textEnd[textWords] = i;
