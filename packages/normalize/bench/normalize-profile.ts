@@ -5,18 +5,52 @@
  *
  *   nice -n 10 node --import tsx packages/normalize/bench/normalize-profile.ts [passes] [file.cpuprofile]
  *
+ * With `--e2e <dir>` it profiles one pass over the end-to-end bench's documents instead (the JSONL files that
+ * packages/cli/bench/write-e2e-corpus.ts writes: `node --import tsx packages/cli/bench/write-e2e-corpus.ts
+ * /tmp/e2e-40MB --size 40MB`): the first half warms up (the word memos fill, as they do early in a 1 GB run: the
+ * documents hold ~85k distinct words), the second half is profiled. Their sentences recur (~4 times at 40 MB, ~100
+ * at 1 GB), so caches of lines met before pay somewhat more here than on a real crawl.
+ *
+ *   nice -n 10 node --import tsx packages/normalize/bench/normalize-profile.ts --e2e /tmp/e2e-40MB [file.cpuprofile]
+ *
  * The profile file opens in Chrome's DevTools (Performance) or any cpuprofile viewer.
  */
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import path from "node:path";
 import { analyseText } from "../src/analyse.js";
 import { benchDocuments, distinctLines } from "./bench-docs.js";
 
-const passes = Number(process.argv[2] ?? 10);
-const out = process.argv[3];
-const base = await benchDocuments();
-const rounds = Array.from({ length: passes + 2 }, (_, k) => distinctLines(base, k));
-const bytes = (rounds[0] ?? []).reduce((n, d) => n + Buffer.byteLength(d), 0);
+/** The texts of the e2e bench's documents in `dir` (its JSONL files, in name order). */
+function e2eDocuments(dir: string): string[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort();
+  if (files.length === 0) throw new Error(`no .jsonl files in ${dir}: write them with write-e2e-corpus.ts`);
+  return files.flatMap((f) =>
+    readFileSync(path.join(dir, f), "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => (JSON.parse(l) as { text: string }).text),
+  );
+}
+
+const e2eAt = process.argv.indexOf("--e2e");
+const e2eDir = e2eAt < 0 ? undefined : process.argv[e2eAt + 1];
+if (e2eAt >= 0 && !e2eDir)
+  throw new Error("usage: normalize-profile.ts --e2e <dir of e2e JSONL> [file.cpuprofile]");
+const args =
+  e2eAt < 0
+    ? process.argv.slice(2)
+    : process.argv.slice(2).filter((_, i) => i !== e2eAt - 2 && i !== e2eAt - 1);
+const passes = e2eDir ? 1 : Number(args[0] ?? 10);
+const out = e2eDir ? args[0] : args[1];
+const base = e2eDir ? e2eDocuments(e2eDir) : await benchDocuments();
+// Two warm-up rounds, then the measured ones.
+const rounds = e2eDir
+  ? [base.slice(0, base.length >> 1), [], base.slice(base.length >> 1)]
+  : Array.from({ length: passes + 2 }, (_, k) => distinctLines(base, k));
+const bytes = (rounds[2] ?? []).reduce((n, d) => n + Buffer.byteLength(d), 0);
 for (let k = 0; k < 2; k++) for (const d of rounds[k] ?? []) analyseText(d);
 
 const session = new Session();
@@ -41,7 +75,8 @@ function part(name: string, file: string): string | undefined {
     name === "post"
   )
     return undefined;
-  if (file.startsWith("trigrams")) return "trigram reading";
+  // LineReading.read has readTrigrams inlined into it.
+  if (file.startsWith("trigrams") || (file.startsWith("langid") && name === "read")) return "trigram reading";
   if (
     file.startsWith("cyrillic-words") ||
     file.startsWith("char-model") ||
@@ -83,8 +118,12 @@ for (const node of profile.nodes) {
   functions.set(f, (functions.get(f) ?? 0) + t);
 }
 const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)}%`;
+const cpuS = (used.user + used.system) / 1e6;
+const measured = e2eDir
+  ? `${(rounds[2] ?? []).length} e2e documents (${(bytes / 1e6).toFixed(1)} MB, after ${(rounds[0] ?? []).length} to warm up)`
+  : `${passes} passes over ${base.length} documents (every line distinct)`;
 console.log(
-  `analyseText, ${passes} passes over ${base.length} documents (every line distinct): ${((passes * bytes) / 1e6 / ((used.user + used.system) / 1e6)).toFixed(2)} MB/s (CPU, profiler on)`,
+  `analyseText, ${measured}: ${((passes * bytes) / 1e6 / cpuS).toFixed(2)} MB/s (CPU, profiler on)`,
 );
 for (const [p, t] of [...parts].sort((a, b) => b[1] - a[1])) console.log(`${pct(t)} ${p}`);
 console.log("top functions (self time):");
