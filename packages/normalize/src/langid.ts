@@ -16,7 +16,7 @@ import {
   type TrigramScript,
   trigramIndex,
 } from "./trigrams.js";
-import { float64s, int32s } from "./typed-pool.js";
+import { int32s } from "./typed-pool.js";
 import { readUzbek, UZBEK_TEXT_LIMIT } from "./uzbek-english.js";
 import { CYRILLIC_LOWER } from "./word-memo.js";
 
@@ -221,23 +221,31 @@ interface LetterCounts {
   counts: Int32Array;
 }
 
-/** Reused by `countLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
+/** Reused by `scanLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
 const letterCounts = new Int32Array(0x130);
 const seenLetters = new Int32Array(0x130);
 
-/** The letter counts gathered in `letterCounts` / `seenLetters` (`distinct` of them), which are left cleared. */
-function takeLetters(
-  letters: number,
-  cyrl: number,
-  arab: number,
-  latn: number,
-  distinct: number,
-): LetterCounts {
+/**
+ * A line's letters per script and its fingerprint, from one pass (`scanLetters`); its Cyrillic letters' counts wait
+ * in `letterCounts` / `seenLetters` (`distinct` of them) for `takeLetters` or `dropLetters`.
+ */
+interface LetterScan {
+  letters: number;
+  cyrl: number;
+  arab: number;
+  latn: number;
+  distinct: number;
+  fingerprint: number;
+}
+
+/** The letter counts gathered in `letterCounts` / `seenLetters`, which are left cleared. */
+function takeLetters(scan: LetterScan): LetterCounts {
+  const { distinct } = scan;
   const out: LetterCounts = {
-    letters,
-    cyrl,
-    arab,
-    latn,
+    letters: scan.letters,
+    cyrl: scan.cyrl,
+    arab: scan.arab,
+    latn: scan.latn,
     distinct: int32s(distinct),
     counts: int32s(distinct),
   };
@@ -250,8 +258,13 @@ function takeLetters(
   return out;
 }
 
+/** Clears the letter counts gathered by a scan whose line was read before. */
+function dropLetters(scan: LetterScan): void {
+  for (let k = 0; k < scan.distinct; k++) letterCounts[(seenLetters[k] as number) - 0x400] = 0;
+}
+
 /**
- * Per code unit, what `countLetters` makes of it: 0 no letter, 1 Latin, 2 Arabic-script, 3 Cyrillic (one table
+ * Per code unit, what `scanLetters` makes of it: 0 no letter, 1 Latin, 2 Arabic-script, 3 Cyrillic (one table
  * lookup per character instead of a chain of range tests); a Cyrillic one is counted by its CYRILLIC_LOWER.
  */
 let letterKinds: Uint8Array | undefined;
@@ -272,8 +285,11 @@ function buildLetterKinds(): Uint8Array {
   return t;
 }
 
-/** Counts a text's letters by script, and its Cyrillic letters one by one, in one pass over the char codes. */
-function countLetters(text: string): LetterCounts {
+/**
+ * Counts a text's letters by script, and its Cyrillic letters one by one, and takes its fingerprint (see
+ * `lineReading`: a line is looked up by it), in one pass over the char codes.
+ */
+function scanLetters(text: string): LetterScan {
   letterKinds ??= buildLetterKinds();
   const kinds = letterKinds;
   let letters = 0;
@@ -281,8 +297,13 @@ function countLetters(text: string): LetterCounts {
   let arab = 0;
   let latn = 0;
   let distinct = 0;
+  // A 32-bit hash of the whole line: a repaired line differs from its original in a letter or two anywhere, and
+  // with every fourth letter sampled, repaired lines read as met before and were kept for nothing (whole stage 0.9x
+  // on text without repeated lines).
+  let h = Math.imul(text.length, 0x9e3779b1);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
     const kind = kinds[c] as number;
     if (kind === 0) continue;
     letters++;
@@ -295,7 +316,7 @@ function countLetters(text: string): LetterCounts {
     } else if (kind === 1) latn++;
     else arab++;
   }
-  return takeLetters(letters, cyrl, arab, latn, distinct);
+  return { letters, cyrl, arab, latn, distinct, fingerprint: h | 1 };
 }
 
 /** The letter counts of a text made of several (its lines), letters in order of first sight over the whole. */
@@ -317,7 +338,7 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
       (letterCounts[lower - 0x400] as number) += p.counts[k] as number;
     }
   }
-  return takeLetters(letters, cyrl, arab, latn, distinct);
+  return takeLetters({ letters, cyrl, arab, latn, distinct, fingerprint: 0 });
 }
 
 /** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
@@ -351,6 +372,31 @@ function fitsOf(table: AlphabetTable): LetterFits {
   return f;
 }
 
+/**
+ * Arrays of one number per candidate that live only while one text is judged (its letter evidence, its scores and
+ * evidence in `rank`), reused from text to text rather than made per line; `scratchOf` remakes one whose length no
+ * longer fits (a Latin text after a Cyrillic one).
+ */
+type Scratch = Float64Array[];
+const letterScratch: Scratch = [];
+const rankScratch: Scratch = [];
+const lineScoreScratch: Scratch = [];
+
+/** Array `k` of a scratch set, of length `n` (its values are those last written). */
+function scratchOf(set: Scratch, k: number, n: number): Float64Array {
+  let a = set[k];
+  if (a?.length !== n) {
+    a = new Float64Array(n);
+    set[k] = a;
+  }
+  return a;
+}
+
+/** Array `k` of a scratch set, of length `n`, zeroed. */
+function zeroed(set: Scratch, k: number, n: number): Float64Array {
+  return scratchOf(set, k, n).fill(0);
+}
+
 /** Shared by every text without letter-only letters (never written to). */
 const NO_LETTER_ONLY: ReadonlyMap<string, number> = new Map();
 
@@ -371,9 +417,9 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
     cyrl: counts.cyrl,
     arab: counts.arab,
     latn: counts.latn,
-    foreign: float64s(n),
-    loan: float64s(n),
-    signature: float64s(n),
+    foreign: zeroed(letterScratch, 0, n),
+    loan: zeroed(letterScratch, 1, n),
+    signature: zeroed(letterScratch, 2, n),
     letterOnly: NO_LETTER_ONLY,
   };
   const fits = fitsOf(table);
@@ -546,7 +592,7 @@ function rank(text: TextSource, e: Letters, script: TrigramScript, prior?: Lang)
   const weight = Math.min(n, p.cap);
   const table = cyrillicModels().table;
   const langs = script === "Cyrillic" ? table.langs : index.langs;
-  const evidence = float64s(langs.length);
+  const evidence = scratchOf(rankScratch, 0, langs.length);
   const tgkWords =
     script === "Cyrillic" ? wordShares(text.words()) : { function: 0, known: 0, foreign: 0, suffix: 0 };
   const chars = script === "Cyrillic" ? text.chars() : { sum: 0, n: 0 };
@@ -682,11 +728,17 @@ class LineReading implements TextSource {
    * `kept`: the reading is kept across texts (see `repeatedLines`), so its arrays are its own rather than views on
    * typed-pool's shared buffers, which a long-lived view would keep alive (all of a buffer, 256 KB).
    */
+  /** Its fingerprint (see `lineReading`). */
+  readonly fingerprint: number;
+
+  /** `scan`: the line's letters, scanned already (see `lineReading`). */
   constructor(
     readonly text: string,
     private readonly kept = false,
+    scan = scanLetters(text),
   ) {
-    const letters = countLetters(text);
+    this.fingerprint = scan.fingerprint;
+    const letters = takeLetters(scan);
     if (kept) {
       letters.distinct = letters.distinct.slice();
       letters.counts = letters.counts.slice();
@@ -704,7 +756,7 @@ class LineReading implements TextSource {
 
   trigrams(index: TrigramIndex): { scores: Float64Array; n: number } {
     const r = this.read(index);
-    const scores = float64s(r.sums.length);
+    const scores = scratchOf(lineScoreScratch, 0, r.sums.length);
     scores.set(r.sums);
     if (r.n > 0) for (let j = 0; j < scores.length; j++) (scores[j] as number) /= r.n;
     return { scores, n: r.n };
@@ -752,38 +804,35 @@ const REPEAT_LINE_LIMIT = 1000;
  */
 const repeatedLines = new BoundedMemo<LineReading>(10_000, (t) => new LineReading(t, true));
 /**
- * Fingerprints of lines met (see `fingerprint`; slot: its high 16 bits): only a line whose fingerprint was met before is
+ * Fingerprints of lines met (see `scanLetters`; slot: its high 16 bits): only a line whose fingerprint was met before is
  * looked up in or kept by `repeatedLines`, so text that does not repeat costs a fingerprint per line and keeps
  * nothing. A fingerprint that collides only costs a lookup.
  */
 const metLines = new Int32Array(1 << 16);
 
 /**
- * A 32-bit hash of a line (never 0), over all of it: a repaired line differs from its original in a letter or two
- * anywhere, and with every fourth letter sampled, repaired lines read as met before and were kept for nothing
- * (whole stage 0.9x on text without repeated lines).
- */
-function fingerprint(t: string): number {
-  let h = Math.imul(t.length, 0x9e3779b1);
-  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
-  return h | 1;
-}
-
-/**
  * The reading of one line: the one of the same line earlier in the text (`known`, by fingerprint, which this adds
- * to), or of the texts read before when they held it twice or more.
+ * to), or of the texts read before when they held it twice or more. The line's letters are counted in the pass that
+ * takes its fingerprint, and dropped when it was read before.
  */
 function lineReading(t: string, known: Map<number, LineReading>): LineReading {
-  const f = fingerprint(t);
+  const scan = scanLetters(t);
+  const f = scan.fingerprint;
   const here = known.get(f);
-  if (here?.text === t) return here;
+  if (here?.text === t) {
+    dropLetters(scan);
+    return here;
+  }
   let line: LineReading;
   const slot = f >>> 16;
-  if (t.length > REPEAT_LINE_LIMIT) line = new LineReading(t);
+  if (t.length > REPEAT_LINE_LIMIT) line = new LineReading(t, false, scan);
   else if (metLines[slot] !== f) {
     metLines[slot] = f;
-    line = new LineReading(t);
-  } else line = repeatedLines.get(Buffer.from(t, "utf16le").toString("utf16le"));
+    line = new LineReading(t, false, scan);
+  } else {
+    dropLetters(scan);
+    line = repeatedLines.get(Buffer.from(t, "utf16le").toString("utf16le"));
+  }
   known.set(f, line);
   return line;
 }
@@ -807,7 +856,7 @@ export class TextReading implements TextSource {
     // Lines repeated within a text (menus, footers, boilerplate) are read once: a line's reading is its text's alone.
     // Found by fingerprint, not by a map of the lines themselves (which hashed every character of every line).
     const known = new Map<number, LineReading>(
-      from && !same ? from.lines.map((l) => [fingerprint(l.text), l]) : [],
+      from && !same ? from.lines.map((l) => [l.fingerprint, l]) : [],
     );
     this.lines = parts.map((t, i) => {
       const there = same?.[i];
