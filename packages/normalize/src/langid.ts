@@ -5,20 +5,23 @@ import { BoundedMemo } from "./bounded-memo.js";
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
 import { readCyrillicWords, type WordCounts, type WordRead } from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
+import { dropLetterCounts, letterCounts, seenLetters, takeLetterCounts } from "./letter-counts.js";
 import { foldTajik } from "./letters.js";
 import { NEIGHBOUR_FUNCTION_WORDS } from "./russian-words.js";
 import {
+  dropTrigrams,
+  type LineScan,
   readTrigrams,
+  scanLine,
   scoreTrigrams,
   TRIGRAM_TEXT_LIMIT,
   type TrigramIndex,
   type TrigramRead,
   type TrigramScript,
+  takeTrigrams,
   trigramIndex,
 } from "./trigrams.js";
-import { int32s } from "./typed-pool.js";
 import { readUzbek, UZBEK_TEXT_LIMIT } from "./uzbek-english.js";
-import { CYRILLIC_LOWER } from "./word-memo.js";
 
 /**
  * Language codes: ISO 639-3 individual languages as franc-all names them (tgk, rus, uzn, kaz, kir, tat, bak, ukr,
@@ -221,102 +224,10 @@ interface LetterCounts {
   counts: Int32Array;
 }
 
-/** Reused by `scanLetters`: how often each lower-case Cyrillic letter (U+0400..U+052F) occurs, and which occur. */
-const letterCounts = new Int32Array(0x130);
-const seenLetters = new Int32Array(0x130);
-
-/**
- * A line's letters per script and its fingerprint, from one pass (`scanLetters`); its Cyrillic letters' counts wait
- * in `letterCounts` / `seenLetters` (`distinct` of them) for `takeLetters` or `dropLetters`.
- */
-interface LetterScan {
-  letters: number;
-  cyrl: number;
-  arab: number;
-  latn: number;
-  distinct: number;
-  fingerprint: number;
-}
-
-/** The letter counts gathered in `letterCounts` / `seenLetters`, which are left cleared. */
-function takeLetters(scan: LetterScan): LetterCounts {
-  const { distinct } = scan;
-  const out: LetterCounts = {
-    letters: scan.letters,
-    cyrl: scan.cyrl,
-    arab: scan.arab,
-    latn: scan.latn,
-    distinct: int32s(distinct),
-    counts: int32s(distinct),
-  };
-  for (let k = 0; k < distinct; k++) {
-    const lower = seenLetters[k] as number;
-    out.distinct[k] = lower;
-    out.counts[k] = letterCounts[lower - 0x400] as number;
-    letterCounts[lower - 0x400] = 0;
-  }
-  return out;
-}
-
-/** Clears the letter counts gathered by a scan whose line was read before. */
-function dropLetters(scan: LetterScan): void {
-  for (let k = 0; k < scan.distinct; k++) letterCounts[(seenLetters[k] as number) - 0x400] = 0;
-}
-
-/**
- * Per code unit, what `scanLetters` makes of it: 0 no letter, 1 Latin, 2 Arabic-script, 3 Cyrillic (one table
- * lookup per character instead of a chain of range tests); a Cyrillic one is counted by its CYRILLIC_LOWER.
- */
-let letterKinds: Uint8Array | undefined;
-
-function buildLetterKinds(): Uint8Array {
-  const t = new Uint8Array(0x10000);
-  for (let c = 0x41; c <= 0xffff; c++) {
-    if (
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
-    )
-      t[c] = 1;
-    else if (c >= 0x400 && c <= 0x52f) t[c] = 3;
-    else if ((c >= 0x620 && c <= 0x6d3) || (c >= 0xfb50 && c <= 0xfdfb) || (c >= 0xfe70 && c <= 0xfefc))
-      t[c] = 2;
-  }
-  return t;
-}
-
-/**
- * Counts a text's letters by script, and its Cyrillic letters one by one, and takes its fingerprint (see
- * `lineReading`: a line is looked up by it), in one pass over the char codes.
- */
-function scanLetters(text: string): LetterScan {
-  letterKinds ??= buildLetterKinds();
-  const kinds = letterKinds;
-  let letters = 0;
-  let cyrl = 0;
-  let arab = 0;
-  let latn = 0;
-  let distinct = 0;
-  // A 32-bit hash of the whole line: a repaired line differs from its original in a letter or two anywhere, and
-  // with every fourth letter sampled, repaired lines read as met before and were kept for nothing (whole stage 0.9x
-  // on text without repeated lines).
-  let h = Math.imul(text.length, 0x9e3779b1);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h = Math.imul(h ^ c, 0x01000193);
-    const kind = kinds[c] as number;
-    if (kind === 0) continue;
-    letters++;
-    if (kind === 3) {
-      cyrl++;
-      const lower = CYRILLIC_LOWER[c - 0x400] as number;
-      const k = lower - 0x400;
-      if (letterCounts[k] === 0) seenLetters[distinct++] = lower;
-      letterCounts[k] = (letterCounts[k] as number) + 1;
-    } else if (kind === 1) latn++;
-    else arab++;
-  }
-  return { letters, cyrl, arab, latn, distinct, fingerprint: h | 1 };
+/** The letter counts of a line's scan (see `scanLine`), taken out of letter-counts.ts's shared arrays. */
+function takeLetters(scan: LineScan): LetterCounts {
+  const { distinct, counts } = takeLetterCounts(scan.distinct);
+  return { letters: scan.letters, cyrl: scan.cyrl, arab: scan.arab, latn: scan.latn, distinct, counts };
 }
 
 /** The letter counts of a text made of several (its lines), letters in order of first sight over the whole. */
@@ -338,7 +249,7 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
       (letterCounts[lower - 0x400] as number) += p.counts[k] as number;
     }
   }
-  return takeLetters({ letters, cyrl, arab, latn, distinct, fingerprint: 0 });
+  return { letters, cyrl, arab, latn, ...takeLetterCounts(distinct) };
 }
 
 /** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
@@ -731,14 +642,23 @@ class LineReading implements TextSource {
   /** Its fingerprint (see `lineReading`). */
   readonly fingerprint: number;
 
-  /** `scan`: the line's letters, scanned already (see `lineReading`). */
+  /**
+   * `scan`: the line's one pass (see `scanLine`, `lineReading`), under the Cyrillic index: its letters are taken, and
+   * its trigrams too when it has Cyrillic letters (other lines are read under their script's index when judged).
+   */
   constructor(
     readonly text: string,
     private readonly kept = false,
-    scan = scanLetters(text),
+    scan = scanLine(text, cyrillicModels().index),
   ) {
     this.fingerprint = scan.fingerprint;
     const letters = takeLetters(scan);
+    if (scan.cyrl > 0) {
+      const index = cyrillicModels().index;
+      const r = takeTrigrams(scan, index);
+      if (kept) r.sums = r.sums.slice();
+      this.reads.push([index, r]);
+    } else dropTrigrams(scan);
     if (kept) {
       letters.distinct = letters.distinct.slice();
       letters.counts = letters.counts.slice();
@@ -804,23 +724,29 @@ const REPEAT_LINE_LIMIT = 1000;
  */
 const repeatedLines = new BoundedMemo<LineReading>(10_000, (t) => new LineReading(t, true));
 /**
- * Fingerprints of lines met (see `scanLetters`; slot: its high 16 bits): only a line whose fingerprint was met before is
+ * Fingerprints of lines met (see `scanLine`; slot: its high 16 bits): only a line whose fingerprint was met before is
  * looked up in or kept by `repeatedLines`, so text that does not repeat costs a fingerprint per line and keeps
  * nothing. A fingerprint that collides only costs a lookup.
  */
 const metLines = new Int32Array(1 << 16);
 
+/** Drops what the scan of a line read before counted. */
+function dropLine(scan: LineScan): void {
+  dropLetterCounts(scan.distinct);
+  dropTrigrams(scan);
+}
+
 /**
  * The reading of one line: the one of the same line earlier in the text (`known`, by fingerprint, which this adds
- * to), or of the texts read before when they held it twice or more. The line's letters are counted in the pass that
- * takes its fingerprint, and dropped when it was read before.
+ * to), or of the texts read before when they held it twice or more. The line's letters and trigrams are read in the
+ * pass that takes its fingerprint, and dropped when it was read before.
  */
 function lineReading(t: string, known: Map<number, LineReading>): LineReading {
-  const scan = scanLetters(t);
+  const scan = scanLine(t, cyrillicModels().index);
   const f = scan.fingerprint;
   const here = known.get(f);
   if (here?.text === t) {
-    dropLetters(scan);
+    dropLine(scan);
     return here;
   }
   let line: LineReading;
@@ -830,7 +756,7 @@ function lineReading(t: string, known: Map<number, LineReading>): LineReading {
     metLines[slot] = f;
     line = new LineReading(t, false, scan);
   } else {
-    dropLetters(scan);
+    dropLine(scan);
     line = repeatedLines.get(Buffer.from(t, "utf16le").toString("utf16le"));
   }
   known.set(f, line);

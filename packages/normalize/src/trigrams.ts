@@ -1,5 +1,14 @@
 import { data } from "franc-all/data.js";
+import {
+  CYRILLIC,
+  dropLetterCounts,
+  LATIN,
+  LETTER_KINDS,
+  letterCounts,
+  seenLetters,
+} from "./letter-counts.js";
 import { float64s } from "./typed-pool.js";
+import { CYRILLIC_LOWER } from "./word-memo.js";
 
 /** Writing systems whose languages are scored by trigrams (franc-all's models, trained on UDHR translations). */
 export type TrigramScript = "Cyrillic" | "Arabic" | "Latin";
@@ -220,18 +229,52 @@ export interface TrigramRead {
 }
 
 /**
- * Reads the trigrams of a text's first `limit` characters. Letters are lower-cased; everything that is not a letter
- * or mark separates words (runs of separators count as one space, and the text is read as if padded with one space
- * at either end). One pass over the char codes; no strings are built.
+ * What one pass over a line (`scanLine`) found: its letters per script and its Cyrillic letters (counted in
+ * letter-counts.ts's arrays, `distinct` of them), its fingerprint, and its trigrams (counted per row, `seen` rows,
+ * until `takeTrigrams` sums them or `dropTrigrams` drops them).
  */
-export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
+export interface LineScan {
+  letters: number;
+  cyrl: number;
+  arab: number;
+  latn: number;
+  distinct: number;
+  /** A 32-bit hash of the whole line, never 0. */
+  fingerprint: number;
+  seen: number;
+  /** Trigrams read, and the first and last symbol read (see `TrigramRead`). */
+  n: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * Language ID's one pass over a line's characters: counts its letters by script and its Cyrillic letters one by
+ * one, takes its fingerprint (a repaired line differs from its original in a letter or two anywhere, so it hashes
+ * all of them: with every fourth letter sampled, repaired lines read as met before and were kept for nothing), and
+ * reads the trigrams of its first `limit` characters under `index`. Letters are lower-cased for trigrams; everything
+ * that is not a letter or mark separates words (runs of separators count as one space, and the text is read as if
+ * padded with one space at either end). No strings are built.
+ */
+export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): LineScan {
   if (rowCounts.length < index.rowStart.length) rowCounts = new Int32Array(index.rowStart.length);
   const { base, pairAt, pairRows } = index;
-  const end = Math.min(text.length, limit);
+  const length = text.length;
+  const end = Math.min(length, limit);
   if (seenRows.length < end + 4) seenRows = new Int32Array(end + 4);
   const symbols = charSymbolsOf(index);
   const counts = rowCounts;
   const rows = seenRows;
+  const kinds = LETTER_KINDS;
+  const lowers = CYRILLIC_LOWER;
+  const letterCount = letterCounts;
+  const letterSeen = seenLetters;
+  let letters = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
+  let distinct = 0;
+  let h = Math.imul(length, 0x9e3779b1);
   let seen = 0;
   // Symbols taken (the first, a letter after the opening space, ends no trigram).
   let taken = 0;
@@ -242,8 +285,23 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
   let pair = NO_PAIR;
   let first = 0;
   let last = 0;
-  for (let i = 0; i < end; i++) {
-    let s = symbols[text.charCodeAt(i)] as number;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    const kind = kinds[c] as number;
+    if (kind !== 0) {
+      letters++;
+      if (kind === CYRILLIC) {
+        cyrl++;
+        const lower = lowers[c - 0x400] as number;
+        const k = lower - 0x400;
+        if (letterCount[k] === 0) letterSeen[distinct++] = lower;
+        letterCount[k] = (letterCount[k] as number) + 1;
+      } else if (kind === LATIN) latn++;
+      else arab++;
+    }
+    if (i >= end) continue;
+    let s = symbols[c] as number;
     if (s >= SLOW) s = slowSymbol(text, i, end, symbols, index);
     if (s === SEPARATOR) {
       if (b !== SPACE) {
@@ -265,10 +323,28 @@ export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_
     seen = count(counts, rows, pairRows[pair + SPACE] as number, seen);
     taken++;
   }
+  const fingerprint = h | 1;
+  return { letters, cyrl, arab, latn, distinct, fingerprint, seen, n: Math.max(0, taken - 1), first, last };
+}
+
+/** The trigrams of the last `scanLine`, summed per language of its index. */
+export function takeTrigrams(scan: LineScan, index: TrigramIndex): TrigramRead {
   if (rowSums.length < index.langs.length + ROW_CHUNK)
     rowSums = new Float64Array(index.langs.length + ROW_CHUNK);
-  const sums = sumRows(index, rows, seen, counts, rowSums);
-  return { sums, n: Math.max(0, taken - 1), first, last };
+  const sums = sumRows(index, seenRows, scan.seen, rowCounts, rowSums);
+  return { sums, n: scan.n, first: scan.first, last: scan.last };
+}
+
+/** Drops the trigrams of the last `scanLine` (a line read before). */
+export function dropTrigrams(scan: LineScan): void {
+  for (let k = 0; k < scan.seen; k++) rowCounts[seenRows[k] as number] = 0;
+}
+
+/** Reads the trigrams of a text's first `limit` characters (see `scanLine`). */
+export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
+  const scan = scanLine(text, index, limit);
+  dropLetterCounts(scan.distinct);
+  return takeTrigrams(scan, index);
 }
 
 /**
