@@ -252,44 +252,56 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
   return { letters, cyrl, arab, latn, ...takeLetterCounts(distinct) };
 }
 
-/** Per lower-case Cyrillic letter (code - 0x400): the candidates it is foreign to, a loan letter of, a signature of. */
+/**
+ * The alphabet table as one list per lower-case Cyrillic letter (code - 0x400) of where the letter counts in `sums`:
+ * at `j` for a candidate it is foreign to, `n + j` a loan letter of, `2n + j` a signature of (n candidates), so
+ * evidence is added only where a letter says something, in one loop per letter. `sums` is reused from text to text,
+ * and `foreign`, `loan`, `signature` are its three parts.
+ */
 interface LetterFits {
-  foreign: Array<Int32Array | undefined>;
-  loan: Array<Int32Array | undefined>;
-  signature: Array<Int32Array | undefined>;
+  slots: Array<Int32Array | undefined>;
+  sums: Float64Array;
+  foreign: Float64Array;
+  loan: Float64Array;
+  signature: Float64Array;
 }
 const letterFits = new WeakMap<AlphabetTable, LetterFits>();
 
-/** The alphabet table as lists of candidates per letter, so evidence is added only where a letter says something. */
 function fitsOf(table: AlphabetTable): LetterFits {
   let f = letterFits.get(table);
   if (f) return f;
-  f = { foreign: [], loan: [], signature: [] };
-  const which = (row: Uint8Array | undefined, keep: (v: number) => boolean) => {
-    if (!row) return undefined;
-    const out: number[] = [];
-    row.forEach((v, j) => {
-      if (keep(v)) out.push(j);
-    });
-    return out.length === 0 ? undefined : Int32Array.from(out);
+  const n = table.langs.length;
+  const sums = new Float64Array(3 * n);
+  f = {
+    slots: [],
+    sums,
+    foreign: sums.subarray(0, n),
+    loan: sums.subarray(n, 2 * n),
+    signature: sums.subarray(2 * n),
   };
   for (let k = 0; k < 0x130; k++) {
-    const row = table.fit.get(0x400 + k);
-    f.foreign[k] = which(row, (v) => v === Fit.Foreign);
-    f.loan[k] = which(row, (v) => v === Fit.Loan);
-    f.signature[k] = which(table.signature.get(0x400 + k), (v) => v !== 0);
+    const out: number[] = [];
+    table.fit.get(0x400 + k)?.forEach((v, j) => {
+      if (v === Fit.Foreign) out.push(j);
+    });
+    table.fit.get(0x400 + k)?.forEach((v, j) => {
+      if (v === Fit.Loan) out.push(n + j);
+    });
+    table.signature.get(0x400 + k)?.forEach((v, j) => {
+      if (v !== 0) out.push(2 * n + j);
+    });
+    f.slots[k] = out.length === 0 ? undefined : Int32Array.from(out);
   }
   letterFits.set(table, f);
   return f;
 }
 
 /**
- * Arrays of one number per candidate that live only while one text is judged (its letter evidence, its scores and
- * evidence in `rank`), reused from text to text rather than made per line; `scratchOf` remakes one whose length no
+ * Arrays of one number per candidate that live only while one text is judged (its scores and evidence in `rank`;
+ * its letter evidence: see `LetterFits`), reused from text to text rather than made per line; `scratchOf` remakes one whose length no
  * longer fits (a Latin text after a Cyrillic one).
  */
 type Scratch = Float64Array[];
-const letterScratch: Scratch = [];
 const rankScratch: Scratch = [];
 const lineScoreScratch: Scratch = [];
 
@@ -303,43 +315,31 @@ function scratchOf(set: Scratch, k: number, n: number): Float64Array {
   return a;
 }
 
-/** Array `k` of a scratch set, of length `n`, zeroed. */
-function zeroed(set: Scratch, k: number, n: number): Float64Array {
-  return scratchOf(set, k, n).fill(0);
-}
-
 /** Shared by every text without letter-only letters (never written to). */
 const NO_LETTER_ONLY: ReadonlyMap<string, number> = new Map();
-
-/** Adds `count` at each of `at` (candidates a letter says something about). */
-function addTo(sums: Float64Array, at: Int32Array | undefined, count: number): void {
-  if (!at) return;
-  for (let k = 0; k < at.length; k++) (sums[at[k] as number] as number) += count;
-}
 
 /**
  * The letter evidence against each Cyrillic candidate, added once per distinct letter (the pass over the text only
  * counted them). Every term is a whole count, so the sums do not depend on the order letters come in.
  */
 function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
-  const n = table.langs.length;
+  const fits = fitsOf(table);
+  const sums = fits.sums.fill(0);
   const e: Letters = {
     letters: counts.letters,
     cyrl: counts.cyrl,
     arab: counts.arab,
     latn: counts.latn,
-    foreign: zeroed(letterScratch, 0, n),
-    loan: zeroed(letterScratch, 1, n),
-    signature: zeroed(letterScratch, 2, n),
+    foreign: fits.foreign,
+    loan: fits.loan,
+    signature: fits.signature,
     letterOnly: NO_LETTER_ONLY,
   };
-  const fits = fitsOf(table);
   for (let k = 0; k < counts.distinct.length; k++) {
     const lower = counts.distinct[k] as number;
     const count = counts.counts[k] as number;
-    addTo(e.foreign, fits.foreign[lower - 0x400], count);
-    addTo(e.loan, fits.loan[lower - 0x400], count);
-    addTo(e.signature, fits.signature[lower - 0x400], count);
+    const slots = fits.slots[lower - 0x400];
+    if (slots) for (let j = 0; j < slots.length; j++) (sums[slots[j] as number] as number) += count;
     const only = LETTER_ONLY_CODES[lower - 0x400];
     if (only) {
       const map =
