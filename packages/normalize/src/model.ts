@@ -72,20 +72,15 @@ const TABLES = [
   "charCounts",
 ] as const;
 
-/** Every bigram's score, by its pair of rows (see `TajikModel.pairTable`): key, score, key, score, ... */
-interface PairTable {
-  slots: Float64Array;
-  shift: number;
-  mask: number;
-}
-/** Rows a pair's key leaves for the second word (`prev * PAIR_ROWS + id`: exact in a double below 2^53). */
-const PAIR_ROWS = 2 ** 32;
-
 /**
  * A Tajik word model: unigram and bigram counts scored with stupid back-off, and a character n-gram model (also
  * with stupid back-off) that scores words the vocabulary lacks. Loaded from a file of sorted little-endian typed
  * arrays used in place; the header names its version and the sources of its counts.
  */
+/** Entries of `scoreIds`' pair cache (a power of two). */
+const PAIR_BITS = 16;
+const PAIR_SHIFT = 32 - PAIR_BITS;
+
 export class TajikModel {
   private readonly words: WordTable;
   private readonly counts: Uint32Array;
@@ -206,49 +201,37 @@ export class TajikModel {
   /** `score` of known word `id` after word `prev` (-1: a word the vocabulary lacks), by row numbers. */
   scoreIds(prev: number, id: number): number {
     if (prev < 0) return this.backedOff[id] ?? Number.NEGATIVE_INFINITY;
-    const pairs = this.pairs ?? this.pairTable();
-    // Open addressing over every bigram the model holds; the first empty slot means the pair is unseen.
-    const key = prev * PAIR_ROWS + id;
-    let at = ((Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> pairs.shift) << 1;
-    for (;;) {
-      const k = pairs.slots[at] as number;
-      if (k === key) return pairs.slots[at + 1] as number;
-      if (k < 0) return this.backedOff[id] ?? Number.NEGATIVE_INFINITY;
-      at = (at + 2) & pairs.mask;
-    }
+    // A decoder asks for the same pairs over and over (frequent words follow frequent words): a direct-mapped
+    // cache of pair -> score spares the bigram search and the log.
+    const at = (Math.imul(prev, 0x9e3779b1) ^ Math.imul(id, 0x85ebca6b)) >>> PAIR_SHIFT;
+    if (this.pairPrev[at] === prev && this.pairId[at] === id) return this.pairScore[at] as number;
+    const c = this.bigram(prev, id);
+    const v =
+      c > 0
+        ? Math.log(c / Math.max(1, this.counts[prev] ?? 0))
+        : (this.backedOff[id] ?? Number.NEGATIVE_INFINITY);
+    this.pairPrev[at] = prev;
+    this.pairId[at] = id;
+    this.pairScore[at] = v;
+    return v;
   }
 
-  /**
-   * Every bigram's score by its pair of rows, in an open-addressing table at most half full, a pair's key and score
-   * side by side (built on first use; 32 bytes a bigram: 4 MB for the shipped model's 72k, 64 MB at a catalog
-   * model's cap of 1.5M). The decoder asks for pairs in no order between other steps' work, so a look-up costs its
-   * cache misses: one here, against three for a direct-mapped cache's hit and a dozen for its miss's sorted search.
-   */
-  private pairTable(): PairTable {
-    const n = this.bigramSecond.length;
-    let bits = 4;
-    while (1 << bits < 2 * n) bits++;
-    const slots = new Float64Array(2 << bits).fill(-1);
-    const pairs: PairTable = { slots, shift: 32 - bits, mask: (2 << bits) - 1 };
-    const from = this.bigramFrom;
-    for (let a = 0; a + 1 < from.length; a++) {
-      const context = Math.max(1, this.counts[a] ?? 0);
-      for (let j = from[a] as number; j < (from[a + 1] as number); j++) {
-        const b = this.bigramSecond[j] as number;
-        const c = this.bigramCounts[j] as number;
-        // A pair kept with count 0 scores as an unseen one.
-        if (c <= 0) continue;
-        let at = ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> pairs.shift) << 1;
-        while ((slots[at] as number) >= 0) at = (at + 2) & pairs.mask;
-        slots[at] = a * PAIR_ROWS + b;
-        slots[at + 1] = Math.log(c / context);
-      }
-    }
-    this.pairs = pairs;
-    return pairs;
-  }
+  private readonly pairPrev = new Int32Array(1 << PAIR_BITS).fill(-1);
+  private readonly pairId = new Int32Array(1 << PAIR_BITS);
+  private readonly pairScore = new Float64Array(1 << PAIR_BITS);
 
-  private pairs: PairTable | undefined;
+  private bigram(a: number, b: number): number {
+    const second = this.bigramSecond;
+    let lo = this.bigramFrom[a] ?? 0;
+    const end = this.bigramFrom[a + 1] ?? 0;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((second[mid] as number) < b) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < end && second[lo] === b ? (this.bigramCounts[lo] ?? 0) : 0;
+  }
 
   private charCount(key: number): number {
     const i = lowerBound(this.charKeys, key);
