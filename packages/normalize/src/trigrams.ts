@@ -230,7 +230,7 @@ export interface TrigramRead {
 
 /**
  * What one pass over a line (`scanLine`) found: its letters per script and its Cyrillic letters (counted in
- * letter-counts.ts's arrays, `distinct` of them), its fingerprint, and its trigrams (counted per row, `seen` rows,
+ * letter-counts.ts's arrays, `distinct` of them) and its trigrams (counted per row, `seen` rows,
  * until `takeTrigrams` sums them or `dropTrigrams` drops them).
  */
 export interface LineScan {
@@ -239,8 +239,6 @@ export interface LineScan {
   arab: number;
   latn: number;
   distinct: number;
-  /** A 32-bit hash of the whole line, never 0. */
-  fingerprint: number;
   seen: number;
   /** Trigrams read, and the first and last symbol read (see `TrigramRead`). */
   n: number;
@@ -249,10 +247,8 @@ export interface LineScan {
 }
 
 /**
- * Language ID's one pass over a line's characters: counts its letters by script and its Cyrillic letters one by
- * one, takes its fingerprint (a repaired line differs from its original in a letter or two anywhere, so it hashes
- * all of them: with every fourth letter sampled, repaired lines read as met before and were kept for nothing), and
- * reads the trigrams of its first `limit` characters under `index`. Letters are lower-cased for trigrams; everything
+ * Language ID's one pass over a new line's characters: counts its letters by script and its Cyrillic letters one by
+ * one, and reads the trigrams of its first `limit` characters under `index`. Letters are lower-cased for trigrams; everything
  * that is not a letter or mark separates words (runs of separators count as one space, and the text is read as if
  * padded with one space at either end). No strings are built.
  */
@@ -274,7 +270,6 @@ export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT
   let arab = 0;
   let latn = 0;
   let distinct = 0;
-  let h = Math.imul(length, 0x9e3779b1);
   let seen = 0;
   // Symbols taken (the first, a letter after the opening space, ends no trigram).
   let taken = 0;
@@ -287,7 +282,6 @@ export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT
   let last = 0;
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
-    h = Math.imul(h ^ c, 0x01000193);
     const kind = kinds[c] as number;
     if (kind !== 0) {
       letters++;
@@ -323,8 +317,7 @@ export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT
     seen = count(counts, rows, pairRows[pair + SPACE] as number, seen);
     taken++;
   }
-  const fingerprint = h | 1;
-  return { letters, cyrl, arab, latn, distinct, fingerprint, seen, n: Math.max(0, taken - 1), first, last };
+  return { letters, cyrl, arab, latn, distinct, seen, n: Math.max(0, taken - 1), first, last };
 }
 
 /** The trigrams of the last `scanLine`, summed per language of its index. */
