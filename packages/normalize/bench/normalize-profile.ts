@@ -75,16 +75,22 @@ function part(name: string, file: string): string | undefined {
     name === "post"
   )
     return undefined;
-  // LineReading.read has readTrigrams inlined into it.
-  if (file.startsWith("trigrams") || (file.startsWith("langid") && name === "read")) return "trigram reading";
+  // trigrams.ts's scanLine counts letters in the trigram loop; LineReading's constructor and `read` have the
+  // line fingerprint, the letter take and the trigram sums (takeTrigrams, readTrigrams) inlined into them.
+  if (
+    file.startsWith("trigrams") ||
+    file.startsWith("letter-counts") ||
+    (file.startsWith("langid") && (name === "read" || name === "LineReading" || name === "lineFingerprint"))
+  )
+    return "line reading (trigrams, letter counts, fingerprint)";
   if (
     file.startsWith("cyrillic-words") ||
     file.startsWith("char-model") ||
     /^(countWords|wordKind|knownForm|readWords|wordShares)$/.test(name)
   )
     return "Tajik word evidence + character model";
-  if (/^(countLetters|takeLetters|sumLetters|letterEvidence|addTo|TextReading|LineReading)$/.test(name))
-    return "letter counts and evidence, line split";
+  if (/^(takeLetters|sumLetters|letterEvidence|addTo|TextReading)$/.test(name))
+    return "letter evidence, line split";
   if (file.startsWith("langid") || file.startsWith("typed-pool") || file.startsWith("uzbek"))
     return "scoring the candidates";
   if (/^(restore|viterbi|model|word-table)/.test(file))
