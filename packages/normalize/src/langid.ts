@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { fnv1a } from "@soro/core";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
@@ -726,15 +727,14 @@ const repeatedLines = new BoundedMemo<LineReading>(10_000, (t) => new LineReadin
 const metLines = new Int32Array(1 << 16);
 
 /**
- * A 32-bit hash of a line (never 0), over all of it: a repaired line differs from its original in a letter or two
- * anywhere, and with every fourth letter sampled, repaired lines read as met before and were kept for nothing
- * (whole stage 0.9x on text without repeated lines). Its own pass, ahead of `scanLine`: taken in the scan's loop, a
- * line met before paid the whole scan to be found (whole stage 0.7x on the bench's repeated documents).
+ * A 32-bit hash of a line (never 0, signed as `metLines` stores it): core's FNV-1a over all of it, seeded by its
+ * length. All of it: a repaired line differs from its original in a letter or two anywhere, and with every fourth
+ * letter sampled, repaired lines read as met before and were kept for nothing (whole stage 0.9x on text without
+ * repeated lines). Its own pass, ahead of `scanLine`: taken in the scan's loop, a line met before paid the whole scan
+ * to be found (whole stage 0.7x on the bench's repeated documents).
  */
 function lineFingerprint(t: string): number {
-  let h = Math.imul(t.length, 0x9e3779b1);
-  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
-  return h | 1;
+  return fnv1a(t, Math.imul(t.length, 0x9e3779b1)) | 1;
 }
 
 /**
