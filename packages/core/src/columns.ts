@@ -1,5 +1,4 @@
-import type { DuckDBAppender } from "@duckdb/node-api";
-import { DOUBLE, DuckDBListValue, LIST, UBIGINT, VARCHAR } from "@duckdb/node-api";
+import { DuckDBListValue } from "@duckdb/node-api";
 
 /** Column types a stage may add to documents; each maps to one DuckDB/Parquet type. */
 export type ColumnType =
@@ -18,43 +17,6 @@ export interface ColumnSpec {
   type: ColumnType;
   /** One line for `soro status --columns` and the data card. */
   doc: string;
-}
-
-/** Appends one JS value of the column's type to a DuckDB appender; null and undefined become NULL. */
-export function appendColumnValue(appender: DuckDBAppender, type: ColumnType, value: unknown): void {
-  if (value === null || value === undefined) {
-    appender.appendNull();
-    return;
-  }
-  switch (type) {
-    case "VARCHAR":
-      appender.appendVarchar(String(value));
-      return;
-    case "DOUBLE":
-      appender.appendDouble(Number(value));
-      return;
-    case "BIGINT":
-      appender.appendBigInt(BigInt(value as number | bigint));
-      return;
-    case "INTEGER":
-      appender.appendInteger(Number(value));
-      return;
-    case "BOOLEAN":
-      appender.appendBoolean(Boolean(value));
-      return;
-    case "VARCHAR[]":
-      appender.appendList(value as string[], LIST(VARCHAR));
-      return;
-    case "DOUBLE[]":
-      appender.appendList(value as number[], LIST(DOUBLE));
-      return;
-    case "UBIGINT[]":
-      appender.appendList(
-        (value as Array<bigint | number>).map((v) => BigInt(v)),
-        LIST(UBIGINT),
-      );
-      return;
-  }
 }
 
 /** Converts a value read back from DuckDB into the plain JS form stages work with (bigint counts become numbers). */

@@ -141,6 +141,55 @@ describe("shards", () => {
     expect(files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("keeps every value of every type across data chunks and part cuts, NULLs and edge numbers too", async () => {
+    const dir = await tempDir();
+    const columns = [...COLUMNS, { name: "probs", type: "DOUBLE[]" as const, doc: "" }];
+    // 5,000 rows: parts of 3,000 cut the second 2,048-row chunk.
+    const writer = await ShardWriter.open({ tmpDir: dir, prefix: "test/c", columns, maxRows: 3000 });
+    const edge = [0.1, 1e-300, 5e-324, Number.MAX_VALUE, -0, Number.NaN, Number.POSITIVE_INFINITY, 1 / 3];
+    const expected: Record<string, unknown>[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const empty = i % 97 === 0;
+      const doc = {
+        id: `d${i}`,
+        text: i % 13 === 0 ? "" : `ҳуҷҷат ${i}`,
+        source: "s",
+        score: empty ? null : (edge[i % edge.length] as number),
+        n: empty ? undefined : -i,
+        big: empty ? null : 2 ** 53 - i,
+        flag: empty ? null : i % 3 === 0,
+        tags: empty ? null : i % 5 === 0 ? [] : ["a,b", ` ${i} `, null, 'q"'],
+        sig: empty ? null : [2n ** 64n - 1n - BigInt(i), 0n, BigInt(i)],
+        probs: empty ? null : [edge[(i + 1) % edge.length] as number, i / 7, null],
+      };
+      await writer.write(doc);
+      expected.push(doc);
+    }
+    const files = await writer.close();
+    expect(files.map((f) => f.rows)).toEqual([3000, 2000]);
+    const rows: Record<string, unknown>[] = [];
+    for (const f of files)
+      for await (const batch of readShard(f.tmpPath, { types: columns })) rows.push(...batch);
+    expect(rows).toHaveLength(5000);
+    for (const [i, want] of expected.entries()) {
+      const got = rows[i] as Record<string, unknown>;
+      expect(got.id).toBe(want.id);
+      expect(got.text).toBe(want.text);
+      expect(Object.is(got.score, want.score) || (got.score === null && want.score === null)).toBe(true);
+      expect(got.n).toBe(want.n ?? null);
+      expect(got.big).toBe(want.big);
+      expect(got.flag).toBe(want.flag);
+      expect(got.tags).toEqual(want.tags);
+      expect(got.sig).toEqual(want.sig);
+      const probs = got.probs as number[] | null;
+      expect(probs?.map((p) => (p === null ? "null" : Object.is(p, -0) ? "-0" : String(p)))).toEqual(
+        (want.probs as Array<number | null> | null)?.map((p) =>
+          p === null ? "null" : Object.is(p, -0) ? "-0" : String(p),
+        ),
+      );
+    }
+  });
+
   it("writes a query's rows to numbered parts in one statement, in order, each described for its commit", async () => {
     const dir = await tempDir();
     const { instance, conn } = await openScratchDb(dir);

@@ -1,10 +1,11 @@
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { appendColumnValue, type ColumnSpec } from "../columns.js";
+import type { ColumnSpec } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
 import { defined } from "../errors.js";
 import { fileSha256, fileSize, fsyncPath } from "./files.js";
+import { RowBatch } from "./row-batch.js";
 import { countedCopy } from "./tally.js";
 
 /** The input row number a joined writer stores beside a stage's own columns. */
@@ -124,6 +125,9 @@ export class ShardWriter {
   private firstRow = 0;
   private lastRow = 0;
   private readonly done: ShardFile[] = [];
+  /** The stored columns' types (the writer's, then `_row` when joined), and one row's values in that order. */
+  private readonly batch: RowBatch;
+  private readonly values: unknown[];
 
   private constructor(
     private readonly opts: Required<ShardWriterOptions>,
@@ -131,7 +135,11 @@ export class ShardWriter {
     private readonly conn: DuckDBConnection,
     /** Bytes each row brings from the joined input, counted towards the part's bytes (`JOINED_COPIES` times). */
     private readonly joinedWidth: number,
-  ) {}
+  ) {
+    const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
+    this.batch = new RowBatch(stored.map((c) => c.type));
+    this.values = new Array(stored.length);
+  }
 
   /** Opens a writer; call `write` per document and `close` to get the finished parts. */
   static async open(options: ShardWriterOptions): Promise<ShardWriter> {
@@ -164,19 +172,22 @@ export class ShardWriter {
    */
   async write(doc: Record<string, unknown>, chars?: number): Promise<void> {
     if (!this.appender) this.appender = await this.conn.createAppender("buf");
-    for (const col of this.opts.columns) {
+    const values = this.values;
+    const columns = this.opts.columns;
+    for (let c = 0; c < columns.length; c++) {
+      const col = columns[c] as ColumnSpec;
       const value = doc[col.name];
-      appendColumnValue(this.appender, col.type, value);
+      values[c] = value;
       this.bytes += approxBytes(col.type, value);
     }
     if (this.opts.joinInput) {
       const row = Number(doc[JOIN_ROW.name]);
-      appendColumnValue(this.appender, JOIN_ROW.type, row);
+      values[columns.length] = row;
       if (this.rows === 0) this.firstRow = row;
       this.lastRow = row;
       this.bytes += JOINED_COPIES * this.joinedWidth;
     }
-    this.appender.endRow();
+    this.batch.add(values, this.appender);
     this.rows++;
     const text = doc.text;
     this.chars += chars ?? (typeof text === "string" ? text.length : 0);
@@ -204,6 +215,7 @@ export class ShardWriter {
 
   private async flushPart(): Promise<void> {
     if (this.appender) {
+      this.batch.flush(this.appender);
       this.appender.closeSync();
       this.appender = null;
     }
