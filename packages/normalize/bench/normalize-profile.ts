@@ -15,25 +15,10 @@
  *
  * The profile file opens in Chrome's DevTools (Performance) or any cpuprofile viewer.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import path from "node:path";
 import { analyseText } from "../src/analyse.js";
-import { benchDocuments, distinctLines } from "./bench-docs.js";
-
-/** The texts of the e2e bench's documents in `dir` (its JSONL files, in name order). */
-function e2eDocuments(dir: string): string[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .sort();
-  if (files.length === 0) throw new Error(`no .jsonl files in ${dir}: write them with write-e2e-corpus.ts`);
-  return files.flatMap((f) =>
-    readFileSync(path.join(dir, f), "utf8")
-      .split("\n")
-      .filter((l) => l !== "")
-      .map((l) => (JSON.parse(l) as { text: string }).text),
-  );
-}
+import { benchDocuments, distinctLines, e2eDocuments } from "./bench-docs.js";
 
 const e2eAt = process.argv.indexOf("--e2e");
 const e2eDir = e2eAt < 0 ? undefined : process.argv[e2eAt + 1];

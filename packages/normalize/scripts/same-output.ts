@@ -9,16 +9,23 @@
  * Sets: the normalize bench's 600 documents, 70 documents of ../shared/tajik-text clean and damaged four ways
  * (analyseText: label, P(Tajik), line labels and P, text, steps), the language-ID evaluation items of both parts
  * (identifyLanguage), the Tajik ones damaged four ways and LibreOffice's Tajik UI strings (analyseText).
+ *
+ * With `--e2e <dir> [count]` it dumps analyseText of the first `count` (5,000) documents of the end-to-end bench's
+ * JSONL files instead (see bench/normalize-profile.ts): realistic documents, whose glossary paragraphs of words
+ * typed without Tajik letters send many lines to restoration's decoder.
+ *
+ *   node --import tsx packages/normalize/scripts/same-output.ts /tmp/e2e-before.jsonl --e2e /tmp/e2e-40MB
  */
 import { writeFileSync } from "node:fs";
 import { libreofficeTajikStrings, tajikTextDir, tajikTextLines } from "@soro/samples";
-import { benchDocuments } from "../bench/bench-docs.js";
+import { benchDocuments, e2eDocuments } from "../bench/bench-docs.js";
 import { DAMAGE, evalItems } from "../bench/langid-eval.js";
 import { analyseText } from "../src/analyse.js";
 import { identifyLanguage } from "../src/langid.js";
 
 const out = process.argv[2];
-if (!out) throw new Error("usage: same-output.ts <output file>");
+if (!out) throw new Error("usage: same-output.ts <output file> [--e2e <dir> [count]]");
+const e2eAt = process.argv.indexOf("--e2e");
 
 /** About 3 KB documents of real Tajik text, clean and damaged each way. */
 function referenceDocs(): string[] {
@@ -60,6 +67,18 @@ function analysed(text: string): string {
 function identified(text: string): string {
   const r = identifyLanguage(text);
   return JSON.stringify([r.lang, r.score, r.tgk, r.by]);
+}
+
+if (e2eAt >= 0) {
+  const dir = process.argv[e2eAt + 1];
+  if (!dir) throw new Error("usage: same-output.ts <output file> --e2e <dir of e2e JSONL> [count]");
+  const count = Number(process.argv[e2eAt + 2] ?? 5000);
+  if (!Number.isInteger(count) || count <= 0)
+    throw new Error(`--e2e count must be a positive integer: ${count}`);
+  const docs = e2eDocuments(dir).slice(0, count);
+  writeFileSync(out, `${docs.map((d) => `e2e ${analysed(d)}`).join("\n")}\n`);
+  console.log(`${docs.length} e2e documents -> ${out}`);
+  process.exit(0);
 }
 
 const rows: string[] = [];
