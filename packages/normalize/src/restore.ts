@@ -5,7 +5,7 @@ import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
-import { bestPath, type LatticeSlot } from "./viterbi.js";
+import { bestPath, firstOptionsWin, type LatticeSlot } from "./viterbi.js";
 import { CYRILLIC_LOWER, WORD_HASH_START, WordMemo } from "./word-memo.js";
 import { codeMap } from "./word-table.js";
 
@@ -580,7 +580,11 @@ function decodeLine(
     if (options.cands.length > 1) ambiguous = true;
   }
   if (!ambiguous) return line;
-  const choice = bestPath(model, lattice, settings.unknownWeight, n, Math.log(rho));
+  // Most lines that come here (a suspect spelling, or one unknown word in a line of clean text) keep every word as
+  // written, which a bound shows for far less than the decoding costs.
+  const ownScale = Math.log(rho);
+  if (firstOptionsWin(model, lattice, settings.unknownWeight, n, ownScale)) return line;
+  const choice = bestPath(model, lattice, settings.unknownWeight, n, ownScale);
   let out = "";
   let pos = 0;
   for (let k = 0; k < n; k++) {

@@ -98,3 +98,78 @@ export function bestPath(
   }
   return choice;
 }
+
+/**
+ * How much better than the computed scores of the first options another path must provably fall short for
+ * `firstOptionsWin`: far above the rounding of a line's sum of scores (~1e-16 of it per word), far below any gap
+ * the decoder's choices turn on.
+ */
+const WIN_MARGIN = 1e-3;
+
+/** Row of option `j`'s first word (or last, `last`) in a slot, as `bestPath` reads it. */
+function rowOf(model: TajikModel, slot: LatticeSlot, j: number, last: boolean): number {
+  return slot.ids ? (slot.ids[j] ?? -1) : model.id((last ? slot.last[j] : slot.first[j]) ?? "");
+}
+
+/** `bestPath`'s word-model score of slot option `j` after a word of row `prev`. */
+function termOf(
+  model: TajikModel,
+  slot: LatticeSlot,
+  j: number,
+  prev: number,
+  bos: number,
+  unknownWeight: number,
+): number {
+  const id = rowOf(model, slot, j, false);
+  return id < 0
+    ? model.unknownScore(slot.first[j] ?? "", unknownWeight)
+    : model.scoreIds(slot.start ? bos : prev, id);
+}
+
+/**
+ * Whether `bestPath` (same arguments) provably picks every slot's first option, worked out without decoding: for
+ * each other option, an upper bound of what choosing it gains over the first options' path (its own score's
+ * difference, its word's best score after any option of the slot before less the first option's, and its score
+ * of the next slot's first option less the first option's, when that gains) must be below zero by `WIN_MARGIN`.
+ * Any other path's gain is at most the sum of these bounds over the slots where it leaves the first option (the
+ * score of a slot kept at its first option after a changed one counts in the changed one's bound), so the first
+ * options' path is the only best one. False when some option might win: then decode.
+ */
+export function firstOptionsWin(
+  model: TajikModel,
+  slots: readonly LatticeSlot[],
+  unknownWeight: number,
+  count = slots.length,
+  ownScale = 1,
+): boolean {
+  const bos = model.id(BOS);
+  for (let k = 0; k < count; k++) {
+    const slot = slots[k] as LatticeSlot;
+    const n = slot.first.length;
+    if (n === 0) return false;
+    if (n === 1) continue;
+    const before = k === 0 ? undefined : (slots[k - 1] as LatticeSlot);
+    const prevCount = before ? before.first.length : 1;
+    const prev0 = before ? rowOf(model, before, 0, true) : bos;
+    const written = termOf(model, slot, 0, prev0, bos, unknownWeight);
+    const after = k + 1 < count ? (slots[k + 1] as LatticeSlot) : undefined;
+    // The next slot's first option scores the same after any option here when a sentence starts there or its word
+    // is unknown.
+    const next = after && !after.start && after.first.length > 0 ? rowOf(model, after, 0, false) : -1;
+    const nextWritten = next < 0 ? 0 : model.scoreIds(rowOf(model, slot, 0, true), next);
+    const own0 = (slot.own[0] ?? 0) * ownScale;
+    for (let j = 1; j < n; j++) {
+      let best = termOf(model, slot, j, prev0, bos, unknownWeight);
+      // Its score depends on the option before only after a known word within a sentence.
+      if (!slot.start && rowOf(model, slot, j, false) >= 0)
+        for (let i = 1; i < prevCount; i++) {
+          const v = termOf(model, slot, j, before ? rowOf(model, before, i, true) : bos, bos, unknownWeight);
+          if (v > best) best = v;
+        }
+      const nextGain = next < 0 ? 0 : model.scoreIds(rowOf(model, slot, j, true), next) - nextWritten;
+      const gain = (slot.own[j] ?? 0) * ownScale - own0 + best - written + Math.max(0, nextGain);
+      if (!(gain < -WIN_MARGIN)) return false;
+    }
+  }
+  return true;
+}
