@@ -64,31 +64,34 @@ export function formatCharCounts(counts: CharCounts, header: string): string {
 
 /**
  * Integer keys (never 0) to numbers in an open-addressing table: the scoring loop looks up one or two keys per
- * letter, and typed arrays with Fibonacci hashing are several times faster there than a Map.
+ * letter, and typed arrays with Fibonacci hashing are several times faster there than a Map. Sized for `capacity`
+ * keys; `set` adds or replaces one.
  */
 export class KeyTable {
   private readonly keys: Int32Array;
   private readonly values: Float64Array;
   private readonly bits: number;
 
-  constructor(entries: Map<number, number>) {
+  constructor(capacity: number) {
     let bits = 4;
-    while (1 << bits < 2 * entries.size) bits++;
+    while (1 << bits < 2 * capacity) bits++;
     this.bits = bits;
     this.keys = new Int32Array(1 << bits);
     this.values = new Float64Array(1 << bits);
-    for (const [k, v] of entries) {
-      let slot = Math.imul(k, 0x9e3779b1) >>> (32 - bits);
-      while (this.keys[slot] !== 0) slot = (slot + 1) & ((1 << bits) - 1);
-      this.keys[slot] = k;
-      this.values[slot] = v;
-    }
   }
 
   get size(): number {
     let n = 0;
     for (const k of this.keys) if (k !== 0) n++;
     return n;
+  }
+
+  set(key: number, value: number): void {
+    const mask = (1 << this.bits) - 1;
+    let slot = Math.imul(key, 0x9e3779b1) >>> (32 - this.bits);
+    while (this.keys[slot] !== 0 && this.keys[slot] !== key) slot = (slot + 1) & mask;
+    this.keys[slot] = key;
+    this.values[slot] = value;
   }
 
   /** The value of a key, or NaN when the table lacks it. */
@@ -127,71 +130,115 @@ export function charModelFromCounts(counts: CharCounts): CharModel {
     for (let i = 0; i < g.length; i++) if (!ids.has(g.charCodeAt(i))) ids.set(g.charCodeAt(i), ids.size + 2);
   if (ids.size + 2 >= 1 << BITS)
     throw new Error(`${CHAR_MODEL_FILE.pathname}: more than ${(1 << BITS) - 3} letters`);
-  // n-grams as integer keys, shortest first, so a lower order is ready before the orders built on it.
-  const grams = [...counts].map(([g, c]) => {
-    let k = 0;
-    for (let i = 0; i < g.length; i++) k = (k << BITS) | (ids.get(g.charCodeAt(i)) ?? UNKNOWN);
-    return { key: k, order: g.length, a: c[0], b: c[1] };
+  // n-grams as integer keys in typed arrays (a load builds ~120k of them), shortest first and otherwise in the
+  // counts' order, so a lower order is ready before the orders built on it.
+  const n = counts.size;
+  const byOrder: number[] = [];
+  for (const g of counts.keys()) byOrder[g.length] = (byOrder[g.length] ?? 0) + 1;
+  let at = 0;
+  const orderStart = byOrder.map((k) => {
+    const start = at;
+    at += k ?? 0;
+    return start;
   });
-  grams.sort((x, y) => x.order - y.order);
-  // Per context key and side: tokens after it and distinct letters after it (Witten-Bell).
-  const total = new Map<number, Float64Array>();
-  for (const g of grams) {
-    const ctx = g.key >>> BITS;
-    const t = total.get(ctx) ?? new Float64Array(4);
-    total.set(ctx, t);
-    (t[0] as number) += g.a;
-    (t[1] as number) += g.b;
-    if (g.a > 0) (t[2] as number)++;
-    if (g.b > 0) (t[3] as number)++;
+  const key = new Int32Array(n);
+  const order = new Uint8Array(n);
+  const countA = new Float64Array(n);
+  const countB = new Float64Array(n);
+  const idOf = new Uint8Array(0x10000);
+  for (const [c, id] of ids) idOf[c] = id;
+  for (const [g, c] of counts) {
+    let k = 0;
+    for (let i = 0; i < g.length; i++) k = (k << BITS) | (idOf[g.charCodeAt(i)] as number);
+    const j = orderStart[g.length] as number;
+    orderStart[g.length] = j + 1;
+    key[j] = k;
+    order[j] = g.length;
+    countA[j] = c[0];
+    countB[j] = c[1];
+  }
+  // Per context key and side: tokens after it and distinct letters after it (Witten-Bell), at 4 * its number.
+  const contextOf = new KeyTable(n);
+  const totals: number[] = [];
+  const contexts: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const ctx = (key[j] as number) >>> BITS;
+    let t = contextOf.get(ctx + 1);
+    if (Number.isNaN(t)) {
+      t = contexts.length * 4;
+      contextOf.set(ctx + 1, t);
+      contexts.push(ctx);
+      totals.push(0, 0, 0, 0);
+    }
+    const a = countA[j] as number;
+    const b = countB[j] as number;
+    totals[t] = (totals[t] as number) + a;
+    totals[t + 1] = (totals[t + 1] as number) + b;
+    if (a > 0) totals[t + 2] = (totals[t + 2] as number) + 1;
+    if (b > 0) totals[t + 3] = (totals[t + 3] as number) + 1;
   }
   const uniform = 1 / (ids.size + 1);
   // Interpolated probability of an n-gram's last letter, per side: lambda * ML + (1 - lambda) * the lower order's.
-  const probA = new Map<number, number>();
-  const probB = new Map<number, number>();
-  const ngram = new Map<number, number>();
-  for (const g of grams) {
-    const lowerKey = g.key & ((1 << (BITS * (g.order - 1))) - 1);
-    const t = total.get(g.key >>> BITS) as Float64Array;
-    const side = (count: number, n: number, types: number, lower: number) =>
-      n === 0 ? lower : (count + types * lower) / (n + types);
+  const side = (count: number, tokens: number, types: number, lower: number) =>
+    tokens === 0 ? lower : (count + types * lower) / (tokens + types);
+  const probA = new KeyTable(n);
+  const probB = new KeyTable(n);
+  const ngram = new KeyTable(n);
+  for (let j = 0; j < n; j++) {
+    const k = key[j] as number;
+    const o = order[j] as number;
+    const lowerKey = k & ((1 << (BITS * (o - 1))) - 1);
+    const t = contextOf.get((k >>> BITS) + 1);
     const pa = side(
-      g.a,
-      t[0] as number,
-      t[2] as number,
-      g.order === 1 ? uniform : (probA.get(lowerKey) as number),
+      countA[j] as number,
+      totals[t] as number,
+      totals[t + 2] as number,
+      o === 1 ? uniform : probA.get(lowerKey),
     );
     const pb = side(
-      g.b,
-      t[1] as number,
-      t[3] as number,
-      g.order === 1 ? uniform : (probB.get(lowerKey) as number),
+      countB[j] as number,
+      totals[t + 1] as number,
+      totals[t + 3] as number,
+      o === 1 ? uniform : probB.get(lowerKey),
     );
-    probA.set(g.key, pa);
-    probB.set(g.key, pb);
-    ngram.set(g.key, Math.log(pa) - Math.log(pb));
+    probA.set(k, pa);
+    probB.set(k, pb);
+    ngram.set(k, Math.log(pa) - Math.log(pb));
   }
-  const backoff = new Map<number, number>();
-  for (const [ctx, t] of total) {
-    const w = (n: number, types: number) => (n === 0 ? 1 : types / (n + types));
+  const backoff = new KeyTable(contexts.length);
+  const w = (tokens: number, types: number) => (tokens === 0 ? 1 : types / (tokens + types));
+  for (const [c, ctx] of contexts.entries()) {
+    const t = 4 * c;
     backoff.set(
       ctx + 1,
-      Math.log(w(t[0] as number, t[2] as number)) - Math.log(w(t[1] as number, t[3] as number)),
+      Math.log(w(totals[t] as number, totals[t + 2] as number)) -
+        Math.log(w(totals[t + 1] as number, totals[t + 3] as number)),
     );
   }
   const cyrillic = new Uint8Array(0x100).fill(UNKNOWN);
   for (let c = 0x400; c <= 0x4ff; c++)
     cyrillic[c - 0x400] = ids.get(String.fromCharCode(c).toLowerCase().charCodeAt(0)) ?? UNKNOWN;
-  return { ids, cyrillic, ngram: new KeyTable(ngram), backoff: new KeyTable(backoff) };
+  return { ids, cyrillic, ngram, backoff };
 }
 
-/** Parses the shipped file's text. */
+/** Parses the shipped file's text (a header line, then `ngram<TAB>tajik<TAB>other` lines). */
 export function parseCharCounts(text: string): CharCounts {
   const counts: CharCounts = new Map();
-  for (const line of text.split("\n").slice(1)) {
-    if (line === "") continue;
-    const [g = "", a = "0", b = "0"] = line.split("\t");
-    counts.set(g, [Number(a), Number(b)]);
+  let at = text.indexOf("\n") + 1;
+  if (at === 0) return counts;
+  while (at < text.length) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    if (end > at) {
+      const tab = text.indexOf("\t", at);
+      const g = tab < 0 || tab > end ? text.slice(at, end) : text.slice(at, tab);
+      const tab2 = tab < 0 || tab > end ? -1 : text.indexOf("\t", tab + 1);
+      const a = tab < 0 || tab > end ? "0" : text.slice(tab + 1, tab2 < 0 || tab2 > end ? end : tab2);
+      const tab3 = tab2 < 0 || tab2 > end ? -1 : text.indexOf("\t", tab2 + 1);
+      const b = tab2 < 0 || tab2 > end ? "0" : text.slice(tab2 + 1, tab3 < 0 || tab3 > end ? end : tab3);
+      counts.set(g, [Number(a), Number(b)]);
+    }
+    at = end + 1;
   }
   return counts;
 }
