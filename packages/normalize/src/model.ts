@@ -233,6 +233,62 @@ export class TajikModel {
     return lo < end && second[lo] === b ? (this.bigramCounts[lo] ?? 0) : 0;
   }
 
+  /**
+   * An upper bound of what known word `c` scores more than known word `w` in the same place, whatever the words
+   * around: `scoreIds(p, c) - scoreIds(p2, w)` for any words `p` and `p2` before them (or -1), plus the most
+   * `scoreIds(c, q) - scoreIds(w, q)` reaches over the known words `q` after them, when positive. Restoration's
+   * decoder keeps a written word (`w`) against a candidate (`c`) without decoding when this bound and the
+   * candidate's restored letters show it cannot win (see viterbi.ts's `firstOptionsWin`). Costs a pass over `c`'s
+   * bigrams (the first call builds per-word bounds in one pass over all bigrams).
+   */
+  gainBound(c: number, w: number): number {
+    const bounds = this.wordBounds ?? this.buildWordBounds();
+    // After a word: at most c's best score after any word less w's worst.
+    const before = (bounds.maxAfter[c] as number) - (bounds.minAfter[w] as number);
+    // Before a word q: c's bigrams are compared one by one; after c, a word q of w's bigrams but not c's scores
+    // its backed-off score, which w's `maxUnder` bounds; any other q scores the same after both.
+    let after = bounds.maxUnder[w] as number;
+    const end = this.bigramFrom[c + 1] ?? 0;
+    for (let j = this.bigramFrom[c] ?? 0; j < end; j++) {
+      const q = this.bigramSecond[j] as number;
+      const own = Math.log((this.bigramCounts[j] as number) / Math.max(1, this.counts[c] ?? 0));
+      const cw = this.bigram(w, q);
+      const other =
+        cw > 0
+          ? Math.log(cw / Math.max(1, this.counts[w] ?? 0))
+          : (this.backedOff[q] ?? Number.NEGATIVE_INFINITY);
+      if (own - other > after) after = own - other;
+    }
+    return before + Math.max(0, after);
+  }
+
+  /**
+   * Per word, over the bigram table: its highest and lowest `scoreIds` after any word (`maxAfter`, `minAfter`, the
+   * backed-off score among them), and the most a word after it scores backed off over its bigram (`maxUnder`).
+   */
+  private wordBounds?: { maxAfter: Float64Array; minAfter: Float64Array; maxUnder: Float64Array };
+
+  private buildWordBounds(): NonNullable<TajikModel["wordBounds"]> {
+    const maxAfter = Float64Array.from(this.backedOff);
+    const minAfter = Float64Array.from(this.backedOff);
+    const maxUnder = new Float64Array(this.backedOff.length).fill(Number.NEGATIVE_INFINITY);
+    for (let a = 0; a + 1 < this.bigramFrom.length; a++) {
+      const total = Math.max(1, this.counts[a] ?? 0);
+      const end = this.bigramFrom[a + 1] as number;
+      for (let j = this.bigramFrom[a] as number; j < end; j++) {
+        const b = this.bigramSecond[j] as number;
+        // The same expression as `scoreIds`, so that the bounds hold to the last bit.
+        const v = Math.log((this.bigramCounts[j] as number) / total);
+        if (v > (maxAfter[b] as number)) maxAfter[b] = v;
+        if (v < (minAfter[b] as number)) minAfter[b] = v;
+        const under = (this.backedOff[b] ?? Number.NEGATIVE_INFINITY) - v;
+        if (under > (maxUnder[a] as number)) maxUnder[a] = under;
+      }
+    }
+    this.wordBounds = { maxAfter, minAfter, maxUnder };
+    return this.wordBounds;
+  }
+
   private charCount(key: number): number {
     const i = lowerBound(this.charKeys, key);
     return this.charKeys[i] === key ? (this.charCounts[i] ?? 0) : 0;

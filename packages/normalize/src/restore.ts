@@ -189,6 +189,19 @@ interface WordEntry {
   marker: 0 | 1 | 2;
   /** The character model's restorations, worked out when a line first asks for them. */
   guesses?: { cands: string[]; ids: number[]; restored: number[] };
+  /** Each candidate's `TajikModel.gainBound` over the word as written, worked out when a line first decodes it. */
+  gains?: number[];
+}
+
+/** The entry's `gains` (no bound where the word or a candidate is unknown). */
+function gainsOf(e: WordEntry, model: TajikModel): number[] {
+  if (!e.gains) {
+    const w = e.ids[0] ?? -1;
+    e.gains = e.ids.map((c, j) =>
+      j === 0 ? 0 : w < 0 || c < 0 ? Number.POSITIVE_INFINITY : model.gainBound(c, w),
+    );
+  }
+  return e.gains;
 }
 
 /** A model's word entries under one settings: `WordMemo` slots hold 1 and the entry's place in `list`. */
@@ -561,7 +574,8 @@ function decodeLine(
   );
   let ambiguous = false;
   let last = 0;
-  while (lattice.length < n) lattice.push({ first: NONE, last: NONE, own: NONE, start: false, ids: NONE });
+  while (lattice.length < n)
+    lattice.push({ first: NONE, last: NONE, own: NONE, start: false, ids: NONE, gains: undefined });
   for (let k = 0; k < n; k++) {
     const entry = wordEntry[k] as WordEntry;
     const at = wordAt[k] as number;
@@ -577,7 +591,12 @@ function decodeLine(
     slot.own = options.restored;
     slot.start = start;
     slot.ids = options.ids;
-    if (options.cands.length > 1) ambiguous = true;
+    slot.gains = undefined;
+    if (options.cands.length > 1) {
+      ambiguous = true;
+      // Known candidates of a word: the bound that spares `firstOptionsWin` the neighbours' look-ups.
+      if (options === entry) slot.gains = gainsOf(entry, model);
+    }
   }
   if (!ambiguous) return line;
   // Most lines that come here (a suspect spelling, or one unknown word in a line of clean text) keep every word as

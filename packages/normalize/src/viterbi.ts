@@ -13,6 +13,11 @@ export interface LatticeSlot {
   start: boolean;
   /** The model's rows of `first` (when one word is each option's first and last), to spare looking them up. */
   ids?: readonly number[];
+  /**
+   * For `firstOptionsWin`, where known: an upper bound of each option's word-model gain over the first option
+   * whatever the words around (`TajikModel.gainBound`), which spares looking up the slot's neighbours.
+   */
+  gains?: readonly number[];
 }
 
 /** Scratch of `bestPath`, grown as needed and reused (it runs on every line that may have lost letters). */
@@ -133,7 +138,8 @@ function termOf(
  * of the next slot's first option less the first option's, when that gains) must be below zero by `WIN_MARGIN`.
  * Any other path's gain is at most the sum of these bounds over the slots where it leaves the first option (the
  * score of a slot kept at its first option after a changed one counts in the changed one's bound), so the first
- * options' path is the only best one. False when some option might win: then decode.
+ * options' path is the only best one. A slot's `gains`, where given, bound the same without its neighbours and are
+ * tried first. False when some option might win: then decode.
  */
 export function firstOptionsWin(
   model: TajikModel,
@@ -148,6 +154,17 @@ export function firstOptionsWin(
     const n = slot.first.length;
     if (n === 0) return false;
     if (n === 1) continue;
+    const own0 = (slot.own[0] ?? 0) * ownScale;
+    const gains = slot.gains;
+    // Options whose bound whatever the words around cannot win need no look-up of the neighbours.
+    let first = 1;
+    if (gains)
+      while (
+        first < n &&
+        (slot.own[first] ?? 0) * ownScale - own0 + (gains[first] ?? Number.POSITIVE_INFINITY) < -WIN_MARGIN
+      )
+        first++;
+    if (first === n) continue;
     const before = k === 0 ? undefined : (slots[k - 1] as LatticeSlot);
     const prevCount = before ? before.first.length : 1;
     const prev0 = before ? rowOf(model, before, 0, true) : bos;
@@ -157,8 +174,9 @@ export function firstOptionsWin(
     // is unknown.
     const next = after && !after.start && after.first.length > 0 ? rowOf(model, after, 0, false) : -1;
     const nextWritten = next < 0 ? 0 : model.scoreIds(rowOf(model, slot, 0, true), next);
-    const own0 = (slot.own[0] ?? 0) * ownScale;
-    for (let j = 1; j < n; j++) {
+    for (let j = first; j < n; j++) {
+      const own = (slot.own[j] ?? 0) * ownScale - own0;
+      if (gains && own + (gains[j] ?? Number.POSITIVE_INFINITY) < -WIN_MARGIN) continue;
       let best = termOf(model, slot, j, prev0, bos, unknownWeight);
       // Its score depends on the option before only after a known word within a sentence.
       if (!slot.start && rowOf(model, slot, j, false) >= 0)
@@ -167,7 +185,7 @@ export function firstOptionsWin(
           if (v > best) best = v;
         }
       const nextGain = next < 0 ? 0 : model.scoreIds(rowOf(model, slot, j, true), next) - nextWritten;
-      const gain = (slot.own[j] ?? 0) * ownScale - own0 + best - written + Math.max(0, nextGain);
+      const gain = own + best - written + Math.max(0, nextGain);
       if (!(gain < -WIN_MARGIN)) return false;
     }
   }

@@ -36,7 +36,15 @@ async function lattices(seed: number, count: number): Promise<{ slots: LatticeSl
         own.push(pick(3));
       }
       const ids = options.map((o) => model.id(o));
-      slots.push({ first: options, last: options, own, start: slots.length === 0 || random() < 0.1, ids });
+      const start = slots.length === 0 || random() < 0.1;
+      // Half the slots carry their options' context-free bounds, as restoration's do.
+      const gains =
+        random() < 0.5
+          ? ids.map((c, j) =>
+              j === 0 || c < 0 || (ids[0] ?? -1) < 0 ? Infinity : model.gainBound(c, ids[0] ?? -1),
+            )
+          : undefined;
+      slots.push({ first: options, last: options, own, start, ids, gains });
     }
     out.push({ slots, scale: Math.log(0.02 + random() * 0.93) });
   }
@@ -58,6 +66,31 @@ describe("firstOptionsWin", () => {
     }
     expect(firstWins).toBeGreaterThan(300);
     expect(proven).toBeGreaterThan(firstWins * 0.5);
+  });
+
+  it("takes gain bounds that hold after and before any word", () => {
+    const random = seededRandom(11);
+    const row = () => Math.floor(random() * model.size);
+    // Frequent words (with many bigrams) and any words, against each other.
+    const frequent = ["ва", "дар", "ки", "кӣ", "ба", "аз", "ҳам", "хам", "бо", "то"].map((w) => model.id(w));
+    const pick = () => (random() < 0.5 ? (frequent[Math.floor(random() * frequent.length)] ?? 0) : row());
+    for (let t = 0; t < 300; t++) {
+      const c = pick();
+      const w = pick();
+      if (c === w) continue;
+      const bound = model.gainBound(c, w);
+      const contexts = [-1, model.id("<s>"), ...frequent, ...Array.from({ length: 20 }, row)];
+      for (let i = 0; i < 40; i++) {
+        const p = contexts[Math.floor(random() * contexts.length)] ?? -1;
+        const p2 = contexts[Math.floor(random() * contexts.length)] ?? -1;
+        const q = contexts[1 + Math.floor(random() * (contexts.length - 1))] ?? 0;
+        const gain =
+          model.scoreIds(p, c) -
+          model.scoreIds(p2, w) +
+          Math.max(0, model.scoreIds(c, q) - model.scoreIds(w, q));
+        expect(gain).toBeLessThanOrEqual(bound);
+      }
+    }
   });
 
   it("is false for a lattice whose second option the decoder picks", () => {
