@@ -1,4 +1,5 @@
 import { identifyLines } from "@soro/normalize";
+import { tajikTextDir, tajikTextLines } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import {
   analyzeText,
@@ -12,6 +13,7 @@ import {
   lineKind,
   loadRules,
   maskPii,
+  numberFacts,
   parseRules,
   readLines,
   ruleSql,
@@ -109,6 +111,83 @@ describe("signals", () => {
     expect(s.q_boilerplate).toBe(1);
     expect(signals(rows.join("\n"))).toEqual(s);
     expect(signals("").q_words).toBe(0);
+  });
+});
+
+describe("number rows and templates", () => {
+  /** The definitions `numberFacts` reads in one pass, as regular expressions. */
+  const reference = (line: string) => {
+    const tokens = line.split(/\s+/);
+    const numeric = tokens.filter((t) => /^[\d.,:%+\-–()/]+$/.test(t) && /\d/.test(t)).length;
+    const nonSpace = line.replace(/\s/g, "").length;
+    const digits = line.match(/\d/g)?.length ?? 0;
+    return {
+      shape: line.replace(/\p{L}+/gu, "w").replace(/\d+(?:[.,\s]\d+)*/g, "0"),
+      row: numeric * 2 >= tokens.length || (nonSpace > 0 ? digits / nonSpace : 0) >= 0.25,
+    };
+  };
+
+  it("gives the shape and row test of their regular-expression definitions, on real and generated lines", async () => {
+    // The explanatory dictionary numbers its senses, the addresses their years and sums.
+    const real = tajikTextDir()
+      ? ["komdil_dictionary.txt", "komdil_payom.txt"].flatMap((f) =>
+          tajikTextLines(f)
+            .filter((l) => /\d/.test(l))
+            .slice(0, 3000),
+        )
+      : [];
+    // Pieces that meet each rule's edges: separators between digits, other whitespace, an astral letter, a mark,
+    // a lone surrogate, Arabic-Indic digits, the en dash, and letters against digits.
+    const pieces = [
+      "12",
+      "3",
+      ".",
+      ",",
+      " ",
+      "\u00a0",
+      "\u2003",
+      "\t",
+      "ҳуқуқ",
+      "abc",
+      "𝐀𝐁",
+      "\u0301",
+      "\ud800",
+      "٣",
+      "–",
+      "-",
+      "%",
+      "(",
+      ")",
+      "/",
+      ":",
+      "+",
+      "§",
+      "2024-й",
+      "1.5,6 7",
+      "  ",
+    ];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const generated = Array.from({ length: 3000 }, () =>
+      Array.from({ length: 1 + rand(12) }, () => pieces[rand(pieces.length)] as string).join(""),
+    );
+    const lines = [
+      ...real,
+      ...generated,
+      "1",
+      "1 ",
+      " 1",
+      "1.",
+      ".1",
+      "1..2",
+      "1. 2",
+      "a1b2",
+      "\ud800\udc001",
+    ];
+    for (const line of lines) expect(numberFacts(line), JSON.stringify(line)).toEqual(reference(line));
   });
 });
 
