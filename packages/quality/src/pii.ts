@@ -20,8 +20,9 @@ const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 
 /**
  * Patterns in the order they are applied: an earlier, more specific pattern claims text before a looser one. `needs`
- * is something every match contains, tested first because a pattern that opens with a long class is slow to fail: the
- * email pattern tries every letter run as a local part, which cost more CPU than all other patterns together.
+ * is something every match contains, tested first because a pattern that opens with a long class or a lookbehind is
+ * slow to fail: the email pattern tries every letter run as a local part, which cost more CPU than all other patterns
+ * together, and a text with any digit (numbered senses, years) ran every digit pattern's lookbehind at each position.
  */
 const PATTERNS: Array<{ kind: PiiKind; re: RegExp; digits?: [number, number]; needs?: RegExp }> = [
   {
@@ -29,22 +30,24 @@ const PATTERNS: Array<{ kind: PiiKind; re: RegExp; digits?: [number, number]; ne
     re: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
     needs: /@/,
   },
-  { kind: "ip", re: new RegExp(`${B}${OCTET}(?:\\.${OCTET}){3}${E}`, "gu") },
+  { kind: "ip", re: new RegExp(`${B}${OCTET}(?:\\.${OCTET}){3}${E}`, "gu"), needs: /\d\.\d/ },
   // Tajik numbers with the country code: +992 (37) 221-23-45, +992 93 123 45 67, 992931234567.
   {
     kind: "phone",
     re: new RegExp(`${B}\\+?992${SEP}\\(?\\d{2,3}\\)?${SEP}\\d{2,3}${SEP}\\d{2}${SEP}\\d{2}${E}`, "gu"),
     digits: [12, 12],
+    needs: /992/,
   },
   // Other international numbers: + and 10 to 15 digits in groups.
   {
     kind: "phone",
     re: new RegExp(`\\+\\d{1,3}${SEP}\\(?\\d{1,4}\\)?(?:${SEP}\\d{2,4}){2,4}${E}`, "gu"),
     digits: [10, 15],
+    needs: /\+\d/,
   },
   // Card-like and long identifiers: 16 digits in fours, or a run of 10 to 19 digits.
-  { kind: "id", re: new RegExp(`${B}\\d{4}(?:[ -]\\d{4}){3}${E}`, "gu") },
-  { kind: "id", re: new RegExp(`${B}\\d{10,19}${E}`, "gu") },
+  { kind: "id", re: new RegExp(`${B}\\d{4}(?:[ -]\\d{4}){3}${E}`, "gu"), needs: /\d{4}[ -]\d{4}/ },
+  { kind: "id", re: new RegExp(`${B}\\d{10,19}${E}`, "gu"), needs: /\d{10}/ },
   // Passport-like: one or two capital letters and 7 to 9 digits (Tajik passports, Russian series).
   { kind: "id", re: new RegExp(`${B}[A-ZА-ЯЁ]{1,2} ?\\d{7,9}${E}`, "gu"), needs: /\d{7}/ },
   // Local Tajik numbers written with separators: (37) 221-23-45, 93-123-45-67, 918 12 34 56.
@@ -52,9 +55,10 @@ const PATTERNS: Array<{ kind: PiiKind; re: RegExp; digits?: [number, number]; ne
     kind: "phone",
     re: new RegExp(`${B}\\(?\\d{2,3}\\)?[\\s.\\-]\\d{2,3}[\\s.\\-]\\d{2}[\\s.\\-]\\d{2}${E}`, "gu"),
     digits: [9, 9],
+    needs: /\d\d[\s.-]\d\d/u,
   },
   // A bare nine-digit number: the length of a Tajik taxpayer number (and of a local phone without separators).
-  { kind: "id", re: new RegExp(`${B}\\d{9}${E}`, "gu") },
+  { kind: "id", re: new RegExp(`${B}\\d{9}${E}`, "gu"), needs: /\d{9}/ },
 ];
 
 /** Text with personal data replaced, and how many of each kind were found. */
