@@ -45,6 +45,11 @@ const NAV_WORDS = new Set([
 const LONGEST_NAV_WORD = Math.max(...[...NAV_WORDS].map((w) => w.length));
 const NAV_QUOTES = /[«»"“”]/g;
 const HAS_NAV_QUOTE = /[«»"“”]/;
+/**
+ * What a line must hold for MENU_SEPARATORS to split it: one of its separators, or a quote (unquoting can leave
+ * ` - ` or three spaces where there were none). Most lines hold none and skip the lower-casing and the split.
+ */
+const MAY_SPLIT = /[|•·»›«‹/\t"“”]|\s[-–]\s|\s{3}/u;
 /** Sentence-final punctuation: a line ending in it is prose, not a menu. */
 const END_PUNCT = unitSet(".!?…:;\"'»”)");
 
@@ -63,7 +68,7 @@ export function isNavigationLine(line: string): boolean {
     lower = line.toLowerCase().replace(NAV_QUOTES, "");
     if (NAV_WORDS.has(lower.trim())) return true;
   }
-  if (n > 200 || END_PUNCT[line.charCodeAt(n - 1)] === 1) return false;
+  if (n > 200 || END_PUNCT[line.charCodeAt(n - 1)] === 1 || !MAY_SPLIT.test(line)) return false;
   lower ??= line.toLowerCase().replace(NAV_QUOTES, "");
   const items = lower.split(MENU_SEPARATORS).filter((s) => s.trim() !== "");
   if (items.length < 3) return false;
