@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Catalog, ShardCommit } from "./catalog/catalog.js";
@@ -101,4 +103,19 @@ export function benchOption(name: string, dflt: string): string {
 /** Bytes of a size as benches take it: `1GB`, `256MB`, `500KB` (decimal units; a bare number is MB). */
 export function benchBytes(size: string): number {
   return Number.parseFloat(size) * (/gb$/i.test(size) ? 1e9 : /kb$/i.test(size) ? 1e3 : 1e6);
+}
+
+/** The texts of the e2e bench's documents in `dir` (its JSONL files, in name order). */
+export function e2eDocuments(dir: string): string[] {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort();
+  if (files.length === 0)
+    throw new Error(`no .jsonl files in ${dir}: write them with packages/cli/bench/write-e2e-corpus.ts`);
+  return files.flatMap((f) =>
+    readFileSync(path.join(dir, f), "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => (JSON.parse(l) as { text: string }).text),
+  );
 }

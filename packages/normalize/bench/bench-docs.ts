@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { udhrParagraphs } from "@soro/samples";
 import { toRussianKeyboard } from "../src/damage.js";
 
@@ -40,19 +38,5 @@ export function distinctLines(docs: readonly string[], round: number): string[] 
       .split("\n")
       .map((line) => `${round}.${n++} ${line}`)
       .join("\n"),
-  );
-}
-
-/** The texts of the e2e bench's documents in `dir` (its JSONL files, in name order). */
-export function e2eDocuments(dir: string): string[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .sort();
-  if (files.length === 0) throw new Error(`no .jsonl files in ${dir}: write them with write-e2e-corpus.ts`);
-  return files.flatMap((f) =>
-    readFileSync(path.join(dir, f), "utf8")
-      .split("\n")
-      .filter((l) => l !== "")
-      .map((l) => (JSON.parse(l) as { text: string }).text),
   );
 }

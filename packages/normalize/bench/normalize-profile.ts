@@ -17,8 +17,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { e2eDocuments } from "@soro/core/testing";
 import { analyseText } from "../src/analyse.js";
-import { benchDocuments, distinctLines, e2eDocuments } from "./bench-docs.js";
+import { benchDocuments, distinctLines } from "./bench-docs.js";
 
 const e2eAt = process.argv.indexOf("--e2e");
 const e2eDir = e2eAt < 0 ? undefined : process.argv[e2eAt + 1];

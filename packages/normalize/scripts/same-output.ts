@@ -17,8 +17,9 @@
  *   node --import tsx packages/normalize/scripts/same-output.ts /tmp/e2e-before.jsonl --e2e /tmp/e2e-40MB
  */
 import { writeFileSync } from "node:fs";
+import { e2eDocuments } from "@soro/core/testing";
 import { libreofficeTajikStrings, tajikTextDir, tajikTextLines } from "@soro/samples";
-import { benchDocuments, e2eDocuments } from "../bench/bench-docs.js";
+import { benchDocuments } from "../bench/bench-docs.js";
 import { DAMAGE, evalItems } from "../bench/langid-eval.js";
 import { analyseText } from "../src/analyse.js";
 import { identifyLanguage } from "../src/langid.js";

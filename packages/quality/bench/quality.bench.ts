@@ -1,13 +1,13 @@
 /**
  * Quality benchmarks: signals throughput on real Tajik text (MB/s on one core) and selection time over 1M
- * documents' signals. Run: node --import tsx packages/quality/bench/quality.bench.ts [--docs 1000000]
+ * documents' signals. Run: node --import tsx packages/quality/bench/quality.bench.ts [--docs 1000000] [--e2e DIR] [--only]
  */
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Catalog, ShardWriter } from "@soro/core";
-import { commitQueryShard } from "@soro/core/testing";
+import { benchOption, commitQueryShard, e2eDocuments } from "@soro/core/testing";
 import { identifyLines } from "@soro/normalize";
 import { tajikTextDir, tajikTextLines, udhrParagraphs } from "@soro/samples";
 import {
@@ -42,9 +42,9 @@ async function tajikCorpus(count: number): Promise<string[]> {
  * machine does not distort it) and per second of wall time; the median of three passes after a warm-up pass.
  */
 export async function benchSignals(
-  docs = 3000,
+  docs: number | string[] = 3000,
 ): Promise<{ mbPerSec: number; mbPerWallSec: number; docsPerSec: number }> {
-  const corpus = await tajikCorpus(docs);
+  const corpus = typeof docs === "number" ? await tajikCorpus(docs) : docs;
   // Line labels come from the normalize stage (its line_langs column), so they are made before timing.
   const labels = corpus.map((t) => identifyLines(t, "tgk"));
   const bytes = corpus.reduce((n, t) => n + Buffer.byteLength(t), 0);
@@ -60,7 +60,7 @@ export async function benchSignals(
   const cpuS = median(passes.map((p) => p.cpuS));
   const wallS = median(passes.map((p) => p.wallS));
   const mb = bytes / 2 ** 20;
-  return { mbPerSec: mb / cpuS, mbPerWallSec: mb / wallS, docsPerSec: docs / cpuS };
+  return { mbPerSec: mb / cpuS, mbPerWallSec: mb / wallS, docsPerSec: corpus.length / cpuS };
 }
 
 /**
@@ -250,6 +250,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `quality signals: ${sig.mbPerSec.toFixed(2)} MB/s per core of CPU time (${sig.mbPerWallSec.toFixed(2)} MB/s wall; ${sig.docsPerSec.toFixed(0)} docs/s) on Tajik text; goal ≥ 15 MB/s per core`,
   );
+  // The corpus above cycles ~100 UDHR paragraphs, so every word and line is met many times; `--e2e DIR` also
+  // measures the e2e bench's documents (packages/cli/bench/write-e2e-corpus.ts), the addresses' sentences and the
+  // dictionary's entries mixed as on a crawl: ~85k distinct words.
+  const e2e = benchOption("e2e", "");
+  if (e2e !== "") {
+    const on = await benchSignals(e2eDocuments(e2e).slice(0, 6000));
+    console.log(
+      `quality signals on the first 6,000 e2e documents of ${e2e}: ${on.mbPerSec.toFixed(2)} MB/s per core of CPU time (${on.docsPerSec.toFixed(0)} docs/s); goal ≥ 15 MB/s per core`,
+    );
+  }
   // `--only signals`: the signals loop alone, e.g. under `node --cpu-prof`.
   if (process.argv.includes("--only")) process.exit(0);
   const dt = await benchDatatroveFilters();
