@@ -1,4 +1,4 @@
-import { classAt, unitSet, WS } from "./char-classes.js";
+import { classAt, unitClass, unitSet, WS } from "./char-classes.js";
 
 /** What a line of a document is: its language (from normalize's line labels) or its shape. */
 export type LineKind = "tgk" | "rus" | "eng" | "foreign" | "nav" | "other";
@@ -44,31 +44,53 @@ const NAV_WORDS = new Set([
 /** The longest menu word: a longer line without quotes or edge whitespace cannot be one. */
 const LONGEST_NAV_WORD = Math.max(...[...NAV_WORDS].map((w) => w.length));
 const NAV_QUOTES = /[«»"“”]/g;
-const HAS_NAV_QUOTE = /[«»"“”]/;
-/**
- * What a line must hold for MENU_SEPARATORS to split it: one of its separators, or a quote (unquoting can leave
- * ` - ` or three spaces where there were none). Most lines hold none and skip the lower-casing and the split.
- */
-const MAY_SPLIT = /[|•·»›«‹/\t"“”]|\s[-–]\s|\s{3}/u;
+/** The quotes a menu word is read without, and MENU_SEPARATORS' one-unit separators, by UTF-16 unit. */
+const NAV_QUOTE_UNIT = unitSet('«»"“”');
+const MENU_SEPARATOR_UNIT = unitSet("|•·»›«‹/");
 /** Sentence-final punctuation: a line ending in it is prose, not a menu. */
 const END_PUNCT = unitSet(".!?…:;\"'»”)");
 
 /** Whether a trimmed line is site navigation: a known menu word, or several short items between menu separators. */
 export function isNavigationLine(line: string): boolean {
   const n = line.length;
-  // Lower-casing and unquoting only ever keep or grow a long line, so only a short, quoted or padded line can be
-  // a menu word; most lines are long prose and skip that work.
+  // One pass for what decides whether the lower-casing, unquoting and split below can matter: the units left once
+  // quotes and whitespace go (lower-casing never shortens a text, so a menu word is at least that long), a quote,
+  // and a menu separator (one of MENU_SEPARATORS' alternatives, read without a regular expression per line).
+  let kept = 0;
+  let quote = false;
+  let separator = false;
+  let spaces = 0;
+  // A long line, or one that ends as prose, can only be a menu word: past that length it is none (most lines).
+  const mayList = n <= 200 && END_PUNCT[line.charCodeAt(n - 1)] !== 1;
+  for (let k = 0; k < n; k++) {
+    const c = line.charCodeAt(k);
+    const space = (unitClass(c) & WS) !== 0;
+    if (space) {
+      spaces++;
+      if (spaces >= 3 || c === 9) separator = true;
+      continue;
+    }
+    if (NAV_QUOTE_UNIT[c] === 1) quote = true;
+    else if (++kept > LONGEST_NAV_WORD && !mayList) return false;
+    if (MENU_SEPARATOR_UNIT[c] === 1) separator = true;
+    else if (
+      (c === 0x2d || c === 0x2013) &&
+      spaces > 0 &&
+      k + 1 < n &&
+      (unitClass(line.charCodeAt(k + 1)) & WS) !== 0
+    )
+      separator = true;
+    spaces = 0;
+  }
   let lower: string | undefined;
   if (
-    n <= LONGEST_NAV_WORD ||
-    HAS_NAV_QUOTE.test(line) ||
-    classAt(line, 0) & WS ||
-    classAt(line, n - 1) & WS
+    kept <= LONGEST_NAV_WORD &&
+    (n <= LONGEST_NAV_WORD || quote || classAt(line, 0) & WS || classAt(line, n - 1) & WS)
   ) {
     lower = line.toLowerCase().replace(NAV_QUOTES, "");
     if (NAV_WORDS.has(lower.trim())) return true;
   }
-  if (n > 200 || END_PUNCT[line.charCodeAt(n - 1)] === 1 || !MAY_SPLIT.test(line)) return false;
+  if (!mayList || !(separator || quote)) return false;
   lower ??= line.toLowerCase().replace(NAV_QUOTES, "");
   const items = lower.split(MENU_SEPARATORS).filter((s) => s.trim() !== "");
   if (items.length < 3) return false;
