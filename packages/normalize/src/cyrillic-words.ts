@@ -6,7 +6,7 @@ import {
   tajikCharModel,
   wordCharTerms,
 } from "./char-model.js";
-import { CYRILLIC_LOWER, WORD_HASH_START, WordMemo } from "./word-memo.js";
+import { CYRILLIC_LOWER, WORD_HASH_START } from "./word-memo.js";
 
 // Module copies of imported constants: V8 folds them into the loop below (see core/src/hash32.ts).
 const PRIME = FNV_PRIME;
@@ -45,68 +45,116 @@ export interface WordRead {
 export type WordKind = (lower: string) => number;
 
 /**
- * Per distinct word (see `WordMemo`): its kind + 1 at `slot + 2`, and at `slot + 3` where its character-model
- * terms lie in `terms` (-1: not yet worked out; there, the number of terms, then the terms). Cleared when half full
- * or when the terms fill up (a long job meets millions of distinct words).
+ * Per distinct word, one record in `pool`: its two hashes (as `WordMemo` takes them), its kind, the number of its
+ * character-model terms (-1: a word longer than MEMO_LETTERS, whose terms are worked out where it is read), then the
+ * terms. A record is whole in one or two neighbouring cache lines, so a word met before costs one read of `index`
+ * (a small table, mostly in cache) and one of its record, where a slot of a `WordMemo` and terms kept apart cost two
+ * reads far apart in memory that miss the caches on a text of many distinct words. Both are emptied when the index
+ * is half full or the pool full (a long job meets millions of distinct words).
  */
-const memo = new WordMemo(19);
-const table = memo.table;
+const INDEX_BITS = 18;
+/**
+ * A used index entry: the record's place in `pool` (in doubles, from 1: 0 is an empty entry) in its low
+ * OFFSET_BITS, and bits of the word's first hash above them, so that a probe reads no record of another word.
+ */
+const OFFSET_BITS = 21;
+const POOL = 1 << OFFSET_BITS;
+const OFFSET_MASK = POOL - 1;
+const TAG_MASK = ~OFFSET_MASK;
+const INDEX_MASK = (1 << INDEX_BITS) - 1;
+const INDEX_SHIFT = 32 - INDEX_BITS;
+const MAX_WORDS = 1 << (INDEX_BITS - 1);
+const index = new Int32Array(1 << INDEX_BITS);
+const poolBytes = new ArrayBuffer(POOL * 8);
+const pool = new Float64Array(poolBytes);
+/** `pool` as integers: a record at `at` has its hashes at `2 * at` and `2 * at + 1`, kind and term count next. */
+const poolInts = new Int32Array(poolBytes);
+let top = 1;
+let wordCount = 0;
 /** Words longer than this keep no terms (their terms are worked out where they are read). */
 const MEMO_LETTERS = 64;
-const TERMS = 1 << 21;
-let terms: Float64Array | undefined;
-let termTop = 0;
 /** The character model the kept terms are of. */
 let termModel: CharModel | undefined;
 /** Reused for the terms of a word that is not kept. */
 let scratch = new Float64Array(64);
+/** The mixed first hash of the word `find` last looked for, and its second. */
+let lastA = 0;
+let lastB = 0;
 
 function clear(): void {
-  memo.clear();
-  termTop = 0;
-}
-
-/** The slot (index of its first integer) of the lower-case word `text[start..end)`, its kind worked out on first sight. */
-function wordSlot(text: string, start: number, end: number, kindOf: WordKind): number {
-  const found = memo.find(text, start, end);
-  if (found >= 0) return found;
-  return enter(found, text, start, end, kindOf);
-}
-
-/** Enters the word `text[start..end)` that `memo` missed (`found`), its kind worked out; its slot. */
-function enter(found: number, text: string, start: number, end: number, kindOf: WordKind): number {
-  const kind = kindOf(text.slice(start, end).toLowerCase());
-  const clears = memo.clears;
-  const slot = memo.add(found, kind + 1, -1);
-  if (memo.clears !== clears) termTop = 0;
-  return slot;
+  index.fill(0);
+  top = 1;
+  wordCount = 0;
 }
 
 /**
- * Where the terms of the word in `slot` (`text[start..end)`) lie in `terms`, worked out on first need (when they no
- * longer fit, the table is cleared and the word is entered again).
+ * The record of the word whose hashes a reader took on its way over the letters (as `WordMemo.findHashed` takes
+ * them), or, when it has none, -1 - the index entry where `enter` puts it.
  */
-function keptTerms(
+function findHashed(hashA: number, hashB: number, length: number): number {
+  const ha = Math.imul(hashA ^ length, 0x9e3779b1);
+  lastA = ha;
+  lastB = hashB;
+  const tag = (ha << INDEX_BITS) & TAG_MASK;
+  const ints = poolInts;
+  let e = ha >>> INDEX_SHIFT;
+  for (let v = index[e] as number; v !== 0; v = index[e] as number) {
+    if ((v & TAG_MASK) === tag) {
+      const at = v & OFFSET_MASK;
+      if (ints[2 * at] === ha && ints[2 * at + 1] === hashB) return at;
+    }
+    e = (e + 1) & INDEX_MASK;
+  }
+  return -1 - e;
+}
+
+/** `findHashed` for the lower-case word `text[start..end)`, hashing it first. */
+function find(text: string, start: number, end: number): number {
+  let ha = HASH_START;
+  let hb = 0;
+  for (let i = start; i < end; i++) {
+    const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
+    ha = Math.imul(ha ^ c, PRIME);
+    hb = (Math.imul(hb, 31) + c) | 0;
+  }
+  return findHashed(ha, hb, end - start);
+}
+
+/**
+ * Enters the word `text[start..end)` of the last `find` that missed (`missed`), its kind and terms worked out;
+ * returns its record.
+ */
+function enter(
+  missed: number,
   text: string,
   start: number,
   end: number,
-  slot: number,
   kindOf: WordKind,
   model: CharModel,
 ): number {
-  const at = table[slot + 3] as number;
-  if (at !== -1) return at;
-  terms ??= new Float64Array(TERMS);
-  let s = slot;
-  if (termTop + 1 + (end - start + 1) * CHAR_TERMS_PER_LETTER > TERMS) {
+  const kind = kindOf(text.slice(start, end).toLowerCase());
+  const kept = end - start <= MEMO_LETTERS;
+  let e = -1 - missed;
+  if (wordCount >= MAX_WORDS || top + 2 + (kept ? (end - start + 1) * CHAR_TERMS_PER_LETTER : 0) > POOL) {
     clear();
-    s = wordSlot(text, start, end, kindOf);
+    e = lastA >>> INDEX_SHIFT;
   }
-  const from = termTop;
-  termTop = wordCharTerms(text, start, end, terms, from + 1, model);
-  terms[from] = termTop - from - 1;
-  table[s + 3] = from;
-  return from;
+  const at = top;
+  const to = kept ? wordCharTerms(text, start, end, pool, at + 2, model) : at + 2;
+  poolInts[2 * at] = lastA;
+  poolInts[2 * at + 1] = lastB;
+  poolInts[2 * at + 2] = kind;
+  poolInts[2 * at + 3] = kept ? to - at - 2 : -1;
+  top = to;
+  index[e] = ((lastA << INDEX_BITS) & TAG_MASK) | at;
+  wordCount++;
+  return at;
+}
+
+/** The record of the lower-case word `text[start..end)`, entered on first sight. */
+function record(text: string, start: number, end: number, kindOf: WordKind, model: CharModel): number {
+  const found = find(text, start, end);
+  return found >= 0 ? found : enter(found, text, start, end, kindOf, model);
 }
 
 /**
@@ -154,7 +202,7 @@ export function readCyrillicWords(
     let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) continue;
     const start = i;
-    // The word's hashes for `memo` (as WordMemo.find takes them), taken on the way to its end.
+    // The word's hashes for its record (as `find` takes them), taken on the way to its end.
     let ha = HASH_START;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
@@ -163,16 +211,16 @@ export function readCyrillicWords(
       hb = (Math.imul(hb, 31) + l) | 0;
       c = ++i < m ? text.charCodeAt(i) : 0;
     }
-    let slot = -1;
+    let whole = -1;
     if (start < wordEnd) {
       const end = Math.min(i, wordEnd);
-      let s: number;
+      let at: number;
       if (end === i) {
-        const found = memo.findHashed(ha, hb, end - start);
-        s = found >= 0 ? found : enter(found, text, start, end, kindOf);
-      } else s = wordSlot(text, start, end, kindOf);
-      if (end === i) slot = s;
-      const kind = (table[s + 2] as number) - 1;
+        const found = findHashed(ha, hb, end - start);
+        at = found >= 0 ? found : enter(found, text, start, end, kindOf, model);
+        whole = at;
+      } else at = record(text, start, end, kindOf, model);
+      const kind = poolInts[2 * at + 2] as number;
       words++;
       if (kind & 1) fn++;
       if (kind & 4) foreign++;
@@ -185,11 +233,15 @@ export function readCyrillicWords(
     if (start < charEnd) {
       const end = Math.min(i, charEnd);
       if (end === i && end - start <= MEMO_LETTERS) {
-        if (slot === -1) slot = wordSlot(text, start, end, kindOf);
-        const at = keptTerms(text, start, end, slot, kindOf, model);
-        const pool = terms as Float64Array;
-        const to = at + 1 + (pool[at] as number);
-        for (let k = at + 1; k < to; k++) sum += pool[k] as number;
+        if (whole === -1) {
+          const found = findHashed(ha, hb, end - start);
+          whole = found >= 0 ? found : enter(found, text, start, end, kindOf, model);
+        }
+        // `whole` stays valid: nothing is entered between its lookup and here.
+        const terms = pool;
+        const from = whole + 2;
+        const to = from + (poolInts[2 * whole + 3] as number);
+        for (let k = from; k < to; k++) sum += terms[k] as number;
       } else {
         const room = (end - start + 1) * CHAR_TERMS_PER_LETTER;
         if (scratch.length < room) scratch = new Float64Array(room);
