@@ -82,6 +82,36 @@ describe("Tajik character model", () => {
     });
   });
 
+  it("reads the same after its kept words are dropped for room (more distinct words than it keeps)", () => {
+    const letters = "абвгдеёжзийклмнопрстуфхчшъэюяғӣқӯҳҷ";
+    const word = (k: number) => {
+      let w = "";
+      for (let i = 0; i < 4; i++, k = Math.floor(k / letters.length)) w += letters[k % letters.length];
+      return w;
+    };
+    // 150k short words (more than the words kept) and 20k long ones (more terms than kept), in lines of 100 words.
+    const words = Array.from({ length: 170_000 }, (_, k) =>
+      k < 150_000 ? word(k) : `${word(k)}${"истон".repeat(12)}`,
+    );
+    const kind = (w: string) => (w.charCodeAt(1) & 7) ^ (w.length & 2);
+    for (let round = 0; round < 2; round++)
+      for (let from = 0; from < words.length; from += 100) {
+        const line = words.slice(from, from + 100);
+        const text = line.join(" ");
+        const r = readCyrillicWords(text, text.length, text.length, kind);
+        expect(r.chars).toEqual(readChars(text, text.length));
+        const kinds = line.map(kind);
+        expect(r.words).toEqual({
+          words: line.length,
+          fn: kinds.filter((k) => k & 1).length,
+          long: line.length,
+          known: kinds.filter((k) => k & 2).length,
+          foreign: kinds.filter((k) => k & 4).length,
+          suffix: 0,
+        });
+      }
+  });
+
   it("counts an ending hyphened to a Latin name or a Cyrillic abbreviation, not to a digit or a word", () => {
     const bare = (w: string) => (w === "ро" || w === "и" ? 16 : 0);
     const count = (t: string) => readCyrillicWords(t, 1000, 0, bare).words.suffix;
