@@ -1,3 +1,5 @@
+import { unitClass, WS } from "./char-classes.js";
+
 /** Kinds of personal data the masker replaces, each with its typed placeholder. */
 export const PII_KINDS = ["email", "phone", "ip", "id"] as const;
 
@@ -18,47 +20,130 @@ const E = "(?![\\p{L}\\p{N}])";
 const SEP = "[\\s.\\-]?";
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 
+/** Digit runs meeting across one separator unit (see `digitFacts`). */
+const DOT_PAIR = 1;
+const FOURS_PAIR = 2;
+const TWOS_PAIR = 4;
+
+/** What one pass over a text tells of the digit patterns that can match in it. */
+interface DigitFacts {
+  /** The longest run of ASCII digits. */
+  longest: number;
+  /** Whether a + comes right before a digit. */
+  plus: boolean;
+  /** An @. */
+  at: boolean;
+  /**
+   * Runs of digits on either side of one unit: `.` (DOT_PAIR), space or `-` between runs of 4+ (FOURS_PAIR), a
+   * whitespace unit, `.` or `-` between runs of 2+ (TWOS_PAIR).
+   */
+  pairs: number;
+}
+
+/**
+ * The facts of a text's digits in one pass. Masking replaces matches with placeholders that hold no digit, so a
+ * pattern the original text's facts rule out cannot match after earlier patterns either.
+ */
+function digitFacts(text: string): DigitFacts {
+  let longest = 0;
+  let plus = false;
+  let at = false;
+  let pairs = 0;
+  let run = 0;
+  // The run that ended right before the unit after it (`sep`), 0 when no run ended there.
+  let before = 0;
+  let sep = 0;
+  const pair = () => {
+    if (before === 0) return;
+    if (sep === 46) pairs |= DOT_PAIR;
+    if ((sep === 32 || sep === 45) && before >= 4 && run >= 4) pairs |= FOURS_PAIR;
+    if ((sep === 46 || sep === 45 || (unitClass(sep) & WS) !== 0) && before >= 2 && run >= 2)
+      pairs |= TWOS_PAIR;
+  };
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      if (run === 0 && k > 0 && text.charCodeAt(k - 1) === 43) plus = true;
+      if (++run > longest) longest = run;
+      continue;
+    }
+    if (c === 64) at = true;
+    if (run > 0) {
+      pair();
+      before = run;
+      sep = c;
+      run = 0;
+    } else before = 0;
+  }
+  if (run > 0) pair();
+  return { longest, plus, at, pairs };
+}
+
+/** A masking pattern: its regular expression, and what a text must hold for it to match (see PATTERNS). */
+interface PiiPattern {
+  kind: PiiKind;
+  re: RegExp;
+  digits?: [number, number];
+  needs?: RegExp;
+  /** What `digitFacts` must show of a text for the pattern to match in it. */
+  may?: (f: DigitFacts) => boolean;
+}
+
+/**
+ * A digit pattern that neither a digit nor a letter may touch: the test that a text may hold it is the pattern
+ * without those edges (plain scanning, where the lookbehind is tried at every position).
+ */
+function bounded(
+  kind: PiiKind,
+  core: string,
+  may: (f: DigitFacts) => boolean,
+  digits?: [number, number],
+): PiiPattern {
+  return { kind, re: new RegExp(`${B}${core}${E}`, "gu"), needs: new RegExp(core, "u"), may, digits };
+}
+
 /**
  * Patterns in the order they are applied: an earlier, more specific pattern claims text before a looser one. `needs`
  * is something every match contains, tested first because a pattern that opens with a long class or a lookbehind is
  * slow to fail: the email pattern tries every letter run as a local part, which cost more CPU than all other patterns
  * together, and a text with any digit (numbered senses, years) ran every digit pattern's lookbehind at each position.
  */
-const PATTERNS: Array<{ kind: PiiKind; re: RegExp; digits?: [number, number]; needs?: RegExp }> = [
+const PATTERNS: PiiPattern[] = [
   {
     kind: "email",
     re: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
     needs: /@/,
   },
-  { kind: "ip", re: new RegExp(`${B}${OCTET}(?:\\.${OCTET}){3}${E}`, "gu"), needs: /\d\.\d/ },
+  bounded("ip", `${OCTET}(?:\\.${OCTET}){3}`, (f) => (f.pairs & DOT_PAIR) !== 0),
   // Tajik numbers with the country code: +992 (37) 221-23-45, +992 93 123 45 67, 992931234567.
-  {
-    kind: "phone",
-    re: new RegExp(`${B}\\+?992${SEP}\\(?\\d{2,3}\\)?${SEP}\\d{2,3}${SEP}\\d{2}${SEP}\\d{2}${E}`, "gu"),
-    digits: [12, 12],
-    needs: /992/,
-  },
+  bounded(
+    "phone",
+    `\\+?992${SEP}\\(?\\d{2,3}\\)?${SEP}\\d{2,3}${SEP}\\d{2}${SEP}\\d{2}`,
+    (f) => f.longest >= 3,
+    [12, 12],
+  ),
   // Other international numbers: + and 10 to 15 digits in groups.
   {
     kind: "phone",
     re: new RegExp(`\\+\\d{1,3}${SEP}\\(?\\d{1,4}\\)?(?:${SEP}\\d{2,4}){2,4}${E}`, "gu"),
     digits: [10, 15],
-    needs: /\+\d/,
+    needs: new RegExp(`\\+\\d{1,3}${SEP}\\(?\\d{1,4}\\)?(?:${SEP}\\d{2,4}){2,4}`, "u"),
+    may: (f) => f.plus,
   },
   // Card-like and long identifiers: 16 digits in fours, or a run of 10 to 19 digits.
-  { kind: "id", re: new RegExp(`${B}\\d{4}(?:[ -]\\d{4}){3}${E}`, "gu"), needs: /\d{4}[ -]\d{4}/ },
-  { kind: "id", re: new RegExp(`${B}\\d{10,19}${E}`, "gu"), needs: /\d{10}/ },
+  bounded("id", "\\d{4}(?:[ -]\\d{4}){3}", (f) => (f.pairs & FOURS_PAIR) !== 0),
+  bounded("id", "\\d{10,19}", (f) => f.longest >= 10),
   // Passport-like: one or two capital letters and 7 to 9 digits (Tajik passports, Russian series).
-  { kind: "id", re: new RegExp(`${B}[A-ZА-ЯЁ]{1,2} ?\\d{7,9}${E}`, "gu"), needs: /\d{7}/ },
+  bounded("id", "[A-ZА-ЯЁ]{1,2} ?\\d{7,9}", (f) => f.longest >= 7),
   // Local Tajik numbers written with separators: (37) 221-23-45, 93-123-45-67, 918 12 34 56.
-  {
-    kind: "phone",
-    re: new RegExp(`${B}\\(?\\d{2,3}\\)?[\\s.\\-]\\d{2,3}[\\s.\\-]\\d{2}[\\s.\\-]\\d{2}${E}`, "gu"),
-    digits: [9, 9],
-    needs: /\d\d[\s.-]\d\d/u,
-  },
+  bounded(
+    "phone",
+    "\\(?\\d{2,3}\\)?[\\s.\\-]\\d{2,3}[\\s.\\-]\\d{2}[\\s.\\-]\\d{2}",
+    (f) => (f.pairs & TWOS_PAIR) !== 0,
+    [9, 9],
+  ),
   // A bare nine-digit number: the length of a Tajik taxpayer number (and of a local phone without separators).
-  { kind: "id", re: new RegExp(`${B}\\d{9}${E}`, "gu"), needs: /\d{9}/ },
+  bounded("id", "\\d{9}", (f) => f.longest >= 9),
 ];
 
 /** Text with personal data replaced, and how many of each kind were found. */
@@ -77,9 +162,10 @@ function digitCount(s: string): number {
 export function maskPii(text: string): MaskResult {
   const counts: Record<PiiKind, number> = { email: 0, phone: 0, ip: 0, id: 0 };
   let out = text;
-  // Cheap gate: without an @ or a digit there is nothing to mask.
-  if (!/[@\d]/.test(out)) return { text: out, counts };
-  for (const { kind, re, digits, needs } of PATTERNS) {
+  const facts = digitFacts(text);
+  if (!facts.at && facts.longest === 0) return { text: out, counts };
+  for (const { kind, re, digits, needs, may } of PATTERNS) {
+    if (may && !may(facts)) continue;
     if (needs && !needs.test(out)) continue;
     out = out.replace(re, (match) => {
       if (digits) {
