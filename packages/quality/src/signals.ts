@@ -1,4 +1,4 @@
-import type { ColumnSpec } from "@soro/core";
+import { type ColumnSpec, FNV_OFFSET, FNV_PRIME } from "@soro/core";
 import { classAt, LETTER, unitClass, unitSet, unitsAt, WS } from "./char-classes.js";
 import { DocContext, TAJIK_STOPWORDS } from "./doc-context.js";
 import { HashedForms } from "./intern.js";
@@ -127,59 +127,28 @@ function duplicates(items: readonly string[]): { count: number; chars: number; t
 
 /** What a line with a digit says of numbers (see `numberFacts`). */
 export interface NumberFacts {
-  /** Its words as `w` and its digit runs as `0`, so that filled-in templates collide. */
-  shape: string;
+  /** FNV-1a of its shape (`numberShape`): equal shapes hash equal, and a document confirms equal hashes. */
+  shape: number;
   /** Whether it is mostly numbers: half its tokens numeric, or a quarter of its non-space characters digits. */
   row: boolean;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+// Module copies of core's constants: V8 folds them into the loop (see core/src/hash32.ts).
+const OFFSET = FNV_OFFSET;
+const PRIME = FNV_PRIME;
 /** Units a numeric token is made of (with at least one digit): digits . , : % + - – ( ) / */
 const NUMERIC_UNIT = unitSet("0123456789.,:%+-–()/");
 /** Reused between lines: the shape's code units. */
 let shapeUnits = new Uint16Array(256);
 
 /**
- * A line's number facts in one pass over its code units. It gives what these did, with three regular-expression
- * passes and a split per line (16% of the signals' time on the e2e documents, whose glossary lines number their
- * senses): the shape `line.replace(/\p{L}+/gu, "w").replace(/\d+(?:[.,\s]\d+)*\/g, "0")`, and for the row, tokens
- * `line.split(/\s+/)`, numeric when `/^[\d.,:%+\-–()/]+$/` and `/\d/` hold, digits `/\d/g`, non-space characters
- * `line.replace(/\s/g, "")` (\d is ASCII 0-9, \s a single unit; letters are whole code points).
+ * The shape of a line with digits: its words as `w` and its digit runs as `0`, so filled-in templates collide. The
+ * same as `line.replace(/\p{L}+/gu, "w").replace(/\d+(?:[.,\s]\d+)*\/g, "0")` (\d is ASCII 0-9, \s a single
+ * unit, letters whole code points), read from the line's units.
  */
-export function numberFacts(line: string): NumberFacts {
+export function numberShape(line: string): string {
   const n = line.length;
-  // The row test: tokens between whitespace runs (split gives one more token than there are runs).
-  let tokens = 1;
-  let numeric = 0;
-  let digits = 0;
-  let nonSpace = 0;
-  let inSpace = false;
-  let inToken = false;
-  let allNumeric = false;
-  let hasDigit = false;
-  for (let k = 0; k < n; k++) {
-    const c = line.charCodeAt(k);
-    if ((unitClass(c) & WS) !== 0) {
-      if (inToken && allNumeric && hasDigit) numeric++;
-      inToken = false;
-      if (!inSpace) tokens++;
-      inSpace = true;
-      continue;
-    }
-    inSpace = false;
-    nonSpace++;
-    const digit = isDigit(c);
-    if (digit) digits++;
-    if (!inToken) {
-      inToken = true;
-      allNumeric = true;
-      hasDigit = false;
-    }
-    if (digit) hasDigit = true;
-    if (NUMERIC_UNIT[c] !== 1) allNumeric = false;
-  }
-  if (inToken && allNumeric && hasDigit) numeric++;
-  // The shape: letter runs (whole code points) to `w`, digit runs joined by one . , or whitespace unit to `0`.
   if (shapeUnits.length < n) shapeUnits = new Uint16Array(2 * n);
   const out = shapeUnits;
   let len = 0;
@@ -208,7 +177,102 @@ export function numberFacts(line: string): NumberFacts {
   let shape = "";
   for (let k = 0; k < len; k += 4096)
     shape += String.fromCharCode.apply(null, out.subarray(k, Math.min(len, k + 4096)) as unknown as number[]);
-  return { shape, row: numeric * 2 >= tokens || ratio(digits, nonSpace) >= 0.25 };
+  return shape;
+}
+
+/**
+ * A line's number facts in one pass over its units: its shape's hash (the shape as `numberShape` reads it, hashed
+ * as it is read, no string made) and the row test, the same as with tokens `line.split(/\s+/)`, numeric when
+ * `/^[\d.,:%+\-–()/]+$/` and `/\d/` hold, digits `/\d/g` and non-space characters `line.replace(/\s/g, "")`. Those
+ * regular-expression passes, a split per line and a shape string took 16% of the signals' time on the e2e documents,
+ * whose glossary lines number their senses.
+ */
+export function numberFacts(line: string): NumberFacts {
+  const n = line.length;
+  let h = OFFSET;
+  // The row test: tokens between whitespace runs (split gives one more token than there are runs).
+  let tokens = 1;
+  let numeric = 0;
+  let digits = 0;
+  let nonSpace = 0;
+  let inSpace = false;
+  let inToken = false;
+  let allNumeric = false;
+  let hasDigit = false;
+  let i = 0;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    if (isDigit(c)) {
+      // \d+(?:[.,\s]\d+)* reads as one `0`.
+      h = Math.imul(h ^ 48, PRIME);
+      for (;;) {
+        inSpace = false;
+        nonSpace++;
+        digits++;
+        if (!inToken) {
+          inToken = true;
+          allNumeric = true;
+        }
+        hasDigit = true;
+        if (++i >= n) break;
+        c = line.charCodeAt(i);
+        if (isDigit(c)) continue;
+        const space = (unitClass(c) & WS) !== 0;
+        if (!((c === 46 || c === 44 || space) && i + 1 < n && isDigit(line.charCodeAt(i + 1)))) break;
+        // The separator between two digit runs (a token of its own when it is a space).
+        if (space) {
+          if (inToken && allNumeric && hasDigit) numeric++;
+          inToken = false;
+          if (!inSpace) tokens++;
+          inSpace = true;
+        } else {
+          inSpace = false;
+          nonSpace++;
+        }
+        i++;
+      }
+      continue;
+    }
+    const cls = c >= 0xd800 && c <= 0xdbff ? classAt(line, i) : unitClass(c);
+    if ((cls & LETTER) !== 0) {
+      // A run of letters (whole code points) reads as one `w`; no letter is whitespace, a digit or numeric.
+      h = Math.imul(h ^ 119, PRIME);
+      if (!inToken) {
+        inToken = true;
+        hasDigit = false;
+      }
+      allNumeric = false;
+      inSpace = false;
+      for (;;) {
+        const units = unitsAt(line, i);
+        nonSpace += units;
+        i += units;
+        if (i >= n) break;
+        c = line.charCodeAt(i);
+        if (((c >= 0xd800 && c <= 0xdbff ? classAt(line, i) : unitClass(c)) & LETTER) === 0) break;
+      }
+      continue;
+    }
+    h = Math.imul(h ^ c, PRIME);
+    if ((cls & WS) !== 0) {
+      if (inToken && allNumeric && hasDigit) numeric++;
+      inToken = false;
+      if (!inSpace) tokens++;
+      inSpace = true;
+    } else {
+      inSpace = false;
+      nonSpace++;
+      if (!inToken) {
+        inToken = true;
+        allNumeric = true;
+        hasDigit = false;
+      }
+      if (NUMERIC_UNIT[c] !== 1) allNumeric = false;
+    }
+    i++;
+  }
+  if (inToken && allNumeric && hasDigit) numeric++;
+  return { shape: h >>> 0, row: numeric * 2 >= tokens || ratio(digits, nonSpace) >= 0.25 };
 }
 
 const endsWithEllipsis = (l: string): boolean => {
@@ -250,8 +314,9 @@ export function baseSignals(ctx: DocContext): Signals {
   let numberLines = 0;
   const langChars = { tgk: 0, rus: 0, eng: 0, foreign: 0 };
   // Number rows and filled-in templates: only lines with a digit can be either.
-  const shapes = new Map<string, number>();
-  const numberRows: Array<{ shape: string; row: boolean }> = [];
+  // Shapes counted by hash; a hash met three times or more is counted again by the shapes themselves.
+  const shapes = new Map<number, number>();
+  const numberRows: Array<{ line: string; shape: number; row: boolean }> = [];
   for (const { trimmed: line, kind } of lines) {
     const n = line.length;
     if (BULLETS[line.charCodeAt(0)] === 1) bullets++;
@@ -261,16 +326,28 @@ export function baseSignals(ctx: DocContext): Signals {
     if (kind === "nav") nav++;
     else if (kind !== "other" && kind !== null) langChars[kind] += n;
     if (/\d/.test(line)) {
-      const facts = numberFacts(line);
-      numberRows.push(facts);
-      shapes.set(facts.shape, (shapes.get(facts.shape) ?? 0) + 1);
+      const { shape, row } = numberFacts(line);
+      numberRows.push({ line, shape, row });
+      shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     }
   }
+  let exact: Map<string, number> | undefined;
   let boilerplate = 0;
-  for (const { shape, row } of numberRows) {
+  for (const { line, shape, row } of numberRows) {
     if (row) numberLines++;
     // A template row: its number-bearing shape occurs at least three times in the document.
-    if (row || (shapes.get(shape) ?? 0) >= 3) boilerplate++;
+    if (row) boilerplate++;
+    else if ((shapes.get(shape) ?? 0) >= 3) {
+      if (!exact) {
+        exact = new Map();
+        for (const r of numberRows)
+          if ((shapes.get(r.shape) ?? 0) >= 3) {
+            const s = numberShape(r.line);
+            exact.set(s, (exact.get(s) ?? 0) + 1);
+          }
+      }
+      if ((exact.get(numberShape(line)) ?? 0) >= 3) boilerplate++;
+    }
   }
   const hasUrl = /https?:\/\/|www\./i.test(text);
   const dups = dupNgramShares(words.ids, words.lens, words.chars);
