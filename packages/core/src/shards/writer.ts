@@ -86,17 +86,29 @@ export interface JoinInput {
   copy?: Array<{ from: string; to: string }>;
 }
 
-/** The SELECT that joins a part's buffered rows (rows `first`..`last` of the input) onto the input's rows. */
+/**
+ * The SELECT that pairs a part's buffered rows with rows `first`..`last` of the input. The buffer holds one row
+ * for every input row of that range, in input order (a placeholder with a NULL `_row` where the stage wrote none),
+ * so a POSITIONAL JOIN pairs them as they stream: no hash table, no sort. DuckDB materializes only the buffer (its
+ * right side) and scans the input range once; one thread (openScratchDb) keeps both sides in order, and every row
+ * is checked: a buffered `_row` that is not the input row it meets stops the statement (the check names both
+ * sides, so the optimizer cannot push it under the join).
+ */
 function joinQuery(join: JoinInput, first: number, last: number): string {
   const replace = join.replace ?? [];
   const replaced = replace.map((c) => `coalesce(b.${sqlIdent(c)}, i.${sqlIdent(c)}) AS ${sqlIdent(c)}`);
   const copies = (join.copy ?? []).map((c) => `i.${sqlIdent(c.from)} AS ${sqlIdent(c.to)}`);
+  const misaligned = sqlString(
+    `soro: a joined part of ${join.file} lost its alignment with the input (a bug)`,
+  );
   return `SELECT i.* EXCLUDE (${["file_row_number", ...join.exclude].map(sqlIdent).join(", ")})${
     replaced.length > 0 ? ` REPLACE (${replaced.join(", ")})` : ""
   }, b.* EXCLUDE (${["_row", ...replace].map(sqlIdent).join(", ")})${copies.map((c) => `, ${c}`).join("")}
-    FROM buf b JOIN read_parquet(${sqlString(join.file)}, file_row_number = true) i ON i.file_row_number = b._row
-    WHERE i.file_row_number BETWEEN ${first} AND ${last}
-    ORDER BY b._row`;
+    FROM (SELECT * FROM read_parquet(${sqlString(join.file)}, file_row_number = true)
+          WHERE file_row_number BETWEEN ${first} AND ${last}) i
+    POSITIONAL JOIN buf b
+    WHERE CASE WHEN b._row IS NULL THEN false WHEN b._row = i.file_row_number THEN true
+          ELSE error(${misaligned}) END`;
 }
 
 /** About how many bytes one row of a Parquet file takes once read (its uncompressed pages over its rows). */
@@ -128,6 +140,8 @@ export class ShardWriter {
   /** The stored columns' types (the writer's, then `_row` when joined), and one row's values in that order. */
   private readonly batch: RowBatch;
   private readonly values: unknown[];
+  /** A joined writer's row for an input row the stage wrote nothing for: every column NULL, `_row` too. */
+  private readonly placeholder: null[];
 
   private constructor(
     private readonly opts: Required<ShardWriterOptions>,
@@ -139,6 +153,7 @@ export class ShardWriter {
     const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
     this.batch = new RowBatch(stored.map((c) => c.type));
     this.values = new Array(stored.length);
+    this.placeholder = new Array(stored.length).fill(null);
   }
 
   /** Opens a writer; call `write` per document and `close` to get the finished parts. */
@@ -174,6 +189,24 @@ export class ShardWriter {
     if (!this.appender) this.appender = await this.conn.createAppender("buf");
     const values = this.values;
     const columns = this.opts.columns;
+    const row = this.opts.joinInput ? Number(doc[JOIN_ROW.name]) : 0;
+    if (this.opts.joinInput) {
+      if (!Number.isSafeInteger(row) || row < 0)
+        throw new Error(`soro: a joined writer got ${String(doc[JOIN_ROW.name])} as an input row number`);
+      if (this.rows > 0 && row <= this.lastRow)
+        throw new Error(
+          `soro: a joined writer got input row ${row} after row ${this.lastRow} (rows come in input order)`,
+        );
+      if (this.rows === 0) this.firstRow = row;
+      // The input rows the stage wrote nothing for since the last one get a placeholder, so the part's buffer
+      // holds one row per input row of its range (joinQuery).
+      else
+        for (let r = this.lastRow + 1; r < row; r++) {
+          this.batch.add(this.placeholder, this.appender);
+          this.bytes += this.placeholder.length;
+        }
+      this.lastRow = row;
+    }
     for (let c = 0; c < columns.length; c++) {
       const col = columns[c] as ColumnSpec;
       const value = doc[col.name];
@@ -181,10 +214,7 @@ export class ShardWriter {
       this.bytes += approxBytes(col.type, value);
     }
     if (this.opts.joinInput) {
-      const row = Number(doc[JOIN_ROW.name]);
       values[columns.length] = row;
-      if (this.rows === 0) this.firstRow = row;
-      this.lastRow = row;
       this.bytes += JOINED_COPIES * this.joinedWidth;
     }
     this.batch.add(values, this.appender);
@@ -223,9 +253,13 @@ export class ShardWriter {
     const tmpPath = path.join(this.opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
     const join = this.opts.joinInput;
     const query = join ? joinQuery(join, this.firstRow, this.lastRow) : "SELECT * FROM buf";
-    await this.conn.run(
+    const copied = await this.conn.run(
       `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE 20000)`,
     );
+    if (copied.rowsChanged !== this.rows)
+      throw new Error(
+        `soro: DuckDB wrote ${copied.rowsChanged} rows to ${tmpPath} but ${this.rows} were written (a bug)`,
+      );
     await fsyncPath(tmpPath);
     this.done.push({
       name,
