@@ -70,7 +70,7 @@ try {
     `${corpus.docs} documents, ${mb.toFixed(1)} MB of text in ${ingest.length} shards; load ${load()}\n`,
   );
   console.log(
-    "stage      transform  joined CPU s  wide CPU s  joined MB/s/CPU-s  wide MB/s/CPU-s  wide/joined",
+    "stage      transform  joined CPU s  wide CPU s  joined MB/s/CPU-s  wide MB/s/CPU-s  wide/joined  parts joined/wide",
   );
   for (const [name, inputs] of [
     ["normalize", ingest],
@@ -81,17 +81,23 @@ try {
       ["none", `${name}Idle`, `${name}IdleWide`],
     ] as const) {
       const best = { joined: Number.POSITIVE_INFINITY, wide: Number.POSITIVE_INFINITY };
+      const parts = { joined: 0, wide: 0 };
       await runOver(joined, inputs.slice(0, 1), path.join(work, "warm"));
       await runOver(wide, inputs.slice(0, 1), path.join(work, "warm"));
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 === 0 ? (["joined", "wide"] as const) : (["wide", "joined"] as const);
         for (const which of order) {
-          const { cpu } = await runOver(which === "joined" ? joined : wide, inputs, path.join(work, which));
+          const { cpu, files } = await runOver(
+            which === "joined" ? joined : wide,
+            inputs,
+            path.join(work, which),
+          );
           best[which] = Math.min(best[which], cpu);
+          parts[which] = files.length;
         }
       }
       console.log(
-        `${name.padEnd(10)} ${transform.padEnd(10)} ${best.joined.toFixed(2).padStart(12)} ${best.wide.toFixed(2).padStart(11)} ${(mb / best.joined).toFixed(1).padStart(18)} ${(mb / best.wide).toFixed(1).padStart(16)} ${(best.wide / best.joined).toFixed(2).padStart(12)}`,
+        `${name.padEnd(10)} ${transform.padEnd(10)} ${best.joined.toFixed(2).padStart(12)} ${best.wide.toFixed(2).padStart(11)} ${(mb / best.joined).toFixed(1).padStart(18)} ${(mb / best.wide).toFixed(1).padStart(16)} ${(best.wide / best.joined).toFixed(2).padStart(12)} ${`${parts.joined}/${parts.wide}`.padStart(18)}`,
       );
     }
   }
