@@ -64,7 +64,7 @@ describe("shards", () => {
         { name: "mark", type: "VARCHAR", doc: "" },
         { name: "text", type: "VARCHAR", doc: "" },
       ],
-      maxBytes: 150_000,
+      maxBytes: 50_000,
       joinInput: {
         file: input,
         columns: [
@@ -81,8 +81,8 @@ describe("shards", () => {
     const kept = [...Array(30).keys()].filter((i) => i % 3 !== 0);
     for (const i of kept) await writer.write({ _row: i, mark: `m${i}`, text: i % 2 ? `new ${i}` : null });
     const files = await writer.close();
-    // Rows the join brings from the input count towards the part's bytes (~10 KB each, held three times while a
-    // part is written), not only the few bytes buffered: a handful of rows to a part.
+    // Rows the join brings from the input count towards the part's bytes (~10 KB each, counted once as a wide part
+    // counts them), not only the few bytes buffered: a handful of rows to a part.
     expect(files.map((f) => f.rows)).toEqual([6, 6, 6, 2]);
     expect(files[0]?.columns).toEqual(["id", "text", "n", "mark", "text_before"]);
     const rows: Record<string, unknown>[] = [];

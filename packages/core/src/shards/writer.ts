@@ -12,11 +12,24 @@ import { countedCopy } from "./tally.js";
 const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row number (joined away on write)" };
 
 /**
- * How many times the scratch database holds a joined input row while a part is written: scanned from the input,
- * sorted back into input order, and buffered again as a Parquet row group. At 150 MB of normalized text in one
- * shard, quality's parts ran out of the 512 MB limit counting each row 1.25 times and fit at 1.5.
+ * How many times a joined part's input rows count towards its bytes: once, as a wide part counts each column it
+ * buffers, so a joined part is about as large as a wide one. The part is not held whole while it is written: the
+ * positional join (joinQuery) streams the input range beside the buffer, and the Parquet writer holds one row group
+ * at a time (JOINED_ROW_GROUP_BYTES); what grows with the part is the buffer and the join's copy of it. The hash join
+ * and sort this replaced held each row twice (sorted, then a whole part as one row group) and counted it 3 times.
+ * `pnpm bench -- joined-writer` (150 MB of text in one shard; peak duckdb_memory() of the 512 MB scratch database
+ * while a part was copied): normalize-like parts of 17-22k rows peaked at 357-406 MB, most of it reading the ingest
+ * shard's 20k-row groups (9.8k-row parts, old plan: 323-403 MB); quality-like parts of up to 15k rows at 121-258 MB
+ * (5.5k-row parts, old plan: 119-250 MB). Counted once but written in 20k-row groups, such parts reached the limit.
  */
-const JOINED_COPIES = 3;
+const JOINED_COPIES = 1;
+
+/**
+ * About how many bytes of output rows go in one Parquet row group of a joined part. DuckDB's writer buffers a row
+ * group whole and writes each of its columns as one page (up to 100 MB), and a reader decompresses a page whole:
+ * 20k rows of 4 KB texts made 77 MB pages that took 128 MiB buffers to read back.
+ */
+const JOINED_ROW_GROUP_BYTES = 32 * 2 ** 20;
 
 /** About how many bytes a value takes in the buffer: Tajik text is ~2 UTF-8 bytes a character. */
 function approxBytes(type: ColumnSpec["type"], value: unknown): number {
@@ -111,16 +124,27 @@ function joinQuery(join: JoinInput, first: number, last: number): string {
           ELSE error(${misaligned}) END`;
 }
 
-/** About how many bytes one row of a Parquet file takes once read (its uncompressed pages over its rows). */
-async function rowWidth(conn: DuckDBConnection, file: string): Promise<number> {
+/**
+ * About how many bytes one row of a Parquet file takes once read (its uncompressed pages over its rows): all of it,
+ * and the columns named in `of` alone.
+ */
+async function rowWidth(
+  conn: DuckDBConnection,
+  file: string,
+  of: string[],
+): Promise<{ all: number; of: number }> {
   const reader = await conn.runAndReadAll(
     `SELECT coalesce(sum(total_uncompressed_size), 0)::BIGINT AS bytes,
+       coalesce(sum(total_uncompressed_size) FILTER (WHERE path_in_schema IN (${of.map(sqlString).join(", ") || "NULL"})), 0)::BIGINT AS named,
        coalesce((SELECT sum(row_group_num_rows) FROM (SELECT DISTINCT row_group_id, row_group_num_rows
          FROM parquet_metadata(${sqlString(file)}))), 0)::BIGINT AS rows
      FROM parquet_metadata(${sqlString(file)})`,
   );
   const row = defined(reader.getRowObjectsJS()[0], `the size of ${file}`);
-  return Number(row.rows) > 0 ? Math.ceil(Number(row.bytes) / Number(row.rows)) : 0;
+  const rows = Number(row.rows);
+  return rows > 0
+    ? { all: Math.ceil(Number(row.bytes) / rows), of: Math.ceil(Number(row.named) / rows) }
+    : { all: 0, of: 0 };
 }
 
 /**
@@ -133,6 +157,8 @@ export class ShardWriter {
   private rows = 0;
   private chars = 0;
   private bytes = 0;
+  /** Of `bytes`, those of the writer's own columns. */
+  private buffered = 0;
   /** The input rows a joined part spans. */
   private firstRow = 0;
   private lastRow = 0;
@@ -149,6 +175,8 @@ export class ShardWriter {
     private readonly conn: DuckDBConnection,
     /** Bytes each row brings from the joined input, counted towards the part's bytes (`JOINED_COPIES` times). */
     private readonly joinedWidth: number,
+    /** Bytes each row brings from the joined input under another name (`JoinInput.copy`). */
+    private readonly copiedWidth: number,
   ) {
     const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
     this.batch = new RowBatch(stored.map((c) => c.type));
@@ -172,8 +200,9 @@ export class ShardWriter {
     const cols = stored.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
     await conn.run(`CREATE TABLE buf (${cols})`);
     try {
-      const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file) : 0;
-      return new ShardWriter(opts, instance, conn, width);
+      const copied = (opts.joinInput?.copy ?? []).map((c) => c.from);
+      const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file, copied) : { all: 0, of: 0 };
+      return new ShardWriter(opts, instance, conn, width.all, width.of);
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -211,7 +240,9 @@ export class ShardWriter {
       const col = columns[c] as ColumnSpec;
       const value = doc[col.name];
       values[c] = value;
-      this.bytes += approxBytes(col.type, value);
+      const bytes = approxBytes(col.type, value);
+      this.bytes += bytes;
+      this.buffered += bytes;
     }
     if (this.opts.joinInput) {
       values[columns.length] = row;
@@ -254,7 +285,7 @@ export class ShardWriter {
     const join = this.opts.joinInput;
     const query = join ? joinQuery(join, this.firstRow, this.lastRow) : "SELECT * FROM buf";
     const copied = await this.conn.run(
-      `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE 20000)`,
+      `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE ${this.rowGroupRows()})`,
     );
     if (copied.rowsChanged !== this.rows)
       throw new Error(
@@ -281,6 +312,14 @@ export class ShardWriter {
     this.rows = 0;
     this.chars = 0;
     this.bytes = 0;
+    this.buffered = 0;
+  }
+
+  /** Rows to a Parquet row group of this part: 20,000, or about JOINED_ROW_GROUP_BYTES of a joined part's rows. */
+  private rowGroupRows(): number {
+    if (!this.opts.joinInput || this.rows === 0) return 20_000;
+    const width = this.joinedWidth + this.copiedWidth + this.buffered / this.rows;
+    return Math.max(2048, Math.min(20_000, Math.floor(JOINED_ROW_GROUP_BYTES / width)));
   }
 }
 
