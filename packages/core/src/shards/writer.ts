@@ -18,8 +18,8 @@ const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row num
  * at a time (JOINED_ROW_GROUP_BYTES); what grows with the part is the buffer and the join's copy of it. The hash join
  * and sort this replaced held each row twice (sorted, then a whole part as one row group) and counted it 3 times.
  * `pnpm bench -- joined-writer` (150 MB of text in one shard; peak duckdb_memory() of the 512 MB scratch database
- * while a part was copied): normalize-like parts of 17-22k rows peaked at 357-406 MB, most of it reading the ingest
- * shard's 20k-row groups (9.8k-row parts, old plan: 323-403 MB); quality-like parts of up to 15k rows at 121-258 MB
+ * while a part was copied): normalize-like parts of 17-22k rows peaked at 307-406 MB, most of it reading the ingest
+ * shard's 20k-row groups (9.8k-row parts, old plan: 323-403 MB); quality-like parts of up to 15k rows at 96-230 MB
  * (5.5k-row parts, old plan: 119-250 MB). Counted once but written in 20k-row groups, such parts reached the limit.
  */
 const JOINED_COPIES = 1;
@@ -148,6 +148,15 @@ async function rowWidth(
 }
 
 /**
+ * The statement that makes the writer's buffer table, empty. A part's rows go by replacing the table: DELETE left
+ * them in memory (six parts of 10k rows deleted in turn held 328 MB), so a writer's later parts crowded the limit.
+ */
+function bufferTable(opts: ShardWriterOptions): string {
+  const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
+  return `CREATE OR REPLACE TABLE buf (${stored.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ")})`;
+}
+
+/**
  * Streams documents into zstd Parquet parts through a private DuckDB appender. Rows live in DuckDB's buffer
  * manager (bounded, spilling to tmpDir), not on the JS heap, and a part is rotated by row and character count.
  */
@@ -196,10 +205,8 @@ export class ShardWriter {
     };
     await mkdir(opts.tmpDir, { recursive: true });
     const { instance, conn } = await openScratchDb(opts.tmpDir);
-    const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
-    const cols = stored.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ");
-    await conn.run(`CREATE TABLE buf (${cols})`);
     try {
+      await conn.run(bufferTable(opts));
       const copied = (opts.joinInput?.copy ?? []).map((c) => c.from);
       const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file, copied) : { all: 0, of: 0 };
       return new ShardWriter(opts, instance, conn, width.all, width.of);
@@ -307,7 +314,7 @@ export class ShardWriter {
           ]
         : this.opts.columns.map((c) => c.name),
     });
-    await this.conn.run("DELETE FROM buf");
+    await this.conn.run(bufferTable(this.opts));
     this.part++;
     this.rows = 0;
     this.chars = 0;
