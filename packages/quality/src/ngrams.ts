@@ -14,17 +14,24 @@ const OFFSET = FNV_OFFSET;
 /** The word n-gram sizes of the duplicate n-gram signals. */
 export const DUP_NGRAM_SIZES = [5, 6, 7, 8, 9, 10] as const;
 
-/** The two halves of the 53-bit hash of the word ids ids[start..start+n), exact enough to count n-grams. */
+/**
+ * The hash of the n-gram at each start still in play, as two running states extended one word per size: the n-gram
+ * at `start` hashes its words in order, so its hash is its (n-1)-gram prefix's extended by its last word (the same
+ * 53-bit key as hashing its n words afresh, in one step instead of n).
+ */
+let stateA = new Int32Array(512);
+let stateB = new Int32Array(512);
 let keyHi = 0;
 let keyLo = 0;
-function ngramKey(ids: Int32Array, start: number, n: number): void {
-  let a = OFFSET;
-  let b = 0x9e3779b1;
-  for (let k = start; k < start + n; k++) {
-    a = Math.imul(a ^ (ids[k] as number), PRIME);
-    b = Math.imul(b ^ (ids[k] as number), 0x85ebca6b) + k - start;
-  }
-  keyHi = a | 0;
+
+/** Extends the state of the k-th start by word `n - 1` of its n-gram and sets the key (keyHi, keyLo) to the n-gram's. */
+function extendKey(ids: Int32Array, k: number, n: number): void {
+  const id = ids[(starts[k] as number) + n - 1] as number;
+  const a = Math.imul((stateA[k] as number) ^ id, PRIME);
+  const b = (Math.imul((stateB[k] as number) ^ id, 0x85ebca6b) + n - 1) | 0;
+  stateA[k] = a;
+  stateB[k] = b;
+  keyHi = a;
   keyLo = b & 0x1fffff;
 }
 
@@ -61,15 +68,24 @@ function slotFor(mask: number): number {
 
 /**
  * The n-gram starts still in play, in a scratch buffer reused across sizes and documents (a typed array allocated
- * per size and document was a good part of these signals' garbage): `starts[0, count)`.
+ * per size and document was a good part of these signals' garbage): `starts[0, count)`, with their hash states.
  */
 let starts = new Int32Array(512);
 let covered = new Uint8Array(512);
 
-/** Sets the starts to 0..count-1 and returns how many there are. */
-function allStarts(count: number): number {
-  if (starts.length < count) starts = new Int32Array(count * 2);
-  for (let k = 0; k < count; k++) starts[k] = k;
+/** Sets the starts to 0..count-1 with the states of their first word, and returns how many there are. */
+function allStarts(ids: Int32Array, count: number): number {
+  if (starts.length < count) {
+    starts = new Int32Array(count * 2);
+    stateA = new Int32Array(count * 2);
+    stateB = new Int32Array(count * 2);
+  }
+  for (let k = 0; k < count; k++) {
+    const id = ids[k] as number;
+    starts[k] = k;
+    stateA[k] = Math.imul(OFFSET ^ id, PRIME);
+    stateB[k] = Math.imul(0x9e3779b1 ^ id, 0x85ebca6b);
+  }
   return Math.max(0, count);
 }
 
@@ -80,30 +96,44 @@ function allStarts(count: number): number {
 function keepRepeated(count: number, limit: number): number {
   let m = 0;
   for (let k = 0; k < count; k++)
-    if ((tableCount[slotOf[k] as number] as number) > 1 && (starts[k] as number) < limit)
-      starts[m++] = starts[k] as number;
+    if ((tableCount[slotOf[k] as number] as number) > 1 && (starts[k] as number) < limit) {
+      starts[m] = starts[k] as number;
+      stateA[m] = stateA[k] as number;
+      stateB[m] = stateB[k] as number;
+      m++;
+    }
   return m;
 }
 
+/** The word n-gram repetition signals of a document (`ngramShares`). */
+export interface NgramShares {
+  /** Shares of word characters in the most frequent 2-, 3- and 4-gram. */
+  top: [number, number, number];
+  /** Shares of word characters in 5- to 10-grams that occurred earlier (`DUP_NGRAM_SIZES`). */
+  dup: number[];
+}
+
 /**
- * Shares of word characters in the most frequent 2-, 3- and 4-gram (counted only when it occurs more than once;
- * ties go to the n-gram that first reached the count). An n-gram can repeat only where its (n-1)-gram prefix
- * repeats, so each size looks only at those starts: the same counts and winner as counting every start.
+ * Word n-gram repetition over a document's word ids (`lens`: each word's characters, `wordChars` their sum).
+ *
+ * `top`: shares of word characters in the most frequent 2-, 3- and 4-gram (counted only when it occurs more than
+ * once; ties go to the n-gram that first reached the count). `dup`: shares of word characters covered by n-grams
+ * (n = 5..10) that already occurred earlier in the document.
+ *
+ * An n-gram can repeat only where its (n-1)-gram prefix repeats, so each size looks only at the starts whose prefix
+ * repeated, from 2-grams up to 10-grams: the same counts, winners and covers as counting every start.
  */
-export function topNgramShares(
-  ids: Int32Array,
-  lens: Int32Array,
-  wordChars: number,
-): [number, number, number] {
-  const out: [number, number, number] = [0, 0, 0];
-  if (wordChars === 0) return out;
-  let count = allStarts(ids.length - 1);
+export function ngramShares(ids: Int32Array, lens: Int32Array, wordChars: number): NgramShares {
+  const top: [number, number, number] = [0, 0, 0];
+  const dup = DUP_NGRAM_SIZES.map(() => 0);
+  if (wordChars === 0) return { top, dup };
+  let count = allStarts(ids, ids.length - 1);
   for (let n = 2; n <= 4 && count > 0; n++) {
     const mask = resetTable(count);
     let best = 0;
     let bestStart = 0;
     for (let k = 0; k < count; k++) {
-      ngramKey(ids, starts[k] as number, n);
+      extendKey(ids, k, n);
       const s = slotFor(mask);
       slotOf[k] = s;
       const c = ++(tableCount[s] as number);
@@ -115,22 +145,11 @@ export function topNgramShares(
     if (best >= 2) {
       let len = 0;
       for (let k = bestStart; k < bestStart + n; k++) len += lens[k] as number;
-      out[n - 2] = Math.min(1, (best * len) / wordChars);
+      top[n - 2] = Math.min(1, (best * len) / wordChars);
     }
     count = keepRepeated(count, ids.length - n);
   }
-  return out;
-}
-
-/**
- * Shares of word characters covered by n-grams (n = 5..10) that already occurred earlier in the document. A longer
- * n-gram repeats only where its 5-gram repeats, so sizes above 5 look only at those starts (the same result).
- */
-export function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: number): number[] {
-  const shares = DUP_NGRAM_SIZES.map(() => 0);
-  const first = DUP_NGRAM_SIZES[0];
-  if (wordChars === 0 || ids.length < first) return shares;
-  let count = allStarts(ids.length - first + 1);
+  if (count === 0) return { top, dup };
   if (covered.length < ids.length) covered = new Uint8Array(ids.length * 2);
   for (const [i, n] of DUP_NGRAM_SIZES.entries()) {
     if (count === 0) break;
@@ -139,7 +158,7 @@ export function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: num
     let any = false;
     for (let k = 0; k < count; k++) {
       const st = starts[k] as number;
-      ngramKey(ids, st, n);
+      extendKey(ids, k, n);
       const s = slotFor(mask);
       slotOf[k] = s;
       if ((tableCount[s] as number)++ > 0) {
@@ -150,8 +169,8 @@ export function dupNgramShares(ids: Int32Array, lens: Int32Array, wordChars: num
     if (!any) break; // nothing repeats at this size, so nothing longer can
     let chars = 0;
     for (let k = 0; k < ids.length; k++) if (covered[k]) chars += lens[k] as number;
-    shares[i] = chars / wordChars;
+    dup[i] = chars / wordChars;
     count = keepRepeated(count, ids.length - n);
   }
-  return shares;
+  return { top, dup };
 }

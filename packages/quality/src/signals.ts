@@ -3,7 +3,7 @@ import { classAt, LETTER, unitClass, unitSet, unitsAt, WS } from "./char-classes
 import { DocContext, TAJIK_STOPWORDS } from "./doc-context.js";
 import { HashedForms } from "./intern.js";
 import { readLines } from "./lines.js";
-import { DUP_NGRAM_SIZES, dupNgramShares, topNgramShares } from "./ngrams.js";
+import { DUP_NGRAM_SIZES, ngramShares } from "./ngrams.js";
 import type { SignalModule } from "./signal-module.js";
 
 /** Every per-document signal, by column name (a type, not an interface, so it is a plain record of columns). */
@@ -303,7 +303,7 @@ export function baseSignals(ctx: DocContext): Signals {
         : 0;
   }
   for (let k = 0; k < words.ids.length; k++) stopwords += stop[words.ids[k] as number] as number;
-  const top = topNgramShares(words.ids, words.lens, words.chars);
+  const { top, dup: dups } = ngramShares(words.ids, words.lens, words.chars);
   const lineDups = duplicates(trimmed);
   const paraDups = duplicates(paragraphs);
   let bullets = 0;
@@ -350,7 +350,6 @@ export function baseSignals(ctx: DocContext): Signals {
     }
   }
   const hasUrl = /https?:\/\/|www\./i.test(text);
-  const dups = dupNgramShares(words.ids, words.lens, words.chars);
 
   const signals: Signals = {
     q_chars: chars,
