@@ -33,6 +33,8 @@ interface DigitFacts {
   plus: boolean;
   /** An @. */
   at: boolean;
+  /** A run of digits that starts with 992 (Tajikistan's country code). */
+  tajikCode: boolean;
   /**
    * Runs of digits on either side of one unit: `.` (DOT_PAIR), space or `-` between runs of 4+ (FOURS_PAIR), a
    * whitespace unit, `.` or `-` between runs of 2+ (TWOS_PAIR).
@@ -48,6 +50,7 @@ function digitFacts(text: string): DigitFacts {
   let longest = 0;
   let plus = false;
   let at = false;
+  let tajikCode = false;
   let pairs = 0;
   let run = 0;
   // The run that ended right before the unit after it (`sep`), 0 when no run ended there.
@@ -63,7 +66,10 @@ function digitFacts(text: string): DigitFacts {
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
     if (c >= 48 && c <= 57) {
-      if (run === 0 && k > 0 && text.charCodeAt(k - 1) === 43) plus = true;
+      if (run === 0) {
+        if (k > 0 && text.charCodeAt(k - 1) === 43) plus = true;
+        if (c === 57 && text.charCodeAt(k + 1) === 57 && text.charCodeAt(k + 2) === 50) tajikCode = true;
+      }
       if (++run > longest) longest = run;
       continue;
     }
@@ -76,7 +82,7 @@ function digitFacts(text: string): DigitFacts {
     } else before = 0;
   }
   if (run > 0) pair();
-  return { longest, plus, at, pairs };
+  return { longest, plus, at, tajikCode, pairs };
 }
 
 /** A masking pattern: its regular expression, and what a text must hold for it to match (see PATTERNS). */
@@ -112,14 +118,15 @@ const PATTERNS: PiiPattern[] = [
   {
     kind: "email",
     re: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
-    needs: /@/,
+    may: (f) => f.at,
   },
   bounded("ip", `${OCTET}(?:\\.${OCTET}){3}`, (f) => (f.pairs & DOT_PAIR) !== 0),
   // Tajik numbers with the country code: +992 (37) 221-23-45, +992 93 123 45 67, 992931234567.
   bounded(
     "phone",
     `\\+?992${SEP}\\(?\\d{2,3}\\)?${SEP}\\d{2,3}${SEP}\\d{2}${SEP}\\d{2}`,
-    (f) => f.longest >= 3,
+    // Its 992 opens a run of digits: a + or no letter or digit comes before it.
+    (f) => f.tajikCode,
     [12, 12],
   ),
   // Other international numbers: + and 10 to 15 digits in groups.
