@@ -40,6 +40,11 @@ const runTable = new FormTable();
 let wordIds = new Int32Array(1024);
 let wordLens = new Int32Array(1024);
 let runIds = new Int32Array(1024);
+/**
+ * For each letter run's form, its whitespace word's id + 1 once a word was exactly that run (0: not yet): most words
+ * are one bare run, and the run's id then gives the word's without a second lookup and comparison of its units.
+ */
+let wordOfRun = new Int32Array(1024);
 
 /** The whitespace words and the letter runs of a lower-cased text (`DocContext.lower`). */
 export function tokenize(lower: string): { words: Words; letters: LetterWords } {
@@ -48,6 +53,8 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
   let ids = wordIds;
   let lens = wordLens;
   let rids = runIds;
+  if (wordOfRun.length < lower.length + 1) wordOfRun = new Int32Array(lower.length + 1);
+  const wordOf = wordOfRun;
   let n = 0;
   let rn = 0;
   let rawCount = 0;
@@ -71,6 +78,10 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
     let h = OFFSET;
     let runStart = -1;
     let rh = OFFSET;
+    // The last run found in this word: its range and id.
+    let lastStart = -1;
+    let lastEnd = -1;
+    let lastRun = -1;
     while (k < len) {
       const c = lower.charCodeAt(k);
       let cls: number;
@@ -88,7 +99,10 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
         }
         rh = Math.imul(rh ^ c, PRIME);
       } else if (runStart >= 0) {
-        rids = pushId(rids, rn++, runTable.id(runStart, k, rh));
+        lastRun = runTable.id(runStart, k, rh);
+        lastStart = runStart;
+        lastEnd = k;
+        rids = pushId(rids, rn++, lastRun);
         runStart = -1;
       }
       if (cls & LETTER) hasLetter = true;
@@ -104,7 +118,12 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
       }
       k += u;
     }
-    if (runStart >= 0) rids = pushId(rids, rn++, runTable.id(runStart, k, rh));
+    if (runStart >= 0) {
+      lastRun = runTable.id(runStart, k, rh);
+      lastStart = runStart;
+      lastEnd = k;
+      rids = pushId(rids, rn++, lastRun);
+    }
     rawCount++;
     if (hasLetter) alphaCount++;
     if (fs < 0) continue;
@@ -113,11 +132,22 @@ export function tokenize(lower: string): { words: Words; letters: LetterWords } 
       alnumCount++;
       alnumChars += flen;
     }
-    ids = pushId(ids, n, wordTable.id(fs, fe, h));
+    let wid: number;
+    // A word that is one whole run has the run's units and hash (both FNV-1a from OFFSET).
+    if (lastStart === fs && lastEnd === fe) {
+      const known = wordOf[lastRun] as number;
+      if (known > 0) wid = known - 1;
+      else {
+        wid = wordTable.id(fs, fe, h);
+        wordOf[lastRun] = wid + 1;
+      }
+    } else wid = wordTable.id(fs, fe, h);
+    ids = pushId(ids, n, wid);
     lens = pushId(lens, n, flen);
     chars += flen;
     n++;
   }
+  wordOf.fill(0, 0, runTable.count);
   wordIds = ids;
   wordLens = lens;
   runIds = rids;
