@@ -43,6 +43,20 @@ interface DigitFacts {
 }
 
 /**
+ * The pairs (DOT_PAIR, FOURS_PAIR, TWOS_PAIR) that a run of `before` digits, the unit `sep` and a run of `run` digits
+ * make. A plain function, not a closure: variables a closure captures live on the heap, and the digit loop reads them
+ * at every unit.
+ */
+function pairBits(before: number, sep: number, run: number): number {
+  let pairs = 0;
+  if (sep === 46) pairs |= DOT_PAIR;
+  if ((sep === 32 || sep === 45) && before >= 4 && run >= 4) pairs |= FOURS_PAIR;
+  if ((sep === 46 || sep === 45 || (unitClass(sep) & WS) !== 0) && before >= 2 && run >= 2)
+    pairs |= TWOS_PAIR;
+  return pairs;
+}
+
+/**
  * The facts of a text's digits in one pass. Masking replaces matches with placeholders that hold no digit, so a
  * pattern the original text's facts rule out cannot match after earlier patterns either.
  */
@@ -56,13 +70,6 @@ function digitFacts(text: string): DigitFacts {
   // The run that ended right before the unit after it (`sep`), 0 when no run ended there.
   let before = 0;
   let sep = 0;
-  const pair = () => {
-    if (before === 0) return;
-    if (sep === 46) pairs |= DOT_PAIR;
-    if ((sep === 32 || sep === 45) && before >= 4 && run >= 4) pairs |= FOURS_PAIR;
-    if ((sep === 46 || sep === 45 || (unitClass(sep) & WS) !== 0) && before >= 2 && run >= 2)
-      pairs |= TWOS_PAIR;
-  };
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
     if (c >= 48 && c <= 57) {
@@ -75,13 +82,13 @@ function digitFacts(text: string): DigitFacts {
     }
     if (c === 64) at = true;
     if (run > 0) {
-      pair();
+      if (before > 0) pairs |= pairBits(before, sep, run);
       before = run;
       sep = c;
       run = 0;
     } else before = 0;
   }
-  if (run > 0) pair();
+  if (run > 0 && before > 0) pairs |= pairBits(before, sep, run);
   return { longest, plus, at, tajikCode, pairs };
 }
 
