@@ -206,6 +206,20 @@ function phraseWordMatches(w: string, p: string, last: boolean): boolean {
 }
 
 /**
+ * Whether the words after word `i` are a phrase's `rest` (a top-level function: a closure over the loop's index in
+ * `termHits` would give every word of every text a context of its own).
+ */
+function phraseFollows(words: LetterWords, i: number, rest: readonly string[]): boolean {
+  const { ids } = words;
+  for (let k = 0; k < rest.length; k++) {
+    const j = i + 1 + k;
+    const w = j < ids.length ? words.form(ids[j] as number) : "";
+    if (!phraseWordMatches(w, rest[k] as string, k === rest.length - 1)) return false;
+  }
+  return true;
+}
+
+/**
  * The single-word term (or none) of forms already looked up in this thread: the same forms come back document after
  * document, and one lookup here costs less than `wordTerm`'s endings and stems. Cleared when it reaches its bound.
  */
@@ -227,7 +241,6 @@ export function termHits(words: LetterWords): Map<Term, number> {
     for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), PRIME);
     head[id] = idx.headBits[h & (HEAD_BITS - 1)] === 1 && idx.heads.has(text.slice(start, end)) ? 1 : 0;
   }
-  const wordAt = (j: number): string => (j < ids.length ? words.form(ids[j] as number) : "");
   // The single-word term of each form, found at its first occurrence (undefined: not looked up yet).
   const single: Array<Term | null | undefined> = [];
   for (let i = 0; i < ids.length; i++) {
@@ -236,7 +249,7 @@ export function termHits(words: LetterWords): Map<Term, number> {
     const w = words.form(id);
     let term: Term | null = null;
     for (const ph of idx.phrases.get(w) ?? []) {
-      if (ph.rest.every((p, k) => phraseWordMatches(wordAt(i + 1 + k), p, k === ph.rest.length - 1))) {
+      if (phraseFollows(words, i, ph.rest)) {
         term = ph.term;
         break;
       }
