@@ -1,6 +1,7 @@
 import type { Document } from "@soro/core";
 import { classAt, SYMBOL, unitSet, unitsAt } from "./char-classes.js";
 import type { LabelledLine } from "./lines.js";
+import { lowerCase } from "./lowercase.js";
 import { type LetterWords, tokenize, type Words } from "./tokenize.js";
 
 /** FineWeb-2's Tajik stopwords (configs/tgk_Cyrl.yml): a real Tajik text has several of them. */
@@ -73,7 +74,7 @@ export class DocContext {
 
   /** The text lower-cased, once for every module that reads words. */
   get lower(): string {
-    this.#lower ??= this.text.toLowerCase();
+    this.#lower ??= lowerCase(this.text);
     return this.#lower;
   }
 
