@@ -152,8 +152,14 @@ async function rowWidth(
  * them in memory (six parts of 10k rows deleted in turn held 328 MB), so a writer's later parts crowded the limit.
  */
 function bufferTable(opts: ShardWriterOptions): string {
-  const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
-  return `CREATE OR REPLACE TABLE buf (${stored.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(", ")})`;
+  return `CREATE OR REPLACE TABLE buf (${storedColumns(opts)
+    .map((c) => `${sqlIdent(c.name)} ${c.type}`)
+    .join(", ")})`;
+}
+
+/** The columns a writer's buffer holds: its own, then `_row` when it is joined. */
+function storedColumns(opts: ShardWriterOptions): ColumnSpec[] {
+  return opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
 }
 
 /**
@@ -187,7 +193,7 @@ export class ShardWriter {
     /** Bytes each row brings from the joined input under another name (`JoinInput.copy`). */
     private readonly copiedWidth: number,
   ) {
-    const stored = opts.joinInput ? [...opts.columns, JOIN_ROW] : opts.columns;
+    const stored = storedColumns(opts);
     this.batch = new RowBatch(stored.map((c) => c.type));
     this.values = new Array(stored.length);
     this.placeholder = new Array(stored.length).fill(null);
