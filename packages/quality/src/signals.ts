@@ -199,13 +199,16 @@ export function numberFacts(line: string): NumberFacts {
   let inToken = false;
   let allNumeric = false;
   let hasDigit = false;
+  // Whether the unit at `i` joins two digit runs into one `0` (\d+(?:[.,\s]\d+)*): it counts for the row test
+  // but is no part of the shape.
+  let joined = false;
   let i = 0;
   while (i < n) {
     let c = line.charCodeAt(i);
     if (isDigit(c)) {
-      // \d+(?:[.,\s]\d+)* reads as one `0`.
-      h = Math.imul(h ^ 48, PRIME);
-      for (;;) {
+      if (!joined) h = Math.imul(h ^ 48, PRIME);
+      joined = false;
+      do {
         inSpace = false;
         nonSpace++;
         digits++;
@@ -214,22 +217,11 @@ export function numberFacts(line: string): NumberFacts {
           allNumeric = true;
         }
         hasDigit = true;
-        if (++i >= n) break;
-        c = line.charCodeAt(i);
-        if (isDigit(c)) continue;
-        const space = (unitClass(c) & WS) !== 0;
-        if (!((c === 46 || c === 44 || space) && i + 1 < n && isDigit(line.charCodeAt(i + 1)))) break;
-        // The separator between two digit runs (a token of its own when it is a space).
-        if (space) {
-          if (inToken && allNumeric && hasDigit) numeric++;
-          inToken = false;
-          if (!inSpace) tokens++;
-          inSpace = true;
-        } else {
-          inSpace = false;
-          nonSpace++;
-        }
         i++;
+      } while (i < n && isDigit(line.charCodeAt(i)));
+      if (i + 1 < n && isDigit(line.charCodeAt(i + 1))) {
+        const sep = line.charCodeAt(i);
+        joined = sep === 46 || sep === 44 || (unitClass(sep) & WS) !== 0;
       }
       continue;
     }
@@ -253,7 +245,7 @@ export function numberFacts(line: string): NumberFacts {
       }
       continue;
     }
-    h = Math.imul(h ^ c, PRIME);
+    if (!joined) h = Math.imul(h ^ c, PRIME);
     if ((cls & WS) !== 0) {
       if (inToken && allNumeric && hasDigit) numeric++;
       inToken = false;
