@@ -3,8 +3,10 @@ import { classAt, unitClass, unitSet, WS } from "./char-classes.js";
 /** What a line of a document is: its language (from normalize's line labels) or its shape. */
 export type LineKind = "tgk" | "rus" | "eng" | "foreign" | "nav" | "other";
 
-/** Separators web menus put between items. */
-const MENU_SEPARATORS = /\s*(?:\||•|·|»|›|«|‹|\/|\t|\s-\s|\s–\s|\s{3,})\s*/u;
+/** The one-unit separators web menus put between items. */
+const MENU_SEPARATOR_CHARS = "|•·»›«‹/";
+/** Separators web menus put between items: one of those, a tab, a spaced dash, or three spaces. */
+const MENU_SEPARATORS = new RegExp(`\\s*(?:[${MENU_SEPARATOR_CHARS}]|\\t|\\s-\\s|\\s–\\s|\\s{3,})\\s*`, "u");
 /** Menu words common on Tajik, Russian and English site chrome (lower case). */
 const NAV_WORDS = new Set([
   "асосӣ",
@@ -43,10 +45,12 @@ const NAV_WORDS = new Set([
 ]);
 /** The longest menu word: a longer line without quotes or edge whitespace cannot be one. */
 const LONGEST_NAV_WORD = Math.max(...[...NAV_WORDS].map((w) => w.length));
-const NAV_QUOTES = /[«»"“”]/g;
-/** The quotes a menu word is read without, and MENU_SEPARATORS' one-unit separators, by UTF-16 unit. */
-const NAV_QUOTE_UNIT = unitSet('«»"“”');
-const MENU_SEPARATOR_UNIT = unitSet("|•·»›«‹/");
+/** The quotes a menu word is read without. */
+const NAV_QUOTE_CHARS = '«»"“”';
+const NAV_QUOTES = new RegExp(`[${NAV_QUOTE_CHARS}]`, "g");
+/** The quotes and MENU_SEPARATORS' one-unit separators, by UTF-16 unit. */
+const NAV_QUOTE_UNIT = unitSet(NAV_QUOTE_CHARS);
+const MENU_SEPARATOR_UNIT = unitSet(MENU_SEPARATOR_CHARS);
 /** Sentence-final punctuation: a line ending in it is prose, not a menu. */
 const END_PUNCT = unitSet(".!?…:;\"'»”)");
 

@@ -19,6 +19,8 @@ const B = "(?<![\\p{L}\\p{N}])";
 const E = "(?![\\p{L}\\p{N}])";
 const SEP = "[\\s.\\-]?";
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+/** An international number: + and 10 to 15 digits in groups; only its end is bounded (the + marks its start). */
+const INTERNATIONAL = `\\+\\d{1,3}${SEP}\\(?\\d{1,4}\\)?(?:${SEP}\\d{2,4}){2,4}`;
 
 /** Digit runs meeting across one separator unit (see `digitFacts`). */
 const DOT_PAIR = 1;
@@ -99,7 +101,7 @@ interface PiiPattern {
   digits?: [number, number];
   needs?: RegExp;
   /** What `digitFacts` must show of a text for the pattern to match in it. */
-  may?: (f: DigitFacts) => boolean;
+  may: (f: DigitFacts) => boolean;
 }
 
 /**
@@ -139,9 +141,9 @@ const PATTERNS: PiiPattern[] = [
   // Other international numbers: + and 10 to 15 digits in groups.
   {
     kind: "phone",
-    re: new RegExp(`\\+\\d{1,3}${SEP}\\(?\\d{1,4}\\)?(?:${SEP}\\d{2,4}){2,4}${E}`, "gu"),
+    re: new RegExp(`${INTERNATIONAL}${E}`, "gu"),
     digits: [10, 15],
-    needs: new RegExp(`\\+\\d{1,3}${SEP}\\(?\\d{1,4}\\)?(?:${SEP}\\d{2,4}){2,4}`, "u"),
+    needs: new RegExp(INTERNATIONAL, "u"),
     may: (f) => f.plus,
   },
   // Card-like and long identifiers: 16 digits in fours, or a run of 10 to 19 digits.
@@ -179,7 +181,7 @@ export function maskPii(text: string): MaskResult {
   const facts = digitFacts(text);
   if (!facts.at && facts.longest === 0) return { text: out, counts };
   for (const { kind, re, digits, needs, may } of PATTERNS) {
-    if (may && !may(facts)) continue;
+    if (!may(facts)) continue;
     if (needs && !needs.test(out)) continue;
     out = out.replace(re, (match) => {
       if (digits) {
