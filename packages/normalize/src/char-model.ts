@@ -289,50 +289,42 @@ const START_CONTEXT = (() => {
   return ctx;
 })();
 
-/** Most terms one letter (or word end) adds: a back-off weight per longer context, then the n-gram found. */
-export const CHAR_TERMS_PER_LETTER = CHAR_ORDER;
-
 /**
- * The terms the models add for one Cyrillic word (`text[start..end)`, all in U+0400..U+04FF, then its end), in the
- * order `readChars` adds them, written to `out` from `at` (room for CHAR_TERMS_PER_LETTER per letter and one more
- * set for the end); returns where they stop. Per letter: the back-off weights of the longer contexts whose
- * continuation neither side saw, then the longest n-gram either side saw. Kept as terms, not summed, so that a
- * word's terms worked out once add up to the same floating-point sum as reading it again.
+ * The character model's log-likelihood ratio of one Cyrillic word (`text[start..end)`, all in U+0400..U+04FF, then
+ * its end): per letter, the back-off weights of the longer contexts whose continuation neither side saw, then the
+ * longest n-gram either side saw, added in that order. A text's sum is its words' sums added in order, so a word's
+ * sum worked out once (language ID keeps it per distinct word) adds up to what reading the text again gives.
  */
-export function wordCharTerms(
+export function wordCharSum(
   text: string,
   start: number,
   end: number,
-  out: Float64Array,
-  at: number,
   model: CharModel = tajikCharModel(),
 ): number {
   const { cyrillic, ngram, backoff } = model;
   const mask = (1 << (BITS * (CHAR_ORDER - 1))) - 1;
   let ctx = START_CONTEXT;
+  let sum = 0;
   for (let i = start; i <= end; i++) {
     const id = i < end ? (cyrillic[text.charCodeAt(i) - 0x400] as number) : EOS_ID;
     for (let k = CHAR_ORDER - 1; k >= 0; k--) {
       const context = ctx & ((1 << (BITS * k)) - 1);
       const v = ngram.get((context << BITS) | id);
       if (!Number.isNaN(v)) {
-        out[at++] = v;
+        sum += v;
         break;
       }
       const b = backoff.get(context + 1);
-      if (!Number.isNaN(b)) out[at++] = b;
+      if (!Number.isNaN(b)) sum += b;
     }
     ctx = ((ctx << BITS) | id) & mask;
   }
-  return at;
+  return sum;
 }
 
-/** Reused by `readChars` for one word's terms. */
-let wordTerms = new Float64Array(64);
-
 /**
- * Reads the Cyrillic words of a text's first `limit` characters under the model (see `wordCharTerms`): the sum of
- * their terms and the letters read (word ends included). A text cut at a line break reads as the sum of its lines.
+ * Reads the Cyrillic words of a text's first `limit` characters under the model (see `wordCharSum`): the sum of
+ * their ratios and the letters read (word ends included). A text cut at a line break reads as the sum of its lines.
  */
 export function readChars(
   text: string,
@@ -347,10 +339,7 @@ export function readChars(
     if (c < 0x400 || c > 0x4ff) continue;
     const start = i;
     while (c >= 0x400 && c <= 0x4ff) c = ++i < end ? text.charCodeAt(i) : 0;
-    const room = (i - start + 1) * CHAR_TERMS_PER_LETTER;
-    if (wordTerms.length < room) wordTerms = new Float64Array(room);
-    const to = wordCharTerms(text, start, i, wordTerms, 0, model);
-    for (let k = 0; k < to; k++) sum += wordTerms[k] as number;
+    sum += wordCharSum(text, start, i, model);
     n += i - start + 1;
   }
   return { sum, n };

@@ -1,11 +1,26 @@
 import { FNV_PRIME } from "@soro/core";
+import { type CharModel, type CharRead, tajikCharModel, wordCharSum } from "./char-model.js";
 import {
-  CHAR_TERMS_PER_LETTER,
-  type CharModel,
-  type CharRead,
-  tajikCharModel,
-  wordCharTerms,
-} from "./char-model.js";
+  CYRILLIC as CYRILLIC_KIND,
+  dropLetterCounts,
+  LATIN as LATIN_KIND,
+  LETTER_KINDS,
+  letterCounts,
+  seenLetters,
+} from "./letter-counts.js";
+import {
+  addRow,
+  addWordTrigrams,
+  charSymbolsOf,
+  joinRow,
+  ROW_CHUNK,
+  SEPARATOR,
+  symbolAt,
+  type TrigramIndex,
+  type TrigramRead,
+  trigramIndex,
+} from "./trigrams.js";
+import { float64s } from "./typed-pool.js";
 import { CYRILLIC_LOWER, WORD_HASH_START } from "./word-memo.js";
 
 // Module copies of imported constants: V8 folds them into the loop below (see core/src/hash32.ts).
@@ -13,9 +28,10 @@ const PRIME = FNV_PRIME;
 const HASH_START = WORD_HASH_START;
 
 /**
- * Language ID's word evidence and the Tajik character model read the same Cyrillic words (runs of U+0400..U+04FF),
- * and a text repeats its words: both are read here in one pass, and what either needs of a word (its kind, the
- * character model's terms) is worked out once per distinct word and kept.
+ * Language ID reads a line's letters, its trigrams, its Cyrillic words (runs of U+0400..U+04FF) for word evidence
+ * and the Tajik character model, and a text repeats its words: all of it is read here in one pass over the line
+ * (`readLine`), and what any of them needs of a word (its kind, its character-model sum, its letters, its trigrams'
+ * gains per language) is worked out once per distinct word and kept.
  */
 
 /**
@@ -45,19 +61,17 @@ export interface WordRead {
 export type WordKind = (lower: string) => number;
 
 /**
- * Per distinct word, one record in `pool`: its two hashes (as `WordMemo` takes them), its kind, the number of its
- * character-model terms (-1: a word longer than MEMO_LETTERS, whose terms are worked out where it is read), then the
- * terms. A record is whole in one or two neighbouring cache lines, so a word met before costs one read of `index`
- * (a small table, mostly in cache) and one of its record, where a slot of a `WordMemo` and terms kept apart cost two
- * reads far apart in memory that miss the caches on a text of many distinct words. Both are emptied when the index
- * is half full or the pool full (a long job meets millions of distinct words).
+ * Per distinct word, one record in `pool` (see `enter`). A record is whole in a few neighbouring cache lines, so a
+ * word met before costs one read of `index` (a small table, mostly in cache) and one of its record, where tables
+ * kept apart cost reads far apart in memory that miss the caches on a text of many distinct words. Both are emptied
+ * when the index is half full or the pool full (a long job meets millions of distinct words).
  */
 const INDEX_BITS = 18;
 /**
  * A used index entry: the record's place in `pool` (in doubles, from 1: 0 is an empty entry) in its low
  * OFFSET_BITS, and bits of the word's first hash above them, so that a probe reads no record of another word.
  */
-const OFFSET_BITS = 21;
+const OFFSET_BITS = 22;
 const POOL = 1 << OFFSET_BITS;
 const OFFSET_MASK = POOL - 1;
 const TAG_MASK = ~OFFSET_MASK;
@@ -67,16 +81,14 @@ const MAX_WORDS = 1 << (INDEX_BITS - 1);
 const index = new Int32Array(1 << INDEX_BITS);
 const poolBytes = new ArrayBuffer(POOL * 8);
 const pool = new Float64Array(poolBytes);
-/** `pool` as integers: a record at `at` has its hashes at `2 * at` and `2 * at + 1`, kind and term count next. */
+/** `pool` as integers (two per double). */
 const poolInts = new Int32Array(poolBytes);
 let top = 1;
 let wordCount = 0;
-/** Words longer than this keep no terms (their terms are worked out where they are read). */
+/** Words longer than this keep only their kind (the rest is worked out where they are read). */
 const MEMO_LETTERS = 64;
-/** The character model the kept terms are of. */
+/** The character model the kept sums are of. */
 let termModel: CharModel | undefined;
-/** Reused for the terms of a word that is not kept. */
-let scratch = new Float64Array(64);
 /** The mixed first hash of the word `find` last looked for, and its second. */
 let lastA = 0;
 let lastB = 0;
@@ -120,9 +132,26 @@ function find(text: string, start: number, end: number): number {
   return findHashed(ha, hb, end - start);
 }
 
+let cyrillicIndex: TrigramIndex | undefined;
+
+/** The Cyrillic trigram index, whose trigrams a kept word's record sums per language. */
+function cyrillicTrigrams(): TrigramIndex {
+  cyrillicIndex ??= trigramIndex("Cyrillic");
+  return cyrillicIndex;
+}
+
+/** Reused while a record is made: a word's trigram sums per language (ROW_CHUNK slots more), its letter counts. */
+let wordSums = new Float64Array(0);
+const wordLetterCounts = new Int32Array(0x130);
+const wordLetters = new Int32Array(MEMO_LETTERS);
+
 /**
- * Enters the word `text[start..end)` of the last `find` that missed (`missed`), its kind and terms worked out;
- * returns its record.
+ * Enters the word `text[start..end)` of the last `find` that missed (`missed`); returns its record. At `at`: its two
+ * hashes, its kind and whether the rest is kept (1; 0 for a word longer than MEMO_LETTERS, whose rest is worked out
+ * where it is read). Then, as doubles from `at + 2`: the character model's sum of the word (`wordCharSum`); the
+ * number of languages its trigrams hold (those it makes with a space on either side) and of its distinct letters
+ * (low and high 16 bits) beside its first and last trigram symbol (`addWordTrigrams`); its trigram gains summed per
+ * language; then as integers those languages' ids and its letters (lower case - 0x400, with the count << 16).
  */
 function enter(
   missed: number,
@@ -134,21 +163,59 @@ function enter(
 ): number {
   const kind = kindOf(text.slice(start, end).toLowerCase());
   const kept = end - start <= MEMO_LETTERS;
+  const trigrams = cyrillicTrigrams();
+  const langs = trigrams.langs.length;
   let e = -1 - missed;
-  if (wordCount >= MAX_WORDS || top + 2 + (kept ? (end - start + 1) * CHAR_TERMS_PER_LETTER : 0) > POOL) {
+  const room = kept ? 4 + langs + Math.ceil((langs + end - start) / 2) : 2;
+  if (wordCount >= MAX_WORDS || top + room > POOL) {
     clear();
     e = lastA >>> INDEX_SHIFT;
   }
   const at = top;
-  const to = kept ? wordCharTerms(text, start, end, pool, at + 2, model) : at + 2;
   poolInts[2 * at] = lastA;
   poolInts[2 * at + 1] = lastB;
   poolInts[2 * at + 2] = kind;
-  poolInts[2 * at + 3] = kept ? to - at - 2 : -1;
-  top = to;
+  poolInts[2 * at + 3] = kept ? 1 : 0;
+  top = kept ? keepRest(text, start, end, at, trigrams, model) : at + 2;
   index[e] = ((lastA << INDEX_BITS) & TAG_MASK) | at;
   wordCount++;
   return at;
+}
+
+/** Writes the kept part of a record at `at` (see `enter`); returns where the record ends. */
+function keepRest(
+  text: string,
+  start: number,
+  end: number,
+  at: number,
+  index: TrigramIndex,
+  model: CharModel,
+): number {
+  const langs = index.langs.length;
+  if (wordSums.length < langs + ROW_CHUNK) wordSums = new Float64Array(langs + ROW_CHUNK);
+  const sums = wordSums;
+  pool[at + 2] = wordCharSum(text, start, end, model);
+  const ends = addWordTrigrams(text, start, end, text.length, index, sums);
+  // Every gain is positive, so a language the word's trigrams hold has a sum above 0.
+  let nl = 0;
+  for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) pool[at + 4 + nl++] = sums[j] as number;
+  let ints = 2 * (at + 4 + nl);
+  for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) poolInts[ints++] = j;
+  sums.fill(0);
+  let nlet = 0;
+  for (let i = start; i < end; i++) {
+    const k = (CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number) - 0x400;
+    if (wordLetterCounts[k] === 0) wordLetters[nlet++] = k;
+    (wordLetterCounts[k] as number)++;
+  }
+  for (let j = 0; j < nlet; j++) {
+    const k = wordLetters[j] as number;
+    poolInts[ints++] = k | ((wordLetterCounts[k] as number) << 16);
+    wordLetterCounts[k] = 0;
+  }
+  poolInts[2 * (at + 3)] = nl | (nlet << 16);
+  poolInts[2 * (at + 3) + 1] = ends;
+  return (ints + 1) >> 1;
 }
 
 /** The record of the lower-case word `text[start..end)`, entered on first sight. */
@@ -173,7 +240,7 @@ function isLatinSuffix(text: string, start: number): boolean {
 /**
  * Reads the Cyrillic words of a text: counts of the first `wordLimit` characters' words by kind (`kindOf`, asked
  * once per distinct word), and the shipped character model's read of the first `charLimit` characters' (the same
- * sum, term by term in the same order, as `readChars`). A word cut by a limit is read as cut.
+ * sum, word by word in the same order, as `readChars`). A word cut by a limit is read as cut.
  */
 export function readCyrillicWords(
   text: string,
@@ -238,18 +305,213 @@ export function readCyrillicWords(
           whole = found >= 0 ? found : enter(found, text, start, end, kindOf, model);
         }
         // `whole` stays valid: nothing is entered between its lookup and here.
-        const terms = pool;
-        const from = whole + 2;
-        const to = from + (poolInts[2 * whole + 3] as number);
-        for (let k = from; k < to; k++) sum += terms[k] as number;
-      } else {
-        const room = (end - start + 1) * CHAR_TERMS_PER_LETTER;
-        if (scratch.length < room) scratch = new Float64Array(room);
-        const to = wordCharTerms(text, start, end, scratch, 0, model);
-        for (let k = 0; k < to; k++) sum += scratch[k] as number;
-      }
+        sum += pool[whole + 2] as number;
+      } else sum += wordCharSum(text, start, end, model);
       n += end - start + 1;
     }
   }
   return { words: { words, fn, long, known, foreign, suffix }, chars: { sum, n } };
+}
+
+/** What `readLine` read of a line (its letter counts left in letter-counts.ts's shared arrays, as `scanLine` does). */
+export interface LineRead {
+  letters: number;
+  cyrl: number;
+  arab: number;
+  latn: number;
+  /** Distinct lower-case Cyrillic letters counted in letter-counts.ts's arrays. */
+  distinct: number;
+  /** Its trigrams under the Cyrillic index (see trigrams.ts). */
+  trigrams: TrigramRead;
+  /** Its Cyrillic words (as `readCyrillicWords` reads them). */
+  words: WordRead;
+}
+
+/** Reused by `readLine`: the line's trigram sums per language, with ROW_CHUNK slots more for rows' padding. */
+let lineSums = new Float64Array(0);
+
+/**
+ * Language ID's one read of a line no longer than any of its limits (trigrams, words, character model): its letters,
+ * its trigrams under the Cyrillic index and its Cyrillic words, word by word. A word to the trigrams is a run of what
+ * is not a separator; one of Cyrillic code units (nearly every word of a Tajik line) is read from its record, which
+ * holds its letters, its trigrams' gains summed per language and its character-model sum, so its letters are not
+ * looked at again (only the trigram joining it to the word before is looked up). The trigram sums are those `scanLine`
+ * takes, added in another order; the word counts and the character model's sum are `readCyrillicWords`'s. Returns
+ * undefined, having kept nothing, for a line where the two kinds of words differ (a Cyrillic run joined to another
+ * letter or mark, `aбв` with a Latin a or `абв́` with a combining accent, or U+0482 `҂`): `scanLine` and
+ * `readCyrillicWords` read it then.
+ */
+export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
+  const model = tajikCharModel();
+  if (model !== termModel) {
+    clear();
+    termModel = model;
+  }
+  const index = cyrillicTrigrams();
+  const langs = index.langs.length;
+  if (lineSums.length < langs + ROW_CHUNK) lineSums = new Float64Array(langs + ROW_CHUNK);
+  const at = lineSums;
+  const table = charSymbolsOf(index);
+  const kinds = LETTER_KINDS;
+  const lowers = CYRILLIC_LOWER;
+  const counts = letterCounts;
+  const seen = seenLetters;
+  const ints = poolInts;
+  const length = text.length;
+  let letters = 0;
+  let cyrl = 0;
+  let arab = 0;
+  let latn = 0;
+  let distinct = 0;
+  let tokens = 0;
+  let symbols = 0;
+  let first = 0;
+  let last = 0;
+  let words = 0;
+  let fn = 0;
+  let long = 0;
+  let known = 0;
+  let foreign = 0;
+  let suffix = 0;
+  let sum = 0;
+  let n = 0;
+  let i = 0;
+  while (i < length) {
+    let c = text.charCodeAt(i);
+    const start = i;
+    let ends: number;
+    if (c >= 0x400 && c <= 0x4ff && c !== 0x482) {
+      // A Cyrillic word: hashed on the way to its end (as `find` hashes it).
+      let ha = HASH_START;
+      let hb = 0;
+      do {
+        const l = lowers[c - 0x400] as number;
+        ha = Math.imul(ha ^ l, PRIME);
+        hb = (Math.imul(hb, 31) + l) | 0;
+        c = ++i < length ? text.charCodeAt(i) : 0;
+      } while (c >= 0x400 && c <= 0x4ff && c !== 0x482);
+      if (i < length && (c === 0x482 || symbolAt(text, i, length, index, table) !== SEPARATOR))
+        return abandon(distinct, at);
+      const len = i - start;
+      const found = findHashed(ha, hb, len);
+      const rec = found >= 0 ? found : enter(found, text, start, i, kindOf, model);
+      const kind = ints[2 * rec + 2] as number;
+      words++;
+      if (kind & 1) fn++;
+      if (kind & 4) foreign++;
+      if (kind & 8 || (kind & 16 && isLatinSuffix(text, start))) suffix++;
+      if (len >= 2) {
+        long++;
+        if (kind & 2) known++;
+      }
+      n += len + 1;
+      letters += len;
+      cyrl += len;
+      if (ints[2 * rec + 3] === 0) {
+        // A word too long to keep more than its kind.
+        sum += wordCharSum(text, start, i, model);
+        ends = readWord(text, start, i, tokens, last, index, at);
+        for (let k = start; k < i; k++) {
+          const l = (lowers[text.charCodeAt(k) - 0x400] as number) - 0x400;
+          if (counts[l] === 0) seen[distinct++] = l + 0x400;
+          counts[l] = (counts[l] as number) + 1;
+        }
+      } else {
+        sum += pool[rec + 2] as number;
+        const head = ints[2 * rec + 6] as number;
+        const nl = head & 0xffff;
+        const nlet = head >>> 16;
+        ends = ints[2 * rec + 7] as number;
+        if (tokens > 0) {
+          const row = joinRow(index, last, ends & 0xffff);
+          if (row >= 0) addRow(index, row, at);
+        }
+        const gains = rec + 4;
+        const ids = 2 * (gains + nl);
+        for (let j = 0; j < nl; j++) (at[ints[ids + j] as number] as number) += pool[gains + j] as number;
+        for (let j = 0; j < nlet; j++) {
+          const v = ints[ids + nl + j] as number;
+          const l = v & 0xffff;
+          if (counts[l] === 0) seen[distinct++] = l + 0x400;
+          counts[l] = (counts[l] as number) + (v >>> 16);
+        }
+      }
+    } else if (symbolAt(text, i, length, index, table) === SEPARATOR) {
+      const kind = kinds[c] as number;
+      if (kind !== 0) {
+        // U+0482, the one separator of U+0400..U+052F, is inside a Cyrillic word to `readCyrillicWords`.
+        if (kind === CYRILLIC_KIND) return abandon(distinct, at);
+        letters++;
+        if (kind === LATIN_KIND) latn++;
+        else arab++;
+      }
+      i++;
+      continue;
+    } else {
+      // A word of other letters (Latin, Arabic, Cyrillic Supplement), read letter by letter.
+      do {
+        const kind = kinds[c] as number;
+        if (kind !== 0) {
+          letters++;
+          if (kind === CYRILLIC_KIND) {
+            cyrl++;
+            const l = (lowers[c - 0x400] as number) - 0x400;
+            if (counts[l] === 0) seen[distinct++] = l + 0x400;
+            counts[l] = (counts[l] as number) + 1;
+          } else if (kind === LATIN_KIND) latn++;
+          else arab++;
+        }
+        c = ++i < length ? text.charCodeAt(i) : 0;
+      } while (
+        i < length &&
+        symbolAt(text, i, length, index, table) !== SEPARATOR &&
+        (c < 0x400 || c > 0x4ff)
+      );
+      if (i < length && c >= 0x400 && c <= 0x4ff) return abandon(distinct, at);
+      ends = readWord(text, start, i, tokens, last, index, at);
+    }
+    if (tokens === 0) first = ends & 0xffff;
+    last = ends >>> 16;
+    tokens++;
+    symbols += i - start;
+  }
+  const sums = float64s(langs);
+  for (let j = 0; j < langs; j++) sums[j] = at[j] as number;
+  at.fill(0);
+  return {
+    letters,
+    cyrl,
+    arab,
+    latn,
+    distinct,
+    trigrams: { sums, n: Math.max(0, symbols + tokens - 1), first, last },
+    words: { words: { words, fn, long, known, foreign, suffix }, chars: { sum, n } },
+  };
+}
+
+/**
+ * Adds to `at` the trigrams of a word read letter by letter (`text[start..end)`) and, after the `tokens`-th word
+ * (> 0), the one joining it to the word before (which ended in symbol `last`); returns its first and last symbol.
+ */
+function readWord(
+  text: string,
+  start: number,
+  end: number,
+  tokens: number,
+  last: number,
+  index: TrigramIndex,
+  at: Float64Array,
+): number {
+  if (tokens > 0) {
+    const row = joinRow(index, last, symbolAt(text, start, text.length, index, charSymbolsOf(index)));
+    if (row >= 0) addRow(index, row, at);
+  }
+  return addWordTrigrams(text, start, end, text.length, index, at);
+}
+
+/** Undoes a line read given up on (see `readLine`): its letter counts and trigram sums so far. */
+function abandon(distinct: number, at: Float64Array): undefined {
+  dropLetterCounts(distinct);
+  at.fill(0);
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { fnv1a } from "@soro/core";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
-import { readCyrillicWords, type WordCounts, type WordRead } from "./cyrillic-words.js";
+import { readCyrillicWords, readLine, type WordCounts, type WordRead } from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { letterCounts, seenLetters, takeLetterCounts } from "./letter-counts.js";
 import { foldTajik } from "./letters.js";
@@ -225,8 +225,8 @@ interface LetterCounts {
   counts: Int32Array;
 }
 
-/** The letter counts of a line's scan (see `scanLine`), taken out of letter-counts.ts's shared arrays. */
-function takeLetters(scan: LineScan): LetterCounts {
+/** The letter counts of a line's read (see `scanLine`, `readLine`), taken out of letter-counts.ts's shared arrays. */
+function takeLetters(scan: Pick<LineScan, "letters" | "cyrl" | "arab" | "latn" | "distinct">): LetterCounts {
   const { distinct, counts } = takeLetterCounts(scan.distinct);
   return { letters: scan.letters, cyrl: scan.cyrl, arab: scan.arab, latn: scan.latn, distinct, counts };
 }
@@ -445,6 +445,8 @@ function wordKind(w: string): number {
 
 /** Characters of a text read for Tajik words. */
 const WORD_TEXT_LIMIT = 4096;
+/** Lines read at once for letters, trigrams and words (`readLine`): those within every read's limit. */
+const LINE_READ_LIMIT = Math.min(WORD_TEXT_LIMIT, CHAR_TEXT_LIMIT, TRIGRAM_TEXT_LIMIT);
 
 /** Reads a text's Cyrillic words for Tajik word evidence (first `wordLimit` characters) and the character model. */
 function readWords(text: string, wordLimit: number, charLimit: number): WordRead {
@@ -648,13 +650,22 @@ class LineReading implements TextSource {
     readonly fingerprint = lineFingerprint(text),
   ) {
     const index = cyrillicModels().index;
-    const scan = scanLine(text, index);
-    const letters = takeLetters(scan);
-    if (scan.cyrl > 0) {
-      const r = takeTrigrams(scan, index);
-      if (kept) r.sums = r.sums.slice();
-      this.reads.push([index, r]);
-    } else dropTrigrams(scan);
+    const line = text.length <= LINE_READ_LIMIT ? readLine(text, wordKind) : undefined;
+    let letters: LetterCounts;
+    if (line) {
+      letters = takeLetters(line);
+      if (kept) line.trigrams.sums = line.trigrams.sums.slice();
+      this.reads.push([index, line.trigrams]);
+      this.wordRead = line.words;
+    } else {
+      const scan = scanLine(text, index);
+      letters = takeLetters(scan);
+      if (scan.cyrl > 0) {
+        const r = takeTrigrams(scan, index);
+        if (kept) r.sums = r.sums.slice();
+        this.reads.push([index, r]);
+      } else dropTrigrams(scan);
+    }
     if (kept) {
       letters.distinct = letters.distinct.slice();
       letters.counts = letters.counts.slice();

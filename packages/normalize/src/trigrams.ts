@@ -164,12 +164,14 @@ let rowSums = new Float64Array(0);
  * costs one table read and one test.
  */
 const charSymbolTables = new WeakMap<TrigramIndex, Uint16Array>();
-const SEPARATOR = 0;
+/** The symbol of what separates words (see `symbolAt`). */
+export const SEPARATOR = 0;
 const SLOW = 0xfffe;
 const SURROGATE = 0xfffe;
 const NOT_KNOWN = 0xffff;
 
-function charSymbolsOf(index: TrigramIndex): Uint16Array {
+/** The symbol table of an index (see above), for `symbolAt`. */
+export function charSymbolsOf(index: TrigramIndex): Uint16Array {
   let t = charSymbolTables.get(index);
   if (!t) {
     t = new Uint16Array(0x10000).fill(NOT_KNOWN);
@@ -333,6 +335,68 @@ export function dropTrigrams(scan: LineScan): void {
   for (let k = 0; k < scan.seen; k++) rowCounts[seenRows[k] as number] = 0;
 }
 
+/**
+ * The symbol of the code unit at `i` under an index (SEPARATOR for what separates words), for a reader that walks
+ * a text word by word (line-read.ts); `end` as for `scanLine`'s trigram limit.
+ */
+export function symbolAt(
+  text: string,
+  i: number,
+  end: number,
+  index: TrigramIndex,
+  table: Uint16Array = charSymbolsOf(index),
+): number {
+  const s = table[text.charCodeAt(i)] as number;
+  return s < SLOW ? s : slowSymbol(text, i, end, table, index);
+}
+
+/** Adds the gains of trigram row `row` (>= 0) to `at`, per language (`at` has ROW_CHUNK slots past the languages). */
+export function addRow(index: TrigramIndex, row: number, at: Float64Array): void {
+  const { rowStart, rowLang, rowGain } = index;
+  const to = rowStart[row + 1] as number;
+  for (let j = rowStart[row] as number; j < to; j += ROW_CHUNK) {
+    (at[rowLang[j] as number] as number) += rowGain[j] as number;
+    (at[rowLang[j + 1] as number] as number) += rowGain[j + 1] as number;
+    (at[rowLang[j + 2] as number] as number) += rowGain[j + 2] as number;
+    (at[rowLang[j + 3] as number] as number) += rowGain[j + 3] as number;
+  }
+}
+
+/**
+ * Adds to `at` the gains of the trigrams a word `text[start..end)` makes with a space on either side (`end - start`
+ * of them: its code units are one symbol each), the word's symbols taken as `symbolAt` takes them; returns its first
+ * symbol and its last (`first | last << 16`), which the trigram joining it to a neighbour needs.
+ */
+export function addWordTrigrams(
+  text: string,
+  start: number,
+  end: number,
+  limit: number,
+  index: TrigramIndex,
+  at: Float64Array,
+): number {
+  const { base, pairAt, pairRows } = index;
+  const table = charSymbolsOf(index);
+  const first = symbolAt(text, start, limit, index, table);
+  let b = first;
+  let pair = pairAt[SPACE * base + first] as number;
+  for (let i = start + 1; i < end; i++) {
+    const s = symbolAt(text, i, limit, index, table);
+    const row = pairRows[pair + s] as number;
+    if (row >= 0) addRow(index, row, at);
+    pair = pairAt[b * base + s] as number;
+    b = s;
+  }
+  const row = pairRows[pair + SPACE] as number;
+  if (row >= 0) addRow(index, row, at);
+  return first | (b << 16);
+}
+
+/** The row of the trigram that joins a word ending in symbol `last` to one starting with `first` (-1: none). */
+export function joinRow(index: TrigramIndex, last: number, first: number): number {
+  return index.pairRows[(index.pairAt[last * index.base + SPACE] as number) + first] as number;
+}
+
 /** Reads the trigrams of a text's first `limit` characters (see `scanLine`). */
 export function readTrigrams(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT_LIMIT): TrigramRead {
   const scan = scanLine(text, index, limit);
@@ -388,7 +452,7 @@ export function scoreTrigrams(
     if (r.first === 0) continue;
     if (last !== 0) {
       n++;
-      const row = index.pairRows[(index.pairAt[last * index.base + SPACE] as number) + r.first] as number;
+      const row = joinRow(index, last, r.first);
       if (row >= 0)
         for (let j = index.rowStart[row] ?? 0; j < (index.rowStart[row + 1] ?? 0); j++) {
           const lang = index.rowLang[j] as number;
