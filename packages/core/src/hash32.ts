@@ -12,12 +12,32 @@
 export const FNV_OFFSET = 0x811c9dc5;
 /** The FNV 32-bit prime. */
 export const FNV_PRIME = 0x01000193;
+// Module copies for the loops below (see above).
+const OFFSET = FNV_OFFSET;
+const PRIME = FNV_PRIME;
 
 /** FNV-1a of `text`'s UTF-16 code units, unsigned; a non-zero `seed` is XORed into the offset basis (a namespace). */
 export function fnv1a(text: string, seed = 0): number {
   let h = FNV_OFFSET ^ seed;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
+}
+
+/**
+ * A 32-bit hash of `text` for tables where only equality matters (its value is never stored): FNV-1a over the even
+ * and the odd code units in two lanes, seeded by `seed`, the lanes mixed at the end. The two multiply chains run side
+ * by side, about twice as fast per code unit as `fnv1a`'s one (language ID fingerprints every line it reads).
+ */
+export function fnv1aTwoLanes(text: string, seed = 0): number {
+  let a = OFFSET ^ seed;
+  let b = OFFSET;
+  const pairs = text.length & ~1;
+  for (let i = 0; i < pairs; i += 2) {
+    a = Math.imul(a ^ text.charCodeAt(i), PRIME);
+    b = Math.imul(b ^ text.charCodeAt(i + 1), PRIME);
+  }
+  if (pairs < text.length) a = Math.imul(a ^ text.charCodeAt(pairs), PRIME);
+  return (a ^ fmix32(b)) >>> 0;
 }
 
 /**

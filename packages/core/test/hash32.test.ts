@@ -1,6 +1,6 @@
 import { isHeldOut, uiStrings } from "@soro/samples";
 import { describe, expect, it } from "vitest";
-import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a, fnv1aUnits } from "../src/hash32.js";
+import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a, fnv1aTwoLanes, fnv1aUnits } from "../src/hash32.js";
 
 const fnvStep = (h: number, unit: number): number => Math.imul(h ^ unit, FNV_PRIME);
 
@@ -36,6 +36,30 @@ describe("fnv1a", () => {
     expect(differ).toEqual([]);
     // The split as it was made: a change here moves strings between tuning and held-out.
     expect([lines.length, lines.filter((l) => isHeldOut(l.text)).length]).toEqual([45534, 31980]);
+  });
+});
+
+describe("fnv1aTwoLanes", () => {
+  it("is FNV-1a of the even and the odd code units, mixed", () => {
+    const even = fnvStep(fnvStep(FNV_OFFSET ^ 5, 0x0430), 0x0432);
+    const odd = fnvStep(FNV_OFFSET, 0x0431);
+    expect(fnv1aTwoLanes("абв", 5)).toBe((even ^ fmix32(odd)) >>> 0);
+    expect(fnv1aTwoLanes("")).toBe((FNV_OFFSET ^ fmix32(FNV_OFFSET)) >>> 0);
+  });
+
+  it("tells apart lines that differ in one letter or in order", () => {
+    const lines = uiStrings()
+      .lines.map((l) => l.text)
+      .slice(0, 20_000);
+    const variants = lines.flatMap((l) => [
+      l,
+      `${l}.`,
+      l.length > 1 ? `${l.charAt(1)}${l.charAt(0)}${l.slice(2)}` : l,
+    ]);
+    const distinct = new Set(variants);
+    const hashes = new Set([...distinct].map((l) => fnv1aTwoLanes(l)));
+    // 32-bit hashes of ~60k strings: a few collisions at most.
+    expect(distinct.size - hashes.size).toBeLessThan(5);
   });
 });
 
