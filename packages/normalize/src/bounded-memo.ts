@@ -5,9 +5,14 @@
 export class BoundedMemo<V> {
   private readonly map = new Map<string, V>();
 
+  /**
+   * `keep` makes the key stored (and computed from) on a miss: a copy, say, so that a key cut from a long text does
+   * not keep all of it alive; a hit makes nothing.
+   */
   constructor(
     private readonly bound: number,
     private readonly compute: (key: string) => V,
+    private readonly keep: (key: string) => string = (key) => key,
   ) {}
 
   get(key: string): V {
@@ -15,8 +20,9 @@ export class BoundedMemo<V> {
     // `has` only for a stored undefined (a key with nothing to give), which a plain `get` cannot tell from a miss.
     if (hit !== undefined || this.map.has(key)) return hit as V;
     if (this.map.size >= this.bound) this.map.clear();
-    const value = this.compute(key);
-    this.map.set(key, value);
+    const kept = this.keep(key);
+    const value = this.compute(kept);
+    this.map.set(kept, value);
     return value;
   }
 }

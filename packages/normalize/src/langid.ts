@@ -733,7 +733,11 @@ const REPEAT_LINE_LIMIT = 1000;
  * menus, footers and notices repeat from page to page of a site. Its keys are copies, so that a key does not keep
  * the whole text it was split from.
  */
-const repeatedLines = new BoundedMemo<LineReading>(10_000, (t) => new LineReading(t, true));
+const repeatedLines = new BoundedMemo<LineReading>(
+  10_000,
+  (t) => new LineReading(t, true),
+  (t) => Buffer.from(t, "utf16le").toString("utf16le"),
+);
 /**
  * Fingerprints of lines met (see `lineFingerprint`; slot: its high 16 bits): only a line whose fingerprint was met before is
  * looked up in or kept by `repeatedLines`, so text that does not repeat costs a fingerprint per line and keeps
@@ -766,7 +770,7 @@ function lineReading(t: string, known: Map<number, LineReading>): LineReading {
   else if (metLines[slot] !== f) {
     metLines[slot] = f;
     line = new LineReading(t, false, f);
-  } else line = repeatedLines.get(Buffer.from(t, "utf16le").toString("utf16le"));
+  } else line = repeatedLines.get(t);
   known.set(f, line);
   return line;
 }
