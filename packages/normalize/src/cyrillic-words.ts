@@ -225,6 +225,31 @@ function record(text: string, start: number, end: number, kindOf: WordKind, mode
 }
 
 /**
+ * Counts a word of kind `kind` (see `WordKind`) and `length` code units; `latinSuffix`: it is hyphened to a Latin word
+ * or an abbreviation (see `isLatinSuffix`), which makes a bare ending count as a Tajik one.
+ */
+function countWord(w: WordCounts, kind: number, length: number, latinSuffix: boolean): void {
+  w.words++;
+  if (kind & 1) w.fn++;
+  if (kind & 4) w.foreign++;
+  if (kind & 8 || (kind & 16 && latinSuffix)) w.suffix++;
+  if (length >= 2) {
+    w.long++;
+    if (kind & 2) w.known++;
+  }
+}
+
+/** The shipped character model; the records are emptied when they were made with another. */
+function charModel(): CharModel {
+  const model = tajikCharModel();
+  if (model !== termModel) {
+    clear();
+    termModel = model;
+  }
+  return model;
+}
+
+/**
  * Whether the word at `start` is hyphened to a Latin word or a Cyrillic abbreviation (`Star-и`, `URL-ро`, `МД-и`):
  * Tajik writes its endings so on a name; a digit before the hyphen is left out (Bulgarian writes ordinals `2-ро`).
  */
@@ -248,17 +273,8 @@ export function readCyrillicWords(
   charLimit: number,
   kindOf: WordKind,
 ): WordRead {
-  const model = tajikCharModel();
-  if (model !== termModel) {
-    clear();
-    termModel = model;
-  }
-  let words = 0;
-  let fn = 0;
-  let long = 0;
-  let known = 0;
-  let foreign = 0;
-  let suffix = 0;
+  const model = charModel();
+  const w: WordCounts = { words: 0, fn: 0, long: 0, known: 0, foreign: 0, suffix: 0 };
   let sum = 0;
   let n = 0;
   const wordEnd = Math.min(text.length, wordLimit);
@@ -287,15 +303,7 @@ export function readCyrillicWords(
         at = found >= 0 ? found : enter(found, text, start, end, kindOf, model);
         whole = at;
       } else at = record(text, start, end, kindOf, model);
-      const kind = poolInts[2 * at + 2] as number;
-      words++;
-      if (kind & 1) fn++;
-      if (kind & 4) foreign++;
-      if (kind & 8 || (kind & 16 && end === i && isLatinSuffix(text, start))) suffix++;
-      if (end - start >= 2) {
-        long++;
-        if (kind & 2) known++;
-      }
+      countWord(w, poolInts[2 * at + 2] as number, end - start, end === i && isLatinSuffix(text, start));
     }
     if (start < charEnd) {
       const end = Math.min(i, charEnd);
@@ -310,7 +318,7 @@ export function readCyrillicWords(
       n += end - start + 1;
     }
   }
-  return { words: { words, fn, long, known, foreign, suffix }, chars: { sum, n } };
+  return { words: w, chars: { sum, n } };
 }
 
 /** What `readLine` read of a line (its letter counts left in letter-counts.ts's shared arrays, as `scanLine` does). */
@@ -342,11 +350,7 @@ let lineSums = new Float64Array(0);
  * `readCyrillicWords` read it then.
  */
 export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
-  const model = tajikCharModel();
-  if (model !== termModel) {
-    clear();
-    termModel = model;
-  }
+  const model = charModel();
   const index = cyrillicTrigrams();
   const langs = index.langs.length;
   if (lineSums.length < langs + ROW_CHUNK) lineSums = new Float64Array(langs + ROW_CHUNK);
@@ -367,12 +371,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
   let symbols = 0;
   let first = 0;
   let last = 0;
-  let words = 0;
-  let fn = 0;
-  let long = 0;
-  let known = 0;
-  let foreign = 0;
-  let suffix = 0;
+  const w: WordCounts = { words: 0, fn: 0, long: 0, known: 0, foreign: 0, suffix: 0 };
   let sum = 0;
   let n = 0;
   let i = 0;
@@ -395,15 +394,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
       const len = i - start;
       const found = findHashed(ha, hb, len);
       const rec = found >= 0 ? found : enter(found, text, start, i, kindOf, model);
-      const kind = ints[2 * rec + 2] as number;
-      words++;
-      if (kind & 1) fn++;
-      if (kind & 4) foreign++;
-      if (kind & 8 || (kind & 16 && isLatinSuffix(text, start))) suffix++;
-      if (len >= 2) {
-        long++;
-        if (kind & 2) known++;
-      }
+      countWord(w, ints[2 * rec + 2] as number, len, isLatinSuffix(text, start));
       n += len + 1;
       letters += len;
       cyrl += len;
@@ -485,7 +476,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
     latn,
     distinct,
     trigrams: { sums, n: Math.max(0, symbols + tokens - 1), first, last },
-    words: { words: { words, fn, long, known, foreign, suffix }, chars: { sum, n } },
+    words: { words: w, chars: { sum, n } },
   };
 }
 
