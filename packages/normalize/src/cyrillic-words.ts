@@ -1,5 +1,5 @@
 import { FNV_PRIME } from "@soro/core";
-import { type CharModel, type CharRead, tajikCharModel, wordCharSum } from "./char-model.js";
+import { CHAR_TEXT_LIMIT, type CharModel, type CharRead, tajikCharModel, wordCharSum } from "./char-model.js";
 import {
   CYRILLIC as CYRILLIC_KIND,
   dropLetterCounts,
@@ -16,6 +16,7 @@ import {
   ROW_CHUNK,
   SEPARATOR,
   symbolAt,
+  TRIGRAM_TEXT_LIMIT,
   type TrigramIndex,
   type TrigramRead,
   trigramIndex,
@@ -335,11 +336,14 @@ export interface LineRead {
   words: WordRead;
 }
 
+/** Longest line `readLine` reads: within the trigram scan's limit and the character model's (TRIGRAM_TEXT_LIMIT, CHAR_TEXT_LIMIT). */
+export const LINE_READ_LIMIT = Math.min(TRIGRAM_TEXT_LIMIT, CHAR_TEXT_LIMIT);
+
 /** Reused by `readLine`: the line's trigram sums per language, with ROW_CHUNK slots more for rows' padding. */
 let lineSums = new Float64Array(0);
 
 /**
- * Language ID's one read of a line no longer than any of its limits (trigrams, words, character model): its letters,
+ * Language ID's one read of a line no longer than LINE_READ_LIMIT (undefined for a longer one): its letters,
  * its trigrams under the Cyrillic index and its Cyrillic words, word by word. A word to the trigrams is a run of what
  * is not a separator; one of Cyrillic code units (nearly every word of a Tajik line) is read from its record, which
  * holds its letters, its trigrams' gains summed per language and its character-model sum, so its letters are not
@@ -350,6 +354,7 @@ let lineSums = new Float64Array(0);
  * `readCyrillicWords` read it then.
  */
 export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
+  if (text.length > LINE_READ_LIMIT) return undefined;
   const model = charModel();
   const index = cyrillicTrigrams();
   const langs = index.langs.length;

@@ -4,7 +4,13 @@ import { fnv1aTwoLanes } from "@soro/core";
 import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
-import { readCyrillicWords, readLine, type WordCounts, type WordRead } from "./cyrillic-words.js";
+import {
+  LINE_READ_LIMIT,
+  readCyrillicWords,
+  readLine,
+  type WordCounts,
+  type WordRead,
+} from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { letterCounts, seenLetters, takeLetterCounts } from "./letter-counts.js";
 import { foldTajik } from "./letters.js";
@@ -445,8 +451,8 @@ function wordKind(w: string): number {
 
 /** Characters of a text read for Tajik words. */
 const WORD_TEXT_LIMIT = 4096;
-/** Lines read at once for letters, trigrams and words (`readLine`): those within every read's limit. */
-const LINE_READ_LIMIT = Math.min(WORD_TEXT_LIMIT, CHAR_TEXT_LIMIT, TRIGRAM_TEXT_LIMIT);
+// `readLine` reads a whole line's words: it must not take one longer than the words read.
+if (LINE_READ_LIMIT > WORD_TEXT_LIMIT) throw new Error("readLine reads lines longer than WORD_TEXT_LIMIT");
 
 /** Reads a text's Cyrillic words for Tajik word evidence (first `wordLimit` characters) and the character model. */
 function readWords(text: string, wordLimit: number, charLimit: number): WordRead {
@@ -654,7 +660,7 @@ class LineReading implements TextSource {
     readonly fingerprint = lineFingerprint(text),
   ) {
     const index = cyrillicModels().index;
-    const line = text.length <= LINE_READ_LIMIT ? readLine(text, wordKind) : undefined;
+    const line = readLine(text, wordKind);
     let letters: LetterCounts;
     if (line) {
       letters = takeLetters(line);

@@ -1,7 +1,7 @@
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { readChars } from "../src/char-model.js";
-import { readCyrillicWords, readLine } from "../src/cyrillic-words.js";
+import { LINE_READ_LIMIT, readCyrillicWords, readLine } from "../src/cyrillic-words.js";
 import { takeLetterCounts } from "../src/letter-counts.js";
 import { scanLine, takeTrigrams, trigramIndex } from "../src/trigrams.js";
 
@@ -65,6 +65,37 @@ describe("a line read at once for letters, trigrams and words", () => {
         expect(line.words).toEqual(apart.words);
         expect(line.words.chars).toEqual(readChars(text, 1e9));
       }
+  });
+
+  it("reads the same after its records are dropped for room (more distinct words than it keeps)", () => {
+    const alphabet = "абвгдеёжзийклмнопрстуфхчшъэюяғӣқӯҳҷ";
+    const word = (k: number) => {
+      let w = "";
+      for (let i = 0; i < 4; i++, k = Math.floor(k / alphabet.length)) w += alphabet[k % alphabet.length];
+      return w;
+    };
+    // 150k short words (more than the records kept) and 1000 longer than a record keeps, in lines of 100 words.
+    const words = Array.from({ length: 151_000 }, (_, k) =>
+      k < 150_000 ? word(k) : `${word(k)}${"истон".repeat(14)}`,
+    );
+    const group = (from: number) => (from < 150_000 ? Math.min(100, 150_000 - from) : 15);
+    for (let round = 0; round < 2; round++)
+      for (let from = round * 50; from < words.length; from += group(from)) {
+        const text = words.slice(from, from + group(from)).join(" ");
+        const line = readLine(text, kind);
+        if (!line) throw new Error(`not read: ${text.slice(0, 40)}`);
+        const letters = takeLetterCounts(line.distinct);
+        const apart = readApart(text);
+        expect(letters.counts.reduce((a, b) => a + b, 0)).toBe(apart.scan.cyrl);
+        expect(line.trigrams.n).toBe(apart.trigrams.n);
+        sameSums(line.trigrams.sums, apart.trigrams.sums);
+        expect(line.words).toEqual(apart.words);
+      }
+  });
+
+  it("leaves a line longer than its reads' limits to the trigram scan and the word reader", () => {
+    expect(readLine("ҳуқуқ ".repeat(LINE_READ_LIMIT / 6 + 1), kind)).toBeUndefined();
+    expect(readLine("ҳуқуқ ".repeat(LINE_READ_LIMIT / 6 - 1), kind)).toBeDefined();
   });
 
   it("gives up on a line whose Cyrillic runs are not words to the trigrams, keeping nothing", () => {
