@@ -20,6 +20,7 @@ import {
   type TrigramIndex,
   type TrigramRead,
   trigramIndex,
+  UNUSED_LETTER,
 } from "./trigrams.js";
 import { float64s } from "./typed-pool.js";
 import { CYRILLIC_LOWER, WORD_HASH_START } from "./word-memo.js";
@@ -432,20 +433,25 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
           counts[l] = (counts[l] as number) + (v >>> 16);
         }
       }
-    } else if (symbolAt(text, i, length, index, table) === SEPARATOR) {
-      const kind = kinds[c] as number;
-      if (kind !== 0) {
-        // U+0482, the one separator of U+0400..U+052F, is inside a Cyrillic word to `readCyrillicWords`.
-        if (kind === CYRILLIC_KIND) return abandon(distinct, at);
-        letters++;
-        if (kind === LATIN_KIND) latn++;
-        else arab++;
-      }
-      i++;
-      continue;
     } else {
-      // A word of other letters (Latin, Arabic, Cyrillic Supplement), read letter by letter.
+      let s = symbolAt(text, i, length, index, table);
+      if (s === SEPARATOR) {
+        const kind = kinds[c] as number;
+        if (kind !== 0) {
+          // U+0482, the one separator of U+0400..U+052F, is inside a Cyrillic word to `readCyrillicWords`.
+          if (kind === CYRILLIC_KIND) return abandon(distinct, at);
+          letters++;
+          if (kind === LATIN_KIND) latn++;
+          else arab++;
+        }
+        i++;
+        continue;
+      }
+      // A word of other letters (Latin, Arabic, Cyrillic Supplement), read letter by letter. One of letters no
+      // Cyrillic trigram holds (an Arabic or Latin word, nearly always) makes no trigram with a row, nor joins to one.
+      let unused = true;
       do {
+        if (s !== UNUSED_LETTER) unused = false;
         const kind = kinds[c] as number;
         if (kind !== 0) {
           letters++;
@@ -458,13 +464,13 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
           else arab++;
         }
         c = ++i < length ? text.charCodeAt(i) : 0;
-      } while (
-        i < length &&
-        symbolAt(text, i, length, index, table) !== SEPARATOR &&
-        (c < 0x400 || c > 0x4ff)
-      );
+        if (i === length) break;
+        s = symbolAt(text, i, length, index, table);
+      } while (s !== SEPARATOR && (c < 0x400 || c > 0x4ff));
       if (i < length && c >= 0x400 && c <= 0x4ff) return abandon(distinct, at);
-      ends = readWord(text, start, i, tokens, last, index, at);
+      ends = unused
+        ? UNUSED_LETTER | (UNUSED_LETTER << 16)
+        : readWord(text, start, i, tokens, last, index, at);
     }
     if (tokens === 0) first = ends & 0xffff;
     last = ends >>> 16;

@@ -47,7 +47,8 @@ const RANK_OFFSET = 10;
 /** An unseen trigram is this much less likely than the last-ranked one. */
 const UNSEEN_FACTOR = 0.25;
 const SPACE = 1;
-const UNUSED_LETTER = 2;
+/** The symbol of a letter no model of the index holds (no trigram with it has a row). */
+export const UNUSED_LETTER = 2;
 /** `pairAt` of a pair that starts no trigram: the first block of `pairRows`, all -1. */
 const NO_PAIR = 0;
 /**
