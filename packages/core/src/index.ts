@@ -23,6 +23,7 @@ export * from "./runner/runner.js";
 export * from "./runner/stage.js";
 export * from "./runner/stage-run.js";
 export * from "./shards/files.js";
+export * from "./shards/parquet-copy.js";
 export * from "./shards/reader.js";
 export * from "./shards/writer.js";
 export * from "./shell.js";

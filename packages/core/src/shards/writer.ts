@@ -5,6 +5,7 @@ import type { ColumnSpec } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
 import { defined } from "../errors.js";
 import { fileSha256, fileSize, fsyncPath } from "./files.js";
+import { inWriteOrder, parquetCopyOptions, ROW_GROUP_ROWS } from "./parquet-copy.js";
 import { RowBatch } from "./row-batch.js";
 import { countedCopy } from "./tally.js";
 
@@ -15,7 +16,7 @@ const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row num
  * How many times a joined part's input rows count towards its bytes: once, as a wide part counts each column it
  * buffers, so a joined part is about as large as a wide one. The part is not held whole while it is written: the
  * positional join (joinQuery) streams the input range beside the buffer, and the Parquet writer holds one row group
- * at a time (JOINED_ROW_GROUP_BYTES); what grows with the part is the buffer and the join's copy of it. The hash join
+ * at a time (ROW_GROUP_BYTES); what grows with the part is the buffer and the join's copy of it. The hash join
  * and sort this replaced held each row twice (sorted, then a whole part as one row group) and counted it 3 times.
  * `pnpm bench -- joined-writer` (150 MB of text in one shard; peak duckdb_memory() of the 512 MB scratch database
  * while a part was copied): normalize-like parts of 17-22k rows peaked at 307-406 MB, most of it reading the ingest
@@ -23,13 +24,6 @@ const JOIN_ROW: ColumnSpec = { name: "_row", type: "BIGINT", doc: "input row num
  * (5.5k-row parts, old plan: 119-250 MB). Counted once but written in 20k-row groups, such parts reached the limit.
  */
 const JOINED_COPIES = 1;
-
-/**
- * About how many bytes of output rows go in one Parquet row group of a joined part. DuckDB's writer buffers a row
- * group whole and writes each of its columns as one page (up to 100 MB), and a reader decompresses a page whole:
- * 20k rows of 4 KB texts made 77 MB pages that took 128 MiB buffers to read back.
- */
-const JOINED_ROW_GROUP_BYTES = 32 * 2 ** 20;
 
 /** About how many bytes a value takes in the buffer: Tajik text is ~2 UTF-8 bytes a character. */
 function approxBytes(type: ColumnSpec["type"], value: unknown): number {
@@ -124,27 +118,17 @@ function joinQuery(join: JoinInput, first: number, last: number): string {
           ELSE error(${misaligned}) END`;
 }
 
-/**
- * About how many bytes one row of a Parquet file takes once read (its uncompressed pages over its rows): all of it,
- * and the columns named in `of` alone.
- */
-async function rowWidth(
-  conn: DuckDBConnection,
-  file: string,
-  of: string[],
-): Promise<{ all: number; of: number }> {
+/** About how many bytes one row of a Parquet file takes once read (its uncompressed pages over its rows). */
+async function rowWidth(conn: DuckDBConnection, file: string): Promise<number> {
   const reader = await conn.runAndReadAll(
     `SELECT coalesce(sum(total_uncompressed_size), 0)::BIGINT AS bytes,
-       coalesce(sum(total_uncompressed_size) FILTER (WHERE path_in_schema IN (${of.map(sqlString).join(", ") || "NULL"})), 0)::BIGINT AS named,
        coalesce((SELECT sum(row_group_num_rows) FROM (SELECT DISTINCT row_group_id, row_group_num_rows
          FROM parquet_metadata(${sqlString(file)}))), 0)::BIGINT AS rows
      FROM parquet_metadata(${sqlString(file)})`,
   );
   const row = defined(reader.getRowObjectsJS()[0], `the size of ${file}`);
   const rows = Number(row.rows);
-  return rows > 0
-    ? { all: Math.ceil(Number(row.bytes) / rows), of: Math.ceil(Number(row.named) / rows) }
-    : { all: 0, of: 0 };
+  return rows > 0 ? Math.ceil(Number(row.bytes) / rows) : 0;
 }
 
 /**
@@ -172,8 +156,6 @@ export class ShardWriter {
   private rows = 0;
   private chars = 0;
   private bytes = 0;
-  /** Of `bytes`, those of the writer's own columns. */
-  private buffered = 0;
   /** The input rows a joined part spans. */
   private firstRow = 0;
   private lastRow = 0;
@@ -190,8 +172,6 @@ export class ShardWriter {
     private readonly conn: DuckDBConnection,
     /** Bytes each row brings from the joined input, counted towards the part's bytes (`JOINED_COPIES` times). */
     private readonly joinedWidth: number,
-    /** Bytes each row brings from the joined input under another name (`JoinInput.copy`). */
-    private readonly copiedWidth: number,
   ) {
     const stored = storedColumns(opts);
     this.batch = new RowBatch(stored.map((c) => c.type));
@@ -213,9 +193,8 @@ export class ShardWriter {
     const { instance, conn } = await openScratchDb(opts.tmpDir);
     try {
       await conn.run(bufferTable(opts));
-      const copied = (opts.joinInput?.copy ?? []).map((c) => c.from);
-      const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file, copied) : { all: 0, of: 0 };
-      return new ShardWriter(opts, instance, conn, width.all, width.of);
+      const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file) : 0;
+      return new ShardWriter(opts, instance, conn, width);
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -253,9 +232,7 @@ export class ShardWriter {
       const col = columns[c] as ColumnSpec;
       const value = doc[col.name];
       values[c] = value;
-      const bytes = approxBytes(col.type, value);
-      this.bytes += bytes;
-      this.buffered += bytes;
+      this.bytes += approxBytes(col.type, value);
     }
     if (this.opts.joinInput) {
       values[columns.length] = row;
@@ -297,8 +274,8 @@ export class ShardWriter {
     const tmpPath = path.join(this.opts.tmpDir, `${name.replaceAll("/", "__")}.${process.pid}.tmp`);
     const join = this.opts.joinInput;
     const query = join ? joinQuery(join, this.firstRow, this.lastRow) : "SELECT * FROM buf";
-    const copied = await this.conn.run(
-      `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${this.opts.zstdLevel}, ROW_GROUP_SIZE ${this.rowGroupRows()})`,
+    const copied = await inWriteOrder(this.conn, () =>
+      this.conn.run(`COPY (${query}) TO ${sqlString(tmpPath)} (${parquetCopyOptions(this.opts.zstdLevel)})`),
     );
     if (copied.rowsChanged !== this.rows)
       throw new Error(
@@ -325,14 +302,6 @@ export class ShardWriter {
     this.rows = 0;
     this.chars = 0;
     this.bytes = 0;
-    this.buffered = 0;
-  }
-
-  /** Rows to a Parquet row group of this part: 20,000, or about JOINED_ROW_GROUP_BYTES of a joined part's rows. */
-  private rowGroupRows(): number {
-    if (!this.opts.joinInput || this.rows === 0) return 20_000;
-    const width = this.joinedWidth + this.copiedWidth + this.buffered / this.rows;
-    return Math.max(2048, Math.min(20_000, Math.floor(JOINED_ROW_GROUP_BYTES / width)));
   }
 }
 
@@ -344,8 +313,8 @@ export async function copyQueryToShard(
 ): Promise<ShardFile> {
   await mkdir(opts.tmpDir, { recursive: true });
   const tmpPath = path.join(opts.tmpDir, `${opts.name.replaceAll("/", "__")}.${process.pid}.tmp`);
-  await conn.run(
-    `COPY (${query}) TO ${sqlString(tmpPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000)`,
+  await inWriteOrder(conn, () =>
+    conn.run(`COPY (${query}) TO ${sqlString(tmpPath)} (${parquetCopyOptions(opts.zstdLevel)})`),
   );
   return finishedShard(conn, tmpPath, opts.name);
 }
@@ -358,8 +327,9 @@ export interface CopiedParts {
 
 /**
  * Writes the result of a SQL query (with a `text` column) to zstd Parquet parts named `<prefix>-00000.parquet`, ...
- * in one statement (a new part after about `maxRows` rows, as ShardWriter rotates), each complete and fsynced, in
- * order. Rows for which `drop` (SQL over the row, alias `d`) is true are counted in `dropped`, not written. Rows and
+ * in one statement, each complete and fsynced, in order. A part holds `maxRows` / ROW_GROUP_ROWS row groups: about
+ * `maxRows` rows of short documents, fewer of long ones, whose groups end at ROW_GROUP_BYTES (by default 10 groups:
+ * at most about 320 MiB), as ShardWriter rotates by rows and by bytes. Rows for which `drop` (SQL over the row, alias `d`) is true are counted in `dropped`, not written. Rows and
  * characters are counted as the statement writes them, not read back.
  */
 export async function copyQueryToParts(
@@ -370,23 +340,21 @@ export async function copyQueryToParts(
   const dir = path.join(opts.tmpDir, `${opts.prefix.replaceAll("/", "__")}.${process.pid}.parts`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(opts.tmpDir, { recursive: true });
-  const groups = Math.max(1, Math.round((opts.maxRows ?? 200_000) / 20_000));
-  const { tally, files } = await countedCopy(
-    conn,
-    query,
-    dir,
-    `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${opts.zstdLevel ?? 3}, ROW_GROUP_SIZE 20000, ROW_GROUPS_PER_FILE ${groups}, FILENAME_PATTERN 'part_{i}'`,
-    opts.drop,
+  const groups = Math.max(1, Math.round((opts.maxRows ?? 200_000) / ROW_GROUP_ROWS));
+  // One thread (inWriteOrder) also keeps the tally's lengths in the order the rows were written.
+  const { tally, files } = await inWriteOrder(conn, () =>
+    countedCopy(
+      conn,
+      query,
+      dir,
+      parquetCopyOptions(opts.zstdLevel, `ROW_GROUPS_PER_FILE ${groups}, FILENAME_PATTERN 'part_{i}'`),
+      opts.drop,
+    ),
   );
   const parts = (await readdir(dir))
     .map((f) => Number(/^part_(\d+)\.parquet$/.exec(f)?.[1] ?? Number.NaN))
     .filter((i) => !Number.isNaN(i))
     .sort((a, b) => a - b);
-  // The tally's lengths are in the order rows were written only when one thread ran the statement.
-  const setting = (
-    await conn.runAndReadAll("SELECT current_setting('threads')::BIGINT AS n")
-  ).getRowObjectsJS()[0];
-  const ordered = parts.length <= 1 || Number(setting?.n) === 1;
   const written = [...files.values()].reduce((a, n) => a + n, 0);
   if (written !== tally.lengths.length)
     throw new Error(
@@ -400,7 +368,7 @@ export async function copyQueryToParts(
     const rows = files.get(path.join(dir, `part_${i}.parquet`));
     await rename(path.join(dir, `part_${i}.parquet`), tmpPath);
     let counted: { rows: number; chars: number } | undefined;
-    if (rows !== undefined && ordered) {
+    if (rows !== undefined) {
       let chars = 0;
       for (const end = row + rows; row < end; row++) chars += tally.lengths[row] as number;
       counted = { rows, chars };
