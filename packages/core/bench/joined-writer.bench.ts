@@ -1,16 +1,17 @@
 // The joined shard writer on one large shard: 150 MB of Tajik text (real word forms) in one ingest-like shard,
 // run through a normalize-like stage (rewrites 58% of the texts, keeps text_original) and each of its parts through
 // a quality-like one (twenty signal columns, a new text for 32%), then the quality-like stage alone over one
-// normalized-like shard of the same size (text and text_original, ~8 KB a row, in row groups as a joined writer now
-// writes them). Each stage must write its parts within the scratch database's 512 MB; it prints the parts, CPU
-// seconds, the largest row group written (uncompressed) and the process's peak RSS so far.
+// normalized-like shard of the same size (text and text_original, ~8 KB a row). Both shards are written as core's
+// writers write theirs (parquetCopyOptions: row groups of at most about ROW_GROUP_BYTES). Each stage must write its
+// parts within the scratch database's 512 MB; each runs in a process of its own, so the peak RSS it prints is that
+// stage's, beside its parts, CPU seconds and the largest row group it wrote (uncompressed).
 // Usage: pnpm bench -- joined-writer [--size 150MB]
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { tesseractTajikWords } from "@soro/samples";
-import { openScratchDb, processShard, type ShardFile, sqlString } from "../src/index.js";
-import { benchBytes, benchOption } from "../src/testing.js";
+import { inWriteOrder, openScratchDb, parquetCopyOptions, sqlString } from "../src/index.js";
+import { benchBytes, benchOption, stageInOwnProcess } from "../src/testing.js";
 
 const textBytes = benchBytes(benchOption("size", "150MB"));
 const words = tesseractTajikWords().filter((w) => /^[\p{L}-]+$/u.test(w));
@@ -21,12 +22,7 @@ const load = () =>
 const stages = new URL("./joined-stages.ts", import.meta.url).href;
 
 /** Writes one shard of documents of ~2,000 characters (~4 KB) until `bytes` of text. */
-async function writeShard(
-  file: string,
-  bytes: number,
-  withOriginal: boolean,
-  rowGroupRows: number,
-): Promise<number> {
+async function writeShard(file: string, bytes: number, withOriginal: boolean): Promise<number> {
   const { instance, conn } = await openScratchDb(path.dirname(file), "2GB");
   try {
     await conn.run(
@@ -62,9 +58,7 @@ async function writeShard(
       docs++;
     }
     app.closeSync();
-    await conn.run(
-      `COPY t TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE ${rowGroupRows})`,
-    );
+    await inWriteOrder(conn, () => conn.run(`COPY t TO ${sqlString(file)} (${parquetCopyOptions()})`));
     return docs;
   } finally {
     conn.closeSync();
@@ -87,48 +81,39 @@ async function largestRowGroup(files: string[]): Promise<number> {
   }
 }
 
-/** Runs a stage over each input in this process: its parts, rows, CPU seconds. */
-async function run(exportName: string, inputs: string[], out: string) {
-  const files: ShardFile[] = [];
-  const start = process.cpuUsage();
-  for (const [i, inputPath] of inputs.entries()) {
-    const r = await processShard({
-      stage: { module: stages, exportName },
-      options: null,
-      inputPath,
-      inputShardId: `in-${i}`,
-      outputPrefix: `${exportName}-${i}`,
-      tmpDir: out,
-      runId: 1,
-    });
-    files.push(...r.files);
-  }
-  const cpu = process.cpuUsage(start);
-  const rows = files.reduce((n, f) => n + f.rows, 0);
-  const mb = Math.max(...files.map((f) => f.bytes)) / 1e6;
-  const group = await largestRowGroup(files.map((f) => f.tmpPath));
+/** Runs a stage over each input in a process of its own and prints its line; the parts it wrote. */
+async function run(exportName: string, inputs: string[], out: string): Promise<string[]> {
+  const r = stageInOwnProcess({ module: stages, exportName }, inputs, out);
+  const rows = r.files.reduce((n, f) => n + f.rows, 0);
+  const mb = Math.max(...r.files.map((f) => f.bytes)) / 1e6;
+  const group = await largestRowGroup(r.files.map((f) => f.tmpPath));
   console.log(
-    `${exportName.padEnd(14)} ${String(inputs.length).padStart(6)} ${String(files.length).padStart(6)} ${String(rows).padStart(7)} ${mb.toFixed(1).padStart(12)} ${((cpu.user + cpu.system) / 1e6).toFixed(2).padStart(6)} ${(group / 1e6).toFixed(1).padStart(12)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(12)}`,
+    `${exportName.padEnd(14)} ${String(inputs.length).padStart(6)} ${String(r.files.length).padStart(6)} ${String(rows).padStart(7)} ${mb.toFixed(1).padStart(12)} ${r.cpu.toFixed(2).padStart(6)} ${(group / 1e6).toFixed(1).padStart(12)} ${(r.rssKB / 1024).toFixed(0).padStart(12)}`,
   );
-  return files.map((f) => f.tmpPath);
+  return r.files.map((f) => f.tmpPath);
 }
 
-const work = await mkdtemp(path.join(tmpdir(), "soro-joined-writer-"));
-try {
-  const ingest = path.join(work, "ingest.parquet");
-  const normalized = path.join(work, "normalized.parquet");
-  // Ingest's row groups are 20k rows; a joined writer's now hold about 32 MiB (4096 rows of text + original).
-  const docs = await writeShard(ingest, textBytes, false, 20_000);
-  await writeShard(normalized, textBytes, true, 4096);
-  console.log(`${docs} documents, ${(textBytes / 1e6).toFixed(0)} MB of text in one shard; load ${load()}\n`);
-  console.log("stage          inputs  parts    rows  max part MB  CPU s  max group MB  peak RSS MB");
-  const parts = await run("rewriteStage", [ingest], path.join(work, "rewrite"));
-  await run("signalsStage", parts, path.join(work, "signals"));
-  await run("signalsStage", [normalized], path.join(work, "signals-one"));
-  console.log(`\nload after ${load()}`);
-} catch (err) {
-  console.error((err as Error).stack);
-  process.exitCode = 1;
-} finally {
-  await rm(work, { recursive: true, force: true });
+async function main(): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), "soro-joined-writer-"));
+  try {
+    const ingest = path.join(work, "ingest.parquet");
+    const normalized = path.join(work, "normalized.parquet");
+    const docs = await writeShard(ingest, textBytes, false);
+    await writeShard(normalized, textBytes, true);
+    console.log(
+      `${docs} documents, ${(textBytes / 1e6).toFixed(0)} MB of text in one shard; load ${load()}\n`,
+    );
+    console.log("stage          inputs  parts    rows  max part MB  CPU s  max group MB  peak RSS MB");
+    const parts = await run("rewriteStage", [ingest], path.join(work, "rewrite"));
+    await run("signalsStage", parts, path.join(work, "signals"));
+    await run("signalsStage", [normalized], path.join(work, "signals-one"));
+    console.log(`\nload after ${load()}`);
+  } catch (err) {
+    console.error((err as Error).stack);
+    process.exitCode = 1;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
+
+await main();

@@ -1,10 +1,11 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Catalog, ShardCommit } from "./catalog/catalog.js";
-import { copyQueryToShard } from "./shards/writer.js";
+import type { StageRef } from "./runner/stage.js";
+import { copyQueryToShard, type ShardFile } from "./shards/writer.js";
 
 /**
  * The built `soro` command (packages/cli/bin/soro.mjs), for tests that run it as a user does: `node SORO_BIN ...`.
@@ -47,6 +48,29 @@ export function runKillable(
       resolve({ code, killed });
     });
   });
+}
+
+/** What a stage run by `stageInOwnProcess` wrote, its CPU seconds and its process's peak RSS (KB). */
+export interface StageProcessResult {
+  files: ShardFile[];
+  cpu: number;
+  rssKB: number;
+}
+
+/**
+ * Runs `stage` over shard files in a child Node process (bench/stage-process.ts), for benches: its peak RSS is the
+ * stage's own, not the bench's that wrote the inputs.
+ */
+export function stageInOwnProcess(stage: StageRef, inputs: string[], out: string): StageProcessResult {
+  const script = fileURLToPath(new URL("../bench/stage-process.ts", import.meta.url));
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", script, JSON.stringify({ stage, inputs, out })],
+    { encoding: "utf8", maxBuffer: 2 ** 26 },
+  );
+  const last = child.stdout.trim().split("\n").at(-1);
+  if (child.status !== 0 || !last) throw new Error(`${stage.exportName} failed: ${child.stderr}`);
+  return JSON.parse(last) as StageProcessResult;
 }
 
 /**

@@ -20,7 +20,14 @@
 import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { BASE_COLUMNS, Catalog, openScratchDb, sqlString } from "@soro/core";
+import {
+  BASE_COLUMNS,
+  Catalog,
+  inWriteOrder,
+  openScratchDb,
+  parquetCopyOptions,
+  sqlString,
+} from "@soro/core";
 import { tesseractTajikWords } from "@soro/samples";
 import { ingestPaths } from "../src/index.js";
 
@@ -69,17 +76,17 @@ await writeFile(jsonl, `${lines.join("\n")}\n`);
 const jsonlMb = (await stat(jsonl)).size / 1e6;
 const readJson = `read_json(${sqlString(jsonl)}, format = 'newline_delimited', columns = {text: 'VARCHAR', url: 'VARCHAR', meta: 'JSON'})`;
 
-/** DuckDB alone running one statement on a fresh one-thread instance. */
+/** DuckDB alone running one statement on a fresh one-thread instance, as core runs its COPYs (inWriteOrder). */
 async function duck(sql: string) {
   const { instance, conn } = await openScratchDb(dir, "2GB", 1);
   try {
-    return await timed(() => conn.run(sql));
+    return await timed(() => inWriteOrder(conn, () => conn.run(sql)));
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
 }
-const zstd = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE 20000)";
+const zstd = `(${parquetCopyOptions()})`;
 const parquet = path.join(dir, "corpus.parquet");
 await duck(`COPY (SELECT * FROM ${readJson}) TO ${sqlString(parquet)} ${zstd}`);
 
@@ -100,8 +107,7 @@ const docSelect = BASE_COLUMNS.map((c) => {
   if (!e) throw new Error(`bench: no peer expression for column ${c.name}`);
   return `${e} AS ${c.name}`;
 }).join(", ");
-const parts =
-  "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE 20000, ROW_GROUPS_PER_FILE 10, FILENAME_PATTERN 'part_{i}', OVERWRITE)";
+const parts = `(${parquetCopyOptions(3, "ROW_GROUPS_PER_FILE 10, FILENAME_PATTERN 'part_{i}', OVERWRITE")})`;
 
 let wsN = 0;
 /** ingestPaths into a new workspace (created before the clock starts). */
