@@ -86,11 +86,19 @@ describe("row groups of the shards core writes", () => {
     try {
       const shard = await copyQueryToShard(conn, docs, { tmpDir: dir, name: "t/one.parquet" });
       await expectBoundedRoundTrip(conn, [shard.tmpPath]);
-      const settings = await conn.runAndReadAll(
-        "SELECT current_setting('threads')::INTEGER, current_setting('preserve_insertion_order')",
-      );
+      const settingsSql =
+        "SELECT current_setting('threads')::INTEGER, current_setting('preserve_insertion_order')";
+      const settings = await conn.runAndReadAll(settingsSql);
       expect(settings.getRows()).toEqual([[2, true]]);
       expect(path.basename(shard.name)).toBe("one.parquet");
+      // A statement that fails is reported as itself, and the settings come back.
+      await expect(
+        copyQueryToShard(conn, "SELECT error('no such document') AS text", {
+          tmpDir: dir,
+          name: "t/bad.parquet",
+        }),
+      ).rejects.toThrow(/no such document/);
+      expect((await conn.runAndReadAll(settingsSql)).getRows()).toEqual([[2, true]]);
     } finally {
       conn.closeSync();
       instance.closeSync();

@@ -40,12 +40,21 @@ export async function inWriteOrder<T>(conn: DuckDBConnection, write: () => Promi
     "DuckDB's threads and insertion-order settings",
   );
   const threads = Number(row.threads);
-  if (threads !== 1) await conn.run("SET GLOBAL threads = 1");
-  if (row.ordered) await conn.run("SET SESSION preserve_insertion_order = false");
-  try {
-    return await write();
-  } finally {
+  const restore = async () => {
     if (row.ordered) await conn.run("RESET SESSION preserve_insertion_order");
     if (threads !== 1) await conn.run(`SET GLOBAL threads = ${threads}`);
+  };
+  if (threads !== 1) await conn.run("SET GLOBAL threads = 1");
+  if (row.ordered) await conn.run("SET SESSION preserve_insertion_order = false");
+  let result: T;
+  try {
+    result = await write();
+  } catch (err) {
+    // The statement's error is the one to report: in a transaction it failed, DuckDB refuses the restore too
+    // (the settings then stay as the statement had them until the connection sets them again).
+    await restore().catch(() => undefined);
+    throw err;
   }
+  await restore();
+  return result;
 }
