@@ -3,6 +3,7 @@ import type { DuckDBBlobVector, DuckDBConnection } from "@duckdb/node-api";
 import { type ColumnSpec, fromDuckValue } from "../columns.js";
 import { openScratchDb, sqlIdent, sqlString } from "../duck.js";
 import { defined, firstLine, ShardCorruptError, SoroError } from "../errors.js";
+import { decodeUtf8 } from "./utf8.js";
 
 /** Options for reading a shard. */
 export interface ReadShardOptions {
@@ -43,16 +44,21 @@ export async function* readShard(
   const rowNumbers = options.rowNumbers === true;
   if (rowNumbers) types.set("file_row_number", "BIGINT");
   const bytes = new Set(options.bytes ?? []);
-  const select = options.columns
-    ? [...options.columns, ...(rowNumbers ? ["file_row_number"] : [])]
-        .map((c) => (bytes.has(c) ? `encode(${sqlIdent(c)}) AS ${sqlIdent(c)}` : sqlIdent(c)))
-        .join(", ")
-    : "*";
   if (bytes.size > 0 && !options.columns) throw new Error("readShard: `bytes` needs `columns`");
   const source = `read_parquet(${sqlString(file)}${rowNumbers ? ", file_row_number = true" : ""})`;
   try {
     let result: Awaited<ReturnType<DuckDBConnection["stream"]>>;
+    let text: Set<string>;
     try {
+      // Text columns come as their UTF-8 bytes (encode: a copy, no check) and are decoded here by decodeUtf8,
+      // several times faster on long texts than DuckDB's value reader (V8's UTF-8 decoder).
+      text = await textColumns(conn, source);
+      const encoded = (c: string) => `encode(${sqlIdent(c)}) AS ${sqlIdent(c)}`;
+      const select = options.columns
+        ? [...options.columns, ...(rowNumbers ? ["file_row_number"] : [])]
+            .map((c) => (bytes.has(c) || text.has(c) ? encoded(c) : sqlIdent(c)))
+            .join(", ")
+        : `*${text.size > 0 ? ` REPLACE (${[...text].map(encoded).join(", ")})` : ""}`;
       result = await conn.stream(`SELECT ${select} FROM ${source}`);
     } catch (err) {
       throw new ShardCorruptError(file, (err as Error).message, err);
@@ -68,14 +74,19 @@ export async function* readShard(
         // Column-wise raw values are ~25% faster than row-wise JS conversion; only lists need unwrapping.
         const rows: Record<string, unknown>[] = new Array(chunk.rowCount);
         const fields = names.map((name, i) => {
-          if (!bytes.has(name)) return { name, type: colTypes[i], values: chunk.getColumnValues(i) };
+          if (!bytes.has(name) && !text.has(name))
+            return { name, type: colTypes[i], values: chunk.getColumnValues(i), vector: null, text: false };
           const vector = chunk.getColumnVector(i) as DuckDBBlobVector;
-          return { name, type: colTypes[i], values: null, vector };
+          return { name, type: colTypes[i], values: null, vector, text: !bytes.has(name) };
         });
         for (let r = 0; r < chunk.rowCount; r++) {
           const obj: Record<string, unknown> = {};
           for (const f of fields) {
-            obj[f.name] = f.values ? fromDuckValue(f.type, f.values[r]) : f.vector?.getItemBytes(r);
+            if (f.values) obj[f.name] = fromDuckValue(f.type, f.values[r]);
+            else {
+              const item = f.vector?.getItemBytes(r) ?? null;
+              obj[f.name] = f.text && item ? decodeUtf8(item) : item;
+            }
           }
           rows[r] = obj;
         }
@@ -91,6 +102,17 @@ export async function* readShard(
       own.instance.closeSync();
     }
   }
+}
+
+/** The VARCHAR columns of a query's source. */
+async function textColumns(conn: DuckDBConnection, source: string): Promise<Set<string>> {
+  const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+  return new Set(
+    reader
+      .getRowObjectsJS()
+      .filter((r) => r.column_type === "VARCHAR")
+      .map((r) => String(r.column_name)),
+  );
 }
 
 /** Checks that a file is readable Parquet by reading its footer; throws ShardCorruptError otherwise. */
