@@ -270,4 +270,35 @@ describe("shards", () => {
     await writeFile(junk, "this is not parquet");
     await expect(readAll(junk)).rejects.toThrow(/junk\.parquet/);
   });
+
+  it("writes in a caller's database while a shard is read from it, and leaves that database open", async () => {
+    const dir = await tempDir();
+    const docs = (await tajikDocs(3000)).map((i) => ("doc" in i ? i.doc : null)!);
+    const first = await ShardWriter.open({ tmpDir: dir, prefix: "t/in", columns: BASE_COLUMNS });
+    for (const d of docs) await first.write(d);
+    const [input] = await first.close();
+    const { instance, conn } = await openScratchDb(dir);
+    try {
+      const writer = await ShardWriter.open({
+        db: instance,
+        tmpDir: dir,
+        prefix: "t/out",
+        columns: COLUMNS,
+        maxRows: 1000,
+      });
+      let n = 0;
+      // The read streams on one connection while the writer appends and copies parts out on its own.
+      for await (const batch of readShard(input!.tmpPath, { conn, types: BASE_COLUMNS }))
+        for (const row of batch) await writer.write({ ...row, n: n++ });
+      const files = await writer.close();
+      expect(files.map((f) => f.rows)).toEqual([1000, 1000, 1000]);
+      const rows = (await Promise.all(files.map((f) => readAll(f.tmpPath)))).flat();
+      expect(rows.map((r) => r.text)).toEqual(docs.map((d) => d.text));
+      const left = await conn.runAndReadAll("SELECT 1 AS one");
+      expect(left.getRowObjectsJS()).toEqual([{ one: 1 }]);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { InputStats, QuarantineEntry } from "../catalog/catalog.js";
 import { emptyInputStats } from "../catalog/input-stats.js";
 import { type ColumnSpec, type ColumnType, mergeColumns } from "../columns.js";
@@ -80,8 +81,7 @@ function columnTypeOf(duckType: string): ColumnType | null {
 }
 
 /** The typed columns of a Parquet shard, read from its schema. */
-export async function shardColumns(file: string, tmpDir: string): Promise<ColumnSpec[]> {
-  const { instance, conn } = await openScratchDb(tmpDir);
+export async function shardColumns(file: string, conn: DuckDBConnection): Promise<ColumnSpec[]> {
   try {
     const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
     return reader.getRowObjectsJS().map((r) => {
@@ -93,16 +93,36 @@ export async function shardColumns(file: string, tmpDir: string): Promise<Column
   } catch (err) {
     if (err instanceof ShardCorruptError) throw err;
     throw new ShardCorruptError(file, (err as Error).message, err);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
   }
 }
+
+/**
+ * The memory limit of the one scratch database a shard task reads its input, and writes its parts, in: the two had
+ * a database of 512 MB each (openScratchDb), and opening and closing a database costs ~10 ms, about 15% of a 5 MB
+ * shard's I/O.
+ */
+const TASK_MEMORY = "1GB";
 
 /** Runs one stage over one input shard: every document is kept with added columns, dropped by a rule, or quarantined. */
 export async function processShard(task: ShardTask): Promise<ShardResult> {
   const { def, fn } = await loadStage(task.stage, task.options);
-  const inputColumns = await shardColumns(task.inputPath, task.tmpDir);
+  const db = await openScratchDb(task.tmpDir, TASK_MEMORY);
+  try {
+    return await processShardIn(db, def, fn, task);
+  } finally {
+    db.conn.closeSync();
+    db.instance.closeSync();
+  }
+}
+
+/** processShard in an open scratch database. */
+async function processShardIn(
+  db: { instance: DuckDBInstance; conn: DuckDBConnection },
+  def: StageDefinition,
+  fn: DocTransform,
+  task: ShardTask,
+): Promise<ShardResult> {
+  const inputColumns = await shardColumns(task.inputPath, db.conn);
   // The stage's own columns win on a rerun over its own older output; every other stage's column passes unchanged.
   const own = new Set(def.columns.map((c) => c.name));
   const keepsOriginal = def.rewritesText === true && !inputColumns.some((c) => c.name === TEXT_ORIGINAL.name);
@@ -116,6 +136,7 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
   const narrow = def.reads !== undefined;
   const rewrites = def.rewritesText === true;
   const writer = await ShardWriter.open({
+    db: db.instance,
     tmpDir: task.tmpDir,
     prefix: task.outputPrefix,
     columns: narrow ? (rewrites ? [...def.columns, REWRITTEN_TEXT] : def.columns) : columns,
@@ -137,7 +158,7 @@ export async function processShard(task: ShardTask): Promise<ShardResult> {
   try {
     for await (const batch of readShard(task.inputPath, {
       types: inputColumns,
-      tmpDir: task.tmpDir,
+      conn: db.conn,
       columns: reads,
       rowNumbers: narrow,
     })) {

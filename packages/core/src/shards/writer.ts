@@ -77,6 +77,11 @@ export interface ShardWriterOptions {
    * input Parquet file when it is written: the input's columns first, then the writer's, then the copies.
    */
   joinInput?: JoinInput | null;
+  /**
+   * A DuckDB instance to connect to (its memory limit then bounds this writer and whatever else runs in it) instead
+   * of a private scratch database; whoever opened it closes it, after the writer's `close` or `abort`.
+   */
+  db?: DuckDBInstance | null;
 }
 
 /** The input Parquet file a joined writer's rows come from, and how its columns meet the writer's. */
@@ -170,7 +175,8 @@ export class ShardWriter {
 
   private constructor(
     private readonly opts: Required<ShardWriterOptions>,
-    private readonly instance: DuckDBInstance,
+    /** The writer's own scratch database (null: it connected to `db`). */
+    private readonly instance: DuckDBInstance | null,
     private readonly conn: DuckDBConnection,
     /** Bytes each row brings from the joined input, counted towards the part's bytes (`JOINED_COPIES` times). */
     private readonly joinedWidth: number,
@@ -189,17 +195,21 @@ export class ShardWriter {
       maxBytes: 128 * 2 ** 20,
       zstdLevel: 3,
       joinInput: null,
+      db: null,
       ...options,
     };
     await mkdir(opts.tmpDir, { recursive: true });
-    const { instance, conn } = await openScratchDb(opts.tmpDir);
+    // A private scratch database costs ~10 ms to open and close, a shared one a connection.
+    const { instance, conn } = opts.db
+      ? { instance: null, conn: await opts.db.connect() }
+      : await openScratchDb(opts.tmpDir);
     try {
       await conn.run(bufferTable(opts));
       const width = opts.joinInput ? await rowWidth(conn, opts.joinInput.file) : 0;
       return new ShardWriter(opts, instance, conn, width);
     } catch (err) {
       conn.closeSync();
-      instance.closeSync();
+      instance?.closeSync();
       throw err;
     }
   }
@@ -256,14 +266,14 @@ export class ShardWriter {
   async close(): Promise<ShardFile[]> {
     if (this.rows > 0 || this.done.length === 0) await this.flushPart();
     this.conn.closeSync();
-    this.instance.closeSync();
+    this.instance?.closeSync();
     return this.done;
   }
 
   /** Drops everything written so far without producing files. */
   abort(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    this.instance?.closeSync();
   }
 
   private async flushPart(): Promise<void> {
