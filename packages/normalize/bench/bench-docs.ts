@@ -1,4 +1,4 @@
-import { udhrParagraphs } from "@soro/samples";
+import { tajikTextLines, udhrParagraphs } from "@soro/samples";
 import { toRussianKeyboard } from "../src/damage.js";
 
 /**
@@ -39,4 +39,34 @@ export function distinctLines(docs: readonly string[], round: number): string[] 
       .map((line) => `${round}.${n++} ${line}`)
       .join("\n"),
   );
+}
+
+/**
+ * Documents of a larger vocabulary than the UDHR's: ~3 KB of the Presidential addresses' paragraphs and the
+ * explanatory dictionary's entries (../shared/tajik-text, each line used once), in turns of three paragraphs and
+ * six entries, with one line in ten typed without Tajik letters and one document in ten with a Russian UDHR paragraph
+ * (as `benchDocuments`): 1,500 documents, 4.5 MB of UTF-8, 60k distinct words, whose per-word records no longer all fit the
+ * CPU caches, as on a crawl.
+ */
+export async function referenceDocuments(): Promise<string[]> {
+  const prose = tajikTextLines("komdil_payom.txt");
+  const dict = tajikTextLines("komdil_dictionary.txt");
+  const rus = await udhrParagraphs("rus");
+  const docs: string[] = [];
+  let cur: string[] = [];
+  let size = 0;
+  let p = 0;
+  let d = 0;
+  for (let i = 0; docs.length < 1500 && (p < prose.length || d < dict.length); i++) {
+    const line = (i % 9 < 3 && p < prose.length) || d >= dict.length ? prose[p++] : dict[d++];
+    cur.push(i % 10 === 3 ? toRussianKeyboard(line ?? "") : (line ?? ""));
+    size += (line ?? "").length;
+    if (size > 1500) {
+      if (docs.length % 10 === 0) cur.push(rus[docs.length % rus.length] ?? "");
+      docs.push(cur.join("\n"));
+      cur = [];
+      size = 0;
+    }
+  }
+  return docs;
 }
