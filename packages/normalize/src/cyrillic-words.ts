@@ -79,7 +79,8 @@ const OFFSET_MASK = POOL - 1;
 const TAG_MASK = ~OFFSET_MASK;
 const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const INDEX_SHIFT = 32 - INDEX_BITS;
-const MAX_WORDS = 1 << (INDEX_BITS - 1);
+/** Most records kept at once (the pool may fill first); more distinct words empty them and start again. */
+export const MAX_WORDS = 1 << (INDEX_BITS - 1);
 const index = new Int32Array(1 << INDEX_BITS);
 const poolBytes = new ArrayBuffer(POOL * 8);
 const pool = new Float64Array(poolBytes);

@@ -9,7 +9,7 @@ import {
   readChars,
   tajikCharModel,
 } from "../src/char-model.js";
-import { readCyrillicWords } from "../src/cyrillic-words.js";
+import { MAX_WORDS, readCyrillicWords } from "../src/cyrillic-words.js";
 
 describe("Tajik character model", () => {
   it("reads a Tajik sentence as Tajik, Russian and Kazakh ones as not, Uzbek far below Tajik", () => {
@@ -89,9 +89,10 @@ describe("Tajik character model", () => {
       for (let i = 0; i < 4; i++, k = Math.floor(k / letters.length)) w += letters[k % letters.length];
       return w;
     };
-    // 150k short words (more than the words kept) and 20k long ones (more terms than kept), in lines of 100 words.
-    const words = Array.from({ length: 170_000 }, (_, k) =>
-      k < 150_000 ? word(k) : `${word(k)}${"истон".repeat(12)}`,
+    // More short words than the words kept and 20k long ones (longer than kept), in lines of 100 words.
+    const short = MAX_WORDS + 20_000;
+    const words = Array.from({ length: short + 20_000 }, (_, k) =>
+      k < short ? word(k) : `${word(k)}${"истон".repeat(12)}`,
     );
     const kind = (w: string) => (w.charCodeAt(1) & 7) ^ (w.length & 2);
     for (let round = 0; round < 2; round++)

@@ -1,7 +1,7 @@
 import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { readChars } from "../src/char-model.js";
-import { LINE_READ_LIMIT, readCyrillicWords, readLine } from "../src/cyrillic-words.js";
+import { LINE_READ_LIMIT, MAX_WORDS, readCyrillicWords, readLine } from "../src/cyrillic-words.js";
 import { takeLetterCounts } from "../src/letter-counts.js";
 import { scanLine, takeTrigrams, trigramIndex } from "../src/trigrams.js";
 
@@ -74,11 +74,12 @@ describe("a line read at once for letters, trigrams and words", () => {
       for (let i = 0; i < 4; i++, k = Math.floor(k / alphabet.length)) w += alphabet[k % alphabet.length];
       return w;
     };
-    // 150k short words (more than the records kept) and 1000 longer than a record keeps, in lines of 100 words.
-    const words = Array.from({ length: 151_000 }, (_, k) =>
-      k < 150_000 ? word(k) : `${word(k)}${"истон".repeat(14)}`,
+    // More short words than the records kept, and 1000 longer than a record keeps, in lines of 100 words.
+    const short = MAX_WORDS + 20_000;
+    const words = Array.from({ length: short + 1000 }, (_, k) =>
+      k < short ? word(k) : `${word(k)}${"истон".repeat(14)}`,
     );
-    const group = (from: number) => (from < 150_000 ? Math.min(100, 150_000 - from) : 15);
+    const group = (from: number) => (from < short ? Math.min(100, short - from) : 15);
     for (let round = 0; round < 2; round++)
       for (let from = round * 50; from < words.length; from += group(from)) {
         const text = words.slice(from, from + group(from)).join(" ");
