@@ -8,12 +8,25 @@ import { toRussianKeyboard } from "../src/damage.js";
  */
 export async function benchDocuments(): Promise<string[]> {
   const tgk = await udhrParagraphs("tgk");
-  const rus = await udhrParagraphs("rus");
+  return assemble(600, await udhrParagraphs("rus"), (i) => tgk[i % tgk.length] ?? "");
+}
+
+/**
+ * Documents of the lines `lineAt(0)`, `lineAt(1)` ... (until `count` documents, or the first undefined), a new one
+ * past 1,500 characters, with one line in ten typed without Tajik letters and a Russian paragraph of `rus` closing
+ * one document in ten.
+ */
+function assemble(
+  count: number,
+  rus: readonly string[],
+  lineAt: (i: number) => string | undefined,
+): string[] {
   const docs: string[] = [];
   let cur: string[] = [];
   let size = 0;
-  for (let i = 0; docs.length < 600; i++) {
-    const line = tgk[i % tgk.length] ?? "";
+  for (let i = 0; docs.length < count; i++) {
+    const line = lineAt(i);
+    if (line === undefined) break;
     cur.push(i % 10 === 3 ? toRussianKeyboard(line) : line);
     size += line.length;
     if (size > 1500) {
@@ -51,22 +64,9 @@ export function distinctLines(docs: readonly string[], round: number): string[] 
 export async function referenceDocuments(): Promise<string[]> {
   const prose = tajikTextLines("komdil_payom.txt");
   const dict = tajikTextLines("komdil_dictionary.txt");
-  const rus = await udhrParagraphs("rus");
-  const docs: string[] = [];
-  let cur: string[] = [];
-  let size = 0;
   let p = 0;
   let d = 0;
-  for (let i = 0; docs.length < 1500 && (p < prose.length || d < dict.length); i++) {
-    const line = (i % 9 < 3 && p < prose.length) || d >= dict.length ? prose[p++] : dict[d++];
-    cur.push(i % 10 === 3 ? toRussianKeyboard(line ?? "") : (line ?? ""));
-    size += (line ?? "").length;
-    if (size > 1500) {
-      if (docs.length % 10 === 0) cur.push(rus[docs.length % rus.length] ?? "");
-      docs.push(cur.join("\n"));
-      cur = [];
-      size = 0;
-    }
-  }
-  return docs;
+  return assemble(1500, await udhrParagraphs("rus"), (i) =>
+    (i % 9 < 3 && p < prose.length) || d >= dict.length ? prose[p++] : dict[d++],
+  );
 }
