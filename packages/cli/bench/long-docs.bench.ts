@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { finished } from "node:stream/promises";
 import { Catalog, openScratchDb, sqlString } from "@soro/core";
-import { benchBytes, benchOption, SORO_BIN, stageInOwnProcess } from "@soro/core/testing";
+import { benchBytes, benchOption, SORO_BIN, stageInOwnProcess, wordDrawer } from "@soro/core/testing";
 import { tesseractTajikWords } from "@soro/samples";
 
 const textBytes = benchBytes(benchOption("size", "150MB"));
@@ -26,21 +26,12 @@ const load = () =>
 async function writeJsonl(file: string, bytes: number): Promise<number> {
   const words = tesseractTajikWords().filter((w) => /^[\p{L}-]+$/u.test(w));
   const out = createWriteStream(file);
-  let x = 12345;
+  // UTF-8 bytes: Tajik letters are two each, the spaces one.
+  const draw = wordDrawer(words, 2);
   let written = 0;
   let docs = 0;
   while (written < bytes) {
-    const parts: string[] = [];
-    let len = 0;
-    // UTF-8 bytes: Tajik letters are two each, the spaces one.
-    const target = docBytes / 2 + ((docs * 7919) % docBytes);
-    while (len < target) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      const w = words[(x >>> 9) % words.length] as string;
-      parts.push(w);
-      len += 2 * w.length + 1;
-    }
-    const text = `${parts.join(" ")}.`;
+    const text = draw(docBytes / 2 + ((docs * 7919) % docBytes));
     written += Buffer.byteLength(text);
     if (!out.write(`${JSON.stringify({ text, url: `https://long.example/${docs}` })}\n`))
       await new Promise<void>((resolve) => out.once("drain", () => resolve()));

@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { tesseractTajikWords } from "@soro/samples";
 import { inWriteOrder, openScratchDb, parquetCopyOptions, sqlString } from "../src/index.js";
-import { benchBytes, benchOption, stageInOwnProcess } from "../src/testing.js";
+import { benchBytes, benchOption, stageInOwnProcess, wordDrawer } from "../src/testing.js";
 
 const textBytes = benchBytes(benchOption("size", "150MB"));
 const words = tesseractTajikWords().filter((w) => /^[\p{L}-]+$/u.test(w));
@@ -30,20 +30,11 @@ async function writeShard(file: string, bytes: number, withOriginal: boolean): P
          meta VARCHAR${withOriginal ? ", text_original VARCHAR" : ""})`,
     );
     const app = await conn.createAppender("t");
-    let x = 12345;
+    const draw = wordDrawer(words);
     let written = 0;
     let docs = 0;
     while (written < bytes) {
-      const parts: string[] = [];
-      let len = 0;
-      const target = 1000 + (docs % 2000);
-      while (len < target) {
-        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-        const w = words[(x >>> 9) % words.length] as string;
-        parts.push(w);
-        len += w.length + 1;
-      }
-      const text = `${parts.join(" ")}.`;
+      const text = draw(1000 + (docs % 2000));
       written += Buffer.byteLength(text);
       app.appendVarchar(`doc${docs}`);
       app.appendVarchar(text);

@@ -143,3 +143,23 @@ export function e2eDocuments(dir: string): string[] {
       .map((l) => (JSON.parse(l) as { text: string }).text),
   );
 }
+
+/**
+ * Stand-in document text for benches: words of `words` drawn one after another by a fixed linear congruential
+ * sequence (the same texts every run). Each call gives the next text of at least `units` (each word counts its
+ * length times `perLetter`, plus one for its space: 2 per letter counts UTF-8 bytes of Cyrillic), ending in a full stop.
+ */
+export function wordDrawer(words: readonly string[], perLetter = 1): (units: number) => string {
+  let x = 12345;
+  return (units) => {
+    const parts: string[] = [];
+    let len = 0;
+    while (len < units) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const w = words[(x >>> 9) % words.length] as string;
+      parts.push(w);
+      len += perLetter * w.length + 1;
+    }
+    return `${parts.join(" ")}.`;
+  };
+}
