@@ -10,6 +10,7 @@ import {
   tajikCharModel,
 } from "../src/char-model.js";
 import { MAX_WORDS, readCyrillicWords } from "../src/cyrillic-words.js";
+import { distinctWords } from "./distinct-words.js";
 
 describe("Tajik character model", () => {
   it("reads a Tajik sentence as Tajik, Russian and Kazakh ones as not, Uzbek far below Tajik", () => {
@@ -83,17 +84,9 @@ describe("Tajik character model", () => {
   });
 
   it("reads the same after its kept words are dropped for room (more distinct words than it keeps)", () => {
-    const letters = "абвгдеёжзийклмнопрстуфхчшъэюяғӣқӯҳҷ";
-    const word = (k: number) => {
-      let w = "";
-      for (let i = 0; i < 4; i++, k = Math.floor(k / letters.length)) w += letters[k % letters.length];
-      return w;
-    };
     // More short words than the words kept and 20k long ones (longer than kept), in lines of 100 words.
     const short = MAX_WORDS + 20_000;
-    const words = Array.from({ length: short + 20_000 }, (_, k) =>
-      k < short ? word(k) : `${word(k)}${"истон".repeat(12)}`,
-    );
+    const words = distinctWords(short, 20_000, 12);
     const kind = (w: string) => (w.charCodeAt(1) & 7) ^ (w.length & 2);
     for (let round = 0; round < 2; round++)
       for (let from = 0; from < words.length; from += 100) {

@@ -4,6 +4,7 @@ import { readChars } from "../src/char-model.js";
 import { LINE_READ_LIMIT, MAX_WORDS, readCyrillicWords, readLine } from "../src/cyrillic-words.js";
 import { takeLetterCounts } from "../src/letter-counts.js";
 import { scanLine, takeTrigrams, trigramIndex } from "../src/trigrams.js";
+import { distinctWords } from "./distinct-words.js";
 
 const tgk = await udhrParagraphs("tgk");
 const rus = await udhrParagraphs("rus");
@@ -68,17 +69,9 @@ describe("a line read at once for letters, trigrams and words", () => {
   });
 
   it("reads the same after its records are dropped for room (more distinct words than it keeps)", () => {
-    const alphabet = "абвгдеёжзийклмнопрстуфхчшъэюяғӣқӯҳҷ";
-    const word = (k: number) => {
-      let w = "";
-      for (let i = 0; i < 4; i++, k = Math.floor(k / alphabet.length)) w += alphabet[k % alphabet.length];
-      return w;
-    };
     // More short words than the records kept, and 1000 longer than a record keeps, in lines of 100 words.
     const short = MAX_WORDS + 20_000;
-    const words = Array.from({ length: short + 1000 }, (_, k) =>
-      k < short ? word(k) : `${word(k)}${"истон".repeat(14)}`,
-    );
+    const words = distinctWords(short, 1000, 14);
     const group = (from: number) => (from < short ? Math.min(100, short - from) : 15);
     for (let round = 0; round < 2; round++)
       for (let from = round * 50; from < words.length; from += group(from)) {
