@@ -2,6 +2,7 @@ import { FNV_PRIME } from "@soro/core";
 import { CHAR_TEXT_LIMIT, type CharModel, type CharRead, tajikCharModel, wordCharSum } from "./char-model.js";
 import {
   CYRILLIC as CYRILLIC_KIND,
+  countLetter,
   dropLetterCounts,
   LATIN as LATIN_KIND,
   LETTER_KINDS,
@@ -23,7 +24,7 @@ import {
   UNUSED_LETTER,
 } from "./trigrams.js";
 import { float64s } from "./typed-pool.js";
-import { CYRILLIC_LOWER, WORD_HASH_START } from "./word-memo.js";
+import { CYRILLIC_LOWER, findWord, WORD_HASH_START } from "./word-memo.js";
 
 // Module copies of imported constants: V8 folds them into the loop below (see core/src/hash32.ts).
 const PRIME = FNV_PRIME;
@@ -92,7 +93,7 @@ let wordCount = 0;
 const MEMO_LETTERS = 64;
 /** The character model the kept sums are of. */
 let termModel: CharModel | undefined;
-/** The mixed first hash of the word `find` last looked for, and its second. */
+/** The mixed first hash of the word `findHashed` last looked for, and its second. */
 let lastA = 0;
 let lastB = 0;
 
@@ -103,8 +104,8 @@ function clear(): void {
 }
 
 /**
- * The record of the word whose hashes a reader took on its way over the letters (as `WordMemo.findHashed` takes
- * them), or, when it has none, -1 - the index entry where `enter` puts it.
+ * The record of the word whose hashes a reader took on its way over the letters (see word-memo.ts's `findWord`), or,
+ * when it has none, -1 - the index entry where `enter` puts it.
  */
 function findHashed(hashA: number, hashB: number, length: number): number {
   const ha = Math.imul(hashA ^ length, 0x9e3779b1);
@@ -123,18 +124,6 @@ function findHashed(hashA: number, hashB: number, length: number): number {
   return -1 - e;
 }
 
-/** `findHashed` for the lower-case word `text[start..end)`, hashing it first. */
-function find(text: string, start: number, end: number): number {
-  let ha = HASH_START;
-  let hb = 0;
-  for (let i = start; i < end; i++) {
-    const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
-    ha = Math.imul(ha ^ c, PRIME);
-    hb = (Math.imul(hb, 31) + c) | 0;
-  }
-  return findHashed(ha, hb, end - start);
-}
-
 let cyrillicIndex: TrigramIndex | undefined;
 
 /** The Cyrillic trigram index, whose trigrams a kept word's record sums per language. */
@@ -149,7 +138,7 @@ const wordLetterCounts = new Int32Array(0x130);
 const wordLetters = new Int32Array(MEMO_LETTERS);
 
 /**
- * Enters the word `text[start..end)` of the last `find` that missed (`missed`); returns its record. At `at`: its two
+ * Enters the word `text[start..end)` of the last `findHashed` that missed (`missed`); returns its record. At `at`: its two
  * hashes, its kind and whether the rest is kept (1; 0 for a word longer than MEMO_LETTERS, whose rest is worked out
  * where it is read). Then, as doubles from `at + 2`: the character model's sum of the word (`wordCharSum`); the
  * number of languages its trigrams hold (those it makes with a space on either side) and of its distinct letters
@@ -223,7 +212,7 @@ function keepRest(
 
 /** The record of the lower-case word `text[start..end)`, entered on first sight. */
 function record(text: string, start: number, end: number, kindOf: WordKind, model: CharModel): number {
-  const found = find(text, start, end);
+  const found = findWord(text, start, end, findHashed);
   return found >= 0 ? found : enter(found, text, start, end, kindOf, model);
 }
 
@@ -288,7 +277,7 @@ export function readCyrillicWords(
     let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) continue;
     const start = i;
-    // The word's hashes for its record (as `find` takes them), taken on the way to its end.
+    // The word's hashes for its record (as `findWord` takes them), taken on the way to its end.
     let ha = HASH_START;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
@@ -387,7 +376,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
     const start = i;
     let ends: number;
     if (c >= 0x400 && c <= 0x4ff && c !== 0x482) {
-      // A Cyrillic word: hashed on the way to its end (as `find` hashes it).
+      // A Cyrillic word: hashed on the way to its end (as `findWord` hashes it).
       let ha = HASH_START;
       let hb = 0;
       do {
@@ -411,8 +400,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
         ends = readWord(text, start, i, tokens, last, index, at);
         for (let k = start; k < i; k++) {
           const l = (lowers[text.charCodeAt(k) - 0x400] as number) - 0x400;
-          if (counts[l] === 0) seen[distinct++] = l + 0x400;
-          counts[l] = (counts[l] as number) + 1;
+          distinct = countLetter(counts, seen, l, 1, distinct);
         }
       } else {
         sum += pool[rec + 2] as number;
@@ -429,9 +417,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
         for (let j = 0; j < nl; j++) (at[ints[ids + j] as number] as number) += pool[gains + j] as number;
         for (let j = 0; j < nlet; j++) {
           const v = ints[ids + nl + j] as number;
-          const l = v & 0xffff;
-          if (counts[l] === 0) seen[distinct++] = l + 0x400;
-          counts[l] = (counts[l] as number) + (v >>> 16);
+          distinct = countLetter(counts, seen, v & 0xffff, v >>> 16, distinct);
         }
       }
     } else {
@@ -458,9 +444,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
           letters++;
           if (kind === CYRILLIC_KIND) {
             cyrl++;
-            const l = (lowers[c - 0x400] as number) - 0x400;
-            if (counts[l] === 0) seen[distinct++] = l + 0x400;
-            counts[l] = (counts[l] as number) + 1;
+            distinct = countLetter(counts, seen, (lowers[c - 0x400] as number) - 0x400, 1, distinct);
           } else if (kind === LATIN_KIND) latn++;
           else arab++;
         }

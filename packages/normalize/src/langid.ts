@@ -12,7 +12,7 @@ import {
   type WordRead,
 } from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
-import { letterCounts, seenLetters, takeLetterCounts } from "./letter-counts.js";
+import { countLetter, letterCounts, seenLetters, takeLetterCounts } from "./letter-counts.js";
 import { foldTajik } from "./letters.js";
 import { NEIGHBOUR_FUNCTION_WORDS } from "./russian-words.js";
 import {
@@ -251,9 +251,13 @@ function sumLetters(parts: readonly LetterCounts[]): LetterCounts {
     arab += p.arab;
     latn += p.latn;
     for (let k = 0; k < p.distinct.length; k++) {
-      const lower = p.distinct[k] as number;
-      if (letterCounts[lower - 0x400] === 0) seenLetters[distinct++] = lower;
-      (letterCounts[lower - 0x400] as number) += p.counts[k] as number;
+      distinct = countLetter(
+        letterCounts,
+        seenLetters,
+        (p.distinct[k] as number) - 0x400,
+        p.counts[k] as number,
+        distinct,
+      );
     }
   }
   return { letters, cyrl, arab, latn, ...takeLetterCounts(distinct) };

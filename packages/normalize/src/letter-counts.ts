@@ -27,6 +27,25 @@ export const CYRILLIC = 3;
 export const letterCounts = new Int32Array(0x130);
 export const seenLetters = new Int32Array(0x130);
 
+/**
+ * Counts `n` more of the lower-case Cyrillic letter at `k` (its code - 0x400) in `counts`, listing its code in `seen`
+ * on first sight; returns how many are listed now (`distinct` before). The arrays (`letterCounts`, `seenLetters`) are
+ * passed in: read from the module's variables in a reader's loop, each access reloaded them.
+ */
+export function countLetter(
+  counts: Int32Array,
+  seen: Int32Array,
+  k: number,
+  n: number,
+  distinct: number,
+): number {
+  const before = counts[k] as number;
+  counts[k] = before + n;
+  if (before !== 0) return distinct;
+  seen[distinct] = k + 0x400;
+  return distinct + 1;
+}
+
 /** The first `distinct` letters of `seenLetters` and their counts, taken out of the shared arrays. */
 export function takeLetterCounts(distinct: number): { distinct: Int32Array; counts: Int32Array } {
   const out = { distinct: int32s(distinct), counts: int32s(distinct) };

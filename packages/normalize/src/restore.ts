@@ -379,7 +379,7 @@ function scanLine(
     }
     const start = i;
     let seen = 0;
-    // The word's hashes for the memo (as WordMemo.find takes them), taken on the way to its end.
+    // The word's hashes for the memo (as `findWord` takes them), taken on the way to its end.
     let ha = HASH_START;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {

@@ -1,6 +1,7 @@
 import { data } from "franc-all/data.js";
 import {
   CYRILLIC,
+  countLetter,
   dropLetterCounts,
   LATIN,
   LETTER_KINDS,
@@ -290,10 +291,7 @@ export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT
       letters++;
       if (kind === CYRILLIC) {
         cyrl++;
-        const lower = lowers[c - 0x400] as number;
-        const k = lower - 0x400;
-        if (letterCount[k] === 0) letterSeen[distinct++] = lower;
-        letterCount[k] = (letterCount[k] as number) + 1;
+        distinct = countLetter(letterCount, letterSeen, (lowers[c - 0x400] as number) - 0x400, 1, distinct);
       } else if (kind === LATIN) latn++;
       else arab++;
     }
@@ -338,7 +336,7 @@ export function dropTrigrams(scan: LineScan): void {
 
 /**
  * The symbol of the code unit at `i` under an index (SEPARATOR for what separates words), for a reader that walks
- * a text word by word (line-read.ts); `end` as for `scanLine`'s trigram limit.
+ * a text word by word (`readLine` in cyrillic-words.ts); `end` as for `scanLine`'s trigram limit.
  */
 export function symbolAt(
   text: string,
@@ -351,15 +349,18 @@ export function symbolAt(
   return s < SLOW ? s : slowSymbol(text, i, end, table, index);
 }
 
-/** Adds the gains of trigram row `row` (>= 0) to `at`, per language (`at` has ROW_CHUNK slots past the languages). */
-export function addRow(index: TrigramIndex, row: number, at: Float64Array): void {
+/**
+ * Adds `times` the gains of trigram row `row` (>= 0) to `at`, per language (`at` has ROW_CHUNK slots past the
+ * languages), ROW_CHUNK entries a step.
+ */
+export function addRow(index: TrigramIndex, row: number, at: Float64Array, times = 1): void {
   const { rowStart, rowLang, rowGain } = index;
   const to = rowStart[row + 1] as number;
   for (let j = rowStart[row] as number; j < to; j += ROW_CHUNK) {
-    (at[rowLang[j] as number] as number) += rowGain[j] as number;
-    (at[rowLang[j + 1] as number] as number) += rowGain[j + 1] as number;
-    (at[rowLang[j + 2] as number] as number) += rowGain[j + 2] as number;
-    (at[rowLang[j + 3] as number] as number) += rowGain[j + 3] as number;
+    (at[rowLang[j] as number] as number) += times * (rowGain[j] as number);
+    (at[rowLang[j + 1] as number] as number) += times * (rowGain[j + 1] as number);
+    (at[rowLang[j + 2] as number] as number) += times * (rowGain[j + 2] as number);
+    (at[rowLang[j + 3] as number] as number) += times * (rowGain[j + 3] as number);
   }
 }
 
@@ -416,18 +417,10 @@ function sumRows(
   counts: Int32Array,
   at: Float64Array,
 ): Float64Array {
-  const { rowStart, rowLang, rowGain } = index;
   for (let k = 0; k < seen; k++) {
     const row = rows[k] as number;
-    const c = counts[row] as number;
+    addRow(index, row, at, counts[row] as number);
     counts[row] = 0;
-    const to = rowStart[row + 1] as number;
-    for (let j = rowStart[row] as number; j < to; j += ROW_CHUNK) {
-      (at[rowLang[j] as number] as number) += c * (rowGain[j] as number);
-      (at[rowLang[j + 1] as number] as number) += c * (rowGain[j + 1] as number);
-      (at[rowLang[j + 2] as number] as number) += c * (rowGain[j + 2] as number);
-      (at[rowLang[j + 3] as number] as number) += c * (rowGain[j + 3] as number);
-    }
   }
   const sums = float64s(index.langs.length);
   for (let j = 0; j < sums.length; j++) {

@@ -19,8 +19,29 @@ for (let c = 0x400; c <= 0x52f; c++) {
 
 const STRIDE = 4;
 
-/** Where both hashes of `WordMemo.find` start (the second starts at 0). */
+/** Where the first of a word's two hashes starts (see `findWord`; the second starts at 0). */
 export const WORD_HASH_START = OFFSET;
+
+/**
+ * Looks the word `text[start..end)` (Cyrillic code units only) up by its two hashes: FNV-1a and a multiplicative
+ * hash of its lower-case char codes (from WORD_HASH_START and 0), passed to `lookUp` with its length, which mixes
+ * the length in. A reader that walks a word to find its end takes the same hashes on the way and looks it up itself.
+ */
+export function findWord(
+  text: string,
+  start: number,
+  end: number,
+  lookUp: (hashA: number, hashB: number, length: number) => number,
+): number {
+  let ha = WORD_HASH_START;
+  let hb = 0;
+  for (let i = start; i < end; i++) {
+    const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
+    ha = Math.imul(ha ^ c, PRIME);
+    hb = (Math.imul(hb, 31) + c) | 0;
+  }
+  return lookUp(ha, hb, end - start);
+}
 
 /**
  * What a caller keeps per distinct Cyrillic word of the texts it reads, found from the word's place in a text
@@ -46,25 +67,8 @@ export class WordMemo {
   }
 
   /**
-   * The slot of the word `text[start..end)` (Cyrillic code units only), or, when it is not there, -1 - the slot
-   * where `add` puts it.
-   */
-  find(text: string, start: number, end: number): number {
-    // FNV-1a and a multiplicative hash of the word's lower-case char codes (WORD_HASH_START, then each letter as
-    // below), finished with the length.
-    let ha = WORD_HASH_START;
-    let hb = 0;
-    for (let i = start; i < end; i++) {
-      const c = CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number;
-      ha = Math.imul(ha ^ c, PRIME);
-      hb = (Math.imul(hb, 31) + c) | 0;
-    }
-    return this.findHashed(ha, hb, end - start);
-  }
-
-  /**
-   * `find` for a word whose two hashes a caller took in its own pass over the letters (as `find` does: a reader that
-   * walks a word to find its end hashes it on the way), before the length is mixed in.
+   * The slot of the word whose two hashes a caller took (see `findWord`) before the length is mixed in, or, when it
+   * is not there, -1 - the slot where `add` puts it.
    */
   findHashed(hashA: number, hashB: number, length: number): number {
     const ha = Math.imul(hashA ^ length, 0x9e3779b1);
@@ -81,7 +85,7 @@ export class WordMemo {
   }
 
   /**
-   * Enters the word of the last `find` that missed (`missed` is what it returned) with its two values (`first`
+   * Enters the word of the last `findHashed` that missed (`missed` is what it returned) with its two values (`first`
    * nonzero); returns its slot. When the table is half full it is emptied first.
    */
   add(missed: number, first: number, second: number): number {
