@@ -210,12 +210,15 @@ export function legacyMarks(text: string): LegacyMarks {
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
 
-/** A candidate reading: the repaired text, plus the words to judge it by before and after (all of it if omitted). */
+/**
+ * A candidate reading: the words to judge it by after repair and before (all of the text if omitted), and the
+ * repaired text of a decoding (a mapping's is made only if it wins, as its changes are logged).
+ */
 interface Candidate {
   encoding: LegacyEncoding;
-  text: string;
+  after: string;
   before?: string;
-  after?: string;
+  text?: string;
   /** The hit rate to beat instead of the text's own, when the text's words are known to be no words. */
   baseline?: number;
 }
@@ -225,7 +228,6 @@ function candidates(text: string, t: Tables, read: LegacyMarks): Candidate[] {
   const out: Candidate[] = [];
   const mapped = (encoding: Mapped) => {
     const { map, re } = t.maps[encoding];
-    const fix = (s: string) => s.replace(re, (c) => map.get(c) ?? c);
     // Judge a character mapping by the words it touches, so a partly damaged page is still recognised.
     const touched: string[] = [];
     for (const m of text.matchAll(/[^\s.,;:!?()«»"]+/g)) {
@@ -237,10 +239,10 @@ function candidates(text: string, t: Tables, read: LegacyMarks): Candidate[] {
     const before = touched.join(" ");
     // A symbol inside a word (KOI8-R's box drawing) leaves fragments the lexicon may know: such words count as none.
     const baseline = encoding === "koi8t_koi8r" ? 0 : undefined;
-    out.push({ encoding, text: fix(text), before, after: fix(before), baseline });
+    out.push({ encoding, before, after: before.replace(re, (c) => map.get(c) ?? c), baseline });
   };
   const decoded = (encoding: LegacyEncoding, repaired: string | undefined) => {
-    if (repaired !== undefined) out.push({ encoding, text: repaired });
+    if (repaired !== undefined) out.push({ encoding, after: repaired, text: repaired });
   };
   // Uzbek writes ў beside standard ҳ қ ғ, Kazakh і beside ә ө ү ң: there the shared letters are no legacy mark, and
   // a convention needs a letter of its own (A: њ ќ ѓ љ; B: ѕ, or і beside њ љ ї) to be considered.
@@ -287,7 +289,7 @@ export function repairLegacy(
   let best: Candidate | undefined;
   let bestGain = 0.15;
   for (const c of cands) {
-    const after = lexicon.hitRate(c.after ?? c.text);
+    const after = lexicon.hitRate(c.after);
     const gain = after - (c.baseline ?? lexicon.hitRate(c.before ?? text));
     if (after >= 0.3 && gain > bestGain) {
       best = c;
@@ -303,9 +305,9 @@ export function repairLegacy(
     encoding === "koi8t_koi8r"
   ) {
     const { map, re } = tables.maps[encoding];
-    text.replace(re, (c) => log.record(encoding, c, map.get(c) ?? c));
-  } else {
-    log.recordBulk(encoding, count(best.text, /[^\t\n -~]/g), text.slice(0, 40), best.text.slice(0, 40));
+    return { text: text.replace(re, (c) => log.record(encoding, c, map.get(c) ?? c)), encoding };
   }
-  return { text: best.text, encoding };
+  const repaired = best.text ?? text;
+  log.recordBulk(encoding, count(repaired, /[^\t\n -~]/g), text.slice(0, 40), repaired.slice(0, 40));
+  return { text: repaired, encoding };
 }
