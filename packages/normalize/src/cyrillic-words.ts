@@ -24,7 +24,7 @@ import {
   UNUSED_LETTER,
 } from "./trigrams.js";
 import { float64s } from "./typed-pool.js";
-import { CYRILLIC_LOWER, findWord, WORD_HASH_START } from "./word-memo.js";
+import { CYRILLIC_LOWER, findWord, WORD_HASH_START } from "./word-hash.js";
 
 // Module copies of imported constants: V8 folds them into the loop below (see core/src/hash32.ts).
 const PRIME = FNV_PRIME;
@@ -89,6 +89,8 @@ const pool = new Float64Array(poolBytes);
 const poolInts = new Int32Array(poolBytes);
 let top = 1;
 let wordCount = 0;
+/** How often the records were emptied (a note kept on them by record is then gone: see `noteOf`). */
+let clears = 0;
 /** Words longer than this keep only their kind (the rest is worked out where they are read). */
 const MEMO_LETTERS = 64;
 /** The character model the kept sums are of. */
@@ -101,10 +103,19 @@ function clear(): void {
   index.fill(0);
   top = 1;
   wordCount = 0;
+  clears++;
 }
 
+/** A record's kind before language ID first reads it (a record entered for restoration's note). */
+const KIND_UNREAD = -1;
+/** Where a record's parts lie, in doubles from its start (see `enter`). */
+const NOTE = 2;
+const CHAR_SUM = 3;
+const COUNTS = 4;
+const GAINS = 5;
+
 /**
- * The record of the word whose hashes a reader took on its way over the letters (see word-memo.ts's `findWord`), or,
+ * The record of the word whose hashes a reader took on its way over the letters (see word-hash.ts's `findWord`), or,
  * when it has none, -1 - the index entry where `enter` puts it.
  */
 function findHashed(hashA: number, hashB: number, length: number): number {
@@ -139,26 +150,27 @@ const wordLetters = new Int32Array(MEMO_LETTERS);
 
 /**
  * Enters the word `text[start..end)` of the last `findHashed` that missed (`missed`); returns its record. At `at`: its two
- * hashes, its kind and whether the rest is kept (1; 0 for a word longer than MEMO_LETTERS, whose rest is worked out
- * where it is read). Then, as doubles from `at + 2`: the character model's sum of the word (`wordCharSum`); the
- * number of languages its trigrams hold (those it makes with a space on either side) and of its distinct letters
- * (low and high 16 bits) beside its first and last trigram symbol (`addWordTrigrams`); its trigram gains summed per
- * language; then as integers those languages' ids and its letters (lower case - 0x400, with the count << 16).
+ * hashes, its kind (KIND_UNREAD without `kindOf`) and whether the rest is kept (1; 0 for a word longer than
+ * MEMO_LETTERS, whose rest is worked out where it is read); at NOTE restoration's note on the word (see `noteOf`).
+ * Then, as doubles from CHAR_SUM: the character model's sum of the word (`wordCharSum`); the number of languages its
+ * trigrams hold (those it makes with a space on either side) and of its distinct letters (low and high 16 bits) beside
+ * its first and last trigram symbol (`addWordTrigrams`); from GAINS its trigram gains summed per language; then as
+ * integers those languages' ids and its letters (lower case - 0x400, with the count << 16).
  */
 function enter(
   missed: number,
   text: string,
   start: number,
   end: number,
-  kindOf: WordKind,
+  kindOf: WordKind | undefined,
   model: CharModel,
 ): number {
-  const kind = kindOf(text.slice(start, end).toLowerCase());
+  const kind = kindOf ? kindOf(text.slice(start, end).toLowerCase()) : KIND_UNREAD;
   const kept = end - start <= MEMO_LETTERS;
   const trigrams = cyrillicTrigrams();
   const langs = trigrams.langs.length;
   let e = -1 - missed;
-  const room = kept ? 4 + langs + Math.ceil((langs + end - start) / 2) : 2;
+  const room = kept ? GAINS + langs + Math.ceil((langs + end - start) / 2) : NOTE + 1;
   if (wordCount >= MAX_WORDS || top + room > POOL) {
     clear();
     e = lastA >>> INDEX_SHIFT;
@@ -168,7 +180,8 @@ function enter(
   poolInts[2 * at + 1] = lastB;
   poolInts[2 * at + 2] = kind;
   poolInts[2 * at + 3] = kept ? 1 : 0;
-  top = kept ? keepRest(text, start, end, at, trigrams, model) : at + 2;
+  poolInts[2 * (at + NOTE)] = 0;
+  top = kept ? keepRest(text, start, end, at, trigrams, model) : at + NOTE + 1;
   index[e] = ((lastA << INDEX_BITS) & TAG_MASK) | at;
   wordCount++;
   return at;
@@ -186,12 +199,12 @@ function keepRest(
   const langs = index.langs.length;
   if (wordSums.length < langs + ROW_CHUNK) wordSums = new Float64Array(langs + ROW_CHUNK);
   const sums = wordSums;
-  pool[at + 2] = wordCharSum(text, start, end, model);
+  pool[at + CHAR_SUM] = wordCharSum(text, start, end, model);
   const ends = addWordTrigrams(text, start, end, text.length, index, sums);
   // Every gain is positive, so a language the word's trigrams hold has a sum above 0.
   let nl = 0;
-  for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) pool[at + 4 + nl++] = sums[j] as number;
-  let ints = 2 * (at + 4 + nl);
+  for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) pool[at + GAINS + nl++] = sums[j] as number;
+  let ints = 2 * (at + GAINS + nl);
   for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) poolInts[ints++] = j;
   sums.fill(0);
   let nlet = 0;
@@ -205,8 +218,8 @@ function keepRest(
     poolInts[ints++] = k | ((wordLetterCounts[k] as number) << 16);
     wordLetterCounts[k] = 0;
   }
-  poolInts[2 * (at + 3)] = nl | (nlet << 16);
-  poolInts[2 * (at + 3) + 1] = ends;
+  poolInts[2 * (at + COUNTS)] = nl | (nlet << 16);
+  poolInts[2 * (at + COUNTS) + 1] = ends;
   return (ints + 1) >> 1;
 }
 
@@ -214,6 +227,47 @@ function keepRest(
 function record(text: string, start: number, end: number, kindOf: WordKind, model: CharModel): number {
   const found = findWord(text, start, end, findHashed);
   return found >= 0 ? found : enter(found, text, start, end, kindOf, model);
+}
+
+/**
+ * The kind of the word `text[start..end)` of record `rec`: asked of `kindOf` when language ID first reads a record
+ * that restoration entered.
+ */
+function kindAt(rec: number, text: string, start: number, end: number, kindOf: WordKind): number {
+  const kind = poolInts[2 * rec + 2] as number;
+  if (kind !== KIND_UNREAD) return kind;
+  const read = kindOf(text.slice(start, end).toLowerCase());
+  poolInts[2 * rec + 2] = read;
+  return read;
+}
+
+/**
+ * The record of the Cyrillic word `text[start..end)` (no U+0482), whose hashes a reader took on its way to the word's
+ * end (as `findWord` takes them), entered on first sight. Restoration looks its words up here: language ID reads the
+ * same words of the same text next, and finds their records in the caches.
+ */
+export function wordRecord(text: string, start: number, end: number, hashA: number, hashB: number): number {
+  const found = findHashed(hashA, hashB, end - start);
+  return found >= 0 ? found : enter(found, text, start, end, undefined, charModel());
+}
+
+/**
+ * Restoration's note on a word's record (a value >= 0), when it was kept under `tag` and the records were not emptied
+ * since (see `recordClears`); else -1.
+ */
+export function noteOf(rec: number, tag: number): number {
+  return poolInts[2 * (rec + NOTE)] === tag ? (poolInts[2 * (rec + NOTE) + 1] as number) : -1;
+}
+
+/** Keeps restoration's note `value` (>= 0) on a record under `tag` (not 0), in place of any other. */
+export function setNote(rec: number, tag: number, value: number): void {
+  poolInts[2 * (rec + NOTE)] = tag;
+  poolInts[2 * (rec + NOTE) + 1] = value;
+}
+
+/** How often the records were emptied: a reader that keeps things by note starts afresh when it changes. */
+export function recordClears(): number {
+  return clears;
 }
 
 /**
@@ -295,7 +349,12 @@ export function readCyrillicWords(
         at = found >= 0 ? found : enter(found, text, start, end, kindOf, model);
         whole = at;
       } else at = record(text, start, end, kindOf, model);
-      countWord(w, poolInts[2 * at + 2] as number, end - start, end === i && isLatinSuffix(text, start));
+      countWord(
+        w,
+        kindAt(at, text, start, end, kindOf),
+        end - start,
+        end === i && isLatinSuffix(text, start),
+      );
     }
     if (start < charEnd) {
       const end = Math.min(i, charEnd);
@@ -305,7 +364,7 @@ export function readCyrillicWords(
           whole = found >= 0 ? found : enter(found, text, start, end, kindOf, model);
         }
         // `whole` stays valid: nothing is entered between its lookup and here.
-        sum += pool[whole + 2] as number;
+        sum += pool[whole + CHAR_SUM] as number;
       } else sum += wordCharSum(text, start, end, model);
       n += end - start + 1;
     }
@@ -390,7 +449,9 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
       const len = i - start;
       const found = findHashed(ha, hb, len);
       const rec = found >= 0 ? found : enter(found, text, start, i, kindOf, model);
-      countWord(w, ints[2 * rec + 2] as number, len, isLatinSuffix(text, start));
+      let kind = ints[2 * rec + 2] as number;
+      if (kind === KIND_UNREAD) kind = kindAt(rec, text, start, i, kindOf);
+      countWord(w, kind, len, isLatinSuffix(text, start));
       n += len + 1;
       letters += len;
       cyrl += len;
@@ -403,16 +464,16 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
           distinct = countLetter(counts, seen, l, 1, distinct);
         }
       } else {
-        sum += pool[rec + 2] as number;
-        const head = ints[2 * rec + 6] as number;
+        sum += pool[rec + CHAR_SUM] as number;
+        const head = ints[2 * (rec + COUNTS)] as number;
         const nl = head & 0xffff;
         const nlet = head >>> 16;
-        ends = ints[2 * rec + 7] as number;
+        ends = ints[2 * (rec + COUNTS) + 1] as number;
         if (tokens > 0) {
           const row = joinRow(index, last, ends & 0xffff);
           if (row >= 0) addRow(index, row, at);
         }
-        const gains = rec + 4;
+        const gains = rec + GAINS;
         const ids = 2 * (gains + nl);
         for (let j = 0; j < nl; j++) (at[ints[ids + j] as number] as number) += pool[gains + j] as number;
         for (let j = 0; j < nlet; j++) {

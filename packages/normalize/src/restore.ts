@@ -1,12 +1,13 @@
 import { FNV_PRIME } from "@soro/core";
 import { BoundedMemo } from "./bounded-memo.js";
 import type { ChangeLog } from "./changes.js";
+import { MAX_WORDS, noteOf, recordClears, setNote, wordRecord } from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
 import { bestPath, firstOptionsWin, type LatticeSlot } from "./viterbi.js";
-import { CYRILLIC_LOWER, WORD_HASH_START, WordMemo } from "./word-memo.js";
+import { CYRILLIC_LOWER, WORD_HASH_START } from "./word-hash.js";
 import { codeMap } from "./word-table.js";
 
 /** Frequent Tajik words, as typed without Tajik letters: evidence that a Cyrillic line is Tajik. */
@@ -204,34 +205,49 @@ function gainsOf(e: WordEntry, model: TajikModel): number[] {
   return e.gains;
 }
 
-/** A model's word entries under one settings: `WordMemo` slots hold 1 and the entry's place in `list`. */
+/**
+ * A model's word entries under one settings, found from the words' records (cyrillic-words.ts's `wordRecord`, which
+ * language ID reads next): a record's note under `tag` is the entry's place in `list` << 2, plus 2 when the entry
+ * shows `loss` (read there without touching the entry).
+ */
 interface EntryMemo {
   settings: RestoreSettings;
-  memo: WordMemo;
   list: WordEntry[];
-  /** `memo.clears` when `list` was last emptied with it. */
+  /** The tag of its notes: a new one each time `list` is emptied. */
+  tag: number;
+  /** `recordClears()` when `list` was last emptied. */
   clears: number;
 }
 
 const entries = new WeakMap<TajikModel, EntryMemo>();
+/** The last tag given to an entry memo (0 is no tag). */
+let lastTag = 0;
 
-/** The memoised word entries of a model and settings (looked up once per text, not per word). */
+/**
+ * The memoised word entries of a model and settings (looked up once per text, not per word). Their list is emptied
+ * when the records were (its entries can no longer be found) or it holds twice as many entries as there can be
+ * records (memos of several models or settings take each other's notes).
+ */
 function entriesOf(model: TajikModel, settings: RestoreSettings): EntryMemo {
   let memo = entries.get(model);
   if (!memo || memo.settings !== settings) {
-    memo = { settings, memo: new WordMemo(18), list: [], clears: 0 };
+    memo = { settings, list: [], tag: ++lastTag, clears: recordClears() };
     entries.set(model, memo);
+  }
+  if (memo.clears !== recordClears() || memo.list.length >= 2 * MAX_WORDS) {
+    memo.list = [];
+    memo.tag = ++lastTag;
+    memo.clears = recordClears();
   }
   return memo;
 }
 
 /**
- * Enters the Cyrillic word `text[start..end)` (`upper`: it has a capital) that the memo missed (`found`), its entry
- * worked out; returns its slot. The slot's first value is 1, plus 2 when the entry shows `loss` (read there without
- * touching the entry).
+ * The note (see `EntryMemo`) on record `rec` of the Cyrillic word `text[start..end)` (`upper`: it has a capital),
+ * its entry worked out first when the record has none.
  */
-function enter(
-  found: number,
+function noteAt(
+  rec: number,
   text: string,
   start: number,
   end: number,
@@ -240,17 +256,14 @@ function enter(
   index: FoldIndex,
   words: EntryMemo,
 ): number {
-  const { memo, list } = words;
+  const kept = noteOf(rec, words.tag);
+  if (kept >= 0) return kept;
   const word = text.slice(start, end);
   const e = newEntry(upper ? word.toLowerCase() : word, model, index, words.settings);
-  const slot = memo.add(found, e.loss ? 3 : 1, list.length);
-  if (memo.clears !== words.clears) {
-    words.clears = memo.clears;
-    list.length = 0;
-    memo.table[slot + 3] = 0;
-  }
-  list.push(e);
-  return slot;
+  const note = (words.list.length << 2) | (e.loss ? 2 : 0);
+  words.list.push(e);
+  setNote(rec, words.tag, note);
+  return note;
 }
 
 function newEntry(lower: string, model: TajikModel, index: FoldIndex, settings: RestoreSettings): WordEntry {
@@ -302,7 +315,7 @@ function withGuesses(
 
 /**
  * The Cyrillic words of the text being restored, as its line scans met them (see `scanLine`): where each starts and
- * ends, its two hashes for the entry memo, and its letter bits. The decoder finds a line's words there instead of
+ * ends, its two hashes for its record (`wordRecord`), and its letter bits. The decoder finds a line's words there instead of
  * reading the line again. Scratch reused from text to text.
  */
 let textAt = new Int32Array(256);
@@ -379,7 +392,7 @@ function scanLine(
     }
     const start = i;
     let seen = 0;
-    // The word's hashes for the memo (as `findWord` takes them), taken on the way to its end.
+    // The word's hashes for its record (as `findWord` takes them), taken on the way to its end.
     let ha = HASH_START;
     let hb = 0;
     while (c >= 0x400 && c <= 0x4ff) {
@@ -403,9 +416,8 @@ function scanLine(
     textSeen[textWords] = seen;
     textWords++;
     if (loss || (seen & 4) === 0) continue;
-    const found = memo.memo.findHashed(ha, hb, i - start);
-    const slot = found >= 0 ? found : enter(found, text, start, i, (seen & 8) !== 0, model, index, memo);
-    if (((memo.memo.table[slot + 2] as number) & 2) !== 0) loss = true;
+    const rec = wordRecord(text, start, i, ha, hb);
+    if ((noteAt(rec, text, start, i, (seen & 8) !== 0, model, index, memo) & 2) !== 0) loss = true;
   }
   return { cyrillic, kept, other, loss, first, last: textWords };
 }
@@ -427,8 +439,8 @@ function lineWords(
     const start = (textAt[k] as number) - from;
     const end = (textEnd[k] as number) - from;
     const seen = textSeen[k] as number;
-    const found = memo.memo.findHashed(textHashA[k] as number, textHashB[k] as number, end - start);
-    const slot = found >= 0 ? found : enter(found, line, start, end, (seen & 8) !== 0, model, index, memo);
+    const rec = wordRecord(line, start, end, textHashA[k] as number, textHashB[k] as number);
+    const note = noteAt(rec, line, start, end, (seen & 8) !== 0, model, index, memo);
     if (wordCount === wordAt.length) {
       wordAt = grown(wordAt, (n) => new Int32Array(n));
       wordEnd = grown(wordEnd, (n) => new Int32Array(n));
@@ -437,7 +449,7 @@ function lineWords(
     wordAt[wordCount] = start;
     wordEnd[wordCount] = end;
     wordUpper[wordCount] = seen & 8;
-    wordEntry[wordCount] = memo.list[memo.memo.table[slot + 3] as number] as WordEntry;
+    wordEntry[wordCount] = memo.list[note >> 2] as WordEntry;
     wordCount++;
   }
 }

@@ -9,7 +9,7 @@ import {
   seenLetters,
 } from "./letter-counts.js";
 import { float64s } from "./typed-pool.js";
-import { CYRILLIC_LOWER } from "./word-memo.js";
+import { CYRILLIC_LOWER } from "./word-hash.js";
 
 /** Writing systems whose languages are scored by trigrams (franc-all's models, trained on UDHR translations). */
 export type TrigramScript = "Cyrillic" | "Arabic" | "Latin";

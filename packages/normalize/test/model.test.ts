@@ -7,12 +7,14 @@ import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { findWorkspaceModel, workspaceModelPath } from "../src/catalog-model.js";
 import { ChangeLog } from "../src/changes.js";
+import { MAX_WORDS, readCyrillicWords, recordClears } from "../src/cyrillic-words.js";
 import { defaultModel, loadModel, saveModel } from "../src/model.js";
 import { ModelCounter } from "../src/model-build.js";
 import { normalizeText } from "../src/normalize.js";
 import { persianLineToCyrillic } from "../src/persian-decode.js";
 import { restoreTajikLetters } from "../src/restore.js";
 import { codeMap } from "../src/word-table.js";
+import { distinctWords } from "./distinct-words.js";
 
 const model = defaultModel();
 const restore = (s: string) => restoreTajikLetters(s, model, new ChangeLog());
@@ -203,6 +205,55 @@ describe("letter restoration on hard input", () => {
     expect(out.startsWith("Ҳамаи одамон")).toBe(true);
     expect(out.endsWith("баробаранд. ")).toBe(true);
     expect(performance.now() - t0).toBeLessThan(60_000);
+  });
+});
+
+describe("restoration's word entries, kept on language ID's word records", () => {
+  const text =
+    "Хамаи одамон озод ба дунё меоянд ва аз лихози шаъну шараф баробаранд. Кумак ба хона ва чахон.";
+
+  it("restores the same after the records are emptied for room", () => {
+    const before = restore(text);
+    expect(before).toContain("лиҳози");
+    // More distinct words than the records keep, each with a letter restoration looks up (у).
+    const words = distinctWords(MAX_WORDS + 5_000, 0, 0).map((w) => `${w}у`);
+    const clears = recordClears();
+    for (let from = 0; from < words.length; from += 500) restore(words.slice(from, from + 500).join(" "));
+    expect(recordClears()).toBeGreaterThan(clears);
+    expect(restore(text)).toBe(before);
+  });
+
+  it("gives each of two models what it gives alone, called in turn on the same words", async () => {
+    const counter = new ModelCounter();
+    counter.addText("test", "CC0", ["Ҳамаи одамон озод ба дунё меоянд.", "Кӯмак ба хона"]);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "soro-model-")), "m.bin.gz");
+    saveModel(
+      file,
+      { version: "t", sources: counter.sources, minBigram: 1, charOrder: 5 },
+      counter.counts({ minBigram: 1 }),
+    );
+    const small = loadModel(file);
+    const shipped = restore(text);
+    const own = restoreTajikLetters(text, small, new ChangeLog());
+    expect(own).not.toBe(shipped);
+    expect(own).toContain("Кӯмак");
+    for (let k = 0; k < 3; k++) {
+      expect(restore(text)).toBe(shipped);
+      expect(restoreTajikLetters(text, small, new ChangeLog())).toBe(own);
+    }
+  });
+
+  it("leaves a record it entered for language ID to read the word's kind into", () => {
+    // Words no text has held before: restoration enters their records first.
+    const fresh = distinctWords(40, 0, 0).map((w) => `хк${w}`);
+    const line = fresh.join(" ");
+    restore(line);
+    const kind = (w: string) => (w.charCodeAt(3) & 1 ? 2 : 1);
+    const r = readCyrillicWords(line, line.length, 0, kind);
+    const kinds = fresh.map(kind);
+    expect(r.words.words).toBe(fresh.length);
+    expect(r.words.fn).toBe(kinds.filter((k) => k === 1).length);
+    expect(r.words.known).toBe(kinds.filter((k) => k === 2).length);
   });
 });
 
