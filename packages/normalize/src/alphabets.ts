@@ -1,3 +1,5 @@
+import { data } from "franc-all/data.js";
+
 /**
  * What letters each Cyrillic language writes, beyond and within the Russian alphabet: letter evidence for language
  * ID. Read after legacy-font repair: Tajik "…Tj" fonts put ҳ ҷ қ ғ ӣ ӯ in the slots of њ љ ќ ѓ ї ў (and other fonts
@@ -143,3 +145,37 @@ export function alphabetTable(langs: string[], modelLetters: (lang: string) => s
 
 /** Languages that letters alone name, having no trigram model (Bashkir: ҙ ҡ are its own). */
 export const LETTER_ONLY: Record<string, string> = { bak: "ҙҡ" };
+
+let cyrillic: AlphabetTable | undefined;
+
+/**
+ * The letter table of the Cyrillic candidates: franc-all's Cyrillic languages in the order of the Cyrillic trigram
+ * index (sorted), each with the letters of its trigrams, then the letter-only languages.
+ */
+export function cyrillicAlphabet(): AlphabetTable {
+  if (cyrillic) return cyrillic;
+  const models = data.Cyrillic ?? {};
+  const langs = [...Object.keys(models).sort(), ...Object.keys(LETTER_ONLY)];
+  cyrillic = alphabetTable(langs, (l) => models[l] ?? "");
+  return cyrillic;
+}
+
+let silent: Uint8Array | undefined;
+
+/**
+ * Per lower-case Cyrillic letter (U+0400..U+052F, at code - 0x400): 1 when its count is no evidence for or against any
+ * Cyrillic candidate (every one writes it natively, it is no language's signature and names no letter-only
+ * language), as most Tajik letters are; language ID does not count those.
+ */
+export function silentLetters(): Uint8Array {
+  if (silent) return silent;
+  const table = cyrillicAlphabet();
+  const only = Object.values(LETTER_ONLY).join("");
+  silent = new Uint8Array(0x130);
+  for (let k = 0; k < 0x130; k++) {
+    const code = 0x400 + k;
+    const c = String.fromCharCode(code);
+    if (!table.fit.has(code) && !table.signature.has(code) && !only.includes(c)) silent[k] = 1;
+  }
+  return silent;
+}

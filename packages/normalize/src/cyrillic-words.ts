@@ -1,4 +1,5 @@
 import { FNV_PRIME } from "@soro/core";
+import { silentLetters } from "./alphabets.js";
 import { CHAR_TEXT_LIMIT, type CharModel, type CharRead, tajikCharModel, wordCharSum } from "./char-model.js";
 import {
   CYRILLIC as CYRILLIC_KIND,
@@ -208,8 +209,10 @@ function keepRest(
   for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) poolInts[ints++] = j;
   sums.fill(0);
   let nlet = 0;
+  const silent = silentLetters();
   for (let i = start; i < end; i++) {
     const k = (CYRILLIC_LOWER[text.charCodeAt(i) - 0x400] as number) - 0x400;
+    if (silent[k] !== 0) continue;
     if (wordLetterCounts[k] === 0) wordLetters[nlet++] = k;
     (wordLetterCounts[k] as number)++;
   }
@@ -415,6 +418,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
   const lowers = CYRILLIC_LOWER;
   const counts = letterCounts;
   const seen = seenLetters;
+  const silent = silentLetters();
   const ints = poolInts;
   const length = text.length;
   let letters = 0;
@@ -461,7 +465,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
         ends = readWord(text, start, i, tokens, last, index, at);
         for (let k = start; k < i; k++) {
           const l = (lowers[text.charCodeAt(k) - 0x400] as number) - 0x400;
-          distinct = countLetter(counts, seen, l, 1, distinct);
+          if (silent[l] === 0) distinct = countLetter(counts, seen, l, 1, distinct);
         }
       } else {
         sum += pool[rec + CHAR_SUM] as number;
@@ -505,7 +509,8 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
           letters++;
           if (kind === CYRILLIC_KIND) {
             cyrl++;
-            distinct = countLetter(counts, seen, (lowers[c - 0x400] as number) - 0x400, 1, distinct);
+            const l = (lowers[c - 0x400] as number) - 0x400;
+            if (silent[l] === 0) distinct = countLetter(counts, seen, l, 1, distinct);
           } else if (kind === LATIN_KIND) latn++;
           else arab++;
         }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { fnv1aTwoLanes } from "@soro/core";
-import { type AlphabetTable, alphabetTable, Fit, LETTER_ONLY } from "./alphabets.js";
+import { type AlphabetTable, cyrillicAlphabet, Fit, LETTER_ONLY } from "./alphabets.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
 import {
@@ -196,15 +196,11 @@ let cyrillic: { index: TrigramIndex; table: AlphabetTable } | undefined;
 function cyrillicModels(): { index: TrigramIndex; table: AlphabetTable } {
   if (cyrillic) return cyrillic;
   const index = trigramIndex("Cyrillic");
-  const langs = [...index.langs, ...Object.keys(LETTER_ONLY)];
-  const modelLetters = new Map<string, string>();
-  for (const lang of index.langs) modelLetters.set(lang, "");
-  for (const [t, row] of index.gain)
-    for (const li of row.lang) {
-      const lang = index.langs[li] as string;
-      modelLetters.set(lang, `${modelLetters.get(lang)}${t}`);
-    }
-  cyrillic = { index, table: alphabetTable(langs, (l) => modelLetters.get(l) ?? "") };
+  const table = cyrillicAlphabet();
+  // The evidence arrays are indexed alike: the table's candidates start with the index's languages, in its order.
+  if (index.langs.some((l, i) => table.langs[i] !== l))
+    throw new Error("the Cyrillic alphabet table and trigram index list their languages differently");
+  cyrillic = { index, table };
   return cyrillic;
 }
 

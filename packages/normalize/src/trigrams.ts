@@ -1,4 +1,5 @@
 import { data } from "franc-all/data.js";
+import { silentLetters } from "./alphabets.js";
 import {
   CYRILLIC,
   countLetter,
@@ -269,6 +270,7 @@ export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT
   const lowers = CYRILLIC_LOWER;
   const letterCount = letterCounts;
   const letterSeen = seenLetters;
+  const silent = silentLetters();
   let letters = 0;
   let cyrl = 0;
   let arab = 0;
@@ -291,7 +293,8 @@ export function scanLine(text: string, index: TrigramIndex, limit = TRIGRAM_TEXT
       letters++;
       if (kind === CYRILLIC) {
         cyrl++;
-        distinct = countLetter(letterCount, letterSeen, (lowers[c - 0x400] as number) - 0x400, 1, distinct);
+        const l = (lowers[c - 0x400] as number) - 0x400;
+        if (silent[l] === 0) distinct = countLetter(letterCount, letterSeen, l, 1, distinct);
       } else if (kind === LATIN) latn++;
       else arab++;
     }
