@@ -19,6 +19,19 @@ import { distinctWords } from "./distinct-words.js";
 const model = defaultModel();
 const restore = (s: string) => restoreTajikLetters(s, model, new ChangeLog());
 
+/** A model ModelCounter counts from `lines` (source "test"), saved gzipped to a temp file, and its counter. */
+async function savedModel(lines: string[]): Promise<{ counter: ModelCounter; file: string }> {
+  const counter = new ModelCounter();
+  counter.addText("test", "CC0", lines);
+  const file = path.join(await mkdtemp(path.join(tmpdir(), "soro-model-")), "m.bin.gz");
+  saveModel(
+    file,
+    { version: "t", sources: counter.sources, minBigram: 1, charOrder: 5 },
+    counter.counts({ minBigram: 1 }),
+  );
+  return { counter, file };
+}
+
 describe("the shipped Tajik model", () => {
   it("names its version and sources", () => {
     expect(model.header.version).toMatch(/^reference-/);
@@ -34,14 +47,10 @@ describe("the shipped Tajik model", () => {
   });
 
   it("saves and loads counts built by ModelCounter", async () => {
-    const counter = new ModelCounter();
-    counter.addText("test", "CC0", ["Ҳамаи одамон озод ба дунё меоянд.", "Ҳамаи одамон баробаранд."]);
-    const file = path.join(await mkdtemp(path.join(tmpdir(), "soro-model-")), "m.bin.gz");
-    saveModel(
-      file,
-      { version: "t", sources: counter.sources, minBigram: 1, charOrder: 5 },
-      counter.counts({ minBigram: 1 }),
-    );
+    const { counter, file } = await savedModel([
+      "Ҳамаи одамон озод ба дунё меоянд.",
+      "Ҳамаи одамон баробаранд.",
+    ]);
     const m = loadModel(file);
     expect(m.count("одамон")).toBe(2);
     expect(m.word(m.id("одамон"))).toBe("одамон");
@@ -224,14 +233,7 @@ describe("restoration's word entries, kept on language ID's word records", () =>
   });
 
   it("gives each of two models what it gives alone, called in turn on the same words", async () => {
-    const counter = new ModelCounter();
-    counter.addText("test", "CC0", ["Ҳамаи одамон озод ба дунё меоянд.", "Кӯмак ба хона"]);
-    const file = path.join(await mkdtemp(path.join(tmpdir(), "soro-model-")), "m.bin.gz");
-    saveModel(
-      file,
-      { version: "t", sources: counter.sources, minBigram: 1, charOrder: 5 },
-      counter.counts({ minBigram: 1 }),
-    );
+    const { file } = await savedModel(["Ҳамаи одамон озод ба дунё меоянд.", "Кӯмак ба хона"]);
     const small = loadModel(file);
     const shipped = restore(text);
     const own = restoreTajikLetters(text, small, new ChangeLog());
