@@ -68,11 +68,13 @@ function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: Chan
   for (let from = 0; from <= text.length; ) {
     let to = text.indexOf("\n", from);
     if (to < 0) to = text.length;
-    const s = sharesOf(scriptCounts(text, from, to));
-    if (s.letters >= 2 && (s.arab >= 0.5 || s.latn >= 0.5)) {
+    const { cyrl, arab, latn, other } = scriptCounts(text, from, to);
+    const letters = cyrl + arab + latn + other;
+    // Half the letters or more in one script (the shares `sharesOf` gives, compared without dividing).
+    if (letters >= 2 && (2 * arab >= letters || 2 * latn >= letters)) {
       const line = text.slice(from, to);
       const mapped =
-        s.arab >= 0.5
+        2 * arab >= letters
           ? persianLineToCyrillic(line, model, log)
           : latinToCyrillic(line, variant, lexicon, log);
       out += text.slice(copied, from) + mapped;
