@@ -154,9 +154,10 @@ const wordLetters = new Int32Array(MEMO_LETTERS);
  * hashes, its kind (KIND_UNREAD without `kindOf`) and whether the rest is kept (1; 0 for a word longer than
  * MEMO_LETTERS, whose rest is worked out where it is read); at NOTE restoration's note on the word (see `noteOf`).
  * Then, as doubles from CHAR_SUM: the character model's sum of the word (`wordCharSum`); the number of languages its
- * trigrams hold (those it makes with a space on either side) and of its distinct letters (low and high 16 bits) beside
- * its first and last trigram symbol (`addWordTrigrams`); from GAINS its trigram gains summed per language; then as
- * integers those languages' ids and its letters (lower case - 0x400, with the count << 16).
+ * trigrams hold (those it makes with a space on either side; padded to whole ROW_CHUNKs) and of its distinct letters
+ * that are evidence (low and high 16 bits) beside its first and last trigram symbol (`addWordTrigrams`); from GAINS
+ * its trigram gains summed per language; then as integers those languages' ids and its letters (lower case - 0x400,
+ * with the count << 16).
  */
 function enter(
   missed: number,
@@ -171,7 +172,7 @@ function enter(
   const trigrams = cyrillicTrigrams();
   const langs = trigrams.langs.length;
   let e = -1 - missed;
-  const room = kept ? GAINS + langs + Math.ceil((langs + end - start) / 2) : NOTE + 1;
+  const room = kept ? GAINS + langs + ROW_CHUNK + Math.ceil((langs + ROW_CHUNK + end - start) / 2) : NOTE + 1;
   if (wordCount >= MAX_WORDS || top + room > POOL) {
     clear();
     e = lastA >>> INDEX_SHIFT;
@@ -205,8 +206,13 @@ function keepRest(
   // Every gain is positive, so a language the word's trigrams hold has a sum above 0.
   let nl = 0;
   for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) pool[at + GAINS + nl++] = sums[j] as number;
+  // Padded to whole chunks with gain 0 for slots past the languages (as trigram rows are), so that `readLine` adds
+  // ROW_CHUNK at a time: a loop of one a step mispredicted its exit on most words.
+  const held = nl;
+  while (nl % ROW_CHUNK !== 0) pool[at + GAINS + nl++] = 0;
   let ints = 2 * (at + GAINS + nl);
   for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) poolInts[ints++] = j;
+  for (let j = held; j < nl; j++) poolInts[ints++] = langs + (j % ROW_CHUNK);
   sums.fill(0);
   let nlet = 0;
   const silent = silentLetters();
@@ -479,7 +485,12 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
         }
         const gains = rec + GAINS;
         const ids = 2 * (gains + nl);
-        for (let j = 0; j < nl; j++) (at[ints[ids + j] as number] as number) += pool[gains + j] as number;
+        for (let j = 0; j < nl; j += ROW_CHUNK) {
+          (at[ints[ids + j] as number] as number) += pool[gains + j] as number;
+          (at[ints[ids + j + 1] as number] as number) += pool[gains + j + 1] as number;
+          (at[ints[ids + j + 2] as number] as number) += pool[gains + j + 2] as number;
+          (at[ints[ids + j + 3] as number] as number) += pool[gains + j + 3] as number;
+        }
         for (let j = 0; j < nlet; j++) {
           const v = ints[ids + nl + j] as number;
           distinct = countLetter(counts, seen, v & 0xffff, v >>> 16, distinct);
