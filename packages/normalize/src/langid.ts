@@ -18,6 +18,7 @@ import { NEIGHBOUR_FUNCTION_WORDS } from "./russian-words.js";
 import {
   dropTrigrams,
   type LineScan,
+  ROW_CHUNK,
   readTrigrams,
   scanLine,
   scoreTrigrams,
@@ -278,13 +279,14 @@ function fitsOf(table: AlphabetTable): LetterFits {
   let f = letterFits.get(table);
   if (f) return f;
   const n = table.langs.length;
-  const sums = new Float64Array(3 * n);
+  // ROW_CHUNK slots past the three parts take the padding of the lists (see `slots`).
+  const sums = new Float64Array(3 * n + ROW_CHUNK);
   f = {
     slots: [],
     sums,
     foreign: sums.subarray(0, n),
     loan: sums.subarray(n, 2 * n),
-    signature: sums.subarray(2 * n),
+    signature: sums.subarray(2 * n, 3 * n),
   };
   for (let k = 0; k < 0x130; k++) {
     const out: number[] = [];
@@ -297,6 +299,9 @@ function fitsOf(table: AlphabetTable): LetterFits {
     table.signature.get(0x400 + k)?.forEach((v, j) => {
       if (v !== 0) out.push(2 * n + j);
     });
+    // Padded to whole ROW_CHUNKs with slots past the parts, so that `letterEvidence` adds four a step (a loop of
+    // one a step mispredicts its exit on most letters: a list holds 1 to 37 slots).
+    for (let j = 0; out.length % ROW_CHUNK !== 0; j++) out.push(3 * n + j);
     f.slots[k] = out.length === 0 ? undefined : Int32Array.from(out);
   }
   letterFits.set(table, f);
@@ -346,7 +351,13 @@ function letterEvidence(counts: LetterCounts, table: AlphabetTable): Letters {
     const lower = counts.distinct[k] as number;
     const count = counts.counts[k] as number;
     const slots = fits.slots[lower - 0x400];
-    if (slots) for (let j = 0; j < slots.length; j++) (sums[slots[j] as number] as number) += count;
+    if (slots)
+      for (let j = 0; j < slots.length; j += ROW_CHUNK) {
+        (sums[slots[j] as number] as number) += count;
+        (sums[slots[j + 1] as number] as number) += count;
+        (sums[slots[j + 2] as number] as number) += count;
+        (sums[slots[j + 3] as number] as number) += count;
+      }
     const only = LETTER_ONLY_CODES[lower - 0x400];
     if (only) {
       const map =
