@@ -150,19 +150,20 @@ function foldIndex(model: TajikModel): FoldIndex {
 
 /**
  * Letters restored in the most frequent known spelling of a word that is unknown as written (0 when the word is
- * known, or no restoration of it is): the evidence that a line lost letters.
+ * `known`, or no restoration of it is): the evidence that a line lost letters. `list`: the known words of its folded
+ * spelling (the fold index's).
  */
-function lostLetters(lower: string, model: TajikModel, index: FoldIndex): number {
-  if (model.has(lower)) return 0;
-  const list = index.byFold.get(foldKey(lower));
-  if (!list) return 0;
+function lostLetters(lower: string, known: boolean, model: TajikModel, list: string[] | undefined): number {
+  if (known || !list) return 0;
   let best = 0;
   let bestCount = 0;
   for (const c of list) {
     const r = restoredLetters(c, lower);
-    if (r > 0 && model.count(c) > bestCount) {
+    if (r <= 0) continue;
+    const count = model.count(c);
+    if (count > bestCount) {
       best = r;
-      bestCount = model.count(c);
+      bestCount = count;
     }
   }
   return best;
@@ -267,19 +268,21 @@ function noteAt(
 }
 
 function newEntry(lower: string, model: TajikModel, index: FoldIndex, settings: RestoreSettings): WordEntry {
-  const lost = lostLetters(lower, model, index);
+  const id = model.id(lower);
+  /** Known words with Tajik letters of the same folded spelling, most frequent first. */
+  const list = index.byFold.get(foldKey(lower));
+  const lost = lostLetters(lower, id >= 0, model, list);
   const e: WordEntry = {
     cands: [lower],
-    ids: [model.id(lower)],
+    ids: [id],
     restored: [0],
     lost,
     loss: lost > 0 || index.suspect.has(lower),
-    known: model.has(lower),
+    known: id >= 0,
     russian: RUSSIAN_ONLY.test(lower),
     marker: TAJIK_MARKERS.has(lower) ? 1 : RUSSIAN_MARKERS.has(lower) ? 2 : 0,
   };
   if (!e.russian) {
-    const list = index.byFold.get(foldKey(lower));
     if (list)
       for (const c of list) {
         const r = c === lower ? -1 : restoredLetters(c, lower);
