@@ -418,11 +418,20 @@ const ENDINGS = [
   "ият",
 ];
 
+/** ENDINGS by their last code unit: a word is tried only with the endings that end as it does. */
+const ENDINGS_BY_LAST = new Map<number, string[]>();
+for (const e of ENDINGS) {
+  const last = e.charCodeAt(e.length - 1);
+  ENDINGS_BY_LAST.set(last, [...(ENDINGS_BY_LAST.get(last) ?? []), e]);
+}
+
 /** Whether a folded word is a known form, or a known stem with one of Tajik's endings. */
 function knownForm(forms: Set<string>, w: string): boolean {
   if (forms.has(w)) return true;
-  for (const e of ENDINGS)
-    if (w.length > e.length + 2 && w.endsWith(e) && forms.has(w.slice(0, -e.length))) return true;
+  const endings = ENDINGS_BY_LAST.get(w.charCodeAt(w.length - 1));
+  if (endings)
+    for (const e of endings)
+      if (w.length > e.length + 2 && w.endsWith(e) && forms.has(w.slice(0, -e.length))) return true;
   return false;
 }
 
