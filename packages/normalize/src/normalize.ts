@@ -1,5 +1,5 @@
 import { type Change, ChangeLog } from "./changes.js";
-import { latinToCyrillic, latinVariant } from "./latin.js";
+import { type LatinVariant, latinToCyrillic, latinVariant } from "./latin.js";
 import { repairLegacy } from "./legacy.js";
 import { defaultLexicon, type Lexicon } from "./lexicon.js";
 import { repairLookalikes } from "./lookalike.js";
@@ -61,7 +61,8 @@ const REPAIR_RULES = [
 
 /** Persian-script and Latin lines to Cyrillic; Cyrillic lines stay (only a text with such letters comes here). */
 function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: ChangeLog): string {
-  const variant = latinVariant(text);
+  /** The text's Latin variant, worked out (over all of it) when a line is first mapped from Latin. */
+  let variant: LatinVariant | undefined;
   let out = "";
   /** Where the text not yet copied to `out` starts. */
   let copied = 0;
@@ -76,7 +77,7 @@ function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: Chan
       const mapped =
         2 * arab >= letters
           ? persianLineToCyrillic(line, model, log)
-          : latinToCyrillic(line, variant, lexicon, log);
+          : latinToCyrillic(line, (variant ??= latinVariant(text)), lexicon, log);
       out += text.slice(copied, from) + mapped;
       copied = to;
     }
