@@ -74,10 +74,12 @@ function mapScripts(text: string, lexicon: Lexicon, model: TajikModel, log: Chan
     // Half the letters or more in one script (the shares `sharesOf` gives, compared without dividing).
     if (letters >= 2 && (2 * arab >= letters || 2 * latn >= letters)) {
       const line = text.slice(from, to);
-      const mapped =
-        2 * arab >= letters
-          ? persianLineToCyrillic(line, model, log)
-          : latinToCyrillic(line, (variant ??= latinVariant(text)), lexicon, log);
+      let mapped: string;
+      if (2 * arab >= letters) mapped = persianLineToCyrillic(line, model, log);
+      else {
+        variant ??= latinVariant(text);
+        mapped = latinToCyrillic(line, variant, lexicon, log);
+      }
       out += text.slice(copied, from) + mapped;
       copied = to;
     }
