@@ -387,7 +387,7 @@ export interface LineRead {
   cyrl: number;
   arab: number;
   latn: number;
-  /** Distinct lower-case Cyrillic letters counted in letter-counts.ts's arrays. */
+  /** Distinct lower-case Cyrillic letters counted in letter-counts.ts's arrays (those that are evidence: `silentLetters`). */
   distinct: number;
   /** Its trigrams under the Cyrillic index (see trigrams.ts). */
   trigrams: TrigramRead;

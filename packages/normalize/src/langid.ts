@@ -217,13 +217,16 @@ for (const [lang, letters] of Object.entries(LETTER_ONLY))
       LETTER_ONLY_CODES[code - 0x400] = lang;
     }
 
-/** Letters per script of a text and how often each lower-case Cyrillic letter occurs, in order of first sight. */
+/**
+ * Letters per script of a text and how often each lower-case Cyrillic letter that is evidence occurs (the others,
+ * `silentLetters`, are not counted), in order of first sight.
+ */
 interface LetterCounts {
   letters: number;
   cyrl: number;
   arab: number;
   latn: number;
-  /** Distinct lower-case Cyrillic letters (U+0400..U+052F) in order of first sight, and their counts. */
+  /** Distinct lower-case Cyrillic letters (U+0400..U+052F) that are evidence, in order of first sight, and their counts. */
   distinct: Int32Array;
   counts: Int32Array;
 }

@@ -22,7 +22,8 @@ export const CYRILLIC = 3;
 
 /**
  * Reused between lines: how often each lower-case Cyrillic letter (U+0400..U+052F, at code - 0x400) occurs, and
- * which occur, in order of first sight. Left cleared by `takeLetterCounts` and `dropLetterCounts`.
+ * which occur, in order of first sight; the readers skip the letters that are no evidence (alphabets.ts's
+ * `silentLetters`). Left cleared by `takeLetterCounts` and `dropLetterCounts`.
  */
 export const letterCounts = new Int32Array(0x130);
 export const seenLetters = new Int32Array(0x130);
