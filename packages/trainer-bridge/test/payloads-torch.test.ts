@@ -57,7 +57,11 @@ beforeAll(async () => {
   ]);
   expect(built.rc, built.out).toBe(0);
 }, 240_000);
-afterAll(() => catalog?.close());
+afterAll(async () => {
+  catalog?.close();
+  // The tiny model, its checkpoints and the payloads' outputs take ~2 GB: a run that left them filled the disk.
+  if (work) await rm(work, { recursive: true, force: true });
+});
 
 /** Plans a job on CPU and writes its job.json; returns the payload's argument list. */
 async function jobArgs(input: JobSpecInput): Promise<{ args: string[]; out: string; config: string }> {
