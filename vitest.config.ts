@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    globalSetup: ["./tools/vitest-build.ts"],
+    globalSetup: ["./tools/vitest-build.ts", "./tools/vitest-tmpdir.ts"],
     reporters: ["default", "./tools/summary-reporter.ts"],
   },
 });
