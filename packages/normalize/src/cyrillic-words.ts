@@ -251,8 +251,8 @@ function kindAt(rec: number, text: string, start: number, end: number, kindOf: W
 }
 
 /**
- * The record of the Cyrillic word `text[start..end)` (no U+0482), whose hashes a reader took on its way to the word's
- * end (as `findWord` takes them), entered on first sight. Restoration looks its words up here: language ID reads the
+ * The record of the Cyrillic word `text[start..end)` (a run of U+0400..U+04FF, as `readCyrillicWords` takes one),
+ * whose hashes a reader took on its way to the word's end (as `findWord` takes them), entered on first sight. Restoration looks its words up here: language ID reads the
  * same words of the same text next, and finds their records in the caches.
  */
 export function wordRecord(text: string, start: number, end: number, hashA: number, hashB: number): number {
@@ -459,9 +459,7 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
       const len = i - start;
       const found = findHashed(ha, hb, len);
       const rec = found >= 0 ? found : enter(found, text, start, i, kindOf, model);
-      let kind = ints[2 * rec + 2] as number;
-      if (kind === KIND_UNREAD) kind = kindAt(rec, text, start, i, kindOf);
-      countWord(w, kind, len, isLatinSuffix(text, start));
+      countWord(w, kindAt(rec, text, start, i, kindOf), len, isLatinSuffix(text, start));
       n += len + 1;
       letters += len;
       cyrl += len;
