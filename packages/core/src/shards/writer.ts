@@ -341,8 +341,9 @@ export interface CopiedParts {
  * Writes the result of a SQL query (with a `text` column) to zstd Parquet parts named `<prefix>-00000.parquet`, ...
  * in one statement, each complete and fsynced, in order. A part holds `maxRows` / ROW_GROUP_ROWS row groups: about
  * `maxRows` rows of short documents, fewer of long ones, whose groups end at ROW_GROUP_BYTES (by default 10 groups:
- * at most about 320 MiB), as ShardWriter rotates by rows and by bytes. Rows for which `drop` (SQL over the row, alias `d`) is true are counted in `dropped`, not written. Rows and
- * characters are counted as the statement writes them, not read back.
+ * at most about 320 MiB), as ShardWriter rotates by rows and by bytes. Rows for which `drop` (SQL over the row,
+ * alias `d`) is true are counted in `dropped`, not written. Rows and characters are counted as the statement writes
+ * them, not read back.
  */
 export async function copyQueryToParts(
   conn: DuckDBConnection,
