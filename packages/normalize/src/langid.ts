@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { fnv1aTwoLanes } from "@soro/core";
 import { type AlphabetTable, cyrillicAlphabet, Fit, LETTER_ONLY } from "./alphabets.js";
-import { BoundedMemo } from "./bounded-memo.js";
 import { CHAR_TEXT_LIMIT, type CharRead } from "./char-model.js";
 import {
   LINE_READ_LIMIT,
@@ -758,15 +757,14 @@ function paramsVersion(): number {
 /** Longest line kept in `repeatedLines`: boilerplate lines are short, and a long one seldom comes again. */
 const REPEAT_LINE_LIMIT = 1000;
 /**
- * Lines met at least twice, in any text, with their readings (a line's reading is a function of its text alone):
- * menus, footers and notices repeat from page to page of a site. Its keys are copies, so that a key does not keep
- * the whole text it was split from.
+ * Lines met at least twice, in any text, with their readings (a line's reading is a function of its text alone),
+ * by fingerprint: menus, footers and notices repeat from page to page of a site. Keyed by the line itself, every
+ * lookup hashed the whole line again (4% of the analysis on the e2e documents); a fingerprint that collides finds
+ * another line's reading, which the text comparison turns away. Emptied when it holds REPEATED_LINES: a long job
+ * meets millions of lines.
  */
-const repeatedLines = new BoundedMemo<LineReading>(
-  10_000,
-  (t) => new LineReading(t, true),
-  (t) => Buffer.from(t, "utf16le").toString("utf16le"),
-);
+const repeatedLines = new Map<number, LineReading>();
+const REPEATED_LINES = 10_000;
 /**
  * Fingerprints of lines met (see `lineFingerprint`; slot: its high 16 bits): only a line whose fingerprint was met before is
  * looked up in or kept by `repeatedLines`, so text that does not repeat costs a fingerprint per line and keeps
@@ -799,7 +797,16 @@ function lineReading(t: string, known: Map<number, LineReading>): LineReading {
   else if (metLines[slot] !== f) {
     metLines[slot] = f;
     line = new LineReading(t, false, f);
-  } else line = repeatedLines.get(t);
+  } else {
+    const kept = repeatedLines.get(f);
+    if (kept?.text === t) line = kept;
+    else {
+      if (repeatedLines.size >= REPEATED_LINES) repeatedLines.clear();
+      // A copy, so that the kept reading does not keep the whole text the line was cut from.
+      line = new LineReading(Buffer.from(t, "utf16le").toString("utf16le"), true, f);
+      repeatedLines.set(f, line);
+    }
+  }
   known.set(f, line);
   return line;
 }
