@@ -39,6 +39,54 @@ export function matchCase(model: string, word: string): string {
 /** Words (runs of letters, inner hyphens and apostrophes kept out) of a text. */
 export const WORD_RE = /\p{L}[\p{L}\p{M}]*/gu;
 
+/** What a code unit is to WORD_RE: 0 not worked out yet (see `wordUnit`). */
+const WORD_LETTER = 1;
+const WORD_MARK = 2;
+const WORD_OTHER = 4;
+const WORD_SURROGATE = 8;
+const wordUnits = new Uint8Array(0x10000);
+
+function wordUnit(c: number): number {
+  let kind = wordUnits[c] as number;
+  if (kind === 0) {
+    const ch = String.fromCharCode(c);
+    kind =
+      c >= 0xd800 && c <= 0xdfff
+        ? WORD_SURROGATE
+        : /\p{L}/u.test(ch)
+          ? WORD_LETTER
+          : /\p{M}/u.test(ch)
+            ? WORD_MARK
+            : WORD_OTHER;
+    wordUnits[c] = kind;
+  }
+  return kind;
+}
+
+/**
+ * Hands the words WORD_RE finds in `text` to `visit` as [start, end) spans, in order, until it returns false. A
+ * loop over code units with a table of their kinds: the regex's match objects and Unicode-aware matching cost more
+ * than the lexicon lookups they feed (the legacy-encoding candidates' scoring). Returns false, having read nothing
+ * it can stand by, at a surrogate (WORD_RE reads astral letters as letters): the caller then uses WORD_RE.
+ */
+export function forEachWord(text: string, visit: (start: number, end: number) => boolean): boolean {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const kind = wordUnit(text.charCodeAt(i));
+    if (kind !== WORD_LETTER) {
+      if (kind === WORD_SURROGATE) return false;
+      i++;
+      continue;
+    }
+    const start = i++;
+    while (i < n && (wordUnit(text.charCodeAt(i)) & (WORD_LETTER | WORD_MARK)) !== 0) i++;
+    if (i < n && wordUnit(text.charCodeAt(i)) === WORD_SURROGATE) return false;
+    if (!visit(start, i)) return true;
+  }
+  return true;
+}
+
 /** Counts characters that differ between two strings (position by position; a length change counts in full). */
 export function charsChanged(from: string, to: string): number {
   if (from.length !== to.length) return Math.max(from.length, to.length);

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { foldTajik, TAJIK_ALPHABET, WORD_RE } from "./letters.js";
+import { foldTajik, forEachWord, TAJIK_ALPHABET, WORD_RE } from "./letters.js";
 import { readTable } from "./tables.js";
 
 const TAJIK_WORD = new RegExp(`^[${TAJIK_ALPHABET}]+$`);
@@ -53,11 +53,21 @@ export class Lexicon {
   hitRate(text: string, maxWords = 300): number {
     let seen = 0;
     let hits = 0;
-    for (const m of text.matchAll(WORD_RE)) {
-      if (m[0].length < 2) continue;
+    const read = forEachWord(text, (start, end) => {
+      if (end - start < 2) return true;
       seen++;
-      if (this.counts.has(m[0].toLowerCase())) hits++;
-      if (seen >= maxWords) break;
+      if (this.counts.has(text.slice(start, end).toLowerCase())) hits++;
+      return seen < maxWords;
+    });
+    if (!read) {
+      seen = 0;
+      hits = 0;
+      for (const m of text.matchAll(WORD_RE)) {
+        if (m[0].length < 2) continue;
+        seen++;
+        if (this.counts.has(m[0].toLowerCase())) hits++;
+        if (seen >= maxWords) break;
+      }
     }
     return seen === 0 ? 0 : hits / seen;
   }

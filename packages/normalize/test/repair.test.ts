@@ -9,6 +9,8 @@ import {
   toMojibake,
   toRussianKeyboard,
 } from "../src/damage.js";
+import { forEachWord, WORD_RE } from "../src/letters.js";
+import { defaultLexicon } from "../src/lexicon.js";
 import { normalizeText } from "../src/normalize.js";
 import { normalizePunctuation } from "../src/punct.js";
 import { libreofficeTexts, roundTrip } from "./round-trip.js";
@@ -166,5 +168,40 @@ describe("punctuation", () => {
       "ман, ту; ӯ «ҳа», не (ҳа), не 1,5 1,а ,а x, y",
     );
     expect(log.chars.get("comma_space")).toBe(10);
+  });
+});
+
+describe("the word reader of the legacy candidates' scoring", () => {
+  const spans = (text: string): string[] | false => {
+    const out: string[] = [];
+    return forEachWord(text, (start, end) => out.push(text.slice(start, end)) > 0) && out;
+  };
+  const byRegex = (text: string) => [...text.matchAll(WORD_RE)].map((m) => m[0]);
+
+  it("finds the words WORD_RE finds, on real text of several scripts", () => {
+    const texts = [
+      ...udhr,
+      ...ui.slice(0, 2000),
+      toLegacyA(udhr[3] ?? ""),
+      "Ҷумҳурии Тоҷикистон — 2024-ум сол, «URL-ро» кушоед: https://site.tj/a?b=1",
+      "خلاصه‌ای از ماده ۱ — اعلامیه",
+      "и\u0304 у\u0304 ме\u0301тро, \u0301аввал",
+    ];
+    for (const text of texts) expect(spans(text)).toEqual(byRegex(text));
+  });
+
+  it("stops where it is told, and hands a text with a surrogate back to WORD_RE", () => {
+    const seen: string[] = [];
+    const text = "як ду се чор";
+    expect(forEachWord(text, (s, e) => seen.push(text.slice(s, e)) < 2)).toBe(true);
+    expect(seen).toEqual(["як", "ду"]);
+    // An astral letter is a letter to WORD_RE (with its /u flag).
+    expect(spans("хона 𝐀бв дар")).toBe(false);
+    const lexicon = defaultLexicon();
+    const astral = "хона 𝐀бв дар 😀 китоб";
+    const known = byRegex(astral).filter((w) => w.length >= 2);
+    const hits = known.filter((w) => lexicon.has(w.toLowerCase())).length;
+    expect(lexicon.hitRate(astral)).toBe(hits / known.length);
+    expect(known).toContain("𝐀бв");
   });
 });
