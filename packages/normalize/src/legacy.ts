@@ -20,14 +20,26 @@ type Mapped = "legacy_a" | "legacy_b" | "ascii_font" | "koi8t_koi8r";
 interface Tables {
   /** `keys`: 1 for each code unit the mapping changes (its keys are single code units). */
   maps: Record<Mapped, { map: Map<string, string>; re: RegExp; keys: Uint8Array }>;
-  /** 1 for the code units that end a candidate's word (white space, . , ; : ! ? ( ) « » "). */
-  delimiters: Uint8Array;
   cp1251: Map<string, number>;
   cp1252: Map<string, number>;
   koi8t: string[];
 }
 
 let tables: Tables | undefined;
+let delimiterTable: Uint8Array | undefined;
+
+/**
+ * 1 for the code units that end a candidate's word (white space, . , ; : ! ? ( ) « » "), made when a mapping is first
+ * judged (most corpora never show a legacy mark).
+ */
+function delimiters(): Uint8Array {
+  if (!delimiterTable) {
+    delimiterTable = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++)
+      if (/[\s.,;:!?()«»"]/.test(String.fromCharCode(c))) delimiterTable[c] = 1;
+  }
+  return delimiterTable;
+}
 
 /** Character -> byte for a single-byte code page that Node's TextDecoder knows. */
 function reverseCodePage(label: string): Map<string, number> {
@@ -70,10 +82,7 @@ function loadTables(): Tables {
     }
     return { map, re: keysRegex(map), keys };
   };
-  const delimiters = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) if (/[\s.,;:!?()«»"]/.test(String.fromCharCode(c))) delimiters[c] = 1;
   return {
-    delimiters,
     maps: {
       legacy_a: withRe(readCharMap("legacy-a.tsv")),
       legacy_b: withRe(readCharMap("legacy-b.tsv")),
@@ -241,16 +250,16 @@ function candidates(text: string, t: Tables, read: LegacyMarks): Candidate[] {
   const out: Candidate[] = [];
   const mapped = (encoding: Mapped) => {
     const { map, re, keys } = t.maps[encoding];
-    const delimiters = t.delimiters;
+    const ends = delimiters();
     // Judge a character mapping by the words it touches, so a partly damaged page is still recognised: runs of code
     // units between delimiters, read with tables (a regex's match per word cost more than the scoring).
     const touched: string[] = [];
     const n = text.length;
     for (let i = 0; i < n && touched.length < 300; ) {
-      while (i < n && delimiters[text.charCodeAt(i)] === 1) i++;
+      while (i < n && ends[text.charCodeAt(i)] === 1) i++;
       const start = i;
       let hit = 0;
-      for (let c = text.charCodeAt(i); i < n && delimiters[c] === 0; c = text.charCodeAt(++i))
+      for (let c = text.charCodeAt(i); i < n && ends[c] === 0; c = text.charCodeAt(++i))
         hit |= keys[c] as number;
       if (hit !== 0) touched.push(text.slice(start, i));
     }
