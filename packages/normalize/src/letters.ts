@@ -63,28 +63,44 @@ function wordUnit(c: number): number {
   return kind;
 }
 
+/** WORD_RE's own copy for `wordsFrom` (a global regex keeps its place between calls). */
+const WORD_AT = new RegExp(WORD_RE.source, "gu");
+
 /**
  * Hands the words WORD_RE finds in `text` to `visit` as [start, end) spans, in order, until it returns false. A
  * loop over code units with a table of their kinds: the regex's match objects and Unicode-aware matching cost more
- * than the lexicon lookups they feed (the legacy-encoding candidates' scoring). Returns false, having read nothing
- * it can stand by, at a surrogate (WORD_RE reads astral letters as letters): the caller then uses WORD_RE.
+ * than the lexicon lookups they feed (the legacy-encoding candidates' scoring). From a surrogate on (WORD_RE reads
+ * an astral letter as a letter), the regex itself reads the rest.
  */
-export function forEachWord(text: string, visit: (start: number, end: number) => boolean): boolean {
+export function forEachWord(text: string, visit: (start: number, end: number) => boolean): void {
   const n = text.length;
   let i = 0;
   while (i < n) {
     const kind = wordUnit(text.charCodeAt(i));
+    if (kind === WORD_SURROGATE) {
+      wordsFrom(text, i, visit);
+      return;
+    }
     if (kind !== WORD_LETTER) {
-      if (kind === WORD_SURROGATE) return false;
       i++;
       continue;
     }
     const start = i++;
     while (i < n && (wordUnit(text.charCodeAt(i)) & (WORD_LETTER | WORD_MARK)) !== 0) i++;
-    if (i < n && wordUnit(text.charCodeAt(i)) === WORD_SURROGATE) return false;
-    if (!visit(start, i)) return true;
+    // The word may go on with an astral letter or mark.
+    if (i < n && wordUnit(text.charCodeAt(i)) === WORD_SURROGATE) {
+      wordsFrom(text, start, visit);
+      return;
+    }
+    if (!visit(start, i)) return;
   }
-  return true;
+}
+
+/** `forEachWord` from `from` (no word of WORD_RE starts before it and ends after it) by WORD_RE. */
+function wordsFrom(text: string, from: number, visit: (start: number, end: number) => boolean): void {
+  WORD_AT.lastIndex = from;
+  for (let m = WORD_AT.exec(text); m; m = WORD_AT.exec(text))
+    if (!visit(m.index, m.index + m[0].length)) return;
 }
 
 /** Counts characters that differ between two strings (position by position; a length change counts in full). */

@@ -53,22 +53,12 @@ export class Lexicon {
   hitRate(text: string, maxWords = 300): number {
     let seen = 0;
     let hits = 0;
-    const read = forEachWord(text, (start, end) => {
+    forEachWord(text, (start, end) => {
       if (end - start < 2) return true;
       seen++;
       if (this.counts.has(text.slice(start, end).toLowerCase())) hits++;
       return seen < maxWords;
     });
-    if (!read) {
-      seen = 0;
-      hits = 0;
-      for (const m of text.matchAll(WORD_RE)) {
-        if (m[0].length < 2) continue;
-        seen++;
-        if (this.counts.has(m[0].toLowerCase())) hits++;
-        if (seen >= maxWords) break;
-      }
-    }
     return seen === 0 ? 0 : hits / seen;
   }
 

@@ -172,9 +172,10 @@ describe("punctuation", () => {
 });
 
 describe("the word reader of the legacy candidates' scoring", () => {
-  const spans = (text: string): string[] | false => {
+  const spans = (text: string): string[] => {
     const out: string[] = [];
-    return forEachWord(text, (start, end) => out.push(text.slice(start, end)) > 0) && out;
+    forEachWord(text, (start, end) => out.push(text.slice(start, end)) > 0);
+    return out;
   };
   const byRegex = (text: string) => [...text.matchAll(WORD_RE)].map((m) => m[0]);
 
@@ -190,13 +191,18 @@ describe("the word reader of the legacy candidates' scoring", () => {
     for (const text of texts) expect(spans(text)).toEqual(byRegex(text));
   });
 
-  it("stops where it is told, and hands a text with a surrogate back to WORD_RE", () => {
+  it("stops where it is told, and reads astral letters as WORD_RE does", () => {
     const seen: string[] = [];
     const text = "як ду се чор";
-    expect(forEachWord(text, (s, e) => seen.push(text.slice(s, e)) < 2)).toBe(true);
+    forEachWord(text, (s, e) => seen.push(text.slice(s, e)) < 2);
     expect(seen).toEqual(["як", "ду"]);
-    // An astral letter is a letter to WORD_RE (with its /u flag).
-    expect(spans("хона 𝐀бв дар")).toBe(false);
+    // An astral letter is a letter to WORD_RE (with its /u flag): the rest of the text is read by the regex, from
+    // between words or from the start of a word an astral letter goes on.
+    for (const astralText of ["хона 𝐀бв дар", "хона дар𝐀бв китоб", "😀 хона", "ҳ\u0304𝐀 да", "китоб 𝐀"])
+      expect(spans(astralText)).toEqual(byRegex(astralText));
+    const early: string[] = [];
+    forEachWord("як 𝐀 ду се", (s, e) => early.push("як 𝐀 ду се".slice(s, e)) < 2);
+    expect(early).toEqual(["як", "𝐀"]);
     const lexicon = defaultLexicon();
     const astral = "хона 𝐀бв дар 😀 китоб";
     const known = byRegex(astral).filter((w) => w.length >= 2);
