@@ -39,7 +39,7 @@ export function matchCase(model: string, word: string): string {
 /** Words (runs of letters, inner hyphens and apostrophes kept out) of a text. */
 export const WORD_RE = /\p{L}[\p{L}\p{M}]*/gu;
 
-/** What a code unit is to WORD_RE: 0 not worked out yet (see `wordUnit`). */
+/** What a code unit is to WORD_RE (and `isLetterOrMark`): 0 not worked out yet (see `wordUnit`). */
 const WORD_LETTER = 1;
 const WORD_MARK = 2;
 const WORD_OTHER = 4;
@@ -61,6 +61,11 @@ function wordUnit(c: number): number {
     wordUnits[c] = kind;
   }
   return kind;
+}
+
+/** Whether a code unit is a letter or a combining mark (a lone surrogate is neither). */
+export function isLetterOrMark(c: number): boolean {
+  return (wordUnit(c) & (WORD_LETTER | WORD_MARK)) !== 0;
 }
 
 /** WORD_RE's own copy for `wordsFrom` (a global regex keeps its place between calls). */

@@ -9,6 +9,7 @@ import {
   letterCounts,
   seenLetters,
 } from "./letter-counts.js";
+import { isLetterOrMark } from "./letters.js";
 import { float64s } from "./typed-pool.js";
 import { CYRILLIC_LOWER } from "./word-hash.js";
 
@@ -131,8 +132,6 @@ export function trigramIndex(script: TrigramScript, only?: ReadonlySet<string>):
 /** Characters of a text read for trigrams (franc reads 2048; a little more steadies long lines). */
 export const TRIGRAM_TEXT_LIMIT = 3000;
 
-/** Per UTF-16 code unit: 0 not yet known, 1 a letter or mark, 2 anything else (filled on first sight). */
-const LETTER_KIND = new Uint8Array(0x10000);
 /** Per UTF-16 code unit: its lower case (filled on first sight; 0 not yet known). */
 const LOWER = new Uint16Array(0x10000);
 const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
@@ -144,15 +143,6 @@ function lowerOf(c: number): number {
     LOWER[c] = l;
   }
   return l;
-}
-
-function isLetter(c: number): boolean {
-  let k = LETTER_KIND[c] ?? 0;
-  if (k === 0) {
-    k = LETTER_OR_MARK.test(String.fromCharCode(c)) ? 1 : 2;
-    LETTER_KIND[c] = k;
-  }
-  return k === 1;
 }
 
 /** Reused between calls: per row, how often the text holds its trigram, and the rows in order of first sight. */
@@ -192,7 +182,7 @@ export function charSymbolsOf(index: TrigramIndex): Uint16Array {
 function slowSymbol(text: string, i: number, end: number, table: Uint16Array, index: TrigramIndex): number {
   const c = text.charCodeAt(i);
   if (table[c] === NOT_KNOWN) {
-    table[c] = isLetter(c) ? (index.symbols[lowerOf(c)] ?? UNUSED_LETTER) : SEPARATOR;
+    table[c] = isLetterOrMark(c) ? (index.symbols[lowerOf(c)] ?? UNUSED_LETTER) : SEPARATOR;
     return table[c] as number;
   }
   const high = c <= 0xdbff ? c : i > 0 ? text.charCodeAt(i - 1) : 0;
