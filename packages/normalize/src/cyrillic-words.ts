@@ -252,8 +252,9 @@ function kindAt(rec: number, text: string, start: number, end: number, kindOf: W
 
 /**
  * The record of the Cyrillic word `text[start..end)` (a run of U+0400..U+04FF, as `readCyrillicWords` takes one),
- * whose hashes a reader took on its way to the word's end (as `findWord` takes them), entered on first sight. Restoration looks its words up here: language ID reads the
- * same words of the same text next, and finds their records in the caches.
+ * whose hashes a reader took on its way to the word's end (as `findWord` takes them), entered on first sight.
+ * Restoration looks its words up here: language ID reads the same words of the same text next, and finds their
+ * records in the caches.
  */
 export function wordRecord(text: string, start: number, end: number, hashA: number, hashB: number): number {
   const found = findHashed(hashA, hashB, end - start);
