@@ -11,6 +11,8 @@ export interface Change {
 export class ChangeLog {
   readonly chars = new Map<string, number>();
   readonly changes: Change[] | undefined;
+  /** Changes that took another length (or rewrote a whole text): positions in the text before them may not hold. */
+  moves = 0;
 
   constructor(explain = false) {
     this.changes = explain ? [] : undefined;
@@ -19,6 +21,7 @@ export class ChangeLog {
   /** Records that `rule` turned `from` into `to`, and returns `to` (for use inside replace callbacks). */
   record(rule: string, from: string, to: string): string {
     if (from === to) return to;
+    if (from.length !== to.length) this.moves++;
     this.chars.set(rule, (this.chars.get(rule) ?? 0) + charsChanged(from, to));
     this.changes?.push({ rule, from, to });
     return to;
@@ -27,6 +30,7 @@ export class ChangeLog {
   /** Records a whole-text rewrite by `rule` as one change of `n` characters. */
   recordBulk(rule: string, n: number, from = "", to = ""): void {
     if (n === 0) return;
+    this.moves++;
     this.chars.set(rule, (this.chars.get(rule) ?? 0) + n);
     this.changes?.push({ rule, from, to });
   }

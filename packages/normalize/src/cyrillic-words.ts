@@ -10,6 +10,7 @@ import {
   letterCounts,
   seenLetters,
 } from "./letter-counts.js";
+import { REREAD, type TextWords } from "./text-words.js";
 import {
   addRow,
   addWordTrigrams,
@@ -399,6 +400,9 @@ export interface LineRead {
 /** Longest line `readLine` reads: within the trigram scan's limit and the character model's (TRIGRAM_TEXT_LIMIT, CHAR_TEXT_LIMIT). */
 export const LINE_READ_LIMIT = Math.min(TRIGRAM_TEXT_LIMIT, CHAR_TEXT_LIMIT);
 
+/** Starts of the words of a line read without restoration's (see `readLine`). */
+const NO_WORDS = new Int32Array(0);
+
 /** Reused by `readLine`: the line's trigram sums per language, with ROW_CHUNK slots more for rows' padding. */
 let lineSums = new Float64Array(0);
 
@@ -411,10 +415,22 @@ let lineSums = new Float64Array(0);
  * takes, added in another order; the word counts and the character model's sum are `readCyrillicWords`'s. Returns
  * undefined, having kept nothing, for a line where the two kinds of words differ (a Cyrillic run joined to another
  * letter or mark, `aбв` with a Latin a or `абв́` with a combining accent, or U+0482 `҂`): `scanLine` and
- * `readCyrillicWords` read it then.
+ * `readCyrillicWords` read it then. `scanned`: the words restoration scanned of the text this line is cut from at
+ * `offset` (text-words.ts), the line's from `firstWord` on; a word found there is not hashed again, nor looked up
+ * when restoration did.
  */
-export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
+export function readLine(
+  text: string,
+  kindOf: WordKind,
+  scanned: TextWords | undefined = undefined,
+  firstWord = 0,
+  offset = 0,
+): LineRead | undefined {
   if (text.length > LINE_READ_LIMIT) return undefined;
+  // Restoration's words of the line, when it scanned this text: words[k] starts at `scannedAt[k] - offset` here.
+  const scannedAt = scanned ? scanned.at : NO_WORDS;
+  const scannedWords = scanned ? scanned.count : 0;
+  let k = firstWord;
   const model = charModel();
   const index = cyrillicTrigrams();
   const langs = index.langs.length;
@@ -446,19 +462,38 @@ export function readLine(text: string, kindOf: WordKind): LineRead | undefined {
     const start = i;
     let ends: number;
     if (c >= 0x400 && c <= 0x4ff && c !== 0x482) {
-      // A Cyrillic word: hashed on the way to its end (as `findWord` hashes it).
-      let ha = HASH_START;
-      let hb = 0;
-      do {
-        const l = lowers[c - 0x400] as number;
-        ha = Math.imul(ha ^ l, PRIME);
-        hb = (Math.imul(hb, 31) + l) | 0;
-        c = ++i < length ? text.charCodeAt(i) : 0;
-      } while (c >= 0x400 && c <= 0x4ff && c !== 0x482);
+      let ha: number;
+      let hb: number;
+      let known = -1;
+      while (k < scannedWords && (scannedAt[k] as number) - offset < i) k++;
+      if (
+        k < scannedWords &&
+        (scannedAt[k] as number) - offset === i &&
+        (((scanned as TextWords).seen[k] as number) & REREAD) === 0
+      ) {
+        // A word restoration hashed and left as it was: the same run of U+0400..U+04FF, without U+0482.
+        const words = scanned as TextWords;
+        ha = words.hashA[k] as number;
+        hb = words.hashB[k] as number;
+        i = (words.end[k] as number) - offset;
+        c = i < length ? text.charCodeAt(i) : 0;
+        if (words.clears === clears) known = words.record[k] as number;
+        k++;
+      } else {
+        // A Cyrillic word: hashed on the way to its end (as `findWord` hashes it).
+        ha = HASH_START;
+        hb = 0;
+        do {
+          const l = lowers[c - 0x400] as number;
+          ha = Math.imul(ha ^ l, PRIME);
+          hb = (Math.imul(hb, 31) + l) | 0;
+          c = ++i < length ? text.charCodeAt(i) : 0;
+        } while (c >= 0x400 && c <= 0x4ff && c !== 0x482);
+      }
       if (i < length && (c === 0x482 || symbolAt(text, i, length, index, table) !== SEPARATOR))
         return abandon(distinct, at);
       const len = i - start;
-      const found = findHashed(ha, hb, len);
+      const found = known >= 0 ? known : findHashed(ha, hb, len);
       const rec = found >= 0 ? found : enter(found, text, start, i, kindOf, model);
       countWord(w, kindAt(rec, text, start, i, kindOf), len, isLatinSuffix(text, start));
       n += len + 1;

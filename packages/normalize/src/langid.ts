@@ -14,6 +14,7 @@ import { TAJIK_FUNCTION_WORDS, TAJIK_FUNCTION_WORDS_FOLDED } from "./function-wo
 import { countLetter, letterCounts, seenLetters, takeLetterCounts } from "./letter-counts.js";
 import { foldTajik } from "./letters.js";
 import { NEIGHBOUR_FUNCTION_WORDS } from "./russian-words.js";
+import { type TextWords, wordsOf } from "./text-words.js";
 import {
   dropTrigrams,
   type LineScan,
@@ -680,9 +681,10 @@ class LineReading implements TextSource {
     readonly text: string,
     private readonly kept = false,
     readonly fingerprint = lineFingerprint(text),
+    scanned?: LineWords,
   ) {
     const index = cyrillicModels().index;
-    const line = readLine(text, wordKind);
+    const line = readLine(text, wordKind, scanned?.words, scanned?.first, scanned?.offset);
     let letters: LetterCounts;
     if (line) {
       letters = takeLetters(line);
@@ -783,27 +785,38 @@ function lineFingerprint(t: string): number {
   return fnv1aTwoLanes(t, Math.imul(t.length, 0x9e3779b1)) | 1;
 }
 
+/** Restoration's words of the text a line is cut from (text-words.ts): the line's start there, its first word. */
+interface LineWords {
+  words: TextWords;
+  first: number;
+  offset: number;
+}
+
 /**
  * The reading of one line: the one of the same line earlier in the text (`known`, by fingerprint, which this adds
  * to), or of the texts read before when they held it twice or more.
  */
-function lineReading(t: string, known: Map<number, LineReading>): LineReading {
+function lineReading(
+  t: string,
+  known: Map<number, LineReading>,
+  scanned: LineWords | undefined,
+): LineReading {
   const f = lineFingerprint(t);
   const here = known.get(f);
   if (here?.text === t) return here;
   let line: LineReading;
   const slot = f >>> 16;
-  if (t.length > REPEAT_LINE_LIMIT) line = new LineReading(t, false, f);
+  if (t.length > REPEAT_LINE_LIMIT) line = new LineReading(t, false, f, scanned);
   else if (metLines[slot] !== f) {
     metLines[slot] = f;
-    line = new LineReading(t, false, f);
+    line = new LineReading(t, false, f, scanned);
   } else {
     const kept = repeatedLines.get(f);
     if (kept?.text === t) line = kept;
     else {
       if (repeatedLines.size >= REPEATED_LINES) repeatedLines.clear();
       // A copy, so that the kept reading does not keep the whole text the line was cut from.
-      line = new LineReading(Buffer.from(t, "utf16le").toString("utf16le"), true, f);
+      line = new LineReading(Buffer.from(t, "utf16le").toString("utf16le"), true, f, scanned);
       repeatedLines.set(f, line);
     }
   }
@@ -832,16 +845,24 @@ export class TextReading implements TextSource {
     const known = new Map<number, LineReading>(
       from && !same ? from.lines.map((l) => [l.fingerprint, l]) : [],
     );
-    this.lines = parts.map((t, i) => {
-      const there = same?.[i];
-      return there?.text === t ? there : lineReading(t, known);
-    });
+    // Restoration's words of this text, when it scanned it: a line's are read from there rather than hashed again.
+    const words = wordsOf(text);
+    const scanned: LineWords | undefined = words && { words, first: 0, offset: 0 };
     this.starts = [];
     let at = 0;
-    for (const t of parts) {
+    this.lines = parts.map((t, i) => {
+      const there = same?.[i];
       this.starts.push(at);
+      const line = there?.text === t ? there : lineReading(t, known, scanned);
       at += t.length + 1;
-    }
+      if (scanned && words) {
+        let k = scanned.first;
+        while (k < words.count && (words.at[k] as number) < at) k++;
+        scanned.first = k;
+        scanned.offset = at;
+      }
+      return line;
+    });
     this.length = text.length;
   }
 

@@ -10,6 +10,7 @@ import { normalizePunctuation } from "./punct.js";
 import { restoreTajikLetters } from "./restore.js";
 import { type ScriptShares, scriptCounts, sharesOf } from "./script.js";
 import { readText, STEP, stepMarks } from "./step-marks.js";
+import { textWords } from "./text-words.js";
 import { cleanUnicode, removeC1Controls } from "./unicode.js";
 
 /** What `normalizeText` runs. Every step is on by default. */
@@ -126,7 +127,11 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
   // Restoration changes Cyrillic letters alone, which leaves the punctuation rules as they were.
   const unchanged = text === input;
   if (options.restore !== false) text = restoreTajikLetters(text, model, log);
+  const restored = text;
+  const moves = log.moves;
   text = normalizePunctuation(text, log, unchanged ? read.punct : undefined);
+  // Punctuation touches no Cyrillic letter: without a change of length, restoration's words stand where they were.
+  if (log.moves === moves) textWords.carry(restored, text);
   let repairs = 0;
   for (const rule of REPAIR_RULES) repairs += log.chars.get(rule) ?? 0;
   return {

@@ -6,6 +6,7 @@ import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
 import { RUSSIAN_FUNCTION_WORDS } from "./russian-words.js";
+import { grown, REREAD, textWords } from "./text-words.js";
 import { bestPath, firstOptionsWin, type LatticeSlot } from "./viterbi.js";
 import { CYRILLIC_LOWER, WORD_HASH_START } from "./word-hash.js";
 import { codeMap } from "./word-table.js";
@@ -32,8 +33,8 @@ const HASH_START = WORD_HASH_START;
  * What a line's scan needs of each code unit of U+0400..U+04FF, at (code - 0x400), in one table: bit 1 a Tajik
  * letter (counted), bit 2 a letter of `OTHER_CYRILLIC` (counted), bit 4 a letter a restoration replaces (a word
  * without one can neither have lost letters nor be a suspect spelling, so the scan for loss need not look it up),
- * bit 8 a capital (a letter its lower case changes); above them (from bit 16) the code
- * unit's lower case, which the word's hashes take (one load per letter for both).
+ * bit 8 a capital (a letter its lower case changes), bit 16 U+0482 (`REREAD`: language ID's words end there); from
+ * the 17th bit up (<< 16) the code unit's lower case, which the word's hashes take (one load per letter for both).
  */
 const LETTERS = new Uint32Array(0x100);
 for (let c = 0x400; c <= 0x4ff; c++) {
@@ -42,6 +43,7 @@ for (let c = 0x400; c <= 0x4ff; c++) {
   if (OTHER_CYRILLIC.test(ch)) bits |= 2;
   if (RESTORES[ch.toLowerCase()] !== undefined) bits |= 4;
   if (ch.toLowerCase() !== ch) bits |= 8;
+  if (c === 0x482) bits |= REREAD;
   LETTERS[c - 0x400] = bits | ((CYRILLIC_LOWER[c - 0x400] as number) << 16);
 }
 
@@ -317,34 +319,6 @@ function withGuesses(
 }
 
 /**
- * The Cyrillic words of the text being restored, as its line scans met them (see `scanLine`): where each starts and
- * ends, its two hashes for its record (`wordRecord`), and its letter bits. The decoder finds a line's words there instead of
- * reading the line again. Scratch reused from text to text.
- */
-let textAt = new Int32Array(256);
-let textEnd = new Int32Array(256);
-let textHashA = new Int32Array(256);
-let textHashB = new Int32Array(256);
-let textSeen = new Uint8Array(256);
-let textWords = 0;
-
-/** Doubles a typed array, keeping its values. */
-function grown<T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T {
-  const b = make(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-/** Makes room for one more word of the text. */
-function growTextWords(): void {
-  textAt = grown(textAt, (n) => new Int32Array(n));
-  textEnd = grown(textEnd, (n) => new Int32Array(n));
-  textHashA = grown(textHashA, (n) => new Int32Array(n));
-  textHashB = grown(textHashB, (n) => new Int32Array(n));
-  textSeen = grown(textSeen, (n) => new Uint8Array(n));
-}
-
-/**
  * The words of the line being decoded (see `lineWords`): where each starts and ends in the line, whether it has a
  * capital, and its entry. Scratch reused from line to line (the decoder runs on every line that may have lost
  * letters).
@@ -362,7 +336,7 @@ interface LineScan {
   /** Letters of Kazakh, Uzbek, Kyrgyz, Tatar or Bashkir that Tajik lacks (`OTHER_CYRILLIC`). */
   other: number;
   loss: boolean;
-  /** Its words in the text's words: `textAt[first..last)`. */
+  /** Its words in the text's words (text-words.ts): `first..last`. */
   first: number;
   last: number;
 }
@@ -370,7 +344,7 @@ interface LineScan {
 /**
  * One pass over the line `text[from..to)`: its Cyrillic letters, its Tajik letters, and whether some word is unknown
  * as written but known restored, or a suspect spelling (see `FoldIndex`); its words are added to the text's
- * (`textAt`). Written as a loop over char codes that makes no string for a word seen before: it runs on every line.
+ * (`textWords`). Written as a loop over char codes that makes no string for a word seen before: it runs on every line.
  */
 function scanLine(
   text: string,
@@ -386,7 +360,8 @@ function scanLine(
   let loss = false;
   let i = from;
   const table = LETTERS;
-  const first = textWords;
+  const words = textWords;
+  const first = words.count;
   while (i < to) {
     let c = text.charCodeAt(i);
     if (c < 0x400 || c > 0x4ff) {
@@ -411,18 +386,13 @@ function scanLine(
     // Letters of other Cyrillic alphabets are rare: counted again in the word that has one.
     if ((seen & 2) !== 0)
       for (let k = start; k < i; k++) other += ((table[text.charCodeAt(k) - 0x400] as number) >> 1) & 1;
-    if (textWords === textAt.length) growTextWords();
-    textAt[textWords] = start;
-    textEnd[textWords] = i;
-    textHashA[textWords] = ha;
-    textHashB[textWords] = hb;
-    textSeen[textWords] = seen;
-    textWords++;
+    words.push(start, i, ha, hb, seen);
     if (loss || (seen & 4) === 0) continue;
     const rec = wordRecord(text, start, i, ha, hb);
+    words.record[words.count - 1] = rec;
     if ((noteAt(rec, text, start, i, (seen & 8) !== 0, model, index, memo) & 2) !== 0) loss = true;
   }
-  return { cyrillic, kept, other, loss, first, last: textWords };
+  return { cyrillic, kept, other, loss, first, last: words.count };
 }
 
 /**
@@ -438,11 +408,12 @@ function lineWords(
   memo: EntryMemo,
 ): void {
   wordCount = 0;
+  const words = textWords;
   for (let k = scan.first; k < scan.last; k++) {
-    const start = (textAt[k] as number) - from;
-    const end = (textEnd[k] as number) - from;
-    const seen = textSeen[k] as number;
-    const rec = wordRecord(line, start, end, textHashA[k] as number, textHashB[k] as number);
+    const start = (words.at[k] as number) - from;
+    const end = (words.end[k] as number) - from;
+    const seen = words.seen[k] as number;
+    const rec = wordRecord(line, start, end, words.hashA[k] as number, words.hashB[k] as number);
     const note = noteAt(rec, line, start, end, (seen & 8) !== 0, model, index, memo);
     if (wordCount === wordAt.length) {
       wordAt = grown(wordAt, (n) => new Int32Array(n));
@@ -549,7 +520,7 @@ export function restoreLine(
 ): string {
   const index = foldIndex(model);
   const memo = entriesOf(model, settings);
-  textWords = 0;
+  textWords.clear();
   const scan = scanLine(line, 0, line.length, model, index, memo);
   return needsDecoding(scan, settings) ? decodeLine(line, 0, scan, model, index, memo, log) : line;
 }
@@ -629,8 +600,9 @@ function decodeLine(
     const word = line.slice(at, end);
     const to = (lattice[k] as LatticeSlot).first[j] ?? "";
     // Candidates are lower case, as is a word without a capital.
-    out +=
-      line.slice(pos, at) + log.record("russian_keyboard", word, wordUpper[k] ? matchCase(word, to) : to);
+    const fixed = log.record("russian_keyboard", word, wordUpper[k] ? matchCase(word, to) : to);
+    textWords.rewrote(scan.first + k, fixed);
+    out += line.slice(pos, at) + fixed;
     pos = end;
   }
   return pos === 0 ? line : out + line.slice(pos);
@@ -649,7 +621,8 @@ export function restoreTajikLetters(
   // Tatar in several places is one of those languages throughout, even on lines that happen to lack them.
   const todo: { from: number; to: number; scan: LineScan }[] = [];
   let other = 0;
-  textWords = 0;
+  textWords.clear();
+  const clears = recordClears();
   for (let from = 0; from <= text.length; ) {
     let to = text.indexOf("\n", from);
     if (to < 0) to = text.length;
@@ -658,7 +631,7 @@ export function restoreTajikLetters(
     if (needsDecoding(scan, settings)) todo.push({ from, to, scan });
     from = to + 1;
   }
-  if (other >= 3) return text;
+  if (other >= 3) return scanned(text, clears);
   let out = "";
   /** Where the text not yet copied to `out` starts (-1: no line changed). */
   let copied = -1;
@@ -670,5 +643,14 @@ export function restoreTajikLetters(
       copied = to;
     }
   }
-  return copied < 0 ? text : out + text.slice(copied);
+  return scanned(copied < 0 ? text : out + text.slice(copied), clears);
+}
+
+/**
+ * The text restoration made of one it scanned whole: its words are language ID's to read (text-words.ts), with the
+ * records looked up unless the records were emptied since the scan began (`clears`).
+ */
+function scanned(text: string, clears: number): string {
+  textWords.scanned(text, recordClears() === clears, clears);
+  return text;
 }
