@@ -10,7 +10,7 @@ import {
   letterCounts,
   seenLetters,
 } from "./letter-counts.js";
-import { REREAD, type TextWords } from "./text-words.js";
+import { REREAD, TextWords } from "./text-words.js";
 import {
   addRow,
   addWordTrigrams,
@@ -400,8 +400,8 @@ export interface LineRead {
 /** Longest line `readLine` reads: within the trigram scan's limit and the character model's (TRIGRAM_TEXT_LIMIT, CHAR_TEXT_LIMIT). */
 export const LINE_READ_LIMIT = Math.min(TRIGRAM_TEXT_LIMIT, CHAR_TEXT_LIMIT);
 
-/** Starts of the words of a line read without restoration's (see `readLine`). */
-const NO_WORDS = new Int32Array(0);
+/** The words of a line read without restoration's (see `readLine`): none. */
+const NO_WORDS = new TextWords();
 
 /** Reused by `readLine`: the line's trigram sums per language, with ROW_CHUNK slots more for rows' padding. */
 let lineSums = new Float64Array(0);
@@ -427,9 +427,9 @@ export function readLine(
   offset = 0,
 ): LineRead | undefined {
   if (text.length > LINE_READ_LIMIT) return undefined;
-  // Restoration's words of the line, when it scanned this text: words[k] starts at `scannedAt[k] - offset` here.
-  const scannedAt = scanned ? scanned.at : NO_WORDS;
-  const scannedWords = scanned ? scanned.count : 0;
+  // Restoration's words of the line, when it scanned this text: word k starts at `at[k] - offset` here.
+  const words = scanned ?? NO_WORDS;
+  const count = words.count;
   let k = firstWord;
   const model = charModel();
   const index = cyrillicTrigrams();
@@ -465,14 +465,9 @@ export function readLine(
       let ha: number;
       let hb: number;
       let known = -1;
-      while (k < scannedWords && (scannedAt[k] as number) - offset < i) k++;
-      if (
-        k < scannedWords &&
-        (scannedAt[k] as number) - offset === i &&
-        (((scanned as TextWords).seen[k] as number) & REREAD) === 0
-      ) {
+      while (k < count && (words.at[k] as number) - offset < i) k++;
+      if (k < count && (words.at[k] as number) - offset === i && ((words.seen[k] as number) & REREAD) === 0) {
         // A word restoration hashed and left as it was: the same run of U+0400..U+04FF, without U+0482.
-        const words = scanned as TextWords;
         ha = words.hashA[k] as number;
         hb = words.hashB[k] as number;
         i = (words.end[k] as number) - offset;

@@ -855,9 +855,9 @@ export class TextReading implements TextSource {
       this.starts.push(at);
       const line = there?.text === t ? there : lineReading(t, known, scanned);
       at += t.length + 1;
-      if (scanned && words) {
+      if (scanned) {
         let k = scanned.first;
-        while (k < words.count && (words.at[k] as number) < at) k++;
+        while (k < scanned.words.count && (scanned.words.at[k] as number) < at) k++;
         scanned.first = k;
         scanned.offset = at;
       }

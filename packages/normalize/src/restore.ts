@@ -651,6 +651,6 @@ export function restoreTajikLetters(
  * records looked up unless the records were emptied since the scan began (`clears`).
  */
 function scanned(text: string, clears: number): string {
-  textWords.scanned(text, recordClears() === clears, clears);
+  textWords.scanned(text, recordClears() === clears ? clears : -1);
   return text;
 }

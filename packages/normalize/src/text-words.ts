@@ -1,11 +1,10 @@
 /**
  * The Cyrillic words of the text restoration scanned last (runs of U+0400..U+04FF, as restore.ts's `scanLine` meets
  * them): where each starts and ends in the text, its two hashes for its record (cyrillic-words.ts's `wordRecord`),
- * the record itself when restoration looked it up, and its letter bits. Restoration's decoder finds a line's words here instead of reading the line again. Language
- * ID reads the same words of the same text next when restoration and the steps after it left the text as it was
- * (most texts): it takes their ends, hashes and records from here rather than reading every word again (see
- * `wordsOf`).
- * Scratch reused from text to text.
+ * the record itself when restoration looked it up, and its letter bits. Restoration's decoder finds a line's words
+ * here instead of reading the line again. Language ID reads the same words next when restoration and the steps after
+ * it kept every word in its place (most texts): it takes their ends, hashes and records from here rather than
+ * reading every word again (see `wordsOf`). Scratch reused from text to text.
  */
 export class TextWords {
   at = new Int32Array(256);
@@ -16,7 +15,7 @@ export class TextWords {
   /** The word's record when restoration looked it up (else -1), valid while the records are not emptied. */
   record = new Int32Array(256);
   count = 0;
-  /** The text whose words these are, once all of it was scanned and left as it was; else undefined. */
+  /** The text whose words these are, once all of it was scanned and its words kept their places; else undefined. */
   text: string | undefined;
   /** cyrillic-words.ts's `recordClears()` for which `record` holds (-1: for none). */
   clears = -1;
@@ -46,12 +45,13 @@ export class TextWords {
 
   /**
    * Restoration is done with the text it scanned, and `text` is what it made of it: its words are language ID's to
-   * read when every rewritten word kept its place, with their records when `recordsHold`.
+   * read when every rewritten word kept its place, with their records for `clears` (-1: the records were emptied
+   * during the scan, and none holds).
    */
-  scanned(text: string, recordsHold: boolean, clears: number): void {
+  scanned(text: string, clears: number): void {
     if (!this.inPlace) return;
     this.text = text;
-    if (recordsHold) this.clears = clears;
+    this.clears = clears;
   }
 
   /**

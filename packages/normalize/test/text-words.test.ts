@@ -115,13 +115,13 @@ describe("language ID reads the words restoration scanned of a text it left in p
       textWords.push(0, 5, 1, 2, 0);
       textWords.push(6, 8, 3, 4, 0);
       textWords.rewrote(0, to);
-      textWords.scanned("ҳуқуқ ва", true, 0);
+      textWords.scanned("ҳуқуқ ва", 0);
       expect(wordsOf("ҳуқуқ ва"), to).toBeUndefined();
     }
     textWords.clear();
     textWords.push(0, 5, 1, 2, 0);
     textWords.rewrote(0, "ҳуқуқ");
-    textWords.scanned("ҳуқуқ ва", true, 0);
+    textWords.scanned("ҳуқуқ ва", 0);
     expect(wordsOf("ҳуқуқ ва")?.seen[0]).toBe(REREAD);
   });
 });
