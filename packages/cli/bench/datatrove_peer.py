@@ -1,4 +1,9 @@
-"""The e2e bench's peer: datatrove on the same JSONL (python datatrove_peer.py quality|minhash IN OUT WORKERS).
+"""The e2e bench's peer: datatrove on the same JSONL (python datatrove_peer.py ftfy|quality|minhash IN OUT WORKERS).
+
+ftfy: datatrove's FTFYFormatter with its defaults (ftfy's encoding, mojibake, control-character and HTML-entity
+repair, the text repair of FineWeb-style pipelines), documents written back as JSONL: normalize's peer for its
+Unicode and encoding repair. Language ID has no peer here: datatrove's runs fastText, which this Python index lacks,
+with a model from the hub.
 
 quality: Gopher quality + FineWeb quality filters with Tajik settings (FineWeb-2's stop words), documents written
 back as JSONL. minhash: MinHash dedup with FineWeb's settings (5-grams, 14 buckets x 8 hashes), all four stages as datatrove runs
@@ -23,6 +28,7 @@ from datatrove.pipeline.dedup.minhash import (
     MinhashDedupSignature,
 )
 from datatrove.pipeline.filters import FineWebQualityFilter, GopherQualityFilter
+from datatrove.pipeline.formatters import FTFYFormatter
 from datatrove.pipeline.readers import JsonlReader
 from datatrove.pipeline.writers import JsonlWriter
 
@@ -34,6 +40,10 @@ STOP_WORDS = ["дар", "ва", "аз", "ба", "ки", "аст", "соли", "�
 def main() -> None:
     what, inp, out, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     reader = JsonlReader(inp, glob_pattern="*.jsonl")
+    if what == "ftfy":
+        steps = [reader, FTFYFormatter(), JsonlWriter(f"{out}/fixed")]
+        LocalPipelineExecutor(pipeline=steps, tasks=8, workers=workers, logging_dir=f"{out}/logs").run()
+        return
     if what == "quality":
         steps = [
             reader,

@@ -9,7 +9,8 @@
 // MB/s of wall and per CPU-second, and its share of the total CPU and wall; then the projection to 8 GB on one
 // 2-core machine from CPU time and from wall time, with the formula. Peers in the same run, same JSONL, same
 // worker count: DuckDB's own read_json into Parquet (ingest), and datatrove's Gopher + FineWeb quality filters and
-// four-stage MinHash dedup when $SORO_PYTHON (default python3) imports datatrove.
+// four-stage MinHash dedup when $SORO_PYTHON (default python3) imports datatrove, and its FTFYFormatter (normalize's
+// repairs) when that Python also imports ftfy.
 //
 // Resuming: every finished step is recorded in DIR/bench-state.json; when a stage fails the bench names it, shows
 // the end of its log (DIR/logs/<stage>.log) and keeps DIR, and the same command again continues from that stage
@@ -168,7 +169,11 @@ await c.run(\`COPY (SELECT * FROM read_json('${inputDir}/*.jsonl', format='newli
     return;
   }
   const script = path.join(import.meta.dirname, "datatrove_peer.py");
-  for (const what of ["quality", "minhash"])
+  const ftfy = spawnSync(python, ["-c", "import ftfy"], { encoding: "utf8" });
+  const peerSteps = ftfy.status === 0 ? ["ftfy", "quality", "minhash"] : ["quality", "minhash"];
+  if (ftfy.status !== 0)
+    console.log(`datatrove's ftfy peer skipped: ${python} cannot import ftfy (pip install ftfy)`);
+  for (const what of peerSteps)
     await step(`dt-${what}`, python, [
       script,
       what,
@@ -219,6 +224,10 @@ console.log(
 );
 const PEERS: Array<[string, string]> = [
   ["duckdb", "DuckDB read_json → Parquet (ingest's peer)"],
+  [
+    "dt-ftfy",
+    "datatrove FTFYFormatter: ftfy's encoding and Unicode repair (normalize's peer for its repairs; it restores no letters and reads no language)",
+  ],
   ["dt-quality", "datatrove Gopher + FineWeb quality filters (quality signals' + select's peer)"],
   [
     "dt-minhash",
@@ -239,7 +248,7 @@ const ratio = (a: string, b: string) => {
   return x && y ? `${(x.wall / y.wall).toFixed(2)}× wall, ${(x.cpu / y.cpu).toFixed(2)}× CPU` : "n/a";
 };
 console.log(
-  `ratios: ingest / DuckDB ${ratio("ingest", "duckdb")}; quality signals / datatrove filters ${ratio("quality", "dt-quality")}; dedup (signatures, clusters, repeated lines) / datatrove MinHash dedup ${ratio("dedup", "dt-minhash")}`,
+  `ratios: ingest / DuckDB ${ratio("ingest", "duckdb")}; normalize / datatrove ftfy ${ratio("normalize", "dt-ftfy")}; quality signals / datatrove filters ${ratio("quality", "dt-quality")}; dedup (signatures, clusters, repeated lines) / datatrove MinHash dedup ${ratio("dedup", "dt-minhash")}`,
 );
 const dedupIn = totals.get("select");
 const dedupOut = totals.get("dedup");
