@@ -1,7 +1,8 @@
 // The whole pipeline on realistic Tajik documents: `pnpm bench -- e2e --size 1GB` (default 50MB).
 // Options: --workers N (2), --work=DIR (default $TMPDIR/soro-e2e-<size>; write it with `=`: `pnpm bench` passes
 // only numeric values as separate words), --keep (keep DIR after success), --fresh (start over even when DIR holds
-// an unfinished run).
+// an unfinished run), --peers=LIST (the peers to run, of duckdb,ftfy,quality,minhash; default all: datatrove's
+// quality filters and MinHash take ~50 CPU minutes at 1 GB).
 //
 // Documents are built from ../shared/tajik-text as e2e-corpus.ts's CORPUS_RECIPE says (printed with the results).
 // Stages run as `soro` commands with --workers; each is measured over its whole process tree (e2e-measure.ts):
@@ -30,6 +31,13 @@ const targetBytes = benchBytes(sizeArg);
 const workers = Number(benchOption("workers", "2"));
 const work = path.resolve(benchOption("work", path.join(tmpdir(), `soro-e2e-${sizeArg}`)));
 const keep = argv.includes("--keep");
+const PEER_NAMES = ["duckdb", "ftfy", "quality", "minhash"];
+const peerList = benchOption("peers", PEER_NAMES.join(",")).split(",").filter(Boolean);
+const unknownPeer = peerList.find((p) => !PEER_NAMES.includes(p));
+if (unknownPeer) {
+  console.error(`e2e: unknown peer "${unknownPeer}" in --peers (known: ${PEER_NAMES.join(", ")})`);
+  process.exit(2);
+}
 if (!tajikTextDir()) {
   console.log("skipped: ../shared/tajik-text is absent (the documents are built from it)");
   process.exit(0);
@@ -154,12 +162,15 @@ const c = await db.connect();
 await c.run("SET threads=${workers}");
 await c.run(\`COPY (SELECT * FROM read_json('${inputDir}/*.jsonl', format='newline_delimited')) TO '${work}/duck.parquet' (FORMAT parquet, COMPRESSION zstd)\`);`;
   // --eval resolves packages from the working folder: core's, which depends on @duckdb/node-api.
-  await step(
-    "duckdb",
-    process.execPath,
-    ["--input-type=module", "-e", duck],
-    path.join(root, "packages/core"),
-  );
+  if (peerList.includes("duckdb"))
+    await step(
+      "duckdb",
+      process.execPath,
+      ["--input-type=module", "-e", duck],
+      path.join(root, "packages/core"),
+    );
+  const wanted = ["ftfy", "quality", "minhash"].filter((p) => peerList.includes(p));
+  if (wanted.length === 0) return;
   const python = process.env.SORO_PYTHON ?? "python3";
   const probe = spawnSync(python, ["-c", "import datatrove, spacy"], { encoding: "utf8" });
   if (probe.status !== 0) {
@@ -169,11 +180,10 @@ await c.run(\`COPY (SELECT * FROM read_json('${inputDir}/*.jsonl', format='newli
     return;
   }
   const script = path.join(import.meta.dirname, "datatrove_peer.py");
-  const ftfy = spawnSync(python, ["-c", "import ftfy"], { encoding: "utf8" });
-  const peerSteps = ftfy.status === 0 ? ["ftfy", "quality", "minhash"] : ["quality", "minhash"];
-  if (ftfy.status !== 0)
+  const ftfy = wanted.includes("ftfy") && spawnSync(python, ["-c", "import ftfy"]).status === 0;
+  if (wanted.includes("ftfy") && !ftfy)
     console.log(`datatrove's ftfy peer skipped: ${python} cannot import ftfy (pip install ftfy)`);
-  for (const what of peerSteps)
+  for (const what of wanted.filter((p) => p !== "ftfy" || ftfy))
     await step(`dt-${what}`, python, [
       script,
       what,
