@@ -17,9 +17,11 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { FNV_PRIME } from "@soro/core";
 import { benchOption } from "@soro/core/testing";
 import { tajikTextDir, tajikTextLines } from "@soro/samples";
 import { addWordTrigrams, ROW_CHUNK, trigramIndex } from "../src/trigrams.js";
+import { CYRILLIC_LOWER, WORD_HASH_START } from "../src/word-hash.js";
 
 const here = path.join(import.meta.dirname, "wasm-kernel");
 const wasmFile = path.join(here, "kernel.wasm");
@@ -62,7 +64,7 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Kernel {
   gains(...args: number[]): number;
-  walk(text: number, n: number, table: number, mask: number): number;
+  walk(...args: number[]): number;
 }
 const memory = new wasm.Memory({ initial: 2048 });
 const { instance } = await wasm.instantiate(readFileSync(wasmFile), {
@@ -185,9 +187,20 @@ const table = new Int32Array(buffer, tableP, tableSlots * 4);
 const n = text.length;
 const textP = alloc(n * 2);
 const utf16 = new Uint16Array(buffer, textP, n);
+// The stage's word hash (word-hash.ts): its constants copied into module constants, as its loops keep them.
+const HASH_START = WORD_HASH_START;
+const PRIME = FNV_PRIME;
+const lowers = CYRILLIC_LOWER;
+const lowersP = alloc(lowers.length * 2);
+new Uint16Array(buffer, lowersP, lowers.length).set(lowers);
 
-/** Calls `each(hashA, hashB, length)` for the Cyrillic words of `text`, hashed on the way to their ends. */
-function hashWords(each: (ha: number, hb: number, len: number) => void): void {
+/**
+ * `walk` in JavaScript, as restoration's scan walks a word: hashed on the way to its end with the stage's constants
+ * and lower-case table (word-hash.ts), then probed. `enter`: put a word the table lacks in it (the table is made so).
+ */
+function walkJs(enter = false): number {
+  let found = 0;
+  let entered = 0;
   let i = 0;
   while (i < n) {
     let c = text.charCodeAt(i);
@@ -196,44 +209,31 @@ function hashWords(each: (ha: number, hb: number, len: number) => void): void {
       continue;
     }
     const start = i;
-    let ha = 0x811c9dc5 | 0;
+    let ha = HASH_START;
     let hb = 0;
     do {
-      const l = c | 0x20;
-      ha = Math.imul(ha ^ l, 16777619);
+      const l = lowers[c - 0x400] as number;
+      ha = Math.imul(ha ^ l, PRIME);
       hb = (Math.imul(hb, 31) + l) | 0;
       c = ++i < n ? text.charCodeAt(i) : 0;
     } while (c >= 0x400 && c <= 0x4ff);
-    each(ha, hb, i - start);
-  }
-}
-let entered = 0;
-hashWords((ha, hb, len) => {
-  for (let s = ha & mask; ; s = (s + 1) & mask) {
-    const p = s * 4;
-    if (table[p] === 0) {
-      table.set([ha, hb, len, ++entered], p);
-      return;
-    }
-    if (table[p] === ha && table[p + 1] === hb && table[p + 2] === len) return;
-  }
-});
-
-/** `walk` in JavaScript, reading the string as the stage does. */
-function walkJs(): number {
-  let found = 0;
-  hashWords((ha, hb, len) => {
+    const len = i - start;
     for (let s = ha & mask; ; s = (s + 1) & mask) {
       const p = s * 4;
-      if (table[p] === 0) return;
+      if (table[p] === 0) {
+        if (enter) table.set([ha, hb, len, ++entered], p);
+        break;
+      }
       if (table[p] === ha && table[p + 1] === hb && table[p + 2] === len) {
         found = (found + (table[p + 3] as number)) | 0;
-        return;
+        break;
       }
     }
-  });
+  }
   return found;
 }
+walkJs(true);
+
 /** The copy of the text into WebAssembly's memory that `walk` needs first. */
 function copyText(): void {
   for (let i = 0; i < n; i++) utf16[i] = text.charCodeAt(i);
@@ -261,7 +261,7 @@ for (let round = 0; round < rounds; round++) {
   const b = timed(() => kernel.gains(wordsP, endsP, ends.length, recAtP, recLenP, gP, idsP, sumsP, langs));
   const c = timed(walkJs);
   const copy = timed(copyText);
-  const d = timed(() => kernel.walk(textP, n, tableP, mask));
+  const d = timed(() => kernel.walk(textP, n, tableP, mask, lowersP, HASH_START, PRIME));
   const sameGains = Object.is(a.value, b.value);
   const sameWalk = c.value === d.value;
   identical &&= sameGains && sameWalk;

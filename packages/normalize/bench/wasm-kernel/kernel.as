@@ -34,9 +34,11 @@ export function gains(
   return total;
 }
 
-// The Cyrillic words (runs of U+0400..U+04FF) of a UTF-16 text, each hashed two ways on the way to its end and
-// probed in an open-addressing table of (hashA, hashB, length, record) slots; returns the sum of the records found.
-export function walk(text: i32, n: i32, table: i32, mask: i32): i32 {
+// The Cyrillic words (runs of U+0400..U+04FF) of a UTF-16 text, each hashed two ways on the way to its end (from
+// `start` and 0, its letters lower-cased by the u16 table at `lower`, indexed by code - 0x400, as the stage's word
+// hash does) and probed in an open-addressing table of (hashA, hashB, length, record) slots; returns the sum of the
+// records found.
+export function walk(text: i32, n: i32, table: i32, mask: i32, lower: i32, start: i32, prime: i32): i32 {
   let found = 0;
   let i = 0;
   while (i < n) {
@@ -45,17 +47,17 @@ export function walk(text: i32, n: i32, table: i32, mask: i32): i32 {
       i++;
       continue;
     }
-    const start = i;
-    let ha: i32 = -2128831035;
+    const from = i;
+    let ha: i32 = start;
     let hb: i32 = 0;
     do {
-      const l = c | 0x20;
-      ha = (ha ^ l) * 16777619;
+      const l = <i32>load<u16>(lower + ((c - 0x400) << 1));
+      ha = (ha ^ l) * prime;
       hb = hb * 31 + l;
       i++;
       c = i < n ? <i32>load<u16>(text + (i << 1)) : 0;
     } while (c >= 0x400 && c <= 0x4ff);
-    const len = i - start;
+    const len = i - from;
     let s = ha & mask;
     while (true) {
       const p = table + (s << 4);
