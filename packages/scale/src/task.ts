@@ -2,7 +2,14 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { fileSha256, processShard, SoroError, siblingModule, UsageError } from "@soro/core";
+import {
+  closeShardScratch,
+  fileSha256,
+  processShard,
+  SoroError,
+  siblingModule,
+  UsageError,
+} from "@soro/core";
 import { outputKey, planInput, resultKey, type TaskPlan, type TaskResult } from "./plan.js";
 import { openStorage, splitUri } from "./storage/storage.js";
 
@@ -127,6 +134,7 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskSummary> {
       opts.onInput?.(input.sourceKey, "done", out.stats.docsIn);
     }
   } finally {
+    closeShardScratch();
     await rm(tmp, { recursive: true, force: true });
   }
   return summary;

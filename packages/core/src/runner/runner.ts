@@ -6,7 +6,13 @@ import type { Catalog, ShardRecord } from "../catalog/catalog.js";
 import { configHash } from "../config.js";
 import { type DiskFullError, diskFullError, SoroError, UsageError } from "../errors.js";
 import { humanCount, humanDuration, type ProgressOptions, startProgress } from "../progress.js";
-import { processShardSafely, type ShardResult, type ShardTask, type TaskFailure } from "./process-shard.js";
+import {
+  closeShardScratch,
+  processShardSafely,
+  type ShardResult,
+  type ShardTask,
+  type TaskFailure,
+} from "./process-shard.js";
 import { loadStageDefinition, type StageDefinition, type StageRef } from "./stage.js";
 import { StageRun } from "./stage-run.js";
 
@@ -172,11 +178,14 @@ export async function runStage(opts: RunStageOptions): Promise<RunSummary> {
   } catch (err) {
     progress.stop();
     await pool?.destroy();
+    closeShardScratch();
     // On a full disk recording the failure fails too; the cause is what must reach the user.
     await run.finish(err as Error);
     throw diskFullError(err) ?? err;
   }
   await pool?.destroy();
+  // Run in this thread (no workers), the tasks shared a scratch database in the run's temp folder.
+  closeShardScratch();
   summary.seconds = (Date.now() - started) / 1000;
   const [firstFailure] = failures;
   if (firstFailure) {
