@@ -134,9 +134,9 @@ const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
 const KOI8R_SYMBOL_IN_WORD =
   /[\u0400-\u04FF][\u2500-\u25A0\u2219\u221A\u2248\u2264\u2265\u2320\u2321\u00B0\u00B2\u00B7\u00F7]|[\u2500-\u25A0\u2219\u221A\u2248\u2264\u2265\u2320\u2321\u00B0\u00B2\u00B7\u00F7][\u0400-\u04FF]/;
 const ASCII_FONT = /[\u0400-\u04FF][¼Åú¶âôîë]|[¼Åú¶âôîë][\u0400-\u04FF]/;
-const UTF8_AS_CP1251 =
+/** UTF-8 read as windows-1251: a lead byte's letter, then a continuation byte's character. */
+export const UTF8_AS_CP1251 =
   /[РСТУ][\u0080-\u00BF\u0402-\u040F\u0452-\u045F\u0490\u0491\u2013-\u2026\u2030\u2039\u203A\u20AC\u2116\u2122]/g;
-const UTF8_AS_CP1251_ONE = new RegExp(UTF8_AS_CP1251.source);
 const UTF8_AS_LATIN1 =
   /[ÐÑÒÓ][\u0080-\u00BF\u2013-\u2026\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2030\u2039\u203A\u20AC\u2122]/g;
 const LATIN1_HIGH = /[\u00C0-\u00FF]/g;
@@ -210,7 +210,16 @@ export interface LegacyMarks {
   marks: number;
   upper: number;
   lower: number;
+  /**
+   * Whether a character of UTF8_AS_CP1251's first class stands right before one of its second (what a test of the
+   * pattern finds): Р С Т У are common capitals and « » — common punctuation, so most texts have both classes.
+   */
+  utf8Pair: boolean;
 }
+
+/** Where the `utf8Lead` and `utf8Tail` bits of a mark table entry lie. */
+export const UTF8_LEAD_BIT = Math.log2(MARK.utf8Lead);
+export const UTF8_TAIL_BIT = Math.log2(MARK.utf8Tail);
 
 /**
  * A text's `LegacyMarks`, in one pass over it (its capitals and small letters are counted there: a KOI8 reading is
@@ -221,13 +230,17 @@ export function legacyMarks(text: string): LegacyMarks {
   let marks = 0;
   let upper = 0;
   let lower = 0;
+  let before = 0;
+  let pair = 0;
   for (let i = 0; i < text.length; i++) {
     const v = t[text.charCodeAt(i)] as number;
     marks |= v;
     upper += (v >> UPPER_BIT) & 1;
     lower += (v >> LOWER_BIT) & 1;
+    pair |= (before >> UTF8_LEAD_BIT) & (v >> UTF8_TAIL_BIT);
+    before = v;
   }
-  return { marks: marks & ((1 << UPPER_BIT) - 1), upper, lower };
+  return { marks: marks & ((1 << UPPER_BIT) - 1), upper, lower, utf8Pair: (pair & 1) !== 0 };
 }
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
@@ -283,11 +296,7 @@ function candidates(text: string, t: Tables, read: LegacyMarks): Candidate[] {
     mapped("legacy_b");
   if (shows(MARK.asciiFont, ASCII_FONT)) mapped("ascii_font");
   if (shows(MARK.koi8r, KOI8R_SYMBOL_IN_WORD)) mapped("koi8t_koi8r");
-  if (
-    (marks & MARK.utf8Lead) !== 0 &&
-    shows(MARK.utf8Tail, UTF8_AS_CP1251_ONE) &&
-    count(text, UTF8_AS_CP1251) >= 2
-  )
+  if (read.utf8Pair && count(text, UTF8_AS_CP1251) >= 2)
     decoded("mojibake_cp1251", decodeUtf8(toBytes(text, t.cp1251)));
   if (shows(MARK.latin1Lead, LATIN1_LEAD) && count(text, UTF8_AS_LATIN1) >= 2)
     decoded("mojibake_latin1", decodeUtf8(toBytes(text, t.cp1252)));

@@ -1,4 +1,4 @@
-import { type LegacyMarks, legacyMarkTable } from "./legacy.js";
+import { type LegacyMarks, legacyMarkTable, UTF8_LEAD_BIT, UTF8_TAIL_BIT } from "./legacy.js";
 import { lookalikeTriggers } from "./lookalike.js";
 import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
 import { BLANK_CODES, PUNCT_CODES, PUNCT_WORK, punctuationAt } from "./punct.js";
@@ -111,10 +111,15 @@ export function readText(text: string): TextRead {
   let blanks = 0;
   let upper = 0;
   let lower = 0;
+  /** The table entry of the code unit before, and `LegacyMarks.utf8Pair` in bit 0. */
+  let before = 0;
+  let pair = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const v = t[text.charCodeAt(i)] as number;
     marks |= v;
+    pair |= (before >>> (LEGACY_SHIFT + UTF8_LEAD_BIT)) & (v >>> (LEGACY_SHIFT + UTF8_TAIL_BIT));
+    before = v;
     cyrl += (v >> SCRIPT_SHIFT) & 1;
     // Letters of other scripts are few in a Cyrillic text: counted behind a branch that is seldom taken.
     if ((v & NOT_CYRILLIC) !== 0) {
@@ -133,6 +138,11 @@ export function readText(text: string): TextRead {
     afterBlank = blank;
   }
   if (blanks !== 0 || afterBlank !== 0) punct |= PUNCT_WORK.spacing;
-  const legacy = { marks: (marks >>> LEGACY_SHIFT) & LEGACY_CLASSES, upper, lower };
+  const legacy = {
+    marks: (marks >>> LEGACY_SHIFT) & LEGACY_CLASSES,
+    upper,
+    lower,
+    utf8Pair: (pair & 1) !== 0,
+  };
   return { marks: marks & STEP_BITS, scripts: { cyrl, arab, latn, other }, punct, ocr, legacy };
 }
