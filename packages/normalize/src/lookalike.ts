@@ -22,6 +22,12 @@ export function lookalikeTriggers(): string[] {
   return [...tables.look.keys(), "і", "І", ...latin];
 }
 
+/** The look-alike letters `repairLookalikes` maps (lookalikes.tsv's keys). */
+export function lookalikeKeys(): string[] {
+  tables ??= load();
+  return [...tables.look.keys()];
+}
+
 // Kazakh, Kyrgyz, Tatar and Uzbek letters: their look-alikes of Tajik letters are their own letters, not damage.
 const OTHER_TURKIC = /[әөүңұҗӘӨҮҢҰҖ]/;
 // ӣ ҷ only: ӯ is what ў maps to, and Uzbek writes ў.
@@ -47,6 +53,28 @@ const CYRILLIC = /[\u0400-\u04FF]/;
 // A cheap pre-test (no Unicode property classes: it runs on every document) for a Cyrillic letter touching a Latin one.
 const HAS_MIXED = /[\u0400-\u04FF][A-Za-z]|[A-Za-z][\u0400-\u04FF]/;
 const UKRAINIAN_I = /[\u0400-\u04FF]*[іІ][\u0400-\u04FF]*/g;
+const HAS_UKRAINIAN_I = /[іІ]/;
+
+/** What each of `repairLookalikes`'s three parts needs to find in a text before it does anything. */
+export interface LookalikeMarks {
+  /** A look-alike letter (`lookalikeKeys`). */
+  look: boolean;
+  /** A letter of U+0400..U+04FF beside an ASCII Latin one. */
+  mixed: boolean;
+  /** Ukrainian і or І. */
+  ukrainianI: boolean;
+}
+
+/** A text's `LookalikeMarks`, by the patterns themselves (`readText` finds them in its pass over a text). */
+export function lookalikeMarks(text: string): LookalikeMarks {
+  tables ??= load();
+  tables.lookRe.lastIndex = 0;
+  return {
+    look: tables.lookRe.test(text),
+    mixed: HAS_MIXED.test(text),
+    ukrainianI: HAS_UKRAINIAN_I.test(text),
+  };
+}
 
 /**
  * Replaces characters of other alphabets drawn like Tajik letters (һ ҹ ў ҟ ӄ ӻ ī ū), Latin letters inside Cyrillic
@@ -54,16 +82,21 @@ const UKRAINIAN_I = /[\u0400-\u04FF]*[іІ][\u0400-\u04FF]*/g;
  * context (ӣ or ҷ present, or no Kazakh/Kyrgyz/Tatar letters and the lexicon knows the repaired words), since
  * һ ў і are real letters of the neighbouring languages.
  */
-export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog): string {
+export function repairLookalikes(
+  text: string,
+  lexicon: Lexicon,
+  log: ChangeLog,
+  marks: LookalikeMarks = lookalikeMarks(text),
+): string {
   tables ??= load();
   const t = tables;
   let out = text;
-  t.lookRe.lastIndex = 0;
-  if (t.lookRe.test(out) && !OTHER_TURKIC.test(out)) {
+  if (marks.look && !OTHER_TURKIC.test(out)) {
     const tajik = TAJIK_ONLY.test(out) || repairsKnownWords(out, t.look, lexicon);
     if (tajik) out = out.replace(t.lookRe, (c) => log.record("lookalike", c, t.look.get(c) ?? c));
   }
-  if (HAS_MIXED.test(out)) {
+  // The marks are the text's: a part that changed it has the next one test the new text.
+  if (out === text ? marks.mixed : HAS_MIXED.test(out)) {
     out = out.replace(LETTERS, (w) => {
       if (!LATIN.test(w) || !CYRILLIC.test(w)) return w;
       const fixed = [...w].map((c) => t.homo.get(c) ?? c).join("");
@@ -75,7 +108,7 @@ export function repairLookalikes(text: string, lexicon: Lexicon, log: ChangeLog)
       return log.record("homoglyph", w, fixed);
     });
   }
-  if (/[іІ]/.test(out) && !OTHER_TURKIC.test(out)) {
+  if ((out === text ? marks.ukrainianI : HAS_UKRAINIAN_I.test(out)) && !OTHER_TURKIC.test(out)) {
     out = out.replace(UKRAINIAN_I, (w) => {
       let best = w;
       let bestCount = lexicon.count(w.toLowerCase());

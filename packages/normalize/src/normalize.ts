@@ -120,7 +120,8 @@ export function normalizeText(input: string, options: NormalizeOptions = {}): No
   text = repairLegacy(text, lexicon, log, text === input ? read.legacy : undefined).text;
   if (current() & STEP.c1) text = removeC1Controls(text, log);
   text = repairOcr(text, lexicon, log, text === input ? read.ocr : undefined);
-  if (current() & STEP.lookalike) text = repairLookalikes(text, lexicon, log);
+  if (current() & STEP.lookalike)
+    text = repairLookalikes(text, lexicon, log, text === input ? read.lookalike : undefined);
   const model = options.model ?? defaultModel();
   if (options.scriptMapping !== false && current() & STEP.otherScript)
     text = mapScripts(text, lexicon, model, log);

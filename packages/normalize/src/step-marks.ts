@@ -1,5 +1,5 @@
 import { type LegacyMarks, legacyMarkTable, UTF8_LEAD_BIT, UTF8_TAIL_BIT } from "./legacy.js";
-import { lookalikeTriggers } from "./lookalike.js";
+import { type LookalikeMarks, lookalikeKeys, lookalikeTriggers } from "./lookalike.js";
 import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
 import { BLANK_CODES, PUNCT_CODES, PUNCT_WORK, punctuationAt } from "./punct.js";
 import { SCRIPT_BIT, type ScriptCounts, scriptBits } from "./script.js";
@@ -36,6 +36,9 @@ const OCR = 1 << 8;
 const SCRIPT_SHIFT = 9;
 /** Table bits of a letter of another script than Cyrillic. */
 const NOT_CYRILLIC = (SCRIPT_BIT.arab | SCRIPT_BIT.latn | SCRIPT_BIT.other) << SCRIPT_SHIFT;
+/** Table bits of a look-alike letter and of Ukrainian і (`LookalikeMarks`). */
+const LOOK_KEY = 1 << 13;
+const UKRAINIAN_I = 1 << 14;
 /** Where the code unit's `legacyMarkTable` entry lies in the table: 13 class bits, then capital and small letter. */
 const LEGACY_SHIFT = 16;
 const LEGACY_CLASSES = 0x1fff;
@@ -59,6 +62,9 @@ function build(): Uint32Array {
   }
   mark(0x200c, STEP.zwnj);
   for (const ch of lookalikeTriggers()) mark(ch.charCodeAt(0), STEP.lookalike);
+  for (const ch of lookalikeKeys()) mark(ch.charCodeAt(0), LOOK_KEY);
+  mark(0x456, UKRAINIAN_I);
+  mark(0x406, UKRAINIAN_I);
   for (let c = 0x600; c <= 0x6ff; c++) mark(c, STEP.otherScript);
   for (let c = 0x41; c <= 0x7a; c++) if (c <= 0x5a || c >= 0x61) mark(c, STEP.otherScript);
   const legacy = legacyMarkTable();
@@ -90,7 +96,12 @@ export interface TextRead {
   ocr: boolean;
   /** Its `legacyMarks`. */
   legacy: LegacyMarks;
+  /** Its `lookalikeMarks`. */
+  lookalike: LookalikeMarks;
 }
+
+/** Whether a code unit lies in U+0400..U+04FF (the Cyrillic of `repairLookalikes`'s mixed words). */
+const inCyrillicBlock = (c: number): boolean => c >= 0x400 && c <= 0x4ff;
 
 /**
  * `stepMarks`, `scriptCounts`, `punctuationWork`, `repairOcr`'s test and `legacyMarks` of a text in one pass over its
@@ -114,9 +125,11 @@ export function readText(text: string): TextRead {
   /** The table entry of the code unit before, and `LegacyMarks.utf8Pair` in bit 0. */
   let before = 0;
   let pair = 0;
+  let mixed = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const v = t[text.charCodeAt(i)] as number;
+    const c = text.charCodeAt(i);
+    const v = t[c] as number;
     marks |= v;
     pair |= (before >>> (LEGACY_SHIFT + UTF8_LEAD_BIT)) & (v >>> (LEGACY_SHIFT + UTF8_TAIL_BIT));
     before = v;
@@ -126,6 +139,9 @@ export function readText(text: string): TextRead {
       arab += (v >> (SCRIPT_SHIFT + 1)) & 1;
       latn += (v >> (SCRIPT_SHIFT + 2)) & 1;
       other += (v >> (SCRIPT_SHIFT + 3)) & 1;
+      // An ASCII letter: is a Cyrillic one beside it?
+      if (!mixed && c <= 0x7a)
+        mixed = (i > 0 && inCyrillicBlock(text.charCodeAt(i - 1))) || inCyrillicBlock(text.charCodeAt(i + 1));
     }
     upper += (v >>> (LEGACY_SHIFT + 13)) & 1;
     lower += (v >>> (LEGACY_SHIFT + 14)) & 1;
@@ -144,5 +160,10 @@ export function readText(text: string): TextRead {
     lower,
     utf8Pair: (pair & 1) !== 0,
   };
-  return { marks: marks & STEP_BITS, scripts: { cyrl, arab, latn, other }, punct, ocr, legacy };
+  const lookalike = {
+    look: (marks & LOOK_KEY) !== 0,
+    mixed,
+    ukrainianI: (marks & UKRAINIAN_I) !== 0,
+  };
+  return { marks: marks & STEP_BITS, scripts: { cyrl, arab, latn, other }, punct, ocr, legacy, lookalike };
 }

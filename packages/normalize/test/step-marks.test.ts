@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { legacyMarks, UTF8_AS_CP1251 } from "../src/legacy.js";
+import { lookalikeMarks } from "../src/lookalike.js";
 import { punctuationWork } from "../src/punct.js";
 import { scriptCounts } from "../src/script.js";
 import { readText, stepMarks } from "../src/step-marks.js";
@@ -51,6 +52,7 @@ describe("the one-pass read of a text", () => {
       expect(r.scripts, t).toEqual(scriptCounts(t));
       expect(r.legacy, t).toEqual(legacyMarks(t));
       expect(r.legacy.utf8Pair, t).toBe(new RegExp(UTF8_AS_CP1251.source).test(t));
+      expect(r.lookalike, t).toEqual(lookalikeMarks(t));
       expect(r.ocr, t).toBe(/[\u0400-\u04FF][[^,;][\u0400-\u04FF]/.test(t));
       const work = punctuationWork(t);
       // The pass of its own stops at spacing, after which every rule runs.
