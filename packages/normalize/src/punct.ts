@@ -64,7 +64,7 @@ KIND[0x2028] = LINE_END;
 KIND[0x2029] = LINE_END;
 KIND[0x2d] = DASH_MARK;
 KIND[0x2013] = DASH_MARK;
-KIND[0x2014] = DASH_MARK;
+// Not the em dash: DASH_BETWEEN_WORDS turns " — " into itself, and Tajik text has it between most clauses.
 KIND[0x2c] = COMMA_MARK;
 KIND[0x3b] = COMMA_MARK;
 KIND[0x201c] = CURLY_MARK;
@@ -110,7 +110,7 @@ export function punctuationAt(text: string, i: number, afterBlank: boolean): num
 /**
  * One pass over the text for the characters each rule needs, so that a clean text (most are) skips the patterns:
  * SPACING when some whitespace rule may fire (an odd space, a space or tab before another or at a line's end, three
- * newlines), DASH for a space before a hyphen or dash, CURLY for “ or „, COMMA for a comma or semicolon before a
+ * newlines), DASH for a space before a hyphen or en dash, CURLY for “ or „, COMMA for a comma or semicolon before a
  * letter, QUOTE for ". Only the spacing rules make characters another rule looks at, so a text with SPACING runs
  * them all (and the pass stops there).
  */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { ChangeLog } from "../src/changes.js";
 import { legacyMarks, UTF8_AS_CP1251 } from "../src/legacy.js";
-import { lookalikeMarks } from "../src/lookalike.js";
-import { punctuationWork } from "../src/punct.js";
+import { defaultLexicon } from "../src/lexicon.js";
+import { lookalikeMarks, repairLookalikes } from "../src/lookalike.js";
+import { normalizePunctuation, PUNCT_WORK, punctuationWork } from "../src/punct.js";
 import { scriptCounts } from "../src/script.js";
 import { readText, stepMarks } from "../src/step-marks.js";
 import { nfcStable } from "../src/unicode.js";
@@ -58,6 +60,40 @@ describe("the one-pass read of a text", () => {
       // The pass of its own stops at spacing, after which every rule runs.
       if (work & 1) expect(r.punct & 1, t).toBe(1);
       else expect(r.punct, t).toBe(work);
+    }
+  });
+
+  const ALL_PUNCT = Object.values(PUNCT_WORK).reduce((a, b) => a | b, 0);
+
+  it("lets the steps it guards do what they do when every rule runs", () => {
+    // A rule skipped for want of its characters would have changed nothing: the text and every change match.
+    const lexicon = defaultLexicon();
+    // Texts dense in what the rules match (a space, then a dash; quotes; a Latin letter beside a Cyrillic one), and
+    // the words they repair.
+    const dense = [...' -—–"“„”,аbһіҳ'];
+    const ruleTexts = Array.from({ length: 4000 }, () =>
+      Array.from({ length: 2 + random(10) }, () => dense[random(dense.length)]).join(""),
+    );
+    const words = [
+      "ман - ту",
+      "ман -- ту — ӯ",
+      "ин – он",
+      "һамин",
+      "Cалом",
+      "ҳаѕт і",
+      "„ҳа“ ва “не”",
+      "ҳа,не",
+    ];
+    for (const t of [...texts, ...ruleTexts, ...words]) {
+      const r = readText(t);
+      const guarded = new ChangeLog(true);
+      const full = new ChangeLog(true);
+      expect(normalizePunctuation(t, guarded, r.punct), t).toBe(normalizePunctuation(t, full, ALL_PUNCT));
+      const all = { look: true, mixed: true, ukrainianI: true };
+      expect(repairLookalikes(t, lexicon, guarded, r.lookalike), t).toBe(
+        repairLookalikes(t, lexicon, full, all),
+      );
+      expect(guarded.changes, t).toEqual(full.changes);
     }
   });
 
