@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { foldTajik, forEachWord, TAJIK_ALPHABET, WORD_RE } from "./letters.js";
 import { readTable } from "./tables.js";
+import { LOWER_BY_STRING, WordTable, wordTableArrays } from "./word-table.js";
 
 const TAJIK_WORD = new RegExp(`^[${TAJIK_ALPHABET}]+$`);
 
@@ -22,6 +23,8 @@ export interface LexEntry {
  */
 export class Lexicon {
   private byFold?: Map<string, LexEntry>;
+  /** The forms in a table probed without a string per word (`hitRate`), made on first use. */
+  private table?: WordTable;
 
   constructor(readonly counts: Map<string, number>) {}
 
@@ -51,12 +54,16 @@ export class Lexicon {
 
   /** Share of the first `maxWords` words of `text` (two letters or more) that the lexicon knows. */
   hitRate(text: string, maxWords = 300): number {
+    this.table ??= formsTable(this.counts);
+    const table = this.table;
     let seen = 0;
     let hits = 0;
     forEachWord(text, (start, end) => {
       if (end - start < 2) return true;
       seen++;
-      if (this.counts.has(text.slice(start, end).toLowerCase())) hits++;
+      const id = table.idLower(text, start, end);
+      if (id >= 0 || (id === LOWER_BY_STRING && this.counts.has(text.slice(start, end).toLowerCase())))
+        hits++;
       return seen < maxWords;
     });
     return seen === 0 ? 0 : hits / seen;
@@ -68,6 +75,12 @@ export class Lexicon {
     const body = `# ${header}\n${rows.map(([w, c]) => `${w}\t${c}`).join("\n")}\n`;
     writeFileSync(path, gzipSync(body, { level: 9 }));
   }
+}
+
+/** A lexicon's forms in a `WordTable`. */
+function formsTable(counts: Map<string, number>): WordTable {
+  const { codes, offsets } = wordTableArrays([...counts.keys()]);
+  return new WordTable(codes, offsets);
 }
 
 /** Counts the Tajik-spelled words (lower case) of texts into `counts`. */

@@ -4,6 +4,21 @@ import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a, fnv1aUnits } from "@soro/core";
 const PRIME = FNV_PRIME;
 const OFFSET = FNV_OFFSET;
 
+/** `WordTable.idLower`'s answer for a word it cannot lower-case code unit by code unit. */
+export const LOWER_BY_STRING = -2;
+
+/**
+ * The lower case of each code unit as `String#toLowerCase` gives it inside any string, or 0 where it cannot be
+ * taken unit by unit: İ lowers to two code units, Σ to ς or σ by its place in the word, and a surrogate's letter
+ * lowers by the pair.
+ */
+const LOWER_UNIT = new Uint16Array(0x10000);
+for (let c = 1; c < 0x10000; c++) {
+  if (c === 0x3a3 || (c >= 0xd800 && c <= 0xdfff)) continue;
+  const l = String.fromCharCode(c).toLowerCase();
+  if (l.length === 1) LOWER_UNIT[c] = l.charCodeAt(0);
+}
+
 /**
  * A sorted vocabulary held as it lies in a model file: the words' UTF-16 code units back to back and the offset
  * where each begins (Tajik Cyrillic takes two bytes a letter in UTF-8 as well). Nothing is parsed at load: word ->
@@ -50,6 +65,32 @@ export class WordTable {
       if ((offsets[e] as number) - from !== n) continue;
       let i = 0;
       while (i < n && codes[from + i] === word.charCodeAt(i)) i++;
+      if (i === n) return e - 1;
+    }
+  }
+
+  /**
+   * Row of the lower case of `text[start..end)`, or -1; hashed and compared code unit by code unit, without a string.
+   * `LOWER_BY_STRING` when a code unit's lower case is not one code unit of its own (İ, Σ, surrogates): the caller
+   * looks the lower-cased string up instead.
+   */
+  idLower(text: string, start: number, end: number): number {
+    const lower = LOWER_UNIT;
+    let h = OFFSET;
+    for (let i = start; i < end; i++) {
+      const l = lower[text.charCodeAt(i)] as number;
+      if (l === 0) return LOWER_BY_STRING;
+      h = Math.imul(h ^ l, PRIME);
+    }
+    const n = end - start;
+    const { slots, offsets, codes, mask } = this;
+    for (let s = fmix32(h >>> 0) & mask; ; s = (s + 1) & mask) {
+      const e = slots[s] as number;
+      if (e === 0) return -1;
+      const from = offsets[e - 1] as number;
+      if ((offsets[e] as number) - from !== n) continue;
+      let i = 0;
+      while (i < n && codes[from + i] === lower[text.charCodeAt(start + i)]) i++;
       if (i === n) return e - 1;
     }
   }
