@@ -17,9 +17,8 @@ function load() {
  * Latin letters a homoglyph word needs (a caller can skip the step for a text that has none of them).
  */
 export function lookalikeTriggers(): string[] {
-  tables ??= load();
   const latin = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  return [...tables.look.keys(), "і", "І", ...latin];
+  return [...lookalikeKeys(), "і", "І", ...latin];
 }
 
 /** The look-alike letters `repairLookalikes` maps (lookalikes.tsv's keys). */

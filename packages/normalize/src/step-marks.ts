@@ -110,8 +110,9 @@ export interface TextRead {
 const inCyrillicBlock = (c: number): boolean => c >= 0x400 && c <= 0x4ff;
 
 /**
- * `stepMarks`, `scriptCounts`, `punctuationWork`, `repairOcr`'s test and `legacyMarks` of a text in one pass over its
- * code units (each pass costs about as much as the next, and most documents need none of the steps they guard).
+ * `stepMarks`, `scriptCounts`, `punctuationWork`, `repairOcr`'s test, `legacyMarks` and `lookalikeMarks` of a text in
+ * one pass over its code units (each pass costs about as much as the next, and most documents need none of the steps
+ * they guard).
  */
 export function readText(text: string): TextRead {
   table ??= build();

@@ -123,9 +123,9 @@ export function closeShardScratch(): void {
 
 /** A database for one task: the shared one when it is free and for the same temp folder, else one of its own. */
 async function taskDb(tmpDir: string): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  if (shared && !shared.busy && shared.tmpDir !== tmpDir) closeShardScratch();
   // Tasks run one at a time on a thread; one that overlaps another (a caller's Promise.all) gets its own database.
-  if (shared?.busy || (shared && shared.tmpDir !== tmpDir)) return openScratchDb(tmpDir, TASK_MEMORY);
+  if (shared?.busy) return openScratchDb(tmpDir, TASK_MEMORY);
+  if (shared && shared.tmpDir !== tmpDir) closeShardScratch();
   if (!shared) {
     const db = await openScratchDb(tmpDir, TASK_MEMORY);
     db.conn.closeSync();
