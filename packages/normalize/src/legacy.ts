@@ -217,9 +217,9 @@ export interface LegacyMarks {
   utf8Pair: boolean;
 }
 
-/** Where the `utf8Lead` and `utf8Tail` bits of a mark table entry lie. */
-export const UTF8_LEAD_BIT = Math.log2(MARK.utf8Lead);
-export const UTF8_TAIL_BIT = Math.log2(MARK.utf8Tail);
+/** The mark table bits of UTF8_AS_CP1251's first and second class. */
+export const UTF8_LEAD_MARK = MARK.utf8Lead;
+export const UTF8_TAIL_MARK = MARK.utf8Tail;
 
 /**
  * A text's `LegacyMarks`, in one pass over it (its capitals and small letters are counted there: a KOI8 reading is
@@ -230,17 +230,17 @@ export function legacyMarks(text: string): LegacyMarks {
   let marks = 0;
   let upper = 0;
   let lower = 0;
-  let before = 0;
-  let pair = 0;
+  let utf8Pair = false;
   for (let i = 0; i < text.length; i++) {
     const v = t[text.charCodeAt(i)] as number;
     marks |= v;
     upper += (v >> UPPER_BIT) & 1;
     lower += (v >> LOWER_BIT) & 1;
-    pair |= (before >> UTF8_LEAD_BIT) & (v >> UTF8_TAIL_BIT);
-    before = v;
+    // The character before is read only at a tail character (a few in a hundred), as `readText` does.
+    if ((v & UTF8_TAIL_MARK) !== 0 && i > 0 && ((t[text.charCodeAt(i - 1)] as number) & UTF8_LEAD_MARK) !== 0)
+      utf8Pair = true;
   }
-  return { marks: marks & ((1 << UPPER_BIT) - 1), upper, lower, utf8Pair: (pair & 1) !== 0 };
+  return { marks: marks & ((1 << UPPER_BIT) - 1), upper, lower, utf8Pair };
 }
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;

@@ -1,4 +1,4 @@
-import { type LegacyMarks, legacyMarkTable, UTF8_LEAD_BIT, UTF8_TAIL_BIT } from "./legacy.js";
+import { type LegacyMarks, legacyMarkTable, UTF8_LEAD_MARK, UTF8_TAIL_MARK } from "./legacy.js";
 import { type LookalikeMarks, lookalikeKeys, lookalikeTriggers } from "./lookalike.js";
 import { OCR_MARKS, ocrMarkAt } from "./ocr.js";
 import { BLANK_CODES, PUNCT_CODES, PUNCT_WORK, punctuationAt } from "./punct.js";
@@ -39,11 +39,6 @@ const NOT_CYRILLIC = (SCRIPT_BIT.arab | SCRIPT_BIT.latn | SCRIPT_BIT.other) << S
 /** Table bits of a look-alike letter and of Ukrainian і (`LookalikeMarks`). */
 const LOOK_KEY = 1 << 13;
 const UKRAINIAN_I = 1 << 14;
-/**
- * Table bit of UTF8_AS_CP1251's second class (legacy.ts), copied out of the legacy bits: the pair is looked for
- * behind a branch on it, taken at a few code units in a hundred (a pair test at every code unit cost ~2 ns each).
- */
-const UTF8_TAIL = 1 << 15;
 /** Where the code unit's `legacyMarkTable` entry lies in the table: 13 class bits, then capital and small letter. */
 const LEGACY_SHIFT = 16;
 const LEGACY_CLASSES = 0x1fff;
@@ -74,7 +69,6 @@ function build(): Uint32Array {
   for (let c = 0x41; c <= 0x7a; c++) if (c <= 0x5a || c >= 0x61) mark(c, STEP.otherScript);
   const legacy = legacyMarkTable();
   for (let c = 0; c < 0x10000; c++) mark(c, (legacy[c] as number) << LEGACY_SHIFT);
-  for (let c = 0; c < 0x10000; c++) if (((legacy[c] as number) >> UTF8_TAIL_BIT) & 1) mark(c, UTF8_TAIL);
   for (const c of BLANK_CODES) mark(c, 1 << BLANK_SHIFT);
   for (const c of PUNCT_CODES) mark(c, LOOK);
   for (const c of OCR_MARKS) mark(c, LOOK | OCR);
@@ -130,14 +124,17 @@ export function readText(text: string): TextRead {
   let upper = 0;
   let lower = 0;
   let pair = false;
-  const lead = 1 << (LEGACY_SHIFT + UTF8_LEAD_BIT);
+  // UTF8_AS_CP1251's pair is looked for behind a branch on its second class, taken at a few code units in a hundred
+  // (a pair test at every code unit cost ~2 ns each); the classes' bits are read into locals, not imported bindings.
+  const lead = UTF8_LEAD_MARK << LEGACY_SHIFT;
+  const tail = UTF8_TAIL_MARK << LEGACY_SHIFT;
   let mixed = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     const v = t[c] as number;
     marks |= v;
-    if ((v & UTF8_TAIL) !== 0 && i > 0 && ((t[text.charCodeAt(i - 1)] as number) & lead) !== 0) pair = true;
+    if ((v & tail) !== 0 && i > 0 && ((t[text.charCodeAt(i - 1)] as number) & lead) !== 0) pair = true;
     cyrl += (v >> SCRIPT_SHIFT) & 1;
     // Letters of other scripts are few in a Cyrillic text: counted behind a branch that is seldom taken.
     if ((v & NOT_CYRILLIC) !== 0) {

@@ -72,7 +72,9 @@ export class WordTable {
   /**
    * Row of the lower case of `text[start..end)`, or -1; hashed and compared code unit by code unit, without a string.
    * `LOWER_BY_STRING` when a code unit's lower case is not one code unit of its own (İ, Σ, surrogates): the caller
-   * looks the lower-cased string up instead.
+   * looks the lower-cased string up instead. Its probe is `id`'s with each code unit lowered; the two share no
+   * helper because comparing through a table of code units, as such a helper would for `id` too, made `id` ~10%
+   * slower (76 -> 84-88 ns a lookup over the model's words, built code).
    */
   idLower(text: string, start: number, end: number): number {
     const lower = LOWER_UNIT;
