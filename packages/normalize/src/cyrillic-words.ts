@@ -89,6 +89,15 @@ const poolBytes = new ArrayBuffer(POOL * 8);
 const pool = new Float64Array(poolBytes);
 /** `pool` as integers (two per double). */
 const poolInts = new Int32Array(poolBytes);
+/**
+ * `pool` as bytes and as 16-bit units, for a record's language ids and its letters: as integers they made a record
+ * about a quarter larger, and records are read from memory far more than worked on (see `enter`).
+ */
+const poolBytes8 = new Uint8Array(poolBytes);
+const poolUnits = new Uint16Array(poolBytes);
+/** A letter in a record's unit: its code - 0x400 in the low LETTER_BITS (below 0x130), its count above (at most MEMO_LETTERS). */
+const LETTER_BITS = 9;
+const LETTER_MASK = (1 << LETTER_BITS) - 1;
 let top = 1;
 let wordCount = 0;
 /** How often the records were emptied (a note kept on them by record is then gone: see `noteOf`). */
@@ -141,7 +150,15 @@ let cyrillicIndex: TrigramIndex | undefined;
 
 /** The Cyrillic trigram index, whose trigrams a kept word's record sums per language. */
 function cyrillicTrigrams(): TrigramIndex {
-  cyrillicIndex ??= trigramIndex("Cyrillic");
+  if (!cyrillicIndex) {
+    const index = trigramIndex("Cyrillic");
+    // A record keeps a language's id in a byte, its padding slots' too (see `keepRest`).
+    if (index.langs.length + ROW_CHUNK > 0x100)
+      throw new Error(
+        `cyrillic-words: ${index.langs.length} Cyrillic trigram languages, at most ${0x100 - ROW_CHUNK}`,
+      );
+    cyrillicIndex = index;
+  }
   return cyrillicIndex;
 }
 
@@ -157,8 +174,8 @@ const wordLetters = new Int32Array(MEMO_LETTERS);
  * Then, as doubles from CHAR_SUM: the character model's sum of the word (`wordCharSum`); the number of languages its
  * trigrams hold (those it makes with a space on either side; padded to whole ROW_CHUNKs) and of its distinct letters
  * that are evidence (low and high 16 bits) beside its first and last trigram symbol (`addWordTrigrams`); from GAINS
- * its trigram gains summed per language; then as integers those languages' ids and its letters (lower case - 0x400,
- * with the count << 16).
+ * its trigram gains summed per language; then those languages' ids, a byte each, and from the next 16-bit unit its
+ * letters, a unit each (see LETTER_BITS).
  */
 function enter(
   missed: number,
@@ -173,7 +190,10 @@ function enter(
   const trigrams = cyrillicTrigrams();
   const langs = trigrams.langs.length;
   let e = -1 - missed;
-  const room = kept ? GAINS + langs + ROW_CHUNK + Math.ceil((langs + ROW_CHUNK + end - start) / 2) : NOTE + 1;
+  // Its ids a byte each, a byte to align its letters, and its letters two bytes each.
+  const room = kept
+    ? GAINS + langs + ROW_CHUNK + Math.ceil((langs + ROW_CHUNK + 1 + 2 * (end - start)) / 8)
+    : NOTE + 1;
   if (wordCount >= MAX_WORDS || top + room > POOL) {
     clear();
     e = lastA >>> INDEX_SHIFT;
@@ -211,9 +231,9 @@ function keepRest(
   // ROW_CHUNK at a time: a loop of one a step mispredicted its exit on most words.
   const held = nl;
   while (nl % ROW_CHUNK !== 0) pool[at + GAINS + nl++] = 0;
-  let ints = 2 * (at + GAINS + nl);
-  for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) poolInts[ints++] = j;
-  for (let j = held; j < nl; j++) poolInts[ints++] = langs + (j % ROW_CHUNK);
+  let ids = 8 * (at + GAINS + nl);
+  for (let j = 0; j < langs; j++) if ((sums[j] as number) !== 0) poolBytes8[ids++] = j;
+  for (let j = held; j < nl; j++) poolBytes8[ids++] = langs + (j % ROW_CHUNK);
   sums.fill(0);
   let nlet = 0;
   const silent = silentLetters();
@@ -223,14 +243,15 @@ function keepRest(
     if (wordLetterCounts[k] === 0) wordLetters[nlet++] = k;
     (wordLetterCounts[k] as number)++;
   }
+  let units = (ids + 1) >> 1;
   for (let j = 0; j < nlet; j++) {
     const k = wordLetters[j] as number;
-    poolInts[ints++] = k | ((wordLetterCounts[k] as number) << 16);
+    poolUnits[units++] = k | ((wordLetterCounts[k] as number) << LETTER_BITS);
     wordLetterCounts[k] = 0;
   }
   poolInts[2 * (at + COUNTS)] = nl | (nlet << 16);
   poolInts[2 * (at + COUNTS) + 1] = ends;
-  return (ints + 1) >> 1;
+  return (units + 3) >> 2;
 }
 
 /** The record of the lower-case word `text[start..end)`, entered on first sight. */
@@ -513,16 +534,18 @@ export function readLine(
           if (row >= 0) addRow(index, row, at);
         }
         const gains = rec + GAINS;
-        const ids = 2 * (gains + nl);
+        const ids = 8 * (gains + nl);
+        const bytes = poolBytes8;
         for (let j = 0; j < nl; j += ROW_CHUNK) {
-          (at[ints[ids + j] as number] as number) += pool[gains + j] as number;
-          (at[ints[ids + j + 1] as number] as number) += pool[gains + j + 1] as number;
-          (at[ints[ids + j + 2] as number] as number) += pool[gains + j + 2] as number;
-          (at[ints[ids + j + 3] as number] as number) += pool[gains + j + 3] as number;
+          (at[bytes[ids + j] as number] as number) += pool[gains + j] as number;
+          (at[bytes[ids + j + 1] as number] as number) += pool[gains + j + 1] as number;
+          (at[bytes[ids + j + 2] as number] as number) += pool[gains + j + 2] as number;
+          (at[bytes[ids + j + 3] as number] as number) += pool[gains + j + 3] as number;
         }
+        const units = (ids + nl + 1) >> 1;
         for (let j = 0; j < nlet; j++) {
-          const v = ints[ids + nl + j] as number;
-          distinct = countLetter(counts, seen, v & 0xffff, v >>> 16, distinct);
+          const v = poolUnits[units + j] as number;
+          distinct = countLetter(counts, seen, v & LETTER_MASK, v >>> LETTER_BITS, distinct);
         }
       }
     } else {
