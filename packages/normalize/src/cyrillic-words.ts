@@ -125,12 +125,17 @@ const CHAR_SUM = 3;
 const COUNTS = 4;
 const GAINS = 5;
 
+/** A word's first hash mixed with its length: its index slot in the high INDEX_BITS, its tag below (see `findHashed`). */
+function slotHash(hashA: number, length: number): number {
+  return Math.imul(hashA ^ length, 0x9e3779b1);
+}
+
 /**
  * The record of the word whose hashes a reader took on its way over the letters (see word-hash.ts's `findWord`), or,
  * when it has none, -1 - the index entry where `enter` puts it.
  */
 function findHashed(hashA: number, hashB: number, length: number): number {
-  const ha = Math.imul(hashA ^ length, 0x9e3779b1);
+  const ha = slotHash(hashA, length);
   lastA = ha;
   lastB = hashB;
   const tag = (ha << INDEX_BITS) & TAG_MASK;
@@ -144,6 +149,46 @@ function findHashed(hashA: number, hashB: number, length: number): number {
     e = (e + 1) & INDEX_MASK;
   }
   return -1 - e;
+}
+
+/** Most words `touchRecords` reads at once: their memory stays in the caches until they are looked up. */
+export const TOUCH_WORDS = 64;
+/** `touchRecords`'s index entries, read in its first loop. */
+const touchEntries = new Int32Array(TOUCH_WORDS);
+/** Integers of `poolInts` to a cache line: `touchRecords` reads a record's first three, which hold most records whole. */
+const LINE_INTS = 16;
+/** What `touchRecords` read, kept so that its reads are not optimised away. */
+const touched = new Int32Array(1);
+
+/**
+ * Reads the index entries, then the records, of words `first..last` of `words` (text-words.ts; at most TOUCH_WORDS),
+ * each loop's reads independent of one another, so that the memory they are in is fetched at once. Looked up one by
+ * one, a word's index entry and then its record missed the caches in turn: half of restoration's scan of a line went
+ * there (its profile), and a stage run of 200 MB of e2e documents takes 1.07x less CPU with this first.
+ */
+export function touchRecords(words: TextWords, first: number, last: number): void {
+  const hashes = words.hashA;
+  const starts = words.at;
+  const ends = words.end;
+  const n = Math.min(last - first, TOUCH_WORDS);
+  for (let k = 0; k < n; k++) {
+    const j = first + k;
+    const ha = slotHash(hashes[j] as number, (ends[j] as number) - (starts[j] as number));
+    touchEntries[k] = index[ha >>> INDEX_SHIFT] as number;
+  }
+  const ints = poolInts;
+  const wrap = 2 * POOL - 1;
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    const v = touchEntries[k] as number;
+    if (v === 0) continue;
+    const at = 2 * (v & OFFSET_MASK);
+    sum ^=
+      (ints[at] as number) ^
+      (ints[(at + LINE_INTS) & wrap] as number) ^
+      (ints[(at + 2 * LINE_INTS) & wrap] as number);
+  }
+  touched[0] = sum;
 }
 
 let cyrillicIndex: TrigramIndex | undefined;

@@ -1,7 +1,15 @@
 import { FNV_PRIME } from "@soro/core";
 import { BoundedMemo } from "./bounded-memo.js";
 import type { ChangeLog } from "./changes.js";
-import { MAX_WORDS, noteOf, recordClears, setNote, wordRecord } from "./cyrillic-words.js";
+import {
+  MAX_WORDS,
+  noteOf,
+  recordClears,
+  setNote,
+  TOUCH_WORDS,
+  touchRecords,
+  wordRecord,
+} from "./cyrillic-words.js";
 import { TAJIK_FUNCTION_WORDS_FOLDED } from "./function-words.js";
 import { matchCase, TAJIK_SPECIAL } from "./letters.js";
 import type { TajikModel } from "./model.js";
@@ -342,9 +350,10 @@ interface LineScan {
 }
 
 /**
- * One pass over the line `text[from..to)`: its Cyrillic letters, its Tajik letters, and whether some word is unknown
- * as written but known restored, or a suspect spelling (see `FoldIndex`); its words are added to the text's
- * (`textWords`). Written as a loop over char codes that makes no string for a word seen before: it runs on every line.
+ * One pass over the line `text[from..to)` and one over its words: its Cyrillic letters, its Tajik letters, and whether
+ * some word is unknown as written but known restored, or a suspect spelling (see `FoldIndex`); its words are added to
+ * the text's (`textWords`). Written as loops over char codes and typed arrays that make no string for a word seen
+ * before: it runs on every line.
  */
 function scanLine(
   text: string,
@@ -387,12 +396,24 @@ function scanLine(
     if ((seen & 2) !== 0)
       for (let k = start; k < i; k++) other += ((table[text.charCodeAt(k) - 0x400] as number) >> 1) & 1;
     words.push(start, i, ha, hb, seen);
-    if (loss || (seen & 4) === 0) continue;
-    const rec = wordRecord(text, start, i, ha, hb);
-    words.record[words.count - 1] = rec;
-    if ((noteAt(rec, text, start, i, (seen & 8) !== 0, model, index, memo) & 2) !== 0) loss = true;
   }
-  return { cyrillic, kept, other, loss, first, last: words.count };
+  // Then the records of the words with a letter a restoration may have lost, until one shows loss: all the words'
+  // records fetched first, a batch at a time (language ID and the decoder read them next).
+  const last = words.count;
+  for (let b = first; b < last; b += TOUCH_WORDS) {
+    const to = Math.min(last, b + TOUCH_WORDS);
+    touchRecords(words, b, to);
+    for (let k = b; k < to && !loss; k++) {
+      const seen = words.seen[k] as number;
+      if ((seen & 4) === 0) continue;
+      const start = words.at[k] as number;
+      const end = words.end[k] as number;
+      const rec = wordRecord(text, start, end, words.hashA[k] as number, words.hashB[k] as number);
+      words.record[k] = rec;
+      if ((noteAt(rec, text, start, end, (seen & 8) !== 0, model, index, memo) & 2) !== 0) loss = true;
+    }
+  }
+  return { cyrillic, kept, other, loss, first, last };
 }
 
 /**

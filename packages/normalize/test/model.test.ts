@@ -7,7 +7,7 @@ import { udhrParagraphs } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { findWorkspaceModel, workspaceModelPath } from "../src/catalog-model.js";
 import { ChangeLog } from "../src/changes.js";
-import { MAX_WORDS, readCyrillicWords, recordClears } from "../src/cyrillic-words.js";
+import { MAX_WORDS, readCyrillicWords, recordClears, TOUCH_WORDS } from "../src/cyrillic-words.js";
 import { defaultModel, loadModel, saveModel } from "../src/model.js";
 import { ModelCounter } from "../src/model-build.js";
 import { normalizeText } from "../src/normalize.js";
@@ -230,6 +230,30 @@ describe("restoration's word entries, kept on language ID's word records", () =>
     for (let from = 0; from < words.length; from += 500) restore(words.slice(from, from + 500).join(" "));
     expect(recordClears()).toBeGreaterThan(clears);
     expect(restore(text)).toBe(before);
+  });
+
+  it("restores a word of a long line wherever it stands (its words' records are fetched a batch at a time)", async () => {
+    // As restoration leaves it (the UDHR text has a word typed with х for ҳ).
+    const line = restore(
+      (await udhrParagraphs("tgk"))
+        .join(" ")
+        .split(/\s+/)
+        .slice(0, 3 * TOUCH_WORDS)
+        .join(" "),
+    );
+    const words = line.split(" ");
+    expect(restore(line)).toBe(line);
+    // Words typed with х for ҳ, one at a time: in the first batch, at its end, at the second's start, in the third.
+    const t = TOUCH_WORDS;
+    const damaged = ["ҳамаи", "эҳтиёҷ", "ҳамчун", "давлатҳои"].map((w) => words.indexOf(w));
+    expect(damaged.map((k) => Math.floor(k / t))).toEqual([0, 0, 1, 2]);
+    expect(damaged[1]).toBeGreaterThan(t - 4);
+    expect(damaged[2]).toBeLessThan(t + 4);
+    for (const k of damaged) {
+      const typed = words.map((w, j) => (j === k ? w.replaceAll("ҳ", "х") : w)).join(" ");
+      expect(typed).not.toBe(line);
+      expect(restore(typed)).toBe(line);
+    }
   });
 
   it("gives each of two models what it gives alone, called in turn on the same words", async () => {
