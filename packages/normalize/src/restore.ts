@@ -112,10 +112,11 @@ interface FoldIndex {
   /** Known words with Tajik letters by folded spelling, most frequent first. */
   byFold: { get(key: string): string[] | undefined };
   /**
-   * Known words that a restoration of theirs (other than of a final ӣ alone) outnumbers at least `SUSPECT_RATIO`
-   * to 1: worth decoding even in a line typed with Tajik letters.
+   * 1 at the model row of a known word that a restoration of its (other than of a final ӣ alone) outnumbers at least
+   * `SUSPECT_RATIO` to 1: worth decoding even in a line typed with Tajik letters. By row, not in a set of strings:
+   * a word met for the first time was hashed and looked up there, a cache miss, though only known words can be in it.
    */
-  suspect: Set<string>;
+  suspect: Uint8Array;
 }
 const SUSPECT_RATIO = 1;
 const indexes = new WeakMap<TajikModel, FoldIndex>();
@@ -129,7 +130,7 @@ function foldIndex(model: TajikModel): FoldIndex {
   let found = indexes.get(model);
   if (!found) {
     const groups = model.groups(FOLD_MAP, (id) => model.holds(id, SPECIAL_MARKS));
-    const suspect = new Set<string>();
+    const suspect = new Uint8Array(model.size);
     for (let id = 0; id < model.size; id++) {
       const list = groups.ofWord(id);
       if (!list) continue;
@@ -143,7 +144,7 @@ function foldIndex(model: TajikModel): FoldIndex {
         const cand = model.word(c);
         // A final и against ӣ (ezafe against adjective) is no sign of loss in a line typed with Tajik letters.
         if (restoredLetters(cand, w) > (cand.endsWith("ӣ") && !w.endsWith("ӣ") ? 1 : 0)) {
-          suspect.add(w);
+          suspect[id] = 1;
           break;
         }
       }
@@ -287,7 +288,7 @@ function newEntry(lower: string, model: TajikModel, index: FoldIndex, settings: 
     ids: [id],
     restored: [0],
     lost,
-    loss: lost > 0 || index.suspect.has(lower),
+    loss: lost > 0 || (id >= 0 && index.suspect[id] === 1),
     known: id >= 0,
     russian: RUSSIAN_ONLY.test(lower),
     marker: TAJIK_MARKERS.has(lower) ? 1 : RUSSIAN_MARKERS.has(lower) ? 2 : 0,
