@@ -6,7 +6,13 @@
  * documents with one paragraph in ten typed without Tajik letters and one document in ten with a Russian paragraph;
  * the language ID lines are LibreOffice's Tajik UI strings, UDHR paragraphs (Tajik and Russian) and the Tajik ones
  * typed without Tajik letters.
+ *
+ * The whole work is also split in two, each timed alone: the repairs (`normalizeText`) and language ID of the
+ * repaired texts (document and lines, as `analyseText` reads them). With `--e2e=<dir>` (the JSONL that
+ * packages/cli/bench/write-e2e-corpus.ts writes), the same split over those documents: the first half read first
+ * (word records filled, as in a long run), the second half timed.
  */
+import { benchOption, e2eDocuments } from "@soro/core/testing";
 import { libreofficeTajikStrings, udhrParagraphs } from "@soro/samples";
 import { franc } from "franc-all";
 import { printConverted } from "../scripts/converted-eval.js";
@@ -15,7 +21,7 @@ import { evaluationLines, printEvaluation } from "../scripts/evaluate.js";
 import { analyseText } from "../src/analyse.js";
 import { ChangeLog } from "../src/changes.js";
 import { toRussianKeyboard } from "../src/damage.js";
-import { identifyLanguage } from "../src/langid.js";
+import { identifyLanguage, TextReading } from "../src/langid.js";
 import { defaultLexicon } from "../src/lexicon.js";
 import { DEFAULT_MODEL, defaultModel, loadModel } from "../src/model.js";
 import { normalizeText } from "../src/normalize.js";
@@ -55,39 +61,69 @@ function time(fn: () => void): number {
 const full = time(() => {
   for (const d of docs) analyseText(d);
 });
-// Fresh line texts for every run (built outside the timed part), so no line is ever met twice across runs.
+/** Numbers the copies `distinctLines` makes, so that no line is ever met twice across runs or measurements. */
 let round = 0;
-const fresh = Array.from({ length: 3 }, () => distinctLines(docs, round++));
-let freshBytes = 0;
-for (const d of fresh[0] ?? []) freshBytes += Buffer.byteLength(d);
-const distinct = time(() => {
-  for (const d of fresh[round++ % fresh.length] ?? []) analyseText(d);
-});
+/** Best of three runs of `fn` over every document of `sets[k]` in run k (each built outside the timed part). */
+function timeRuns(sets: readonly (readonly string[])[], fn: (text: string) => unknown): number {
+  let k = 0;
+  return time(() => {
+    for (const d of sets[k++ % sets.length] ?? []) fn(d);
+  });
+}
+/** Three copies of `ds` with every line distinct (`distinctLines`), one for each run. */
+const freshRuns = (ds: readonly string[]) => Array.from({ length: 3 }, () => distinctLines(ds, round++));
+/** Language ID of a repaired text, document and lines, as `analyseText` reads them. */
+function readLanguage(text: string): unknown {
+  const reading = new TextReading(text);
+  return reading.lineResults(reading.document().lang);
+}
+/**
+ * The stage's work over `ds` with every line distinct, whole and in its two halves timed apart: the repairs, and
+ * language ID of the repaired texts (as a stage that read the language apart from the repairs would run it).
+ */
+function splitWork(ds: readonly string[]): { mb: number; whole: number; repairs: number; langid: number } {
+  const runs = freshRuns(ds);
+  const mb = (runs[0] ?? []).reduce((n, d) => n + Buffer.byteLength(d), 0) / 1e6;
+  const whole = timeRuns(runs, analyseText);
+  const repairs = timeRuns(freshRuns(ds), (d) => normalizeText(d));
+  const repaired = freshRuns(ds).map((set) => set.map((d) => normalizeText(d).text));
+  return { mb, whole, repairs, langid: timeRuns(repaired, readLanguage) };
+}
+const rate = (mb: number, s: number) => `${(mb / s).toFixed(1)} MB/s`;
+/** MB/s of the whole work and of its halves (MB of the copies, whose lines carry `distinctLines`' numbers). */
+const splitLine = (t: ReturnType<typeof splitWork>) =>
+  `whole stage work ${rate(t.mb, t.whole)} (goal 20); alone: repair steps ${rate(t.mb, t.repairs)}, language ID ${rate(t.mb, t.langid)}`;
+
+const distinct = splitWork(docs);
 // The same on documents of ../shared/tajik-text, whose 60k distinct words no longer keep their records in the CPU
 // caches: a pass first, so that every word has its record (a long job's steady state), lines distinct again.
 const reference = await referenceDocuments();
 const referenceWords = new Set(reference.flatMap((d) => d.toLowerCase().match(/[\u0400-\u04ff]+/g) ?? []))
   .size;
 for (const d of distinctLines(reference, round++)) analyseText(d);
-const referenceRounds = Array.from({ length: 3 }, () => distinctLines(reference, round++));
-let referenceBytes = 0;
-for (const d of referenceRounds[0] ?? []) referenceBytes += Buffer.byteLength(d);
-const referenceTime = time(() => {
-  for (const d of referenceRounds[round++ % referenceRounds.length] ?? []) analyseText(d);
-});
+const referenceTime = splitWork(reference);
 const repairOnly = time(() => {
   for (const d of docs) normalizeText(d);
 });
 console.log(
-  `normalize, ${docs.length} docs, ${(bytes / 1e6).toFixed(2)} MB UTF-8, one core (CPU time): whole stage work ${(bytes / 1e6 / full).toFixed(1)} MB/s, repair steps alone ${(bytes / 1e6 / repairOnly).toFixed(1)} MB/s`,
+  `normalize, ${docs.length} docs, ${(bytes / 1e6).toFixed(2)} MB UTF-8, one core (CPU time): whole stage work ${rate(bytes / 1e6, full)}, repair steps alone ${rate(bytes / 1e6, repairOnly)}`,
 );
 console.log(
-  `normalize, the same docs with every line distinct (no line met twice: what repetition caches cannot help): whole stage work ${(freshBytes / 1e6 / distinct).toFixed(1)} MB/s (goal 20)`,
+  `normalize, the same docs with every line distinct (no line met twice: what repetition caches cannot help): ${splitLine(distinct)}`,
 );
-
 console.log(
-  `normalize, ${reference.length} documents of ../shared/tajik-text (${(referenceBytes / 1e6).toFixed(1)} MB, ${referenceWords} distinct words), every line distinct: whole stage work ${(referenceBytes / 1e6 / referenceTime).toFixed(1)} MB/s (goal 20)`,
+  `normalize, ${reference.length} documents of ../shared/tajik-text (${referenceTime.mb.toFixed(1)} MB, ${referenceWords} distinct words), every line distinct: ${splitLine(referenceTime)}`,
 );
+const e2eDir = benchOption("e2e", "");
+if (e2eDir) {
+  const e2e = e2eDocuments(e2eDir);
+  const timed = e2e.slice(e2e.length >> 1);
+  for (const d of e2e.slice(0, e2e.length >> 1)) analyseText(d);
+  const work = splitWork(timed);
+  console.log(
+    `normalize, ${timed.length} e2e documents (${work.mb.toFixed(1)} MB, ${e2eDir}), every line distinct: ${splitLine(work)}`,
+  );
+}
 
 const only = ["tgk", "rus", "uzn", "kaz", "kir", "tat", "pes", "prs", "eng"];
 const probe = [...lines, ...rus, ...lines.map(toRussianKeyboard)];
