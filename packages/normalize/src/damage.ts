@@ -148,6 +148,20 @@ const FUNCTION_WORDS = new Map(
 const PERSIAN_PUNCT: Readonly<Record<string, string>> = { ",": "،", ";": "؛", "?": "؟" };
 const VERB_END = /(д|м|ӣ|ст|ду|да)$/;
 const PLURAL = /^(.{2,}?)ҳо(и|ро|е|ям|ят|яш|ямон|ятон|яшон|амон|атон|ашон)?$/;
+/** What Persian writes after the plural ‌ها for each ending of `PLURAL` but -ро (a separate را). */
+const PLURAL_ENDINGS: Readonly<Record<string, string>> = {
+  и: "ی",
+  е: "یی",
+  ям: "یم",
+  ят: "یت",
+  яш: "یش",
+  ямон: "یمان",
+  ятон: "یتان",
+  яшон: "یشان",
+  амон: "مان",
+  атон: "تان",
+  ашон: "شان",
+};
 
 /** One lower-case Tajik word as Persian script spells it (short vowels a/i/e unwritten, ezafe -и unwritten). */
 function persianWord(w: string): string {
@@ -155,7 +169,7 @@ function persianWord(w: string): string {
   if (fixed) return fixed;
   const plural = PLURAL.exec(w);
   if (plural)
-    return `${persianWord(plural[1] ?? "")}\u200Cها${plural[2] === "ро" ? " را" : plural[2] ? persianWord(`я${plural[2].slice(1)}`).replace(/^ی/, "ی") : ""}`;
+    return `${persianWord(plural[1] ?? "")}\u200Cها${plural[2] === "ро" ? " را" : (PLURAL_ENDINGS[plural[2] ?? ""] ?? "")}`;
   const verb = /^(наме|ме)(.{3,})$/.exec(w);
   if (verb && VERB_END.test(w))
     return `${verb[1] === "ме" ? "می" : "نمی"}\u200C${persianWord(verb[2] ?? "")}`;

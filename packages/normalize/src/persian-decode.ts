@@ -8,6 +8,8 @@ import { bestPath } from "./viterbi.js";
 interface Reading {
   words: string[];
   cost: number;
+  /** Its last word has an ezafe that Persian leaves unwritten, so it needs a word after it. */
+  ezafe?: boolean;
 }
 
 /** Settings of the decoder. */
@@ -18,7 +20,10 @@ export interface PersianSettings {
   beam: number;
   /** Lexicon words per consonant skeleton considered. */
   perSkeleton: number;
-  /** Extra cost of reading an unwritten ezafe (-и) after a word. */
+  /**
+   * Extra cost of reading an unwritten ezafe (-и) after a word. None by default: the spelling says nothing about an
+   * unwritten ezafe, so the word model alone decides (set on the development address, scripts/accuracy.ts --dev).
+   */
   ezafeCost: number;
   /** Cost of a letter-by-letter reading (a word the vocabulary lacks). */
   fallbackCost: number;
@@ -31,7 +36,7 @@ export const PERSIAN_DEFAULTS: PersianSettings = {
   alignWeight: 1.5,
   beam: 6,
   perSkeleton: 150,
-  ezafeCost: 1,
+  ezafeCost: 0,
   fallbackCost: 2,
   splitCost: 3,
   unknownWeight: 0.02,
@@ -136,12 +141,20 @@ function tokenReadings(raw: string, model: TajikModel, t: Tables, s: PersianSett
       continue;
     }
     out.push(r);
-    if (!VOWEL_END.test(lastWord) && lastWord.length > 1)
-      out.push({ words: [...r.words.slice(0, -1), `${lastWord}и`], cost: r.cost + s.ezafeCost });
+    // Persian leaves the ezafe unwritten after a consonant, and after a final ی: -ӣ with its ezafe is -ии.
+    const ezafe = lastWord.endsWith("ӣ")
+      ? `${lastWord.slice(0, -1)}ии`
+      : !VOWEL_END.test(lastWord) && lastWord.length > 1
+        ? `${lastWord}и`
+        : undefined;
+    if (ezafe) out.push({ words: [...r.words.slice(0, -1), ezafe], cost: r.cost + s.ezafeCost, ezafe: true });
   }
   index.readings.set(raw, out);
   return out;
 }
+
+/** What may follow a word that has no ezafe: the line's end or a punctuation mark (after spaces); sticky. */
+const LINK_ENDS = /\s*(?:[.!?؟،؛:,;»)\]…]|$)/y;
 
 // Arabic-script letters, diacritics and ZWNJ (not the Arabic comma, semicolon and question mark).
 const PERSIAN_WORD = /[\u0621-\u065F\u0670-\u06D3\u06FA-\u06FF\u200C]+/g;
@@ -180,7 +193,12 @@ export function persianLineToCyrillic(
   const slots: { at: number; raw: string; readings: Reading[] }[] = [];
   for (const m of line.matchAll(PERSIAN_WORD)) {
     if (m[0].replace(/\u200C/g, "").length === 0) continue;
-    slots.push({ at: m.index ?? 0, raw: m[0], readings: tokenReadings(m[0], model, t, s) });
+    const at = m.index ?? 0;
+    const readings = tokenReadings(m[0], model, t, s);
+    // An ezafe joins its word to the next one: none before the line's end or a punctuation mark.
+    LINK_ENDS.lastIndex = at + m[0].length;
+    const linked = !LINK_ENDS.test(line);
+    slots.push({ at, raw: m[0], readings: linked ? readings : readings.filter((r) => !r.ezafe) });
   }
   // A reading's own score: its inner words' model scores less its weighted spelling cost.
   let lastEnd = 0;

@@ -93,9 +93,20 @@ function skeletonIndex(lexicon: Lexicon, t: Tables) {
   return index;
 }
 
-/** Cost of a Persian letter with no Cyrillic counterpart: vowel carriers are cheap, consonants are not. */
-function unmatchedPersian(p: string): number {
-  return p === "ه" ? 0.4 : p === "ع" || p === "ء" ? 0.3 : "اوی".includes(p) ? 0.6 : 1.2;
+/**
+ * Whether the ه at `P[j - 1]` may write a vowel: only as a word's last letter after a consonant (خانه хона). Before
+ * that it is always ҳ (جهان ҷаҳон, بهتر беҳтар), and after alif too (ماه моҳ, راه роҳ).
+ */
+function vowelHe(P: readonly string[], j: number): boolean {
+  return j === P.length && !"اآ".includes(P[j - 2] ?? "");
+}
+
+/**
+ * Cost of a Persian letter with no Cyrillic counterpart: vowel carriers are cheap, consonants are not (ه is a
+ * vowel carrier only where `vowelHe` says so).
+ */
+function unmatchedPersian(p: string, vowel: boolean): number {
+  return p === "ه" ? (vowel ? 0.4 : 1.2) : p === "ع" || p === "ء" ? 0.3 : "اوی".includes(p) ? 0.6 : 1.2;
 }
 
 const EDGE_VOWEL = 0.8;
@@ -109,7 +120,8 @@ export function alignCost(persian: string, cyr: string, t: Tables): number {
   const C = [...cyr];
   let prev = new Array<number>(P.length + 1);
   prev[0] = 0;
-  for (let j = 1; j <= P.length; j++) prev[j] = (prev[j - 1] ?? 0) + unmatchedPersian(P[j - 1] ?? "");
+  for (let j = 1; j <= P.length; j++)
+    prev[j] = (prev[j - 1] ?? 0) + unmatchedPersian(P[j - 1] ?? "", vowelHe(P, j));
   for (let i = 1; i <= C.length; i++) {
     const info = t.cyr.get(C[i - 1] ?? "");
     // Persian writes a word's first and last vowel (ا, ه, ی, و), so leaving one out there costs more.
@@ -120,14 +132,15 @@ export function alignCost(persian: string, cyr: string, t: Tables): number {
       const p = P[j - 1] ?? "";
       // Alif carries а и у е only at the start of a word (اگر, ایران, او); inside it is о, ё or я.
       const alifOk = p !== "ا" || i === 1 || "оёя".includes(C[i - 1] ?? "");
+      const heOk = p !== "ه" || vowelHe(P, j) || !"ае".includes(C[i - 1] ?? "");
       // A final ی is mostly a long ī (-ӣ); a final и is mostly the ezafe, which Persian does not write.
       const last = i === C.length && j === P.length;
       const finalI = last && p === "ی" && "ией".includes(C[i - 1] ?? "") ? FINAL_I : 0;
-      const match = alifOk && info?.persian.includes(p) ? finalI : 1.5;
+      const match = alifOk && heOk && info?.persian.includes(p) ? finalI : 1.5;
       cur[j] = Math.min(
         (prev[j - 1] ?? 0) + match,
         (prev[j] ?? 0) + unwritten,
-        (cur[j - 1] ?? 0) + unmatchedPersian(p),
+        (cur[j - 1] ?? 0) + unmatchedPersian(p, vowelHe(P, j)),
       );
     }
     prev = cur;

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { findWorkspaceModel, workspaceModelPath } from "../src/catalog-model.js";
 import { ChangeLog } from "../src/changes.js";
 import { MAX_WORDS, readCyrillicWords, recordClears, TOUCH_WORDS } from "../src/cyrillic-words.js";
+import { toPersianScript } from "../src/damage.js";
 import { defaultModel, loadModel, saveModel } from "../src/model.js";
 import { ModelCounter } from "../src/model-build.js";
 import { normalizeText } from "../src/normalize.js";
@@ -294,6 +295,27 @@ describe("Persian script on hard input", () => {
     expect(out).toContain("https://example.com");
     expect(out.startsWith("Дар соли 2019")).toBe(true);
     expect(out).toMatch(/\? [А-ЯҲҶҚҒӮӢ]/);
+  });
+
+  it("reads ه before a word's end, and after alif, as ҳ, not as a vowel", () => {
+    const read = (p: string) => persianLineToCyrillic(p, model, new ChangeLog()).toLowerCase();
+    // Each has a more frequent word of the same consonants that a vowel reading of ه would give (ҷон, шеър, мо ...).
+    expect(read("جهان")).toBe("ҷаҳон");
+    expect(read("بهتر")).toBe("беҳтар");
+    expect(read("شهر")).toBe("шаҳр");
+    expect(read("می‌دهد")).toBe("медиҳад");
+    expect(read("شاه")).toBe("шоҳ");
+    // At the end after a consonant it still writes а.
+    expect(read("خانه")).toBe("хона");
+  });
+
+  it("reads the plural with its ezafe and possessive endings, with or without ZWNJ", () => {
+    const read = (p: string) => persianLineToCyrillic(p, model, new ChangeLog()).toLowerCase();
+    expect(read("سال‌های")).toBe("солҳои");
+    expect(read("کتاب‌هایم")).toBe("китобҳоям");
+    expect(read("کتابهایش")).toBe("китобҳояш");
+    expect(read("کتاب‌هایشان")).toBe("китобҳояшон");
+    expect(toPersianScript("солҳои китобҳоям")).toBe("سال‌های کتاب‌هایم");
   });
 
   it("reads a Persian word glued to the next (a missing space)", () => {
