@@ -42,7 +42,7 @@ const clean = tgk.slice(0, 30).join("\n");
 const texts = {
   clean,
   // Restoration rewrites words in place (same length, Tajik letters).
-  restored: withoutTajikLetters(tgk.slice(30, 50).join("\n")),
+  restored: withoutTajikLetters(tgk.slice(38, 58).join("\n")),
   // Punctuation of the same length: straight quotes to « », a hyphen between words to an em dash.
   punctuation: tgk
     .filter((p) => !/[,;]\S/.test(p))
@@ -50,7 +50,7 @@ const texts = {
     .map((p, i) => (i % 2 ? `"${p}"` : p.replace(" ", " - ")))
     .join("\n"),
   // A word with U+0482, and one joined to a Latin letter: language ID reads those lines itself.
-  signs: `${tgk[60]}\nсоли ҳазор҂ ва\nxҳуқуқ ва ҳуқуқ\n${tgk[61]}`,
+  signs: `${tgk[52]}\nсоли ҳазор҂ ва\nxҳуқуқ ва ҳуқуқ\n${tgk[53]}`,
   russian: rus.slice(0, 10).join("\n"),
 };
 
@@ -105,7 +105,7 @@ describe("language ID reads the words restoration scanned of a text it left in p
     const spaced = normalizeText(tgk.slice(5, 8).join("  "));
     expect(spaced.steps.space).toBeGreaterThan(0);
     expect(wordsOf(spaced.text)).toBeUndefined();
-    const unrestored = normalizeText(tgk[70] as string, { restore: false });
+    const unrestored = normalizeText(tgk[54] as string, { restore: false });
     expect(wordsOf(unrestored.text)).toBeUndefined();
   });
 

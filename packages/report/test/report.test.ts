@@ -194,7 +194,7 @@ describe("teaching signals, safety, tokens and SFT overlap", () => {
 describe("summary", () => {
   it("prints the key figures for the terminal", async () => {
     const text = await statusSummary(catalog);
-    expect(text).toMatch(/^raw +314 docs/m);
+    expect(text).toMatch(/^raw +313 docs/m);
     expect(text).toMatch(/final +\d+ docs .*\(dedup;/);
     expect(text).toContain("select/");
   });

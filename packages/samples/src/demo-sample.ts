@@ -66,11 +66,13 @@ export async function demoSample(damage: SampleDamage): Promise<SampleRecord[]> 
     });
   });
   // Tajik in Persian script: normalize converts it and labels it tgk, while the Persian and Dari UDHR stay pes/prs.
+  // Pages of several articles each, as a site would publish them: most single articles are too short or too much
+  // of a numbered list for the quality rules, in any script.
   const toPersian = damage.persianScript;
   if (toPersian)
-    tajik.slice(18, 22).forEach((s, i) => {
+    [tajik.slice(18, 22), tajik.slice(22, 27), tajik.slice(27, 31)].forEach((page, i) => {
       records.push({
-        text: toPersian([s.heading, ...s.paragraphs].join("\n")),
+        text: toPersian(page.map((s) => [s.heading, ...s.paragraphs].join("\n")).join("\n")),
         source: "web",
         url: `https://tojik.example/arabic-script/${i}`,
         meta: { origin: "udhr", udhr: "tgk", damage: "persian-script" },

@@ -39,8 +39,9 @@ export async function udhrSections(code: UdhrCode): Promise<UdhrSection[]> {
   const sections: UdhrSection[] = [];
   $("body > header, body > article").each((_, el) => {
     const heading = $(el).children("h2").first().text().trim();
+    // A list item wraps its paragraph (<li><p>…</p></li>) in most declarations: taking both gave it twice.
     const paragraphs = $(el)
-      .find("p, li")
+      .find("p, li:not(:has(p))")
       .map((_i, p) => $(p).text().replace(/\s+/g, " ").trim())
       .get()
       .filter((t) => t.length > 0);
