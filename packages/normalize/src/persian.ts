@@ -94,8 +94,8 @@ function skeletonIndex(lexicon: Lexicon, t: Tables) {
 }
 
 /**
- * Whether the ه at `P[j - 1]` may write a vowel: only as a word's last letter after a consonant (خانه хона). Before
- * that it is always ҳ (جهان ҷаҳон, بهتر беҳтар), and after alif too (ماه моҳ, راه роҳ).
+ * Whether the ه at `P[j - 1]` may write a vowel: only as a word's last letter (خانه хона, میوه мева), and not after
+ * alif (ماه моҳ, راه роҳ). Before a word's end it is always ҳ (جهان ҷаҳон, بهتر беҳтар).
  */
 function vowelHe(P: readonly string[], j: number): boolean {
   return j === P.length && !"اآ".includes(P[j - 2] ?? "");

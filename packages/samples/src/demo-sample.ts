@@ -65,7 +65,8 @@ export async function demoSample(damage: SampleDamage): Promise<SampleRecord[]> 
       meta: { origin: "udhr", udhr: "tgk", note: "republished copy" },
     });
   });
-  // Tajik in Persian script: normalize converts it and labels it tgk, while the Persian and Dari UDHR stay pes/prs.
+  // Tajik in Persian script: normalize converts it and labels it tgk, while most of the Persian and Dari UDHR stays
+  // pes/prs (the demo's model learns the Tajik UDHR, whose wording those translations share).
   // Pages of several articles each, as a site would publish them: most single articles are too short or too much
   // of a numbered list for the quality rules, in any script.
   const toPersian = damage.persianScript;
