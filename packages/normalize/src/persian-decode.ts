@@ -153,8 +153,11 @@ function tokenReadings(raw: string, model: TajikModel, t: Tables, s: PersianSett
   return out;
 }
 
-/** What may follow a word that has no ezafe: the line's end or a punctuation mark (after spaces); sticky. */
-const LINK_ENDS = /\s*(?:[.!?؟،؛:,;»)\]…]|$)/y;
+/**
+ * What may follow a word that has no ezafe (after spaces): the line's end, a punctuation mark, or the object marker
+ * را, which follows a whole noun phrase; sticky.
+ */
+const LINK_ENDS = /\s*(?:[.!?؟،؛:,;»)\]…]|$|را(?![\u0621-\u06FF]))/y;
 
 // Arabic-script letters, diacritics and ZWNJ (not the Arabic comma, semicolon and question mark).
 const PERSIAN_WORD = /[\u0621-\u065F\u0670-\u06D3\u06FA-\u06FF\u200C]+/g;
@@ -195,7 +198,7 @@ export function persianLineToCyrillic(
     if (m[0].replace(/\u200C/g, "").length === 0) continue;
     const at = m.index ?? 0;
     const readings = tokenReadings(m[0], model, t, s);
-    // An ezafe joins its word to the next one: none before the line's end or a punctuation mark.
+    // An ezafe joins its word to the next one: none before the line's end, a punctuation mark or را.
     LINK_ENDS.lastIndex = at + m[0].length;
     const linked = !LINK_ENDS.test(line);
     slots.push({ at, raw: m[0], readings: linked ? readings : readings.filter((r) => !r.ezafe) });
@@ -231,7 +234,8 @@ export function persianLineToCyrillic(
     pos = slot.at + slot.raw.length;
   }
   out += mapMarks(line.slice(pos));
-  return capitalizeSentences(out.replace(/ ро(?=[\s.,!?;:»]|$)/g, "ро"));
+  // A detached را joins its word, whose final -ӣ is written и before it (заруриро).
+  return capitalizeSentences(out.replace(/(ӣ)? ро(?=[\s.,!?;:»]|$)/g, (_, i?: string) => (i ? "иро" : "ро")));
 }
 
 /** Capital letters at the start of the line and after a sentence end. */

@@ -326,6 +326,13 @@ describe("Persian script on hard input", () => {
     expect(toPersianScript("солҳои китобҳоям")).toBe("سال‌های کتاب‌هایم");
   });
 
+  it("joins را to its word, with no ezafe before it, and writes a final ӣ as и there", () => {
+    readsAs([
+      ["کتاب را خواندم", "китобро хондам"],
+      ["ضروری را", "заруриро"],
+    ]);
+  });
+
   it("reads a Persian word glued to the next (a missing space)", () => {
     const out = normalizeText("کتابخانهمدرسه").text;
     expect(out.split(" ").length).toBeGreaterThanOrEqual(1);
