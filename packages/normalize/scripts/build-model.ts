@@ -11,7 +11,7 @@ import { referenceCounter } from "./reference-model.js";
 const counter = referenceCounter(true);
 const counts = counter.counts({ minBigram: 2, charOrder: 5 });
 const out = dataFile(DEFAULT_MODEL).pathname;
-saveModel(out, { version: "reference-1", sources: counter.sources, minBigram: 2, charOrder: 5 }, counts);
+saveModel(out, { version: "reference-2", sources: counter.sources, minBigram: 2, charOrder: 5 }, counts);
 const t0 = performance.now();
 const model = loadModel(out);
 console.log(

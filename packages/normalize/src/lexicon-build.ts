@@ -49,7 +49,8 @@ const hasTajikLetter = (w: string) => [...w].some((c) => TAJIK_SPECIAL.includes(
  * Builds a lexicon from running texts (real frequencies) and a noisy word list (a form counts as many times as
  * listed forms extend it): legacy-encoded forms are repaired (A and B disagree on њ љ ї, so ѕ і point to B, ќ ѓ to
  * A, else the reading already listed wins), and a form without Tajik letters is dropped when a form with them that
- * folds to the same spelling has a much larger paradigm and the texts do not attest it (чамъбасти for ҷамъбасти).
+ * folds to the same spelling has a paradigm at least as large and the texts do not attest it (чамъбасти for
+ * ҷамъбасти, хадафхо for ҳадафҳо): typists drop Tajik letters, never add them, so a tie goes to the Tajik spelling.
  */
 export function buildLexicon(
   texts: Iterable<string>,
@@ -101,7 +102,7 @@ export function buildLexicon(
   for (const w of listed) {
     const f = family(w);
     const rival = hasTajikLetter(w) ? 0 : (bestTajik.get(w) ?? 0);
-    if (rival > 2 * f && !textCounts.has(w)) {
+    if (rival >= f && rival > 0 && !textCounts.has(w)) {
       keyboardDropped++;
       continue;
     }

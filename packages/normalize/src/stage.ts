@@ -20,7 +20,7 @@ export interface NormalizeStageOptions {
 /** Unicode and encoding repair, script mapping and language ID per document; the repaired text replaces `text`. */
 export const normalizeStage = defineStage<NormalizeStageOptions>({
   name: "normalize",
-  version: "5",
+  version: "6",
   description:
     "Unicode and legacy-encoding repair, Persian/Latin to Cyrillic, Tajik letters restored, language ID",
   inputs: ["ingest", "crawl", "pdf"],

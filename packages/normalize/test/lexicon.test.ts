@@ -2,6 +2,7 @@ import { tajikTextLines } from "@soro/samples";
 import { describe, expect, it } from "vitest";
 import { forEachWord } from "../src/letters.js";
 import { defaultLexicon, Lexicon } from "../src/lexicon.js";
+import { buildLexicon } from "../src/lexicon-build.js";
 
 /** `hitRate` as a string per word: each word lower-cased and looked up in the lexicon's map. */
 function hitRateByStrings(lexicon: Lexicon, text: string, maxWords = 300): number {
@@ -41,5 +42,18 @@ describe("the lexicon's hit rate", () => {
     );
     for (const text of odd) expect(greek.hitRate(text), text).toBe(hitRateByStrings(greek, text));
     expect(greek.hitRate("ΣΟΦΊΑ İSTANBUL 𐐀𐐀")).toBe(1);
+  });
+});
+
+describe("buildLexicon", () => {
+  it("drops a listed form typed without Tajik letters beside its Tajik spelling, unless the texts attest it", () => {
+    const listed = ["ҳадафҳо", "хадафхо", "кор", "қор", "корҳо", "кори"];
+    const { lexicon } = buildLexicon([], listed);
+    expect(lexicon.has("ҳадафҳо")).toBe(true);
+    // A tie of paradigms goes to the Tajik spelling: typists drop Tajik letters, never add them.
+    expect(lexicon.has("хадафхо")).toBe(false);
+    // A form with a larger paradigm of its own stays beside its twin.
+    expect(lexicon.has("кор")).toBe(true);
+    expect(buildLexicon(["хадафхо ва ҳадафҳо"], listed).lexicon.has("хадафхо")).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const rus = await udhrParagraphs("rus");
   const pes = await udhrParagraphs("pes_2");
   const texts = {
-    clean: tgk.slice(10, 14).join("\n"),
+    clean: tgk.slice(11, 15).join("\n"),
     legacy: toLegacyA(tgk.slice(14, 18).join("\n")),
     russian: rus.slice(10, 13).join("\n"),
     persian: pes.slice(10, 12).join("\n"),
