@@ -92,7 +92,8 @@ export function buildLexicon(
   };
   const bestTajik = new Map<string, number>();
   for (const w of [...listed, ...textCounts.keys()]) {
-    if (!hasTajikLetter(w)) continue;
+    // A final ӣ against и is no lost letter: the adjective (миллӣ) and the ezafe (милли) are both words.
+    if (!hasTajikLetter(w) || w.endsWith("ӣ")) continue;
     const k = foldTajik(w);
     bestTajik.set(k, Math.max(bestTajik.get(k) ?? 0, family(w)));
   }

@@ -54,6 +54,8 @@ describe("buildLexicon", () => {
     expect(lexicon.has("хадафхо")).toBe(false);
     // A form with a larger paradigm of its own stays beside its twin.
     expect(lexicon.has("кор")).toBe(true);
+    // A final ӣ against и is the adjective against the ezafe, both words.
+    expect(buildLexicon([], ["порталӣ", "портали"]).lexicon.has("портали")).toBe(true);
     expect(buildLexicon(["хадафхо ва ҳадафҳо"], listed).lexicon.has("хадафхо")).toBe(true);
   });
 });
