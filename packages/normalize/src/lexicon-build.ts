@@ -103,7 +103,8 @@ export function buildLexicon(
   for (const w of listed) {
     const f = family(w);
     const rival = hasTajikLetter(w) ? 0 : (bestTajik.get(w) ?? 0);
-    if (rival >= f && rival > 0 && !textCounts.has(w)) {
+    // `f` counts the form itself, so a rival of 0 (none) never drops it.
+    if (rival >= f && !textCounts.has(w)) {
       keyboardDropped++;
       continue;
     }

@@ -94,16 +94,16 @@ function skeletonIndex(lexicon: Lexicon, t: Tables) {
 }
 
 /**
- * Whether the ه at `P[j - 1]` may write a vowel: only as a word's last letter (خانه хона, میوه мева), and not after
- * alif (ماه моҳ, راه роҳ). Before a word's end it is always ҳ (جهان ҷаҳон, بهتر беҳтар).
+ * Whether a ه at the end of the Persian word `P` may write a vowel (خانه хона, میوه мева): not after alif (ماه моҳ,
+ * راه роҳ). Before a word's end ه is always ҳ (جهان ҷаҳон, بهتر беҳтар).
  */
-function vowelHe(P: readonly string[], j: number): boolean {
-  return j === P.length && !"اآ".includes(P[j - 2] ?? "");
+function finalHeMayBeVowel(P: readonly string[]): boolean {
+  return !"اآ".includes(P[P.length - 2] ?? "");
 }
 
 /**
- * Cost of a Persian letter with no Cyrillic counterpart: vowel carriers are cheap, consonants are not (ه is a
- * vowel carrier only where `vowelHe` says so).
+ * Cost of a Persian letter with no Cyrillic counterpart: vowel carriers are cheap, consonants are not (`vowel`: a ه
+ * there may write a vowel, see `finalHeMayBeVowel`).
  */
 function unmatchedPersian(p: string, vowel: boolean): number {
   return p === "ه" ? (vowel ? 0.4 : 1.2) : p === "ع" || p === "ء" ? 0.3 : "اوی".includes(p) ? 0.6 : 1.2;
@@ -118,10 +118,11 @@ const FREQ_WEIGHT = 0.1;
 export function alignCost(persian: string, cyr: string, t: Tables): number {
   const P = [...persian];
   const C = [...cyr];
+  const vowelEnd = finalHeMayBeVowel(P);
   let prev = new Array<number>(P.length + 1);
   prev[0] = 0;
   for (let j = 1; j <= P.length; j++)
-    prev[j] = (prev[j - 1] ?? 0) + unmatchedPersian(P[j - 1] ?? "", vowelHe(P, j));
+    prev[j] = (prev[j - 1] ?? 0) + unmatchedPersian(P[j - 1] ?? "", j === P.length && vowelEnd);
   for (let i = 1; i <= C.length; i++) {
     const info = t.cyr.get(C[i - 1] ?? "");
     // Persian writes a word's first and last vowel (ا, ه, ی, و), so leaving one out there costs more.
@@ -130,9 +131,10 @@ export function alignCost(persian: string, cyr: string, t: Tables): number {
     cur[0] = (prev[0] ?? 0) + unwritten;
     for (let j = 1; j <= P.length; j++) {
       const p = P[j - 1] ?? "";
+      const vowelHe = j === P.length && vowelEnd;
       // Alif carries а и у е only at the start of a word (اگر, ایران, او); inside it is о, ё or я.
       const alifOk = p !== "ا" || i === 1 || "оёя".includes(C[i - 1] ?? "");
-      const heOk = p !== "ه" || vowelHe(P, j) || !"ае".includes(C[i - 1] ?? "");
+      const heOk = p !== "ه" || vowelHe || !"ае".includes(C[i - 1] ?? "");
       // A final ی is mostly a long ī (-ӣ); a final и is mostly the ezafe, which Persian does not write.
       const last = i === C.length && j === P.length;
       const finalI = last && p === "ی" && "ией".includes(C[i - 1] ?? "") ? FINAL_I : 0;
@@ -140,7 +142,7 @@ export function alignCost(persian: string, cyr: string, t: Tables): number {
       cur[j] = Math.min(
         (prev[j - 1] ?? 0) + match,
         (prev[j] ?? 0) + unwritten,
-        (cur[j - 1] ?? 0) + unmatchedPersian(p, vowelHe(P, j)),
+        (cur[j - 1] ?? 0) + unmatchedPersian(p, vowelHe),
       );
     }
     prev = cur;
